@@ -1,0 +1,697 @@
+/*
+ * Build: load and scan every runbook, check, then render each output into
+ * a fresh temporary directory beside --out and swap it into place only
+ * when everything succeeded.  A build with errors leaves the previous
+ * output byte-identical and no temporary directory behind.
+ */
+#define _GNU_SOURCE
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rbc.h"
+
+#define MARKER	".rbc-output"
+
+static const char *const tpl_names[] = {
+	"head", "header", "footer", "runbook", "index", "contacts",
+	"thresholds", NULL
+};
+
+/* ------------------------------------------------------ loading a site */
+
+/* Returns a short version stamp of r's source (FNV-1a, 8 hex digits). */
+static void
+stamp(struct runbook *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+	char tmp[17];
+
+	for (i = 0; i < r->raw.len; i++) {
+		h ^= (unsigned char)r->raw.data[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(tmp, sizeof(tmp), "%08llx",
+	    (unsigned long long)(h >> 32) & 0xffffffffULL);
+	r->version = arena_strdup(r->arena, tmp);
+}
+
+/*
+ * Loads, parses, indexes and checks every runbook of the content tree.
+ * Returns 0, or -1 for a usage problem (message printed).
+ */
+int
+site_load(struct site *s, const char *content, const char *today)
+{
+	size_t i;
+
+	if (site_open(s, content, today) == -1)
+		return -1;
+	site_walk(s);
+	for (i = 0; i < s->nrbpaths; i++) {
+		struct runbook *r = runbook_read(s, s->rbpaths[i]);
+		stamp(r);
+		md_parse(s, r);
+		s->rb[s->n++] = r;
+	}
+	index_build(s);
+	for (i = 0; i < s->n; i++)
+		check_runbook(s, s->rb[i]);
+	return 0;
+}
+
+/* Collects every diagnostic of the site into all, sorted. */
+void
+site_diags(const struct site *s, struct diags *all)
+{
+	size_t i;
+
+	diags_append(all, &s->diags);
+	for (i = 0; i < s->n; i++)
+		diags_append(all, &s->rb[i]->diags);
+	diags_sort(all);
+}
+
+/* Returns 1 if diagnostics should be coloured on f. */
+int
+want_colour(FILE *f)
+{
+	const char *t = getenv("TERM");
+
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		return 0;
+	if (t != NULL && strcmp(t, "dumb") == 0)
+		return 0;
+	return isatty(fileno(f));
+}
+
+/* Loads the templates: the site's own templates/ first, then rbc's. */
+static int
+load_templates(struct site *s)
+{
+	struct buf b = { NULL, 0, 0 };
+	char *path, *name, *err;
+	size_t i, k;
+	int rc = 0, r;
+
+	s->tpl = mustache_new();
+	for (i = 0; tpl_names[i] != NULL; i++) {
+		name = xasprintf("%s.mustache", tpl_names[i]);
+		path = xasprintf("%s/templates/%s", s->root, name);
+		r = read_file(path, &b, RBC_MAX_FILE);
+		if (r == -2) {
+			diag_add(&s->diags, path, 0, 0, R_LIMIT, "template "
+			    "larger than %u bytes", RBC_MAX_FILE);
+			rc = -1;
+		} else if (r == -1) {
+			free(path);
+			path = xasprintf("templates/%s", name);
+			for (k = 0; embedded_files[k].name != NULL; k++)
+				if (strcmp(embedded_files[k].name, path) == 0)
+					break;
+			buf_reset(&b);
+			if (embedded_files[k].name != NULL)
+				buf_put(&b, embedded_files[k].data,
+				    embedded_files[k].len);
+			else {
+				diag_add(&s->diags, path, 0, 0, R_TEMPLATE,
+				    "no template '%s'", name);
+				rc = -1;
+			}
+		}
+		if (rc == 0 && mustache_add(s->tpl, tpl_names[i],
+		    buf_cstr(&b), b.len, &err) == -1) {
+			diag_add(&s->diags, path, 0, 0, R_TEMPLATE, "%s", err);
+			free(err);
+			rc = -1;
+		}
+		free(name);
+		free(path);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* ------------------------------------------------------------- output */
+
+struct out {
+	char		*dir;		/* the temporary directory */
+	struct diags	*d;
+	int		 failed;
+};
+
+/* Writes bytes to dir/rel, making folders; returns 0 or -1. */
+static int
+put(struct out *o, const char *rel, const void *p, size_t n)
+{
+	char *path = path_join(o->dir, rel), *slash;
+
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (mkdir_p(path) == -1) {
+		diag_add(o->d, path, 0, 0, R_IO, "cannot make folder: %s",
+		    strerror(errno));
+		o->failed = 1;
+		free(path);
+		return -1;
+	}
+	*slash = '/';
+	if (write_file(path, p, n) == -1) {
+		diag_add(o->d, path, 0, 0, R_IO, "cannot write: %s",
+		    strerror(errno));
+		o->failed = 1;
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+static int
+put_html(void *arg, const char *rel, const struct buf *b)
+{
+	char *p = xasprintf("html/%s", rel);
+	int rc = put(arg, p, b->data, b->len);
+
+	free(p);
+	return rc;
+}
+
+/* Copies the theme: site themes/<theme>/ if present, else rbc's own. */
+static void
+copy_theme(struct site *s, struct out *o)
+{
+	char *dir = xasprintf("%s/themes/%s", s->root, s->cfg.theme);
+	struct buf b = { NULL, 0, 0 };
+	struct dirent *de;
+	char **names = NULL, *rel, *src;
+	size_t n = 0, i, k;
+	DIR *d;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+		for (i = 0; i < n; i++) {
+			src = path_join(dir, names[i]);
+			if (read_file(src, &b, RBC_MAX_FILE) == 0) {
+				rel = xasprintf("html/assets/%s", names[i]);
+				put(o, rel, b.data, b.len);
+				free(rel);
+			}
+			free(src);
+			free(names[i]);
+		}
+		free(names);
+	} else if (strcmp(s->cfg.theme, "default") != 0) {
+		diag_add(o->d, dir, 0, 0, R_IO, "no theme '%s' (%s)",
+		    s->cfg.theme, strerror(errno));
+		o->failed = 1;
+	} else {
+		for (k = 0; embedded_files[k].name != NULL; k++) {
+			const char *nm = embedded_files[k].name;
+			if (strncmp(nm, "themes/default/", 15) != 0)
+				continue;
+			rel = xasprintf("html/assets/%s", nm + 15);
+			put(o, rel, embedded_files[k].data,
+			    embedded_files[k].len);
+			free(rel);
+		}
+	}
+	buf_free(&b);
+	free(dir);
+}
+
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Copies every non-runbook file that some runbook links to. */
+static void
+copy_linked(struct site *s, struct out *o)
+{
+	struct buf b = { NULL, 0, 0 };
+	char **v = NULL, *src, *rel;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < s->rb[i]->nlinks; j++)
+			if (s->rb[i]->links[j].file != NULL) {
+				v = xreallocarray(v, n + 1, sizeof(*v));
+				v[n++] = s->rb[i]->links[j].file;
+			}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), strpcmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(v[i], v[i - 1]) == 0)
+			continue;
+		src = path_join(s->content, v[i]);
+		if (read_file(src, &b, 64u * 1024 * 1024) != 0) {
+			diag_add(o->d, src, 0, 0, R_IO, "cannot copy: %s",
+			    strerror(errno));
+			o->failed = 1;
+		} else {
+			rel = xasprintf("html/%s", v[i]);
+			put(o, rel, b.data, b.len);
+			free(rel);
+		}
+		free(src);
+	}
+	free(v);
+	buf_free(&b);
+}
+
+enum {
+	FMT_HTML = 1,
+	FMT_MAN = 2,
+	FMT_CARD = 4
+};
+
+/* Renders every output into o->dir. */
+static void
+render_all(struct site *s, struct out *o, int formats)
+{
+	struct buf b = { NULL, 0, 0 }, pdf = { NULL, 0, 0 };
+	struct html *h = NULL;
+	struct man *m = NULL;
+	struct card *c = NULL;
+	char *rel;
+	size_t i;
+
+	if (formats & FMT_HTML)
+		h = html_new(s);
+	if (formats & FMT_MAN)
+		m = man_new(s);
+	if (formats & FMT_CARD)
+		c = card_new(s, s->cfg.paper);
+	for (i = 0; i < s->n && !o->failed; i++) {
+		const struct runbook *r = s->rb[i];
+		if (h != NULL) {
+			if (html_render(h, r, &b) == -1)
+				o->failed = 1;
+			rel = xasprintf("html/%s.html", r->id);
+			put(o, rel, b.data, b.len);
+			free(rel);
+		}
+		if (m != NULL) {
+			buf_reset(&b);
+			man_render(m, r, &b);
+			rel = xasprintf("man/man7/%s.7", r->name);
+			put(o, rel, b.data, b.len);
+			free(rel);
+		}
+		if (c != NULL) {
+			buf_reset(&b);
+			buf_reset(&pdf);
+			if (card_render(c, &r, 1, &pdf, &b, o->d) == -1) {
+				o->failed = 1;
+				continue;
+			}
+			rel = xasprintf("card/%s.pdf", r->name);
+			put(o, rel, pdf.data, pdf.len);
+			free(rel);
+			rel = xasprintf("card/%s.html", r->name);
+			put(o, rel, b.data, b.len);
+			free(rel);
+		}
+	}
+	if (h != NULL && !o->failed) {
+		if (html_site(h, put_html, o) == -1)
+			o->failed = 1;
+		copy_theme(s, o);
+		copy_linked(s, o);
+	}
+	BUF_PUTSL(&b, "rbc output: replaced whole by each build\n");
+	put(o, MARKER, b.data, b.len);
+	if (h != NULL)
+		html_free(h);
+	if (m != NULL)
+		man_free(m);
+	if (c != NULL)
+		card_free(c);
+	buf_free(&b);
+	buf_free(&pdf);
+}
+
+/* Returns 1 if dir is absent, empty, or a previous rbc output. */
+static int
+replaceable(const char *dir)
+{
+	struct stat st;
+	struct dirent *de;
+	char *m;
+	DIR *d;
+	int ok;
+
+	if (lstat(dir, &st) == -1)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	m = path_join(dir, MARKER);
+	ok = access(m, F_OK) == 0;
+	free(m);
+	if (ok || (d = opendir(dir)) == NULL)
+		return ok;
+	ok = 1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			ok = 0;
+	closedir(d);
+	return ok;
+}
+
+/* Puts tmp in place of out; returns 0 or -1 (errno). */
+static int
+swap_in(const char *tmp, const char *out)
+{
+	char *old;
+	int rc;
+
+	if (access(out, F_OK) == -1)
+		return rename(tmp, out);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
+		return rm_rf(tmp) == -1 ? 0 : 0;
+	/* No RENAME_EXCHANGE here: two renames, a moment without out. */
+	old = xasprintf("%s.old", tmp);
+	if (rename(out, old) == -1) {
+		free(old);
+		return -1;
+	}
+	rc = rename(tmp, out);
+	if (rc == -1)
+		rename(old, out);
+	else
+		rm_rf(old);
+	free(old);
+	return rc;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int
+parse_formats(const char *arg)
+{
+	char *s = xstrdup(arg), *tok, *save = NULL;
+	int f = 0;
+
+	for (tok = strtok_r(s, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "html") == 0)
+			f |= FMT_HTML;
+		else if (strcmp(tok, "man") == 0)
+			f |= FMT_MAN;
+		else if (strcmp(tok, "card") == 0)
+			f |= FMT_CARD;
+		else {
+			fprintf(stderr, "rbc build: unknown format '%s' "
+			    "(html, man, card)\n", tok);
+			f = -1;
+			break;
+		}
+	}
+	free(s);
+	return f;
+}
+
+static void
+build_usage(FILE *f)
+{
+	fputs("usage: rbc build [--content DIR] [--out DIR] "
+	    "[--formats html,man,card] [-j N]\n"
+	    "                 [--strict] [--today YYYY-MM-DD]\n", f);
+}
+
+/* rbc build: returns the exit status. */
+int
+cmd_build(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "content", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "formats", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "today", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *content = "content", *out = "out", *today = NULL;
+	struct diags all;
+	struct site s;
+	struct out o;
+	struct sigaction sa;
+	char *tmp = NULL;
+	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
+	int jobs = 0;
+	enum severity worst;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:o:f:j:st:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			content = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			if ((formats = parse_formats(optarg)) <= 0)
+				return 2;
+			break;
+		case 'j':
+			jobs = atoi(optarg);
+			if (jobs < 1 || jobs > 256) {
+				fprintf(stderr, "rbc build: -j wants 1 to 256\n");
+				return 2;
+			}
+			break;
+		case 's':
+			strict = 1;
+			break;
+		case 't':
+			today = optarg;
+			break;
+		case 'h':
+			build_usage(stdout);
+			return 0;
+		default:
+			build_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		build_usage(stderr);
+		return 2;
+	}
+	(void)jobs;
+	if (site_load(&s, content, today) == -1) {
+		site_close(&s);
+		return 2;
+	}
+	if (formats & FMT_HTML)
+		load_templates(&s);
+	diags_init(&all, NULL);
+	site_diags(&s, &all);
+	worst = diags_worst(&all);
+	rc = worst == SEV_ERROR || (strict && worst == SEV_WARNING) ? 1 : 0;
+	if (rc == 0 && !replaceable(out)) {
+		fprintf(stderr, "rbc build: refusing to replace %s: it is not "
+		    "empty and not an rbc output directory\n", out);
+		rc = 2;
+	}
+	if (rc == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		tmp = xasprintf("%s.tmp-XXXXXX", out);
+		if (mkdtemp(tmp) == NULL) {
+			fprintf(stderr, "rbc build: cannot make %s: %s\n", tmp,
+			    strerror(errno));
+			free(tmp);
+			tmp = NULL;
+			rc = 2;
+		}
+	}
+	if (tmp != NULL) {
+		memset(&o, 0, sizeof(o));
+		o.dir = tmp;
+		o.d = &all;
+		chmod(tmp, 0755);
+		render_all(&s, &o, formats);
+		if (interrupted)
+			o.failed = 1;
+		if (o.failed) {
+			rm_rf(tmp);
+			rc = diags_worst(&all) == SEV_ERROR &&
+			    !interrupted ? 1 : 2;
+			diags_sort(&all);
+		} else if (swap_in(tmp, out) == -1) {
+			fprintf(stderr, "rbc build: cannot put %s in place: "
+			    "%s\n", out, strerror(errno));
+			rm_rf(tmp);
+			rc = 2;
+		}
+		free(tmp);
+	}
+	diags_print(&all, DFMT_TEXT, stderr, want_colour(stderr));
+	if (rc == 0)
+		fprintf(stderr, "rbc: %zu runbook%s built into %s\n", s.n,
+		    s.n == 1 ? "" : "s", out);
+	else if (rc == 1)
+		fprintf(stderr, "rbc: %zu error%s, %zu warning%s: %s left "
+		    "untouched\n", diags_count(&all, SEV_ERROR),
+		    diags_count(&all, SEV_ERROR) == 1 ? "" : "s",
+		    diags_count(&all, SEV_WARNING),
+		    diags_count(&all, SEV_WARNING) == 1 ? "" : "s", out);
+	diags_free(&all);
+	site_close(&s);
+	return rc;
+}
+
+static void
+card_usage(FILE *f)
+{
+	fputs("usage: rbc card [--content DIR] [--paper a4|letter] "
+	    "[-o FILE.pdf|FILE.html] ID...\n", f);
+}
+
+/*
+ * rbc card: the named runbooks' quick-reference card on one page, as PDF
+ * or HTML by the -o file's extension (default: <name>.pdf here).
+ */
+int
+cmd_card(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "content", required_argument, NULL, 'c' },
+		{ "paper", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "today", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *content = "content", *paper = NULL, *outf = NULL;
+	const char *today = NULL;
+	const struct runbook **sel = NULL;
+	struct buf pdf = { NULL, 0, 0 }, html = { NULL, 0, 0 };
+	struct diags all;
+	struct site s;
+	struct card *c;
+	char *path = NULL, *tmp;
+	size_t n = 0;
+	int ch, rc = 0, i, k, as_html;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:p:o:t:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			content = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "a4") != 0 &&
+			    strcmp(optarg, "letter") != 0) {
+				fprintf(stderr, "rbc card: --paper is a4 or "
+				    "letter\n");
+				return 2;
+			}
+			paper = optarg;
+			break;
+		case 'o':
+			outf = optarg;
+			break;
+		case 't':
+			today = optarg;
+			break;
+		case 'h':
+			card_usage(stdout);
+			return 0;
+		default:
+			card_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		card_usage(stderr);
+		return 2;
+	}
+	if (site_load(&s, content, today) == -1) {
+		site_close(&s);
+		return 2;
+	}
+	diags_init(&all, NULL);
+	for (i = optind; i < argc; i++) {
+		if ((k = site_find(&s, argv[i])) == -1) {
+			fprintf(stderr, "rbc card: no runbook has the id "
+			    "'%s'\n", argv[i]);
+			rc = 2;
+			continue;
+		}
+		sel = xreallocarray(sel, n + 1, sizeof(*sel));
+		sel[n++] = s.rb[k];
+		diags_append(&all, &s.rb[k]->diags);
+	}
+	if (rc == 0 && diags_worst(&all) == SEV_ERROR)
+		rc = 1;
+	if (rc == 0) {
+		path = outf != NULL ? xstrdup(outf) :
+		    xasprintf("%s.pdf", sel[0]->name);
+		as_html = str_has_suffix(path, ".html") ||
+		    str_has_suffix(path, ".htm");
+		c = card_new(&s, paper != NULL ? paper : s.cfg.paper);
+		if (card_render(c, (const struct runbook *const *)sel, n,
+		    as_html ? NULL : &pdf, as_html ? &html : NULL,
+		    &all) == -1)
+			rc = 1;
+		card_free(c);
+		if (rc == 0) {
+			struct buf *b = as_html ? &html : &pdf;
+			/* Whole or not at all: a temporary, then rename. */
+			tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+			if (write_file(tmp, b->data, b->len) == -1 ||
+			    rename(tmp, path) == -1) {
+				fprintf(stderr, "rbc card: cannot write %s: "
+				    "%s\n", path, strerror(errno));
+				unlink(tmp);
+				rc = 2;
+			}
+			free(tmp);
+		}
+	}
+	diags_sort(&all);
+	diags_print(&all, DFMT_TEXT, stderr, want_colour(stderr));
+	diags_free(&all);
+	buf_free(&pdf);
+	buf_free(&html);
+	free(path);
+	free(sel);
+	site_close(&s);
+	return rc;
+}

@@ -1,0 +1,363 @@
+/*
+ * Diagnostics are data: one table of rules, one function that records a
+ * diagnostic, printers for the text, JSON, SARIF and GitHub formats, and
+ * the exit status derived from the worst severity seen.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rbc.h"
+
+const struct rule_info rule_table[R__MAX] = {
+	[R_IO] = { "io", SEV_ERROR,
+	    "a file or directory cannot be read or written" },
+	[R_YAML_SYNTAX] = { "yaml-syntax", SEV_ERROR,
+	    "front-matter does not parse" },
+	[R_DUPLICATE_KEY] = { "duplicate-key", SEV_ERROR,
+	    "a mapping repeats a key" },
+	[R_YAML_UNSUPPORTED] = { "yaml-unsupported", SEV_ERROR,
+	    "YAML aliases, anchors, tags and merge keys are refused" },
+	[R_LIMIT] = { "limit", SEV_ERROR,
+	    "an input exceeds a size, depth, count or effort limit" },
+	[R_SCHEMA] = { "schema", SEV_ERROR,
+	    "front-matter violates the schema" },
+	[R_FRONT_MATTER_MISSING] = { "front-matter-missing", SEV_WARNING,
+	    "no front-matter" },
+	[R_ID_INVALID] = { "id-invalid", SEV_ERROR,
+	    "an id is not a valid runbook id" },
+	[R_ID_DUPLICATE] = { "id-duplicate", SEV_ERROR,
+	    "two runbooks share an id" },
+	[R_LINK_BROKEN] = { "link-broken", SEV_ERROR,
+	    "a link to a runbook or file that does not exist" },
+	[R_ANCHOR_BROKEN] = { "anchor-broken", SEV_ERROR,
+	    "a #fragment that names no heading in its target" },
+	[R_RELATED_UNKNOWN] = { "related-unknown", SEV_ERROR,
+	    "a related: id that does not exist" },
+	[R_CONTACT_UNKNOWN] = { "contact-unknown", SEV_ERROR,
+	    "escalation/notify references a contact id that does not exist" },
+	[R_CONTACT_UNREACHABLE] = { "contact-unreachable", SEV_ERROR,
+	    "a contact with neither phone, email nor chat" },
+	[R_CONTACT_PLACEHOLDER] = { "contact-placeholder", SEV_ERROR,
+	    "a placeholder instead of a real contact detail" },
+	[R_ESCALATION_ORDER] = { "escalation-order", SEV_ERROR,
+	    "escalation levels not increasing, or after going backwards" },
+	[R_THRESHOLD_ORDER] = { "threshold-order", SEV_ERROR,
+	    "warning not between target and critical for its direction" },
+	[R_THRESHOLD_UNIT] = { "threshold-unit", SEV_WARNING,
+	    "unknown threshold unit" },
+	[R_THRESHOLD_DUPLICATE] = { "threshold-duplicate", SEV_ERROR,
+	    "the same metric twice" },
+	[R_REVIEW_STALE] = { "review-stale", SEV_WARNING,
+	    "today is past last_reviewed + review_every" },
+	[R_MOJIBAKE] = { "mojibake", SEV_WARNING,
+	    "text that is UTF-8 decoded twice" },
+	[R_UTF8_INVALID] = { "utf8-invalid", SEV_ERROR,
+	    "bytes that are not UTF-8" },
+	[R_CARD_OVERFLOW] = { "card-overflow", SEV_ERROR,
+	    "the quick-reference card cannot fit one page" },
+	[R_SYMLINK] = { "symlink", SEV_ERROR,
+	    "a symbolic link that leaves the content directory" },
+	[R_TEMPLATE] = { "template", SEV_ERROR,
+	    "a template does not compile" },
+};
+
+static const char *const sevname[] = { "off", "warning", "error" };
+
+void
+diags_init(struct diags *d, const enum severity *sev)
+{
+	memset(d, 0, sizeof(*d));
+	d->sev = sev;
+}
+
+/* Records a diagnostic unless its rule is off or the place is silenced. */
+void
+diag_add(struct diags *d, const char *file, int line, int col,
+    enum rule rule, const char *fmt, ...)
+{
+	enum severity sev;
+	struct diag *g;
+	struct buf b = { NULL, 0, 0 };
+	va_list ap;
+
+	sev = d->sev != NULL ? d->sev[rule] : rule_table[rule].def;
+	if (sev == SEV_OFF)
+		return;
+	if (d->silenced != NULL && d->silenced(d->silenced_arg, file, line,
+	    rule))
+		return;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	g = &d->v[d->n++];
+	g->file = xstrdup(file != NULL ? file : "");
+	g->line = line;
+	g->col = col;
+	g->rule = rule;
+	g->sev = sev;
+	g->msg = buf_detach(&b);
+}
+
+/* Appends copies of everything in src to d. */
+void
+diags_append(struct diags *d, const struct diags *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++) {
+		if (d->n == d->cap) {
+			d->cap = d->cap ? d->cap * 2 : 8;
+			d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+		}
+		d->v[d->n] = src->v[i];
+		d->v[d->n].file = xstrdup(src->v[i].file);
+		d->v[d->n].msg = xstrdup(src->v[i].msg);
+		d->n++;
+	}
+}
+
+static int
+diagcmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->file, y->file)) != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+/* Sorts by file, line, column, rule and message, so output is stable. */
+void
+diags_sort(struct diags *d)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), diagcmp);
+}
+
+/* Returns the worst severity recorded. */
+enum severity
+diags_worst(const struct diags *d)
+{
+	enum severity w = SEV_OFF;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].sev > w)
+			w = d->v[i].sev;
+	return w;
+}
+
+/* Returns how many diagnostics have severity sev. */
+size_t
+diags_count(const struct diags *d, enum severity sev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].sev == sev)
+			n++;
+	return n;
+}
+
+/* Writes s as a JSON string literal. */
+static void
+json_str(FILE *f, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	putc('"', f);
+	for (; *u != '\0'; u++) {
+		if (*u == '"' || *u == '\\')
+			fprintf(f, "\\%c", *u);
+		else if (*u == '\n')
+			fputs("\\n", f);
+		else if (*u == '\t')
+			fputs("\\t", f);
+		else if (*u < 0x20 || *u == 0x7f)
+			fprintf(f, "\\u%04x", *u);
+		else
+			putc(*u, f);
+	}
+	putc('"', f);
+}
+
+/* GitHub workflow commands: % CR LF escaped, and in properties , and :. */
+static void
+gh_esc(FILE *f, const char *s, int prop)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '%')
+			fputs("%25", f);
+		else if (*s == '\r')
+			fputs("%0D", f);
+		else if (*s == '\n')
+			fputs("%0A", f);
+		else if (prop && *s == ':')
+			fputs("%3A", f);
+		else if (prop && *s == ',')
+			fputs("%2C", f);
+		else
+			putc(*s, f);
+	}
+}
+
+static void
+print_sarif(const struct diags *d, FILE *f)
+{
+	size_t i;
+	int r;
+
+	fputs("{\n  \"$schema\": \"https://json.schemastore.org/"
+	    "sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
+	    "  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n"
+	    "          \"name\": \"rbc\",\n          \"version\": \""
+	    RBC_VERSION "\",\n          \"informationUri\": "
+	    "\"https://runbooks.invalid/rbc\",\n          \"rules\": [", f);
+	for (r = 0; r < R__MAX; r++) {
+		fprintf(f, "%s\n            {\"id\": ", r ? "," : "");
+		json_str(f, rule_table[r].id);
+		fputs(", \"shortDescription\": {\"text\": ", f);
+		json_str(f, rule_table[r].what);
+		fprintf(f, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+		    rule_table[r].def == SEV_ERROR ? "error" : "warning");
+	}
+	fputs("\n          ]\n        }\n      },\n      \"results\": [", f);
+	for (i = 0; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		fprintf(f, "%s\n        {\"ruleId\": ", i ? "," : "");
+		json_str(f, rule_table[g->rule].id);
+		fprintf(f, ", \"ruleIndex\": %d, \"level\": \"%s\", "
+		    "\"message\": {\"text\": ", (int)g->rule,
+		    g->sev == SEV_ERROR ? "error" : "warning");
+		json_str(f, g->msg);
+		fputs("}, \"locations\": [{\"physicalLocation\": "
+		    "{\"artifactLocation\": {\"uri\": ", f);
+		json_str(f, g->file);
+		fputs("}", f);
+		if (g->line > 0) {
+			fprintf(f, ", \"region\": {\"startLine\": %d", g->line);
+			if (g->col > 0)
+				fprintf(f, ", \"startColumn\": %d", g->col);
+			fputs("}", f);
+		}
+		fputs("}}]}", f);
+	}
+	fputs("\n      ]\n    }\n  ]\n}\n", f);
+}
+
+/* Prints every diagnostic in the given format; colour only for text. */
+void
+diags_print(const struct diags *d, enum diag_format fmt, FILE *f,
+    int colour)
+{
+	const struct diag *g;
+	size_t i;
+
+	if (fmt == DFMT_SARIF) {
+		print_sarif(d, f);
+		return;
+	}
+	if (fmt == DFMT_JSON)
+		fputs("[", f);
+	for (i = 0; i < d->n; i++) {
+		g = &d->v[i];
+		switch (fmt) {
+		case DFMT_JSON:
+			fprintf(f, "%s\n  {\"file\": ", i ? "," : "");
+			json_str(f, g->file);
+			fprintf(f, ", \"line\": %d, \"column\": %d, "
+			    "\"severity\": \"%s\", \"rule\": \"%s\", "
+			    "\"message\": ", g->line, g->col, sevname[g->sev],
+			    rule_table[g->rule].id);
+			json_str(f, g->msg);
+			fputs("}", f);
+			break;
+		case DFMT_GITHUB:
+			fprintf(f, "::%s file=", sevname[g->sev]);
+			gh_esc(f, g->file, 1);
+			if (g->line > 0)
+				fprintf(f, ",line=%d", g->line);
+			if (g->col > 0)
+				fprintf(f, ",col=%d", g->col);
+			fprintf(f, ",title=%s::", rule_table[g->rule].id);
+			gh_esc(f, g->msg, 0);
+			fprintf(f, " [%s]\n", rule_table[g->rule].id);
+			break;
+		default:
+			if (colour)
+				fputs("\033[1m", f);
+			fputs(g->file, f);
+			if (g->line > 0) {
+				fprintf(f, ":%d", g->line);
+				if (g->col > 0)
+					fprintf(f, ":%d", g->col);
+			}
+			fputs(":", f);
+			if (colour)
+				fputs(g->sev == SEV_ERROR ? " \033[31m" :
+				    " \033[35m", f);
+			else
+				fputs(" ", f);
+			fprintf(f, "%s:", sevname[g->sev]);
+			if (colour)
+				fputs("\033[0m", f);
+			fprintf(f, " %s [%s]\n", g->msg,
+			    rule_table[g->rule].id);
+			break;
+		}
+	}
+	if (fmt == DFMT_JSON)
+		fputs(d->n ? "\n]\n" : "]\n", f);
+}
+
+void
+diags_free(struct diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+/* Returns the rule with this id, or -1. */
+int
+rule_lookup(const char *id)
+{
+	int r;
+
+	for (r = 0; r < R__MAX; r++)
+		if (strcmp(rule_table[r].id, id) == 0)
+			return r;
+	return -1;
+}
+
+/* Returns the severity named s (error, warning, off), or -1. */
+int
+severity_parse(const char *s)
+{
+	if (strcmp(s, "error") == 0)
+		return SEV_ERROR;
+	if (strcmp(s, "warning") == 0 || strcmp(s, "warn") == 0)
+		return SEV_WARNING;
+	if (strcmp(s, "off") == 0 || strcmp(s, "ignore") == 0)
+		return SEV_OFF;
+	return -1;
+}

@@ -1,0 +1,766 @@
+/*
+ * Front-matter: split the YAML block off a runbook and load it through
+ * libyaml's event API into struct ynode, keeping line:col for every key and
+ * value.  No alias expansion (aliases, anchors, tags and merge keys are
+ * refused), bounded depth and node count, duplicate keys reported with
+ * both lines.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "rbc.h"
+
+struct loader {
+	struct arena	*a;
+	struct diags	*d;
+	const char	*file;
+	const char	*buf;
+	size_t		 len;
+	int		 line0;
+	size_t		 nodes;
+	int		 failed;
+};
+
+/* ------------------------------------------------------------ the model */
+
+/* Returns a new empty node of type t. */
+struct ynode *
+ynew(struct arena *a, enum ytype t)
+{
+	struct ynode *y = arena_calloc(a, 1, sizeof(*y));
+
+	y->type = t;
+	return y;
+}
+
+/* Returns a new quoted string node holding a copy of s. */
+struct ynode *
+ynew_str(struct arena *a, const char *s, size_t n)
+{
+	struct ynode *y = ynew(a, Y_STR);
+
+	y->s = arena_strndup(a, s, n);
+	y->slen = n;
+	y->quoted = 1;
+	return y;
+}
+
+struct ynode *
+ynew_strz(struct arena *a, const char *s)
+{
+	return ynew_str(a, s, strlen(s));
+}
+
+struct ynode *
+ynew_bool(struct arena *a, int b)
+{
+	struct ynode *y = ynew(a, Y_BOOL);
+
+	y->b = b != 0;
+	y->s = b ? "true" : "false";
+	y->slen = strlen(y->s);
+	return y;
+}
+
+struct ynode *
+ynew_int(struct arena *a, long long v)
+{
+	struct ynode *y = ynew(a, Y_INT);
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%lld", v);
+	y->num = (double)v;
+	y->s = arena_strdup(a, tmp);
+	y->slen = strlen(tmp);
+	return y;
+}
+
+static void
+ygrow(struct arena *a, struct ynode *y, int map)
+{
+	struct ynode **ni, **nk;
+	size_t cap;
+
+	if (y->n < y->cap)
+		return;
+	cap = y->cap ? y->cap * 2 : 4;
+	ni = arena_alloc(a, cap * sizeof(*ni));
+	if (y->n)
+		memcpy(ni, y->items, y->n * sizeof(*ni));
+	y->items = ni;
+	if (map) {
+		nk = arena_alloc(a, cap * sizeof(*nk));
+		if (y->n)
+			memcpy(nk, y->keys, y->n * sizeof(*nk));
+		y->keys = nk;
+	}
+	y->cap = cap;
+}
+
+void
+yseq_push(struct arena *a, struct ynode *seq, struct ynode *v)
+{
+	ygrow(a, seq, 0);
+	seq->items[seq->n++] = v;
+}
+
+/* Sets key to v, replacing an existing value. */
+void
+ymap_set(struct arena *a, struct ynode *map, const char *key,
+    struct ynode *v)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i++)
+		if (strcmp(map->keys[i]->s, key) == 0) {
+			map->items[i] = v;
+			return;
+		}
+	ygrow(a, map, 1);
+	map->keys[map->n] = ynew_strz(a, key);
+	map->items[map->n++] = v;
+}
+
+void
+ymap_setz(struct arena *a, struct ynode *map, const char *key,
+    const char *s)
+{
+	if (s != NULL)
+		ymap_set(a, map, key, ynew_strz(a, s));
+}
+
+/* Returns the value of key in map, or NULL. */
+const struct ynode *
+ymap_get(const struct ynode *map, const char *key)
+{
+	size_t i;
+
+	if (map == NULL || map->type != Y_MAP)
+		return NULL;
+	for (i = 0; i < map->n; i++)
+		if (strcmp(map->keys[i]->s, key) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+/* Returns the text of a scalar (not null), or NULL. */
+const char *
+ystr(const struct ynode *y)
+{
+	if (y == NULL || y->type == Y_NULL || y->type == Y_SEQ ||
+	    y->type == Y_MAP)
+		return NULL;
+	return y->s;
+}
+
+/* Returns 1 with *out set if y is a boolean, YAML 1.1 forms included. */
+int
+ybool(const struct ynode *y, int *out)
+{
+	static const char *const t[] = { "true", "yes", "on", "y", NULL };
+	static const char *const f[] = { "false", "no", "off", "n", NULL };
+	size_t i;
+
+	if (y == NULL)
+		return 0;
+	if (y->type == Y_BOOL) {
+		*out = y->b;
+		return 1;
+	}
+	if (y->type != Y_STR || y->quoted)
+		return 0;
+	for (i = 0; t[i] != NULL; i++)
+		if (strcasecmp(y->s, t[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+	for (i = 0; f[i] != NULL; i++)
+		if (strcasecmp(y->s, f[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	return 0;
+}
+
+/* Returns 1 if a and b are equal as JSON values. */
+int
+yequal(const struct ynode *a, const struct ynode *b)
+{
+	size_t i;
+	const struct ynode *v;
+
+	if ((a->type == Y_INT || a->type == Y_FLOAT) &&
+	    (b->type == Y_INT || b->type == Y_FLOAT))
+		return a->num == b->num;
+	if (a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case Y_NULL:
+		return 1;
+	case Y_BOOL:
+		return a->b == b->b;
+	case Y_STR:
+		return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
+	case Y_SEQ:
+		if (a->n != b->n)
+			return 0;
+		for (i = 0; i < a->n; i++)
+			if (!yequal(a->items[i], b->items[i]))
+				return 0;
+		return 1;
+	case Y_MAP:
+		if (a->n != b->n)
+			return 0;
+		for (i = 0; i < a->n; i++) {
+			v = ymap_get(b, a->keys[i]->s);
+			if (v == NULL || !yequal(a->items[i], v))
+				return 0;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ----------------------------------------------------------- the loader */
+
+/* Returns 1 if the plain scalar s is an integer by YAML 1.2 JSON rules. */
+static int
+is_int(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		return s[1] == '\0';
+	if (*s < '1' || *s > '9')
+		return 0;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return *s == '\0';
+}
+
+/* Returns 1 if the plain scalar s is a decimal float (1.5, -2e3, 0.25). */
+static int
+is_float(const char *s)
+{
+	int digits = 0, frac = 0, ex = 0;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0') {
+		s++;
+		digits = 1;
+	} else
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			digits = 1;
+		}
+	if (!digits)
+		return 0;
+	if (*s == '.') {
+		s++;
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			frac = 1;
+		}
+		if (!frac)
+			return 0;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			ex = 1;
+		}
+		if (!ex)
+			return 0;
+	}
+	return *s == '\0' && (frac || ex);
+}
+
+static void
+resolve_plain(struct ynode *y)
+{
+	const char *s = y->s;
+
+	if (y->slen == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0)
+		y->type = Y_NULL;
+	else if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
+	    strcmp(s, "TRUE") == 0) {
+		y->type = Y_BOOL;
+		y->b = 1;
+	} else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 ||
+	    strcmp(s, "FALSE") == 0) {
+		y->type = Y_BOOL;
+		y->b = 0;
+	} else if (is_int(s)) {
+		y->type = Y_INT;
+		y->num = strtod(s, NULL);
+	} else if (is_float(s)) {
+		y->type = Y_FLOAT;
+		y->num = strtod(s, NULL);
+		if (!isfinite(y->num))
+			y->type = Y_STR;
+	} else
+		y->type = Y_STR;
+}
+
+/* Converts a byte offset in the loader's buffer to file line:col. */
+static void
+offset_pos(const struct loader *l, size_t off, int *line, int *col)
+{
+	size_t i, bol = 0;
+	int ln = 0;
+
+	if (off > l->len)
+		off = l->len;
+	for (i = 0; i < off; i++)
+		if (l->buf[i] == '\n') {
+			ln++;
+			bol = i + 1;
+		}
+	*line = l->line0 + ln;
+	*col = (int)utf8_count(l->buf + bol, off - bol) + 1;
+}
+
+static void
+mark_pos(const struct loader *l, const yaml_mark_t *m, int *line, int *col)
+{
+	*line = l->line0 + (int)m->line;
+	*col = (int)m->column + 1;
+}
+
+static void
+parse_error(struct loader *l, yaml_parser_t *p)
+{
+	int line, col;
+
+	if (p->error == YAML_READER_ERROR)
+		offset_pos(l, p->problem_offset, &line, &col);
+	else
+		mark_pos(l, &p->problem_mark, &line, &col);
+	if (p->error == YAML_MEMORY_ERROR) {
+		fputs("rbc: out of memory\n", stderr);
+		exit(2);
+	}
+	if (p->context != NULL)
+		diag_add(l->d, l->file, line, col, R_YAML_SYNTAX, "%s %s",
+		    p->problem ? p->problem : "syntax error", p->context);
+	else
+		diag_add(l->d, l->file, line, col, R_YAML_SYNTAX, "%s",
+		    p->problem ? p->problem : "syntax error");
+	l->failed = 1;
+}
+
+static int
+keycmp(const void *a, const void *b)
+{
+	const struct ynode *x = *(struct ynode *const *)a;
+	const struct ynode *y = *(struct ynode *const *)b;
+	int c;
+
+	if ((c = strcmp(x->s, y->s)) != 0)
+		return c;
+	return x->line != y->line ? (x->line < y->line ? -1 : 1) :
+	    (x->col < y->col ? -1 : x->col > y->col);
+}
+
+/* Reports repeated keys (both places); the first one stays in force. */
+static void
+check_dups(struct loader *l, struct ynode *map)
+{
+	struct ynode **k;
+	size_t i, j, n = map->n;
+
+	if (n < 2)
+		return;
+	if (n <= 16) {
+		for (i = 1; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(map->keys[i]->s,
+				    map->keys[j]->s) == 0) {
+					diag_add(l->d, l->file,
+					    map->keys[i]->line,
+					    map->keys[i]->col,
+					    R_DUPLICATE_KEY, "duplicate key "
+					    "'%s' (first at line %d)",
+					    map->keys[i]->s,
+					    map->keys[j]->line);
+					break;
+				}
+		return;
+	}
+	k = xreallocarray(NULL, n, sizeof(*k));
+	memcpy(k, map->keys, n * sizeof(*k));
+	qsort(k, n, sizeof(*k), keycmp);
+	for (i = 1, j = 0; i < n; i++) {
+		if (strcmp(k[i]->s, k[j]->s) != 0) {
+			j = i;
+			continue;
+		}
+		diag_add(l->d, l->file, k[i]->line, k[i]->col,
+		    R_DUPLICATE_KEY, "duplicate key '%s' (first at line %d)",
+		    k[i]->s, k[j]->line);
+	}
+	free(k);
+}
+
+/* Removes later duplicates of a key so lookups see the first. */
+static void
+drop_dups(struct ynode *map)
+{
+	size_t i, j, o = 0;
+
+	if (map->n > 16) {
+		/* Rare and hostile: quadratic would be too slow; keep all. */
+		return;
+	}
+	for (i = 0; i < map->n; i++) {
+		for (j = 0; j < o; j++)
+			if (strcmp(map->keys[j]->s, map->keys[i]->s) == 0)
+				break;
+		if (j < o)
+			continue;
+		map->keys[o] = map->keys[i];
+		map->items[o++] = map->items[i];
+	}
+	map->n = o;
+}
+
+static int
+refuse(struct loader *l, const yaml_event_t *ev, const char *what,
+    const char *name)
+{
+	int line, col;
+
+	mark_pos(l, &ev->start_mark, &line, &col);
+	diag_add(l->d, l->file, line, col, R_YAML_UNSUPPORTED,
+	    "%s '%s' is not supported in front-matter", what,
+	    name != NULL ? name : "");
+	l->failed = 1;
+	return -1;
+}
+
+/*
+ * Reads one node starting with event ev (already parsed) into *out.
+ * Returns 0, or -1 after a diagnostic.
+ */
+static int
+load_node(struct loader *l, yaml_parser_t *p, yaml_event_t *ev, int depth,
+    struct ynode **out)
+{
+	struct ynode *y, *k, *v;
+	yaml_event_t e;
+	int line, col, rc;
+
+	mark_pos(l, &ev->start_mark, &line, &col);
+	if (++l->nodes > RBC_MAX_NODES) {
+		diag_add(l->d, l->file, line, col, R_LIMIT,
+		    "more than %d YAML nodes", RBC_MAX_NODES);
+		l->failed = 1;
+		return -1;
+	}
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return refuse(l, ev, "alias",
+		    (const char *)ev->data.alias.anchor);
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor != NULL)
+			return refuse(l, ev, "anchor",
+			    (const char *)ev->data.scalar.anchor);
+		if (ev->data.scalar.tag != NULL)
+			return refuse(l, ev, "tag",
+			    (const char *)ev->data.scalar.tag);
+		y = ynew(l->a, Y_STR);
+		y->s = arena_strndup(l->a, (const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		y->slen = ev->data.scalar.length;
+		y->line = line;
+		y->col = col;
+		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+			resolve_plain(y);
+		else
+			y->quoted = 1;
+		*out = y;
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		break;
+	default:
+		diag_add(l->d, l->file, line, col, R_YAML_SYNTAX,
+		    "unexpected YAML event");
+		l->failed = 1;
+		return -1;
+	}
+
+	if (ev->type == YAML_SEQUENCE_START_EVENT) {
+		if (ev->data.sequence_start.anchor != NULL)
+			return refuse(l, ev, "anchor", (const char *)
+			    ev->data.sequence_start.anchor);
+		if (ev->data.sequence_start.tag != NULL)
+			return refuse(l, ev, "tag", (const char *)
+			    ev->data.sequence_start.tag);
+	} else {
+		if (ev->data.mapping_start.anchor != NULL)
+			return refuse(l, ev, "anchor", (const char *)
+			    ev->data.mapping_start.anchor);
+		if (ev->data.mapping_start.tag != NULL)
+			return refuse(l, ev, "tag", (const char *)
+			    ev->data.mapping_start.tag);
+	}
+	if (depth >= RBC_MAX_DEPTH) {
+		diag_add(l->d, l->file, line, col, R_LIMIT,
+		    "YAML nested deeper than %d levels", RBC_MAX_DEPTH);
+		l->failed = 1;
+		return -1;
+	}
+	y = ynew(l->a, ev->type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP);
+	y->line = line;
+	y->col = col;
+	for (;;) {
+		if (!yaml_parser_parse(p, &e)) {
+			parse_error(l, p);
+			return -1;
+		}
+		if (e.type == YAML_SEQUENCE_END_EVENT ||
+		    e.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&e);
+			break;
+		}
+		if (y->type == Y_SEQ) {
+			rc = load_node(l, p, &e, depth + 1, &v);
+			yaml_event_delete(&e);
+			if (rc == -1)
+				return -1;
+			yseq_push(l->a, y, v);
+			continue;
+		}
+		/* A mapping: a scalar key, then its value. */
+		if (e.type != YAML_SCALAR_EVENT) {
+			mark_pos(l, &e.start_mark, &line, &col);
+			if (e.type == YAML_ALIAS_EVENT)
+				rc = refuse(l, &e, "alias",
+				    (const char *)e.data.alias.anchor);
+			else {
+				diag_add(l->d, l->file, line, col,
+				    R_YAML_UNSUPPORTED, "mapping keys must "
+				    "be plain strings");
+				l->failed = 1;
+			}
+			yaml_event_delete(&e);
+			return -1;
+		}
+		rc = load_node(l, p, &e, depth + 1, &k);
+		if (rc == 0 && e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    strcmp(k->s, "<<") == 0)
+			rc = refuse(l, &e, "merge key", "<<");
+		yaml_event_delete(&e);
+		if (rc == -1)
+			return -1;
+		if (!yaml_parser_parse(p, &e)) {
+			parse_error(l, p);
+			return -1;
+		}
+		rc = load_node(l, p, &e, depth + 1, &v);
+		yaml_event_delete(&e);
+		if (rc == -1)
+			return -1;
+		ygrow(l->a, y, 1);
+		y->keys[y->n] = k;
+		y->items[y->n++] = v;
+	}
+	if (y->type == Y_MAP) {
+		check_dups(l, y);
+		drop_dups(y);
+	}
+	*out = y;
+	return 0;
+}
+
+/* Returns the root of the first YAML document in buf, or NULL. */
+struct ynode *
+yaml_load(struct arena *a, const char *buf, size_t len, const char *file,
+    int line0, struct diags *d)
+{
+	struct loader l;
+	yaml_parser_t p;
+	yaml_event_t e;
+	struct ynode *root = NULL;
+	int line, col, done = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.a = a;
+	l.d = d;
+	l.file = file;
+	l.buf = buf;
+	l.len = len;
+	l.line0 = line0;
+	if (!yaml_parser_initialize(&p)) {
+		fputs("rbc: out of memory\n", stderr);
+		exit(2);
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	while (!done && !l.failed) {
+		if (!yaml_parser_parse(&p, &e)) {
+			parse_error(&l, &p);
+			break;
+		}
+		switch (e.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (root != NULL) {
+				mark_pos(&l, &e.start_mark, &line, &col);
+				diag_add(d, file, line, col, R_YAML_SYNTAX,
+				    "more than one YAML document");
+				l.failed = 1;
+			}
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			if (load_node(&l, &p, &e, 0, &root) == -1)
+				root = NULL;
+			break;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	if (l.failed)
+		return NULL;
+	if (root == NULL) {
+		root = ynew(a, Y_NULL);
+		root->line = line0;
+		root->col = 1;
+		root->s = "";
+	}
+	return root;
+}
+
+/* ----------------------------------------------------- the runbook side */
+
+/* Returns the length of the line at p (without its end), and its end. */
+static size_t
+line_len(const char *p, const char *end, const char **next)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	size_t n;
+
+	if (nl == NULL) {
+		*next = end;
+		n = (size_t)(end - p);
+	} else {
+		*next = nl + 1;
+		n = (size_t)(nl - p);
+	}
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n;
+}
+
+/* Returns 1 if the line is exactly the marker, trailing blanks allowed. */
+static int
+is_marker(const char *p, size_t n, const char *m)
+{
+	size_t k = strlen(m);
+
+	if (n < k || memcmp(p, m, k) != 0)
+		return 0;
+	for (; k < n; k++)
+		if (p[k] != ' ' && p[k] != '\t')
+			return 0;
+	return 1;
+}
+
+static char *
+fm_string(struct runbook *r, struct site *s, const char *key)
+{
+	const struct ynode *v = ymap_get(r->fm, key);
+
+	(void)s;
+	if (v == NULL || v->type == Y_SEQ || v->type == Y_MAP ||
+	    v->type == Y_NULL)
+		return NULL;
+	return arena_strndup(r->arena, v->s, v->slen);
+}
+
+/*
+ * Splits the front-matter off r and loads it: r->fm, r->body_off,
+ * r->body_line, and the scalar fields (id, title, summary, service,
+ * owner) when present.  The parse text is r->raw, in which load.c has
+ * already replaced invalid UTF-8 bytes.
+ */
+void
+fm_parse(struct site *s, struct runbook *r)
+{
+	const char *data = r->raw.data, *end = r->raw.data + r->raw.len;
+	const char *p = data, *next, *fm, *q;
+	size_t n;
+	int line = 1;
+
+	r->body_off = 0;
+	r->body_line = 1;
+	if (r->raw.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3, r->body_off = 3;
+	n = line_len(p, end, &next);
+	if (p == end || !is_marker(p, n, "---")) {
+		diag_add(&r->diags, r->src.path, 1, 1, R_FRONT_MATTER_MISSING,
+		    "no front-matter: the schema is not applied");
+		return;
+	}
+	fm = next;
+	q = next;
+	line = 2;
+	while (q < end) {
+		n = line_len(q, end, &next);
+		if (is_marker(q, n, "---") || is_marker(q, n, "...")) {
+			if ((size_t)(q - fm) > RBC_MAX_FM) {
+				diag_add(&r->diags, r->src.path, 1, 1, R_LIMIT,
+				    "front-matter larger than %u bytes",
+				    RBC_MAX_FM);
+				r->body_off = (size_t)(next - data);
+				r->body_line = line + 1;
+				return;
+			}
+			r->fm = yaml_load(r->arena, fm, (size_t)(q - fm),
+			    r->src.path, 2, &r->diags);
+			r->fm_ok = r->fm != NULL;
+			r->body_off = (size_t)(next - data);
+			r->body_line = line + 1;
+			break;
+		}
+		q = next;
+		line++;
+	}
+	if (q >= end) {
+		diag_add(&r->diags, r->src.path, 1, 1, R_YAML_SYNTAX,
+		    "front-matter is not terminated: no closing '---' line");
+		return;
+	}
+	if (r->fm != NULL && r->fm->type != Y_MAP && r->fm->type != Y_NULL) {
+		diag_add(&r->diags, r->src.path, r->fm->line, r->fm->col,
+		    R_SCHEMA, "front-matter must be a mapping of keys to "
+		    "values");
+		r->fm = NULL;
+		r->fm_ok = 0;
+	}
+	if (r->fm != NULL && r->fm->type == Y_NULL)
+		r->fm = ynew(r->arena, Y_MAP);
+	if (r->fm == NULL)
+		return;
+	if ((r->id = fm_string(r, s, "id")) == NULL)
+		r->id = NULL;
+	r->title = fm_string(r, s, "title");
+	r->summary = fm_string(r, s, "summary");
+	r->service = fm_string(r, s, "service");
+	r->owner = fm_string(r, s, "owner");
+}

@@ -1,0 +1,1079 @@
+/*
+ * HTML output: the runbook body rendered over the cmark-gfm tree (heading
+ * ids and self-links, links rewritten through index.c, raw HTML dropped
+ * unless site.yaml says unsafe_html), and every page of the site through
+ * the Mustache templates, with contexts built from the front-matter.
+ * Front-matter values reach templates as data and are escaped there;
+ * only the rendered body goes in raw.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "rbc.h"
+
+struct html {
+	const struct site	*s;
+	const struct mustache	*tpl;
+};
+
+struct rctx {
+	struct buf		*o;
+	const struct site	*s;
+	const struct runbook	*r;
+	struct buf		 scratch;
+	int			 skipped_h1;
+	uint8_t			*align;
+	int			 col;
+	int			 in_header;
+};
+
+static const char *const tagfilter[] = {
+	"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes",
+	"script", "plaintext", NULL
+};
+
+/* Writes raw HTML with GFM's tagfilter applied (unsafe_html sites only). */
+static void
+put_raw_html(struct buf *o, const char *s)
+{
+	size_t i, k, n = strlen(s), run = 0, tl;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '<')
+			continue;
+		k = i + 1 + (s[i + 1] == '/');
+		for (size_t t = 0; tagfilter[t] != NULL; t++) {
+			tl = strlen(tagfilter[t]);
+			if (strncasecmp(s + k, tagfilter[t], tl) == 0 &&
+			    (s[k + tl] == '>' || s[k + tl] == '/' ||
+			    isspace((unsigned char)s[k + tl]) ||
+			    s[k + tl] == '\0')) {
+				buf_put(o, s + run, i - run);
+				BUF_PUTSL(o, "&lt;");
+				run = i + 1;
+				break;
+			}
+		}
+	}
+	buf_put(o, s + run, n - run);
+}
+
+static void
+put_text(struct buf *o, const char *s)
+{
+	if (s != NULL)
+		html_esc_text(o, s, strlen(s));
+}
+
+static int
+is_type(cmark_node *n, const char *t)
+{
+	return strcmp(cmark_node_get_type_string(n), t) == 0;
+}
+
+/* Returns 1 if paragraph n sits in a tight list item (no <p>). */
+static int
+tight(cmark_node *n)
+{
+	cmark_node *item = cmark_node_parent(n), *list;
+
+	if (item == NULL || cmark_node_get_type(item) != CMARK_NODE_ITEM)
+		return 0;
+	list = cmark_node_parent(item);
+	return list != NULL && cmark_node_get_list_tight(list);
+}
+
+static void render(struct rctx *, cmark_node *);
+
+static void
+children(struct rctx *c, cmark_node *n)
+{
+	cmark_node *k;
+
+	for (k = cmark_node_first_child(n); k != NULL; k = cmark_node_next(k))
+		render(c, k);
+}
+
+static void
+alt_text(struct buf *o, cmark_node *n)
+{
+	cmark_node *k;
+
+	for (k = cmark_node_first_child(n); k != NULL; k = cmark_node_next(k)) {
+		if (cmark_node_get_literal(k) != NULL &&
+		    (cmark_node_get_type(k) == CMARK_NODE_TEXT ||
+		    cmark_node_get_type(k) == CMARK_NODE_CODE))
+			html_esc_attr(o, cmark_node_get_literal(k),
+			    strlen(cmark_node_get_literal(k)));
+		else
+			alt_text(o, k);
+	}
+}
+
+static void
+render_link(struct rctx *c, cmark_node *n)
+{
+	const struct link *l = md_node_link(c->r, n);
+	const char *url = cmark_node_get_url(n), *title, *href = NULL;
+	struct buf *o = c->o;
+
+	if (l != NULL)
+		href = link_href(c->s, c->r, l, &c->scratch);
+	else if (url != NULL && url_safe(url, strlen(url)))
+		href = url;
+	title = cmark_node_get_title(n);
+	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+		if (href == NULL) {
+			alt_text(o, n);
+			return;
+		}
+		BUF_PUTSL(o, "<img src=\"");
+		html_esc_url(o, href, strlen(href));
+		BUF_PUTSL(o, "\" alt=\"");
+		alt_text(o, n);
+		buf_putc(o, '"');
+		if (title != NULL && *title != '\0') {
+			BUF_PUTSL(o, " title=\"");
+			html_esc_attr(o, title, strlen(title));
+			buf_putc(o, '"');
+		}
+		buf_putc(o, '>');
+		return;
+	}
+	if (href == NULL) {
+		children(c, n);
+		return;
+	}
+	BUF_PUTSL(o, "<a href=\"");
+	html_esc_url(o, href, strlen(href));
+	buf_putc(o, '"');
+	if (title != NULL && *title != '\0') {
+		BUF_PUTSL(o, " title=\"");
+		html_esc_attr(o, title, strlen(title));
+		buf_putc(o, '"');
+	}
+	if (l != NULL && l->broken)
+		BUF_PUTSL(o, " class=\"broken\"");
+	buf_putc(o, '>');
+	children(c, n);
+	BUF_PUTSL(o, "</a>");
+}
+
+static void
+render_heading(struct rctx *c, cmark_node *n)
+{
+	const struct heading *h = md_node_heading(c->r, n);
+	int level = cmark_node_get_heading_level(n);
+	struct buf *o = c->o;
+
+	/* The page template shows the title; skip the H1 that repeats it. */
+	if (!c->skipped_h1 && level == 1 && h != NULL &&
+	    strcmp(h->text, c->r->title) == 0) {
+		c->skipped_h1 = 1;
+		return;
+	}
+	buf_printf(o, "<h%d", level);
+	if (h != NULL && h->slug[0] != '\0') {
+		BUF_PUTSL(o, " id=\"");
+		html_esc_attr(o, h->slug, strlen(h->slug));
+		BUF_PUTSL(o, "\"><a class=\"anchor\" href=\"#");
+		html_esc_url(o, h->slug, strlen(h->slug));
+		BUF_PUTSL(o, "\" aria-label=\"Permalink to this section\">"
+		    "#</a>");
+	} else
+		buf_putc(o, '>');
+	children(c, n);
+	buf_printf(o, "</h%d>\n", level);
+}
+
+static void
+render_table(struct rctx *c, cmark_node *n)
+{
+	cmark_node *row, *cell;
+	struct buf *o = c->o;
+	int header, body_open = 0;
+
+	c->align = cmark_gfm_extensions_get_table_alignments(n);
+	BUF_PUTSL(o, "<div class=\"table\"><table>\n");
+	for (row = cmark_node_first_child(n); row != NULL;
+	    row = cmark_node_next(row)) {
+		header = is_type(row, "table_header");
+		if (header)
+			BUF_PUTSL(o, "<thead>\n");
+		else if (!body_open) {
+			BUF_PUTSL(o, "<tbody>\n");
+			body_open = 1;
+		}
+		BUF_PUTSL(o, "<tr>\n");
+		c->col = 0;
+		for (cell = cmark_node_first_child(row); cell != NULL;
+		    cell = cmark_node_next(cell)) {
+			const char *tag = header ? "th" : "td";
+			uint8_t al = c->align != NULL ? c->align[c->col] : 0;
+			buf_printf(o, "<%s", tag);
+			if (al == 'l')
+				BUF_PUTSL(o, " class=\"left\"");
+			else if (al == 'c')
+				BUF_PUTSL(o, " class=\"center\"");
+			else if (al == 'r')
+				BUF_PUTSL(o, " class=\"right\"");
+			buf_putc(o, '>');
+			children(c, cell);
+			buf_printf(o, "</%s>\n", tag);
+			if (c->align != NULL && c->align[c->col] != 0)
+				c->col++;
+			else if (c->align != NULL)
+				c->col++;
+		}
+		BUF_PUTSL(o, "</tr>\n");
+		if (header)
+			BUF_PUTSL(o, "</thead>\n");
+	}
+	if (body_open)
+		BUF_PUTSL(o, "</tbody>\n");
+	BUF_PUTSL(o, "</table></div>\n");
+	c->align = NULL;
+}
+
+static void
+render(struct rctx *c, cmark_node *n)
+{
+	struct buf *o = c->o;
+	const char *lit, *info;
+	int start;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_DOCUMENT:
+		children(c, n);
+		return;
+	case CMARK_NODE_BLOCK_QUOTE:
+		BUF_PUTSL(o, "<blockquote>\n");
+		children(c, n);
+		BUF_PUTSL(o, "</blockquote>\n");
+		return;
+	case CMARK_NODE_LIST:
+		if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) {
+			start = cmark_node_get_list_start(n);
+			if (start != 1)
+				buf_printf(o, "<ol start=\"%d\">\n", start);
+			else
+				BUF_PUTSL(o, "<ol>\n");
+			children(c, n);
+			BUF_PUTSL(o, "</ol>\n");
+		} else {
+			BUF_PUTSL(o, "<ul>\n");
+			children(c, n);
+			BUF_PUTSL(o, "</ul>\n");
+		}
+		return;
+	case CMARK_NODE_ITEM:
+		if (is_type(n, "tasklist")) {
+			BUF_PUTSL(o, "<li class=\"task\"><input type=\"checkbox\""
+			    " disabled");
+			if (cmark_gfm_extensions_get_tasklist_item_checked(n))
+				BUF_PUTSL(o, " checked");
+			BUF_PUTSL(o, "> ");
+		} else
+			BUF_PUTSL(o, "<li>");
+		children(c, n);
+		BUF_PUTSL(o, "</li>\n");
+		return;
+	case CMARK_NODE_CODE_BLOCK:
+		info = cmark_node_get_fence_info(n);
+		BUF_PUTSL(o, "<pre><code");
+		if (info != NULL && *info != '\0') {
+			size_t k = strcspn(info, " \t");
+			BUF_PUTSL(o, " class=\"language-");
+			html_esc_attr(o, info, k);
+			buf_putc(o, '"');
+		}
+		buf_putc(o, '>');
+		put_text(o, cmark_node_get_literal(n));
+		BUF_PUTSL(o, "</code></pre>\n");
+		return;
+	case CMARK_NODE_HTML_BLOCK:
+		if (c->s->cfg.unsafe_html)
+			put_raw_html(o, cmark_node_get_literal(n));
+		return;
+	case CMARK_NODE_HTML_INLINE:
+		if (c->s->cfg.unsafe_html)
+			put_raw_html(o, cmark_node_get_literal(n));
+		return;
+	case CMARK_NODE_PARAGRAPH:
+		if (tight(n)) {
+			children(c, n);
+			if (cmark_node_next(n) != NULL)
+				buf_putc(o, '\n');
+			return;
+		}
+		BUF_PUTSL(o, "<p>");
+		children(c, n);
+		BUF_PUTSL(o, "</p>\n");
+		return;
+	case CMARK_NODE_HEADING:
+		render_heading(c, n);
+		return;
+	case CMARK_NODE_THEMATIC_BREAK:
+		BUF_PUTSL(o, "<hr>\n");
+		return;
+	case CMARK_NODE_TEXT:
+		put_text(o, cmark_node_get_literal(n));
+		return;
+	case CMARK_NODE_SOFTBREAK:
+		buf_putc(o, '\n');
+		return;
+	case CMARK_NODE_LINEBREAK:
+		BUF_PUTSL(o, "<br>\n");
+		return;
+	case CMARK_NODE_CODE:
+		BUF_PUTSL(o, "<code>");
+		put_text(o, cmark_node_get_literal(n));
+		BUF_PUTSL(o, "</code>");
+		return;
+	case CMARK_NODE_EMPH:
+		BUF_PUTSL(o, "<em>");
+		children(c, n);
+		BUF_PUTSL(o, "</em>");
+		return;
+	case CMARK_NODE_STRONG:
+		BUF_PUTSL(o, "<strong>");
+		children(c, n);
+		BUF_PUTSL(o, "</strong>");
+		return;
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+		render_link(c, n);
+		return;
+	default:
+		break;
+	}
+	if (is_type(n, "table")) {
+		render_table(c, n);
+		return;
+	}
+	if (is_type(n, "strikethrough")) {
+		BUF_PUTSL(o, "<del>");
+		children(c, n);
+		BUF_PUTSL(o, "</del>");
+		return;
+	}
+	/* Footnotes and custom nodes are not enabled: their text only. */
+	lit = cmark_node_get_literal(n);
+	if (lit != NULL)
+		put_text(o, lit);
+	children(c, n);
+}
+
+/* Renders r's Markdown body as HTML into o. */
+void
+html_body(struct buf *o, const struct site *s, const struct runbook *r)
+{
+	struct rctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.s = s;
+	c.r = r;
+	if (r->doc != NULL)
+		render(&c, r->doc);
+	buf_free(&c.scratch);
+}
+
+/* ------------------------------------------------------------ contexts */
+
+/* Returns the text of scalar key in map, or NULL. */
+static const char *
+fmstr(const struct ynode *map, const char *key)
+{
+	return ystr(ymap_get(map, key));
+}
+
+static void
+set_href(struct arena *a, struct ynode *m, const char *key,
+    const struct runbook *from, const struct runbook *to, const char *frag)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	if (from != NULL)
+		href_root(&b, from->id);
+	buf_puts(&b, to->id);
+	BUF_PUTSL(&b, ".html");
+	if (frag != NULL && *frag != '\0') {
+		buf_putc(&b, '#');
+		buf_puts(&b, frag);
+	}
+	ymap_setz(a, m, key, buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Returns a tel: URL for a phone number (digits and a leading +). */
+static char *
+tel_url(const char *phone)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *p;
+	int digits = 0;
+
+	BUF_PUTSL(&b, "tel:");
+	for (p = phone; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p)) {
+			buf_putc(&b, *p);
+			digits++;
+		} else if (*p == '+' && digits == 0 && b.len == 4)
+			buf_putc(&b, '+');
+		else if (*p == ' ' || *p == '-' || *p == '(' || *p == ')' ||
+		    *p == '.')
+			continue;
+		else if (*p == ',' || *p == ';' || *p == 'x' || *p == 'X') {
+			/* An extension: keep it as a pause for dialers. */
+			if (digits == 0)
+				break;
+			if (*p == ',' || *p == ';') {
+				buf_putc(&b, ',');
+				continue;
+			}
+			break;
+		} else {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	if (digits < 3) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Returns a mailto: URL, or NULL for something that is not an address. */
+static char *
+mailto_url(const char *email)
+{
+	const char *at = strchr(email, '@'), *p;
+
+	if (at == NULL || at == email || at[1] == '\0')
+		return NULL;
+	for (p = email; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || strchr("\"<>()[]\\,;:", *p))
+			return NULL;
+	return xasprintf("mailto:%s", email);
+}
+
+/* Returns a web URL that may be linked (http/https only), or NULL. */
+static const char *
+web_url(const char *u)
+{
+	if (u == NULL)
+		return NULL;
+	if (strncasecmp(u, "https://", 8) != 0 &&
+	    strncasecmp(u, "http://", 7) != 0)
+		return NULL;
+	return url_safe(u, strlen(u)) ? u : NULL;
+}
+
+static struct ynode *
+contact_ctx(struct arena *a, const struct ynode *c)
+{
+	struct ynode *m = ynew(a, Y_MAP);
+	const char *phone = fmstr(c, "phone"), *email = fmstr(c, "email");
+	char *u;
+
+	ymap_setz(a, m, "id", fmstr(c, "id"));
+	ymap_setz(a, m, "role", fmstr(c, "role"));
+	ymap_setz(a, m, "name", fmstr(c, "name"));
+	ymap_setz(a, m, "phone", phone);
+	if (phone != NULL && (u = tel_url(phone)) != NULL) {
+		ymap_setz(a, m, "tel", u);
+		free(u);
+	}
+	ymap_setz(a, m, "email", email);
+	if (email != NULL && (u = mailto_url(email)) != NULL) {
+		ymap_setz(a, m, "mailto", u);
+		free(u);
+	}
+	ymap_setz(a, m, "chat", fmstr(c, "chat"));
+	ymap_setz(a, m, "url", web_url(fmstr(c, "url")));
+	return m;
+}
+
+/* Returns the contact with this id, from the runbook or the site. */
+const struct ynode *
+contact_find(const struct site *s, const struct runbook *r, const char *id)
+{
+	const struct ynode *cs[2], *c;
+	size_t i, k;
+
+	cs[0] = ymap_get(r->fm, "contacts");
+	cs[1] = s->cfg.contacts;
+	for (k = 0; k < 2; k++) {
+		if (cs[k] == NULL || cs[k]->type != Y_SEQ)
+			continue;
+		for (i = 0; i < cs[k]->n; i++) {
+			c = cs[k]->items[i];
+			if (fmstr(c, "id") != NULL &&
+			    strcmp(fmstr(c, "id"), id) == 0)
+				return c;
+		}
+	}
+	return NULL;
+}
+
+static void
+set_list(struct arena *a, struct ynode *m, const char *key,
+    const char *has, struct ynode *list)
+{
+	ymap_set(a, m, key, list);
+	ymap_set(a, m, has, ynew_bool(a, list->n > 0));
+}
+
+static void
+seq_of_maps(struct arena *a, const struct ynode *src, struct ynode *out,
+    const char *const *keys)
+{
+	size_t i, k;
+	struct ynode *m;
+
+	if (src == NULL || src->type != Y_SEQ)
+		return;
+	for (i = 0; i < src->n; i++) {
+		if (src->items[i]->type != Y_MAP)
+			continue;
+		m = ynew(a, Y_MAP);
+		for (k = 0; keys[k] != NULL; k++)
+			ymap_setz(a, m, keys[k], fmstr(src->items[i], keys[k]));
+		yseq_push(a, out, m);
+	}
+}
+
+static struct ynode *
+escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r)
+{
+	const struct ynode *esc = ymap_get(r->fm, "escalation"), *e, *c;
+	struct ynode *out = ynew(a, Y_SEQ), *m, *cm;
+	const char *id;
+	size_t i, k;
+	static const char *const ck[] = { "name", "role", "phone", "tel",
+	    "email", "mailto", "chat", NULL };
+
+	if (esc == NULL || esc->type != Y_SEQ)
+		return out;
+	for (i = 0; i < esc->n; i++) {
+		e = esc->items[i];
+		if (e->type != Y_MAP)
+			continue;
+		m = ynew(a, Y_MAP);
+		ymap_setz(a, m, "level", fmstr(e, "level"));
+		ymap_setz(a, m, "after", fmstr(e, "after"));
+		id = fmstr(e, "contact");
+		ymap_setz(a, m, "contact", id);
+		if (id != NULL && (c = contact_find(s, r, id)) != NULL) {
+			cm = contact_ctx(a, c);
+			for (k = 0; ck[k] != NULL; k++) {
+				const struct ynode *v = ymap_get(cm, ck[k]);
+				if (v != NULL)
+					ymap_set(a, m, ck[k], (struct ynode *)v);
+			}
+		}
+		yseq_push(a, out, m);
+	}
+	return out;
+}
+
+static struct ynode *
+severity_ctx(struct arena *a, const struct runbook *r)
+{
+	const struct ynode *sl = ymap_get(r->fm, "severity_levels"), *e, *nt;
+	struct ynode *out = ynew(a, Y_SEQ), *m;
+	struct buf b = { NULL, 0, 0 };
+	size_t i, k;
+
+	if (sl == NULL || sl->type != Y_SEQ)
+		return out;
+	for (i = 0; i < sl->n; i++) {
+		e = sl->items[i];
+		if (e->type != Y_MAP)
+			continue;
+		m = ynew(a, Y_MAP);
+		ymap_setz(a, m, "name", fmstr(e, "name"));
+		ymap_setz(a, m, "description", fmstr(e, "description"));
+		ymap_setz(a, m, "response", fmstr(e, "response"));
+		if ((nt = ymap_get(e, "notify")) != NULL && nt->type == Y_SEQ) {
+			buf_reset(&b);
+			for (k = 0; k < nt->n; k++)
+				if (ystr(nt->items[k]) != NULL)
+					buf_printf(&b, "%s%s", b.len ? ", " : "",
+					    nt->items[k]->s);
+			ymap_setz(a, m, "notify", buf_cstr(&b));
+		} else
+			ymap_setz(a, m, "notify", fmstr(e, "notify"));
+		yseq_push(a, out, m);
+	}
+	buf_free(&b);
+	return out;
+}
+
+static struct ynode *
+threshold_ctx(struct arena *a, const struct runbook *from,
+    const struct runbook *r, const struct ynode *t)
+{
+	static const char *const keys[] = { "metric", "description", "unit",
+	    "target", "warning", "critical", "for", "section", NULL };
+	struct ynode *m = ynew(a, Y_MAP);
+	const char *sec, *dir;
+	size_t k;
+
+	for (k = 0; keys[k] != NULL; k++)
+		ymap_setz(a, m, keys[k], fmstr(t, keys[k]));
+	dir = fmstr(t, "direction");
+	ymap_setz(a, m, "direction", dir != NULL ? dir : "above");
+	sec = fmstr(t, "section");
+	if (from == r && sec != NULL) {
+		char *h = xasprintf("#%s", sec);
+		ymap_setz(a, m, "section_href", h);
+		free(h);
+	} else if (from != r)
+		set_href(a, m, "href", from, r, sec);
+	return m;
+}
+
+static struct ynode *
+ctx_common(struct arena *a, const struct site *s, const char *id,
+    const char *kind, const char *title)
+{
+	struct ynode *c = ynew(a, Y_MAP), *site = ynew(a, Y_MAP);
+	struct buf b = { NULL, 0, 0 };
+
+	ymap_setz(a, site, "title", s->cfg.title);
+	ymap_setz(a, site, "organisation", s->cfg.organisation);
+	ymap_set(a, c, "site", site);
+	href_root(&b, id);
+	ymap_setz(a, c, "root", buf_cstr(&b));
+	buf_free(&b);
+	ymap_setz(a, c, "page_title", title);
+	ymap_setz(a, c, "page_kind", kind);
+	ymap_setz(a, c, "rbc_version", RBC_VERSION);
+	ymap_setz(a, c, "today", s->today);
+	return c;
+}
+
+static void
+review_ctx(struct arena *a, struct ynode *m, const struct runbook *r)
+{
+	ymap_setz(a, m, "last_reviewed", fmstr(r->fm, "last_reviewed"));
+	ymap_setz(a, m, "review_by", r->review_by);
+	ymap_set(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
+	    !r->stale));
+	ymap_set(a, m, "review_stale", ynew_bool(a, r->stale));
+	ymap_set(a, m, "review_unknown", ynew_bool(a, r->review_by == NULL));
+}
+
+static struct ynode *
+tags_ctx(struct arena *a, const struct runbook *r)
+{
+	const struct ynode *t = ymap_get(r->fm, "tags");
+	struct ynode *out = ynew(a, Y_SEQ);
+	size_t i;
+
+	if (t != NULL && t->type == Y_SEQ)
+		for (i = 0; i < t->n; i++)
+			if (ystr(t->items[i]) != NULL)
+				yseq_push(a, out, ynew_strz(a, t->items[i]->s));
+	return out;
+}
+
+static struct ynode *
+ref_ctx(struct arena *a, const struct runbook *from, const struct runbook *t)
+{
+	struct ynode *m = ynew(a, Y_MAP);
+
+	ymap_setz(a, m, "id", t->id);
+	ymap_setz(a, m, "title", t->title);
+	set_href(a, m, "href", from, t, NULL);
+	return m;
+}
+
+/* Returns the context of r's page. */
+static struct ynode *
+runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r)
+{
+	static const char *const qk[] = { "label", "command", NULL };
+	struct ynode *c = ctx_common(a, s, r->id, "runbook", r->title);
+	struct ynode *m = ynew(a, Y_MAP), *l, *x;
+	const struct ynode *v;
+	struct buf body = { NULL, 0, 0 };
+	size_t i;
+	int t;
+
+	ymap_set(a, c, "runbook", m);
+	ymap_setz(a, m, "id", r->id);
+	ymap_setz(a, m, "title", r->title);
+	ymap_setz(a, m, "summary", r->summary);
+	ymap_setz(a, m, "service", r->service);
+	ymap_setz(a, m, "owner", r->owner);
+	ymap_setz(a, m, "version", r->version);
+	ymap_set(a, m, "tags", tags_ctx(a, r));
+	review_ctx(a, m, r);
+
+	l = ynew(a, Y_SEQ);
+	for (i = 0; i < r->nheads; i++) {
+		const struct heading *h = &r->heads[i];
+		if (h->level < 2 || h->level > 3 || h->slug[0] == '\0')
+			continue;
+		x = ynew(a, Y_MAP);
+		ymap_set(a, x, "level", ynew_int(a, h->level));
+		ymap_setz(a, x, "text", h->text);
+		ymap_setz(a, x, "slug", h->slug);
+		ymap_set(a, x, "sub", ynew_bool(a, h->level > 2));
+		yseq_push(a, l, x);
+	}
+	set_list(a, m, "toc", "has_toc", l);
+
+	html_body(&body, s, r);
+	ymap_set(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
+	buf_free(&body);
+
+	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, r));
+	l = ynew(a, Y_SEQ);
+	if ((v = ymap_get(r->fm, "contacts")) != NULL && v->type == Y_SEQ)
+		for (i = 0; i < v->n; i++)
+			if (v->items[i]->type == Y_MAP)
+				yseq_push(a, l, contact_ctx(a, v->items[i]));
+	set_list(a, m, "contacts", "has_contacts", l);
+	set_list(a, m, "escalation", "has_escalation",
+	    escalation_ctx(a, s, r));
+	l = ynew(a, Y_SEQ);
+	if ((v = ymap_get(r->fm, "thresholds")) != NULL && v->type == Y_SEQ)
+		for (i = 0; i < v->n; i++)
+			if (v->items[i]->type == Y_MAP)
+				yseq_push(a, l, threshold_ctx(a, r, r,
+				    v->items[i]));
+	set_list(a, m, "thresholds", "has_thresholds", l);
+	l = ynew(a, Y_SEQ);
+	seq_of_maps(a, ymap_get(r->fm, "quickref"), l, qk);
+	set_list(a, m, "quickref", "has_quickref", l);
+
+	l = ynew(a, Y_SEQ);
+	for (i = 0; i < r->nlinks; i++) {
+		const struct link *k = &r->links[i];
+		if (k->kind != LINK_RELATED)
+			continue;
+		if (k->target >= 0)
+			yseq_push(a, l, ref_ctx(a, r, s->rb[k->target]));
+		else {
+			x = ynew(a, Y_MAP);
+			ymap_setz(a, x, "id", k->dest);
+			ymap_setz(a, x, "title", k->dest);
+			yseq_push(a, l, x);
+		}
+	}
+	set_list(a, m, "related", "has_related", l);
+	l = ynew(a, Y_SEQ);
+	for (i = 0; i < r->nbacklinks; i++) {
+		t = r->backlinks[i];
+		yseq_push(a, l, ref_ctx(a, r, s->rb[t]));
+	}
+	set_list(a, m, "backlinks", "has_backlinks", l);
+	return c;
+}
+
+/* ----------------------------------------------------- the site pages */
+
+static int
+render_page(struct html *h, const char *tpl, const struct ynode *ctx,
+    struct buf *out)
+{
+	buf_reset(out);
+	if (mustache_render(h->tpl, tpl, ctx, out) == -1) {
+		fprintf(stderr, "rbc: no template '%s'\n", tpl);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns a new HTML renderer over templates already loaded in s->tpl. */
+struct html *
+html_new(const struct site *s)
+{
+	struct html *h = xcalloc(1, sizeof(*h));
+
+	h->s = s;
+	h->tpl = s->tpl;
+	return h;
+}
+
+/* Renders r's page into out; returns 0 or -1. */
+int
+html_render(struct html *h, const struct runbook *r, struct buf *out)
+{
+	struct arena *a = arena_new();
+	int rc;
+
+	rc = render_page(h, "runbook", runbook_ctx(a, h->s, r), out);
+	arena_free(a);
+	return rc;
+}
+
+void
+html_free(struct html *h)
+{
+	free(h);
+}
+
+static const char *
+svc(const struct runbook *r)
+{
+	return r->service != NULL && *r->service != '\0' ? r->service : NULL;
+}
+
+/* Orders runbooks by service (none last), then title, then id. */
+static int
+svc_cmp(const void *a, const void *b)
+{
+	const struct runbook *x = *(struct runbook *const *)a;
+	const struct runbook *y = *(struct runbook *const *)b;
+	const char *sx = svc(x), *sy = svc(y);
+	int c;
+
+	if (sx == NULL || sy == NULL) {
+		if (sx != sy)
+			return sx == NULL ? 1 : -1;
+	} else if ((c = strcmp(sx, sy)) != 0)
+		return c;
+	if ((c = strcmp(x->title, y->title)) != 0)
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+static struct runbook **
+by_service(const struct site *s)
+{
+	struct runbook **v = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*v));
+
+	memcpy(v, s->rb, s->n * sizeof(*v));
+	qsort(v, s->n, sizeof(*v), svc_cmp);
+	return v;
+}
+
+/*
+ * Groups v (sorted by service) into a list of {name, <key>: [...]},
+ * calling item() for each runbook to fill the group's list.
+ */
+static struct ynode *
+group(struct arena *a, const struct site *s, struct runbook **v,
+    const char *key, void (*item)(struct arena *, const struct site *,
+    const struct runbook *, struct ynode *))
+{
+	struct ynode *out = ynew(a, Y_SEQ), *g = NULL, *list = NULL;
+	const char *cur = NULL;
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < s->n; i++) {
+		const char *name = svc(v[i]);
+		if (first || (name == NULL) != (cur == NULL) ||
+		    (name != NULL && strcmp(name, cur) != 0)) {
+			if (g != NULL && list->n == 0)
+				out->n--;
+			g = ynew(a, Y_MAP);
+			ymap_setz(a, g, "name", name != NULL ? name : "Other");
+			list = ynew(a, Y_SEQ);
+			ymap_set(a, g, key, list);
+			yseq_push(a, out, g);
+			cur = name;
+			first = 0;
+		}
+		item(a, s, v[i], list);
+	}
+	if (g != NULL && list->n == 0)
+		out->n--;
+	return out;
+}
+
+static void
+index_item(struct arena *a, const struct site *s, const struct runbook *r,
+    struct ynode *list)
+{
+	struct ynode *m = ynew(a, Y_MAP);
+
+	(void)s;
+	ymap_setz(a, m, "id", r->id);
+	ymap_setz(a, m, "title", r->title);
+	set_href(a, m, "href", NULL, r, NULL);
+	ymap_setz(a, m, "summary", r->summary);
+	ymap_setz(a, m, "owner", r->owner);
+	ymap_set(a, m, "tags", tags_ctx(a, r));
+	review_ctx(a, m, r);
+	yseq_push(a, list, m);
+}
+
+static void
+contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
+    struct ynode *list)
+{
+	struct ynode *m = ynew(a, Y_MAP), *l = ynew(a, Y_SEQ), *e;
+	const struct ynode *v = ymap_get(r->fm, "contacts");
+	size_t i;
+
+	if (v != NULL && v->type == Y_SEQ)
+		for (i = 0; i < v->n; i++)
+			if (v->items[i]->type == Y_MAP)
+				yseq_push(a, l, contact_ctx(a, v->items[i]));
+	e = escalation_ctx(a, s, r);
+	if (l->n == 0 && e->n == 0)
+		return;
+	ymap_setz(a, m, "id", r->id);
+	ymap_setz(a, m, "title", r->title);
+	set_href(a, m, "href", NULL, r, NULL);
+	set_list(a, m, "contacts", "has_contacts", l);
+	set_list(a, m, "escalation", "has_escalation", e);
+	yseq_push(a, list, m);
+}
+
+static void
+thresholds_item(struct arena *a, const struct site *s,
+    const struct runbook *r, struct ynode *list)
+{
+	const struct ynode *v = ymap_get(r->fm, "thresholds");
+	struct ynode *m;
+	size_t i;
+
+	(void)s;
+	if (v == NULL || v->type != Y_SEQ)
+		return;
+	for (i = 0; i < v->n; i++) {
+		if (v->items[i]->type != Y_MAP)
+			continue;
+		m = threshold_ctx(a, NULL, r, v->items[i]);
+		ymap_setz(a, m, "runbook_title", r->title);
+		ymap_setz(a, m, "runbook_id", r->id);
+		yseq_push(a, list, m);
+	}
+}
+
+/* Writes a JSON string literal safe inside a script file. */
+static void
+js_str(struct buf *b, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+
+	buf_putc(b, '"');
+	for (; *u != '\0'; u++) {
+		if (*u == '"' || *u == '\\')
+			buf_printf(b, "\\%c", *u);
+		else if (*u < 0x20 || *u == '<' || *u == '>' || *u == '&')
+			buf_printf(b, "\\u%04x", *u);
+		else if (u[0] == 0xe2 && u[1] == 0x80 &&
+		    (u[2] == 0xa8 || u[2] == 0xa9)) {
+			buf_printf(b, "\\u%04x", u[2] == 0xa8 ? 0x2028 : 0x2029);
+			u += 2;
+		} else
+			buf_putc(b, *u);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+search_index(const struct site *s, struct buf *o)
+{
+	const struct ynode *t;
+	size_t i, k;
+
+	buf_reset(o);
+	BUF_PUTSL(o, "window.RBC_SEARCH = [");
+	for (i = 0; i < s->n; i++) {
+		const struct runbook *r = s->rb[i];
+		BUF_PUTSL(o, i ? ",\n{\"t\":" : "\n{\"t\":");
+		js_str(o, r->title);
+		BUF_PUTSL(o, ",\"u\":");
+		buf_putc(o, '"');
+		buf_puts(o, r->id);	/* ids are [A-Za-z0-9._/-] */
+		BUF_PUTSL(o, ".html\",\"s\":");
+		js_str(o, r->summary);
+		BUF_PUTSL(o, ",\"v\":");
+		js_str(o, r->service);
+		BUF_PUTSL(o, ",\"o\":");
+		js_str(o, r->owner);
+		BUF_PUTSL(o, ",\"g\":[");
+		t = ymap_get(r->fm, "tags");
+		for (k = 0; t != NULL && t->type == Y_SEQ && k < t->n; k++) {
+			if (k)
+				buf_putc(o, ',');
+			js_str(o, ystr(t->items[k]));
+		}
+		BUF_PUTSL(o, "],\"h\":[");
+		for (k = 0; k < r->nheads; k++) {
+			if (k)
+				buf_putc(o, ',');
+			js_str(o, r->heads[k].text);
+		}
+		BUF_PUTSL(o, "]}");
+	}
+	BUF_PUTSL(o, "\n];\n");
+}
+
+/*
+ * Renders the site-wide pages (index, contacts, thresholds, search
+ * index), calling put(arg, path under html/, bytes) for each; returns 0
+ * or -1 when put failed.
+ */
+int
+html_site(struct html *h, int (*put)(void *, const char *,
+    const struct buf *), void *arg)
+{
+	const struct site *s = h->s;
+	struct runbook **v = by_service(s);
+	struct arena *a = arena_new();
+	struct ynode *c, *l;
+	struct buf out = { NULL, 0, 0 };
+	size_t i;
+	int rc = -1;
+
+	c = ctx_common(a, s, "", "index", s->cfg.title);
+	ymap_set(a, c, "services", group(a, s, v, "runbooks", index_item));
+	l = ynew(a, Y_SEQ);
+	for (i = 0; i < s->n; i++)
+		if (v[i]->nbacklinks == 0)
+			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
+	set_list(a, c, "orphans", "has_orphans", l);
+	ymap_set(a, c, "count", ynew_int(a, (long long)s->n));
+	if (render_page(h, "index", c, &out) == -1 ||
+	    put(arg, "index.html", &out) == -1)
+		goto out;
+
+	c = ctx_common(a, s, "", "contacts", "Contacts");
+	l = ynew(a, Y_SEQ);
+	if (s->cfg.contacts != NULL)
+		for (i = 0; i < s->cfg.contacts->n; i++)
+			if (s->cfg.contacts->items[i]->type == Y_MAP)
+				yseq_push(a, l, contact_ctx(a,
+				    s->cfg.contacts->items[i]));
+	set_list(a, c, "site_contacts", "has_site_contacts", l);
+	ymap_set(a, c, "services", group(a, s, v, "runbooks",
+	    contacts_item));
+	if (render_page(h, "contacts", c, &out) == -1 ||
+	    put(arg, "contacts.html", &out) == -1)
+		goto out;
+
+	c = ctx_common(a, s, "", "thresholds", "Thresholds");
+	ymap_set(a, c, "services", group(a, s, v, "thresholds",
+	    thresholds_item));
+	if (render_page(h, "thresholds", c, &out) == -1 ||
+	    put(arg, "thresholds.html", &out) == -1)
+		goto out;
+
+	search_index(s, &out);
+	if (put(arg, "search-index.js", &out) == -1)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&out);
+	arena_free(a);
+	free(v);
+	return rc;
+}

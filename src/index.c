@@ -1,0 +1,473 @@
+/*
+ * Index: the scan pass over all runbooks.  Ids (valid, unique also without
+ * case), link resolution (relative Markdown links, wiki links, in-page
+ * anchors, related: ids) and backlinks.  Resolution lives here only;
+ * every renderer asks link_href() or reads struct link.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rbc.h"
+
+/* Generated sections of a runbook page, valid fragment targets too. */
+static const char *const gen_ids[] = {
+	"rbc-toc", "rbc-severity", "rbc-contacts", "rbc-escalation",
+	"rbc-thresholds", "rbc-quickref", "rbc-related", "rbc-backlinks",
+	NULL
+};
+
+/* Returns 1 if id is a valid runbook id (SPEC §3 "Ids"). */
+int
+id_valid(const char *id)
+{
+	const char *p = id;
+
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		if (!isalnum((unsigned char)*p))
+			return 0;
+		p++;
+		while (isalnum((unsigned char)*p) || *p == '.' || *p == '_' ||
+		    *p == '-')
+			p++;
+		if (*p == '\0')
+			return 1;
+		if (*p != '/')
+			return 0;
+		p++;
+	}
+}
+
+/*
+ * Returns a safe output name for an invalid id: empty, "." and ".."
+ * segments dropped, other bytes outside [A-Za-z0-9._-] made '_', and a
+ * segment that does not start alphanumeric prefixed with '_'.
+ */
+static char *
+id_sanitize(struct arena *a, const char *id, int sep)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *p = id, *e;
+	char *out;
+
+	for (; *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p || (e - p == 1 && *p == '.') ||
+		    (e - p == 2 && p[0] == '.' && p[1] == '.'))
+			continue;
+		if (b.len)
+			buf_putc(&b, sep);
+		if (!isalnum((unsigned char)*p))
+			buf_putc(&b, '_');
+		for (; p < e; p++)
+			buf_putc(&b, isalnum((unsigned char)*p) || *p == '.' ||
+			    *p == '_' || *p == '-' ? *p : '_');
+	}
+	if (b.len == 0)
+		buf_putc(&b, '_');
+	out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static int
+case_cmp(const void *a, const void *b)
+{
+	const struct runbook *x = *(struct runbook *const *)a;
+	const struct runbook *y = *(struct runbook *const *)b;
+	int c = strcasecmp(x->id, y->id);
+
+	return c ? c : strcmp(x->rel, y->rel);
+}
+
+static void
+id_pos(const struct runbook *r, int *line, int *col)
+{
+	const struct ynode *v = ymap_get(r->fm, "id");
+
+	*line = v != NULL ? v->line : 1;
+	*col = v != NULL ? v->col : 1;
+}
+
+static void
+check_ids(struct site *s)
+{
+	struct runbook **v;
+	size_t i;
+	int line, col;
+
+	for (i = 0; i < s->n; i++) {
+		struct runbook *r = s->rb[i];
+		if (id_valid(r->id))
+			continue;
+		id_pos(r, &line, &col);
+		diag_add(&r->diags, r->src.path, line, col, R_ID_INVALID,
+		    "id '%s' is not valid: each /-separated part must match "
+		    "[A-Za-z0-9][A-Za-z0-9._-]*", r->id);
+		r->id = id_sanitize(r->arena, r->id, '/');
+		r->name = id_sanitize(r->arena, r->id, '-');
+	}
+	v = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*v));
+	memcpy(v, s->rb, s->n * sizeof(*v));
+	qsort(v, s->n, sizeof(*v), case_cmp);
+	for (i = 1; i < s->n; i++) {
+		if (strcasecmp(v[i]->id, v[i - 1]->id) != 0)
+			continue;
+		id_pos(v[i], &line, &col);
+		diag_add(&v[i]->diags, v[i]->src.path, line, col,
+		    R_ID_DUPLICATE, strcmp(v[i]->id, v[i - 1]->id) == 0 ?
+		    "id '%s' is also the id of %s" : "id '%s' differs only "
+		    "in case from the id of %s (breaks checkouts on macOS and "
+		    "Windows)", v[i]->id, v[i - 1]->src.path);
+	}
+	free(v);
+}
+
+/* Returns the decoded %XX form of s[0..n). */
+static char *
+pct_decode(const char *s, size_t n)
+{
+	char *o = xmalloc(n + 1), *q = o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char h[3] = { s[i + 1], s[i + 2], '\0' };
+			*q++ = (char)strtol(h, NULL, 16);
+			i += 2;
+		} else
+			*q++ = s[i];
+	}
+	*q = '\0';
+	return o;
+}
+
+/* Returns 1 if dest starts with a URL scheme or is protocol-relative. */
+static int
+has_scheme(const char *d)
+{
+	const char *p = d;
+
+	if (d[0] == '/' && d[1] == '/')
+		return 1;
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return *p == ':';
+}
+
+/*
+ * Returns the normalised content-relative form of path (relative to the
+ * directory of from, or to the root if it starts with /), or NULL if it
+ * leaves the content directory.
+ */
+static char *
+resolve_path(const char *from, const char *path)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *slash = strrchr(from, '/'), *p, *e;
+	char *out;
+
+	if (path[0] != '/' && slash != NULL)
+		buf_put(&b, from, (size_t)(slash - from));
+	for (p = path; *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p || (e - p == 1 && p[0] == '.'))
+			continue;
+		if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+			char *last;
+			if (b.len == 0) {
+				buf_free(&b);
+				return NULL;
+			}
+			buf_cstr(&b);
+			last = strrchr(b.data, '/');
+			b.len = last ? (size_t)(last - b.data) : 0;
+			b.data[b.len] = '\0';
+			continue;
+		}
+		if (b.len)
+			buf_putc(&b, '/');
+		buf_put(&b, p, (size_t)(e - p));
+	}
+	out = buf_detach(&b);
+	return out;
+}
+
+static int
+rel_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct idref *)a)->id,
+	    ((const struct idref *)b)->id);
+}
+
+/* Returns the runbook whose path under content/ is rel, or -1. */
+static int
+find_rel(const struct idref *rels, size_t n, const char *rel)
+{
+	struct idref key = { rel, 0 }, *f;
+
+	f = bsearch(&key, rels, n, sizeof(*rels), rel_cmp);
+	return f != NULL ? f->idx : -1;
+}
+
+/* Returns 1 if some file or runbook lives below directory dir. */
+static int
+is_dir(const struct site *s, const char *dir)
+{
+	size_t n = strlen(dir), i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < s->nrbpaths; i++)
+		if (strncmp(s->rbpaths[i], dir, n) == 0 &&
+		    s->rbpaths[i][n] == '/')
+			return 1;
+	for (i = 0; i < s->nfiles; i++)
+		if (strncmp(s->files[i], dir, n) == 0 && s->files[i][n] == '/')
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if slug names a heading (or generated section) of r. */
+static int
+has_anchor(const struct runbook *r, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < r->nheads; i++)
+		if (strcmp(r->heads[i].slug, slug) == 0)
+			return 1;
+	for (i = 0; gen_ids[i] != NULL; i++)
+		if (strcmp(gen_ids[i], slug) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+resolve(struct site *s, struct runbook *r, struct link *l,
+    const struct idref *rels)
+{
+	const char *d = l->dest, *hash;
+	char *path, *norm, *tmp;
+	size_t n;
+
+	if (l->kind == LINK_AUTO || has_scheme(d) || d[0] == '\0') {
+		l->external = 1;
+		return;
+	}
+	if (l->kind == LINK_RELATED) {
+		if ((l->target = site_find(s, d)) == -1) {
+			l->broken = 1;
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_RELATED_UNKNOWN, "related: no runbook has the "
+			    "id '%s'", d);
+		}
+		return;
+	}
+	hash = strchr(d, '#');
+	if (hash != NULL && hash[1] != '\0')
+		l->frag = pct_decode(hash + 1, strlen(hash + 1));
+	n = hash != NULL ? (size_t)(hash - d) : strlen(d);
+	if (l->kind == LINK_WIKI) {
+		path = xstrndup(d, n);
+		if (n == 0)
+			l->target = site_find(s, r->id);
+		else {
+			l->target = site_find(s, path);
+			if (l->target == -1 && str_has_suffix(path, ".md")) {
+				path[n - 3] = '\0';
+				l->target = site_find(s, path);
+			}
+		}
+		if (l->target == -1) {
+			l->broken = 1;
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_LINK_BROKEN, "wiki link [[%s]]: no runbook has "
+			    "the id '%s'", d, path);
+		}
+		free(path);
+		goto anchor;
+	}
+	/* A relative Markdown link: path, optional ?query, #fragment. */
+	{
+		const char *q = memchr(d, '?', n);
+		if (q != NULL)
+			n = (size_t)(q - d);
+	}
+	if (n == 0) {
+		l->target = site_find(s, r->id);
+		goto anchor;
+	}
+	path = pct_decode(d, n);
+	norm = resolve_path(r->rel, path);
+	if (norm == NULL) {
+		l->broken = 1;
+		diag_add(&r->diags, r->src.path, l->line, l->col,
+		    R_LINK_BROKEN, "link to '%s' leaves the content directory",
+		    path);
+		free(path);
+		return;
+	}
+	if (str_has_suffix(norm, ".md")) {
+		l->target = find_rel(rels, s->n, norm);
+	} else if (str_has_suffix(norm, ".html")) {
+		tmp = xasprintf("%.*s.md", (int)strlen(norm) - 5, norm);
+		l->target = find_rel(rels, s->n, tmp);
+		free(tmp);
+		if (l->target == -1 && site_has_file(s, norm))
+			l->file = arena_strdup(r->arena, norm);
+	} else if (site_has_file(s, norm)) {
+		l->file = arena_strdup(r->arena, norm);
+	} else if (is_dir(s, norm)) {
+		tmp = xasprintf("%s%sREADME.md", norm, *norm ? "/" : "");
+		l->target = find_rel(rels, s->n, tmp);
+		free(tmp);
+		if (l->target == -1) {
+			tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
+			l->target = find_rel(rels, s->n, tmp);
+			free(tmp);
+		}
+		if (l->target == -1) {
+			l->broken = 1;
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_LINK_BROKEN, "link to '%s' is a directory with "
+			    "no README.md or index.md", path);
+		}
+		goto out;
+	}
+	if (l->target == -1 && l->file == NULL) {
+		l->broken = 1;
+		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
+		    "link to '%s': no such %s in %s", path,
+		    str_has_suffix(norm, ".md") ? "runbook" : "file",
+		    s->content);
+	}
+out:
+	free(path);
+	free(norm);
+anchor:
+	if (l->target >= 0 && l->frag != NULL &&
+	    !has_anchor(s->rb[l->target], l->frag)) {
+		diag_add(&r->diags, r->src.path, l->line, l->col,
+		    R_ANCHOR_BROKEN, "'#%s' names no heading in %s", l->frag,
+		    s->rb[l->target] == r ? "this runbook" :
+		    s->rb[l->target]->src.path);
+		l->broken = 1;
+	}
+}
+
+static int
+intcmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The scan pass over every parsed runbook: ids checked, the id table for
+ * site_find, every link resolved and checked, backlinks collected.
+ */
+void
+index_build(struct site *s)
+{
+	struct idref *rels;
+	size_t i, j, *cap;
+
+	check_ids(s);
+	site_index_ids(s);
+	rels = xcalloc(s->n ? s->n : 1, sizeof(*rels));
+	for (i = 0; i < s->n; i++) {
+		rels[i].id = s->rb[i]->rel;
+		rels[i].idx = (int)i;
+	}
+	qsort(rels, s->n, sizeof(*rels), rel_cmp);
+	cap = xcalloc(s->n ? s->n : 1, sizeof(*cap));
+	for (i = 0; i < s->n; i++) {
+		struct runbook *r = s->rb[i];
+		for (j = 0; j < r->nlinks; j++) {
+			struct link *l = &r->links[j];
+			resolve(s, r, l, rels);
+			if (l->frag != NULL) {
+				char *f = arena_strdup(r->arena, l->frag);
+				free(l->frag);
+				l->frag = f;
+			}
+			if (l->target < 0 || l->target == (int)i)
+				continue;
+			struct runbook *t = s->rb[l->target];
+			if (t->nbacklinks == cap[l->target]) {
+				cap[l->target] = cap[l->target] ?
+				    cap[l->target] * 2 : 4;
+				t->backlinks = xreallocarray(t->backlinks,
+				    cap[l->target], sizeof(int));
+			}
+			t->backlinks[t->nbacklinks++] = (int)i;
+		}
+	}
+	for (i = 0; i < s->n; i++) {
+		struct runbook *r = s->rb[i];
+		size_t o = 0;
+		if (r->nbacklinks > 1)
+			qsort(r->backlinks, r->nbacklinks, sizeof(int), intcmp);
+		for (j = 0; j < r->nbacklinks; j++)
+			if (o == 0 || r->backlinks[o - 1] != r->backlinks[j])
+				r->backlinks[o++] = r->backlinks[j];
+		r->nbacklinks = o;
+	}
+	free(cap);
+	free(rels);
+}
+
+/* Appends "../" for each folder in id, the way from page id to root. */
+void
+href_root(struct buf *b, const char *id)
+{
+	for (; *id != '\0'; id++)
+		if (*id == '/')
+			BUF_PUTSL(b, "../");
+}
+
+/*
+ * Returns the href of link l on runbook from's HTML page (in scratch), or
+ * NULL when it must not be linked (an unsafe URL scheme).
+ */
+const char *
+link_href(const struct site *s, const struct runbook *from,
+    const struct link *l, struct buf *scratch)
+{
+	buf_reset(scratch);
+	if (l->external || l->broken || (l->target < 0 && l->file == NULL)) {
+		if (!url_safe(l->dest, strlen(l->dest)))
+			return NULL;
+		buf_puts(scratch, l->dest);
+		return buf_cstr(scratch);
+	}
+	if (l->file != NULL) {
+		href_root(scratch, from->id);
+		buf_puts(scratch, l->file);
+		return buf_cstr(scratch);
+	}
+	if (s->rb[l->target] != from) {
+		href_root(scratch, from->id);
+		buf_puts(scratch, s->rb[l->target]->id);
+		BUF_PUTSL(scratch, ".html");
+	}
+	if (l->frag != NULL) {
+		buf_putc(scratch, '#');
+		buf_puts(scratch, l->frag);
+	}
+	return buf_cstr(scratch);
+}

@@ -1,0 +1,632 @@
+/*
+ * Load: the site configuration, the walk of the content tree (sorted,
+ * deterministic; `_` and `.` names skipped; symlinks leaving the tree
+ * refused), and reading each runbook with UTF-8 validation.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rbc.h"
+
+struct walk {
+	struct site	*s;
+	char		*real;		/* realpath of the content dir */
+	char		**md;
+	size_t		 nmd, capmd;
+	char		**other;
+	size_t		 nother, capother;
+	dev_t		 dev[64];
+	ino_t		 ino[64];
+	int		 depth;
+};
+
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+push(char ***v, size_t *n, size_t *cap, char *s)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* Returns 1 if path (a realpath) is the directory dir or inside it. */
+static int
+inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 &&
+	    (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/'));
+}
+
+/* Walks dir (content-relative rel) and collects files, sorted. */
+static void
+walk_dir(struct walk *w, const char *rel)
+{
+	char *abs = rel[0] ? path_join(w->s->content, rel) :
+	    xstrdup(w->s->content);
+	char **names = NULL, *sub, *subabs, real[PATH_MAX];
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int k;
+
+	if ((d = opendir(abs)) == NULL) {
+		diag_add(&w->s->diags, abs, 0, 0, R_IO, "cannot read "
+		    "directory: %s", strerror(errno));
+		free(abs);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || de->d_name[0] == '_')
+			continue;
+		push(&names, &n, &cap, xstrdup(de->d_name));
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), strpcmp);
+	for (i = 0; i < n; i++) {
+		sub = rel[0] ? path_join(rel, names[i]) : xstrdup(names[i]);
+		subabs = path_join(abs, names[i]);
+		free(names[i]);
+		if (lstat(subabs, &st) == -1) {
+			diag_add(&w->s->diags, subabs, 0, 0, R_IO,
+			    "cannot stat: %s", strerror(errno));
+			goto next;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (realpath(subabs, real) == NULL) {
+				diag_add(&w->s->diags, subabs, 0, 0,
+				    R_SYMLINK, "symbolic link to nowhere");
+				goto next;
+			}
+			if (!inside(real, w->real)) {
+				diag_add(&w->s->diags, subabs, 0, 0,
+				    R_SYMLINK, "symbolic link leaves the "
+				    "content directory (to %s): refused", real);
+				goto next;
+			}
+			if (stat(subabs, &st) == -1)
+				goto next;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			for (k = 0; k < w->depth; k++)
+				if (w->dev[k] == st.st_dev &&
+				    w->ino[k] == st.st_ino)
+					break;
+			if (k < w->depth || w->depth == 64) {
+				diag_add(&w->s->diags, subabs, 0, 0,
+				    R_SYMLINK, k < w->depth ? "directory "
+				    "cycle: skipped" : "directories nested "
+				    "too deep: skipped");
+				goto next;
+			}
+			w->dev[w->depth] = st.st_dev;
+			w->ino[w->depth++] = st.st_ino;
+			walk_dir(w, sub);
+			w->depth--;
+		} else if (S_ISREG(st.st_mode)) {
+			if (str_has_suffix(sub, ".md")) {
+				push(&w->md, &w->nmd, &w->capmd, sub);
+				sub = NULL;
+			} else {
+				push(&w->other, &w->nother, &w->capother, sub);
+				sub = NULL;
+			}
+		}
+next:
+		free(sub);
+		free(subabs);
+	}
+	free(names);
+	free(abs);
+}
+
+/* ------------------------------------------------------------ site.yaml */
+
+static void
+cfg_str(struct site *s, const struct ynode *root, const char *key,
+    const char **out, const char *file)
+{
+	const struct ynode *v = ymap_get(root, key);
+
+	if (v == NULL || v->type == Y_NULL)
+		return;
+	if (v->type == Y_SEQ || v->type == Y_MAP) {
+		diag_add(&s->diags, file, v->line, v->col, R_SCHEMA,
+		    "site.yaml: '%s' must be a string", key);
+		return;
+	}
+	*out = arena_strndup(s->arena, v->s, v->slen);
+}
+
+static void
+load_config(struct site *s)
+{
+	struct site_config *c = &s->cfg;
+	const struct ynode *root, *v, *card;
+	struct buf b = { NULL, 0, 0 };
+	char *path = path_join(s->content, "site.yaml");
+	const char *str = NULL;
+	size_t i;
+	int r, sev, bv;
+
+	c->title = "Runbooks";
+	c->theme = "default";
+	c->paper = "a4";
+	c->slugs = SLUG_GITHUB;
+	for (i = 0; i < R__MAX; i++)
+		c->sev[i] = rule_table[i].def;
+	if ((r = read_file(path, &b, RBC_MAX_FM)) != 0) {
+		if (r == -2)
+			diag_add(&s->diags, path, 0, 0, R_LIMIT,
+			    "site.yaml larger than %u bytes", RBC_MAX_FM);
+		else if (errno != ENOENT)
+			diag_add(&s->diags, path, 0, 0, R_IO, "cannot read: "
+			    "%s", strerror(errno));
+		goto out;
+	}
+	if (utf8_valid(b.data, b.len) != b.len) {
+		int line, col;
+		size_t off = utf8_valid(b.data, b.len);
+
+		line = 1;
+		col = 1;
+		for (i = 0; i < off; i++)
+			if (b.data[i] == '\n')
+				line++, col = 1;
+			else if (((unsigned char)b.data[i] & 0xc0) != 0x80)
+				col++;
+		diag_add(&s->diags, path, line, col, R_UTF8_INVALID,
+		    "invalid UTF-8 byte 0x%02x",
+		    (unsigned char)b.data[off]);
+		goto out;
+	}
+	root = yaml_load(s->arena, b.data, b.len, path, 1, &s->diags);
+	if (root == NULL)
+		goto out;
+	if (root->type != Y_MAP) {
+		if (root->type != Y_NULL)
+			diag_add(&s->diags, path, root->line, root->col,
+			    R_SCHEMA, "site.yaml must be a mapping");
+		goto out;
+	}
+	c->root = (struct ynode *)root;
+	cfg_str(s, root, "title", &c->title, path);
+	cfg_str(s, root, "base_url", &c->base_url, path);
+	cfg_str(s, root, "organisation", &c->organisation, path);
+	if (c->organisation == NULL)
+		cfg_str(s, root, "organization", &c->organisation, path);
+	cfg_str(s, root, "theme", &c->theme, path);
+	cfg_str(s, root, "schema", &c->schema, path);
+	if (c->base_url != NULL && !url_safe(c->base_url,
+	    strlen(c->base_url))) {
+		v = ymap_get(root, "base_url");
+		diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+		    "site.yaml: base_url must be an http(s) URL");
+		c->base_url = NULL;
+	}
+	if (c->theme != NULL && (strchr(c->theme, '/') != NULL ||
+	    c->theme[0] == '.')) {
+		v = ymap_get(root, "theme");
+		diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+		    "site.yaml: theme must be a plain folder name");
+		c->theme = "default";
+	}
+	if ((card = ymap_get(root, "card")) != NULL && card->type == Y_MAP) {
+		cfg_str(s, card, "paper", &str, path);
+		if (str != NULL && (strcmp(str, "a4") == 0 ||
+		    strcmp(str, "letter") == 0))
+			c->paper = str;
+		else if (str != NULL) {
+			v = ymap_get(card, "paper");
+			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+			    "site.yaml: card.paper must be a4 or letter");
+		}
+	}
+	if ((v = ymap_get(root, "unsafe_html")) != NULL) {
+		if (ybool(v, &bv))
+			c->unsafe_html = bv;
+		else
+			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+			    "site.yaml: unsafe_html must be true or false");
+	}
+	if ((v = ymap_get(root, "slugs")) != NULL) {
+		if (ystr(v) && strcmp(v->s, "github") == 0)
+			c->slugs = SLUG_GITHUB;
+		else if (ystr(v) && strcmp(v->s, "gitlab") == 0)
+			c->slugs = SLUG_GITLAB;
+		else
+			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+			    "site.yaml: slugs must be github or gitlab");
+	}
+	if ((v = ymap_get(root, "contacts")) != NULL) {
+		if (v->type == Y_SEQ)
+			c->contacts = (struct ynode *)v;
+		else
+			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+			    "site.yaml: contacts must be a list");
+	}
+	if ((v = ymap_get(root, "rules")) != NULL) {
+		if (v->type != Y_MAP) {
+			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+			    "site.yaml: rules must map rule ids to error, "
+			    "warning or off");
+			goto out;
+		}
+		for (i = 0; i < v->n; i++) {
+			r = rule_lookup(v->keys[i]->s);
+			sev = ystr(v->items[i]) ? severity_parse(
+			    v->items[i]->s) : -1;
+			if (v->items[i]->type == Y_BOOL && !v->items[i]->b)
+				sev = SEV_OFF;
+			if (r == -1)
+				diag_add(&s->diags, path, v->keys[i]->line,
+				    v->keys[i]->col, R_SCHEMA, "site.yaml: "
+				    "unknown rule '%s'", v->keys[i]->s);
+			else if (sev == -1)
+				diag_add(&s->diags, path, v->items[i]->line,
+				    v->items[i]->col, R_SCHEMA, "site.yaml: "
+				    "severity must be error, warning or off");
+			else
+				c->sev[r] = (enum severity)sev;
+		}
+	}
+out:
+	buf_free(&b);
+	free(path);
+}
+
+/* Returns 1 if s is a valid YYYY-MM-DD date. */
+static int
+valid_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	int y, m, d;
+	char extra;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d,
+	    &extra) != 3 || s[4] != '-' || s[7] != '-')
+		return 0;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0))
+		return 0;
+	return 1;
+}
+
+/*
+ * Opens the site: content dir, site.yaml, rule severities and today's
+ * date (--today, else SOURCE_DATE_EPOCH, else the clock).  Returns 0, or
+ * -1 with a message printed for a usage problem.
+ */
+int
+site_open(struct site *s, const char *content, const char *today)
+{
+	const char *sde;
+	struct tm tm;
+	time_t t;
+	char *slash;
+	size_t n;
+
+	memset(s, 0, sizeof(*s));
+	s->arena = arena_new();
+	n = strlen(content);
+	while (n > 1 && content[n - 1] == '/')
+		n--;
+	s->content = xstrndup(content, n);
+	s->root = xstrdup(s->content);
+	if ((slash = strrchr(s->root, '/')) == NULL)
+		strcpy(s->root, ".");
+	else if (slash == s->root)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	diags_init(&s->diags, s->cfg.sev);
+	if (today != NULL) {
+		if (!valid_date(today)) {
+			fprintf(stderr, "rbc: --today wants YYYY-MM-DD, not "
+			    "'%s'\n", today);
+			return -1;
+		}
+		memcpy(s->today, today, 10);
+	} else {
+		if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL &&
+		    *sde != '\0') {
+			char *end;
+			long long v = strtoll(sde, &end, 10);
+			if (*end != '\0' || v < 0) {
+				fprintf(stderr, "rbc: SOURCE_DATE_EPOCH is not "
+				    "a number of seconds: '%s'\n", sde);
+				return -1;
+			}
+			t = (time_t)v;
+		} else
+			t = time(NULL);
+		gmtime_r(&t, &tm);
+		strftime(s->today, sizeof(s->today), "%Y-%m-%d", &tm);
+	}
+	{
+		struct stat st;
+		if (stat(s->content, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "rbc: %s: not a content directory\n",
+			    s->content);
+			return -1;
+		}
+	}
+	load_config(s);
+	return 0;
+}
+
+/* Collects every runbook path and every other file of the tree. */
+int
+site_walk(struct site *s)
+{
+	struct walk w;
+	char real[PATH_MAX];
+
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	if (realpath(s->content, real) == NULL) {
+		diag_add(&s->diags, s->content, 0, 0, R_IO, "cannot resolve: "
+		    "%s", strerror(errno));
+		return -1;
+	}
+	w.real = real;
+	walk_dir(&w, "");
+	if (w.nmd > 1)
+		qsort(w.md, w.nmd, sizeof(*w.md), strpcmp);
+	if (w.nother > 1)
+		qsort(w.other, w.nother, sizeof(*w.other), strpcmp);
+	s->rb = xcalloc(w.nmd ? w.nmd : 1, sizeof(*s->rb));
+	s->n = 0;
+	s->files = w.other;
+	s->nfiles = w.nother;
+	/* Runbooks are read by the caller, in this sorted order. */
+	s->rbpaths = w.md;
+	s->nrbpaths = w.nmd;
+	return 0;
+}
+
+/* Builds the line table of r's source. */
+static void
+index_lines(struct runbook *r)
+{
+	size_t i, n = 1, k = 0;
+
+	for (i = 0; i < r->raw.len; i++)
+		if (r->raw.data[i] == '\n')
+			n++;
+	r->src.lines = arena_alloc(r->arena, n * sizeof(size_t));
+	r->src.lines[k++] = 0;
+	for (i = 0; i < r->raw.len; i++)
+		if (r->raw.data[i] == '\n')
+			r->src.lines[k++] = i + 1;
+	r->src.nlines = n;
+	r->src.data = r->raw.data;
+	r->src.len = r->raw.len;
+}
+
+/* Returns the 1-based line and character column of byte offset off. */
+void
+src_pos(const struct srcfile *f, size_t off, int *line, int *col)
+{
+	size_t lo = 0, hi = f->nlines;
+
+	if (off > f->len)
+		off = f->len;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (int)lo + 1;
+	*col = (int)utf8_count(f->data + f->lines[lo], off - f->lines[lo]) + 1;
+}
+
+/* Returns the character column of 1-based byte column bytecol on line. */
+int
+src_col(const struct srcfile *f, int line, int bytecol)
+{
+	size_t start, end, n;
+
+	if (line < 1 || (size_t)line > f->nlines || bytecol < 1)
+		return bytecol;
+	start = f->lines[line - 1];
+	end = (size_t)line < f->nlines ? f->lines[line] : f->len;
+	n = (size_t)bytecol - 1;
+	if (n > end - start)
+		n = end - start;
+	return (int)utf8_count(f->data + start, n) + 1;
+}
+
+/* Replaces invalid UTF-8 with '?' (same length), reporting each line. */
+static void
+check_utf8(struct runbook *r)
+{
+	char *p = r->raw.data;
+	size_t len = r->raw.len, off = 0, k;
+	int line, col, last = 0, reported = 0;
+
+	while (off < len) {
+		k = utf8_valid(p + off, len - off);
+		off += k;
+		if (off >= len)
+			break;
+		r->bad_utf8 = 1;
+		src_pos(&r->src, off, &line, &col);
+		if (line != last && reported < 20) {
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_UTF8_INVALID, "invalid UTF-8 byte 0x%02x",
+			    (unsigned char)p[off]);
+			reported++;
+			last = line;
+		}
+		p[off++] = '?';
+	}
+}
+
+/* Returns the runbook at content-relative path rel, read and checked. */
+struct runbook *
+runbook_read(struct site *s, const char *rel)
+{
+	struct runbook *r;
+	char *abs, *p;
+	size_t i;
+	int rc;
+
+	r = xcalloc(1, sizeof(*r));
+	r->arena = arena_new();
+	diags_init(&r->diags, s->cfg.sev);
+	r->rel = arena_strdup(r->arena, rel);
+	abs = path_join(s->content, rel);
+	r->src.path = arena_strdup(r->arena, abs);
+	free(abs);
+	rc = read_file(r->src.path, &r->raw, RBC_MAX_FILE);
+	if (rc != 0) {
+		if (rc == -2)
+			diag_add(&r->diags, r->src.path, 0, 0, R_LIMIT,
+			    "file larger than %u bytes: not compiled",
+			    RBC_MAX_FILE);
+		else
+			diag_add(&r->diags, r->src.path, 0, 0, R_IO,
+			    "cannot read: %s", strerror(errno));
+		buf_reset(&r->raw);
+		buf_cstr(&r->raw);
+	}
+	/* Lone CRs end lines for cmark and libyaml; make them count here. */
+	for (i = 0; i < r->raw.len; i++)
+		if (r->raw.data[i] == '\r' && (i + 1 == r->raw.len ||
+		    r->raw.data[i + 1] != '\n'))
+			r->raw.data[i] = '\n';
+	index_lines(r);
+	check_utf8(r);
+	fm_parse(s, r);
+	if (r->id == NULL) {
+		r->id = arena_strndup(r->arena, rel, strlen(rel) - 3);
+	}
+	r->name = arena_strdup(r->arena, r->id);
+	for (p = r->name; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '-';
+	return r;
+}
+
+void
+runbook_free(struct runbook *r)
+{
+	if (r == NULL)
+		return;
+	md_free(r);
+	free(r->backlinks);
+	diags_free(&r->diags);
+	buf_free(&r->raw);
+	arena_free(r->arena);
+	free(r);
+}
+
+void
+site_close(struct site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		runbook_free(s->rb[i]);
+	free(s->rb);
+	for (i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	for (i = 0; i < s->nrbpaths; i++)
+		free(s->rbpaths[i]);
+	free(s->rbpaths);
+	free(s->ids);
+	if (s->tpl != NULL)
+		mustache_free(s->tpl);
+	diags_free(&s->diags);
+	arena_free(s->arena);
+	free(s->content);
+	free(s->root);
+}
+
+static int
+idcmp(const void *a, const void *b)
+{
+	const struct idref *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* Builds the sorted id table for site_find. */
+void
+site_index_ids(struct site *s)
+{
+	size_t i;
+
+	free(s->ids);
+	s->ids = xcalloc(s->n ? s->n : 1, sizeof(*s->ids));
+	for (i = 0; i < s->n; i++) {
+		s->ids[i].id = s->rb[i]->id;
+		s->ids[i].idx = (int)i;
+	}
+	if (s->n > 1)
+		qsort(s->ids, s->n, sizeof(*s->ids), idcmp);
+}
+
+/* Returns the index of the runbook with this id, or -1. */
+int
+site_find(const struct site *s, const char *id)
+{
+	size_t lo = 0, hi = s->n;
+	int c;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		c = strcmp(id, s->ids[mid].id);
+		if (c == 0)
+			return s->ids[mid].idx;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* Returns 1 if rel (content-relative) is a non-runbook file of the site. */
+int
+site_has_file(const struct site *s, const char *rel)
+{
+	size_t lo = 0, hi = s->nfiles;
+	int c;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		c = strcmp(rel, s->files[mid]);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}

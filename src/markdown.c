@@ -1,0 +1,478 @@
+/*
+ * Markdown: the body through libcmark-gfm (table, strikethrough, autolink,
+ * tagfilter, tasklist), then one pass over the tree that turns [[wiki]]
+ * links into real link nodes, collects headings (with their slugs) and
+ * links, each with a line:col in the original file.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "rbc.h"
+
+static const char *const exts[] = {
+	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL
+};
+
+struct mdctx {
+	struct site	*s;
+	struct runbook	*r;
+	struct slugger	*sl;
+	size_t		 caplinks, capheads;
+	int		 too_many;
+};
+
+/* Returns the plain text of a subtree (text, code, of links too). */
+static void
+plain_text(cmark_node *n, struct buf *b)
+{
+	cmark_node *c;
+	const char *lit;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+		if ((lit = cmark_node_get_literal(n)) != NULL)
+			buf_puts(b, lit);
+		return;
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		buf_putc(b, ' ');
+		return;
+	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_IMAGE:
+		return;
+	default:
+		break;
+	}
+	for (c = cmark_node_first_child(n); c != NULL; c = cmark_node_next(c))
+		plain_text(c, b);
+}
+
+static struct link *
+add_link(struct mdctx *m, enum link_kind kind, const char *dest, size_t n,
+    int line, int col)
+{
+	struct runbook *r = m->r;
+	struct link *l;
+
+	if (r->nlinks >= RBC_MAX_LINKS) {
+		if (!m->too_many)
+			diag_add(&r->diags, r->src.path, line, col, R_LIMIT,
+			    "more than %d links: the rest are not checked",
+			    RBC_MAX_LINKS);
+		m->too_many = 1;
+		return NULL;
+	}
+	if (r->nlinks == m->caplinks) {
+		m->caplinks = m->caplinks ? m->caplinks * 2 : 16;
+		r->links = xreallocarray(r->links, m->caplinks,
+		    sizeof(*r->links));
+	}
+	l = &r->links[r->nlinks++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->dest = arena_strndup(r->arena, dest, n);
+	l->line = line;
+	l->col = col;
+	l->target = -1;
+	return l;
+}
+
+/* The first descendant with a real source position, or NULL. */
+static cmark_node *
+first_positioned(cmark_node *n)
+{
+	cmark_node *c, *f;
+
+	for (c = cmark_node_first_child(n); c != NULL; c = cmark_node_next(c)) {
+		if (cmark_node_get_type(c) == CMARK_NODE_TEXT &&
+		    cmark_node_get_start_line(c) > 0)
+			return c;
+		if ((f = first_positioned(c)) != NULL)
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * Stores the file line:col of link node n.  cmark-gfm 0.29 gives a link
+ * that spans lines the right column but the line of its end, so the line
+ * comes from its first text when that is earlier.
+ */
+static void
+link_pos(struct mdctx *m, cmark_node *n, int *line, int *col)
+{
+	cmark_node *t = first_positioned(n);
+	int bl = cmark_node_get_start_line(n);
+	int bc = cmark_node_get_start_column(n);
+
+	if (bl > 0 && t != NULL && cmark_node_get_start_line(t) < bl)
+		bl = cmark_node_get_start_line(t);
+	else if (bl <= 0 && t != NULL) {
+		bl = cmark_node_get_start_line(t);
+		bc = cmark_node_get_start_column(t) -
+		    (cmark_node_get_type(n) == CMARK_NODE_IMAGE ? 2 : 1);
+	}
+	if (bl <= 0) {
+		cmark_node *p = cmark_node_parent(n);
+		while (p != NULL && cmark_node_get_start_line(p) <= 0)
+			p = cmark_node_parent(p);
+		bl = p != NULL ? cmark_node_get_start_line(p) : 1;
+		bc = p != NULL ? cmark_node_get_start_column(p) : 1;
+	}
+	if (bc < 1)
+		bc = 1;
+	*line = bl + m->r->body_line - 1;
+	*col = src_col(&m->r->src, *line, bc);
+}
+
+/*
+ * Aligns a text node's literal with its source slice, marking which
+ * literal bytes came from a backslash escape or an entity (never syntax)
+ * and where each byte sits in the source (-1 when unknown).
+ */
+static void
+align(const char *src, size_t sn, const char *lit, size_t ln, char *esc,
+    long *pos)
+{
+	size_t i = 0, j = 0, e;
+
+	while (j < ln) {
+		if (i >= sn) {
+			esc[j] = 0;
+			pos[j++] = -1;
+			continue;
+		}
+		if (src[i] == '\\' && i + 1 < sn &&
+		    ispunct((unsigned char)src[i + 1]) && lit[j] == src[i + 1]) {
+			esc[j] = 1;
+			pos[j++] = (long)i;
+			i += 2;
+		} else if (src[i] == lit[j]) {
+			esc[j] = 0;
+			pos[j++] = (long)i;
+			i++;
+		} else if (src[i] == '&') {
+			for (e = i + 1; e < sn && e < i + 40 && src[e] != ';';
+			    e++)
+				;
+			if (e >= sn || src[e] != ';') {
+				esc[j] = 0;
+				pos[j++] = (long)i++;
+				continue;
+			}
+			/* The entity's bytes run until the source resyncs. */
+			do {
+				esc[j] = 1;
+				pos[j++] = (long)i;
+			} while (j < ln && (e + 1 >= sn || lit[j] != src[e + 1]));
+			i = e + 1;
+		} else {
+			/* Lost: the rest counts as unescaped text. */
+			while (j < ln) {
+				esc[j] = 0;
+				pos[j++] = -1;
+			}
+		}
+	}
+}
+
+/* Splits text node t around [[wiki]] links, which become link nodes. */
+static void
+wiki_text(struct mdctx *m, cmark_node *t)
+{
+	const char *lit = cmark_node_get_literal(t), *src = NULL;
+	struct runbook *r = m->r;
+	size_t ln, sn = 0, j, k, close, bar, start;
+	int tl, tc, te, line, col, bc;
+	char *esc, *s;
+	long *pos;
+	cmark_node *link, *txt, *after;
+
+	if (lit == NULL || strstr(lit, "[[") == NULL)
+		return;
+	ln = strlen(lit);
+	tl = cmark_node_get_start_line(t);
+	tc = cmark_node_get_start_column(t);
+	te = cmark_node_get_end_column(t);
+	line = tl + r->body_line - 1;
+	if (tl > 0 && tl == cmark_node_get_end_line(t) && tc >= 1 &&
+	    te >= tc && line <= (int)r->src.nlines) {
+		size_t ls = r->src.lines[line - 1];
+		size_t le = (size_t)line < r->src.nlines ?
+		    r->src.lines[line] : r->src.len;
+		if (ls + (size_t)te <= le) {
+			src = r->src.data + ls + tc - 1;
+			sn = (size_t)(te - tc + 1);
+		}
+	}
+	esc = xcalloc(ln + 1, 1);
+	pos = xcalloc(ln + 1, sizeof(long));
+	if (src != NULL)
+		align(src, sn, lit, ln, esc, pos);
+	else
+		for (j = 0; j < ln; j++)
+			pos[j] = -1;
+
+	s = xstrdup(lit);
+	start = 0;
+	after = t;
+	for (j = 0; j + 1 < ln; j++) {
+		if (s[j] != '[' || s[j + 1] != '[' || esc[j] || esc[j + 1])
+			continue;
+		if (j > 0 && s[j - 1] == '!')
+			continue;
+		for (k = j + 2; k + 1 < ln; k++)
+			if (s[k] == '[' || s[k] == ']')
+				break;
+		if (k + 1 >= ln || s[k] != ']' || s[k + 1] != ']' || esc[k] ||
+		    esc[k + 1] || k == j + 2)
+			continue;
+		close = k;
+		for (bar = j + 2; bar < close && s[bar] != '|'; bar++)
+			;
+		/* Whitespace-only targets are text. */
+		{
+			size_t q;
+			for (q = j + 2; q < bar && isspace((unsigned char)s[q]);
+			    q++)
+				;
+			if (q == bar)
+				continue;
+		}
+		/* Text before the link. */
+		if (j > start) {
+			txt = cmark_node_new(CMARK_NODE_TEXT);
+			s[j] = '\0';
+			cmark_node_set_literal(txt, s + start);
+			s[j] = '[';
+			cmark_node_insert_after(after, txt);
+			after = txt;
+		}
+		link = cmark_node_new(CMARK_NODE_LINK);
+		{
+			char *dest = xstrndup(s + j + 2, bar - (j + 2));
+			char *label = bar < close ?
+			    xstrndup(s + bar + 1, close - bar - 1) :
+			    xstrdup(dest);
+			struct link *l;
+
+			/* Trim blanks around target and label. */
+			char *d0 = dest, *d1;
+			while (isspace((unsigned char)*d0))
+				d0++;
+			d1 = d0 + strlen(d0);
+			while (d1 > d0 && isspace((unsigned char)d1[-1]))
+				*--d1 = '\0';
+			cmark_node_set_url(link, d0);
+			txt = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(txt, *label ? label : d0);
+			cmark_node_append_child(link, txt);
+			if (pos[j] >= 0) {
+				bc = tc + (int)pos[j];
+				col = src_col(&r->src, line, bc);
+			} else {
+				link_pos(m, t, &line, &col);
+				line = tl + r->body_line - 1;
+			}
+			l = add_link(m, LINK_WIKI, d0, strlen(d0), line, col);
+			if (l != NULL)
+				cmark_node_set_user_data(link, (void *)(uintptr_t)
+				    r->nlinks);
+			free(dest);
+			free(label);
+		}
+		cmark_node_insert_after(after, link);
+		after = link;
+		start = close + 2;
+		j = close + 1;
+	}
+	if (after != t) {
+		if (start < ln) {
+			txt = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(txt, s + start);
+			cmark_node_insert_after(after, txt);
+		}
+		cmark_node_free(t);
+	}
+	free(s);
+	free(esc);
+	free(pos);
+}
+
+static void
+add_heading(struct mdctx *m, cmark_node *n)
+{
+	struct runbook *r = m->r;
+	struct heading *h;
+	struct buf b = { NULL, 0, 0 };
+	char *slug;
+
+	plain_text(n, &b);
+	if (r->nheads == m->capheads) {
+		m->capheads = m->capheads ? m->capheads * 2 : 16;
+		r->heads = xreallocarray(r->heads, m->capheads,
+		    sizeof(*r->heads));
+	}
+	h = &r->heads[r->nheads++];
+	h->text = arena_strndup(r->arena, buf_cstr(&b), b.len);
+	slug = slugger_slug(m->sl, b.data, b.len);
+	h->slug = arena_strdup(r->arena, slug);
+	free(slug);
+	h->level = cmark_node_get_heading_level(n);
+	h->line = cmark_node_get_start_line(n) + r->body_line - 1;
+	cmark_node_set_user_data(n, (void *)(uintptr_t)r->nheads);
+	buf_free(&b);
+}
+
+/* Returns 1 if n sits inside a link or image (no links in links). */
+static int
+in_link(cmark_node *n)
+{
+	for (n = cmark_node_parent(n); n != NULL; n = cmark_node_parent(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_LINK ||
+		    cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+			return 1;
+	return 0;
+}
+
+static void
+walk(struct mdctx *m, cmark_node *n)
+{
+	cmark_node *c, *next;
+	struct link *l;
+	const char *url;
+	int line, col;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+		if (!in_link(n))
+			wiki_text(m, n);
+		return;
+	case CMARK_NODE_HEADING:
+		add_heading(m, n);
+		break;
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+		url = cmark_node_get_url(n);
+		if (url == NULL)
+			url = "";
+		link_pos(m, n, &line, &col);
+		l = add_link(m, first_positioned(n) == NULL &&
+		    cmark_node_get_start_line(n) == 0 ? LINK_AUTO : LINK_MD,
+		    url, strlen(url), line, col);
+		if (l != NULL)
+			cmark_node_set_user_data(n, (void *)(uintptr_t)
+			    m->r->nlinks);
+		break;
+	default:
+		break;
+	}
+	for (c = cmark_node_first_child(n); c != NULL; c = next) {
+		next = cmark_node_next(c);
+		walk(m, c);
+	}
+}
+
+/* Collects related: ids as links positioned at each id. */
+static void
+related_links(struct mdctx *m)
+{
+	const struct ynode *rel = ymap_get(m->r->fm, "related");
+	size_t i;
+
+	if (rel == NULL || rel->type != Y_SEQ)
+		return;
+	for (i = 0; i < rel->n; i++)
+		if (ystr(rel->items[i]) != NULL)
+			add_link(m, LINK_RELATED, rel->items[i]->s,
+			    rel->items[i]->slen, rel->items[i]->line,
+			    rel->items[i]->col);
+}
+
+/*
+ * Parses r's body into r->doc and collects headings and links.  The
+ * title falls back to the first H1, then to the id.
+ */
+void
+md_parse(struct site *s, struct runbook *r)
+{
+	struct mdctx m;
+	cmark_parser *p;
+	cmark_node *doc;
+	size_t i;
+	int opts = CMARK_OPT_DEFAULT;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	memset(&m, 0, sizeof(m));
+	m.s = s;
+	m.r = r;
+	m.sl = slugger_new(s->cfg.slugs);
+	if (!s->cfg.unsafe_html)
+		opts |= CMARK_OPT_SAFE;
+	p = cmark_parser_new(opts);
+	for (i = 0; exts[i] != NULL; i++)
+		cmark_parser_attach_syntax_extension(p,
+		    cmark_find_syntax_extension(exts[i]));
+	cmark_parser_feed(p, r->raw.data + r->body_off,
+	    r->raw.len - r->body_off);
+	doc = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	r->doc = doc;
+	walk(&m, doc);
+	related_links(&m);
+	slugger_free(m.sl);
+	if (r->title == NULL) {
+		for (i = 0; i < r->nheads; i++)
+			if (r->heads[i].level == 1) {
+				r->title = r->heads[i].text;
+				break;
+			}
+		if (r->title == NULL)
+			r->title = r->id;
+	}
+}
+
+/* Returns the struct link of a link/image node, or NULL. */
+const struct link *
+md_node_link(const struct runbook *r, void *node)
+{
+	uintptr_t k = (uintptr_t)cmark_node_get_user_data(node);
+	cmark_node_type t = cmark_node_get_type(node);
+
+	if (k == 0 || k > r->nlinks ||
+	    (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+		return NULL;
+	return &r->links[k - 1];
+}
+
+/* Returns the struct heading of a heading node, or NULL. */
+const struct heading *
+md_node_heading(const struct runbook *r, void *node)
+{
+	uintptr_t k = (uintptr_t)cmark_node_get_user_data(node);
+
+	if (k == 0 || k > r->nheads ||
+	    cmark_node_get_type(node) != CMARK_NODE_HEADING)
+		return NULL;
+	return &r->heads[k - 1];
+}
+
+void
+md_free(struct runbook *r)
+{
+	if (r->doc != NULL)
+		cmark_node_free(r->doc);
+	r->doc = NULL;
+	free(r->links);
+	r->links = NULL;
+	r->nlinks = 0;
+	free(r->heads);
+	r->heads = NULL;
+	r->nheads = 0;
+}

@@ -1,0 +1,492 @@
+/*
+ * rbc — the runbook compiler.  The one shared internal header.
+ *
+ * The pipeline, one file per stage (ls src/):
+ *   load.c         walk the content tree, read files, validate UTF-8
+ *   frontmatter.c  split the front-matter, YAML events -> struct ynode
+ *   markdown.c     cmark-gfm parse, wiki links, headings, links
+ *   slug.c         GitHub (and GitLab) heading slugs
+ *   index.c        ids, anchors, link resolution, backlinks (scan pass)
+ *   check.c        semantic rules; schema.c the JSON Schema engine
+ *   html.c, man.c, card.c   one file per output (render pass)
+ *   build.c        the build: scan, render, atomic rename
+ * Support: util.c (memory, buffers, arena, files), diag.c (rules and
+ * diagnostics), html_esc.c / roff_esc.c (escaping), mustache.c
+ * (templates), json.c (JSON reader/writer).
+ */
+#ifndef RBC_H
+#define RBC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RBC_VERSION "0.1.0"
+
+/* Limits on untrusted input; each one hit is a diagnostic. */
+#define RBC_MAX_FILE	(4u * 1024 * 1024)	/* one runbook */
+#define RBC_MAX_FM	(256u * 1024)		/* its front-matter */
+#define RBC_MAX_DEPTH	32			/* YAML nesting */
+#define RBC_MAX_NODES	100000			/* YAML nodes per document */
+#define RBC_MAX_LINKS	10000			/* links per runbook */
+
+/* ---------------------------------------------------------------- util.c */
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer; data is always NUL-terminated once non-empty. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+#define BUF_PUTSL(b, s)	buf_put((b), (s), sizeof(s) - 1)
+void	 buf_grow(struct buf *, size_t);
+void	 buf_put(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, int);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_vprintf(struct buf *, const char *, va_list);
+const char *buf_cstr(struct buf *);
+char	*buf_detach(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_free(struct buf *);
+
+/* A bump allocator: everything of one runbook, freed at once. */
+struct arena;
+struct arena *arena_new(void);
+void	*arena_alloc(struct arena *, size_t);
+void	*arena_calloc(struct arena *, size_t, size_t);
+char	*arena_strndup(struct arena *, const char *, size_t);
+char	*arena_strdup(struct arena *, const char *);
+void	 arena_free(struct arena *);
+
+/* Whole-file I/O.  read_file: 0 ok, -1 errno set, -2 larger than limit. */
+int	 read_file(const char *, struct buf *, size_t limit);
+int	 write_file(const char *, const void *, size_t);
+int	 mkdir_p(const char *);
+int	 rm_rf(const char *);
+char	*path_join(const char *, const char *);
+int	 str_has_suffix(const char *, const char *);
+
+/* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */
+size_t	 utf8_valid(const char *, size_t);
+int	 utf8_decode(const char *, size_t, uint32_t *cp);	/* bytes used */
+int	 utf8_encode(uint32_t, char out[4]);
+size_t	 utf8_count(const char *, size_t);	/* code points */
+
+/* Default templates and themes compiled in (build/embed.c, tools/embed.c):
+ * names are repository paths, "templates/page.mustache". */
+struct embedded {
+	const char		*name;
+	const unsigned char	*data;
+	size_t			 len;
+};
+extern const struct embedded embedded_files[];
+
+/* ---------------------------------------------------------------- diag.c */
+
+enum severity {
+	SEV_OFF = 0,
+	SEV_WARNING,
+	SEV_ERROR
+};
+
+enum rule {
+	R_IO,			/* internal: cannot read, usage of files */
+	R_YAML_SYNTAX,
+	R_DUPLICATE_KEY,
+	R_YAML_UNSUPPORTED,	/* aliases, anchors, tags, merge keys */
+	R_LIMIT,		/* a size/depth/effort limit was hit */
+	R_SCHEMA,
+	R_FRONT_MATTER_MISSING,
+	R_ID_INVALID,
+	R_ID_DUPLICATE,
+	R_LINK_BROKEN,
+	R_ANCHOR_BROKEN,
+	R_RELATED_UNKNOWN,
+	R_CONTACT_UNKNOWN,
+	R_CONTACT_UNREACHABLE,
+	R_CONTACT_PLACEHOLDER,
+	R_ESCALATION_ORDER,
+	R_THRESHOLD_ORDER,
+	R_THRESHOLD_UNIT,
+	R_THRESHOLD_DUPLICATE,
+	R_REVIEW_STALE,
+	R_MOJIBAKE,
+	R_UTF8_INVALID,
+	R_CARD_OVERFLOW,
+	R_SYMLINK,
+	R_TEMPLATE,
+	R__MAX
+};
+
+struct rule_info {
+	const char	*id;
+	enum severity	 def;
+	const char	*what;
+};
+extern const struct rule_info rule_table[R__MAX];
+
+struct diag {
+	char		*file;
+	int		 line;	/* 1-based; 0 = whole file */
+	int		 col;	/* 1-based, in characters; 0 = unknown */
+	enum rule	 rule;
+	enum severity	 sev;
+	char		*msg;
+};
+
+struct diags {
+	struct diag	*v;
+	size_t		 n, cap;
+	/* Effective severity per rule (site.yaml rules:), owned elsewhere. */
+	const enum severity *sev;
+	/* Lines silenced by <!-- rbc-disable RULE --> (check.c), or NULL. */
+	int		(*silenced)(void *, const char *file, int line,
+			    enum rule);
+	void		*silenced_arg;
+};
+
+enum diag_format {
+	DFMT_TEXT,
+	DFMT_JSON,
+	DFMT_SARIF,
+	DFMT_GITHUB
+};
+
+void	 diags_init(struct diags *, const enum severity *);
+void	 diag_add(struct diags *, const char *file, int line, int col,
+	    enum rule, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+void	 diags_append(struct diags *, const struct diags *);
+void	 diags_sort(struct diags *);
+enum severity diags_worst(const struct diags *);
+size_t	 diags_count(const struct diags *, enum severity);
+void	 diags_print(const struct diags *, enum diag_format, FILE *,
+	    int colour);
+void	 diags_free(struct diags *);
+int	 rule_lookup(const char *);		/* enum rule or -1 */
+int	 severity_parse(const char *);	/* enum severity or -1 */
+
+/* ---------------------------------------------- frontmatter.c: YAML model */
+
+enum ytype {
+	Y_NULL,
+	Y_BOOL,
+	Y_INT,
+	Y_FLOAT,
+	Y_STR,
+	Y_SEQ,
+	Y_MAP
+};
+
+/*
+ * One YAML (or JSON) value with its position in the original file.
+ * Scalars keep their source text in s (NUL-terminated, slen bytes) whatever
+ * their type, so "0755" or "+44 20 ..." never lose digits.  A map has n
+ * keys[i] -> items[i] pairs in document order; a sequence n items.
+ */
+struct ynode {
+	enum ytype	  type;
+	int		  line, col;
+	int		  quoted;	/* scalar was quoted or a block scalar */
+	const char	 *s;
+	size_t		  slen;
+	int		  b;		/* Y_BOOL */
+	double		  num;		/* Y_INT, Y_FLOAT */
+	struct ynode	**keys;		/* Y_MAP: key scalars */
+	struct ynode	**items;	/* Y_SEQ items, Y_MAP values */
+	size_t		  n;
+	size_t		  cap;
+};
+
+/*
+ * Parse YAML from buf (len bytes) whose first line is line `line0` of
+ * `file`.  Returns the root (Y_NULL for an empty document) or NULL after a
+ * diagnostic.  Aliases, anchors, tags and merge keys are refused.  Plain
+ * scalars resolve by YAML 1.2's JSON-compatible rules: true/false,
+ * null/~/empty, -?(0|[1-9][0-9]*) integers and decimal floats; anything
+ * else (yes, no, on, 0755, 2026-10-01) stays a string.
+ */
+struct ynode *yaml_load(struct arena *, const char *buf, size_t len,
+	    const char *file, int line0, struct diags *);
+
+/* JSON text to the same model (json.c); NULL after a diagnostic. */
+struct ynode *json_load(struct arena *, const char *buf, size_t len,
+	    const char *file, struct diags *);
+
+/* Model access and building. */
+const struct ynode *ymap_get(const struct ynode *, const char *key);
+const char *ystr(const struct ynode *);	/* scalar text or NULL */
+int	 ybool(const struct ynode *, int *out);	/* 1.1 forms too: yes/on */
+struct ynode *ynew(struct arena *, enum ytype);
+struct ynode *ynew_str(struct arena *, const char *, size_t);
+struct ynode *ynew_strz(struct arena *, const char *);
+struct ynode *ynew_bool(struct arena *, int);
+struct ynode *ynew_int(struct arena *, long long);
+void	 yseq_push(struct arena *, struct ynode *seq, struct ynode *);
+void	 ymap_set(struct arena *, struct ynode *map, const char *key,
+	    struct ynode *);
+void	 ymap_setz(struct arena *, struct ynode *map, const char *key,
+	    const char *strval);	/* no-op when strval is NULL */
+int	 yequal(const struct ynode *, const struct ynode *); /* JSON equality */
+void	 yjson(struct buf *, const struct ynode *, int pretty);
+
+/* ------------------------------------------------------------- mustache.c */
+
+/*
+ * Logic-less Mustache (the spec's core modules: interpolation, sections,
+ * inverted, comments, partials, delimiters) over struct ynode contexts.
+ * Templates are compiled when added; rendering does not change the set, so
+ * many renders may run at once.
+ */
+struct mustache;
+struct mustache *mustache_new(void);
+/* 0, or -1 with *err (malloc'd "line N: ...") for a malformed template. */
+int	 mustache_add(struct mustache *, const char *name,
+	    const char *src, size_t len, char **err);
+int	 mustache_has(const struct mustache *, const char *name);
+/* 0, or -1 if no such template.  Missing partials render as empty. */
+int	 mustache_render(const struct mustache *, const char *name,
+	    const struct ynode *ctx, struct buf *out);
+void	 mustache_free(struct mustache *);
+
+/* ------------------------------------------------------------- html_esc.c */
+
+void	 html_esc_text(struct buf *, const char *, size_t);
+void	 html_esc_attr(struct buf *, const char *, size_t);
+/* 1 if the URL's scheme is allowed (http, https, mailto, tel, relative). */
+int	 url_safe(const char *, size_t);
+void	 html_esc_url(struct buf *, const char *, size_t);
+
+/* ------------------------------------------------------------- roff_esc.c */
+
+/* Contexts for roff_esc(); "start of line" is decided from the buffer. */
+#define ROFF_LIT	0x01	/* code: - ' ` ^ ~ as their ASCII glyphs */
+#define ROFF_ARG	0x02	/* inside a quoted macro argument: " too */
+#define ROFF_NOFILL	0x04	/* code block lines: blanks and tabs kept */
+#define ROFF_ONELINE	0x08	/* newlines become spaces */
+#define ROFF_UPPER	0x10	/* ASCII letters upper-cased (.SH) */
+void	 roff_esc(struct buf *, const char *, size_t, int flags);
+void	 roff_esc_text(struct buf *, const char *, size_t);
+void	 roff_esc_arg(struct buf *, const char *, size_t);
+void	 roff_esc_code(struct buf *, const char *, size_t);
+void	 roff_esc_block(struct buf *, const char *, size_t);
+int	 roff_bol(const struct buf *);	/* next byte starts a line */
+void	 roff_nl(struct buf *);		/* end the line, trimmed */
+
+/* ----------------------------------------------------------------- slug.c */
+
+enum slug_style {
+	SLUG_GITHUB,
+	SLUG_GITLAB
+};
+/* The slug of a heading's plain text (not yet de-duplicated). */
+char	*slug_make(const char *, size_t, enum slug_style);
+struct slugger;
+struct slugger *slugger_new(enum slug_style);
+/* The unique slug: the plain slug, then -1, -2 ... for repeats. */
+char	*slugger_slug(struct slugger *, const char *, size_t);
+void	 slugger_free(struct slugger *);
+
+/* ------------------------------------------------- the site and runbooks */
+
+struct srcfile {
+	char		*path;	/* as shown in diagnostics */
+	const char	*data;	/* whole file, BOM included */
+	size_t		 len;
+	size_t		*lines;	/* byte offset of each line's start */
+	size_t		 nlines;
+};
+
+/* Line and character column of a byte offset in the file. */
+void	 src_pos(const struct srcfile *, size_t off, int *line, int *col);
+/* Character column from a 1-based byte column of a 1-based line. */
+int	 src_col(const struct srcfile *, int line, int bytecol);
+
+enum link_kind {
+	LINK_MD,	/* [t](x.md#a), [t](#a), ![](img.png) */
+	LINK_WIKI,	/* [[id#a|t]] */
+	LINK_RELATED,	/* related: [id] */
+	LINK_AUTO	/* autolinks, never resolved */
+};
+
+struct heading {
+	char	*text;		/* plain text */
+	char	*slug;		/* unique within the runbook */
+	int	 level;
+	int	 line;
+};
+
+struct link {
+	enum link_kind	 kind;
+	char		*dest;	/* as written */
+	int		 line, col;
+	/* Filled by index.c. */
+	int		 external;	/* scheme or //: left alone */
+	int		 target;	/* runbook index, -1 none */
+	char		*file;		/* non-runbook file, content-relative */
+	char		*frag;		/* decoded fragment or NULL */
+	int		 broken;
+};
+
+struct site;
+
+struct runbook {
+	struct arena	*arena;
+	char		*rel;		/* path under content/, "db/failover.md" */
+	char		*id;		/* "db/failover" */
+	char		*name;		/* "db-failover" (man, card) */
+	char		*title;
+	char		*summary;
+	char		*service;
+	char		*owner;
+	struct srcfile	 src;
+	struct buf	 raw;		/* the file's bytes */
+	int		 bad_utf8;	/* the file failed UTF-8 validation */
+	struct ynode	*fm;		/* front-matter, NULL when none */
+	int		 fm_ok;		/* front-matter parsed */
+	size_t		 body_off;	/* byte offset of the Markdown body */
+	int		 body_line;	/* its first line (1-based) */
+	void		*doc;		/* cmark_node *, NULL after render */
+	struct heading	*heads;
+	size_t		 nheads;
+	struct link	*links;
+	size_t		 nlinks;
+	int		*backlinks;	/* runbook indexes, sorted */
+	size_t		 nbacklinks;
+	char		*review_by;	/* last_reviewed + review_every */
+	int		 stale;
+	char		*version;	/* short hash of the source */
+	struct diags	 diags;
+};
+
+struct site_config {
+	const char	*title;
+	const char	*base_url;
+	const char	*organisation;
+	const char	*theme;
+	const char	*paper;		/* card paper: a4 or letter */
+	int		 unsafe_html;
+	enum slug_style	 slugs;
+	struct ynode	*contacts;	/* site-wide contacts */
+	const char	*schema;	/* path of the site's schema file */
+	enum severity	 sev[R__MAX];
+	struct ynode	*root;		/* site.yaml as parsed */
+};
+
+struct idref {
+	const char	*id;
+	int		 idx;
+};
+
+struct site {
+	char		*content;	/* content directory */
+	char		*root;		/* where templates/ and themes/ live */
+	struct site_config cfg;
+	struct arena	*arena;
+	struct runbook	**rb;
+	size_t		 n;
+	char		**files;	/* every non-runbook file, sorted */
+	size_t		 nfiles;
+	char		**rbpaths;	/* every runbook path, sorted */
+	size_t		 nrbpaths;
+	struct idref	*ids;		/* sorted by id, for site_find */
+	char		 today[11];	/* YYYY-MM-DD */
+	struct diags	 diags;		/* site-level diagnostics */
+	struct mustache	*tpl;
+};
+
+/* load.c */
+int	 site_open(struct site *, const char *content, const char *today);
+int	 site_walk(struct site *);
+struct runbook *runbook_read(struct site *, const char *rel);
+void	 runbook_free(struct runbook *);
+void	 site_close(struct site *);
+void	 site_index_ids(struct site *);
+int	 site_find(const struct site *, const char *id); /* index or -1 */
+int	 site_has_file(const struct site *, const char *rel);
+
+/* frontmatter.c */
+void	 fm_parse(struct site *, struct runbook *);
+
+/* markdown.c: the cmark-gfm tree is r->doc.  Link nodes (inline links,
+ * images and wiki links, which become real CMARK_NODE_LINK nodes) and
+ * heading nodes carry their struct link / struct heading; renderers ask. */
+void	 md_parse(struct site *, struct runbook *);
+const struct link *md_node_link(const struct runbook *, void *node);
+const struct heading *md_node_heading(const struct runbook *, void *node);
+void	 md_free(struct runbook *);
+
+/* index.c */
+int	 id_valid(const char *);
+void	 index_build(struct site *);
+void	 href_root(struct buf *, const char *id);
+const char *link_href(const struct site *, const struct runbook *from,
+	    const struct link *, struct buf *scratch);
+
+/* check.c */
+long	 date_days(const char *);		/* days since 1970, or -1 */
+void	 days_date(long, char out[11]);
+long	 duration_minutes(const char *);	/* Nm Nh Nd Nw, or -1 */
+void	 check_runbook(struct site *, struct runbook *);
+
+/* Renderers: one file per output, each a new / render / free trio; render
+ * touches no global mutable state (runs in worker processes). */
+
+/* html.c */
+struct html;
+void	 html_body(struct buf *, const struct site *, const struct runbook *);
+struct html *html_new(const struct site *);
+int	 html_render(struct html *, const struct runbook *, struct buf *out);
+int	 html_site(struct html *, int (*put)(void *, const char *path,
+	    const struct buf *), void *);
+void	 html_free(struct html *);
+const struct ynode *contact_find(const struct site *, const struct runbook *,
+	    const char *id);
+
+/* man.c: a section-7 page (rbc's own roff writer, not cmark's). */
+struct man;
+struct man *man_new(const struct site *);
+void	 man_render(struct man *, const struct runbook *, struct buf *out);
+void	 man_free(struct man *);
+
+/* card.c: the one-page quick-reference card, PDF (Cairo/Pango) and HTML.
+ * card_render returns 0, or -1 after a card-overflow diagnostic. */
+struct card;
+struct card *card_new(const struct site *, const char *paper);
+int	 card_render(struct card *, const struct runbook *const *rbs,
+	    size_t n, struct buf *pdf, struct buf *html, struct diags *);
+void	 card_free(struct card *);
+
+/* schema.c: JSON Schema draft 2020-12 over struct ynode. */
+struct schema;
+struct schema *schema_compile(const struct ynode *root, const char *file,
+	    struct diags *);
+/* Returns the number of violations reported (rule R_SCHEMA). */
+int	 schema_validate(const struct schema *, const struct ynode *doc,
+	    const char *file, struct diags *);
+void	 schema_free(struct schema *);
+const char *schema_builtin(size_t *len);	/* the runbook schema, JSON */
+
+/* build.c: the site loaded, parsed, indexed and checked. */
+int	 site_load(struct site *, const char *content, const char *today);
+void	 site_diags(const struct site *, struct diags *all);
+int	 want_colour(FILE *);
+
+/* Subcommands (main.c dispatches). */
+int	 cmd_build(int, char **);
+int	 cmd_lint(int, char **);
+int	 cmd_card(int, char **);
+int	 cmd_schema(int, char **);
+
+#endif /* RBC_H */

@@ -1,0 +1,252 @@
+/*
+ * roff escaping, per context: filled text, code (literal glyphs), no-fill
+ * lines of a code block, and macro arguments.  Whether a byte starts an
+ * input line is decided from what the output buffer already holds (the way
+ * lowdown's roff_escape.c does it), never from the input position, so a
+ * '.' or '\'' can never become a request, whatever came before it.
+ *
+ * A 128-entry table (md4c's approach) says which ASCII bytes need work;
+ * every non-ASCII code point becomes \[uXXXX] and every byte that is not
+ * UTF-8 becomes \[uFFFD].
+ */
+#include <string.h>
+
+#include "rbc.h"
+
+/* Bits of esc_tab: what a byte may need. */
+#define E_ALWAYS	0x01	/* escaped in every context */
+#define E_BOL		0x02	/* escaped at the start of an input line */
+#define E_LIT		0x04	/* escaped in code (ROFF_LIT) */
+#define E_ARG		0x08	/* escaped in macro arguments */
+#define E_WS		0x10	/* whitespace, newline or control */
+
+static const unsigned char esc_tab[128] = {
+	['\\'] = E_ALWAYS,
+	['`'] = E_ALWAYS,	/* groff prints a left quote */
+	['^'] = E_ALWAYS,	/* a modifier circumflex */
+	['~'] = E_ALWAYS,	/* a modifier tilde */
+	['.'] = E_BOL,
+	['\''] = E_BOL | E_LIT,	/* groff prints a right quote */
+	['-'] = E_LIT,		/* groff prints a hyphen, not a minus */
+	['"'] = E_ARG,
+	[' '] = E_WS, ['\t'] = E_WS, ['\n'] = E_WS, ['\r'] = E_WS,
+	[0x00] = E_WS, [0x01] = E_WS, [0x02] = E_WS, [0x03] = E_WS,
+	[0x04] = E_WS, [0x05] = E_WS, [0x06] = E_WS, [0x07] = E_WS,
+	[0x08] = E_WS, [0x0b] = E_WS, [0x0c] = E_WS, [0x0e] = E_WS,
+	[0x0f] = E_WS, [0x10] = E_WS, [0x11] = E_WS, [0x12] = E_WS,
+	[0x13] = E_WS, [0x14] = E_WS, [0x15] = E_WS, [0x16] = E_WS,
+	[0x17] = E_WS, [0x18] = E_WS, [0x19] = E_WS, [0x1a] = E_WS,
+	[0x1b] = E_WS, [0x1c] = E_WS, [0x1d] = E_WS, [0x1e] = E_WS,
+	[0x1f] = E_WS, [0x7f] = E_WS,
+};
+
+/* Returns 1 if the next byte written to b starts an input line. */
+int
+roff_bol(const struct buf *b)
+{
+	return b->len == 0 || b->data[b->len - 1] == '\n';
+}
+
+/* Returns nothing; drops blanks at the end of b. */
+static void
+trim(struct buf *b)
+{
+	while (b->len > 0 && (b->data[b->len - 1] == ' ' ||
+	    b->data[b->len - 1] == '\t'))
+		b->len--;
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
+}
+
+/*
+ * Returns nothing; ends the current input line, if one is open, without
+ * trailing blanks.  Never writes an empty line.
+ */
+void
+roff_nl(struct buf *b)
+{
+	trim(b);
+	if (!roff_bol(b))
+		buf_putc(b, '\n');
+}
+
+/* Returns nothing; writes code point cp as a roff special character. */
+static void
+put_cp(struct buf *b, uint32_t cp)
+{
+	if (cp == 0xa0)
+		BUF_PUTSL(b, "\\~");
+	else
+		buf_printf(b, "\\[u%04X]", (unsigned)cp);
+}
+
+/* Returns nothing; writes the escape for ASCII byte c, which needs one. */
+static void
+put_special(struct buf *b, unsigned char c, int flags)
+{
+	switch (c) {
+	case '\\':
+		BUF_PUTSL(b, "\\e");
+		break;
+	case '`':
+		BUF_PUTSL(b, "\\(ga");
+		break;
+	case '^':
+		BUF_PUTSL(b, "\\(ha");
+		break;
+	case '~':
+		BUF_PUTSL(b, "\\(ti");
+		break;
+	case '"':
+		BUF_PUTSL(b, "\\(dq");
+		break;
+	case '-':
+		BUF_PUTSL(b, "\\-");
+		break;
+	case '\'':
+		/* Code: the ASCII glyph; text: only escaped at BOL. */
+		if (flags & ROFF_LIT)
+			BUF_PUTSL(b, "\\(aq");
+		else
+			BUF_PUTSL(b, "\\&'");
+		break;
+	case '.':
+		BUF_PUTSL(b, "\\&.");
+		break;
+	default:
+		buf_putc(b, c);
+		break;
+	}
+}
+
+/*
+ * Returns nothing; appends s[0..n) to b, escaped for the context in flags
+ * (ROFF_LIT, ROFF_ARG, ROFF_NOFILL, ROFF_ONELINE, ROFF_UPPER; see rbc.h).
+ *
+ * Filled text: newlines end the input line (never leaving an empty one),
+ * blanks at the start of a line are dropped (they would break the line),
+ * tabs and control characters become spaces.  No-fill (a code block):
+ * leading blanks stay, tabs expand to 8-column stops, an empty line
+ * becomes "\&".  Arguments and one-line text: newlines are spaces.
+ */
+void
+roff_esc(struct buf *b, const char *s, size_t n, int flags)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char c, t;
+	uint32_t cp;
+	size_t i, run;
+	int k, col = 0, oneline;
+
+	oneline = flags & (ROFF_ARG | ROFF_ONELINE);
+	for (i = 0; i < n; ) {
+		/* The longest run of bytes that go out as they are. */
+		for (run = i; run < n; run++) {
+			c = u[run];
+			if (c >= 0x80)
+				break;
+			t = esc_tab[c];
+			if (t & (E_ALWAYS | E_WS))
+				break;
+			if ((t & E_LIT) && (flags & ROFF_LIT))
+				break;
+			if ((t & E_ARG) && (flags & ROFF_ARG))
+				break;
+			if ((t & E_BOL) && !(flags & ROFF_ARG) &&
+			    roff_bol(b) && run == i)
+				break;
+			if ((flags & ROFF_UPPER) && c >= 'a' && c <= 'z')
+				break;
+			col++;
+		}
+		if (run > i) {
+			buf_put(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		c = u[i];
+		if (c >= 0x80) {
+			if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
+				cp = 0xfffd;
+				k = 1;
+			}
+			put_cp(b, cp);
+			i += (size_t)k;
+			col++;
+			continue;
+		}
+		t = esc_tab[c];
+		i++;
+		if ((flags & ROFF_UPPER) && c >= 'a' && c <= 'z') {
+			buf_putc(b, c - 'a' + 'A');
+			col++;
+			continue;
+		}
+		if (!(t & E_WS)) {
+			put_special(b, c, flags);
+			col++;
+			continue;
+		}
+		/* Whitespace, newlines and control characters. */
+		if (c == '\n' && !oneline) {
+			if (flags & ROFF_NOFILL) {
+				trim(b);
+				if (roff_bol(b))
+					BUF_PUTSL(b, "\\&");
+			}
+			roff_nl(b);
+			col = 0;
+			continue;
+		}
+		if (c == '\t' && (flags & ROFF_NOFILL) && !oneline) {
+			do {
+				buf_putc(b, ' ');
+			} while (++col % 8 != 0);
+			continue;
+		}
+		if (c != ' ' && c != '\t' && c != '\n')
+			continue;	/* control characters vanish */
+		/* A blank: never at the start of a filled line. */
+		if (!oneline && !(flags & ROFF_NOFILL) && roff_bol(b))
+			continue;
+		buf_putc(b, ' ');
+		col++;
+	}
+}
+
+/* Returns nothing; appends filled text. */
+void
+roff_esc_text(struct buf *b, const char *s, size_t n)
+{
+	roff_esc(b, s, n, 0);
+}
+
+/* Returns nothing; appends the inside of a quoted macro argument. */
+void
+roff_esc_arg(struct buf *b, const char *s, size_t n)
+{
+	roff_esc(b, s, n, ROFF_ARG);
+}
+
+/* Returns nothing; appends code in filled text (ASCII glyphs kept). */
+void
+roff_esc_code(struct buf *b, const char *s, size_t n)
+{
+	roff_esc(b, s, n, ROFF_LIT);
+}
+
+/*
+ * Returns nothing; appends the lines of a code block for .EX/.EE: every
+ * line ends with a newline, and none is empty or starts a request.
+ */
+void
+roff_esc_block(struct buf *b, const char *s, size_t n)
+{
+	roff_nl(b);
+	if (n > 0 && s[n - 1] == '\n')
+		n--;
+	roff_esc(b, s, n, ROFF_LIT | ROFF_NOFILL);
+	if (roff_bol(b))
+		BUF_PUTSL(b, "\\&");
+	roff_nl(b);
+}

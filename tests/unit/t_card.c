@@ -1,0 +1,642 @@
+/*
+ * Card tests: render the runbooks of the tests/card YAML files (front-matter only)
+ * against tests/card/site.yaml and check the results with real tools:
+ * pdfinfo (one page, the right paper), pdftotext (every phone number,
+ * metric and command is real text), headless Chromium printing the HTML
+ * card (one page).  A case whose first lines say "# expect: overflow"
+ * must be refused with card-overflow and no bytes.  Adding a case needs
+ * no code.  Prints PASS/FAIL/SKIP lines, "N passed, N failed", and exits
+ * 1 on any failure.
+ *
+ * Environment: RBC_SRCDIR (default ".") locates tests/card;
+ * CARD_KEEP=1 keeps the temporary directory of PDFs and HTML cards.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rbc.h"
+
+static int npass, nfail;
+static char tmpdir[] = "/tmp/t_card.XXXXXX";
+static int have_chromium;
+
+static void
+result(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* fmt NULL: PASS; else FAIL with the message. */
+static void
+result(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt == NULL) {
+		printf("PASS card/%s\n", name);
+		npass++;
+		return;
+	}
+	printf("FAIL card/%s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	nfail++;
+}
+
+/* Returns the output of a shell command (NULL if it could not run). */
+static char *
+run(const char *cmd)
+{
+	struct buf b = { NULL, 0, 0 };
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	if ((f = popen(cmd, "r")) == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	pclose(f);
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_detach(&b);
+}
+
+/* Returns s without any whitespace, newly allocated. */
+static char *
+squeeze(const char *s)
+{
+	char *r = xmalloc(strlen(s) + 1), *q = r;
+
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r' &&
+		    *s != '\f')
+			*q++ = *s;
+	*q = '\0';
+	return r;
+}
+
+/* Returns 1 if needle occurs in hay, whitespace ignored on both sides. */
+static int
+contains_text(const char *hay, const char *needle)
+{
+	char *h = squeeze(hay), *n = squeeze(needle);
+	int found = strstr(h, n) != NULL;
+
+	free(h);
+	free(n);
+	return found;
+}
+
+/* Returns the page count pdfinfo reports, -1 if it says nothing. */
+static int
+pdf_pages(const char *path, char **size)
+{
+	char *cmd = xasprintf("pdfinfo '%s' 2>&1", path), *out, *p, *e;
+	int pages = -1;
+
+	out = run(cmd);
+	free(cmd);
+	if (out == NULL)
+		return -1;
+	if ((p = strstr(out, "Pages:")) != NULL)
+		pages = atoi(p + 6);
+	if (size != NULL) {
+		*size = NULL;
+		if ((p = strstr(out, "Page size:")) != NULL) {
+			p += 10;
+			while (*p == ' ')
+				p++;
+			e = strchr(p, '\n');
+			*size = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+		}
+	}
+	free(out);
+	return pages;
+}
+
+static char *
+pdf_text(const char *path)
+{
+	char *cmd = xasprintf("pdftotext -enc UTF-8 '%s' - 2>/dev/null",
+	    path), *out;
+
+	out = run(cmd);
+	free(cmd);
+	return out != NULL ? out : xstrdup("");
+}
+
+/* Returns 0 after printing the HTML file to pdfout with Chromium. */
+static int
+chromium_print(const char *html, const char *pdfout)
+{
+	char *cmd;
+	int rc;
+
+	cmd = xasprintf("cd '%s' && ud=$(mktemp -d '%s/chr.XXXXXX') && "
+	    "timeout 120 chromium --headless --no-sandbox --disable-gpu "
+	    "--disable-background-networking --disable-component-update "
+	    "--disable-sync --no-first-run --user-data-dir=\"$ud\" "
+	    "--no-pdf-header-footer --print-to-pdf='%s' 'file://%s' "
+	    ">/dev/null 2>&1; rc=$?; rm -rf \"$ud\"; exit $rc",
+	    tmpdir, tmpdir, pdfout, html);
+	rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+write_buf(const char *path, const struct buf *b)
+{
+	return write_file(path, b->data != NULL ? b->data : "", b->len);
+}
+
+/* ------------------------------------------------------- test runbooks */
+
+struct rb {
+	struct runbook	 r;
+	int		 overflow;	/* expected to be refused */
+	char		*case_name;
+};
+
+/* Returns a short stable hash of the bytes, as the version stamp. */
+static char *
+version_of(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return xasprintf("%07x", h & 0xfffffff);
+}
+
+/* Returns last_reviewed + review_every (days or weeks), or NULL. */
+static char *
+review_by(const struct ynode *fm)
+{
+	const char *lr = ystr(ymap_get(fm, "last_reviewed"));
+	const char *ev = ystr(ymap_get(fm, "review_every"));
+	struct tm tm;
+	char out[16], *end;
+	long n;
+	time_t t;
+
+	if (lr == NULL || ev == NULL)
+		return NULL;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(lr, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday)
+	    != 3)
+		return NULL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	n = strtol(ev, &end, 10);
+	if (*end == 'w')
+		n *= 7;
+	else if (*end != 'd')
+		return NULL;
+	t = timegm(&tm) + n * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, sizeof(out), "%Y-%m-%d", &tm);
+	return xstrdup(out);
+}
+
+static char *
+fmstr(const struct ynode *fm, const char *key)
+{
+	const char *s = ystr(ymap_get(fm, key));
+
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static struct rb *
+rb_load(const char *dir, const char *file)
+{
+	struct rb *t = xcalloc(1, sizeof(*t));
+	struct runbook *r = &t->r;
+	char *path = path_join(dir, file);
+	size_t len = strlen(file) - strlen(".yaml");
+
+	t->case_name = xstrndup(file, len);
+	r->arena = arena_new();
+	diags_init(&r->diags, NULL);
+	r->src.path = path;
+	if (read_file(path, &r->raw, RBC_MAX_FILE) != 0) {
+		fprintf(stderr, "t_card: cannot read %s\n", path);
+		exit(2);
+	}
+	t->overflow = strstr(r->raw.data, "# expect: overflow") != NULL;
+	r->fm = yaml_load(r->arena, r->raw.data, r->raw.len, path, 1,
+	    &r->diags);
+	if (r->fm == NULL || r->diags.n > 0) {
+		diags_print(&r->diags, DFMT_TEXT, stderr, 0);
+		exit(2);
+	}
+	r->id = fmstr(r->fm, "id");
+	if (r->id == NULL)
+		r->id = xstrdup(t->case_name);
+	r->name = xstrdup(r->id);
+	r->title = fmstr(r->fm, "title");
+	r->summary = fmstr(r->fm, "summary");
+	r->service = fmstr(r->fm, "service");
+	r->owner = fmstr(r->fm, "owner");
+	r->version = version_of(r->raw.data, r->raw.len);
+	r->review_by = review_by(r->fm);
+	return t;
+}
+
+static void
+rb_free(struct rb *t)
+{
+	struct runbook *r = &t->r;
+
+	free(r->src.path);
+	free(r->id);
+	free(r->name);
+	free(r->title);
+	free(r->summary);
+	free(r->service);
+	free(r->owner);
+	free(r->version);
+	free(r->review_by);
+	buf_free(&r->raw);
+	diags_free(&r->diags);
+	arena_free(r->arena);
+	free(t->case_name);
+	free(t);
+}
+
+/* The texts a card must show: phones, names, metrics, commands. */
+static size_t
+expected_texts(const struct site *s, const struct runbook *r,
+    const char **out, size_t max)
+{
+	const struct ynode *c = ymap_get(r->fm, "contacts");
+	const struct ynode *e = ymap_get(r->fm, "escalation");
+	const struct ynode *t = ymap_get(r->fm, "thresholds");
+	const struct ynode *sc = s->cfg.contacts;
+	size_t i, j, n = 0;
+
+	for (i = 0; c != NULL && i < c->n && n + 2 < max; i++) {
+		out[n++] = ystr(ymap_get(c->items[i], "phone"));
+		out[n++] = ystr(ymap_get(c->items[i], "name"));
+	}
+	for (i = 0; e != NULL && i < e->n; i++) {
+		const char *id = ystr(ymap_get(e->items[i], "contact"));
+
+		for (j = 0; id != NULL && sc != NULL && j < sc->n &&
+		    n < max; j++)
+			if (strcmp(id, ystr(ymap_get(sc->items[j], "id")))
+			    == 0)
+				out[n++] = ystr(ymap_get(sc->items[j],
+				    "phone"));
+	}
+	for (i = 0; t != NULL && i < t->n && n < max; i++)
+		out[n++] = ystr(ymap_get(t->items[i], "metric"));
+	return n;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static const char *const papers[] = { "a4", "letter" };
+static const char *const sizes[] = { "595.276 x 841.89 pts (A4)",
+    "612 x 792 pts (letter)" };
+
+static size_t
+count_rule(const struct diags *d, enum rule r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += d->v[i].rule == r;
+	return n;
+}
+
+/* Checks one card (one or several runbooks) on one paper. */
+static void
+check_card(struct site *site, int p, const char *name,
+    const struct runbook *const *rbs, size_t n, int expect_overflow)
+{
+	struct card *c = card_new(site, papers[p]);
+	struct buf pdf = { NULL, 0, 0 }, html = { NULL, 0, 0 };
+	struct buf pdf2 = { NULL, 0, 0 }, html2 = { NULL, 0, 0 };
+	struct diags d;
+	char tn[256], *path, *hpath, *cpath, *size = NULL, *text;
+	const char *want[512];
+	size_t nwant, i, k;
+	int rc, pages;
+
+	diags_init(&d, NULL);
+	snprintf(tn, sizeof(tn), "%s-%s", name, papers[p]);
+	rc = card_render(c, rbs, n, &pdf, &html, &d);
+	if (expect_overflow) {
+		if (rc != -1)
+			result(tn, "an impossible card was not refused");
+		else if (count_rule(&d, R_CARD_OVERFLOW) != 1)
+			result(tn, "want one card-overflow diagnostic, "
+			    "have %zu diagnostics", d.n);
+		else if (pdf.len != 0 || html.len != 0)
+			result(tn, "a refused card produced %zu PDF and %zu "
+			    "HTML bytes", pdf.len, html.len);
+		else {
+			printf("INFO card/%s: %s\n", tn, d.v[0].msg);
+			result(tn, NULL);
+		}
+		goto out;
+	}
+	if (rc != 0 || d.n != 0) {
+		result(tn, "render failed (%d): %s", rc, d.n ? d.v[0].msg :
+		    "no diagnostic");
+		goto out;
+	}
+
+	/* One page of the right size. */
+	path = xasprintf("%s/%s.pdf", tmpdir, tn);
+	write_buf(path, &pdf);
+	pages = pdf_pages(path, &size);
+	snprintf(tn, sizeof(tn), "%s-%s-pdf-one-page", name, papers[p]);
+	if (pages != 1)
+		result(tn, "pdfinfo says %d pages", pages);
+	else if (size == NULL || strcmp(size, sizes[p]) != 0)
+		result(tn, "page size is \"%s\", want \"%s\"",
+		    size ? size : "?", sizes[p]);
+	else
+		result(tn, NULL);
+	free(size);
+
+	/* Every phone number, name and metric is real text. */
+	text = pdf_text(path);
+	snprintf(tn, sizeof(tn), "%s-%s-pdf-text", name, papers[p]);
+	for (k = 0; k < n; k++) {
+		nwant = expected_texts(site, rbs[k], want, 512);
+		for (i = 0; i < nwant; i++)
+			if (want[i] != NULL && !contains_text(text, want[i]))
+				break;
+		if (i < nwant)
+			break;
+	}
+	if (k < n)
+		result(tn, "pdftotext lacks \"%s\"", want[i]);
+	else
+		result(tn, NULL);
+	free(text);
+
+	/* Deterministic bytes. */
+	snprintf(tn, sizeof(tn), "%s-%s-deterministic", name, papers[p]);
+	card_render(c, rbs, n, &pdf2, &html2, &d);
+	if (pdf.len != pdf2.len || memcmp(pdf.data, pdf2.data, pdf.len))
+		result(tn, "two PDF renders differ");
+	else if (html.len != html2.len || memcmp(html.data, html2.data,
+	    html.len))
+		result(tn, "two HTML renders differ");
+	else
+		result(tn, NULL);
+
+	/* The HTML card: escaped, valid UTF-8, and one printed page. */
+	snprintf(tn, sizeof(tn), "%s-%s-html", name, papers[p]);
+	if (strstr(html.data, "<script") || strstr(html.data, "<img") ||
+	    strstr(html.data, "<b>"))
+		result(tn, "unescaped markup in the HTML card");
+	else if (utf8_valid(html.data, html.len) != html.len)
+		result(tn, "the HTML card is not valid UTF-8");
+	else if (strstr(html.data, p == 0 ? "size:A4" : "size:letter") ==
+	    NULL)
+		result(tn, "no @page size");
+	else
+		result(tn, NULL);
+	hpath = xasprintf("%s/%s-%s.html", tmpdir, name, papers[p]);
+	write_buf(hpath, &html);
+	snprintf(tn, sizeof(tn), "%s-%s-chromium-one-page", name, papers[p]);
+	if (!have_chromium)
+		printf("SKIP card/%s: chromium not installed\n", tn);
+	else {
+		cpath = xasprintf("%s/%s-%s.chromium.pdf", tmpdir, name,
+		    papers[p]);
+		if (chromium_print(hpath, cpath) != 0)
+			result(tn, "chromium failed to print %s", hpath);
+		else if ((pages = pdf_pages(cpath, &size)) != 1)
+			result(tn, "chromium printed %d pages", pages);
+		else if (size == NULL || strcmp(size, sizes[p]) != 0)
+			result(tn, "chromium page size is \"%s\"", size);
+		else {
+			text = pdf_text(cpath);
+			nwant = expected_texts(site, rbs[0], want, 512);
+			for (i = 0; i < nwant; i++)
+				if (want[i] != NULL &&
+				    !contains_text(text, want[i]))
+					break;
+			if (i < nwant)
+				result(tn, "chromium's print lacks \"%s\"",
+				    want[i]);
+			else
+				result(tn, NULL);
+			free(text);
+		}
+		if (pages == 1)
+			free(size);
+		free(cpath);
+	}
+	free(hpath);
+	free(path);
+out:
+	buf_free(&pdf);
+	buf_free(&html);
+	buf_free(&pdf2);
+	buf_free(&html2);
+	diags_free(&d);
+	card_free(c);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+load_site(struct site *s, struct arena *a, struct buf *raw, const char *dir)
+{
+	char *path = path_join(dir, "site.yaml");
+	struct ynode *root;
+
+	memset(s, 0, sizeof(*s));
+	diags_init(&s->diags, NULL);
+	if (read_file(path, raw, RBC_MAX_FILE) != 0) {
+		fprintf(stderr, "t_card: cannot read %s\n", path);
+		exit(2);
+	}
+	root = yaml_load(a, raw->data, raw->len, path, 1, &s->diags);
+	if (root == NULL)
+		exit(2);
+	s->cfg.root = root;
+	s->cfg.title = (char *)ystr(ymap_get(root, "title"));
+	s->cfg.base_url = (char *)ystr(ymap_get(root, "base_url"));
+	s->cfg.organisation = (char *)ystr(ymap_get(root, "organisation"));
+	s->cfg.contacts = (struct ynode *)ymap_get(root, "contacts");
+	free(path);
+}
+
+/* A runbook without front-matter, and one with invalid UTF-8. */
+static void
+check_odd(struct site *site)
+{
+	struct runbook r;
+	const struct runbook *rp = &r;
+	struct card *c = card_new(site, NULL);
+	struct buf pdf = { NULL, 0, 0 }, html = { NULL, 0, 0 };
+	struct diags d;
+	char *path, *text;
+
+	diags_init(&d, NULL);
+	memset(&r, 0, sizeof(r));
+	r.id = (char *)"no-front-matter";
+	r.title = (char *)"Plain \xff\xfe runbook";
+	r.src.path = (char *)"content/no-front-matter.md";
+	if (card_render(c, &rp, 1, &pdf, &html, &d) != 0)
+		result("no-front-matter", "render failed");
+	else {
+		path = xasprintf("%s/no-front-matter.pdf", tmpdir);
+		write_buf(path, &pdf);
+		text = pdf_text(path);
+		if (pdf_pages(path, NULL) != 1)
+			result("no-front-matter", "not one page");
+		else if (!contains_text(text, "Plain") ||
+		    !contains_text(text, "runbook"))
+			result("no-front-matter", "title missing: %s", text);
+		else if (utf8_valid(html.data, html.len) != html.len)
+			result("no-front-matter", "invalid UTF-8 in HTML");
+		else
+			result("no-front-matter", NULL);
+		free(text);
+		free(path);
+	}
+	if (card_new(site, "a3") != NULL)
+		result("paper-unknown", "card_new accepted paper a3");
+	else
+		result("paper-unknown", NULL);
+	buf_free(&pdf);
+	buf_free(&html);
+	diags_free(&d);
+	card_free(c);
+}
+
+static void
+bench(struct site *site, const struct runbook *r)
+{
+	struct card *c = card_new(site, "a4");
+	struct buf pdf = { NULL, 0, 0 }, html = { NULL, 0, 0 };
+	struct timespec t0, t1;
+	struct diags d;
+	const int n = 1000;
+	double s;
+	int i;
+
+	diags_init(&d, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		buf_reset(&pdf);
+		buf_reset(&html);
+		card_render(c, &r, 1, &pdf, &html, &d);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("INFO card/bench: %d renders of '%s' (PDF %zu bytes + HTML "
+	    "%zu bytes) in %.2f s: %.0f cards/s\n", n, r->id, pdf.len,
+	    html.len, s, n / s);
+	buf_free(&pdf);
+	buf_free(&html);
+	diags_free(&d);
+	card_free(c);
+}
+
+int
+main(void)
+{
+	const char *src = getenv("RBC_SRCDIR");
+	char *dir, *names[256], *o;
+	struct rb *rbs[256];
+	const struct runbook *set[256];
+	struct site site;
+	struct arena *sa = arena_new();
+	struct buf sraw = { NULL, 0, 0 };
+	struct dirent *de;
+	size_t n = 0, i, k;
+	DIR *dp;
+	int p;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	dir = path_join(src != NULL ? src : ".", "tests/card");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("t_card: mkdtemp");
+		return 2;
+	}
+	load_site(&site, sa, &sraw, dir);
+	o = run("command -v chromium");
+	have_chromium = o != NULL && *o != '\0';
+	free(o);
+	o = run("command -v pdfinfo && command -v pdftotext");
+	if (o == NULL || *o == '\0') {
+		printf("FAIL card/tools: pdfinfo and pdftotext "
+		    "(poppler-utils) are needed\n");
+		return 1;
+	}
+	free(o);
+
+	if ((dp = opendir(dir)) == NULL) {
+		perror(dir);
+		return 2;
+	}
+	while ((de = readdir(dp)) != NULL && n < 256)
+		if (str_has_suffix(de->d_name, ".yaml") &&
+		    strcmp(de->d_name, "site.yaml") != 0)
+			names[n++] = xstrdup(de->d_name);
+	closedir(dp);
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++)
+		rbs[i] = rb_load(dir, names[i]);
+
+	/* Each case alone, on each paper. */
+	for (i = 0; i < n; i++)
+		for (p = 0; p < 2; p++) {
+			set[0] = &rbs[i]->r;
+			check_card(&site, p, rbs[i]->case_name, set, 1,
+			    rbs[i]->overflow);
+		}
+	/* Several runbooks on one page. */
+	for (i = k = 0; i < n; i++)
+		if (strcmp(rbs[i]->case_name, "payments") == 0 ||
+		    strcmp(rbs[i]->case_name, "unicode") == 0 ||
+		    strcmp(rbs[i]->case_name, "minimal") == 0)
+			set[k++] = &rbs[i]->r;
+	for (p = 0; p < 2; p++)
+		check_card(&site, p, "several", set, k, 0);
+	check_odd(&site);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(rbs[i]->case_name, "payments") == 0)
+			bench(&site, &rbs[i]->r);
+
+	for (i = 0; i < n; i++) {
+		rb_free(rbs[i]);
+		free(names[i]);
+	}
+	free(dir);
+	buf_free(&sraw);
+	arena_free(sa);
+	diags_free(&site.diags);
+	if (getenv("CARD_KEEP") == NULL)
+		rm_rf(tmpdir);
+	else
+		printf("INFO card: output kept in %s\n", tmpdir);
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail > 0;
+}
