@@ -4,21 +4,24 @@
  * and Pango, and as a standalone HTML document that prints on one page.
  *
  * A card is laid out from a small model extracted from the front-matter
- * (struct cmodel).  The same layout code measures and draws: it runs at a
- * base font size of 10 pt without a cairo_t to measure, shrinking by
- * 0.5 pt until everything fits the page, down to 6 pt; then once more with
- * a cairo_t to draw.  Text wraps at words, or inside a word when a word is
- * wider than its column, so nothing is ever cut off; what does not fit at
- * 6 pt is refused with card-overflow and no output at all.  The HTML card
- * uses the font size the PDF fit chose, a little smaller, because
- * browsers measure text their own way.
+ * (struct cmodel).  Layout measures every text with Pango and records
+ * what to draw in a display list; it starts at a base font size of 10 pt
+ * and shrinks by 0.5 pt until everything fits the page, down to 6 pt (at
+ * each size, a long thresholds table may also go in two halves side by
+ * side).  Only the display list of the size that fits is replayed onto
+ * the PDF surface, so nothing is shaped twice.  Text wraps at words, or
+ * inside a word that is wider than its column, so nothing is cut off;
+ * what does not fit at 6 pt is refused with card-overflow and no output
+ * at all.  No text is smaller than 6 pt.  The HTML card uses the same
+ * text sizes, line height and columns, and the spacing a little tighter,
+ * because browsers round their metrics their own way.
  *
  * Output is deterministic: no clock reading (the PDF's CreationDate is the
- * runbooks' last_reviewed date, or absent), fonts found by fontconfig, and
+ * newest last_reviewed date, or absent), fonts found by fontconfig, and
  * cairo's font subset names derive from the glyphs used.
  *
- * A struct card is used by one thread at a time: it owns a Pango context
- * and a pool of layouts that every render reuses.
+ * A struct card is used by one thread at a time: it owns a Pango context,
+ * the layouts and the display list that every render reuses.
  */
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -37,14 +40,58 @@
 #define FS_MAX		10.0	/* base font size to start from, pt */
 #define FS_MIN		6.0	/* the readable minimum, pt */
 #define FS_STEP		0.5
-#define HTML_SCALE	0.94	/* HTML font size relative to the PDF's */
+#define HTML_PAD	0.85	/* HTML spacing relative to the PDF's */
+#define LINE_HEIGHT	1.1641	/* DejaVu's (ascent + descent) / em */
 #define MARGIN		28.0	/* page margin, pt (about 10 mm) */
 #define QR_QUIET	4	/* QR quiet zone, modules */
 #define QR_MAXVER	15	/* larger codes are too dense to scan */
-#define NPOOL		24	/* layouts queued at once (one row) */
-#define MEASURE_PAGES	40	/* stop measuring an overflow past this */
+#define NPEND		16	/* texts of one row, queued at once */
+#define MEASURE_PAGES	10	/* stop measuring an overflow past this */
+#define KEEP_LAYOUTS	1024	/* layouts a card keeps between renders */
+#define THR_SPLIT	6	/* thresholds worth two halves */
 
-/* Colours, 0xRRGGBB. */
+/* Text sizes, in base font sizes; none goes below FS_MIN. */
+#define Z_TITLE		1.85
+#define Z_SUMMARY	0.95
+#define Z_META		0.85
+#define Z_METALABEL	0.72
+#define Z_CAPTION	0.62
+#define Z_HEAD		0.8
+#define Z_LEVEL		1.3
+#define Z_NAME		1.05
+#define Z_PHONE		1.45
+#define Z_CHAT		0.85
+#define Z_SUB		0.8
+#define Z_SEVNAME	1.05
+#define Z_RESP		0.9
+#define Z_DESC		0.9
+#define Z_THHEAD	0.68
+#define Z_THR		0.92
+#define Z_METRIC	0.9
+#define Z_QLABEL	0.85
+#define Z_CMD		0.9
+#define Z_FOOT		0.7
+
+/* Spacing, in base font sizes. */
+#define P_BAND		0.9	/* inside the header band */
+#define P_CAPTION	0.2	/* between the QR code and its caption */
+#define P_SUMMARY	0.15	/* above the summary */
+#define P_META		0.45	/* above the meta line */
+#define P_HEAD		0.75	/* above a section heading */
+#define P_HEADRULE	0.12	/* between a heading and its rule */
+#define P_ESC		0.32	/* above and below a contact row's text */
+#define P_SEV		0.28
+#define P_THR		0.2
+#define P_QUICK		0.22
+#define P_CMD		0.3	/* inside a command's box */
+#define P_ZEBRA		0.3	/* a striped row's text from its edge */
+#define P_GUT		0.6	/* between columns */
+#define P_HALVES	1.2	/* between the halves of a thresholds table */
+#define P_RB		1.4	/* between runbooks on one page */
+#define P_FOOT		0.3	/* between the footer's rule and text */
+#define P_RADIUS	0.45	/* the header band's corners */
+
+/* Colours, 0xRRGGBB, and their CSS spelling. */
 #define C_INK		0x1a1d21
 #define C_MUTED		0x5b6470
 #define C_BAND		0x1f3a5f
@@ -57,6 +104,9 @@
 #define C_CRIT		0xb3261e
 #define C_CMDBG		0xeef1f4
 #define C_CMDBAR	0x8a9ab0
+#define W_RULE		0.5	/* hairlines between rows, pt */
+#define W_HEADRULE	0.9	/* under a section heading, pt */
+#define W_CMDBAR	2.0	/* left of a command, pt */
 
 enum font {
 	F_SANS,
@@ -81,6 +131,30 @@ static const char *const sectname[S__MAX] = {
 	"thresholds", "quickref commands", "footer"
 };
 
+/* Column widths, fractions of the content (or half-table) width. */
+static const double esc_frac[] = { 0.11, 0.32, 0.31, 0.26 };
+static const double sev_frac[] = { 0.11, 0.15, 0.46, 0.28 };
+static const double thr6_frac[] = { 0.36, 0.13, 0.14, 0.14, 0.12, 0.11 };
+static const double thr5_frac[] = { 0.42, 0.14, 0.15, 0.15, 0.14 };
+static const double quick_frac[] = { 0.27, 0.73 };
+
+/* One drawing operation of the display list. */
+enum opk {
+	OP_RECT,
+	OP_BAND,	/* the header band: a rounded rectangle */
+	OP_TEXT,
+	OP_QR
+};
+
+struct op {
+	enum opk	 k;
+	double		 x, y, w, h;
+	uint32_t	 rgb;
+	PangoLayout	*pl;		/* OP_TEXT */
+	const QRcode	*qr;		/* OP_QR */
+	const char	*uri;		/* OP_QR: the link */
+};
+
 struct card {
 	const struct site	*site;
 	const char		*paper;		/* CSS name: "A4", "letter" */
@@ -89,7 +163,10 @@ struct card {
 	PangoContext		*pctx;
 	PangoFontDescription	*fd[F__MAX];
 	PangoAttrList		*nohyph;	/* wrapped words get no '-' */
-	PangoLayout		*pool[NPOOL];
+	PangoLayout		**pl;		/* layouts, reused */
+	size_t			 npl;
+	struct op		*ops;		/* the display list */
+	size_t			 nops, opcap;
 };
 
 /* ------------------------------------------------------------ the model */
@@ -481,59 +558,82 @@ model_build(struct arena *a, const struct site *site,
 
 /* ------------------------------------------------------- layout engine */
 
-struct item {
-	PangoLayout	*pl;
-	double		 x, y;
-	uint32_t	 rgb;
-};
-
 struct lay {
 	struct card	*c;
-	cairo_t		*cr;		/* NULL while measuring */
 	double		 fs;		/* base font size */
 	double		 x, w;		/* the content box */
 	double		 y;		/* where the next block goes */
 	double		 ymax;		/* measuring stops past this */
-	struct item	 it[NPOOL];
-	size_t		 nit;
+	int		 halves;	/* long thresholds tables in two */
+	size_t		 npl;		/* layouts used so far */
+	struct op	 pend[NPEND];	/* texts of the row being laid out */
+	size_t		 npend;
 	double		 sect[S__MAX];	/* height each kind of section used */
 	const char	*wide;		/* a text wider than its box */
 };
 
 static void
-rgb(cairo_t *cr, uint32_t c)
+op_add(struct card *c, const struct op *o)
 {
-	cairo_set_source_rgb(cr, ((c >> 16) & 255) / 255.0,
-	    ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
+	if (c->nops == c->opcap) {
+		c->opcap = c->opcap ? c->opcap * 2 : 256;
+		c->ops = xreallocarray(c->ops, c->opcap, sizeof(*c->ops));
+	}
+	c->ops[c->nops++] = *o;
 }
 
-/* Returns 1 when measuring has gone past any chance of fitting. */
+/* Returns the size in pt of text z base sizes large: never below 6 pt. */
+static double
+zpt(double z, double fs)
+{
+	return z * fs < FS_MIN ? FS_MIN : z * fs;
+}
+
+/* Returns 1 once measuring has gone past any chance of fitting. */
 static int
 full(const struct lay *L)
 {
-	return L->cr == NULL && L->y > L->ymax;
+	return L->y > L->ymax;
+}
+
+/* Returns a layout of the card's pool, made on first use. */
+static PangoLayout *
+layout_get(struct lay *L)
+{
+	struct card *c = L->c;
+
+	if (L->npl == c->npl) {
+		c->pl = xreallocarray(c->pl, c->npl + 1, sizeof(*c->pl));
+		c->pl[c->npl] = pango_layout_new(c->pctx);
+		pango_layout_set_wrap(c->pl[c->npl], PANGO_WRAP_WORD_CHAR);
+		c->npl++;
+	}
+	return c->pl[L->npl++];
 }
 
 /*
- * Returns the height of text s set in font f at size sz, wrapped into a
- * box w wide whose top left is (x, y); the layout is queued for drawing
- * by flush().  Attributes, when given, replace the default list.
+ * Returns the height of text s set in font f at size sz (in base sizes),
+ * wrapped into a box w wide whose top left is (x, y); queued for the
+ * display list by flush().  Attributes, when given, replace the default
+ * list.
  */
 static double
 prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
     double y, double w, PangoAlignment al, uint32_t col,
     PangoAttrList *attrs)
 {
+	PangoFontDescription *fd = L->c->fd[f];
 	PangoLayout *pl;
 	PangoRectangle lr;
+	struct op *o;
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	assert(L->nit < NPOOL);
-	pl = L->c->pool[L->nit];
-	pango_font_description_set_size(L->c->fd[f],
-	    (gint)(sz * PANGO_SCALE + 0.5));
-	pango_layout_set_font_description(pl, L->c->fd[f]);
+	assert(L->npend < NPEND);
+	pl = layout_get(L);
+	pango_font_description_set_size(fd,
+	    (gint)(zpt(sz, L->fs) * PANGO_SCALE + 0.5));
+	pango_layout_set_font_description(pl, fd);
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
 	pango_layout_set_alignment(pl, al);
 	pango_layout_set_attributes(pl, attrs != NULL ? attrs : L->c->nohyph);
@@ -542,11 +642,13 @@ prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
 	if (lr.width > (int)(w * PANGO_SCALE) + PANGO_SCALE / 4 &&
 	    L->wide == NULL)
 		L->wide = s;
-	L->it[L->nit].pl = pl;
-	L->it[L->nit].x = x;
-	L->it[L->nit].y = y;
-	L->it[L->nit].rgb = col;
-	L->nit++;
+	o = &L->pend[L->npend++];
+	memset(o, 0, sizeof(*o));
+	o->k = OP_TEXT;
+	o->pl = pl;
+	o->x = x;
+	o->y = y;
+	o->rgb = col;
 	return (double)lr.height / PANGO_SCALE;
 }
 
@@ -557,29 +659,30 @@ prep(struct lay *L, const char *s, enum font f, double sz, double x,
 	return prep_attr(L, s, f, sz, x, y, w, al, col, NULL);
 }
 
-/* Draws the queued layouts (when drawing) and empties the queue. */
+/* Moves the queued texts to the display list, after what is there. */
 static void
 flush(struct lay *L)
 {
 	size_t i;
 
-	if (L->cr != NULL)
-		for (i = 0; i < L->nit; i++) {
-			rgb(L->cr, L->it[i].rgb);
-			cairo_move_to(L->cr, L->it[i].x, L->it[i].y);
-			pango_cairo_show_layout(L->cr, L->it[i].pl);
-		}
-	L->nit = 0;
+	for (i = 0; i < L->npend; i++)
+		op_add(L->c, &L->pend[i]);
+	L->npend = 0;
 }
 
 static void
 fillrect(struct lay *L, double x, double y, double w, double h, uint32_t c)
 {
-	if (L->cr == NULL)
-		return;
-	rgb(L->cr, c);
-	cairo_rectangle(L->cr, x, y, w, h);
-	cairo_fill(L->cr);
+	struct op o;
+
+	memset(&o, 0, sizeof(o));
+	o.k = OP_RECT;
+	o.x = x;
+	o.y = y;
+	o.w = w;
+	o.h = h;
+	o.rgb = c;
+	op_add(L->c, &o);
 }
 
 static void
@@ -588,39 +691,13 @@ hline(struct lay *L, double y, double wd, uint32_t c)
 	fillrect(L, L->x, y, L->w, wd, c);
 }
 
-/* The QR code as filled rectangles, one per run of dark modules. */
-static void
-qr_draw(struct lay *L, const QRcode *q, double x, double y, double size)
-{
-	double mod = size / (q->width + 2 * QR_QUIET);
-	int i, j, k;
-
-	if (L->cr == NULL)
-		return;
-	fillrect(L, x, y, size, size, 0xffffff);
-	rgb(L->cr, 0x000000);
-	for (i = 0; i < q->width; i++)
-		for (j = 0; j < q->width; j = k) {
-			if (!(q->data[i * q->width + j] & 1)) {
-				k = j + 1;
-				continue;
-			}
-			for (k = j; k < q->width &&
-			    (q->data[i * q->width + k] & 1); k++)
-				continue;
-			cairo_rectangle(L->cr, x + (QR_QUIET + j) * mod,
-			    y + (QR_QUIET + i) * mod, (k - j) * mod, mod);
-		}
-	cairo_fill(L->cr);
-}
-
 /* Returns the QR code's printed size at base font size fs. */
 static double
 qr_size(double fs)
 {
 	double q = 6.6 * fs;
 
-	return q < 56 ? 56 : q > 72 ? 72 : q;
+	return q < 48 ? 48 : q > 72 ? 72 : q;
 }
 
 /* Appends a "LABEL value" pair to a meta line, styling both parts. */
@@ -637,11 +714,12 @@ meta_add(struct buf *b, PangoAttrList *al, const char *label,
 		BUF_PUTSL(b, "   ");
 	s0 = b->len;
 	buf_puts(b, label);
-	at = pango_attr_size_new((int)(0.72 * fs * PANGO_SCALE));
+	at = pango_attr_size_new((int)(zpt(Z_METALABEL, fs) * PANGO_SCALE));
 	at->start_index = (guint)s0;
 	at->end_index = (guint)b->len;
 	pango_attr_list_insert(al, at);
-	at = pango_attr_foreground_new(0xbfbf, 0xcfcf, 0xe2e2);
+	at = pango_attr_foreground_new(((C_BANDMUTED >> 16) & 255) * 257,
+	    ((C_BANDMUTED >> 8) & 255) * 257, (C_BANDMUTED & 255) * 257);
 	at->start_index = (guint)s0;
 	at->end_index = (guint)b->len;
 	pango_attr_list_insert(al, at);
@@ -654,159 +732,158 @@ meta_add(struct buf *b, PangoAttrList *al, const char *label,
 	pango_attr_list_insert(al, at);
 }
 
+/* The header band: title, summary, meta line, and the QR code. */
 static void
 lay_header(struct lay *L, const struct cmodel *m)
 {
-	double fs = L->fs, pad = 0.9 * fs, q = 0, tw, y, h, cap = 0;
+	double fs = L->fs, pad = P_BAND * fs, q = 0, tw, y, h, cap = 0;
 	double y0 = L->y, x = L->x + pad;
 	struct buf b = { NULL, 0, 0 };
 	PangoAttrList *al;
-	PangoAttribute *at;
+	struct op o;
 
 	if (m->qr != NULL)
 		q = qr_size(fs);
 	tw = L->w - 2 * pad - (q > 0 ? q + pad : 0);
 	y = y0 + pad;
-	y += prep(L, m->title, F_BOLD, 1.85 * fs, x, y, tw,
-	    PANGO_ALIGN_LEFT, C_BANDTXT);
+	y += prep(L, m->title, F_BOLD, Z_TITLE, x, y, tw, PANGO_ALIGN_LEFT,
+	    C_BANDTXT);
 	if (m->summary != NULL) {
-		y += 0.15 * fs;
-		y += prep(L, m->summary, F_SANS, 0.95 * fs, x, y, tw,
+		y += P_SUMMARY * fs;
+		y += prep(L, m->summary, F_SANS, Z_SUMMARY, x, y, tw,
 		    PANGO_ALIGN_LEFT, C_BANDMUTED);
 	}
+	/* The list is kept alive by the layout that uses it. */
 	al = pango_attr_list_new();
-	at = pango_attr_insert_hyphens_new(FALSE);
-	pango_attr_list_insert(al, at);
+	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
 	meta_add(&b, al, "SERVICE", m->service, fs);
 	meta_add(&b, al, "OWNER", m->owner, fs);
 	meta_add(&b, al, "REVIEW BY", m->review_by, fs);
 	meta_add(&b, al, "VERSION", m->version, fs);
 	if (b.len > 0) {
-		y += 0.45 * fs;
-		y += prep_attr(L, b.data, F_SANS, 0.85 * fs, x, y, tw,
+		y += P_META * fs;
+		y += prep_attr(L, b.data, F_SANS, Z_META, x, y, tw,
 		    PANGO_ALIGN_LEFT, C_BANDTXT, al);
 	}
-	if (q > 0)
-		cap = prep(L, "Scan for the full runbook", F_SANS, 0.62 * fs,
-		    L->x + L->w - pad - q, y0 + pad + q + 0.2 * fs, q,
-		    PANGO_ALIGN_CENTER, C_BANDMUTED);
-	h = y - y0;
-	if (q > 0 && q + 0.2 * fs + cap + pad > h)
-		h = q + 0.2 * fs + cap + pad;
-	h += pad;
-	if (L->cr != NULL) {
-		double r = 0.45 * fs;
-
-		rgb(L->cr, C_BAND);
-		cairo_new_sub_path(L->cr);
-		cairo_arc(L->cr, L->x + L->w - r, y0 + r, r, -M_PI / 2, 0);
-		cairo_arc(L->cr, L->x + L->w - r, y0 + h - r, r, 0, M_PI / 2);
-		cairo_arc(L->cr, L->x + r, y0 + h - r, r, M_PI / 2, M_PI);
-		cairo_arc(L->cr, L->x + r, y0 + r, r, M_PI, 3 * M_PI / 2);
-		cairo_close_path(L->cr);
-		cairo_fill(L->cr);
-		if (q > 0) {
-			if (m->url != NULL) {
-				char *attr = xasprintf("uri='%s'", m->url);
-
-				cairo_tag_begin(L->cr, CAIRO_TAG_LINK, attr);
-				free(attr);
-			}
-			qr_draw(L, m->qr, L->x + L->w - pad - q, y0 + pad, q);
-			if (m->url != NULL)
-				cairo_tag_end(L->cr, CAIRO_TAG_LINK);
-		}
-	}
-	flush(L);
 	pango_attr_list_unref(al);
 	buf_free(&b);
+	if (q > 0)
+		cap = prep(L, "Scan for the full runbook", F_SANS, Z_CAPTION,
+		    L->x + L->w - pad - q, y0 + pad + q + P_CAPTION * fs, q,
+		    PANGO_ALIGN_CENTER, C_BANDMUTED);
+	h = y - y0;
+	if (q > 0 && pad + q + P_CAPTION * fs + cap > h)
+		h = pad + q + P_CAPTION * fs + cap;
+	h += pad;
+
+	memset(&o, 0, sizeof(o));
+	o.k = OP_BAND;
+	o.x = L->x;
+	o.y = y0;
+	o.w = L->w;
+	o.h = h;
+	o.rgb = C_BAND;
+	op_add(L->c, &o);
+	if (q > 0) {
+		o.k = OP_QR;
+		o.x = L->x + L->w - pad - q;
+		o.y = y0 + pad;
+		o.w = o.h = q;
+		o.qr = m->qr;
+		o.uri = m->url;
+		op_add(L->c, &o);
+	}
+	flush(L);
 	L->y = y0 + h;
 }
 
 /* A section heading: small capitals in the accent colour over a rule. */
 static void
-lay_heading(struct lay *L, const char *s, const char *note)
+lay_heading(struct lay *L, const char *s)
 {
-	double fs = L->fs, h, hn = 0;
+	double fs = L->fs, h;
 
-	L->y += 0.85 * fs;
-	h = prep(L, s, F_BOLD, 0.8 * fs, L->x, L->y, L->w, PANGO_ALIGN_LEFT,
+	L->y += P_HEAD * fs;
+	h = prep(L, s, F_BOLD, Z_HEAD, L->x, L->y, L->w, PANGO_ALIGN_LEFT,
 	    C_ACCENT);
-	if (note != NULL)
-		hn = prep(L, note, F_SANS, 0.72 * fs, L->x, L->y + 0.06 * fs,
-		    L->w, PANGO_ALIGN_RIGHT, C_MUTED);
-	if (hn > h)
-		h = hn;
 	flush(L);
-	L->y += h + 0.12 * fs;
-	hline(L, L->y, 0.9, C_ACCENT);
-	L->y += 0.9;
+	L->y += h + P_HEADRULE * fs;
+	hline(L, L->y, W_HEADRULE, C_ACCENT);
+	L->y += W_HEADRULE;
 }
 
-/* Column geometry: fractions of the content width. */
+/* Column geometry: n columns over width w0 from x0, by fractions. */
 static void
-cols(const struct lay *L, const double *frac, size_t n, double *x,
-    double *w)
+cols(double x0, double w0, double fs, const double *frac, size_t n,
+    double *x, double *w)
 {
-	double at = L->x, gut = 0.6 * L->fs;
+	double gut = P_GUT * fs;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		x[i] = at;
-		w[i] = frac[i] * L->w - (i + 1 < n ? gut : 0);
-		at += frac[i] * L->w;
+		x[i] = x0;
+		w[i] = frac[i] * w0 - (i + 1 < n ? gut : 0);
+		x0 += frac[i] * w0;
 	}
 }
 
-static const double esc_frac[] = { 0.11, 0.32, 0.31, 0.26 };
+/* Returns the name a contact row shows, and its role line in *role. */
+static const char *
+contact_name(const struct ccontact *c, const char **role)
+{
+	*role = c->role;
+	if (c->name != NULL)
+		return c->name;
+	*role = NULL;
+	return c->role != NULL ? c->role : c->id;
+}
 
 /* One contact row: level, who, phone (large: it gets dialled), chat. */
 static void
 lay_contact(struct lay *L, const char *level, const char *after,
     const struct ccontact *c, int known, int last)
 {
-	double fs = L->fs, pad = 0.38 * fs, x[4], w[4], h[4], y = L->y + pad;
-	double rh;
-	const char *name = c->name, *role = c->role;
+	double fs = L->fs, pad = P_ESC * fs, x[4], w[4], h[4], y = L->y + pad;
+	double rh = 0;
+	const char *name, *role;
 	char *unk = NULL;
 	int i;
 
-	cols(L, esc_frac, 4, x, w);
-	h[0] = h[1] = h[2] = h[3] = 0;
-	if (level != NULL) {
-		h[0] = prep(L, level, F_BOLD, 1.3 * fs, x[0], y, w[0],
-		    PANGO_ALIGN_LEFT, C_ACCENT);
-		h[0] += prep(L, after, F_SANS, 0.75 * fs, x[0], y + h[0],
-		    w[0], PANGO_ALIGN_LEFT, C_MUTED);
-	}
-	if (!known) {
+	cols(L->x, L->w, fs, esc_frac, 4, x, w);
+	h[0] = prep(L, level, F_BOLD, Z_LEVEL, x[0], y, w[0],
+	    PANGO_ALIGN_LEFT, C_ACCENT);
+	h[0] += prep(L, after, F_SANS, Z_SUB, x[0], y + h[0], w[0],
+	    PANGO_ALIGN_LEFT, C_MUTED);
+	if (known)
+		name = contact_name(c, &role);
+	else {
 		unk = xasprintf("%s (unknown contact)",
 		    c->id != NULL ? c->id : "?");
 		name = unk;
-	} else if (name == NULL) {
-		name = role != NULL ? role : c->id;
-		role = name == c->role ? NULL : role;
+		role = NULL;
 	}
-	h[1] = prep(L, name, F_BOLD, 1.05 * fs, x[1], y, w[1],
+	h[1] = prep(L, name, F_BOLD, Z_NAME, x[1], y, w[1],
 	    PANGO_ALIGN_LEFT, C_INK);
-	h[1] += prep(L, role, F_SANS, 0.8 * fs, x[1], y + h[1], w[1],
+	h[1] += prep(L, role, F_SANS, Z_SUB, x[1], y + h[1], w[1],
 	    PANGO_ALIGN_LEFT, C_MUTED);
-	h[2] = prep(L, c->phone != NULL ? c->phone : "no phone",
-	    F_BOLD, c->phone != NULL ? 1.45 * fs : 0.85 * fs, x[2], y, w[2],
-	    PANGO_ALIGN_LEFT, c->phone != NULL ? C_INK : C_MUTED);
-	h[3] = prep(L, c->chat, F_SANS, 0.85 * fs, x[3], y, w[3],
+	if (c->phone != NULL)
+		h[2] = prep(L, c->phone, F_BOLD, Z_PHONE, x[2], y, w[2],
+		    PANGO_ALIGN_LEFT, C_INK);
+	else
+		h[2] = prep(L, "no phone", F_SANS, Z_SUB, x[2], y, w[2],
+		    PANGO_ALIGN_LEFT, C_MUTED);
+	h[3] = prep(L, c->chat, F_SANS, Z_CHAT, x[3], y, w[3],
 	    PANGO_ALIGN_LEFT, C_INK);
-	h[3] += prep(L, c->email, F_SANS, 0.78 * fs, x[3], y + h[3], w[3],
+	h[3] += prep(L, c->email, F_SANS, Z_SUB, x[3], y + h[3], w[3],
 	    PANGO_ALIGN_LEFT, C_MUTED);
-	rh = 0;
+	free(unk);
 	for (i = 0; i < 4; i++)
 		if (h[i] > rh)
 			rh = h[i];
 	rh += 2 * pad;
 	flush(L);
-	free(unk);
 	if (!last)
-		hline(L, L->y + rh - 0.5, 0.5, C_RULE);
+		hline(L, L->y + rh - W_RULE, W_RULE, C_RULE);
 	L->y += rh;
 }
 
@@ -817,7 +894,7 @@ lay_escalation(struct lay *L, const struct cmodel *m)
 
 	if (m->nesc == 0)
 		return;
-	lay_heading(L, "ESCALATION \xe2\x80\x94 CALL IN THIS ORDER", NULL);
+	lay_heading(L, "ESCALATION \xe2\x80\x94 CALL IN THIS ORDER");
 	for (i = 0; i < m->nesc && !full(L); i++)
 		lay_contact(L, m->esc[i].level, m->esc[i].after, &m->esc[i].c,
 		    m->esc[i].known, i + 1 == m->nesc);
@@ -830,27 +907,33 @@ lay_others(struct lay *L, const struct cmodel *m)
 
 	if (m->nothers == 0)
 		return;
-	lay_heading(L, m->nesc > 0 ? "OTHER CONTACTS" : "CONTACTS", NULL);
+	lay_heading(L, m->nesc > 0 ? "OTHER CONTACTS" : "CONTACTS");
 	for (i = 0; i < m->nothers && !full(L); i++)
 		lay_contact(L, NULL, NULL, &m->others[i], 1,
 		    i + 1 == m->nothers);
 }
 
-static const double sev_frac[] = { 0.11, 0.15, 0.46, 0.28 };
+/* Returns the colour of the i-th severity level's name. */
+static uint32_t
+sev_colour(size_t i)
+{
+	static const uint32_t c[] = { C_CRIT, C_WARN, C_ACCENT };
+
+	return i < 3 ? c[i] : C_INK;
+}
 
 static void
 lay_severity(struct lay *L, const struct cmodel *m)
 {
-	static const uint32_t sevcol[] = { C_CRIT, C_WARN, C_ACCENT };
-	double fs = L->fs, pad = 0.3 * fs, x[4], w[4], h[4], rh, y;
+	double fs = L->fs, pad = P_SEV * fs, x[4], w[4], h[4], rh, y;
 	char *resp, *notify;
 	size_t i;
 	int k;
 
 	if (m->nsev == 0)
 		return;
-	lay_heading(L, "SEVERITY LEVELS", NULL);
-	cols(L, sev_frac, 4, x, w);
+	lay_heading(L, "SEVERITY LEVELS");
+	cols(L->x, L->w, fs, sev_frac, 4, x, w);
 	for (i = 0; i < m->nsev && !full(L); i++) {
 		const struct csev *s = &m->sev[i];
 
@@ -859,84 +942,100 @@ lay_severity(struct lay *L, const struct cmodel *m)
 		    xasprintf("respond in %s", s->response) : NULL;
 		notify = s->notify != NULL ?
 		    xasprintf("notify %s", s->notify) : NULL;
-		h[0] = prep(L, s->name, F_BOLD, 1.05 * fs, x[0], y, w[0],
-		    PANGO_ALIGN_LEFT, i < 3 ? sevcol[i] : C_INK);
-		h[1] = prep(L, resp, F_BOLD, 0.9 * fs, x[1], y, w[1],
+		h[0] = prep(L, s->name, F_BOLD, Z_SEVNAME, x[0], y, w[0],
+		    PANGO_ALIGN_LEFT, sev_colour(i));
+		h[1] = prep(L, resp, F_BOLD, Z_RESP, x[1], y, w[1],
 		    PANGO_ALIGN_LEFT, C_INK);
-		h[2] = prep(L, s->desc, F_SANS, 0.9 * fs, x[2], y, w[2],
+		h[2] = prep(L, s->desc, F_SANS, Z_DESC, x[2], y, w[2],
 		    PANGO_ALIGN_LEFT, C_INK);
-		h[3] = prep(L, notify, F_SANS, 0.8 * fs, x[3], y, w[3],
+		h[3] = prep(L, notify, F_SANS, Z_SUB, x[3], y, w[3],
 		    PANGO_ALIGN_LEFT, C_MUTED);
+		free(resp);
+		free(notify);
 		rh = 0;
 		for (k = 0; k < 4; k++)
 			if (h[k] > rh)
 				rh = h[k];
 		rh += 2 * pad;
 		flush(L);
-		free(resp);
-		free(notify);
 		if (i + 1 < m->nsev)
-			hline(L, L->y + rh - 0.5, 0.5, C_RULE);
+			hline(L, L->y + rh - W_RULE, W_RULE, C_RULE);
 		L->y += rh;
 	}
+}
+
+/* Returns the number of halves a runbook's thresholds table is split in. */
+static size_t
+thr_halves(const struct lay *L, const struct cmodel *m)
+{
+	return L->halves && m->nthr >= THR_SPLIT ? 2 : 1;
 }
 
 static void
 lay_thresholds(struct lay *L, const struct cmodel *m)
 {
-	static const double f6[] = { 0.36, 0.13, 0.14, 0.14, 0.12, 0.11 };
-	static const double f5[] = { 0.42, 0.14, 0.15, 0.15, 0.14 };
 	static const char *const head[] = { "METRIC", "ALERT WHEN",
 	    "WARNING", "CRITICAL", "UNIT", "FOR" };
-	double fs = L->fs, pad = 0.22 * fs, x[6], w[6], h, rh, y;
-	size_t i, nc = m->anydur ? 6 : 5;
+	double fs = L->fs, pad = P_THR * fs, x[2][6], w[2][6], hx[2], hw;
+	double h, rh, y;
+	size_t nc = m->anydur ? 6 : 5, nh = thr_halves(L, m), rows, r, k, j;
 	PangoAlignment al;
-	size_t k;
 
 	if (m->nthr == 0)
 		return;
-	lay_heading(L, "ALERT THRESHOLDS", NULL);
-	cols(L, m->anydur ? f6 : f5, nc, x, w);
-	/* Pad the columns' insides so that zebra stripes have a margin. */
-	x[0] += 0.3 * fs;
-	w[0] -= 0.3 * fs;
-	rh = 0;
-	for (k = 0; k < nc; k++) {
-		al = k == 2 || k == 3 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
-		h = prep(L, head[k], F_BOLD, 0.68 * fs, x[k], L->y + pad, w[k],
-		    al, C_MUTED);
-		if (h > rh)
-			rh = h;
+	lay_heading(L, "ALERT THRESHOLDS");
+	hw = nh == 2 ? (L->w - P_HALVES * fs) / 2 : L->w;
+	rows = (m->nthr + nh - 1) / nh;
+	for (j = 0; j < nh; j++) {
+		hx[j] = L->x + (double)j * (hw + P_HALVES * fs);
+		cols(hx[j], hw, fs, m->anydur ? thr6_frac : thr5_frac, nc,
+		    x[j], w[j]);
+		/* Inset, so that the text keeps off a stripe's edge. */
+		x[j][0] += P_ZEBRA * fs;
+		w[j][0] -= P_ZEBRA * fs;
 	}
-	flush(L);
-	L->y += rh + 2 * pad;
-	for (i = 0; i < m->nthr && !full(L); i++) {
-		const struct cthr *t = &m->thr[i];
-		const char *v[6];
-
-		v[0] = t->metric;
-		v[1] = t->dir;
-		v[2] = t->warn != NULL ? t->warn : "\xe2\x80\x94";
-		v[3] = t->crit != NULL ? t->crit : "\xe2\x80\x94";
-		v[4] = t->unit;
-		v[5] = t->dur;
-		y = L->y + pad;
-		rh = 0;
+	rh = 0;
+	for (j = 0; j < nh; j++)
 		for (k = 0; k < nc; k++) {
-			uint32_t col = k == 2 ? C_WARN : k == 3 ? C_CRIT :
-			    k == 1 || k >= 4 ? C_MUTED : C_INK;
-
 			al = k == 2 || k == 3 ? PANGO_ALIGN_RIGHT :
 			    PANGO_ALIGN_LEFT;
-			h = prep(L, v[k], k == 0 ? F_MONO : k == 3 ? F_BOLD :
-			    F_SANS, (k == 0 ? 0.9 : 0.92) * fs, x[k], y, w[k],
-			    al, col);
+			h = prep(L, head[k], F_BOLD, Z_THHEAD, x[j][k],
+			    L->y + pad, w[j][k], al, C_MUTED);
 			if (h > rh)
 				rh = h;
 		}
+	flush(L);
+	L->y += rh + 2 * pad;
+	for (r = 0; r < rows && !full(L); r++) {
+		y = L->y + pad;
+		rh = 0;
+		for (j = 0; j < nh && r + j * rows < m->nthr; j++) {
+			const struct cthr *t = &m->thr[r + j * rows];
+			const char *v[6];
+
+			v[0] = t->metric;
+			v[1] = t->dir;
+			v[2] = t->warn != NULL ? t->warn : "\xe2\x80\x94";
+			v[3] = t->crit != NULL ? t->crit : "\xe2\x80\x94";
+			v[4] = t->unit;
+			v[5] = t->dur;
+			for (k = 0; k < nc; k++) {
+				uint32_t col = k == 2 ? C_WARN : k == 3 ?
+				    C_CRIT : k == 0 ? C_INK : C_MUTED;
+
+				al = k == 2 || k == 3 ? PANGO_ALIGN_RIGHT :
+				    PANGO_ALIGN_LEFT;
+				h = prep(L, v[k], k == 0 ? F_MONO : k == 3 ?
+				    F_BOLD : F_SANS, k == 0 ? Z_METRIC : Z_THR,
+				    x[j][k], y, w[j][k], al, col);
+				if (h > rh)
+					rh = h;
+			}
+		}
 		rh += 2 * pad;
-		if (i % 2 == 0)
-			fillrect(L, L->x, L->y, L->w, rh, C_ZEBRA);
+		if (r % 2 == 0)
+			for (j = 0; j < nh && r + j * rows < m->nthr; j++)
+				fillrect(L, hx[j], L->y, hw, rh, C_ZEBRA);
 		flush(L);
 		L->y += rh;
 	}
@@ -945,95 +1044,90 @@ lay_thresholds(struct lay *L, const struct cmodel *m)
 static void
 lay_quickref(struct lay *L, const struct cmodel *m)
 {
-	static const double frac[] = { 0.27, 0.73 };
-	double fs = L->fs, pad = 0.3 * fs, ip = 0.35 * fs, x[2], w[2];
+	double fs = L->fs, pad = P_QUICK * fs, ip = P_CMD * fs, x[2], w[2];
 	double h0, h1, rh;
 	size_t i;
 
 	if (m->nquick == 0)
 		return;
-	lay_heading(L, "QUICK REFERENCE", NULL);
-	cols(L, frac, 2, x, w);
+	lay_heading(L, "QUICK REFERENCE");
+	cols(L->x, L->w, fs, quick_frac, 2, x, w);
 	for (i = 0; i < m->nquick && !full(L); i++) {
 		const struct cquick *q = &m->quick[i];
 
-		h0 = prep(L, q->label, F_BOLD, 0.85 * fs, x[0], L->y + pad +
-		    ip, w[0], PANGO_ALIGN_LEFT, C_INK);
-		h1 = prep(L, q->cmd, F_MONO, 0.9 * fs, x[1] + ip + 2,
-		    L->y + pad + ip, w[1] - 2 * ip - 2, PANGO_ALIGN_LEFT, C_INK);
+		h0 = prep(L, q->label, F_BOLD, Z_QLABEL, x[0],
+		    L->y + pad + ip, w[0], PANGO_ALIGN_LEFT, C_INK);
+		h1 = prep(L, q->cmd, F_MONO, Z_CMD, x[1] + W_CMDBAR + ip,
+		    L->y + pad + ip, w[1] - W_CMDBAR - 2 * ip,
+		    PANGO_ALIGN_LEFT, C_INK);
 		if (h1 > 0)
 			h1 += 2 * ip;
 		rh = (h0 + ip > h1 ? h0 + ip : h1) + 2 * pad;
 		if (q->cmd != NULL) {
 			fillrect(L, x[1], L->y + pad, w[1], h1, C_CMDBG);
-			fillrect(L, x[1], L->y + pad, 2, h1, C_CMDBAR);
+			fillrect(L, x[1], L->y + pad, W_CMDBAR, h1, C_CMDBAR);
 		}
 		flush(L);
 		L->y += rh;
 	}
 }
 
-/* Returns the footer's height; drawn at y when drawing. */
+/* Returns the footer's text. */
+static char *
+footer_text(const struct site *site, const struct cmodel *m, size_t n)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	if (site != NULL && site->cfg.organisation != NULL)
+		buf_printf(&b, "%s \xc2\xb7 ", site->cfg.organisation);
+	if (site != NULL && site->cfg.title != NULL)
+		buf_printf(&b, "%s \xc2\xb7 ", site->cfg.title);
+	if (n == 1 && m->url != NULL)
+		buf_printf(&b, "%s \xc2\xb7 ", m->url);
+	BUF_PUTSL(&b, "Printed card made by rbc " RBC_VERSION ". Past its "
+	    "review-by date, get a fresh copy.");
+	return buf_detach(&b);
+}
+
+/* Returns the footer's height, laid out at y. */
 static double
 lay_footer(struct lay *L, const struct cmodel *m, size_t n, double y)
 {
-	const struct site *site = L->c->site;
-	struct buf b = { NULL, 0, 0 };
-	const char *org = NULL, *title = NULL;
+	char *s = footer_text(L->c->site, m, n);
 	double h;
 
-	if (site != NULL) {
-		org = site->cfg.organisation;
-		title = site->cfg.title;
-	}
-	if (org != NULL)
-		buf_puts(&b, org);
-	if (title != NULL) {
-		if (b.len > 0)
-			BUF_PUTSL(&b, " \xc2\xb7 ");
-		buf_puts(&b, title);
-	}
-	if (b.len > 0)
-		BUF_PUTSL(&b, " \xc2\xb7 ");
-	if (n == 1 && m->url != NULL)
-		buf_printf(&b, "%s \xc2\xb7 ", m->url);
-	BUF_PUTSL(&b, "Printed card made by rbc. Past its review-by date, "
-	    "get a fresh copy.");
-	hline(L, y, 0.5, C_RULE);
-	h = prep(L, b.data, F_SANS, 0.7 * L->fs, L->x, y + 0.3 * L->fs, L->w,
-	    PANGO_ALIGN_LEFT, C_MUTED);
+	hline(L, y, W_RULE, C_RULE);
+	h = prep(L, s, F_SANS, Z_FOOT, L->x, y + W_RULE + P_FOOT * L->fs,
+	    L->w, PANGO_ALIGN_LEFT, C_MUTED);
 	flush(L);
-	buf_free(&b);
-	return h + 0.3 * L->fs;
+	free(s);
+	return W_RULE + P_FOOT * L->fs + h;
 }
 
 /*
- * Lays out the whole card at base size fs: measures when cr is NULL,
- * draws otherwise.  Returns the height used, footer included.
+ * Lays out the whole card at base size fs into the card's display list.
+ * Returns the height it needs, footer included (measuring stops soon
+ * after ymax).
  */
 static double
-lay_card(struct card *c, cairo_t *cr, const struct cmodel *ms, size_t n,
-    double fs, double ymax, struct lay *L)
+lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
+    int halves, double ymax, struct lay *L)
 {
-	double y0, top = MARGIN, avail = c->ph - 2 * MARGIN, fh;
-	size_t i;
+	double y0, top = MARGIN, bottom = c->ph - MARGIN, fh, dy;
+	size_t i, f0;
 
 	memset(L, 0, sizeof(*L));
 	L->c = c;
-	L->cr = cr;
 	L->fs = fs;
 	L->x = MARGIN;
 	L->w = c->pw - 2 * MARGIN;
 	L->y = top;
 	L->ymax = ymax;
-	/* The footer sits at the bottom of the page: measure it first. */
-	L->cr = NULL;
-	fh = lay_footer(L, &ms[0], n, 0);
-	L->cr = cr;
-	L->sect[S_FOOTER] = fh;
+	L->halves = halves;
+	c->nops = 0;
 	for (i = 0; i < n && !full(L); i++) {
 		if (i > 0)
-			L->y += 1.4 * fs;
+			L->y += P_RB * fs;
 #define SECT(k, fn) do {						\
 		y0 = L->y;						\
 		fn(L, &ms[i]);						\
@@ -1047,18 +1141,103 @@ lay_card(struct card *c, cairo_t *cr, const struct cmodel *ms, size_t n,
 		SECT(S_QUICK, lay_quickref);
 #undef SECT
 	}
-	L->y += 0.8 * fs;
-	if (cr != NULL) {
-		/* Draw the footer again, for real, at the page's foot. */
-		struct lay F = *L;
-
-		F.nit = 0;
-		lay_footer(&F, &ms[0], n, top + avail - fh);
-	}
+	L->y += P_RB * fs;
+	/* The footer goes to the foot of the page. */
+	f0 = c->nops;
+	fh = lay_footer(L, &ms[0], n, L->y);
+	L->sect[S_FOOTER] = fh;
+	dy = bottom - fh - L->y;
+	if (dy > 0)
+		for (i = f0; i < c->nops; i++)
+			c->ops[i].y += dy;
 	return L->y - top + fh;
 }
 
 /* ------------------------------------------------------------------ PDF */
+
+static void
+rgb(cairo_t *cr, uint32_t c)
+{
+	cairo_set_source_rgb(cr, ((c >> 16) & 255) / 255.0,
+	    ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
+}
+
+/* The QR code as filled rectangles, one per run of dark modules. */
+static void
+qr_draw(cairo_t *cr, const QRcode *q, double x, double y, double size)
+{
+	double mod = size / (q->width + 2 * QR_QUIET);
+	int i, j, k;
+
+	rgb(cr, 0xffffff);
+	cairo_rectangle(cr, x, y, size, size);
+	cairo_fill(cr);
+	rgb(cr, 0x000000);
+	for (i = 0; i < q->width; i++)
+		for (j = 0; j < q->width; j = k) {
+			if (!(q->data[i * q->width + j] & 1)) {
+				k = j + 1;
+				continue;
+			}
+			for (k = j; k < q->width &&
+			    (q->data[i * q->width + k] & 1); k++)
+				continue;
+			cairo_rectangle(cr, x + (QR_QUIET + j) * mod,
+			    y + (QR_QUIET + i) * mod, (k - j) * mod, mod);
+		}
+	cairo_fill(cr);
+}
+
+/* Replays the display list. */
+static void
+ops_draw(const struct card *c, cairo_t *cr, double fs)
+{
+	const struct op *o;
+	double r = P_RADIUS * fs;
+	char *attr;
+	size_t i;
+
+	for (i = 0; i < c->nops; i++) {
+		o = &c->ops[i];
+		switch (o->k) {
+		case OP_RECT:
+			rgb(cr, o->rgb);
+			cairo_rectangle(cr, o->x, o->y, o->w, o->h);
+			cairo_fill(cr);
+			break;
+		case OP_BAND:
+			rgb(cr, o->rgb);
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, o->x + o->w - r, o->y + r, r, -M_PI / 2,
+			    0);
+			cairo_arc(cr, o->x + o->w - r, o->y + o->h - r, r, 0,
+			    M_PI / 2);
+			cairo_arc(cr, o->x + r, o->y + o->h - r, r, M_PI / 2,
+			    M_PI);
+			cairo_arc(cr, o->x + r, o->y + r, r, M_PI,
+			    3 * M_PI / 2);
+			cairo_close_path(cr);
+			cairo_fill(cr);
+			break;
+		case OP_TEXT:
+			rgb(cr, o->rgb);
+			cairo_move_to(cr, o->x, o->y);
+			pango_cairo_show_layout(cr, o->pl);
+			break;
+		case OP_QR:
+			/* page_url() let no quote or backslash through. */
+			attr = o->uri != NULL ? xasprintf("uri='%s'", o->uri) :
+			    NULL;
+			if (attr != NULL)
+				cairo_tag_begin(cr, CAIRO_TAG_LINK, attr);
+			qr_draw(cr, o->qr, o->x, o->y, o->w);
+			if (attr != NULL)
+				cairo_tag_end(cr, CAIRO_TAG_LINK);
+			free(attr);
+			break;
+		}
+	}
+}
 
 static cairo_status_t
 pdf_write(void *closure, const unsigned char *data, unsigned int len)
@@ -1076,13 +1255,15 @@ pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	cairo_status_t st;
 	cairo_t *cr;
 	struct buf t = { NULL, 0, 0 };
-	struct lay L;
 	const char *date = NULL;
 	char *d;
 	size_t i;
 
 	s = cairo_pdf_surface_create_for_stream(pdf_write, &t, c->pw, c->ph);
-	/* No clock reading reaches output: the newest review date, if any. */
+	/*
+	 * No clock reading reaches output: the newest review date, or no
+	 * CreationDate at all (cairo writes the clock's otherwise).
+	 */
 	for (i = 0; i < n; i++)
 		if (ms[i].date != NULL && (date == NULL ||
 		    strcmp(ms[i].date, date) > 0))
@@ -1102,19 +1283,16 @@ pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	    "rbc " RBC_VERSION);
 	cr = cairo_create(s);
-	lay_card(c, cr, ms, n, fs, c->ph, &L);
+	ops_draw(c, cr, fs);
 	cairo_show_page(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		buf_free(&t);
-		return -1;
-	}
-	buf_put(out, t.data, t.len);
+	if (st == CAIRO_STATUS_SUCCESS)
+		buf_put(out, t.data, t.len);
 	buf_free(&t);
-	return 0;
+	return st == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 
 /* ----------------------------------------------------------------- HTML */
@@ -1122,33 +1300,8 @@ pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 static void
 esc(struct buf *b, const char *s)
 {
-	const char *p;
-
-	if (s == NULL)
-		return;
-	for (p = s; *p; p++)
-		switch (*p) {
-		case '&':
-			BUF_PUTSL(b, "&amp;");
-			break;
-		case '<':
-			BUF_PUTSL(b, "&lt;");
-			break;
-		case '>':
-			BUF_PUTSL(b, "&gt;");
-			break;
-		case '"':
-			BUF_PUTSL(b, "&quot;");
-			break;
-		case '\'':
-			BUF_PUTSL(b, "&#39;");
-			break;
-		case '\n':
-			BUF_PUTSL(b, "<br>");
-			break;
-		default:
-			buf_putc(b, *p);
-		}
+	if (s != NULL)
+		html_esc_text(b, s, strlen(s));
 }
 
 /* <tag class="cls">text</tag>, nothing when s is NULL. */
@@ -1169,11 +1322,11 @@ html_qr(struct buf *b, const struct cmodel *m, double size)
 	int n = q->width + 2 * QR_QUIET, i, j, k;
 
 	BUF_PUTSL(b, "<a class=\"qr\" href=\"");
-	esc(b, m->url);
-	buf_printf(b, "\"><svg viewBox=\"0 0 %d %d\" style=\"width:%.1fpt;"
-	    "height:%.1fpt\" role=\"img\" aria-label=\"QR code of ", n, n,
+	html_esc_attr(b, m->url, strlen(m->url));
+	buf_printf(b, "\"><svg viewBox=\"0 0 %d %d\" style=\"width:%.2fpt;"
+	    "height:%.2fpt\" role=\"img\" aria-label=\"QR code of ", n, n,
 	    size, size);
-	esc(b, m->url);
+	html_esc_attr(b, m->url, strlen(m->url));
 	buf_printf(b, "\" shape-rendering=\"crispEdges\"><rect width=\"%d\" "
 	    "height=\"%d\" fill=\"#fff\"/><path d=\"", n, n);
 	for (i = 0; i < q->width; i++)
@@ -1198,7 +1351,7 @@ html_meta(struct buf *b, const char *label, const char *val)
 		return;
 	buf_printf(b, "<span><small>%s</small> <b>", label);
 	esc(b, val);
-	BUF_PUTSL(b, "</b></span>");
+	BUF_PUTSL(b, "</b></span> ");
 }
 
 static void
@@ -1216,7 +1369,7 @@ static void
 html_contact(struct buf *b, const char *level, const char *after,
     const struct ccontact *c, int known)
 {
-	const char *name = c->name, *role = c->role;
+	const char *name, *role;
 
 	BUF_PUTSL(b, "<tr><td>");
 	el(b, "div", "lvl", level);
@@ -1227,10 +1380,7 @@ html_contact(struct buf *b, const char *level, const char *after,
 		esc(b, c->id != NULL ? c->id : "?");
 		BUF_PUTSL(b, " (unknown contact)</div>");
 	} else {
-		if (name == NULL) {
-			name = role != NULL ? role : c->id;
-			role = name == c->role ? NULL : role;
-		}
+		name = contact_name(c, &role);
 		el(b, "div", "name", name);
 		el(b, "div", "sub", role);
 	}
@@ -1245,83 +1395,64 @@ html_contact(struct buf *b, const char *level, const char *after,
 	BUF_PUTSL(b, "</td></tr>\n");
 }
 
-static const char html_css[] =
-	"*{box-sizing:border-box}\n"
-	"html{font-family:\"DejaVu Sans\",\"Droid Sans Fallback\","
-	"sans-serif;line-height:normal;color:#1a1d21;background:#fff;"
-	"-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-	"body{margin:0}\n"
-	"@media screen{body{padding:1em;background:#dde2e8}"
-	".page{background:#fff;margin:0 auto;padding:28pt;"
-	"box-shadow:0 1px 6px rgba(0,0,0,.25)}}\n"
-	".mono,code{font-family:\"DejaVu Sans Mono\",monospace}\n"
-	"header{background:#1f3a5f;color:#fff;border-radius:.45em;"
-	"padding:.9em;display:flex;gap:.9em;align-items:flex-start}\n"
-	"header .txt{flex:1;min-width:0}\n"
-	"h1{font-size:1.85em;margin:0;overflow-wrap:anywhere}\n"
-	".summary{font-size:.95em;color:#bfcfe2;margin-top:.15em;"
-	"overflow-wrap:anywhere}\n"
-	".meta{font-size:.85em;margin-top:.45em;overflow-wrap:anywhere}\n"
-	".meta span{margin-right:1.5em;white-space:nowrap}\n"
-	".meta small{font-size:.85em;color:#bfcfe2}\n"
-	".qrbox{text-align:center;font-size:.62em;color:#bfcfe2}\n"
-	".qr svg{display:block;margin-bottom:.3em}\n"
-	"h2{font-size:.8em;color:#1f3a5f;margin:1.06em 0 0;padding-bottom:"
-	".15em;border-bottom:.9pt solid #1f3a5f}\n"
-	"table{width:100%;border-collapse:collapse;table-layout:fixed}\n"
-	"td,th{vertical-align:top;padding:.38em .6em .38em 0;"
-	"overflow-wrap:anywhere;text-align:left}\n"
-	"td:last-child,th:last-child{padding-right:0}\n"
-	".esc tr+tr td{border-top:.5pt solid #c5ccd5}\n"
-	".lvl{font-size:1.3em;font-weight:bold;color:#1f3a5f}\n"
-	".sub{font-size:.78em;color:#5b6470}\n"
-	".name{font-size:1.05em;font-weight:bold}\n"
-	".phone{font-size:1.45em;font-weight:bold}\n"
-	".chat{font-size:.85em}\n"
-	".sev td{padding-top:.3em;padding-bottom:.3em}\n"
-	".sev tr+tr td{border-top:.5pt solid #c5ccd5}\n"
-	".sevname{font-size:1.05em;font-weight:bold}\n"
-	".s0{color:#b3261e}.s1{color:#8f5200}.s2{color:#1f3a5f}\n"
-	".resp{font-size:.9em;font-weight:bold}\n"
-	".desc{font-size:.9em}\n"
-	".thr td,.thr th{padding-top:.22em;padding-bottom:.22em}\n"
-	".thr th{font-size:.68em;color:#5b6470}\n"
-	".thr td{font-size:.92em;color:#5b6470}\n"
-	".thr td:first-child,.thr th:first-child{padding-left:.3em}\n"
-	".thr td.m{font-size:.9em;color:#1a1d21}\n"
-	".thr .w{color:#8f5200}.thr .c{color:#b3261e;font-weight:bold}\n"
-	".thr .w,.thr .c{text-align:right}\n"
-	".thr tbody tr:nth-child(odd){background:#f1f4f7}\n"
-	".qref td{padding-top:.3em;padding-bottom:.3em}\n"
-	".qref .lab{font-size:.85em;font-weight:bold;padding-top:.7em}\n"
-	".qref pre{margin:0;font-size:.9em;background:#eef1f4;border-left:"
-	"2pt solid #8a9ab0;padding:.35em;white-space:pre-wrap;"
-	"overflow-wrap:anywhere;font-family:\"DejaVu Sans Mono\",monospace}\n"
-	".rb+.rb{margin-top:1.4em}\n"
-	"footer{font-size:.7em;color:#5b6470;border-top:.5pt solid #c5ccd5;"
-	"padding-top:.3em;margin-top:1.2em}\n";
+static void
+html_thr_table(struct buf *b, const struct cmodel *m, size_t from,
+    size_t to)
+{
+	size_t i;
+
+	BUF_PUTSL(b, "<table class=\"thr\">");
+	html_colgroup(b, m->anydur ? thr6_frac : thr5_frac,
+	    m->anydur ? 6 : 5);
+	BUF_PUTSL(b, "<thead><tr><th>METRIC</th><th>ALERT WHEN</th>"
+	    "<th class=\"n\">WARNING</th><th class=\"n\">CRITICAL</th>"
+	    "<th>UNIT</th>");
+	if (m->anydur)
+		BUF_PUTSL(b, "<th>FOR</th>");
+	BUF_PUTSL(b, "</tr></thead><tbody>\n");
+	for (i = from; i < to; i++) {
+		const struct cthr *t = &m->thr[i];
+
+		BUF_PUTSL(b, "<tr><td class=\"m\">");
+		esc(b, t->metric);
+		BUF_PUTSL(b, "</td><td>");
+		esc(b, t->dir);
+		BUF_PUTSL(b, "</td><td class=\"n w\">");
+		esc(b, t->warn != NULL ? t->warn : "\xe2\x80\x94");
+		BUF_PUTSL(b, "</td><td class=\"n c\">");
+		esc(b, t->crit != NULL ? t->crit : "\xe2\x80\x94");
+		BUF_PUTSL(b, "</td><td>");
+		esc(b, t->unit);
+		if (m->anydur) {
+			BUF_PUTSL(b, "</td><td>");
+			esc(b, t->dur);
+		}
+		BUF_PUTSL(b, "</td></tr>\n");
+	}
+	BUF_PUTSL(b, "</tbody></table>\n");
+}
 
 static void
-html_runbook(struct buf *b, const struct cmodel *m, double fs)
+html_runbook(struct buf *b, const struct cmodel *m, double fs, int halves)
 {
-	static const double f6[] = { 0.36, 0.13, 0.14, 0.14, 0.12, 0.11 };
-	static const double f5[] = { 0.42, 0.14, 0.15, 0.15, 0.14 };
-	static const double qf[] = { 0.27, 0.73 };
-	size_t i;
+	size_t i, rows;
 
 	BUF_PUTSL(b, "<section class=\"rb\">\n<header><div class=\"txt\">");
 	el(b, "h1", "title", m->title);
-	el(b, "div", "summary", m->summary);
-	BUF_PUTSL(b, "<div class=\"meta\">");
-	html_meta(b, "SERVICE", m->service);
-	html_meta(b, "OWNER", m->owner);
-	html_meta(b, "REVIEW BY", m->review_by);
-	html_meta(b, "VERSION", m->version);
-	BUF_PUTSL(b, "</div></div>");
+	el(b, "p", "summary", m->summary);
+	if (m->service || m->owner || m->review_by || m->version) {
+		BUF_PUTSL(b, "<p class=\"meta\">");
+		html_meta(b, "SERVICE", m->service);
+		html_meta(b, "OWNER", m->owner);
+		html_meta(b, "REVIEW BY", m->review_by);
+		html_meta(b, "VERSION", m->version);
+		BUF_PUTSL(b, "</p>");
+	}
+	BUF_PUTSL(b, "</div>");
 	if (m->qr != NULL) {
 		BUF_PUTSL(b, "<div class=\"qrbox\">");
-		html_qr(b, m, qr_size(fs) * HTML_SCALE);
-		BUF_PUTSL(b, "Scan for the full runbook</div>");
+		html_qr(b, m, qr_size(fs));
+		BUF_PUTSL(b, "<p>Scan for the full runbook</p></div>");
 	}
 	BUF_PUTSL(b, "</header>\n");
 
@@ -1348,7 +1479,7 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs)
 		for (i = 0; i < m->nsev; i++) {
 			const struct csev *s = &m->sev[i];
 
-			buf_printf(b, "<tr><td class=\"sevname s%zu\">",
+			buf_printf(b, "<tr><td class=\"sn s%zu\">",
 			    i < 3 ? i : 3);
 			esc(b, s->name);
 			BUF_PUTSL(b, "</td><td class=\"resp\">");
@@ -1368,38 +1499,19 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs)
 		BUF_PUTSL(b, "</table>\n");
 	}
 	if (m->nthr > 0) {
-		BUF_PUTSL(b, "<h2>ALERT THRESHOLDS</h2>\n<table class=\"thr\">");
-		html_colgroup(b, m->anydur ? f6 : f5, m->anydur ? 6 : 5);
-		BUF_PUTSL(b, "<thead><tr><th>METRIC</th><th>ALERT WHEN</th>"
-		    "<th class=\"w\">WARNING</th><th class=\"c\">CRITICAL</th>"
-		    "<th>UNIT</th>");
-		if (m->anydur)
-			BUF_PUTSL(b, "<th>FOR</th>");
-		BUF_PUTSL(b, "</tr></thead><tbody>\n");
-		for (i = 0; i < m->nthr; i++) {
-			const struct cthr *t = &m->thr[i];
-
-			BUF_PUTSL(b, "<tr><td class=\"m mono\">");
-			esc(b, t->metric);
-			BUF_PUTSL(b, "</td><td>");
-			esc(b, t->dir);
-			BUF_PUTSL(b, "</td><td class=\"w\">");
-			esc(b, t->warn != NULL ? t->warn : "\xe2\x80\x94");
-			BUF_PUTSL(b, "</td><td class=\"c\">");
-			esc(b, t->crit != NULL ? t->crit : "\xe2\x80\x94");
-			BUF_PUTSL(b, "</td><td>");
-			esc(b, t->unit);
-			if (m->anydur) {
-				BUF_PUTSL(b, "</td><td>");
-				esc(b, t->dur);
-			}
-			BUF_PUTSL(b, "</td></tr>\n");
-		}
-		BUF_PUTSL(b, "</tbody></table>\n");
+		BUF_PUTSL(b, "<h2>ALERT THRESHOLDS</h2>\n");
+		if (halves && m->nthr >= THR_SPLIT) {
+			rows = (m->nthr + 1) / 2;
+			BUF_PUTSL(b, "<div class=\"halves\">\n");
+			html_thr_table(b, m, 0, rows);
+			html_thr_table(b, m, rows, m->nthr);
+			BUF_PUTSL(b, "</div>\n");
+		} else
+			html_thr_table(b, m, 0, m->nthr);
 	}
 	if (m->nquick > 0) {
 		BUF_PUTSL(b, "<h2>QUICK REFERENCE</h2>\n<table class=\"qref\">");
-		html_colgroup(b, qf, 2);
+		html_colgroup(b, quick_frac, 2);
 		for (i = 0; i < m->nquick; i++) {
 			BUF_PUTSL(b, "<tr><td class=\"lab\">");
 			esc(b, m->quick[i].label);
@@ -1416,11 +1528,106 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs)
 	BUF_PUTSL(b, "</section>\n");
 }
 
+/*
+ * The style sheet: the PDF's text sizes, line height and columns, and its
+ * spacing a little tighter, because browsers round their metrics their
+ * own way (the Chromium print test checks the fullest card that fits).
+ */
+static void
+html_css(struct buf *b, const struct card *c, double fs)
+{
+#define CSS(...)	buf_printf(b, __VA_ARGS__)
+#define F(z)		zpt((z), fs)
+#define S(p)		((p) * fs * HTML_PAD)
+	CSS("@page{size:%s;margin:%.0fpt}\n", c->paper, MARGIN);
+	CSS("*{box-sizing:border-box}\n");
+	CSS("html{font-size:%.2fpt;font-family:\"DejaVu Sans\","
+	    "\"Droid Sans Fallback\",sans-serif;line-height:%.4f;"
+	    "color:#%06x;background:#fff;-webkit-print-color-adjust:exact;"
+	    "print-color-adjust:exact}\n", fs, LINE_HEIGHT, C_INK);
+	CSS("body,p,pre,h1,h2{margin:0}\n");
+	CSS("@media screen{body{padding:1em;background:#dde2e8}"
+	    ".page{width:%.0fpt;min-height:%.0fpt;background:#fff;"
+	    "margin:0 auto;padding:%.0fpt;box-shadow:0 1px 6px "
+	    "rgba(0,0,0,.25)}}\n", c->pw, c->ph, MARGIN);
+	CSS("header{background:#%06x;color:#%06x;border-radius:%.2fpt;"
+	    "padding:%.2fpt;display:flex;gap:%.2fpt;"
+	    "align-items:flex-start}\n", C_BAND, C_BANDTXT, P_RADIUS * fs,
+	    S(P_BAND), S(P_BAND));
+	CSS("header .txt{flex:1;min-width:0;overflow-wrap:anywhere}\n");
+	CSS("h1{font-size:%.2fpt}\n", F(Z_TITLE));
+	CSS(".summary{font-size:%.2fpt;color:#%06x;margin-top:%.2fpt;"
+	    "white-space:pre-line}\n", F(Z_SUMMARY), C_BANDMUTED,
+	    S(P_SUMMARY));
+	CSS(".meta{font-size:%.2fpt;margin-top:%.2fpt}\n", F(Z_META),
+	    S(P_META));
+	CSS(".meta span{margin-right:.8em}.meta small{font-size:%.2fpt;"
+	    "color:#%06x}\n", F(Z_METALABEL), C_BANDMUTED);
+	CSS(".qrbox{text-align:center;font-size:%.2fpt;color:#%06x}\n",
+	    F(Z_CAPTION), C_BANDMUTED);
+	CSS(".qr svg{display:block}.qrbox p{margin-top:%.2fpt;"
+	    "width:%.2fpt}\n", S(P_CAPTION), qr_size(fs));
+	CSS("h2{font-size:%.2fpt;color:#%06x;margin-top:%.2fpt;"
+	    "padding-bottom:%.2fpt;border-bottom:%.1fpt solid #%06x}\n",
+	    F(Z_HEAD), C_ACCENT, S(P_HEAD), S(P_HEADRULE), W_HEADRULE,
+	    C_ACCENT);
+	CSS("table{width:100%%;border-collapse:collapse;"
+	    "table-layout:fixed}\n");
+	CSS("td,th{vertical-align:top;text-align:left;padding:0 %.2fpt 0 0;"
+	    "overflow-wrap:anywhere;white-space:pre-line}\n", P_GUT * fs);
+	CSS("td:last-child,th:last-child{padding-right:0}\n");
+	CSS(".esc td{padding-top:%.2fpt;padding-bottom:%.2fpt}\n",
+	    S(P_ESC), S(P_ESC));
+	CSS(".esc tr+tr td,.sev tr+tr td{border-top:%.1fpt solid #%06x}\n",
+	    W_RULE, C_RULE);
+	CSS(".lvl{font-size:%.2fpt;font-weight:bold;color:#%06x}\n",
+	    F(Z_LEVEL), C_ACCENT);
+	CSS(".sub{font-size:%.2fpt;color:#%06x}\n", F(Z_SUB), C_MUTED);
+	CSS(".name{font-size:%.2fpt;font-weight:bold}\n", F(Z_NAME));
+	CSS(".phone{font-size:%.2fpt;font-weight:bold}\n", F(Z_PHONE));
+	CSS(".chat{font-size:%.2fpt}\n", F(Z_CHAT));
+	CSS(".sev td{padding-top:%.2fpt;padding-bottom:%.2fpt}\n",
+	    S(P_SEV), S(P_SEV));
+	CSS(".sn{font-size:%.2fpt;font-weight:bold}\n", F(Z_SEVNAME));
+	CSS(".s0{color:#%06x}.s1{color:#%06x}.s2{color:#%06x}\n", C_CRIT,
+	    C_WARN, C_ACCENT);
+	CSS(".resp{font-size:%.2fpt;font-weight:bold}\n", F(Z_RESP));
+	CSS(".desc{font-size:%.2fpt}\n", F(Z_DESC));
+	CSS(".thr td,.thr th{padding-top:%.2fpt;padding-bottom:%.2fpt}\n",
+	    S(P_THR), S(P_THR));
+	CSS(".thr th{font-size:%.2fpt;color:#%06x}\n", F(Z_THHEAD), C_MUTED);
+	CSS(".thr td{font-size:%.2fpt;color:#%06x}\n", F(Z_THR), C_MUTED);
+	CSS(".thr td:first-child,.thr th:first-child{padding-left:%.2fpt}\n",
+	    P_ZEBRA * fs);
+	CSS(".thr td.m{font-size:%.2fpt;color:#%06x;font-family:"
+	    "\"DejaVu Sans Mono\",monospace}\n", F(Z_METRIC), C_INK);
+	CSS(".thr .n{text-align:right}.thr td.w{color:#%06x}"
+	    ".thr td.c{color:#%06x;font-weight:bold}\n", C_WARN, C_CRIT);
+	CSS(".thr tbody tr:nth-child(odd){background:#%06x}\n", C_ZEBRA);
+	CSS(".halves{display:flex;justify-content:space-between}"
+	    ".halves table{width:calc(50%% - %.2fpt)}\n", P_HALVES * fs / 2);
+	CSS(".qref td{padding-top:%.2fpt;padding-bottom:%.2fpt}\n",
+	    S(P_QUICK), S(P_QUICK));
+	CSS(".qref .lab{font-size:%.2fpt;font-weight:bold;"
+	    "padding-top:%.2fpt}\n", F(Z_QLABEL), S(P_QUICK + P_CMD));
+	CSS(".qref pre{font-size:%.2fpt;background:#%06x;border-left:"
+	    "%.0fpt solid #%06x;padding:%.2fpt;white-space:pre-wrap;"
+	    "overflow-wrap:anywhere;font-family:\"DejaVu Sans Mono\","
+	    "monospace}\n", F(Z_CMD), C_CMDBG, W_CMDBAR, C_CMDBAR, S(P_CMD));
+	CSS(".rb+.rb{margin-top:%.2fpt}\n", S(P_RB));
+	CSS("footer{font-size:%.2fpt;color:#%06x;border-top:%.1fpt solid "
+	    "#%06x;padding-top:%.2fpt;margin-top:%.2fpt}\n", F(Z_FOOT),
+	    C_MUTED, W_RULE, C_RULE, S(P_FOOT), S(P_RB));
+#undef CSS
+#undef F
+#undef S
+}
+
 static void
 html_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
-    struct buf *b)
+    int halves, struct buf *b)
 {
-	const struct site *site = c->site;
+	char *foot;
 	size_t i;
 
 	BUF_PUTSL(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -1437,28 +1644,15 @@ html_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 		esc(b, ms[i].title);
 	}
 	BUF_PUTSL(b, "</title>\n<style>\n");
-	buf_printf(b, "@page{size:%s;margin:%.0fpt}\n", c->paper, MARGIN);
-	buf_printf(b, "html{font-size:%.2fpt}\n", fs * HTML_SCALE);
-	buf_printf(b, "@media screen{.page{width:%.0fpt}}\n", c->pw);
-	buf_puts(b, html_css);
+	html_css(b, c, fs);
 	BUF_PUTSL(b, "</style>\n</head>\n<body>\n<div class=\"page\">\n");
 	for (i = 0; i < n; i++)
-		html_runbook(b, &ms[i], fs);
+		html_runbook(b, &ms[i], fs, halves);
+	foot = footer_text(c->site, &ms[0], n);
 	BUF_PUTSL(b, "<footer>");
-	if (site != NULL && site->cfg.organisation != NULL) {
-		esc(b, site->cfg.organisation);
-		BUF_PUTSL(b, " \xc2\xb7 ");
-	}
-	if (site != NULL && site->cfg.title != NULL) {
-		esc(b, site->cfg.title);
-		BUF_PUTSL(b, " \xc2\xb7 ");
-	}
-	if (n == 1 && ms[0].url != NULL) {
-		esc(b, ms[0].url);
-		BUF_PUTSL(b, " \xc2\xb7 ");
-	}
-	BUF_PUTSL(b, "Printed card made by rbc. Past its review-by date, get "
-	    "a fresh copy.</footer>\n</div>\n</body>\n</html>\n");
+	esc(b, foot);
+	BUF_PUTSL(b, "</footer>\n</div>\n</body>\n</html>\n");
+	free(foot);
 }
 
 /* ------------------------------------------------------------------ API */
@@ -1493,10 +1687,10 @@ card_new(const struct site *site, const char *paper)
 		return NULL;
 	}
 	c->site = site;
-	/* A private font map, so that no state is shared with anyone. */
+	/* A private font map, so that no Pango state is shared. */
 	c->fontmap = pango_cairo_font_map_new();
 	c->pctx = pango_font_map_create_context(c->fontmap);
-	/* What a PDF surface uses: outlines, no hinting. */
+	/* What a PDF surface uses: outlines, no hinting, 1 unit = 1 pt. */
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -1509,49 +1703,71 @@ card_new(const struct site *site, const char *paper)
 		c->fd[i] = pango_font_description_from_string(face[i]);
 	c->nohyph = pango_attr_list_new();
 	pango_attr_list_insert(c->nohyph, pango_attr_insert_hyphens_new(FALSE));
-	for (i = 0; i < NPOOL; i++) {
-		c->pool[i] = pango_layout_new(c->pctx);
-		pango_layout_set_wrap(c->pool[i], PANGO_WRAP_WORD_CHAR);
-	}
 	return c;
 }
 
-/* Returns a one-line summary of what the card holds, for card-overflow. */
+/* Returns what the card holds and how much room each part took. */
 static char *
 overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
 {
 	struct buf b = { NULL, 0, 0 };
-	size_t i, nesc = 0, noth = 0, nsev = 0, nthr = 0, nq = 0;
+	size_t i, cnt[S__MAX];
 	double tot = 0;
 	int k;
 
+	memset(cnt, 0, sizeof(cnt));
 	for (i = 0; i < n; i++) {
-		nesc += ms[i].nesc;
-		noth += ms[i].nothers;
-		nsev += ms[i].nsev;
-		nthr += ms[i].nthr;
-		nq += ms[i].nquick;
+		cnt[S_ESC] += ms[i].nesc;
+		cnt[S_OTHERS] += ms[i].nothers;
+		cnt[S_SEV] += ms[i].nsev;
+		cnt[S_THR] += ms[i].nthr;
+		cnt[S_QUICK] += ms[i].nquick;
 	}
 	for (k = 0; k < S__MAX; k++)
 		tot += L->sect[k];
 	for (k = S_ESC; k <= S_QUICK; k++) {
-		size_t cnt = k == S_ESC ? nesc : k == S_OTHERS ? noth :
-		    k == S_SEV ? nsev : k == S_THR ? nthr : nq;
-
-		if (cnt == 0)
+		if (cnt[k] == 0)
 			continue;
 		if (b.len > 0)
 			BUF_PUTSL(&b, ", ");
-		buf_printf(&b, "%zu %s (%.0f%%)", cnt, sectname[k],
-		    tot > 0 ? 100 * L->sect[k] / tot : 0);
+		buf_printf(&b, "%zu %s (%.0f%% of the height)", cnt[k],
+		    sectname[k], tot > 0 ? 100 * L->sect[k] / tot : 0);
 	}
 	return buf_detach(&b);
 }
 
+static void
+overflow(struct card *c, const struct runbook *const *rbs,
+    const struct cmodel *ms, size_t n, const struct lay *L, double h,
+    struct diags *d)
+{
+	double avail = c->ph - 2 * MARGIN;
+	const char *file = rbs[0]->src.path;
+	const char *id = ms[0].id != NULL ? ms[0].id : ms[0].title;
+	char *what = overflow_what(ms, n, L), *who;
+
+	who = n == 1 ? xasprintf("card for '%s'", id) :
+	    xasprintf("card for %zu runbooks ('%s', ...)", n, id);
+	if (h <= avail && L->wide != NULL)
+		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s does not fit one "
+		    "%s page: \"%.40s\" is wider than its column even wrapped "
+		    "at %.0f pt", who, c->paper, L->wide, FS_MIN);
+	else if (h > MEASURE_PAGES * avail)
+		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s needs more than "
+		    "%d %s pages at %.0f pt: %s", who, MEASURE_PAGES, c->paper,
+		    FS_MIN, what);
+	else
+		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s needs %.1f %s "
+		    "pages at %.0f pt: %s", who, h / avail, c->paper, FS_MIN,
+		    what);
+	free(what);
+	free(who);
+}
+
 /*
  * Renders runbooks rbs[0..n-1] on one page into pdf and html (either may
- * be NULL).  Returns 0, or -1 after a card-overflow diagnostic with
- * nothing appended to either buffer.
+ * be NULL).  Returns 0, or -1 after a card-overflow (or, if cairo fails,
+ * io) diagnostic with nothing appended to either buffer.
  */
 int
 card_render(struct card *c, const struct runbook *const *rbs, size_t n,
@@ -1562,59 +1778,50 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	struct lay L;
 	double fs, avail = c->ph - 2 * MARGIN, h = 0;
 	size_t i;
-	int rc = 0;
+	int rc = -1, halves, split = 0, last;
 
 	if (n == 0)
 		return 0;
 	a = arena_new();
 	ms = xcalloc(n, sizeof(*ms));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		model_build(a, c->site, rbs[i], &ms[i]);
+		split |= ms[i].nthr >= THR_SPLIT;
+	}
 
-	for (fs = FS_MAX; fs >= FS_MIN - 1e-9; fs -= FS_STEP) {
-		int last = fs < FS_MIN + FS_STEP / 2;
-
-		h = lay_card(c, NULL, ms, n, fs, MARGIN +
-		    (last ? MEASURE_PAGES : 1) * avail, &L);
-		if (h <= avail && L.wide == NULL)
+	/* The largest size that fits; at each, one table, then halves. */
+	for (fs = FS_MAX;; fs -= FS_STEP) {
+		last = fs < FS_MIN + FS_STEP / 2;
+		for (halves = 0; halves <= split; halves++) {
+			h = lay_card(c, ms, n, fs, halves, MARGIN +
+			    (last ? MEASURE_PAGES : 1) * avail, &L);
+			if (h <= avail && L.wide == NULL) {
+				rc = 0;
+				break;
+			}
+		}
+		if (rc == 0 || last)
 			break;
 	}
-	if (fs < FS_MIN - 1e-9) {
-		char *what = overflow_what(ms, n, &L);
-		char *who = n == 1 ? xasprintf("card for '%s'", ms[0].id ?
-		    ms[0].id : ms[0].title) : xasprintf("card for %zu "
-		    "runbooks ('%s', ...)", n, ms[0].id ? ms[0].id :
-		    ms[0].title);
-
-		if (L.wide != NULL && h <= avail)
-			diag_add(d, rbs[0]->src.path, 0, 0, R_CARD_OVERFLOW,
-			    "%s: \"%.40s\" is wider than its column even "
-			    "wrapped at 6 pt", who, L.wide);
-		else if (h > MEASURE_PAGES * avail)
-			diag_add(d, rbs[0]->src.path, 0, 0, R_CARD_OVERFLOW,
-			    "%s needs more than %d %s pages at 6 pt: %s", who,
-			    MEASURE_PAGES, c->paper, what);
-		else
-			diag_add(d, rbs[0]->src.path, 0, 0, R_CARD_OVERFLOW,
-			    "%s needs %.1f %s pages at 6 pt: %s", who,
-			    h / avail, c->paper, what);
-		free(what);
-		free(who);
+	if (rc == -1)
+		overflow(c, rbs, ms, n, &L, h, d);
+	else if (pdf != NULL && pdf_make(c, ms, n, fs, pdf) == -1) {
+		diag_add(d, rbs[0]->src.path, 0, 0, R_IO,
+		    "cannot make the card's PDF");
 		rc = -1;
-	} else {
-		if (pdf != NULL && pdf_make(c, ms, n, fs, pdf) == -1) {
-			diag_add(d, rbs[0]->src.path, 0, 0, R_IO,
-			    "cannot make the card's PDF");
-			rc = -1;
-		}
-		if (rc == 0 && html != NULL)
-			html_make(c, ms, n, fs, html);
 	}
+	if (rc == 0 && html != NULL)
+		html_make(c, ms, n, fs, halves, html);
+
 	for (i = 0; i < n; i++)
 		if (ms[i].qr != NULL)
 			QRcode_free(ms[i].qr);
 	free(ms);
 	arena_free(a);
+	/* An overflowing card may have made many: keep a few. */
+	c->nops = 0;
+	while (c->npl > KEEP_LAYOUTS)
+		g_object_unref(c->pl[--c->npl]);
 	return rc;
 }
 
@@ -1625,8 +1832,10 @@ card_free(struct card *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < NPOOL; i++)
-		g_object_unref(c->pool[i]);
+	for (i = 0; i < c->npl; i++)
+		g_object_unref(c->pl[i]);
+	free(c->pl);
+	free(c->ops);
 	for (i = 0; i < F__MAX; i++)
 		pango_font_description_free(c->fd[i]);
 	pango_attr_list_unref(c->nohyph);

@@ -387,6 +387,17 @@ html_body(struct buf *o, const struct site *s, const struct runbook *r)
 
 /* ------------------------------------------------------------ contexts */
 
+/*
+ * Sets key to the string s, or to null when s is NULL: every documented
+ * key is present, so a missing one never resolves to an outer context's
+ * value of the same name (Mustache's context stack).
+ */
+static void
+kv(struct arena *a, struct ynode *m, const char *key, const char *s)
+{
+	ymap_set(a, m, key, s != NULL ? ynew_strz(a, s) : ynew(a, Y_NULL));
+}
+
 /* Returns the text of scalar key in map, or NULL. */
 static const char *
 fmstr(const struct ynode *map, const char *key)
@@ -408,7 +419,7 @@ set_href(struct arena *a, struct ynode *m, const char *key,
 		buf_putc(&b, '#');
 		buf_puts(&b, frag);
 	}
-	ymap_setz(a, m, key, buf_cstr(&b));
+	kv(a, m, key, buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -484,21 +495,21 @@ contact_ctx(struct arena *a, const struct ynode *c)
 	const char *phone = fmstr(c, "phone"), *email = fmstr(c, "email");
 	char *u;
 
-	ymap_setz(a, m, "id", fmstr(c, "id"));
-	ymap_setz(a, m, "role", fmstr(c, "role"));
-	ymap_setz(a, m, "name", fmstr(c, "name"));
-	ymap_setz(a, m, "phone", phone);
+	kv(a, m, "id", fmstr(c, "id"));
+	kv(a, m, "role", fmstr(c, "role"));
+	kv(a, m, "name", fmstr(c, "name"));
+	kv(a, m, "phone", phone);
 	if (phone != NULL && (u = tel_url(phone)) != NULL) {
-		ymap_setz(a, m, "tel", u);
+		kv(a, m, "tel", u);
 		free(u);
 	}
-	ymap_setz(a, m, "email", email);
+	kv(a, m, "email", email);
 	if (email != NULL && (u = mailto_url(email)) != NULL) {
-		ymap_setz(a, m, "mailto", u);
+		kv(a, m, "mailto", u);
 		free(u);
 	}
-	ymap_setz(a, m, "chat", fmstr(c, "chat"));
-	ymap_setz(a, m, "url", web_url(fmstr(c, "url")));
+	kv(a, m, "chat", fmstr(c, "chat"));
+	kv(a, m, "url", web_url(fmstr(c, "url")));
 	return m;
 }
 
@@ -546,7 +557,7 @@ seq_of_maps(struct arena *a, const struct ynode *src, struct ynode *out,
 			continue;
 		m = ynew(a, Y_MAP);
 		for (k = 0; keys[k] != NULL; k++)
-			ymap_setz(a, m, keys[k], fmstr(src->items[i], keys[k]));
+			kv(a, m, keys[k], fmstr(src->items[i], keys[k]));
 		yseq_push(a, out, m);
 	}
 }
@@ -568,10 +579,12 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 		if (e->type != Y_MAP)
 			continue;
 		m = ynew(a, Y_MAP);
-		ymap_setz(a, m, "level", fmstr(e, "level"));
-		ymap_setz(a, m, "after", fmstr(e, "after"));
+		kv(a, m, "level", fmstr(e, "level"));
+		kv(a, m, "after", fmstr(e, "after"));
 		id = fmstr(e, "contact");
-		ymap_setz(a, m, "contact", id);
+		kv(a, m, "contact", id);
+		for (k = 0; ck[k] != NULL; k++)
+			kv(a, m, ck[k], NULL);
 		if (id != NULL && (c = contact_find(s, r, id)) != NULL) {
 			cm = contact_ctx(a, c);
 			for (k = 0; ck[k] != NULL; k++) {
@@ -600,18 +613,18 @@ severity_ctx(struct arena *a, const struct runbook *r)
 		if (e->type != Y_MAP)
 			continue;
 		m = ynew(a, Y_MAP);
-		ymap_setz(a, m, "name", fmstr(e, "name"));
-		ymap_setz(a, m, "description", fmstr(e, "description"));
-		ymap_setz(a, m, "response", fmstr(e, "response"));
+		kv(a, m, "name", fmstr(e, "name"));
+		kv(a, m, "description", fmstr(e, "description"));
+		kv(a, m, "response", fmstr(e, "response"));
 		if ((nt = ymap_get(e, "notify")) != NULL && nt->type == Y_SEQ) {
 			buf_reset(&b);
 			for (k = 0; k < nt->n; k++)
 				if (ystr(nt->items[k]) != NULL)
 					buf_printf(&b, "%s%s", b.len ? ", " : "",
 					    nt->items[k]->s);
-			ymap_setz(a, m, "notify", buf_cstr(&b));
+			kv(a, m, "notify", buf_cstr(&b));
 		} else
-			ymap_setz(a, m, "notify", fmstr(e, "notify"));
+			kv(a, m, "notify", fmstr(e, "notify"));
 		yseq_push(a, out, m);
 	}
 	buf_free(&b);
@@ -629,13 +642,13 @@ threshold_ctx(struct arena *a, const struct runbook *from,
 	size_t k;
 
 	for (k = 0; keys[k] != NULL; k++)
-		ymap_setz(a, m, keys[k], fmstr(t, keys[k]));
+		kv(a, m, keys[k], fmstr(t, keys[k]));
 	dir = fmstr(t, "direction");
-	ymap_setz(a, m, "direction", dir != NULL ? dir : "above");
+	kv(a, m, "direction", dir != NULL ? dir : "above");
 	sec = fmstr(t, "section");
 	if (from == r && sec != NULL) {
 		char *h = xasprintf("#%s", sec);
-		ymap_setz(a, m, "section_href", h);
+		kv(a, m, "section_href", h);
 		free(h);
 	} else if (from != r)
 		set_href(a, m, "href", from, r, sec);
@@ -649,24 +662,24 @@ ctx_common(struct arena *a, const struct site *s, const char *id,
 	struct ynode *c = ynew(a, Y_MAP), *site = ynew(a, Y_MAP);
 	struct buf b = { NULL, 0, 0 };
 
-	ymap_setz(a, site, "title", s->cfg.title);
-	ymap_setz(a, site, "organisation", s->cfg.organisation);
+	kv(a, site, "title", s->cfg.title);
+	kv(a, site, "organisation", s->cfg.organisation);
 	ymap_set(a, c, "site", site);
 	href_root(&b, id);
-	ymap_setz(a, c, "root", buf_cstr(&b));
+	kv(a, c, "root", buf_cstr(&b));
 	buf_free(&b);
-	ymap_setz(a, c, "page_title", title);
-	ymap_setz(a, c, "page_kind", kind);
-	ymap_setz(a, c, "rbc_version", RBC_VERSION);
-	ymap_setz(a, c, "today", s->today);
+	kv(a, c, "page_title", title);
+	kv(a, c, "page_kind", kind);
+	kv(a, c, "rbc_version", RBC_VERSION);
+	kv(a, c, "today", s->today);
 	return c;
 }
 
 static void
 review_ctx(struct arena *a, struct ynode *m, const struct runbook *r)
 {
-	ymap_setz(a, m, "last_reviewed", fmstr(r->fm, "last_reviewed"));
-	ymap_setz(a, m, "review_by", r->review_by);
+	kv(a, m, "last_reviewed", fmstr(r->fm, "last_reviewed"));
+	kv(a, m, "review_by", r->review_by);
 	ymap_set(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
 	    !r->stale));
 	ymap_set(a, m, "review_stale", ynew_bool(a, r->stale));
@@ -692,8 +705,8 @@ ref_ctx(struct arena *a, const struct runbook *from, const struct runbook *t)
 {
 	struct ynode *m = ynew(a, Y_MAP);
 
-	ymap_setz(a, m, "id", t->id);
-	ymap_setz(a, m, "title", t->title);
+	kv(a, m, "id", t->id);
+	kv(a, m, "title", t->title);
 	set_href(a, m, "href", from, t, NULL);
 	return m;
 }
@@ -711,13 +724,13 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 	int t;
 
 	ymap_set(a, c, "runbook", m);
-	ymap_setz(a, m, "id", r->id);
-	ymap_setz(a, m, "title", r->title);
-	ymap_setz(a, m, "summary", r->summary);
-	ymap_setz(a, m, "service", r->service);
-	ymap_setz(a, m, "owner", r->owner);
-	ymap_setz(a, m, "version", r->version);
-	ymap_set(a, m, "tags", tags_ctx(a, r));
+	kv(a, m, "id", r->id);
+	kv(a, m, "title", r->title);
+	kv(a, m, "summary", r->summary);
+	kv(a, m, "service", r->service);
+	kv(a, m, "owner", r->owner);
+	kv(a, m, "version", r->version);
+	set_list(a, m, "tags", "has_tags", tags_ctx(a, r));
 	review_ctx(a, m, r);
 
 	l = ynew(a, Y_SEQ);
@@ -727,8 +740,8 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 			continue;
 		x = ynew(a, Y_MAP);
 		ymap_set(a, x, "level", ynew_int(a, h->level));
-		ymap_setz(a, x, "text", h->text);
-		ymap_setz(a, x, "slug", h->slug);
+		kv(a, x, "text", h->text);
+		kv(a, x, "slug", h->slug);
 		ymap_set(a, x, "sub", ynew_bool(a, h->level > 2));
 		yseq_push(a, l, x);
 	}
@@ -767,8 +780,8 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 			yseq_push(a, l, ref_ctx(a, r, s->rb[k->target]));
 		else {
 			x = ynew(a, Y_MAP);
-			ymap_setz(a, x, "id", k->dest);
-			ymap_setz(a, x, "title", k->dest);
+			kv(a, x, "id", k->dest);
+			kv(a, x, "title", k->dest);
 			yseq_push(a, l, x);
 		}
 	}
@@ -881,7 +894,7 @@ group(struct arena *a, const struct site *s, struct runbook **v,
 			if (g != NULL && list->n == 0)
 				out->n--;
 			g = ynew(a, Y_MAP);
-			ymap_setz(a, g, "name", name != NULL ? name : "Other");
+			kv(a, g, "name", name != NULL ? name : "Other");
 			list = ynew(a, Y_SEQ);
 			ymap_set(a, g, key, list);
 			yseq_push(a, out, g);
@@ -902,12 +915,12 @@ index_item(struct arena *a, const struct site *s, const struct runbook *r,
 	struct ynode *m = ynew(a, Y_MAP);
 
 	(void)s;
-	ymap_setz(a, m, "id", r->id);
-	ymap_setz(a, m, "title", r->title);
+	kv(a, m, "id", r->id);
+	kv(a, m, "title", r->title);
 	set_href(a, m, "href", NULL, r, NULL);
-	ymap_setz(a, m, "summary", r->summary);
-	ymap_setz(a, m, "owner", r->owner);
-	ymap_set(a, m, "tags", tags_ctx(a, r));
+	kv(a, m, "summary", r->summary);
+	kv(a, m, "owner", r->owner);
+	set_list(a, m, "tags", "has_tags", tags_ctx(a, r));
 	review_ctx(a, m, r);
 	yseq_push(a, list, m);
 }
@@ -927,8 +940,8 @@ contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
 	e = escalation_ctx(a, s, r);
 	if (l->n == 0 && e->n == 0)
 		return;
-	ymap_setz(a, m, "id", r->id);
-	ymap_setz(a, m, "title", r->title);
+	kv(a, m, "id", r->id);
+	kv(a, m, "title", r->title);
 	set_href(a, m, "href", NULL, r, NULL);
 	set_list(a, m, "contacts", "has_contacts", l);
 	set_list(a, m, "escalation", "has_escalation", e);
@@ -950,8 +963,8 @@ thresholds_item(struct arena *a, const struct site *s,
 		if (v->items[i]->type != Y_MAP)
 			continue;
 		m = threshold_ctx(a, NULL, r, v->items[i]);
-		ymap_setz(a, m, "runbook_title", r->title);
-		ymap_setz(a, m, "runbook_id", r->id);
+		kv(a, m, "runbook_title", r->title);
+		kv(a, m, "runbook_id", r->id);
 		yseq_push(a, list, m);
 	}
 }

@@ -103,7 +103,7 @@ static const unsigned char url_ok[256] = {
 	['-'] = 1, ['_'] = 1, ['.'] = 1, ['~'] = 1, ['!'] = 1, ['*'] = 1,
 	['\''] = 1, ['('] = 1, [')'] = 1, [';'] = 1, [':'] = 1, ['@'] = 1,
 	['&'] = 1, ['='] = 1, ['+'] = 1, ['$'] = 1, [','] = 1, ['/'] = 1,
-	['?'] = 1, ['#'] = 1, ['['] = 1, [']'] = 1, ['%'] = 1,
+	['?'] = 1, ['#'] = 1, ['%'] = 1,
 };
 
 /*
@@ -115,11 +115,25 @@ void
 html_esc_url(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
+	const char *auth = NULL, *slashes;
+	size_t i, authlen = 0;
 
+	/* Brackets stay only around an IPv6 host: http://[::1]/ */
+	for (i = 0; i + 4 <= n && i < 32; i++)
+		if (memcmp(s + i, "://[", 4) == 0) {
+			slashes = s + i;
+			auth = slashes + 3;
+			for (authlen = 0; auth + authlen < s + n &&
+			    strchr("/?#", auth[authlen]) == NULL; authlen++)
+				;
+			break;
+		}
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (isalnum(c) || (url_ok[c] && c != '&' && c != '\'')) {
+		if ((c == '[' || c == ']') && auth != NULL &&
+		    s + i >= auth && s + i < auth + authlen) {
+			buf_putc(b, c);
+		} else if (isalnum(c) || (url_ok[c] && c != '&' && c != '\'')) {
 			buf_putc(b, c);
 		} else if (c == '&') {
 			BUF_PUTSL(b, "&amp;");

@@ -602,6 +602,10 @@ jput_num(struct buf *b, double d)
 		BUF_PUTSL(b, "null");
 		return;
 	}
+	if (d == floor(d) && fabs(d) < 1e17) {
+		buf_printf(b, "%.0f", d);
+		return;
+	}
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
 		if ((c = strchr(tmp, ',')) != NULL)	/* a decimal comma */

@@ -512,6 +512,7 @@ runbook_read(struct site *s, const char *rel)
 			    "cannot read: %s", strerror(errno));
 		buf_reset(&r->raw);
 		buf_cstr(&r->raw);
+		r->unreadable = 1;
 	}
 	/* Lone CRs end lines for cmark and libyaml; make them count here. */
 	for (i = 0; i < r->raw.len; i++)
@@ -520,7 +521,8 @@ runbook_read(struct site *s, const char *rel)
 			r->raw.data[i] = '\n';
 	index_lines(r);
 	check_utf8(r);
-	fm_parse(s, r);
+	if (!r->unreadable)
+		fm_parse(s, r);
 	if (r->id == NULL) {
 		r->id = arena_strndup(r->arena, rel, strlen(rel) - 3);
 	}

@@ -52,6 +52,7 @@ struct mtok {
 
 struct mtpl {
 	char		*name;
+	size_t		 namelen;
 	char		*src;
 	size_t		 srclen;
 	struct mtok	*tok;
@@ -411,6 +412,7 @@ mustache_new(void)
 	return xcalloc(1, sizeof(struct mustache));
 }
 
+/* Frees a template and everything it owns. */
 static void
 tpl_free(struct mtpl *t)
 {
@@ -429,8 +431,8 @@ tpl_find(const struct mustache *m, const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		if (strncmp(m->v[i]->name, name, len) == 0 &&
-		    m->v[i]->name[len] == '\0')
+		if (m->v[i]->namelen == len &&
+		    memcmp(m->v[i]->name, name, len) == 0)
 			return m->v[i];
 	return NULL;
 }
@@ -441,17 +443,24 @@ mustache_add(struct mustache *m, const char *name, const char *src,
     size_t len, char **err)
 {
 	struct mtpl *t;
+	char *msg = NULL;
 	size_t i;
 
-	*err = NULL;
 	t = xcalloc(1, sizeof(*t));
 	t->name = xstrdup(name);
+	t->namelen = strlen(name);
 	t->src = xstrndup(src, len);
 	t->srclen = len;
-	if (compile(t, err) == -1) {
+	if (compile(t, &msg) == -1) {
 		tpl_free(t);
+		if (err != NULL)
+			*err = msg;
+		else
+			free(msg);
 		return -1;
 	}
+	if (err != NULL)
+		*err = NULL;
 	for (i = 0; i < m->n; i++)
 		if (strcmp(m->v[i]->name, name) == 0) {
 			tpl_free(m->v[i]);
@@ -473,6 +482,7 @@ mustache_has(const struct mustache *m, const char *name)
 	return tpl_find(m, name, strlen(name)) != NULL;
 }
 
+/* Frees the set and every template in it. */
 void
 mustache_free(struct mustache *m)
 {
@@ -506,22 +516,6 @@ map_get(const struct ynode *n, const char *key, size_t len)
 	return NULL;
 }
 
-/* Returns 1 if the first part of the name is a key of map n. */
-static int
-map_has(const struct ynode *n, const char *key, size_t len)
-{
-	size_t i;
-
-	if (n == NULL || n->type != Y_MAP)
-		return 0;
-	for (i = 0; i < n->n; i++)
-		if (n->keys[i] != NULL && n->keys[i]->s != NULL &&
-		    n->keys[i]->slen == len &&
-		    memcmp(n->keys[i]->s, key, len) == 0)
-			return 1;
-	return 0;
-}
-
 /* Returns what name (len bytes) resolves to on the stack, or NULL. */
 static const struct ynode *
 lookup(const struct mrender *r, const char *name, size_t len)
@@ -534,11 +528,8 @@ lookup(const struct mrender *r, const char *name, size_t len)
 		return r->nctx > 0 ? r->ctx[r->nctx - 1] : NULL;
 	dot = memchr(name, '.', len);
 	plen = dot != NULL ? (size_t)(dot - name) : len;
-	for (i = r->nctx; i > 0; i--)
-		if (map_has(r->ctx[i - 1], name, plen)) {
-			v = map_get(r->ctx[i - 1], name, plen);
-			break;
-		}
+	for (i = r->nctx; i > 0 && v == NULL; i--)
+		v = map_get(r->ctx[i - 1], name, plen);
 	while (v != NULL && dot != NULL) {
 		name = dot + 1;
 		dot = memchr(name, '.', (size_t)(e - name));
@@ -682,6 +673,7 @@ put_text(struct buf *out, const char *s, size_t len, const char *indent,
 	buf_put(out, s, (size_t)(e - s));
 }
 
+/* Pushes v onto the context stack. */
 static void
 ctx_push(struct mrender *r, const struct ynode *v)
 {

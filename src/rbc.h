@@ -353,6 +353,7 @@ struct runbook {
 	struct srcfile	 src;
 	struct buf	 raw;		/* the file's bytes */
 	int		 bad_utf8;	/* the file failed UTF-8 validation */
+	int		 unreadable;	/* too large or unreadable: empty */
 	struct ynode	*fm;		/* front-matter, NULL when none */
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
@@ -468,11 +469,25 @@ int	 card_render(struct card *, const struct runbook *const *rbs,
 	    size_t n, struct buf *pdf, struct buf *html, struct diags *);
 void	 card_free(struct card *);
 
-/* schema.c: JSON Schema draft 2020-12 over struct ynode. */
+/*
+ * schema.c: JSON Schema draft 2020-12 over struct ynode.  Compile once,
+ * validate many documents (also from several threads at once).  Messages
+ * name the value's path and JSON pointer and sit at its line:col.  Out of
+ * scope: unevaluated*, $dynamicRef, $vocabulary, remote $refs.
+ */
 struct schema;
+#define SCHEMA_ASSERT_FORMATS	0x1	/* "format" asserts, not annotates */
+/* NULL after diagnostics; root must outlive the schema.  schema_compile
+ * asserts formats (rbc's own use); _opts chooses with flags. */
 struct schema *schema_compile(const struct ynode *root, const char *file,
 	    struct diags *);
-/* Returns the number of violations reported (rule R_SCHEMA). */
+struct schema *schema_compile_opts(const struct ynode *root,
+	    const char *file, int flags, struct diags *);
+/* A .json, .yaml/.yml (or .md front-matter) schema file, compiled. */
+struct schema *schema_load(const char *path, int flags, struct diags *);
+/* The built-in runbook schema, compiled with formats asserted. */
+struct schema *schema_runbook(struct diags *);
+/* Returns the number of problems reported (R_SCHEMA, R_LIMIT). */
 int	 schema_validate(const struct schema *, const struct ynode *doc,
 	    const char *file, struct diags *);
 void	 schema_free(struct schema *);

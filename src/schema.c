@@ -29,7 +29,8 @@
 
 #define COMPILE_MAX_NEST	600		/* schema object nesting */
 #define VALIDATE_MAX_FRAMES	1000		/* nested subschema evaluations */
-#define VALIDATE_MAX_STEPS	10000000UL	/* keyword evaluations per call */
+#define VALIDATE_STEPS		1000000UL	/* subschema evaluations per call, */
+#define VALIDATE_STEPS_NODE	100UL		/* plus this per document node */
 #define RE_MATCH_LIMIT		1000000		/* pcre2 match() calls */
 #define RE_DEPTH_LIMIT		10000		/* pcre2 backtracking depth */
 #define RE_HEAP_LIMIT		8192		/* pcre2 heap, KiB */
@@ -611,7 +612,7 @@ static const struct {
 	const char	*name;
 	enum fmt	 f;
 	const char	*what;
-} formats[] = {
+} fmt_table[] = {
 	{ "date", F_DATE, "a valid date (YYYY-MM-DD)" },
 	{ "email", F_EMAIL, "a valid email address" },
 	{ "uri", F_URI, "a valid URI" },
@@ -846,6 +847,7 @@ struct cctx {
 	size_t			 nnames, capnames;
 	struct pending		*pend;
 	size_t			 npend, cappend;
+	pcre2_compile_context	*ccx;
 };
 
 static struct snode *compile(struct cctx *, const struct ynode *,
@@ -962,24 +964,113 @@ id_base(struct cctx *cc, const struct ynode *y, const char *base)
 	return u;
 }
 
+/* ECMA-262 long General_Category names; pcre2 10.42 knows the short. */
+static const struct {
+	const char	*lng, *shrt;
+} gc_names[] = {
+	{ "Letter", "L" }, { "Cased_Letter", "L&" },
+	{ "Uppercase_Letter", "Lu" }, { "Lowercase_Letter", "Ll" },
+	{ "Titlecase_Letter", "Lt" }, { "Modifier_Letter", "Lm" },
+	{ "Other_Letter", "Lo" }, { "Mark", "M" }, { "Combining_Mark", "M" },
+	{ "Nonspacing_Mark", "Mn" }, { "Spacing_Mark", "Mc" },
+	{ "Enclosing_Mark", "Me" }, { "Number", "N" },
+	{ "Decimal_Number", "Nd" }, { "digit", "Nd" },
+	{ "Letter_Number", "Nl" }, { "Other_Number", "No" },
+	{ "Punctuation", "P" }, { "punct", "P" },
+	{ "Connector_Punctuation", "Pc" }, { "Dash_Punctuation", "Pd" },
+	{ "Open_Punctuation", "Ps" }, { "Close_Punctuation", "Pe" },
+	{ "Initial_Punctuation", "Pi" }, { "Final_Punctuation", "Pf" },
+	{ "Other_Punctuation", "Po" }, { "Symbol", "S" },
+	{ "Math_Symbol", "Sm" }, { "Currency_Symbol", "Sc" },
+	{ "Modifier_Symbol", "Sk" }, { "Other_Symbol", "So" },
+	{ "Separator", "Z" }, { "Space_Separator", "Zs" },
+	{ "Line_Separator", "Zl" }, { "Paragraph_Separator", "Zp" },
+	{ "Other", "C" }, { "Control", "Cc" }, { "cntrl", "Cc" },
+	{ "Format", "Cf" }, { "Surrogate", "Cs" }, { "Private_Use", "Co" },
+	{ "Unassigned", "Cn" },
+};
+
+/*
+ * Appends pattern s with ECMA-262's \p{Letter}, \p{Script=Greek} and
+ * \p{gc=Lu} spelt as pcre2 10.42 spells them (\p{L}, \p{Greek}, \p{Lu}).
+ */
+static void
+re_ecma(struct buf *b, const char *s, size_t n)
+{
+	static const char *const pre[] = { "General_Category=", "gc=",
+	    "Script_Extensions=", "scx=", "Script=", "sc=" };
+	const char *name, *end;
+	size_t i, k, len;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n) {
+			buf_putc(b, s[i]);
+			continue;
+		}
+		if ((s[i + 1] == 'p' || s[i + 1] == 'P') && i + 2 < n &&
+		    s[i + 2] == '{' && (end = memchr(s + i + 3, '}',
+		    n - i - 3)) != NULL) {
+			name = s + i + 3;
+			len = (size_t)(end - name);
+			for (k = 0; k < sizeof(pre) / sizeof(pre[0]); k++)
+				if (len > strlen(pre[k]) && strncmp(name,
+				    pre[k], strlen(pre[k])) == 0) {
+					name += strlen(pre[k]);
+					len -= strlen(pre[k]);
+					break;
+				}
+			for (k = 0; k < sizeof(gc_names) / sizeof(gc_names[0]);
+			    k++)
+				if (strlen(gc_names[k].lng) == len &&
+				    strncmp(gc_names[k].lng, name, len) == 0) {
+					name = gc_names[k].shrt;
+					len = strlen(name);
+					break;
+				}
+			buf_putc(b, '\\');
+			buf_putc(b, s[i + 1]);
+			buf_putc(b, '{');
+			buf_put(b, name, len);
+			buf_putc(b, '}');
+			i = (size_t)(end - s);
+			continue;
+		}
+		buf_put(b, s + i, 2);
+		i++;
+	}
+	buf_cstr(b);
+}
+
 /* Returns a compiled regex for the pattern string y, or a NULL re. */
 static struct regex
 re_compile(struct cctx *cc, const struct ynode *y)
 {
 	struct regex r = { NULL, y };
+	struct buf b = { NULL, 0, 0 };
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off;
 	int ec;
 
+	if (cc->ccx == NULL) {
+		if ((cc->ccx = pcre2_compile_context_create(NULL)) == NULL) {
+			fputs("rbc: out of memory\n", stderr);
+			exit(2);
+		}
+		/* ECMA-262 escapes: \uHHHH, \u{H...}, \xHH. */
+		pcre2_set_compile_extra_options(cc->ccx,
+		    PCRE2_EXTRA_ALT_BSUX);
+	}
+	re_ecma(&b, y->s, y->slen);
 	/*
 	 * JSON Schema patterns are ECMA-262: "$" only at the very end, and
 	 * \C (one byte, splitting a character) makes no sense there.
 	 */
-	r.re = pcre2_compile((PCRE2_SPTR)y->s, y->slen, PCRE2_UTF |
-	    PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C, &ec, &off, NULL);
+	r.re = pcre2_compile((PCRE2_SPTR)b.data, b.len, PCRE2_UTF |
+	    PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C,
+	    &ec, &off, cc->ccx);
 	if (r.re == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
-		struct buf b = { NULL, 0, 0 };
+		buf_reset(&b);
 		putq(&b, y->s, y->slen, 60);
 		cerr(cc, y, R_SCHEMA, "pattern %s does not compile: %s (at "
 		    "offset %zu)", buf_cstr(&b), (const char *)msg,
@@ -987,6 +1078,7 @@ re_compile(struct cctx *cc, const struct ynode *y)
 		buf_free(&b);
 		return r;
 	}
+	buf_free(&b);
 	if (cc->sc->nres == cc->sc->capres) {
 		cc->sc->capres = cc->sc->capres ? cc->sc->capres * 2 : 8;
 		cc->sc->res = xreallocarray(cc->sc->res, cc->sc->capres,
@@ -1197,9 +1289,9 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 		s->fmtname = v->s;
 		if (!(cc->sc->flags & SCHEMA_ASSERT_FORMATS))
 			return;
-		for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-			if (strcmp(v->s, formats[i].name) == 0)
-				s->format = formats[i].f;
+		for (i = 0; i < sizeof(fmt_table) / sizeof(fmt_table[0]); i++)
+			if (strcmp(v->s, fmt_table[i].name) == 0)
+				s->format = fmt_table[i].f;
 	} else if (strcmp(kw, "minItems") == 0)
 		count(cc, k, v, &s->minitems);
 	else if (strcmp(kw, "maxItems") == 0)
@@ -1365,4 +1457,1363 @@ compile(struct cctx *cc, const struct ynode *y, const char *base, int depth)
 	for (i = 0; i < y->n; i++)
 		keyword(cc, s, y->keys[i], y->items[i], base, depth);
 	return s;
+}
+
+/*
+ * Returns the node that ref, read against base, names in this schema
+ * document, with in *tbase the base URI in force around it; NULL if it
+ * names nothing here (remote documents are never fetched).
+ */
+static const struct ynode *
+ref_target(struct cctx *cc, const char *base, const struct ynode *ref,
+    const char **tbase)
+{
+	const struct ynode *y, *c;
+	char *full, *frag, *tok, *next, *p, *q;
+	const char *b;
+	struct buf ab = { NULL, 0, 0 };
+	size_t i, len;
+	int first = 1;
+
+	full = uri_resolve(cc->sc->a, base, ref->s);
+	if ((frag = strchr(full, '#')) != NULL)
+		*frag++ = '\0';
+	if ((y = name_find(cc, full)) == NULL)
+		return NULL;
+	b = full;
+	*tbase = b;
+	if (frag == NULL || *frag == '\0')
+		return y;
+	pct_decode(frag, strlen(frag));
+	if (frag[0] != '/') {
+		buf_puts(&ab, full);
+		buf_putc(&ab, '#');
+		buf_puts(&ab, frag);
+		y = name_find(cc, buf_cstr(&ab));
+		buf_free(&ab);
+		return y;
+	}
+	for (tok = frag + 1; ; tok = next + 1) {
+		if ((next = strchr(tok, '/')) != NULL)
+			*next = '\0';
+		for (p = q = tok; *p != '\0'; p++) {
+			if (p[0] == '~' && p[1] == '1')
+				*q++ = '/', p++;
+			else if (p[0] == '~' && p[1] == '0')
+				*q++ = '~', p++;
+			else
+				*q++ = *p;
+		}
+		*q = '\0';
+		len = (size_t)(q - tok);
+		if (!first)
+			b = id_base(cc, y, b);
+		first = 0;
+		c = NULL;
+		if (y->type == Y_MAP) {
+			for (i = 0; i < y->n; i++)
+				if (y->keys[i]->slen == len &&
+				    memcmp(y->keys[i]->s, tok, len) == 0) {
+					c = y->items[i];
+					break;
+				}
+		} else if (y->type == Y_SEQ && len > 0 &&
+		    strspn(tok, "0123456789") == len &&
+		    (tok[0] != '0' || len == 1) && len < 10) {
+			i = (size_t)strtoul(tok, NULL, 10);
+			c = i < y->n ? y->items[i] : NULL;
+		}
+		if ((y = c) == NULL)
+			return NULL;
+		if (next == NULL)
+			break;
+	}
+	*tbase = b;
+	return y;
+}
+
+/* Points every $ref at its compiled target; targets may add more refs. */
+static void
+resolve_refs(struct cctx *cc)
+{
+	struct pending p;
+	const struct ynode *t;
+	const char *tb;
+	struct buf q = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < cc->npend; i++) {
+		p = cc->pend[i];
+		tb = p.base;
+		if ((t = ref_target(cc, p.base, p.ref, &tb)) == NULL ||
+		    (t->type != Y_MAP && t->type != Y_BOOL)) {
+			buf_reset(&q);
+			putq(&q, p.ref->s, p.ref->slen, 200);
+			cerr(cc, p.ref, R_SCHEMA, "$ref %s %s", buf_cstr(&q),
+			    t == NULL ? "names nothing in this schema (only "
+			    "references within the document are supported)" :
+			    "does not name a schema");
+			continue;
+		}
+		p.s->ref = compile(cc, t, tb, 0);
+	}
+	buf_free(&q);
+}
+
+/* ----------------------------------------------------------- validating */
+
+struct pseg {
+	const char	*key;	/* NULL for an array index */
+	size_t		 len;	/* key length, or the index */
+};
+
+struct rframe {
+	const struct snode	*s;
+	const struct ynode	*y;
+};
+
+struct gaveup {
+	const pcre2_code	*re;
+	const struct ynode	*y;
+};
+
+struct vctx {
+	const struct schema	*sc;
+	const char		*file;
+	struct diags		*diags;
+	struct pseg		*path;
+	size_t			 depth, cap;
+	struct pseg		 path0[32];
+	struct rframe		*refs;		/* $refs being followed */
+	size_t			 nrefs, caprefs;
+	struct gaveup		*gave;		/* pattern failures reported */
+	size_t			 ngave, capgave;
+	pcre2_match_data	*md;
+	int			 frames;
+	unsigned long		 steps, maxsteps;
+	int			 stopped;	/* a global limit was hit */
+	int			 looped;	/* a $ref loop was reported */
+	int			 nreport;
+};
+
+static int validate(struct vctx *, const struct snode *,
+	    const struct ynode *, int);
+
+static void
+ppush(struct vctx *v, const char *key, size_t len)
+{
+	if (v->depth == v->cap) {
+		v->cap *= 2;
+		if (v->path == v->path0) {
+			v->path = xreallocarray(NULL, v->cap, sizeof(*v->path));
+			memcpy(v->path, v->path0, sizeof(v->path0));
+		} else
+			v->path = xreallocarray(v->path, v->cap,
+			    sizeof(*v->path));
+	}
+	v->path[v->depth].key = key != NULL ? key : "";
+	v->path[v->depth++].len = len;
+}
+
+static void
+ppush_idx(struct vctx *v, size_t i)
+{
+	ppush(v, NULL, i);
+	v->path[v->depth - 1].key = NULL;
+}
+
+static int
+is_ident(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !(isalnumc(s[0]) || s[0] == '_' || s[0] == '$') ||
+	    isdigitc(s[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isalnumc(s[i]) && s[i] != '_' && s[i] != '-' &&
+		    s[i] != '$')
+			return 0;
+	return 1;
+}
+
+/* Appends the friendly path: contacts[1].phone, tags[0], ["a b"].c */
+static void
+path_friendly(struct buf *b, const struct vctx *v)
+{
+	const struct pseg *p;
+	size_t i;
+
+	for (i = 0; i < v->depth; i++) {
+		p = &v->path[i];
+		if (p->key == NULL)
+			buf_printf(b, "[%zu]", p->len);
+		else if (is_ident(p->key, p->len)) {
+			if (i > 0)
+				buf_putc(b, '.');
+			buf_put(b, p->key, p->len);
+		} else {
+			buf_putc(b, '[');
+			putq(b, p->key, p->len, 60);
+			buf_putc(b, ']');
+		}
+	}
+}
+
+/* Appends the JSON pointer (RFC 6901): /contacts/1/phone */
+static void
+path_pointer(struct buf *b, const struct vctx *v)
+{
+	const struct pseg *p;
+	size_t i, j;
+
+	for (i = 0; i < v->depth; i++) {
+		p = &v->path[i];
+		buf_putc(b, '/');
+		if (p->key == NULL) {
+			buf_printf(b, "%zu", p->len);
+			continue;
+		}
+		for (j = 0; j < p->len; j++) {
+			unsigned char c = (unsigned char)p->key[j];
+			if (c == '~')
+				BUF_PUTSL(b, "~0");
+			else if (c == '/')
+				BUF_PUTSL(b, "~1");
+			else if (c < 0x20 || c == 0x7f)	/* keep lines whole */
+				buf_printf(b, "\\u%04x", c);
+			else
+				buf_putc(b, c);
+		}
+	}
+}
+
+/*
+ * Reports msg at y: "schema: PATH: MSG (POINTER)", or just "schema: MSG"
+ * for the document itself.
+ */
+static void
+report(struct vctx *v, const struct ynode *at, enum rule r, const char *msg)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	BUF_PUTSL(&b, "schema: ");
+	if (v->depth > 0) {
+		path_friendly(&b, v);
+		BUF_PUTSL(&b, ": ");
+	}
+	buf_puts(&b, msg);
+	if (v->depth > 0) {
+		BUF_PUTSL(&b, " (");
+		path_pointer(&b, v);
+		buf_putc(&b, ')');
+	}
+	diag_add(v->diags, v->file, at->line, at->col, r, "%s", buf_cstr(&b));
+	buf_free(&b);
+	v->nreport++;
+}
+
+/* Reports "VALUE TEXT", the value rendered by show(). */
+static void
+report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
+{
+	struct buf b = { NULL, 0, 0 };
+	va_list ap;
+
+	show(&b, y);
+	buf_putc(&b, ' ');
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	report(v, y, R_SCHEMA, buf_cstr(&b));
+	buf_free(&b);
+}
+
+static void
+reportf(struct vctx *v, const struct ynode *at, enum rule r,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+reportf(struct vctx *v, const struct ynode *at, enum rule r,
+    const char *fmt, ...)
+{
+	struct buf b = { NULL, 0, 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	report(v, at, r, buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Stops the whole validation after reporting why, once. */
+static int
+stop(struct vctx *v, const struct ynode *at, const char *msg)
+{
+	if (!v->stopped)
+		report(v, at, R_LIMIT, msg);
+	v->stopped = 1;
+	return 0;
+}
+
+/*
+ * Returns 1 if the pattern matches s, 0 if not, -1 if pcre2 gave up (a
+ * limit, bad UTF-8), which is reported once per pattern and value.
+ */
+static int
+re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
+    const char *s, size_t n)
+{
+	PCRE2_UCHAR msg[256];
+	struct buf b = { NULL, 0, 0 };
+	size_t i;
+	int rc;
+
+	if (r->re == NULL)
+		return 1;
+	if (v->md == NULL &&
+	    (v->md = pcre2_match_data_create(1, NULL)) == NULL) {
+		fputs("rbc: out of memory\n", stderr);
+		exit(2);
+	}
+	rc = pcre2_match(r->re, (PCRE2_SPTR)(s != NULL ? s : ""), n, 0, 0,
+	    v->md, v->sc->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	for (i = 0; i < v->ngave; i++)
+		if (v->gave[i].re == r->re && v->gave[i].y == at)
+			return -1;
+	if (v->ngave == v->capgave) {
+		v->capgave = v->capgave ? v->capgave * 2 : 4;
+		v->gave = xreallocarray(v->gave, v->capgave, sizeof(*v->gave));
+	}
+	v->gave[v->ngave].re = r->re;
+	v->gave[v->ngave++].y = at;
+	BUF_PUTSL(&b, "pattern ");
+	putq(&b, r->src->s, r->src->slen, 80);
+	BUF_PUTSL(&b, " gave up: ");
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		BUF_PUTSL(&b, "match limit exceeded");
+		break;
+	case PCRE2_ERROR_DEPTHLIMIT:
+		BUF_PUTSL(&b, "depth limit exceeded");
+		break;
+	case PCRE2_ERROR_HEAPLIMIT:
+		BUF_PUTSL(&b, "heap limit exceeded");
+		break;
+	default:
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		buf_puts(&b, (const char *)msg);
+		break;
+	}
+	report(v, at, R_LIMIT, buf_cstr(&b));
+	buf_free(&b);
+	return -1;
+}
+
+static int
+type_ok(unsigned t, const struct ynode *y)
+{
+	switch (y->type) {
+	case Y_NULL:
+		return (t & T_NULL) != 0;
+	case Y_BOOL:
+		return (t & T_BOOL) != 0;
+	case Y_INT:
+		return (t & (T_INT | T_NUM)) != 0;
+	case Y_FLOAT:
+		return (t & T_NUM) || ((t & T_INT) && isintegral(y));
+	case Y_STR:
+		return (t & T_STR) != 0;
+	case Y_SEQ:
+		return (t & T_ARR) != 0;
+	case Y_MAP:
+		return (t & T_OBJ) != 0;
+	}
+	return 0;
+}
+
+/* Appends "string or null", "integer, string or array" and the like. */
+static void
+typelist(struct buf *b, unsigned t)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} names[] = {
+		{ T_OBJ, "object" }, { T_ARR, "array" }, { T_STR, "string" },
+		{ T_NUM, "number" }, { T_INT, "integer" },
+		{ T_BOOL, "boolean" }, { T_NULL, "null" },
+	};
+	size_t i, n = 0, k = 0;
+
+	if (t & T_NUM)
+		t &= ~(unsigned)T_INT;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (t & names[i].bit)
+			n++;
+	if (n == 0) {
+		BUF_PUTSL(b, "nothing");
+		return;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(t & names[i].bit))
+			continue;
+		if (k > 0)
+			buf_puts(b, k + 1 == n ? " or " : ", ");
+		buf_puts(b, names[i].name);
+		k++;
+	}
+}
+
+/* Returns 1 and the first repeat (items *i and *j, i < j) if any. */
+static int
+find_dup(const struct ynode *y, size_t *pi, size_t *pj)
+{
+	struct hidx {
+		uint64_t	h;
+		size_t		i;
+	} *v, t;
+	size_t i, j, k, bi = 0, bj = SIZE_MAX;
+
+	if (y->n <= 16) {
+		for (j = 1; j < y->n; j++)
+			for (i = 0; i < j; i++)
+				if (jeq(y->items[i], y->items[j])) {
+					*pi = i;
+					*pj = j;
+					return 1;
+				}
+		return 0;
+	}
+	v = xreallocarray(NULL, y->n, sizeof(*v));
+	for (i = 0; i < y->n; i++) {
+		v[i].h = jhash(y->items[i]);
+		v[i].i = i;
+	}
+	/* Insertion into hash order would be quadratic; sort instead. */
+	for (k = y->n / 2; ; k = k > 2 ? k * 10 / 22 : k - 1) {
+		/* Shell sort by (h, i): no comparator function needed. */
+		if (k == 0)
+			break;
+		for (i = k; i < y->n; i++) {
+			t = v[i];
+			for (j = i; j >= k && (v[j - k].h > t.h ||
+			    (v[j - k].h == t.h && v[j - k].i > t.i)); j -= k)
+				v[j] = v[j - k];
+			v[j] = t;
+		}
+	}
+	for (i = 0; i < y->n; i = j) {
+		for (j = i + 1; j < y->n && v[j].h == v[i].h; j++)
+			continue;
+		for (k = i + 1; k < j; k++) {
+			size_t a;
+			for (a = i; a < k; a++)
+				if (v[k].i < bj && jeq(y->items[v[a].i],
+				    y->items[v[k].i])) {
+					bi = v[a].i;
+					bj = v[k].i;
+					break;
+				}
+		}
+	}
+	free(v);
+	if (bj == SIZE_MAX)
+		return 0;
+	*pi = bi;
+	*pj = bj;
+	return 1;
+}
+
+/* Reports why y matches none of the alternatives of anyOf/oneOf. */
+static void
+alt_report(struct vctx *v, struct snode **alts, size_t n,
+    const struct ynode *y, const char *kw)
+{
+	size_t i, cand = 0, ncand = 0;
+
+	/*
+	 * When only one alternative accepts this type of value, its own
+	 * errors say what is wrong; otherwise one line, not every branch.
+	 */
+	for (i = 0; i < n; i++)
+		if (alts[i]->boolv == 1 || (alts[i]->boolv == -1 &&
+		    (alts[i]->types == 0 || type_ok(alts[i]->types, y)))) {
+			cand = i;
+			ncand++;
+		}
+	if (ncand == 1 && alts[cand]->boolv == -1 && n > 1) {
+		int before = v->nreport;
+		if (!validate(v, alts[cand], y, 1) && v->nreport > before)
+			return;
+	}
+	report_val(v, y, "matches none of the %zu alternatives of %s", n, kw);
+}
+
+/* Returns the property schema for key, or NULL. */
+static const struct prop *
+prop_find(const struct prop *v, size_t n, const struct ynode *key)
+{
+	struct prop k;
+
+	if (n == 0)
+		return NULL;
+	k.name = key->s != NULL ? key->s : "";
+	k.len = key->slen;
+	return bsearch(&k, v, n, sizeof(*v), propcmp);
+}
+
+static int
+v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
+    int rep)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t i, n;
+	int ok = 1, r;
+
+	if (isnum(y)) {
+		if (s->minimum != NULL && y->num < s->minimum->num) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			show(&b, s->minimum);
+			report_val(v, y, "is less than the minimum %s",
+			    buf_cstr(&b));
+		}
+		if (s->maximum != NULL && y->num > s->maximum->num) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			buf_reset(&b);
+			show(&b, s->maximum);
+			report_val(v, y, "is greater than the maximum %s",
+			    buf_cstr(&b));
+		}
+		if (s->xminimum != NULL && y->num <= s->xminimum->num) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			buf_reset(&b);
+			show(&b, s->xminimum);
+			report_val(v, y, "must be greater than %s",
+			    buf_cstr(&b));
+		}
+		if (s->xmaximum != NULL && y->num >= s->xmaximum->num) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			buf_reset(&b);
+			show(&b, s->xmaximum);
+			report_val(v, y, "must be less than %s", buf_cstr(&b));
+		}
+		if (s->multipleof != NULL && !multiple_of(y, s->multipleof)) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			buf_reset(&b);
+			show(&b, s->multipleof);
+			report_val(v, y, "is not a multiple of %s",
+			    buf_cstr(&b));
+		}
+	} else if (y->type == Y_STR) {
+		if (s->minlen >= 0 || s->maxlen >= 0) {
+			n = utf8_count(y->s, y->slen);
+			if (s->minlen >= 0 && n < (size_t)s->minlen) {
+				if (!rep)
+					return 0;
+				ok = 0;
+				report_val(v, y, "is shorter than %lld "
+				    "character%s", s->minlen,
+				    s->minlen == 1 ? "" : "s");
+			}
+			if (s->maxlen >= 0 && n > (size_t)s->maxlen) {
+				if (!rep)
+					return 0;
+				ok = 0;
+				report_val(v, y, "is longer than %lld "
+				    "character%s", s->maxlen,
+				    s->maxlen == 1 ? "" : "s");
+			}
+		}
+		if (s->pattern.re != NULL) {
+			r = re_match(v, &s->pattern, y, y->s, y->slen);
+			if (r <= 0) {
+				if (!rep)
+					return 0;
+				ok = 0;
+			}
+			if (r == 0) {
+				buf_reset(&b);
+				putq(&b, s->pattern.src->s,
+				    s->pattern.src->slen, 80);
+				report_val(v, y, "does not match the pattern "
+				    "%s", buf_cstr(&b));
+			}
+		}
+		if (s->format != F_NONE && !fmt_ok(s->format, y->s, y->slen)) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			for (i = 0; fmt_table[i].f != s->format; i++)
+				continue;
+			report_val(v, y, "is not %s", fmt_table[i].what);
+		}
+	}
+	buf_free(&b);
+	return ok;
+}
+
+static int
+v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
+    int rep)
+{
+	const struct snode *it;
+	size_t i, j, cnt;
+	int ok = 1;
+
+	if (s->minitems >= 0 && y->n < (size_t)s->minitems) {
+		if (!rep)
+			return 0;
+		ok = 0;
+		reportf(v, y, R_SCHEMA, "has %zu item%s, at least %lld "
+		    "required", y->n, y->n == 1 ? "" : "s", s->minitems);
+	}
+	if (s->maxitems >= 0 && y->n > (size_t)s->maxitems) {
+		if (!rep)
+			return 0;
+		ok = 0;
+		reportf(v, y, R_SCHEMA, "has %zu items, at most %lld "
+		    "allowed", y->n, s->maxitems);
+	}
+	if (s->unique && y->n > 1 && find_dup(y, &i, &j)) {
+		if (!rep)
+			return 0;
+		ok = 0;
+		ppush_idx(v, j);
+		report_val(v, y->items[j], "repeats item [%zu] (the items "
+		    "must be unique)", i);
+		v->depth--;
+	}
+	for (i = 0; i < y->n; i++) {
+		it = i < s->nprefix ? s->prefix[i] : s->items;
+		if (it == NULL)
+			continue;
+		if (it->boolv == 0 && i >= s->nprefix) {
+			/* "items": false: one message for all the extra items. */
+			if (!rep)
+				return 0;
+			ok = 0;
+			ppush_idx(v, i);
+			reportf(v, y->items[i], R_SCHEMA, "item not allowed: "
+			    "the array allows at most %zu item%s", s->nprefix,
+			    s->nprefix == 1 ? "" : "s");
+			v->depth--;
+			break;
+		}
+		ppush_idx(v, i);
+		if (!validate(v, it, y->items[i], rep))
+			ok = 0;
+		v->depth--;
+		if (!ok && !rep)
+			return 0;
+	}
+	if (s->contains != NULL) {
+		for (i = cnt = 0; i < y->n; i++) {
+			ppush_idx(v, i);
+			if (validate(v, s->contains, y->items[i], 0))
+				cnt++;
+			v->depth--;
+			if (s->maxcontains >= 0 &&
+			    cnt > (size_t)s->maxcontains && !rep)
+				return 0;
+		}
+		if (cnt < (size_t)s->mincontains) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			if (cnt == 0)
+				reportf(v, y, R_SCHEMA, "has no item that "
+				    "matches \"contains\"");
+			else
+				reportf(v, y, R_SCHEMA, "has %zu item%s that "
+				    "match%s \"contains\", at least %lld "
+				    "required", cnt, cnt == 1 ? "" : "s",
+				    cnt == 1 ? "es" : "", s->mincontains);
+		}
+		if (s->maxcontains >= 0 && cnt > (size_t)s->maxcontains) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			reportf(v, y, R_SCHEMA, "has %zu items that match "
+			    "\"contains\", at most %lld allowed", cnt,
+			    s->maxcontains);
+		}
+	}
+	return ok;
+}
+
+static int
+v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
+    int rep)
+{
+	const struct ynode *k, *req;
+	const struct prop *p;
+	struct ynode kn;
+	struct buf b = { NULL, 0, 0 };
+	size_t i, j;
+	int ok = 1, matched, r;
+
+	if (s->minprops >= 0 && y->n < (size_t)s->minprops) {
+		if (!rep)
+			return 0;
+		ok = 0;
+		reportf(v, y, R_SCHEMA, "has %zu propert%s, at least %lld "
+		    "required", y->n, y->n == 1 ? "y" : "ies", s->minprops);
+	}
+	if (s->maxprops >= 0 && y->n > (size_t)s->maxprops) {
+		if (!rep)
+			return 0;
+		ok = 0;
+		reportf(v, y, R_SCHEMA, "has %zu properties, at most %lld "
+		    "allowed", y->n, s->maxprops);
+	}
+	for (i = 0; s->required != NULL && i < s->required->n; i++) {
+		req = s->required->items[i];
+		if (mhas(y, req->s, req->slen))
+			continue;
+		if (!rep)
+			return 0;
+		ok = 0;
+		buf_reset(&b);
+		putq(&b, req->s, req->slen, 80);
+		reportf(v, y, R_SCHEMA, "missing required property %s",
+		    buf_cstr(&b));
+	}
+	for (i = 0; s->depreq != NULL && i < s->depreq->n; i++) {
+		k = s->depreq->keys[i];
+		if (!mhas(y, k->s, k->slen))
+			continue;
+		for (j = 0; j < s->depreq->items[i]->n; j++) {
+			req = s->depreq->items[i]->items[j];
+			if (req->type != Y_STR || mhas(y, req->s, req->slen))
+				continue;
+			if (!rep)
+				return 0;
+			ok = 0;
+			buf_reset(&b);
+			putq(&b, req->s, req->slen, 80);
+			BUF_PUTSL(&b, " is required when ");
+			putq(&b, k->s, k->slen, 80);
+			reportf(v, y, R_SCHEMA, "property %s is present",
+			    buf_cstr(&b));
+		}
+	}
+	buf_free(&b);
+	for (i = 0; i < y->n; i++) {
+		k = y->keys[i];
+		matched = 0;
+		ppush(v, k->s, k->slen);
+		if ((p = prop_find(s->props, s->nprops, k)) != NULL) {
+			matched = 1;
+			if (!validate(v, p->s, y->items[i], rep))
+				ok = 0;
+		}
+		for (j = 0; j < s->npprops && (ok || rep); j++) {
+			if ((r = re_match(v, &s->pprops[j].re, k, k->s,
+			    k->slen)) < 0)
+				ok = 0;
+			else if (r > 0) {
+				matched = 1;
+				if (!validate(v, s->pprops[j].s, y->items[i],
+				    rep))
+					ok = 0;
+			}
+		}
+		if (!matched && s->addl != NULL && (ok || rep)) {
+			if (s->addl->boolv == 0) {
+				ok = 0;
+				if (rep) {
+					buf_reset(&b);
+					putq(&b, k->s, k->slen, 80);
+					reportf(v, k, R_SCHEMA, "property %s "
+					    "is not allowed", buf_cstr(&b));
+					buf_free(&b);
+				}
+			} else if (!validate(v, s->addl, y->items[i], rep))
+				ok = 0;
+		}
+		if (s->propnames != NULL && (ok || rep)) {
+			/* A name is a string, whatever YAML made of it. */
+			kn = *k;
+			kn.type = Y_STR;
+			if (!validate(v, s->propnames, &kn, rep))
+				ok = 0;
+		}
+		v->depth--;
+		if (!ok && !rep)
+			return 0;
+	}
+	for (i = 0; i < s->ndepschemas; i++) {
+		p = &s->depschemas[i];
+		if (mhas(y, p->name, p->len) && !validate(v, p->s, y, rep)) {
+			ok = 0;
+			if (!rep)
+				return 0;
+		}
+	}
+	return ok;
+}
+
+static int
+v_apply(struct vctx *v, const struct snode *s, const struct ynode *y,
+    int rep)
+{
+	size_t i, first = 0, cnt;
+	int ok = 1;
+
+	for (i = 0; i < s->nallof; i++)
+		if (!validate(v, s->allof[i], y, rep)) {
+			ok = 0;
+			if (!rep)
+				return 0;
+		}
+	if (s->nanyof > 0) {
+		for (i = 0; i < s->nanyof; i++)
+			if (validate(v, s->anyof[i], y, 0))
+				break;
+		if (i == s->nanyof) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			alt_report(v, s->anyof, s->nanyof, y, "anyOf");
+		}
+	}
+	if (s->noneof > 0) {
+		for (i = cnt = 0; i < s->noneof && cnt < 2; i++)
+			if (validate(v, s->oneof[i], y, 0)) {
+				if (cnt++ == 0)
+					first = i;
+			}
+		if (cnt != 1) {
+			if (!rep)
+				return 0;
+			ok = 0;
+			if (cnt == 0)
+				alt_report(v, s->oneof, s->noneof, y, "oneOf");
+			else
+				report_val(v, y, "matches more than one "
+				    "alternative of oneOf (#%zu and #%zu)",
+				    first + 1, i);
+		}
+	}
+	if (s->not != NULL && validate(v, s->not, y, 0)) {
+		if (!rep)
+			return 0;
+		ok = 0;
+		report_val(v, y, "must not match the schema in \"not\"");
+	}
+	if (s->if_ != NULL && (s->then_ != NULL || s->else_ != NULL)) {
+		const struct snode *br = validate(v, s->if_, y, 0) ?
+		    s->then_ : s->else_;
+		if (br != NULL && !validate(v, br, y, rep))
+			ok = 0;
+	}
+	return ok;
+}
+
+/* Returns 1 if y is valid against s; reports why not when rep is set. */
+static int
+validate(struct vctx *v, const struct snode *s, const struct ynode *y,
+    int rep)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t i;
+	int ok = 1;
+
+	if (v->stopped)
+		return 0;
+	if (s->boolv == 1)
+		return 1;
+	if (s->boolv == 0) {
+		if (rep)
+			report(v, y, R_SCHEMA, "no value is allowed here");
+		return 0;
+	}
+	if (++v->steps > v->maxsteps)
+		return stop(v, y, "schema evaluation gave up: too much work "
+		    "(the schema is too complex for this document)");
+	if (v->frames >= VALIDATE_MAX_FRAMES)
+		return stop(v, y, "schema evaluation gave up: subschemas "
+		    "nested too deeply");
+	if (s->types != 0 && !type_ok(s->types, y)) {
+		if (!rep)
+			return 0;
+		/* One message: the other keywords would only add noise. */
+		BUF_PUTSL(&b, "expected ");
+		typelist(&b, s->types);
+		buf_printf(&b, ", got %s", tname(y));
+		if ((s->types & T_STR) && !y->quoted && (y->type == Y_BOOL ||
+		    isnum(y))) {
+			BUF_PUTSL(&b, " ");
+			show(&b, y);
+			BUF_PUTSL(&b, " (quote it to make it a string)");
+		}
+		report(v, y, R_SCHEMA, buf_cstr(&b));
+		buf_free(&b);
+		return 0;
+	}
+	v->frames++;
+	if (s->enumv != NULL) {
+		for (i = 0; i < s->enumv->n; i++)
+			if (jeq(y, s->enumv->items[i]))
+				break;
+		if (i == s->enumv->n) {
+			ok = 0;
+			if (!rep)
+				goto out;
+			for (i = 0; i < s->enumv->n && i < 8; i++) {
+				buf_puts(&b, i ? ", " : "");
+				show(&b, s->enumv->items[i]);
+			}
+			if (s->enumv->n > 8)
+				buf_printf(&b, " (and %zu more)",
+				    s->enumv->n - 8);
+			if (s->enumv->n == 0)
+				report_val(v, y, "is not allowed (the enum is "
+				    "empty)");
+			else
+				report_val(v, y, "is not one of %s",
+				    buf_cstr(&b));
+			buf_reset(&b);
+		}
+	}
+	if (s->constv != NULL && !jeq(y, s->constv)) {
+		ok = 0;
+		if (!rep)
+			goto out;
+		show(&b, s->constv);
+		report_val(v, y, "is not %s (const)", buf_cstr(&b));
+		buf_reset(&b);
+	}
+	if (y->type == Y_SEQ) {
+		if (!v_array(v, s, y, rep))
+			ok = 0;
+	} else if (y->type == Y_MAP) {
+		if (!v_object(v, s, y, rep))
+			ok = 0;
+	} else if (!v_scalar(v, s, y, rep))
+		ok = 0;
+	if (!ok && !rep)
+		goto out;
+	if (s->ref != NULL) {
+		for (i = 0; i < v->nrefs; i++)
+			if (v->refs[i].s == s && v->refs[i].y == y)
+				break;
+		if (i < v->nrefs) {
+			/* Back at the same place with nothing consumed. */
+			if (!v->looped) {
+				v->looped = 1;
+				buf_reset(&b);
+				BUF_PUTSL(&b, "schema $ref ");
+				putq(&b, s->refsrc->s, s->refsrc->slen, 80);
+				BUF_PUTSL(&b, " loops back to itself");
+				report(v, y, R_LIMIT, buf_cstr(&b));
+			}
+			ok = 0;
+			goto out;
+		}
+		if (v->nrefs == v->caprefs) {
+			v->caprefs = v->caprefs ? v->caprefs * 2 : 16;
+			v->refs = xreallocarray(v->refs, v->caprefs,
+			    sizeof(*v->refs));
+		}
+		v->refs[v->nrefs].s = s;
+		v->refs[v->nrefs++].y = y;
+		if (!validate(v, s->ref, y, rep))
+			ok = 0;
+		v->nrefs--;
+		if (!ok && !rep)
+			goto out;
+	}
+	if (!v_apply(v, s, y, rep))
+		ok = 0;
+out:
+	buf_free(&b);
+	v->frames--;
+	return ok && !v->stopped;
+}
+
+/* ------------------------------------------------------------ interface */
+
+/* Returns the number of nodes in y. */
+static unsigned long
+count_nodes(const struct ynode *y)
+{
+	unsigned long n = 1;
+	size_t i;
+
+	if (y->type == Y_SEQ || y->type == Y_MAP)
+		for (i = 0; i < y->n; i++)
+			n += count_nodes(y->items[i]);
+	return n;
+}
+
+/*
+ * Returns the schema in root compiled, or NULL after diagnostics (at the
+ * schema file's positions) for what is wrong with it.  The schema keeps
+ * pointers into root, which must outlive it.  flags: SCHEMA_ASSERT_FORMATS
+ * makes "format" (date, email, uri, duration, phone) an assertion; without
+ * it "format" is an annotation, as draft 2020-12 says by default.
+ */
+struct schema *
+schema_compile_opts(const struct ynode *root, const char *file, int flags,
+    struct diags *diags)
+{
+	struct schema *sc;
+	struct cctx cc;
+
+	if (root == NULL)
+		return NULL;
+	sc = xcalloc(1, sizeof(*sc));
+	sc->a = arena_new();
+	sc->flags = flags;
+	if ((sc->mctx = pcre2_match_context_create(NULL)) == NULL) {
+		fputs("rbc: out of memory\n", stderr);
+		exit(2);
+	}
+	pcre2_set_match_limit(sc->mctx, RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(sc->mctx, RE_DEPTH_LIMIT);
+	pcre2_set_heap_limit(sc->mctx, RE_HEAP_LIMIT);
+	memset(&cc, 0, sizeof(cc));
+	cc.sc = sc;
+	cc.file = file;
+	cc.diags = diags;
+	name_add(&cc, "", root);
+	sc->root = compile(&cc, root, "", 0);
+	resolve_refs(&cc);
+	free(cc.mkey);
+	free(cc.mval);
+	free(cc.names);
+	free(cc.pend);
+	pcre2_compile_context_free(cc.ccx);
+	if (cc.err) {
+		schema_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+/* Returns root compiled with formats asserted (rbc's own use), or NULL. */
+struct schema *
+schema_compile(const struct ynode *root, const char *file,
+    struct diags *diags)
+{
+	return schema_compile_opts(root, file, SCHEMA_ASSERT_FORMATS, diags);
+}
+
+/*
+ * Returns the number of problems reported for doc: R_SCHEMA violations
+ * and R_LIMIT diagnostics (a pattern or the evaluation gave up).  Safe to
+ * call from several threads at once on the same schema.
+ */
+int
+schema_validate(const struct schema *sc, const struct ynode *doc,
+    const char *file, struct diags *diags)
+{
+	struct vctx v;
+	int ok;
+
+	if (sc == NULL || doc == NULL)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.sc = sc;
+	v.file = file;
+	v.diags = diags;
+	v.path = v.path0;
+	v.cap = sizeof(v.path0) / sizeof(v.path0[0]);
+	/* Work in proportion to the document; past it, a hostile schema. */
+	v.maxsteps = VALIDATE_STEPS + VALIDATE_STEPS_NODE * count_nodes(doc);
+	ok = validate(&v, sc->root, doc, 1);
+	if (!ok && v.nreport == 0)
+		report(&v, doc, R_SCHEMA, "the document does not match the "
+		    "schema");
+	if (v.path != v.path0)
+		free(v.path);
+	free(v.refs);
+	free(v.gave);
+	pcre2_match_data_free(v.md);
+	return v.nreport;
+}
+
+void
+schema_free(struct schema *sc)
+{
+	size_t i;
+
+	if (sc == NULL)
+		return;
+	for (i = 0; i < sc->nres; i++)
+		pcre2_code_free(sc->res[i]);
+	free(sc->res);
+	pcre2_match_context_free(sc->mctx);
+	arena_free(sc->a);
+	arena_free(sc->docs);
+	free(sc);
+}
+
+/* Returns the built-in runbook schema (JSON text, len bytes), or NULL. */
+const char *
+schema_builtin(size_t *len)
+{
+	const struct embedded *e;
+
+	for (e = embedded_files; e->name != NULL; e++)
+		if (strcmp(e->name, BUILTIN_NAME) == 0) {
+			if (len != NULL)
+				*len = e->len;
+			return (const char *)e->data;
+		}
+	if (len != NULL)
+		*len = 0;
+	return NULL;
+}
+
+/*
+ * Returns the YAML front-matter of a Markdown file (between a first line
+ * "---" and the next "---" or "...") and its first line in *line0, or
+ * NULL when there is none.
+ */
+static const char *
+md_front(const char *s, size_t n, size_t *flen, int *line0)
+{
+	const char *p = s, *end = s + n, *start, *nl;
+	size_t len;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	if (end - p < 3 || memcmp(p, "---", 3) != 0)
+		return NULL;
+	for (nl = p + 3; nl < end && (*nl == ' ' || *nl == '\t' ||
+	    *nl == '\r'); nl++)
+		continue;
+	if (nl >= end || *nl != '\n')
+		return NULL;
+	start = p = nl + 1;
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		len = (size_t)(nl - p);
+		while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' ||
+		    p[len - 1] == '\t'))
+			len--;
+		if (len == 3 && (memcmp(p, "---", 3) == 0 ||
+		    memcmp(p, "...", 3) == 0)) {
+			*flen = (size_t)(p - start);
+			*line0 = 2;
+			return start;
+		}
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Returns the document in path: JSON for *.json, the front-matter of
+ * *.md, YAML otherwise; NULL after a diagnostic.  *ioerr is set when the
+ * file cannot be read at all.
+ */
+static struct ynode *
+doc_load(struct arena *a, const char *path, struct diags *d, int *ioerr)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct ynode *y = NULL;
+	const char *fm;
+	size_t flen;
+	int rc, line0;
+
+	if ((rc = read_file(path, &b, CHECK_MAX_FILE)) != 0) {
+		if (rc == -2)
+			diag_add(d, path, 0, 0, R_LIMIT, "file larger than "
+			    "%u MiB", CHECK_MAX_FILE >> 20);
+		else
+			diag_add(d, path, 0, 0, R_IO, "cannot read: %s",
+			    strerror(errno));
+		*ioerr = 1;
+	} else if (str_has_suffix(path, ".json"))
+		y = json_load(a, b.data != NULL ? b.data : "", b.len, path, d);
+	else if (str_has_suffix(path, ".md")) {
+		if ((fm = md_front(buf_cstr(&b), b.len, &flen, &line0)) ==
+		    NULL)
+			diag_add(d, path, 1, 1, R_FRONT_MATTER_MISSING,
+			    "no front-matter (a first line \"---\" and a "
+			    "closing \"---\")");
+		else
+			y = yaml_load(a, fm, flen, path, line0, d);
+	} else
+		y = yaml_load(a, buf_cstr(&b), b.len, path, 1, d);
+	buf_free(&b);
+	return y;
+}
+
+/* Returns the schema in a YAML or JSON file compiled, or NULL. */
+struct schema *
+schema_load(const char *path, int flags, struct diags *d)
+{
+	struct arena *a = arena_new();
+	struct schema *sc;
+	struct ynode *y;
+	int ioerr = 0;
+
+	if ((y = doc_load(a, path, d, &ioerr)) == NULL ||
+	    (sc = schema_compile_opts(y, path, flags, d)) == NULL) {
+		arena_free(a);
+		return NULL;
+	}
+	sc->docs = a;
+	return sc;
+}
+
+/* Returns the built-in runbook schema compiled, formats asserted. */
+struct schema *
+schema_runbook(struct diags *d)
+{
+	struct arena *a;
+	struct schema *sc;
+	struct ynode *y;
+	const char *s;
+	size_t n;
+
+	if ((s = schema_builtin(&n)) == NULL) {
+		diag_add(d, BUILTIN_NAME, 0, 0, R_IO, "the built-in schema "
+		    "is missing from this rbc binary");
+		return NULL;
+	}
+	a = arena_new();
+	if ((y = json_load(a, s, n, BUILTIN_NAME, d)) == NULL ||
+	    (sc = schema_compile(y, BUILTIN_NAME, d)) == NULL) {
+		arena_free(a);
+		return NULL;
+	}
+	sc->docs = a;
+	return sc;
+}
+
+static int
+schema_usage(FILE *f)
+{
+	fputs("usage: rbc schema                      print the built-in "
+	    "runbook schema (JSON)\n"
+	    "       rbc schema --check [--formats] SCHEMA FILE...\n"
+	    "                                       validate YAML/JSON "
+	    "documents (exit 0 valid, 1 not)\n"
+	    "  --formats   assert \"format\" (date, email, uri, duration, "
+	    "phone)\n", f);
+	return f == stdout ? 0 : 2;
+}
+
+/* Prints the built-in schema as pretty JSON; returns the exit status. */
+static int
+print_builtin(void)
+{
+	struct diags d;
+	struct arena *a = arena_new();
+	struct buf b = { NULL, 0, 0 };
+	struct ynode *y = NULL;
+	const char *s;
+	size_t n;
+	int rc = 0;
+
+	diags_init(&d, NULL);
+	if ((s = schema_builtin(&n)) != NULL)
+		y = json_load(a, s, n, BUILTIN_NAME, &d);
+	if (y == NULL) {
+		diags_print(&d, DFMT_TEXT, stderr, 0);
+		fputs("rbc schema: the built-in schema is missing or "
+		    "broken\n", stderr);
+		rc = 2;
+	} else {
+		yjson(&b, y, 1);
+		buf_putc(&b, '\n');
+		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		    fflush(stdout) != 0) {
+			fprintf(stderr, "rbc schema: stdout: %s\n",
+			    strerror(errno));
+			rc = 2;
+		}
+	}
+	buf_free(&b);
+	diags_free(&d);
+	arena_free(a);
+	return rc;
+}
+
+/*
+ * rbc schema [--check [--formats] SCHEMA FILE...].  Returns the exit
+ * status: 0 valid, 1 a document is invalid, 2 usage, I/O or a schema
+ * that does not compile.
+ */
+int
+cmd_schema(int argc, char **argv)
+{
+	struct diags d;
+	struct schema *sc;
+	struct arena *a;
+	struct ynode *y;
+	int i, check = 0, formats = 0, ioerr = 0, rc;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0';
+	    i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--check") == 0)
+			check = 1;
+		else if (strcmp(argv[i], "--formats") == 0)
+			formats = 1;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return schema_usage(stdout);
+		else {
+			fprintf(stderr, "rbc schema: unknown option %s\n",
+			    argv[i]);
+			return schema_usage(stderr);
+		}
+	}
+	if (!check) {
+		if (i < argc || formats)
+			return schema_usage(stderr);
+		return print_builtin();
+	}
+	if (argc - i < 2)
+		return schema_usage(stderr);
+	diags_init(&d, NULL);
+	if ((sc = schema_load(argv[i], formats ? SCHEMA_ASSERT_FORMATS : 0,
+	    &d)) == NULL) {
+		diags_sort(&d);
+		diags_print(&d, DFMT_TEXT, stderr, 0);
+		diags_free(&d);
+		return 2;
+	}
+	for (i++; i < argc; i++) {
+		a = arena_new();
+		if ((y = doc_load(a, argv[i], &d, &ioerr)) != NULL)
+			schema_validate(sc, y, argv[i], &d);
+		arena_free(a);
+	}
+	diags_sort(&d);
+	diags_print(&d, DFMT_TEXT, stderr, 0);
+	rc = ioerr ? 2 : diags_worst(&d) == SEV_ERROR ? 1 : 0;
+	diags_free(&d);
+	schema_free(sc);
+	return rc;
 }

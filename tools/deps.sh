@@ -7,7 +7,11 @@ set -e
 mode=${1:-build}
 pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev"
 if [ "$mode" = check ]; then
-	pkgs="$pkgs mandoc groff-base default-jre-headless npm python3"
+	pkgs="$pkgs mandoc groff-base python3"
+	# A machine may have Java or Node.js from elsewhere: only the commands
+	# matter.
+	command -v java >/dev/null 2>&1 || pkgs="$pkgs default-jre-headless"
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi
 missing=
 for p in $pkgs; do

@@ -151,6 +151,7 @@ spec_file(const char *dir, const char *file)
 	arena_free(a);
 }
 
+/* Returns the strcmp order of two file names, for qsort. */
 static int
 namecmp(const void *a, const void *b)
 {
@@ -392,6 +393,30 @@ nested_case(size_t n, int want_err)
 	return ok;
 }
 
+/* Returns 1 after names holding NUL bytes missed cleanly. */
+static int
+nul_case(void)
+{
+	static const char tpl[] = "[{{>p\0q}}|{{p\0}}|{{#p\0}}x{{/p\0}}]";
+	struct mustache *m = mustache_new();
+	struct buf out = { NULL, 0, 0 };
+	char *err = NULL;
+	int ok;
+
+	mustache_add(m, "p", "P", 1, &err);
+	ok = err == NULL &&
+	    mustache_add(m, TPL, tpl, sizeof(tpl) - 1, &err) == 0 &&
+	    mustache_render(m, TPL, NULL, &out) == 0 &&
+	    strcmp(buf_cstr(&out), "[||]") == 0;
+	report("hostile", "NUL in names", ok, "[||]", 4,
+	    err != NULL ? err : buf_cstr(&out), err != NULL ? strlen(err) :
+	    out.len);
+	free(err);
+	buf_free(&out);
+	mustache_free(m);
+	return ok;
+}
+
 /* Returns 1 after random templates all compiled or failed cleanly. */
 static int
 fuzz_case(void)
@@ -425,11 +450,13 @@ fuzz_case(void)
 			buf_puts(&t, bits[(seed >> 33) %
 			    (sizeof(bits) / sizeof(bits[0]))]);
 		}
+		/* Recursion would make this slow, not better: see above. */
 		err = NULL;
-		if (mustache_add(m, "p", buf_cstr(&t), t.len, &err) == 0) {
+		mustache_add(m, "p", " {{#a}}\n<{{.}}>\n{{/a}}", 22, &err);
+		if (mustache_add(m, "q", buf_cstr(&t), t.len, &err) == 0) {
 			compiled++;
 			buf_reset(&out);
-			mustache_render(m, "p", data, &out);
+			mustache_render(m, "q", data, &out);
 		} else if (err == NULL || strncmp(err, "line ", 5) != 0) {
 			report("hostile", "fuzz", 0, "line N: ...", 11,
 			    err != NULL ? err : "(null)", err != NULL ?
@@ -463,6 +490,7 @@ main(int argc, char **argv)
 		hostile_case(&hcases[i]);
 	nested_case(1000, 0);
 	nested_case(5000, 1);
+	nul_case();
 	fuzz_case();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail > 0;

@@ -1,0 +1,150 @@
+# Integration checks, sourced by tests/run.sh (pass/fail/skip, $RBC, $TMP).
+
+TODAY=2026-11-23
+
+# The example site builds clean: no diagnostic at all.
+it_example_clean() {
+	rm -rf "$TMP/ex"
+	"$RBC" build --content content --out "$TMP/ex" --today $TODAY \
+	    >"$TMP/ex.log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(grep -vc '^rbc: .* built into' "$TMP/ex.log")" = 0 ]; then
+		pass "example site builds with no diagnostic"
+	else
+		fail "example site builds with no diagnostic" "exit $rc" "$(head -20 "$TMP/ex.log")"
+	fi
+	"$RBC" lint --content content --today $TODAY --strict >"$TMP/lint.log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$TMP/lint.log" ]; then
+		pass "example site lints clean under --strict"
+	else
+		fail "example site lints clean under --strict" "exit $rc" "$(head -20 "$TMP/lint.log")"
+	fi
+}
+
+# Identical input, identical bytes: twice, and with SOURCE_DATE_EPOCH.
+it_deterministic() {
+	rm -rf "$TMP/d1" "$TMP/d2"
+	"$RBC" build --content content --out "$TMP/d1" --today $TODAY >/dev/null 2>&1
+	SOURCE_DATE_EPOCH=1795392000 "$RBC" build --content content \
+	    --out "$TMP/d2" >/dev/null 2>&1
+	if [ -d "$TMP/d1/html" ] && diff -r "$TMP/d1" "$TMP/d2" >"$TMP/d.diff"; then
+		pass "two builds are byte-identical"
+	else
+		fail "two builds are byte-identical" "$(head -20 "$TMP/d.diff")"
+	fi
+}
+
+# A build with errors exits 1 and leaves the previous output untouched.
+it_atomic() {
+	rm -rf "$TMP/at" && mkdir -p "$TMP/at"
+	cp -R content "$TMP/at/content"
+	"$RBC" build --content "$TMP/at/content" --out "$TMP/at/out" \
+	    --today $TODAY >/dev/null 2>&1
+	cp -R "$TMP/at/out" "$TMP/at/snapshot"
+	printf -- '---\ntitle: Broken\nowner: x\nbad: [\n---\n# Broken\n' \
+	    >"$TMP/at/content/broken.md"
+	echo "edited" >>"$TMP/at/content/db/redis-cache.md"
+	"$RBC" build --content "$TMP/at/content" --out "$TMP/at/out" \
+	    --today $TODAY >"$TMP/at/log" 2>&1
+	rc=$?
+	left=$(ls -d "$TMP/at/out".tmp-* 2>/dev/null | wc -l)
+	if [ $rc -eq 1 ] && diff -r "$TMP/at/snapshot" "$TMP/at/out" >/dev/null &&
+	    [ "$left" = 0 ] && grep -q 'broken.md:5:1: error' "$TMP/at/log"; then
+		pass "failed build leaves previous output byte-identical"
+	else
+		fail "failed build leaves previous output byte-identical" \
+		    "exit $rc, temporaries left: $left" "$(head -5 "$TMP/at/log")"
+	fi
+	# A successful rebuild replaces the output whole.
+	rm "$TMP/at/content/broken.md"
+	"$RBC" build --content "$TMP/at/content" --out "$TMP/at/out" \
+	    --today $TODAY >/dev/null 2>&1
+	left=$(ls -d "$TMP/at/out".tmp-* "$TMP/at/out".tmp-*.old 2>/dev/null | wc -l)
+	if ! diff -r "$TMP/at/snapshot" "$TMP/at/out" >/dev/null && [ "$left" = 0 ]; then
+		pass "successful rebuild swaps the new output in"
+	else
+		fail "successful rebuild swaps the new output in" "temporaries: $left"
+	fi
+	# Never replaces a directory that is not rbc output.
+	mkdir -p "$TMP/at/precious" && echo keep >"$TMP/at/precious/file"
+	"$RBC" build --content "$TMP/at/content" --out "$TMP/at/precious" \
+	    --today $TODAY >/dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(cat "$TMP/at/precious/file")" = keep ]; then
+		pass "refuses to replace a folder that is not rbc output"
+	else
+		fail "refuses to replace a folder that is not rbc output" "exit $rc"
+	fi
+}
+
+# Symlinks that leave the content tree are refused with a diagnostic.
+it_symlink() {
+	rm -rf "$TMP/sl" && mkdir -p "$TMP/sl/content"
+	printf -- '---\ntitle: A\nowner: x\n---\n# A\n' >"$TMP/sl/content/a.md"
+	printf 'secret\n' >"$TMP/sl/outside.md"
+	ln -s ../outside.md "$TMP/sl/content/leak.md"
+	ln -s /etc "$TMP/sl/content/etc"
+	(cd "$TMP/sl" && "$RBC" build --out out --today $TODAY) >"$TMP/sl/log" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(grep -c 'leaves the content directory' "$TMP/sl/log")" = 2 ] &&
+	    [ ! -e "$TMP/sl/out" ]; then
+		pass "symlinks leaving the content tree are refused"
+	else
+		fail "symlinks leaving the content tree are refused" "exit $rc" "$(cat "$TMP/sl/log")"
+	fi
+}
+
+# The five seeds compile into pages (their defects demoted to warnings).
+it_seeds() {
+	if [ ! -d "$RBC_SHARED/seeds" ]; then
+		skip "seeds compile: $RBC_SHARED/seeds not found"
+		return
+	fi
+	rm -rf "$TMP/seeds" && mkdir -p "$TMP/seeds/content"
+	for f in "$RBC_SHARED"/seeds/*.txt; do
+		cp "$f" "$TMP/seeds/content/$(basename "$f" .txt).md"
+	done
+	cat >"$TMP/seeds/content/site.yaml" <<'YAML'
+title: Seeds
+rules:
+  link-broken: warning
+  anchor-broken: warning
+  contact-placeholder: warning
+YAML
+	"$RBC" build --content "$TMP/seeds/content" --out "$TMP/seeds/out" \
+	    --today $TODAY >"$TMP/seeds/log" 2>&1
+	rc=$?
+	n=$(ls "$TMP/seeds/out/html/"0*.html 2>/dev/null | wc -l)
+	w=$(grep -c 'front-matter-missing' "$TMP/seeds/log")
+	if [ $rc -eq 0 ] && [ "$n" = 5 ] && [ "$w" = 5 ]; then
+		pass "the five seeds compile into pages"
+	else
+		fail "the five seeds compile into pages" "exit $rc, pages $n, front-matter-missing $w" \
+		    "$(grep -v 'front-matter-missing' "$TMP/seeds/log" | head -10)"
+	fi
+}
+
+# Every page of the example site is valid HTML5 (the Nu HTML checker).
+it_vnu() {
+	jar="$ROOT/build/npm/node_modules/vnu-jar/build/dist/vnu.jar"
+	if [ ! -f "$jar" ] || ! command -v java >/dev/null 2>&1; then
+		fail "vnu: the Nu HTML checker is not installed (tools/deps.sh check)"
+		return
+	fi
+	[ -d "$TMP/ex/html" ] || "$RBC" build --content content --out "$TMP/ex" --today $TODAY >/dev/null 2>&1
+	files=$(find "$TMP/ex/html" "$TMP/seeds/out/html" -name '*.html' 2>/dev/null | sort)
+	if java -jar "$jar" --errors-only --exit-zero-always $files >"$TMP/vnu.log" 2>&1 &&
+	    [ ! -s "$TMP/vnu.log" ]; then
+		pass "vnu: $(echo "$files" | wc -l) pages, no error"
+	else
+		fail "vnu reports errors" "$(head -20 "$TMP/vnu.log")"
+	fi
+}
+
+it_example_clean
+it_deterministic
+it_atomic
+it_symlink
+it_seeds
+it_vnu

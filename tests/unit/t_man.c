@@ -1,0 +1,506 @@
+/*
+ * Man page tests.  tests/man/ is a small content tree: every runbook
+ * tests/man/X.md is rendered with man_render and compared byte for byte
+ * with tests/man/X.7 (the expected roff, the spec); the page must then
+ * lint clean (`mandoc -Tlint` prints nothing; `groff -man -t -ww -z`
+ * prints nothing), contain no line that starts a request rbc did not
+ * write, and, where tests/man/X.lit exists, show each of its lines
+ * literally in `mandoc -Tutf8`.  makewhatis + apropos must find each
+ * page by the longest word of its summary.  Then roff_esc.c's contexts
+ * on their own, invalid UTF-8 included.
+ *
+ * Usage: t_man [DIR]; RBC_MAN_UPDATE=1 writes the .7 files instead of
+ * comparing (inspect them, they are the spec).  Prints PASS/FAIL per
+ * check, "N passed, N failed", exits 1 on any failure.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rbc.h"
+
+static int npass, nfail;
+
+/* Returns nothing; prints a PASS line. */
+static void
+pass(const char *what, const char *name)
+{
+	printf("PASS %s/%s\n", what, name);
+	npass++;
+}
+
+/* Returns nothing; prints a FAIL line with a reason. */
+static void
+fail(const char *what, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("FAIL %s/%s: ", what, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	nfail++;
+}
+
+/* Returns 1 if the program is on PATH. */
+static int
+have(const char *prog)
+{
+	char *cmd = xasprintf("command -v %s >/dev/null 2>&1", prog);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc == 0;
+}
+
+/*
+ * Returns the exit status of shell command cmd, with its standard output
+ * and error in out.
+ */
+static int
+run(const char *cmd, struct buf *out)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *p;
+	int st;
+
+	buf_reset(out);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		buf_put(out, chunk, n);
+	st = pclose(p);
+	buf_cstr(out);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Returns nothing; shows where got and want first differ. */
+static void
+diff(const char *name, const struct buf *got, const struct buf *want)
+{
+	size_t i = 0, line = 1, ls = 0, ge, we;
+
+	while (i < got->len && i < want->len && got->data[i] == want->data[i]) {
+		if (got->data[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+		i++;
+	}
+	for (ge = ls; ge < got->len && got->data[ge] != '\n'; ge++)
+		;
+	for (we = ls; we < want->len && want->data[we] != '\n'; we++)
+		;
+	fail("man", name, "line %zu: expected \"%.*s\" got \"%.*s\"", line,
+	    (int)(we - ls), want->data + ls, (int)(ge - ls), got->data + ls);
+}
+
+/* Returns NULL if every line of the page is well-formed, else a reason. */
+static const char *
+shape(const struct buf *b, size_t *lineno)
+{
+	static const char *const ok[] = {
+		".TH ", ".SH ", ".SS ", ".PP\n", ".IP ", ".TP\n", ".RS ",
+		".RE\n", ".EX\n", ".EE\n", ".br\n", ".B ", ".BR ", ".RB ",
+		".UR ", ".UE", ".MT ", ".ME", ".TS\n", ".TE\n", ".ce\n", NULL
+	};
+	size_t s, e, i;
+	int found;
+
+	*lineno = 0;
+	for (s = 0; s < b->len; s = e + 1) {
+		(*lineno)++;
+		for (e = s; e < b->len && b->data[e] != '\n'; e++)
+			;
+		if (e == b->len)
+			return "no newline at the end";
+		if (e == s)
+			return "empty line";
+		if (b->data[e - 1] == ' ' || b->data[e - 1] == '\t')
+			return "trailing blank";
+		if (b->data[s] == '\'')
+			return "line starts with '";
+		if (b->data[s] == '.') {
+			found = 0;
+			for (i = 0; ok[i] != NULL; i++)
+				if (strncmp(b->data + s, ok[i],
+				    strlen(ok[i])) == 0)
+					found = 1;
+			if (!found)
+				return "a request rbc does not write";
+		}
+		for (i = s; i + 1 < e; i++)
+			if (b->data[i] == '\\' && b->data[i + 1] == '\\')
+				i++;
+			else if (b->data[i] == '\\' && b->data[i + 1] == 'f' &&
+			    i + 2 < e && (b->data[i + 2] == 'P' ||
+			    b->data[i + 2] == '['))
+				return "\\fP or \\f[";
+	}
+	return NULL;
+}
+
+/* Returns nothing; drops the overstrike of mandoc -Tutf8 ("x\bx"). */
+static void
+unstrike(struct buf *b)
+{
+	size_t i, o = 0, k;
+
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] == '\b') {
+			/* Drop the \b and the (UTF-8) character before it. */
+			k = o;
+			while (k > 0 && ((unsigned char)b->data[k - 1] & 0xc0)
+			    == 0x80)
+				k--;
+			o = k > 0 ? k - 1 : 0;
+			continue;
+		}
+		b->data[o++] = b->data[i];
+	}
+	b->len = o;
+	buf_cstr(b);
+}
+
+/* Returns nothing; checks one rendered page against its files. */
+static void
+check_page(const char *dir, const char *tmp, const struct runbook *r,
+    const struct buf *page, int update)
+{
+	struct buf want = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	char *base, *exp, *lit, *file, *cmd;
+	const char *why, *p, *e;
+	size_t line;
+	int rc, ascii;
+
+	base = xstrndup(r->rel, strlen(r->rel) - 3);
+	exp = xasprintf("%s/%s.7", dir, base);
+	lit = xasprintf("%s/%s.lit", dir, base);
+	file = xasprintf("%s/%s.7", tmp, r->name);
+
+	if (update) {
+		if (write_file(exp, page->data, page->len) == -1)
+			fail("man", base, "cannot write %s", exp);
+		else
+			printf("UPDATED %s\n", exp);
+	} else if (read_file(exp, &want, RBC_MAX_FILE) != 0)
+		fail("man", base, "no expected output %s", exp);
+	else if (want.len != page->len ||
+	    memcmp(want.data, page->data, page->len) != 0)
+		diff(base, page, &want);
+	else
+		pass("man", base);
+
+	if ((why = shape(page, &line)) != NULL)
+		fail("man-shape", base, "line %zu: %s", line, why);
+	else
+		pass("man-shape", base);
+
+	if (write_file(file, page->data, page->len) == -1) {
+		fail("man", base, "cannot write %s", file);
+		goto out;
+	}
+	if (have("mandoc")) {
+		cmd = xasprintf("mandoc -Tlint '%s' 2>&1", file);
+		rc = run(cmd, &out);
+		free(cmd);
+		if (out.len > 0 || rc != 0)
+			fail("mandoc-lint", base, "%s", out.data);
+		else
+			pass("mandoc-lint", base);
+	} else
+		printf("SKIP mandoc-lint/%s: no mandoc\n", base);
+
+	/*
+	 * groff's default device (ps) has no glyph for many code points
+	 * (emoji, CJK, U+FFFD), which -ww reports; a terminal has them.
+	 * Every page is checked for the terminal, the ASCII-only ones for
+	 * the default device as well.
+	 */
+	if (have("groff")) {
+		ascii = strstr(page->data, "\\[u") == NULL;
+		cmd = xasprintf("groff -man -t -ww -z -Tutf8 '%s' 2>&1%s%s%s",
+		    file, ascii ? " && groff -man -t -ww -z '" : "",
+		    ascii ? file : "", ascii ? "' 2>&1" : "");
+		rc = run(cmd, &out);
+		free(cmd);
+		if (out.len > 0 || rc != 0)
+			fail("groff-lint", base, "%s", out.data);
+		else
+			pass("groff-lint", base);
+	} else
+		printf("SKIP groff-lint/%s: no groff\n", base);
+
+	if (read_file(lit, &want, RBC_MAX_FILE) == 0 && have("mandoc")) {
+		cmd = xasprintf("mandoc -Tutf8 -Owidth=500 '%s' 2>&1", file);
+		run(cmd, &out);
+		free(cmd);
+		unstrike(&out);
+		rc = 0;
+		for (p = want.data; p < want.data + want.len; p = e + 1) {
+			e = memchr(p, '\n', want.len - (size_t)(p - want.data));
+			if (e == NULL)
+				e = want.data + want.len;
+			if (e == p)
+				continue;
+			{
+				char *needle = xstrndup(p, (size_t)(e - p));
+				if (strstr(out.data, needle) == NULL) {
+					fail("mandoc-literal", base, "\"%s\" is "
+					    "not shown literally", needle);
+					rc = 1;
+				}
+				free(needle);
+			}
+		}
+		if (rc == 0)
+			pass("mandoc-literal", base);
+	}
+out:
+	buf_free(&want);
+	buf_free(&out);
+	free(base);
+	free(exp);
+	free(lit);
+	free(file);
+}
+
+/* Returns nothing; asks apropos for each page by a word of its summary. */
+static void
+check_apropos(const struct site *s, const char *tmp)
+{
+	struct buf out = { NULL, 0, 0 };
+	char *cmd, *word, *want;
+	const char *p, *best;
+	size_t i, n, bestn;
+
+	if (!have("makewhatis") || !have("mapropos")) {
+		puts("SKIP apropos: no makewhatis/mapropos (mandoc)");
+		return;
+	}
+	cmd = xasprintf("makewhatis '%s' 2>&1", tmp);
+	if (run(cmd, &out) != 0) {
+		fail("apropos", "makewhatis", "%s", out.data);
+		free(cmd);
+		buf_free(&out);
+		return;
+	}
+	free(cmd);
+	for (i = 0; i < s->n; i++) {
+		const struct runbook *r = s->rb[i];
+		if (r->summary == NULL)
+			continue;
+		best = NULL;
+		bestn = 0;
+		for (p = r->summary; *p != '\0'; p += n) {
+			for (n = 0; isalnum((unsigned char)p[n]); n++)
+				;
+			if (n > bestn) {
+				best = p;
+				bestn = n;
+			}
+			if (n == 0)
+				n = 1;
+		}
+		if (best == NULL)
+			continue;
+		word = xstrndup(best, bestn);
+		cmd = xasprintf("mapropos -M '%s' '%s' 2>&1", tmp, word);
+		run(cmd, &out);
+		want = xasprintf("%s(7)", r->name);
+		if (strstr(out.data, want) != NULL)
+			pass("apropos", r->name);
+		else
+			fail("apropos", r->name, "'%s' does not find it: %s",
+			    word, out.data);
+		free(word);
+		free(want);
+		free(cmd);
+	}
+	buf_free(&out);
+}
+
+/* Returns nothing; renders and checks every runbook of dir. */
+static void
+pages(const char *dir)
+{
+	struct site s;
+	struct man *m;
+	struct buf page = { NULL, 0, 0 };
+	char tmpl[] = "/tmp/t_man.XXXXXX", *tmp, *man7, *cmd;
+	size_t i;
+	int update = getenv("RBC_MAN_UPDATE") != NULL &&
+	    *getenv("RBC_MAN_UPDATE") != '\0';
+
+	if ((tmp = mkdtemp(tmpl)) == NULL) {
+		fail("man", dir, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	man7 = path_join(tmp, "man7");
+	mkdir_p(man7);
+	if (site_open(&s, dir, "2026-01-01") == -1) {
+		fail("man", dir, "cannot open the test site");
+		goto out;
+	}
+	site_walk(&s);
+	for (i = 0; i < s.nrbpaths; i++) {
+		struct runbook *r = runbook_read(&s, s.rbpaths[i]);
+		md_parse(&s, r);
+		s.rb[s.n++] = r;
+	}
+	index_build(&s);
+	if (s.n == 0)
+		fail("man", dir, "no test cases");
+	m = man_new(&s);
+	for (i = 0; i < s.n; i++) {
+		buf_reset(&page);
+		man_render(m, s.rb[i], &page);
+		buf_cstr(&page);
+		check_page(dir, man7, s.rb[i], &page, update);
+		/* The same page again: no state may leak between renders. */
+		{
+			struct buf again = { NULL, 0, 0 };
+			man_render(m, s.rb[i], &again);
+			if (again.len != page.len ||
+			    memcmp(again.data, page.data, page.len) != 0)
+				fail("man-repeat", s.rb[i]->name, "second "
+				    "render differs");
+			buf_free(&again);
+		}
+	}
+	man_free(m);
+	check_apropos(&s, tmp);
+	site_close(&s);
+out:
+	cmd = xasprintf("rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "t_man: cannot remove %s\n", tmp);
+	free(cmd);
+	free(man7);
+	buf_free(&page);
+}
+
+/* ------------------------------------------------------- roff_esc.c */
+
+struct esc_case {
+	const char	*name;
+	const char	*before;	/* already in the buffer */
+	const char	*in;
+	size_t		 inlen;		/* 0: strlen(in) */
+	int		 flags;
+	const char	*want;
+};
+
+static const struct esc_case esc_cases[] = {
+	{ "text-plain", "", "hello world", 0, 0, "hello world" },
+	{ "text-dot-bol", "", ".SH X", 0, 0, "\\&.SH X" },
+	{ "text-quote-bol", "", "'br", 0, 0, "\\&'br" },
+	{ "text-dot-mid", "x", ".SH X", 0, 0, "x.SH X" },
+	{ "text-dot-after-nl", "x\n", ".SH", 0, 0, "x\n\\&.SH" },
+	{ "text-newline-dot", "", "a\n.b\n'c", 0, 0, "a\n\\&.b\n\\&'c" },
+	{ "text-lead-blank", "x\n", "   .x", 0, 0, "x\n\\&.x" },
+	{ "text-blank-lines", "", "a\n\n\nb", 0, 0, "a\nb" },
+	{ "text-trailing", "", "a   \nb", 0, 0, "a\nb" },
+	{ "text-backslash", "", "C:\\new\\temp \\fB", 0, 0,
+	    "C:\\enew\\etemp \\efB" },
+	{ "text-specials", "", "a`b^c~d\"e-f", 0, 0,
+	    "a\\(gab\\(hac\\(tid\"e-f" },
+	{ "text-utf8", "", "Z\xc3\xbcrich \xe2\x80\x94 \xf0\x9f\x9a\xa8",
+	    0, 0, "Z\\[u00FC]rich \\[u2014] \\[u1F6A8]" },
+	{ "text-bad-utf8", "", "a\xff" "b\xc3(\xe2\x82", 0, 0,
+	    "a\\[uFFFD]b\\[uFFFD](\\[uFFFD]\\[uFFFD]" },
+	{ "text-overlong", "", "\xc0\xaf", 0, 0, "\\[uFFFD]\\[uFFFD]" },
+	{ "text-surrogate", "", "\xed\xa0\x80", 0, 0,
+	    "\\[uFFFD]\\[uFFFD]\\[uFFFD]" },
+	{ "text-nul", "", "a\0b", 3, 0, "ab" },
+	{ "text-controls", "", "a\x01\x1b[1mb\x7f", 0, 0, "a[1mb" },
+	{ "text-nbsp", "", "a\xc2\xa0" "b", 0, 0, "a\\~b" },
+	{ "text-tab", "", "a\tb", 0, 0, "a b" },
+	{ "code-dash", "", "rm -rf '$x'", 0, ROFF_LIT,
+	    "rm \\-rf \\(aq$x\\(aq" },
+	{ "code-dot-bol", "", ".hidden", 0, ROFF_LIT, "\\&.hidden" },
+	{ "code-quote-bol", "", "'x'", 0, ROFF_LIT, "\\(aqx\\(aq" },
+	{ "arg-quotes", "", "say \"hi\"\nnow", 0, ROFF_ARG,
+	    "say \\(dqhi\\(dq now" },
+	{ "arg-dot", "", ".SH", 0, ROFF_ARG, ".SH" },
+	{ "arg-upper", "", "Fix it: \xc3\xa9t\xc3\xa9", 0,
+	    ROFF_ARG | ROFF_UPPER, "FIX IT: \\[u00E9]T\\[u00E9]" },
+	{ "oneline", "", "a\n.b", 0, ROFF_ONELINE, "a .b" },
+	{ "nofill-lines", ".EX\n", "a\n.SH INJECTED\n'br\n\\fB", 0,
+	    ROFF_LIT | ROFF_NOFILL,
+	    ".EX\na\n\\&.SH INJECTED\n\\(aqbr\n\\efB" },
+	{ "nofill-indent", "", "  x\n\ty\n", 0, ROFF_LIT | ROFF_NOFILL,
+	    "  x\n        y\n" },
+	{ "nofill-empty", "", "a\n\n  \nb", 0, ROFF_LIT | ROFF_NOFILL,
+	    "a\n\\&\n\\&\nb" },
+	{ "nofill-tabstop", "", "ab\tc", 0, ROFF_LIT | ROFF_NOFILL,
+	    "ab      c" },
+};
+
+/* Returns nothing; runs the roff_esc cases and the block helper. */
+static void
+escapes(void)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t i, n;
+	const struct esc_case *c;
+
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		c = &esc_cases[i];
+		buf_reset(&b);
+		buf_puts(&b, c->before);
+		n = c->inlen ? c->inlen : strlen(c->in);
+		roff_esc(&b, c->in, n, c->flags);
+		buf_cstr(&b);
+		if (strcmp(b.data, c->want) == 0)
+			pass("roff-esc", c->name);
+		else
+			fail("roff-esc", c->name, "expected \"%s\" got \"%s\"",
+			    c->want, b.data);
+	}
+
+	buf_reset(&b);
+	BUF_PUTSL(&b, ".EX");
+	roff_esc_block(&b, "first\n.second\n'third\n\n", 22);
+	buf_cstr(&b);
+	if (strcmp(b.data, ".EX\nfirst\n\\&.second\n\\(aqthird\n\\&\n") == 0)
+		pass("roff-esc", "block");
+	else
+		fail("roff-esc", "block", "got \"%s\"", b.data);
+
+	buf_reset(&b);
+	roff_esc_block(&b, "", 0);
+	buf_cstr(&b);
+	if (strcmp(b.data, "\\&\n") == 0)
+		pass("roff-esc", "block-empty");
+	else
+		fail("roff-esc", "block-empty", "got \"%s\"", b.data);
+
+	buf_reset(&b);
+	BUF_PUTSL(&b, "text   ");
+	roff_nl(&b);
+	roff_nl(&b);
+	buf_cstr(&b);
+	if (strcmp(b.data, "text\n") == 0)
+		pass("roff-esc", "nl");
+	else
+		fail("roff-esc", "nl", "got \"%s\"", b.data);
+	buf_free(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	escapes();
+	pages(argc > 1 ? argv[1] : "tests/man");
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail > 0;
+}
