@@ -71,6 +71,117 @@ site_load(struct site *s, const char *content, const char *today)
 	return 0;
 }
 
+static int strpcmp(const void *, const void *);
+
+static int
+has_path(char **v, size_t n, const char *rel)
+{
+	size_t lo = 0, hi = n;
+	int c;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((c = strcmp(rel, v[mid])) == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static struct runbook *
+load_one(struct site *s, const char *rel, char *loaded)
+{
+	struct runbook *r;
+	size_t i;
+
+	char **f;
+
+	f = bsearch(&rel, s->rbpaths, s->nrbpaths, sizeof(*s->rbpaths),
+	    strpcmp);
+	if (f == NULL || loaded[i = (size_t)(f - s->rbpaths)])
+		return NULL;
+	loaded[i] = 1;
+	r = runbook_read(s, s->rbpaths[i]);
+	stamp(r);
+	md_parse(s, r);
+	s->rb[s->n++] = r;
+	return r;
+}
+
+/* The runbook path a link's target would have if its id is its path. */
+static char *
+guess_rel(const struct runbook *r, const struct link *l)
+{
+	const char *d = l->dest, *hash;
+	char *p, *dec;
+	size_t n;
+
+	if (l->kind == LINK_AUTO || strstr(d, "://") != NULL ||
+	    strncmp(d, "mailto:", 7) == 0 || strncmp(d, "tel:", 4) == 0)
+		return NULL;
+	hash = strchr(d, '#');
+	n = hash != NULL ? (size_t)(hash - d) : strlen(d);
+	if (n == 0)
+		return NULL;
+	if (l->kind == LINK_WIKI || l->kind == LINK_RELATED)
+		return str_has_suffix(d, ".md") && hash == NULL ?
+		    xstrdup(d) : xasprintf("%.*s.md", (int)n, d);
+	/* A relative path, resolved as index.c resolves it. */
+	dec = pct_decode(d, n);
+	p = resolve_path(r->rel, dec);
+	free(dec);
+	return p;
+}
+
+/*
+ * Loads only the named runbooks (content-relative paths) and the runbooks
+ * their links point at, for `rbc lint FILE...` in a pre-commit hook: a
+ * listing of the tree, not a parse of it.  A wiki or related id whose
+ * file is not where its id says is looked for among every runbook's
+ * front-matter (the slow path, only then).  Id clashes are checked among
+ * the runbooks read.
+ */
+int
+site_load_some(struct site *s, const char *content, const char *today,
+    char **rels, size_t nrels)
+{
+	char *loaded, *g;
+	size_t i, j, named;
+	int need_scan = 0;
+
+	if (site_open(s, content, today) == -1)
+		return -1;
+	site_walk(s);
+	loaded = xcalloc(s->nrbpaths + 1, 1);
+	for (i = 0; i < nrels; i++)
+		load_one(s, rels[i], loaded);
+	named = s->n;
+	for (i = 0; i < named; i++) {
+		struct runbook *r = s->rb[i];
+		for (j = 0; j < r->nlinks; j++) {
+			if ((g = guess_rel(r, &r->links[j])) == NULL)
+				continue;
+			if (r->links[j].kind != LINK_MD &&
+			    !has_path(s->rbpaths, s->nrbpaths, g))
+				need_scan = 1;
+			load_one(s, g, loaded);
+			free(g);
+		}
+	}
+	if (need_scan)
+		/* Some id is not at its path: read every runbook. */
+		for (i = 0; i < s->nrbpaths; i++)
+			load_one(s, s->rbpaths[i], loaded);
+	free(loaded);
+	index_build(s);
+	for (i = 0; i < named; i++)
+		check_runbook(s, s->rb[i]);
+	return 0;
+}
+
 /* Collects every diagnostic of the site into all, sorted. */
 void
 site_diags(const struct site *s, struct diags *all)

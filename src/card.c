@@ -6,9 +6,10 @@
  * A card is laid out from a small model extracted from the front-matter
  * (struct cmodel).  Layout measures every text with Pango and records
  * what to draw in a display list; it starts at a base font size of 10 pt
- * and shrinks by 0.5 pt until everything fits the page, down to 6 pt (at
- * each size, a long thresholds table may also go in two halves side by
- * side).  Only the display list of the size that fits is replayed onto
+ * and shrinks by 0.5 pt until everything fits the page, down to 6 pt.
+ * At each size it tries three densities: roomy; a long thresholds table
+ * in two halves side by side; and compact (contacts on one line each,
+ * tighter rows), so that a crowded card keeps the largest type it can.  Only the display list of the size that fits is replayed onto
  * the PDF surface, so nothing is shaped twice.  Text wraps at words, or
  * inside a word that is wider than its column, so nothing is cut off;
  * what does not fit at 6 pt is refused with card-overflow and no output
@@ -49,6 +50,7 @@
 #define MEASURE_PAGES	10	/* stop measuring an overflow past this */
 #define KEEP_LAYOUTS	1024	/* layouts a card keeps between renders */
 #define THR_SPLIT	6	/* thresholds worth two halves */
+#define PF_COMPACT	0.6	/* row spacing of the compact layout */
 
 /* Text sizes, in base font sizes; none goes below FS_MIN. */
 #define Z_TITLE		1.85
@@ -564,7 +566,8 @@ struct lay {
 	double		 x, w;		/* the content box */
 	double		 y;		/* where the next block goes */
 	double		 ymax;		/* measuring stops past this */
-	int		 halves;	/* long thresholds tables in two */
+	int		 dens;		/* 0 roomy, 1 halves, 2 compact */
+	double		 pf;		/* row spacing factor */
 	size_t		 npl;		/* layouts used so far */
 	struct op	 pend[NPEND];	/* texts of the row being laid out */
 	size_t		 npend;
@@ -657,6 +660,58 @@ prep(struct lay *L, const char *s, enum font f, double sz, double x,
     double y, double w, PangoAlignment al, uint32_t col)
 {
 	return prep_attr(L, s, f, sz, x, y, w, al, col, NULL);
+}
+
+/* Adds a styled range [from, b->len) to an attribute list. */
+static void
+span_attrs(PangoAttrList *al, size_t from, size_t to, int bold, double pt,
+    uint32_t col)
+{
+	PangoAttribute *at[3];
+	int i;
+
+	at[0] = pango_attr_weight_new(bold ? PANGO_WEIGHT_BOLD :
+	    PANGO_WEIGHT_NORMAL);
+	at[1] = pango_attr_size_new((int)(pt * PANGO_SCALE + 0.5));
+	at[2] = pango_attr_foreground_new(((col >> 16) & 255) * 257,
+	    ((col >> 8) & 255) * 257, (col & 255) * 257);
+	for (i = 0; i < 3; i++) {
+		at[i]->start_index = (guint)from;
+		at[i]->end_index = (guint)to;
+		pango_attr_list_insert(al, at[i]);
+	}
+}
+
+/*
+ * Returns the height of "a  b" on one line (wrapped if need be): a in
+ * font fa at size za and colour ca, b in the muted small style.
+ */
+static double
+prep2(struct lay *L, const char *a, enum font fa, double za, uint32_t ca,
+    const char *b, double zb, double x, double y, double w)
+{
+	struct buf t = { NULL, 0, 0 };
+	PangoAttrList *al;
+	double h;
+	size_t s0;
+
+	if (a == NULL || b == NULL)
+		return prep(L, a != NULL ? a : b, a != NULL ? fa : F_SANS,
+		    a != NULL ? za : zb, x, y, w, PANGO_ALIGN_LEFT,
+		    a != NULL ? ca : C_MUTED);
+	al = pango_attr_list_new();
+	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
+	buf_puts(&t, a);
+	span_attrs(al, 0, t.len, fa == F_BOLD, zpt(za, L->fs), ca);
+	BUF_PUTSL(&t, "  ");
+	s0 = t.len;
+	buf_puts(&t, b);
+	span_attrs(al, s0, t.len, 0, zpt(zb, L->fs), C_MUTED);
+	h = prep_attr(L, t.data, F_SANS, za, x, y, w, PANGO_ALIGN_LEFT, ca,
+	    al);
+	pango_attr_list_unref(al);
+	buf_free(&t);
+	return h;
 }
 
 /* Moves the queued texts to the display list, after what is there. */
@@ -803,7 +858,7 @@ lay_heading(struct lay *L, const char *s)
 {
 	double fs = L->fs, h;
 
-	L->y += P_HEAD * fs;
+	L->y += P_HEAD * L->pf * fs;
 	h = prep(L, s, F_BOLD, Z_HEAD, L->x, L->y, L->w, PANGO_ALIGN_LEFT,
 	    C_ACCENT);
 	flush(L);
@@ -843,17 +898,14 @@ static void
 lay_contact(struct lay *L, const char *level, const char *after,
     const struct ccontact *c, int known, int last)
 {
-	double fs = L->fs, pad = P_ESC * fs, x[4], w[4], h[4], y = L->y + pad;
+	double fs = L->fs, pad = P_ESC * L->pf * fs, x[4], w[4], h[4];
+	double y = L->y + pad;
 	double rh = 0;
 	const char *name, *role;
 	char *unk = NULL;
 	int i;
 
 	cols(L->x, L->w, fs, esc_frac, 4, x, w);
-	h[0] = prep(L, level, F_BOLD, Z_LEVEL, x[0], y, w[0],
-	    PANGO_ALIGN_LEFT, C_ACCENT);
-	h[0] += prep(L, after, F_SANS, Z_SUB, x[0], y + h[0], w[0],
-	    PANGO_ALIGN_LEFT, C_MUTED);
 	if (known)
 		name = contact_name(c, &role);
 	else {
@@ -862,20 +914,34 @@ lay_contact(struct lay *L, const char *level, const char *after,
 		name = unk;
 		role = NULL;
 	}
-	h[1] = prep(L, name, F_BOLD, Z_NAME, x[1], y, w[1],
-	    PANGO_ALIGN_LEFT, C_INK);
-	h[1] += prep(L, role, F_SANS, Z_SUB, x[1], y + h[1], w[1],
-	    PANGO_ALIGN_LEFT, C_MUTED);
+	if (L->dens >= 2) {
+		/* Compact: each cell's two parts on one line. */
+		h[0] = prep2(L, level, F_BOLD, Z_LEVEL, C_ACCENT, after,
+		    Z_SUB, x[0], y, w[0]);
+		h[1] = prep2(L, name, F_BOLD, Z_NAME, C_INK, role, Z_SUB,
+		    x[1], y, w[1]);
+		h[3] = prep2(L, c->chat, F_SANS, Z_CHAT, C_INK, c->email,
+		    Z_SUB, x[3], y, w[3]);
+	} else {
+		h[0] = prep(L, level, F_BOLD, Z_LEVEL, x[0], y, w[0],
+		    PANGO_ALIGN_LEFT, C_ACCENT);
+		h[0] += prep(L, after, F_SANS, Z_SUB, x[0], y + h[0], w[0],
+		    PANGO_ALIGN_LEFT, C_MUTED);
+		h[1] = prep(L, name, F_BOLD, Z_NAME, x[1], y, w[1],
+		    PANGO_ALIGN_LEFT, C_INK);
+		h[1] += prep(L, role, F_SANS, Z_SUB, x[1], y + h[1], w[1],
+		    PANGO_ALIGN_LEFT, C_MUTED);
+		h[3] = prep(L, c->chat, F_SANS, Z_CHAT, x[3], y, w[3],
+		    PANGO_ALIGN_LEFT, C_INK);
+		h[3] += prep(L, c->email, F_SANS, Z_SUB, x[3], y + h[3],
+		    w[3], PANGO_ALIGN_LEFT, C_MUTED);
+	}
 	if (c->phone != NULL)
 		h[2] = prep(L, c->phone, F_BOLD, Z_PHONE, x[2], y, w[2],
 		    PANGO_ALIGN_LEFT, C_INK);
 	else
 		h[2] = prep(L, "no phone", F_SANS, Z_SUB, x[2], y, w[2],
 		    PANGO_ALIGN_LEFT, C_MUTED);
-	h[3] = prep(L, c->chat, F_SANS, Z_CHAT, x[3], y, w[3],
-	    PANGO_ALIGN_LEFT, C_INK);
-	h[3] += prep(L, c->email, F_SANS, Z_SUB, x[3], y + h[3], w[3],
-	    PANGO_ALIGN_LEFT, C_MUTED);
 	free(unk);
 	for (i = 0; i < 4; i++)
 		if (h[i] > rh)
@@ -925,7 +991,7 @@ sev_colour(size_t i)
 static void
 lay_severity(struct lay *L, const struct cmodel *m)
 {
-	double fs = L->fs, pad = P_SEV * fs, x[4], w[4], h[4], rh, y;
+	double fs = L->fs, pad = P_SEV * L->pf * fs, x[4], w[4], h[4], rh, y;
 	char *resp, *notify;
 	size_t i;
 	int k;
@@ -968,7 +1034,7 @@ lay_severity(struct lay *L, const struct cmodel *m)
 static size_t
 thr_halves(const struct lay *L, const struct cmodel *m)
 {
-	return L->halves && m->nthr >= THR_SPLIT ? 2 : 1;
+	return L->dens >= 1 && m->nthr >= THR_SPLIT ? 2 : 1;
 }
 
 static void
@@ -976,7 +1042,8 @@ lay_thresholds(struct lay *L, const struct cmodel *m)
 {
 	static const char *const head[] = { "METRIC", "ALERT WHEN",
 	    "WARNING", "CRITICAL", "UNIT", "FOR" };
-	double fs = L->fs, pad = P_THR * fs, x[2][6], w[2][6], hx[2], hw;
+	double fs = L->fs, pad = P_THR * L->pf * fs, x[2][6], w[2][6], hx[2];
+	double hw;
 	double h, rh, y;
 	size_t nc = m->anydur ? 6 : 5, nh = thr_halves(L, m), rows, r, k, j;
 	PangoAlignment al;
@@ -1044,7 +1111,8 @@ lay_thresholds(struct lay *L, const struct cmodel *m)
 static void
 lay_quickref(struct lay *L, const struct cmodel *m)
 {
-	double fs = L->fs, pad = P_QUICK * fs, ip = P_CMD * fs, x[2], w[2];
+	double fs = L->fs, pad = P_QUICK * L->pf * fs, ip = P_CMD * L->pf * fs;
+	double x[2], w[2];
 	double h0, h1, rh;
 	size_t i;
 
@@ -1111,7 +1179,7 @@ lay_footer(struct lay *L, const struct cmodel *m, size_t n, double y)
  */
 static double
 lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
-    int halves, double ymax, struct lay *L)
+    int dens, double ymax, struct lay *L)
 {
 	double y0, top = MARGIN, bottom = c->ph - MARGIN, fh, dy;
 	size_t i, f0;
@@ -1123,7 +1191,8 @@ lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	L->w = c->pw - 2 * MARGIN;
 	L->y = top;
 	L->ymax = ymax;
-	L->halves = halves;
+	L->dens = dens;
+	L->pf = dens >= 2 ? PF_COMPACT : 1;
 	c->nops = 0;
 	for (i = 0; i < n && !full(L); i++) {
 		if (i > 0)
@@ -1433,7 +1502,7 @@ html_thr_table(struct buf *b, const struct cmodel *m, size_t from,
 }
 
 static void
-html_runbook(struct buf *b, const struct cmodel *m, double fs, int halves)
+html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 {
 	size_t i, rows;
 
@@ -1500,7 +1569,7 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int halves)
 	}
 	if (m->nthr > 0) {
 		BUF_PUTSL(b, "<h2>ALERT THRESHOLDS</h2>\n");
-		if (halves && m->nthr >= THR_SPLIT) {
+		if (dens >= 1 && m->nthr >= THR_SPLIT) {
 			rows = (m->nthr + 1) / 2;
 			BUF_PUTSL(b, "<div class=\"halves\">\n");
 			html_thr_table(b, m, 0, rows);
@@ -1534,11 +1603,11 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int halves)
  * own way (the Chromium print test checks the fullest card that fits).
  */
 static void
-html_css(struct buf *b, const struct card *c, double fs)
+html_css(struct buf *b, const struct card *c, double fs, int dens)
 {
 #define CSS(...)	buf_printf(b, __VA_ARGS__)
 #define F(z)		zpt((z), fs)
-#define S(p)		((p) * fs * HTML_PAD)
+#define S(p)		((p) * fs * HTML_PAD * (dens >= 2 ? PF_COMPACT : 1))
 	CSS("@page{size:%s;margin:%.0fpt}\n", c->paper, MARGIN);
 	CSS("*{box-sizing:border-box}\n");
 	CSS("html{font-size:%.2fpt;font-family:\"DejaVu Sans\","
@@ -1546,6 +1615,8 @@ html_css(struct buf *b, const struct card *c, double fs)
 	    "color:#%06x;background:#fff;-webkit-print-color-adjust:exact;"
 	    "print-color-adjust:exact}\n", fs, LINE_HEIGHT, C_INK);
 	CSS("body,p,pre,h1,h2{margin:0}\n");
+	if (dens >= 2)
+		CSS(".esc td>div{display:inline;margin-right:.5em}\n");
 	CSS("@media screen{body{padding:1em;background:#dde2e8}"
 	    ".page{width:%.0fpt;min-height:%.0fpt;background:#fff;"
 	    "margin:0 auto;padding:%.0fpt;box-shadow:0 1px 6px "
@@ -1625,7 +1696,7 @@ html_css(struct buf *b, const struct card *c, double fs)
 
 static void
 html_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
-    int halves, struct buf *b)
+    int dens, struct buf *b)
 {
 	char *foot;
 	size_t i;
@@ -1644,10 +1715,10 @@ html_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 		esc(b, ms[i].title);
 	}
 	BUF_PUTSL(b, "</title>\n<style>\n");
-	html_css(b, c, fs);
+	html_css(b, c, fs, dens);
 	BUF_PUTSL(b, "</style>\n</head>\n<body>\n<div class=\"page\">\n");
 	for (i = 0; i < n; i++)
-		html_runbook(b, &ms[i], fs, halves);
+		html_runbook(b, &ms[i], fs, dens);
 	foot = footer_text(c->site, &ms[0], n);
 	BUF_PUTSL(b, "<footer>");
 	esc(b, foot);
@@ -1778,7 +1849,7 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	struct lay L;
 	double fs, avail = c->ph - 2 * MARGIN, h = 0;
 	size_t i;
-	int rc = -1, halves, split = 0, last;
+	int rc = -1, dens, split = 0, last;
 
 	if (n == 0)
 		return 0;
@@ -1789,11 +1860,11 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 		split |= ms[i].nthr >= THR_SPLIT;
 	}
 
-	/* The largest size that fits; at each, one table, then halves. */
+	/* The largest size that fits; at each, the roomiest density. */
 	for (fs = FS_MAX;; fs -= FS_STEP) {
 		last = fs < FS_MIN + FS_STEP / 2;
-		for (halves = 0; halves <= split; halves++) {
-			h = lay_card(c, ms, n, fs, halves, MARGIN +
+		for (dens = 0; dens <= 2; dens += dens == 0 && !split ? 2 : 1) {
+			h = lay_card(c, ms, n, fs, dens, MARGIN +
 			    (last ? MEASURE_PAGES : 1) * avail, &L);
 			if (h <= avail && L.wide == NULL) {
 				rc = 0;
@@ -1811,7 +1882,7 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 		rc = -1;
 	}
 	if (rc == 0 && html != NULL)
-		html_make(c, ms, n, fs, halves, html);
+		html_make(c, ms, n, fs, dens, html);
 
 	for (i = 0; i < n; i++)
 		if (ms[i].qr != NULL)

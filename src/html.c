@@ -803,7 +803,9 @@ render_page(struct html *h, const char *tpl, const struct ynode *ctx,
 {
 	buf_reset(out);
 	if (mustache_render(h->tpl, tpl, ctx, out) == -1) {
-		fprintf(stderr, "rbc: no template '%s'\n", tpl);
+		fprintf(stderr, "rbc: template '%s' %s\n", tpl,
+		    mustache_has(h->tpl, tpl) ? "ran away (too deep or too "
+		    "much output)" : "is missing");
 		return -1;
 	}
 	return 0;

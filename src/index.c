@@ -129,7 +129,7 @@ check_ids(struct site *s)
 }
 
 /* Returns the decoded %XX form of s[0..n). */
-static char *
+char *
 pct_decode(const char *s, size_t n)
 {
 	char *o = xmalloc(n + 1), *q = o;
@@ -170,7 +170,7 @@ has_scheme(const char *d)
  * directory of from, or to the root if it starts with /), or NULL if it
  * leaves the content directory.
  */
-static char *
+char *
 resolve_path(const char *from, const char *path)
 {
 	struct buf b = { NULL, 0, 0 };

@@ -130,7 +130,8 @@ cmd_lint(int argc, char **argv)
 		free(rels);
 		return 0;
 	}
-	if (site_load(&s, content, today) == -1) {
+	if ((all_files ? site_load(&s, content, today) :
+	    site_load_some(&s, content, today, rels, nrels)) == -1) {
 		site_close(&s);
 		for (i = 0; i < nrels; i++)
 			free(rels[i]);

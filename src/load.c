@@ -33,6 +33,12 @@ strpcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
 static void
 push(char ***v, size_t *n, size_t *cap, char *s)
 {
@@ -73,18 +79,28 @@ walk_dir(struct walk *w, const char *rel)
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
+		char *nm;
 		if (de->d_name[0] == '.' || de->d_name[0] == '_')
 			continue;
-		push(&names, &n, &cap, xstrdup(de->d_name));
+		/* The entry's type rides in the name's first byte, so that
+		 * the common cases (file, folder) need no lstat(). */
+		nm = xasprintf("%c%s", de->d_type == DT_REG ? 'f' :
+		    de->d_type == DT_DIR ? 'd' : '?', de->d_name);
+		push(&names, &n, &cap, nm);
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), strpcmp);
+		qsort(names, n, sizeof(*names), namecmp);
 	for (i = 0; i < n; i++) {
-		sub = rel[0] ? path_join(rel, names[i]) : xstrdup(names[i]);
-		subabs = path_join(abs, names[i]);
+		char kind = names[i][0];
+		sub = rel[0] ? path_join(rel, names[i] + 1) :
+		    xstrdup(names[i] + 1);
+		subabs = path_join(abs, names[i] + 1);
 		free(names[i]);
-		if (lstat(subabs, &st) == -1) {
+		memset(&st, 0, sizeof(st));
+		if (kind == 'f')
+			st.st_mode = S_IFREG;
+		else if (lstat(subabs, &st) == -1) {
 			diag_add(&w->s->diags, subabs, 0, 0, R_IO,
 			    "cannot stat: %s", strerror(errno));
 			goto next;

@@ -16,7 +16,6 @@
  * an effort budget against exponential templates ({{>a}}{{>a}} in a).
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,7 @@
 
 #define MU_MAX_PARTIAL	64		/* partials within partials */
 #define MU_MAX_NEST	1024		/* open sections in one template */
-#define MU_MAX_DEPTH	2048		/* sections + partials while rendering */
+#define MU_MAX_DEPTH	2048		/* sections + partials, rendering */
 #define MU_MAX_STEPS	(1UL << 24)	/* tokens executed per render */
 #define MU_MAX_OUT	((size_t)256 << 20)	/* bytes written per render */
 #define MU_MAX_DELIM	32		/* bytes of a delimiter */
@@ -74,7 +73,7 @@ struct mrender {
 	int			  partials;	/* partial depth */
 	int			  depth;	/* section + partial depth */
 	unsigned long		  steps;
-	int			  blown;	/* the effort budget ran out */
+	int			  blown;	/* a limit was hit: stop */
 };
 
 /* Escapes for {{name}}: HTML text and quoted attributes alike. */
@@ -577,7 +576,7 @@ canonical_int(const char *s, size_t len)
 	return 1;
 }
 
-/* Returns the length of the shortest %g text of d that reads back as d. */
+/* Returns the length of the shortest %.15g-%.17g text that reads back as d. */
 static int
 fmt_double(char *out, size_t size, double d)
 {
@@ -715,10 +714,13 @@ render_partial(struct mrender *r, const struct mtpl *t, const struct mtok *k,
 	const struct mtpl *p;
 	char *both = NULL;
 
-	if (r->partials >= MU_MAX_PARTIAL)
-		return;
 	if ((p = tpl_find(r->m, t->src + k->off, k->len)) == NULL)
 		return;
+	/* Only runaway recursion gets this deep: fail, do not truncate. */
+	if (r->partials >= MU_MAX_PARTIAL) {
+		r->blown = 1;
+		return;
+	}
 	/*
 	 * The spec indents the partial's source by the standalone tag's
 	 * blanks; inside an indented partial that adds to the outer
@@ -751,8 +753,10 @@ render(struct mrender *r, const struct mtpl *t, size_t from, size_t to,
 	const struct ynode *v;
 	size_t i;
 
-	if (r->depth >= MU_MAX_DEPTH)
+	if (r->depth >= MU_MAX_DEPTH) {
+		r->blown = 1;
 		return;
+	}
 	r->depth++;
 	for (i = from; i < to && !r->blown; i++) {
 		k = &t->tok[i];
@@ -798,8 +802,8 @@ render(struct mrender *r, const struct mtpl *t, size_t from, size_t to,
 
 /*
  * Returns 0 with the template appended to out, or -1 if there is no such
- * template or the render ran out of its effort budget (out then holds a
- * truncated page).
+ * template or the render hit a limit (partials 64 deep, or its effort
+ * budget); out then holds a truncated page.
  */
 int
 mustache_render(const struct mustache *m, const char *name,

@@ -255,7 +255,8 @@ struct mustache *mustache_new(void);
 int	 mustache_add(struct mustache *, const char *name,
 	    const char *src, size_t len, char **err);
 int	 mustache_has(const struct mustache *, const char *name);
-/* 0, or -1 if no such template.  Missing partials render as empty. */
+/* 0, or -1 if no such template or a limit was hit (partials 64 deep, or
+ * runaway effort); appends to out.  Missing partials render as empty. */
 int	 mustache_render(const struct mustache *, const char *name,
 	    const struct ynode *ctx, struct buf *out);
 void	 mustache_free(struct mustache *);
@@ -430,6 +431,10 @@ void	 md_free(struct runbook *);
 
 /* index.c */
 int	 id_valid(const char *);
+char	*pct_decode(const char *, size_t);
+/* The content-relative form of path written in runbook file from, or
+ * NULL if it leaves the content directory. */
+char	*resolve_path(const char *from, const char *path);
 void	 index_build(struct site *);
 void	 href_root(struct buf *, const char *id);
 const char *link_href(const struct site *, const struct runbook *from,
@@ -495,6 +500,8 @@ const char *schema_builtin(size_t *len);	/* the runbook schema, JSON */
 
 /* build.c: the site loaded, parsed, indexed and checked. */
 int	 site_load(struct site *, const char *content, const char *today);
+int	 site_load_some(struct site *, const char *content, const char *today,
+	    char **rels, size_t nrels);
 void	 site_diags(const struct site *, struct diags *all);
 int	 want_colour(FILE *);
 

@@ -279,7 +279,7 @@ jhash(const struct ynode *y)
 
 /* Appends s (n bytes) as a quoted, escaped string, cut after max chars. */
 static void
-putq(struct buf *b, const char *s, size_t n, size_t max)
+put_q(struct buf *b, const char *s, size_t n, size_t max)
 {
 	size_t i, chars = 0;
 
@@ -306,7 +306,7 @@ putq(struct buf *b, const char *s, size_t n, size_t max)
 
 /* Appends a short rendering of a value for messages. */
 static void
-show(struct buf *b, const struct ynode *y)
+show_val(struct buf *b, const struct ynode *y)
 {
 	switch (y->type) {
 	case Y_NULL:
@@ -323,7 +323,7 @@ show(struct buf *b, const struct ynode *y)
 			buf_printf(b, "%.17g", y->num);
 		break;
 	case Y_STR:
-		putq(b, y->s != NULL ? y->s : "", y->slen, 60);
+		put_q(b, y->s != NULL ? y->s : "", y->slen, 60);
 		break;
 	case Y_SEQ:
 		BUF_PUTSL(b, "the array");
@@ -448,7 +448,7 @@ isalnumc(int c)
 }
 
 static int
-hexval(int c)
+hex_val(int c)
 {
 	if (isdigitc(c))
 		return c - '0';
@@ -554,8 +554,8 @@ fmt_uri(const char *s, size_t n)
 	for (i++; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 ||
-			    hexval(s[i + 2]) < 0)
+			if (i + 2 >= n || hex_val(s[i + 1]) < 0 ||
+			    hex_val(s[i + 2]) < 0)
 				return 0;
 			i += 2;
 			continue;
@@ -705,9 +705,6 @@ uri_dots(struct buf *out, const char *path, size_t n)
 			p += 3;
 			if (*p == '\0')
 				*--p = '/';
-			else
-				p--;
-			*p = '/';
 			for (k = out->len; k > start && out->data[k - 1] != '/';)
 				k--;
 			out->len = k > start ? k - 1 : start;
@@ -803,15 +800,15 @@ frag:
 
 /* Decodes %XX escapes of s in place; returns the new length. */
 static size_t
-pct_decode(char *s, size_t n)
+uri_unescape(char *s, size_t n)
 {
 	size_t i, o = 0;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			s[o++] = (char)(hexval(s[i + 1]) * 16 +
-			    hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && hex_val(s[i + 1]) >= 0 &&
+		    hex_val(s[i + 2]) >= 0) {
+			s[o++] = (char)(hex_val(s[i + 1]) * 16 +
+			    hex_val(s[i + 2]));
 			i += 2;
 		} else
 			s[o++] = s[i];
@@ -1071,7 +1068,7 @@ re_compile(struct cctx *cc, const struct ynode *y)
 	if (r.re == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		buf_reset(&b);
-		putq(&b, y->s, y->slen, 60);
+		put_q(&b, y->s, y->slen, 60);
 		cerr(cc, y, R_SCHEMA, "pattern %s does not compile: %s (at "
 		    "offset %zu)", buf_cstr(&b), (const char *)msg,
 		    (size_t)off);
@@ -1090,7 +1087,7 @@ re_compile(struct cctx *cc, const struct ynode *y)
 
 /* Returns the subschema y compiled, reporting a value that is not one. */
 static struct snode *
-sub(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
+kw_sub(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
     const char *base, int depth)
 {
 	if (y->type != Y_MAP && y->type != Y_BOOL) {
@@ -1103,7 +1100,7 @@ sub(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
 
 /* Returns an array of compiled subschemas, *n of them. */
 static struct snode **
-subs(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
+kw_subs(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
     const char *base, int depth, size_t *n)
 {
 	struct snode **v;
@@ -1117,17 +1114,13 @@ subs(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
 	}
 	v = arena_calloc(cc->sc->a, y->n, sizeof(*v));
 	for (i = 0; i < y->n; i++)
-		if ((v[i] = sub(cc, kw, y->items[i], base, depth)) == NULL)
+		if ((v[i] = kw_sub(cc, kw, y->items[i], base, depth)) == NULL)
 			return NULL;
 	*n = y->n;
 	return v;
 }
 
-/* Returns a map of name -> compiled subschema, sorted by name. */
-static struct prop *
-propmap(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
-    const char *base, int depth, size_t *n);
-
+/* Returns <0, 0 or >0 as a's name sorts before, with or after b's. */
 static int
 propcmp(const void *x, const void *y)
 {
@@ -1140,8 +1133,9 @@ propcmp(const void *x, const void *y)
 	return (a->len > b->len) - (a->len < b->len);
 }
 
+/* Returns a map of name -> compiled subschema, sorted by name. */
 static struct prop *
-propmap(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
+kw_propmap(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
     const char *base, int depth, size_t *n)
 {
 	struct prop *v;
@@ -1157,7 +1151,7 @@ propmap(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
 	for (i = 0; i < y->n; i++) {
 		v[i].name = y->keys[i]->s != NULL ? y->keys[i]->s : "";
 		v[i].len = y->keys[i]->slen;
-		if ((v[i].s = sub(cc, kw, y->items[i], base, depth)) == NULL)
+		if ((v[i].s = kw_sub(cc, kw, y->items[i], base, depth)) == NULL)
 			return NULL;
 	}
 	qsort(v, y->n, sizeof(*v), propcmp);
@@ -1167,7 +1161,7 @@ propmap(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
 
 /* Stores a non-negative integer keyword value in *out. */
 static void
-count(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
+kw_count(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
     long long *out)
 {
 	if (!isnum(y) || !isintegral(y) || y->num < 0) {
@@ -1179,7 +1173,7 @@ count(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
 }
 
 static const struct ynode *
-number(struct cctx *cc, const struct ynode *kw, const struct ynode *y)
+kw_number(struct cctx *cc, const struct ynode *kw, const struct ynode *y)
 {
 	if (!isnum(y)) {
 		cerr(cc, y, R_SCHEMA, "\"%s\" must be a number", kw->s);
@@ -1260,24 +1254,24 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 	} else if (strcmp(kw, "const") == 0)
 		s->constv = v;
 	else if (strcmp(kw, "minimum") == 0)
-		s->minimum = number(cc, k, v);
+		s->minimum = kw_number(cc, k, v);
 	else if (strcmp(kw, "maximum") == 0)
-		s->maximum = number(cc, k, v);
+		s->maximum = kw_number(cc, k, v);
 	else if (strcmp(kw, "exclusiveMinimum") == 0)
-		s->xminimum = number(cc, k, v);
+		s->xminimum = kw_number(cc, k, v);
 	else if (strcmp(kw, "exclusiveMaximum") == 0)
-		s->xmaximum = number(cc, k, v);
+		s->xmaximum = kw_number(cc, k, v);
 	else if (strcmp(kw, "multipleOf") == 0) {
-		if ((s->multipleof = number(cc, k, v)) != NULL &&
+		if ((s->multipleof = kw_number(cc, k, v)) != NULL &&
 		    !(v->num > 0)) {
 			cerr(cc, v, R_SCHEMA, "\"multipleOf\" must be greater "
 			    "than 0");
 			s->multipleof = NULL;
 		}
 	} else if (strcmp(kw, "minLength") == 0)
-		count(cc, k, v, &s->minlen);
+		kw_count(cc, k, v, &s->minlen);
 	else if (strcmp(kw, "maxLength") == 0)
-		count(cc, k, v, &s->maxlen);
+		kw_count(cc, k, v, &s->maxlen);
 	else if (strcmp(kw, "pattern") == 0) {
 		if (v->type != Y_STR)
 			cerr(cc, v, R_SCHEMA, "\"pattern\" must be a string");
@@ -1293,9 +1287,9 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 			if (strcmp(v->s, fmt_table[i].name) == 0)
 				s->format = fmt_table[i].f;
 	} else if (strcmp(kw, "minItems") == 0)
-		count(cc, k, v, &s->minitems);
+		kw_count(cc, k, v, &s->minitems);
 	else if (strcmp(kw, "maxItems") == 0)
-		count(cc, k, v, &s->maxitems);
+		kw_count(cc, k, v, &s->maxitems);
 	else if (strcmp(kw, "uniqueItems") == 0)
 		s->unique = v->type == Y_BOOL && v->b;
 	else if (strcmp(kw, "items") == 0) {
@@ -1303,19 +1297,19 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 			cerr(cc, v, R_SCHEMA, "\"items\" must be a schema "
 			    "(draft 2020-12 writes tuples as \"prefixItems\")");
 		else
-			s->items = sub(cc, k, v, base, depth);
+			s->items = kw_sub(cc, k, v, base, depth);
 	} else if (strcmp(kw, "prefixItems") == 0)
-		s->prefix = subs(cc, k, v, base, depth, &s->nprefix);
+		s->prefix = kw_subs(cc, k, v, base, depth, &s->nprefix);
 	else if (strcmp(kw, "contains") == 0)
-		s->contains = sub(cc, k, v, base, depth);
+		s->contains = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "minContains") == 0)
-		count(cc, k, v, &s->mincontains);
+		kw_count(cc, k, v, &s->mincontains);
 	else if (strcmp(kw, "maxContains") == 0)
-		count(cc, k, v, &s->maxcontains);
+		kw_count(cc, k, v, &s->maxcontains);
 	else if (strcmp(kw, "minProperties") == 0)
-		count(cc, k, v, &s->minprops);
+		kw_count(cc, k, v, &s->minprops);
 	else if (strcmp(kw, "maxProperties") == 0)
-		count(cc, k, v, &s->maxprops);
+		kw_count(cc, k, v, &s->maxprops);
 	else if (strcmp(kw, "required") == 0) {
 		if (v->type != Y_SEQ) {
 			cerr(cc, v, R_SCHEMA, "\"required\" must be an array "
@@ -1344,7 +1338,7 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 			}
 		s->depreq = v;
 	} else if (strcmp(kw, "properties") == 0)
-		s->props = propmap(cc, k, v, base, depth, &s->nprops);
+		s->props = kw_propmap(cc, k, v, base, depth, &s->nprops);
 	else if (strcmp(kw, "patternProperties") == 0) {
 		if (v->type != Y_MAP) {
 			cerr(cc, v, R_SCHEMA, "\"patternProperties\" must be "
@@ -1354,33 +1348,33 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 		s->pprops = arena_calloc(cc->sc->a, v->n, sizeof(*s->pprops));
 		for (i = 0; i < v->n; i++) {
 			s->pprops[i].re = re_compile(cc, v->keys[i]);
-			s->pprops[i].s = sub(cc, k, v->items[i], base, depth);
+			s->pprops[i].s = kw_sub(cc, k, v->items[i], base, depth);
 			if (s->pprops[i].re.re == NULL || s->pprops[i].s ==
 			    NULL)
 				return;
 		}
 		s->npprops = v->n;
 	} else if (strcmp(kw, "additionalProperties") == 0)
-		s->addl = sub(cc, k, v, base, depth);
+		s->addl = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "propertyNames") == 0)
-		s->propnames = sub(cc, k, v, base, depth);
+		s->propnames = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "dependentSchemas") == 0)
-		s->depschemas = propmap(cc, k, v, base, depth,
+		s->depschemas = kw_propmap(cc, k, v, base, depth,
 		    &s->ndepschemas);
 	else if (strcmp(kw, "allOf") == 0)
-		s->allof = subs(cc, k, v, base, depth, &s->nallof);
+		s->allof = kw_subs(cc, k, v, base, depth, &s->nallof);
 	else if (strcmp(kw, "anyOf") == 0)
-		s->anyof = subs(cc, k, v, base, depth, &s->nanyof);
+		s->anyof = kw_subs(cc, k, v, base, depth, &s->nanyof);
 	else if (strcmp(kw, "oneOf") == 0)
-		s->oneof = subs(cc, k, v, base, depth, &s->noneof);
+		s->oneof = kw_subs(cc, k, v, base, depth, &s->noneof);
 	else if (strcmp(kw, "not") == 0)
-		s->not = sub(cc, k, v, base, depth);
+		s->not = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "if") == 0)
-		s->if_ = sub(cc, k, v, base, depth);
+		s->if_ = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "then") == 0)
-		s->then_ = sub(cc, k, v, base, depth);
+		s->then_ = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "else") == 0)
-		s->else_ = sub(cc, k, v, base, depth);
+		s->else_ = kw_sub(cc, k, v, base, depth);
 	else if (strcmp(kw, "$ref") == 0) {
 		if (v->type != Y_STR || memchr(v->s, '\0', v->slen) != NULL)
 			cerr(cc, v, R_SCHEMA, "\"$ref\" must be a string");
@@ -1396,7 +1390,7 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 			return;
 		}
 		for (i = 0; i < v->n; i++)
-			sub(cc, k, v->items[i], base, depth);
+			kw_sub(cc, k, v->items[i], base, depth);
 	}
 	/* Anything else is an annotation or out of scope: ignored. */
 }
@@ -1484,7 +1478,7 @@ ref_target(struct cctx *cc, const char *base, const struct ynode *ref,
 	*tbase = b;
 	if (frag == NULL || *frag == '\0')
 		return y;
-	pct_decode(frag, strlen(frag));
+	uri_unescape(frag, strlen(frag));
 	if (frag[0] != '/') {
 		buf_puts(&ab, full);
 		buf_putc(&ab, '#');
@@ -1548,7 +1542,7 @@ resolve_refs(struct cctx *cc)
 		if ((t = ref_target(cc, p.base, p.ref, &tb)) == NULL ||
 		    (t->type != Y_MAP && t->type != Y_BOOL)) {
 			buf_reset(&q);
-			putq(&q, p.ref->s, p.ref->slen, 200);
+			put_q(&q, p.ref->s, p.ref->slen, 200);
 			cerr(cc, p.ref, R_SCHEMA, "$ref %s %s", buf_cstr(&q),
 			    t == NULL ? "names nothing in this schema (only "
 			    "references within the document are supported)" :
@@ -1654,7 +1648,7 @@ path_friendly(struct buf *b, const struct vctx *v)
 			buf_put(b, p->key, p->len);
 		} else {
 			buf_putc(b, '[');
-			putq(b, p->key, p->len, 60);
+			put_q(b, p->key, p->len, 60);
 			buf_putc(b, ']');
 		}
 	}
@@ -1693,7 +1687,8 @@ path_pointer(struct buf *b, const struct vctx *v)
  * for the document itself.
  */
 static void
-report(struct vctx *v, const struct ynode *at, enum rule r, const char *msg)
+v_report(struct vctx *v, const struct ynode *at, enum rule r,
+    const char *msg)
 {
 	struct buf b = { NULL, 0, 0 };
 
@@ -1713,32 +1708,32 @@ report(struct vctx *v, const struct ynode *at, enum rule r, const char *msg)
 	v->nreport++;
 }
 
-/* Reports "VALUE TEXT", the value rendered by show(). */
+/* Reports "VALUE TEXT", the value rendered by show_val(). */
 static void
-report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
+v_report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
+v_report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
 {
 	struct buf b = { NULL, 0, 0 };
 	va_list ap;
 
-	show(&b, y);
+	show_val(&b, y);
 	buf_putc(&b, ' ');
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	report(v, y, R_SCHEMA, buf_cstr(&b));
+	v_report(v, y, R_SCHEMA, buf_cstr(&b));
 	buf_free(&b);
 }
 
 static void
-reportf(struct vctx *v, const struct ynode *at, enum rule r,
+v_reportf(struct vctx *v, const struct ynode *at, enum rule r,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-reportf(struct vctx *v, const struct ynode *at, enum rule r,
+v_reportf(struct vctx *v, const struct ynode *at, enum rule r,
     const char *fmt, ...)
 {
 	struct buf b = { NULL, 0, 0 };
@@ -1747,16 +1742,16 @@ reportf(struct vctx *v, const struct ynode *at, enum rule r,
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	report(v, at, r, buf_cstr(&b));
+	v_report(v, at, r, buf_cstr(&b));
 	buf_free(&b);
 }
 
 /* Stops the whole validation after reporting why, once. */
 static int
-stop(struct vctx *v, const struct ynode *at, const char *msg)
+v_stop(struct vctx *v, const struct ynode *at, const char *msg)
 {
 	if (!v->stopped)
-		report(v, at, R_LIMIT, msg);
+		v_report(v, at, R_LIMIT, msg);
 	v->stopped = 1;
 	return 0;
 }
@@ -1797,7 +1792,7 @@ re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
 	v->gave[v->ngave].re = r->re;
 	v->gave[v->ngave++].y = at;
 	BUF_PUTSL(&b, "pattern ");
-	putq(&b, r->src->s, r->src->slen, 80);
+	put_q(&b, r->src->s, r->src->slen, 80);
 	BUF_PUTSL(&b, " gave up: ");
 	switch (rc) {
 	case PCRE2_ERROR_MATCHLIMIT:
@@ -1814,7 +1809,7 @@ re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
 		buf_puts(&b, (const char *)msg);
 		break;
 	}
-	report(v, at, R_LIMIT, buf_cstr(&b));
+	v_report(v, at, R_LIMIT, buf_cstr(&b));
 	buf_free(&b);
 	return -1;
 }
@@ -1956,7 +1951,7 @@ alt_report(struct vctx *v, struct snode **alts, size_t n,
 		if (!validate(v, alts[cand], y, 1) && v->nreport > before)
 			return;
 	}
-	report_val(v, y, "matches none of the %zu alternatives of %s", n, kw);
+	v_report_val(v, y, "matches none of the %zu alternatives of %s", n, kw);
 }
 
 /* Returns the property schema for key, or NULL. */
@@ -1985,8 +1980,8 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 			if (!rep)
 				return 0;
 			ok = 0;
-			show(&b, s->minimum);
-			report_val(v, y, "is less than the minimum %s",
+			show_val(&b, s->minimum);
+			v_report_val(v, y, "is less than the minimum %s",
 			    buf_cstr(&b));
 		}
 		if (s->maximum != NULL && y->num > s->maximum->num) {
@@ -1994,8 +1989,8 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 				return 0;
 			ok = 0;
 			buf_reset(&b);
-			show(&b, s->maximum);
-			report_val(v, y, "is greater than the maximum %s",
+			show_val(&b, s->maximum);
+			v_report_val(v, y, "is greater than the maximum %s",
 			    buf_cstr(&b));
 		}
 		if (s->xminimum != NULL && y->num <= s->xminimum->num) {
@@ -2003,8 +1998,8 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 				return 0;
 			ok = 0;
 			buf_reset(&b);
-			show(&b, s->xminimum);
-			report_val(v, y, "must be greater than %s",
+			show_val(&b, s->xminimum);
+			v_report_val(v, y, "must be greater than %s",
 			    buf_cstr(&b));
 		}
 		if (s->xmaximum != NULL && y->num >= s->xmaximum->num) {
@@ -2012,16 +2007,16 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 				return 0;
 			ok = 0;
 			buf_reset(&b);
-			show(&b, s->xmaximum);
-			report_val(v, y, "must be less than %s", buf_cstr(&b));
+			show_val(&b, s->xmaximum);
+			v_report_val(v, y, "must be less than %s", buf_cstr(&b));
 		}
 		if (s->multipleof != NULL && !multiple_of(y, s->multipleof)) {
 			if (!rep)
 				return 0;
 			ok = 0;
 			buf_reset(&b);
-			show(&b, s->multipleof);
-			report_val(v, y, "is not a multiple of %s",
+			show_val(&b, s->multipleof);
+			v_report_val(v, y, "is not a multiple of %s",
 			    buf_cstr(&b));
 		}
 	} else if (y->type == Y_STR) {
@@ -2031,7 +2026,7 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 				if (!rep)
 					return 0;
 				ok = 0;
-				report_val(v, y, "is shorter than %lld "
+				v_report_val(v, y, "is shorter than %lld "
 				    "character%s", s->minlen,
 				    s->minlen == 1 ? "" : "s");
 			}
@@ -2039,7 +2034,7 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 				if (!rep)
 					return 0;
 				ok = 0;
-				report_val(v, y, "is longer than %lld "
+				v_report_val(v, y, "is longer than %lld "
 				    "character%s", s->maxlen,
 				    s->maxlen == 1 ? "" : "s");
 			}
@@ -2053,9 +2048,9 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 			}
 			if (r == 0) {
 				buf_reset(&b);
-				putq(&b, s->pattern.src->s,
+				put_q(&b, s->pattern.src->s,
 				    s->pattern.src->slen, 80);
-				report_val(v, y, "does not match the pattern "
+				v_report_val(v, y, "does not match the pattern "
 				    "%s", buf_cstr(&b));
 			}
 		}
@@ -2065,7 +2060,7 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 			ok = 0;
 			for (i = 0; fmt_table[i].f != s->format; i++)
 				continue;
-			report_val(v, y, "is not %s", fmt_table[i].what);
+			v_report_val(v, y, "is not %s", fmt_table[i].what);
 		}
 	}
 	buf_free(&b);
@@ -2084,14 +2079,14 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 		if (!rep)
 			return 0;
 		ok = 0;
-		reportf(v, y, R_SCHEMA, "has %zu item%s, at least %lld "
+		v_reportf(v, y, R_SCHEMA, "has %zu item%s, at least %lld "
 		    "required", y->n, y->n == 1 ? "" : "s", s->minitems);
 	}
 	if (s->maxitems >= 0 && y->n > (size_t)s->maxitems) {
 		if (!rep)
 			return 0;
 		ok = 0;
-		reportf(v, y, R_SCHEMA, "has %zu items, at most %lld "
+		v_reportf(v, y, R_SCHEMA, "has %zu items, at most %lld "
 		    "allowed", y->n, s->maxitems);
 	}
 	if (s->unique && y->n > 1 && find_dup(y, &i, &j)) {
@@ -2099,7 +2094,7 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 			return 0;
 		ok = 0;
 		ppush_idx(v, j);
-		report_val(v, y->items[j], "repeats item [%zu] (the items "
+		v_report_val(v, y->items[j], "repeats item [%zu] (the items "
 		    "must be unique)", i);
 		v->depth--;
 	}
@@ -2113,7 +2108,7 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 				return 0;
 			ok = 0;
 			ppush_idx(v, i);
-			reportf(v, y->items[i], R_SCHEMA, "item not allowed: "
+			v_reportf(v, y->items[i], R_SCHEMA, "item not allowed: "
 			    "the array allows at most %zu item%s", s->nprefix,
 			    s->nprefix == 1 ? "" : "s");
 			v->depth--;
@@ -2141,10 +2136,10 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 				return 0;
 			ok = 0;
 			if (cnt == 0)
-				reportf(v, y, R_SCHEMA, "has no item that "
+				v_reportf(v, y, R_SCHEMA, "has no item that "
 				    "matches \"contains\"");
 			else
-				reportf(v, y, R_SCHEMA, "has %zu item%s that "
+				v_reportf(v, y, R_SCHEMA, "has %zu item%s that "
 				    "match%s \"contains\", at least %lld "
 				    "required", cnt, cnt == 1 ? "" : "s",
 				    cnt == 1 ? "es" : "", s->mincontains);
@@ -2153,7 +2148,7 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 			if (!rep)
 				return 0;
 			ok = 0;
-			reportf(v, y, R_SCHEMA, "has %zu items that match "
+			v_reportf(v, y, R_SCHEMA, "has %zu items that match "
 			    "\"contains\", at most %lld allowed", cnt,
 			    s->maxcontains);
 		}
@@ -2176,14 +2171,14 @@ v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
 		if (!rep)
 			return 0;
 		ok = 0;
-		reportf(v, y, R_SCHEMA, "has %zu propert%s, at least %lld "
+		v_reportf(v, y, R_SCHEMA, "has %zu propert%s, at least %lld "
 		    "required", y->n, y->n == 1 ? "y" : "ies", s->minprops);
 	}
 	if (s->maxprops >= 0 && y->n > (size_t)s->maxprops) {
 		if (!rep)
 			return 0;
 		ok = 0;
-		reportf(v, y, R_SCHEMA, "has %zu properties, at most %lld "
+		v_reportf(v, y, R_SCHEMA, "has %zu properties, at most %lld "
 		    "allowed", y->n, s->maxprops);
 	}
 	for (i = 0; s->required != NULL && i < s->required->n; i++) {
@@ -2194,8 +2189,8 @@ v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
 			return 0;
 		ok = 0;
 		buf_reset(&b);
-		putq(&b, req->s, req->slen, 80);
-		reportf(v, y, R_SCHEMA, "missing required property %s",
+		put_q(&b, req->s, req->slen, 80);
+		v_reportf(v, y, R_SCHEMA, "missing required property %s",
 		    buf_cstr(&b));
 	}
 	for (i = 0; s->depreq != NULL && i < s->depreq->n; i++) {
@@ -2210,10 +2205,10 @@ v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
 				return 0;
 			ok = 0;
 			buf_reset(&b);
-			putq(&b, req->s, req->slen, 80);
+			put_q(&b, req->s, req->slen, 80);
 			BUF_PUTSL(&b, " is required when ");
-			putq(&b, k->s, k->slen, 80);
-			reportf(v, y, R_SCHEMA, "property %s is present",
+			put_q(&b, k->s, k->slen, 80);
+			v_reportf(v, y, R_SCHEMA, "property %s is present",
 			    buf_cstr(&b));
 		}
 	}
@@ -2243,8 +2238,8 @@ v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
 				ok = 0;
 				if (rep) {
 					buf_reset(&b);
-					putq(&b, k->s, k->slen, 80);
-					reportf(v, k, R_SCHEMA, "property %s "
+					put_q(&b, k->s, k->slen, 80);
+					v_reportf(v, k, R_SCHEMA, "property %s "
 					    "is not allowed", buf_cstr(&b));
 					buf_free(&b);
 				}
@@ -2310,7 +2305,7 @@ v_apply(struct vctx *v, const struct snode *s, const struct ynode *y,
 			if (cnt == 0)
 				alt_report(v, s->oneof, s->noneof, y, "oneOf");
 			else
-				report_val(v, y, "matches more than one "
+				v_report_val(v, y, "matches more than one "
 				    "alternative of oneOf (#%zu and #%zu)",
 				    first + 1, i);
 		}
@@ -2319,7 +2314,7 @@ v_apply(struct vctx *v, const struct snode *s, const struct ynode *y,
 		if (!rep)
 			return 0;
 		ok = 0;
-		report_val(v, y, "must not match the schema in \"not\"");
+		v_report_val(v, y, "must not match the schema in \"not\"");
 	}
 	if (s->if_ != NULL && (s->then_ != NULL || s->else_ != NULL)) {
 		const struct snode *br = validate(v, s->if_, y, 0) ?
@@ -2345,15 +2340,15 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 		return 1;
 	if (s->boolv == 0) {
 		if (rep)
-			report(v, y, R_SCHEMA, "no value is allowed here");
+			v_report(v, y, R_SCHEMA, "no value is allowed here");
 		return 0;
 	}
 	if (++v->steps > v->maxsteps)
-		return stop(v, y, "schema evaluation gave up: too much work "
-		    "(the schema is too complex for this document)");
+		return v_stop(v, y, "evaluation gave up: too much work (the "
+		    "schema is too complex for this document)");
 	if (v->frames >= VALIDATE_MAX_FRAMES)
-		return stop(v, y, "schema evaluation gave up: subschemas "
-		    "nested too deeply");
+		return v_stop(v, y, "evaluation gave up: subschemas nested "
+		    "too deeply");
 	if (s->types != 0 && !type_ok(s->types, y)) {
 		if (!rep)
 			return 0;
@@ -2364,10 +2359,10 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 		if ((s->types & T_STR) && !y->quoted && (y->type == Y_BOOL ||
 		    isnum(y))) {
 			BUF_PUTSL(&b, " ");
-			show(&b, y);
+			show_val(&b, y);
 			BUF_PUTSL(&b, " (quote it to make it a string)");
 		}
-		report(v, y, R_SCHEMA, buf_cstr(&b));
+		v_report(v, y, R_SCHEMA, buf_cstr(&b));
 		buf_free(&b);
 		return 0;
 	}
@@ -2382,16 +2377,16 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 				goto out;
 			for (i = 0; i < s->enumv->n && i < 8; i++) {
 				buf_puts(&b, i ? ", " : "");
-				show(&b, s->enumv->items[i]);
+				show_val(&b, s->enumv->items[i]);
 			}
 			if (s->enumv->n > 8)
 				buf_printf(&b, " (and %zu more)",
 				    s->enumv->n - 8);
 			if (s->enumv->n == 0)
-				report_val(v, y, "is not allowed (the enum is "
+				v_report_val(v, y, "is not allowed (the enum is "
 				    "empty)");
 			else
-				report_val(v, y, "is not one of %s",
+				v_report_val(v, y, "is not one of %s",
 				    buf_cstr(&b));
 			buf_reset(&b);
 		}
@@ -2400,8 +2395,8 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 		ok = 0;
 		if (!rep)
 			goto out;
-		show(&b, s->constv);
-		report_val(v, y, "is not %s (const)", buf_cstr(&b));
+		show_val(&b, s->constv);
+		v_report_val(v, y, "is not %s (const)", buf_cstr(&b));
 		buf_reset(&b);
 	}
 	if (y->type == Y_SEQ) {
@@ -2423,10 +2418,11 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 			if (!v->looped) {
 				v->looped = 1;
 				buf_reset(&b);
-				BUF_PUTSL(&b, "schema $ref ");
-				putq(&b, s->refsrc->s, s->refsrc->slen, 80);
-				BUF_PUTSL(&b, " loops back to itself");
-				report(v, y, R_LIMIT, buf_cstr(&b));
+				BUF_PUTSL(&b, "$ref ");
+				put_q(&b, s->refsrc->s, s->refsrc->slen, 80);
+				BUF_PUTSL(&b, " loops back to itself without "
+				    "going deeper into the value");
+				v_report(v, y, R_LIMIT, buf_cstr(&b));
 			}
 			ok = 0;
 			goto out;
@@ -2544,7 +2540,7 @@ schema_validate(const struct schema *sc, const struct ynode *doc,
 	v.maxsteps = VALIDATE_STEPS + VALIDATE_STEPS_NODE * count_nodes(doc);
 	ok = validate(&v, sc->root, doc, 1);
 	if (!ok && v.nreport == 0)
-		report(&v, doc, R_SCHEMA, "the document does not match the "
+		v_report(&v, doc, R_SCHEMA, "the document does not match the "
 		    "schema");
 	if (v.path != v.path0)
 		free(v.path);

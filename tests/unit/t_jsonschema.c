@@ -434,6 +434,52 @@ hostile(void)
 	buf_free(&doc);
 }
 
+/*
+ * $ref resolution against $id follows RFC 3986 section 5.4: each ref,
+ * read against http://a/b/c/d;p?q, must land on the $id it resolves to.
+ */
+static void
+uri_tests(void)
+{
+	static const char *const t[][2] = {
+		{ "g:h", "g:h" }, { "g", "http://a/b/c/g" },
+		{ "./g", "http://a/b/c/g" }, { "g/", "http://a/b/c/g/" },
+		{ "/g", "http://a/g" }, { "//g", "http://g" },
+		{ "?y", "http://a/b/c/d;p?y" }, { "g?y", "http://a/b/c/g?y" },
+		{ ";x", "http://a/b/c/;x" }, { "g;x?y", "http://a/b/c/g;x?y" },
+		{ ".", "http://a/b/c/" }, { "..", "http://a/b/" },
+		{ "../g", "http://a/b/g" }, { "../..", "http://a/" },
+		{ "../../../g", "http://a/g" }, { "/./g", "http://a/g" },
+		{ "/../g", "http://a/g" }, { "g.", "http://a/b/c/g." },
+		{ "..g", "http://a/b/c/..g" }, { "./../g", "http://a/b/g" },
+		{ "./g/.", "http://a/b/c/g/" }, { "g/../h", "http://a/b/c/h" },
+		{ "g;x=1/../y", "http://a/b/c/y" },
+	};
+	struct buf s = { NULL, 0, 0 };
+	struct diags d;
+	char name[128];
+	size_t i;
+	int r1, r2;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(name, sizeof(name), "uri/\"%s\" -> %s", t[i][0],
+		    t[i][1]);
+		buf_reset(&s);
+		buf_printf(&s, "{\"$id\": \"http://a/b/c/d;p?q\", \"$defs\": "
+		    "{\"t\": {\"$id\": \"%s\", \"type\": \"integer\"}}, "
+		    "\"allOf\": [{\"$ref\": \"%s\"}]}", t[i][1], t[i][0]);
+		diags_init(&d, NULL);
+		r1 = run(buf_cstr(&s), "1", 0, &d, NULL);
+		r2 = run(buf_cstr(&s), "\"x\"", 0, &d, NULL);
+		if (r1 == 0 && r2 > 0)
+			pass(name);
+		else
+			fail(name, "the $ref does not reach that $id", &d);
+		diags_free(&d);
+	}
+	buf_free(&s);
+}
+
 /* ------------------------------------------------------ JSON in and out */
 
 static void
@@ -739,6 +785,8 @@ schema_case(const char *root, const char *cname)
 
 	snprintf(name, sizeof(name), "schema-case/%s", cname);
 	if (slurp(dir, "args", &args) != 0) {
+		fail(name, "no args file", NULL);
+		buf_free(&args);
 		free(dir);
 		return;
 	}
@@ -821,11 +869,16 @@ schema_cases(void)
 		    "repository root)");
 		return;
 	}
-	while ((de = readdir(dp)) != NULL)
-		if (de->d_name[0] != '.') {
+	while ((de = readdir(dp)) != NULL) {
+		struct stat st;
+		char *p = path_join(root, de->d_name);
+		if (de->d_name[0] != '.' && stat(p, &st) == 0 &&
+		    S_ISDIR(st.st_mode)) {
 			names = xreallocarray(names, n + 1, sizeof(*names));
 			names[n++] = xstrdup(de->d_name);
 		}
+		free(p);
+	}
 	closedir(dp);
 	qsort(names, n, sizeof(*names), namecmp);
 	for (i = 0; i < n; i++) {
@@ -880,6 +933,7 @@ main(int argc, char **argv)
 	if (suite() == -1)
 		puts("SKIP jsonschema-suite: ../shared not found");
 	hostile();
+	uri_tests();
 	json_tests();
 	builtin_tests();
 	schema_cases();

@@ -248,14 +248,14 @@ static const struct hcase hcases[] = {
 	{ "map interpolates empty", "[{{m}}][{{l}}]", "{m: {a: 1}, l: [1]}",
 	    NULL, 0, "[][]" },
 	{ "missing template", NULL, "{}", NULL, 2, NULL },
-	{ "self recursion bounded", "{{>self}}", "{}", "self=x{{>self}}", 0,
+	{ "self recursion bounded", "{{>self}}", "{}", "self=x{{>self}}", 2,
 	    NULL },
 	{ "exponential partials", "{{>self}}", "{}",
 	    "self={{>self}}{{>self}}", 2, NULL },
-	{ "mutual recursion", "{{>a}}", "{}", "a=({{>b}})\nb=[{{>a}}]", 0,
+	{ "mutual recursion", "{{>a}}", "{}", "a=({{>b}})\nb=[{{>a}}]", 2,
 	    NULL },
 	{ "recursive indentation", "  {{>self}}\n", "{}",
-	    "self=x\n  {{>self}}\n", 0, NULL },
+	    "self=x\n  {{>self}}\n", 2, NULL },
 	{ "inline partial in indented partial", "  {{>a}}\n", "{}",
 	    "a=1\n2{{>b}}\n\nb=x\ny", 0, "  1\n  2x\ny\n" },
 	{ "standalone partial at column 0 keeps indent", "  {{>a}}\n", "{}",
@@ -393,6 +393,77 @@ nested_case(size_t n, int want_err)
 	return ok;
 }
 
+/* Returns 1 after 2^40 section iterations stopped at the effort limit. */
+static int
+exp_sections_case(void)
+{
+	struct arena *a = arena_new();
+	struct diags d;
+	struct buf t = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	const struct ynode *data;
+	struct mustache *m = mustache_new();
+	char *err = NULL;
+	int i, ok;
+
+	diags_init(&d, NULL);
+	data = yaml_load(a, "l: [1, 2]", 9, "(data)", 1, &d);
+	for (i = 0; i < 40; i++)
+		BUF_PUTSL(&t, "{{#l}}");
+	BUF_PUTSL(&t, "x");
+	for (i = 0; i < 40; i++)
+		BUF_PUTSL(&t, "{{/l}}");
+	ok = mustache_add(m, TPL, t.data, t.len, &err) == 0 &&
+	    mustache_render(m, TPL, data, &out) == -1;
+	report("hostile", "exponential sections", ok, "a render failure", 16,
+	    err != NULL ? err : "(rendered)", err != NULL ? strlen(err) : 10);
+	free(err);
+	buf_free(&t);
+	buf_free(&out);
+	mustache_free(m);
+	diags_free(&d);
+	arena_free(a);
+	return ok;
+}
+
+/* Returns 1 after a partial recursing as deep as its data rendered. */
+static int
+deep_partial_case(void)
+{
+	struct arena *a = arena_new();
+	struct diags d;
+	struct buf y = { NULL, 0, 0 }, want = { NULL, 0, 0 };
+	struct buf out = { NULL, 0, 0 };
+	const struct ynode *data;
+	struct mustache *m = mustache_new();
+	char *err = NULL;
+	int i, ok, depth = 20;
+
+	diags_init(&d, NULL);
+	for (i = 0; i <= depth; i++) {
+		BUF_PUTSL(&y, "{n: ");
+		BUF_PUTSL(&want, "<");
+	}
+	BUF_PUTSL(&y, "null");
+	for (i = 0; i <= depth; i++) {
+		BUF_PUTSL(&y, "}");
+		BUF_PUTSL(&want, ">");
+	}
+	data = yaml_load(a, y.data, y.len, "(data)", 1, &d);
+	mustache_add(m, "r", "<{{#n}}{{>r}}{{/n}}>", 20, &err);
+	mustache_add(m, TPL, "{{>r}}", 6, &err);
+	ok = data != NULL && mustache_render(m, TPL, data, &out) == 0 &&
+	    strcmp(buf_cstr(&out), buf_cstr(&want)) == 0;
+	report("hostile", "recursion as deep as the data", ok, want.data,
+	    want.len, buf_cstr(&out), out.len);
+	buf_free(&y);
+	buf_free(&want);
+	buf_free(&out);
+	mustache_free(m);
+	diags_free(&d);
+	arena_free(a);
+	return ok;
+}
+
 /* Returns 1 after names holding NUL bytes missed cleanly. */
 static int
 nul_case(void)
@@ -491,6 +562,8 @@ main(int argc, char **argv)
 	nested_case(1000, 0);
 	nested_case(5000, 1);
 	nul_case();
+	deep_partial_case();
+	exp_sections_case();
 	fuzz_case();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail > 0;

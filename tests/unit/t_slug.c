@@ -412,7 +412,7 @@ repeat(const char *unit, size_t n, size_t *len)
 	size_t u = strlen(unit), i;
 	char *p = xmalloc(n + 1);
 
-	for (i = 0; i + u <= n; i += u)
+	for (i = 0; u > 0 && i + u <= n; i += u)
 		memcpy(p + i, unit, u);
 	p[i] = '\0';
 	*len = i;
