@@ -135,7 +135,7 @@ static const char *const sectname[S__MAX] = {
 
 /* Column widths, fractions of the content (or half-table) width. */
 static const double esc_frac[] = { 0.11, 0.32, 0.31, 0.26 };
-static const double sev_frac[] = { 0.11, 0.15, 0.46, 0.28 };
+static const double sev_frac[] = { 0.10, 0.18, 0.44, 0.28 };
 static const double thr6_frac[] = { 0.36, 0.13, 0.14, 0.14, 0.12, 0.11 };
 static const double thr5_frac[] = { 0.42, 0.14, 0.15, 0.15, 0.14 };
 static const double quick_frac[] = { 0.27, 0.73 };
@@ -1040,7 +1040,7 @@ thr_halves(const struct lay *L, const struct cmodel *m)
 static void
 lay_thresholds(struct lay *L, const struct cmodel *m)
 {
-	static const char *const head[] = { "METRIC", "ALERT WHEN",
+	static const char *const head[] = { "METRIC", "WHEN",
 	    "WARNING", "CRITICAL", "UNIT", "FOR" };
 	double fs = L->fs, pad = P_THR * L->pf * fs, x[2][6], w[2][6], hx[2];
 	double hw;
@@ -1473,7 +1473,7 @@ html_thr_table(struct buf *b, const struct cmodel *m, size_t from,
 	BUF_PUTSL(b, "<table class=\"thr\">");
 	html_colgroup(b, m->anydur ? thr6_frac : thr5_frac,
 	    m->anydur ? 6 : 5);
-	BUF_PUTSL(b, "<thead><tr><th>METRIC</th><th>ALERT WHEN</th>"
+	BUF_PUTSL(b, "<thead><tr><th>METRIC</th><th>WHEN</th>"
 	    "<th class=\"n\">WARNING</th><th class=\"n\">CRITICAL</th>"
 	    "<th>UNIT</th>");
 	if (m->anydur)
@@ -1777,6 +1777,21 @@ card_new(const struct site *site, const char *paper)
 	return c;
 }
 
+/*
+ * Returns 1 if the card fits one page at base size fs and density dens;
+ * its height is in *h, its display list in the card.  Measuring stops
+ * past pages pages.
+ */
+static int
+fit(struct card *c, const struct cmodel *ms, size_t n, double fs, int dens,
+    int pages, struct lay *L, double *h)
+{
+	double avail = c->ph - 2 * MARGIN;
+
+	*h = lay_card(c, ms, n, fs, dens, MARGIN + pages * avail, L);
+	return *h <= avail && L->wide == NULL;
+}
+
 /* Returns what the card holds and how much room each part took. */
 static char *
 overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
@@ -1847,9 +1862,9 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	struct arena *a;
 	struct cmodel *ms;
 	struct lay L;
-	double fs, avail = c->ph - 2 * MARGIN, h = 0;
+	double fs = FS_MAX, h = 0;
 	size_t i;
-	int rc = -1, dens, split = 0, last;
+	int rc = 0, dens = 0, split = 0, lo, hi, mid;
 
 	if (n == 0)
 		return 0;
@@ -1860,19 +1875,35 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 		split |= ms[i].nthr >= THR_SPLIT;
 	}
 
-	/* The largest size that fits; at each, the roomiest density. */
-	for (fs = FS_MAX;; fs -= FS_STEP) {
-		last = fs < FS_MIN + FS_STEP / 2;
-		for (dens = 0; dens <= 2; dens += dens == 0 && !split ? 2 : 1) {
-			h = lay_card(c, ms, n, fs, dens, MARGIN +
-			    (last ? MEASURE_PAGES : 1) * avail, &L);
-			if (h <= avail && L.wide == NULL) {
-				rc = 0;
-				break;
-			}
+	/*
+	 * The largest size that fits, and at that size the roomiest
+	 * density.  Most cards fit at once; a crowded one is searched for
+	 * by bisection on the most compact density, which fits whenever any
+	 * does.
+	 */
+	if (fit(c, ms, n, FS_MAX, 0, 1, &L, &h)) {
+		fs = FS_MAX;
+		dens = 0;
+	} else if (!fit(c, ms, n, FS_MIN, 2, MEASURE_PAGES, &L, &h))
+		rc = -1;
+	else {
+		lo = 0;		/* FS_MIN fits */
+		hi = (int)((FS_MAX - FS_MIN) / FS_STEP + 0.5);
+		while (lo < hi) {
+			mid = (lo + hi + 1) / 2;
+			if (fit(c, ms, n, FS_MIN + mid * FS_STEP, 2, 1, &L, &h))
+				lo = mid;
+			else
+				hi = mid - 1;
 		}
-		if (rc == 0 || last)
-			break;
+		fs = FS_MIN + lo * FS_STEP;
+		for (dens = fs < FS_MAX ? 0 : 1; dens < 2; dens++)
+			if ((dens == 0 || split) &&
+			    fit(c, ms, n, fs, dens, 1, &L, &h))
+				break;
+		/* The display list must be the chosen layout's. */
+		if (L.fs != fs || L.dens != dens)
+			fit(c, ms, n, fs, dens, 1, &L, &h);
 	}
 	if (rc == -1)
 		overflow(c, rbs, ms, n, &L, h, d);

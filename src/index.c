@@ -449,6 +449,9 @@ link_href(const struct site *s, const struct runbook *from,
     const struct link *l, struct buf *scratch)
 {
 	buf_reset(scratch);
+	/* A wiki link that resolves nowhere has no URL to fall back on. */
+	if (l->kind == LINK_WIKI && l->target < 0)
+		return NULL;
 	if (l->external || l->broken || (l->target < 0 && l->file == NULL)) {
 		if (!url_safe(l->dest, strlen(l->dest)))
 			return NULL;

@@ -25,7 +25,7 @@ struct jp {
 	struct diags	 *diags;
 	int		  line;		/* line of p */
 	const char	 *lstart;	/* first byte of that line */
-	const char	 *cpos;		/* column cache: cpos is at column ccol */
+	const char	 *cpos;		/* column cache: cpos is at ccol */
 	int		  ccol;
 	struct ynode	**stk;		/* children of the open containers */
 	size_t		  nstk, capstk;
@@ -71,6 +71,7 @@ jerr(struct jp *jp, const char *p, enum rule r, const char *fmt, ...)
 	return NULL;
 }
 
+/* Skips JSON whitespace, counting lines. */
 static void
 jws(struct jp *jp)
 {
@@ -111,6 +112,7 @@ jwhat(const struct jp *jp, const char *p, char tmp[8])
 	return tmp;
 }
 
+/* Returns a new node of type t at line:col. */
 static struct ynode *
 jnode(struct jp *jp, enum ytype t, int line, int col)
 {
@@ -122,6 +124,7 @@ jnode(struct jp *jp, enum ytype t, int line, int col)
 	return y;
 }
 
+/* Pushes a child of the container being read. */
 static void
 jpush(struct jp *jp, struct ynode *y)
 {
@@ -294,6 +297,7 @@ jnumber(struct jp *jp)
 	return y;
 }
 
+/* Returns <0, 0 or >0 as key a sorts before, with or after b. */
 static int
 keycmp(const struct ynode *a, const struct ynode *b)
 {
@@ -305,6 +309,7 @@ keycmp(const struct ynode *a, const struct ynode *b)
 	return a->slen < b->slen ? -1 : a->slen > b->slen;
 }
 
+/* Returns the qsort order of two keys: by text, then position. */
 static int
 keyidx_cmp(const void *x, const void *y)
 {
@@ -526,6 +531,7 @@ json_load(struct arena *a, const char *buf, size_t len, const char *file,
 
 /* ------------------------------------------------------------- writing */
 
+/* Appends s (n bytes) as a JSON string literal. */
 static void
 jput_str(struct buf *b, const char *s, size_t n)
 {
@@ -616,6 +622,7 @@ jput_num(struct buf *b, double d)
 	buf_puts(b, tmp);
 }
 
+/* Appends a newline and the indent of depth, when pretty. */
 static void
 jindent(struct buf *b, int pretty, int depth)
 {
@@ -626,6 +633,7 @@ jindent(struct buf *b, int pretty, int depth)
 		BUF_PUTSL(b, "  ");
 }
 
+/* Appends y as JSON at nesting depth. */
 static void
 yjson_r(struct buf *b, const struct ynode *y, int pretty, int depth)
 {

@@ -882,7 +882,10 @@ table(struct mr *m, const struct table *t)
 			}
 	}
 	para(m);
+	/* Keeping a table with text blocks on one page makes groff warn. */
 	BUF_PUTSL(m->out, ".TS\n");
+	if (wrap)
+		BUF_PUTSL(m->out, "nokeep;\n");
 	for (k = 0; k < t->cols; k++) {
 		if (k > 0)
 			buf_putc(m->out, ' ');
@@ -902,8 +905,9 @@ table(struct mr *m, const struct table *t)
 			cell_text(m, c, &txt);
 			buf_cstr(&txt);
 			block = utf8_count(txt.data, txt.len) > w[k];
+			/* Ragged and unhyphenated: a narrow block can't adjust. */
 			if (block)
-				BUF_PUTSL(m->out, "T{\n");
+				BUF_PUTSL(m->out, "T{\n.na\n.nh\n");
 			/* tbl reads these as rules, spans or block ends. */
 			if (txt.data[0] == '_' || txt.data[0] == '=' ||
 			    (txt.data[0] == 'T' && (txt.data[1] == '{' ||
@@ -1691,6 +1695,7 @@ void
 man_render(struct man *mn, const struct runbook *r, struct buf *out)
 {
 	struct mr m;
+	size_t start;
 
 	memset(&m, 0, sizeof(m));
 	m.site = mn->site;
@@ -1699,6 +1704,7 @@ man_render(struct man *mn, const struct runbook *r, struct buf *out)
 	m.cur = F_R;
 	m.mode = IM_TEXT;
 	roff_nl(out);
+	start = out->len;
 	head(&m);
 	if (r->doc != NULL)
 		body(&m, r->doc);
@@ -1713,6 +1719,7 @@ man_render(struct man *mn, const struct runbook *r, struct buf *out)
 	sec_quickref(&m);
 	sec_see_also(&m);
 	roff_nl(out);
+	roff_wrap(out, start, 80);
 	free(m.lists);
 }
 

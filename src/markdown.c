@@ -271,7 +271,16 @@ wiki_text(struct mdctx *m, cmark_node *t)
 				*--d1 = '\0';
 			cmark_node_set_url(link, d0);
 			txt = cmark_node_new(CMARK_NODE_TEXT);
-			cmark_node_set_literal(txt, *label ? label : d0);
+			{
+				char *l0 = label, *l1;
+				while (isspace((unsigned char)*l0))
+					l0++;
+				l1 = l0 + strlen(l0);
+				while (l1 > l0 && isspace((unsigned char)l1[-1]))
+					*--l1 = '\0';
+				cmark_node_set_literal(txt, bar < close && *l0 ?
+				    l0 : d0);
+			}
 			cmark_node_append_child(link, txt);
 			if (pos[j] >= 0) {
 				bc = tc + (int)pos[j];

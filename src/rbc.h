@@ -284,6 +284,7 @@ void	 roff_esc_code(struct buf *, const char *, size_t);
 void	 roff_esc_block(struct buf *, const char *, size_t);
 int	 roff_bol(const struct buf *);	/* next byte starts a line */
 void	 roff_nl(struct buf *);		/* end the line, trimmed */
+void	 roff_wrap(struct buf *, size_t from, size_t width);
 
 /* ----------------------------------------------------------------- slug.c */
 

@@ -9,6 +9,7 @@
  * every non-ASCII code point becomes \[uXXXX] and every byte that is not
  * UTF-8 becomes \[uFFFD].
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rbc.h"
@@ -249,4 +250,124 @@ roff_esc_block(struct buf *b, const char *s, size_t n)
 	if (roff_bol(b))
 		BUF_PUTSL(b, "\\&");
 	roff_nl(b);
+}
+
+/* Returns the length of the escape sequence or character at s[0..n). */
+static size_t
+token_len(const char *s, size_t n)
+{
+	size_t k;
+
+	if (s[0] != '\\' || n < 2) {
+		for (k = 1; k < n && ((unsigned char)s[k] & 0xc0) == 0x80; k++)
+			;
+		return k;
+	}
+	switch (s[1]) {
+	case '(':
+		return n < 4 ? n : 4;
+	case '[':
+		for (k = 2; k < n && s[k] != ']'; k++)
+			;
+		return k < n ? k + 1 : n;
+	case 'f':
+		if (n > 2 && s[2] == '(')
+			return n < 5 ? n : 5;
+		if (n > 2 && s[2] == '[') {
+			for (k = 3; k < n && s[k] != ']'; k++)
+				;
+			return k < n ? k + 1 : n;
+		}
+		return n < 3 ? n : 3;
+	default:
+		return 2;
+	}
+}
+
+/* Returns nothing; appends one filled text line, broken to width bytes. */
+static void
+wrap_line(struct buf *o, const char *s, size_t n, size_t width)
+{
+	size_t i, k, blank, cut;
+
+	while (n > width) {
+		blank = 0;
+		cut = 0;
+		for (i = 0; i < n; i += k) {
+			k = token_len(s + i, n - i);
+			if (s[i] == ' ' && i > 0 && i <= width &&
+			    i + 1 < n && s[i + 1] != ' ')
+				blank = i;
+			if (i + k + 2 <= width)
+				cut = i + k;	/* room for "\c" after it */
+			if (i > width)
+				break;
+		}
+		if (blank > 0) {
+			buf_put(o, s, blank);
+			trim(o);
+			buf_putc(o, '\n');
+			s += blank + 1;
+			n -= blank + 1;
+		} else if (cut > 0) {
+			/* One long word: joined again by \c. */
+			buf_put(o, s, cut);
+			BUF_PUTSL(o, "\\c\n");
+			s += cut;
+			n -= cut;
+		} else
+			break;
+		while (n > 0 && s[0] == ' ')
+			s++, n--;
+		if (n > 0 && (s[0] == '.' || s[0] == '\''))
+			BUF_PUTSL(o, "\\&");
+	}
+	buf_put(o, s, n);
+	buf_putc(o, '\n');
+}
+
+/*
+ * Returns nothing; breaks every filled text line of b after offset from
+ * that is longer than width bytes (mandoc's style limit is 80): at a
+ * blank, which filled text treats like a newline, or, inside one long
+ * word, with "\c".  Macro lines, .EX/.EE and tbl data stay whole; text
+ * blocks (T{ T}) are filled and are broken too.
+ */
+void
+roff_wrap(struct buf *b, size_t from, size_t width)
+{
+	struct buf o = { NULL, 0, 0 };
+	size_t s, e, n;
+	int nofill = 0, tbl = 0, block = 0;
+
+	if (b->len <= from)
+		return;
+	buf_put(&o, b->data, from);
+	for (s = from; s < b->len; s = e + 1) {
+		for (e = s; e < b->len && b->data[e] != '\n'; e++)
+			;
+		n = e - s;
+		if (n >= 3 && memcmp(b->data + s, ".EX", 3) == 0)
+			nofill = 1;
+		else if (n >= 3 && memcmp(b->data + s, ".EE", 3) == 0)
+			nofill = 0;
+		else if (n >= 3 && memcmp(b->data + s, ".TS", 3) == 0)
+			tbl = 1;
+		else if (n >= 3 && memcmp(b->data + s, ".TE", 3) == 0)
+			tbl = block = 0;
+		else if (tbl && n >= 2 && memcmp(b->data + s, "T}", 2) == 0)
+			block = 0;
+		if (n <= width || nofill || (tbl && !block) ||
+		    b->data[s] == '.' || b->data[s] == '\'') {
+			buf_put(&o, b->data + s, n);
+			if (e < b->len)
+				buf_putc(&o, '\n');
+		} else
+			wrap_line(&o, b->data + s, n, width);
+		if (tbl && n >= 2 && memcmp(b->data + e - 2, "T{", 2) == 0)
+			block = 1;
+	}
+	free(b->data);
+	*b = o;
+	buf_cstr(b);
 }

@@ -28,9 +28,9 @@
 #include "rbc.h"
 
 #define COMPILE_MAX_NEST	600		/* schema object nesting */
-#define VALIDATE_MAX_FRAMES	1000		/* nested subschema evaluations */
-#define VALIDATE_STEPS		1000000UL	/* subschema evaluations per call, */
-#define VALIDATE_STEPS_NODE	100UL		/* plus this per document node */
+#define VALIDATE_MAX_FRAMES	1000		/* nested subschemas */
+#define VALIDATE_STEPS		1000000UL	/* evaluations per call, */
+#define VALIDATE_STEPS_NODE	100UL		/* plus this per node */
 #define RE_MATCH_LIMIT		1000000		/* pcre2 match() calls */
 #define RE_DEPTH_LIMIT		10000		/* pcre2 backtracking depth */
 #define RE_HEAP_LIMIT		8192		/* pcre2 heap, KiB */
@@ -155,12 +155,14 @@ mhas(const struct ynode *y, const char *k, size_t n)
 	return 0;
 }
 
+/* Returns 1 if y is a number. */
 static int
 isnum(const struct ynode *y)
 {
 	return y->type == Y_INT || y->type == Y_FLOAT;
 }
 
+/* Returns 1 if y is a whole number (1.0 too, as JSON Schema says). */
 static int
 isintegral(const struct ynode *y)
 {
@@ -222,8 +224,9 @@ jeq(const struct ynode *a, const struct ynode *b)
 		for (i = 0; i < a->n; i++) {
 			for (j = 0; j < b->n; j++)
 				if (a->keys[i]->slen == b->keys[j]->slen &&
+				    (a->keys[i]->slen == 0 ||
 				    memcmp(a->keys[i]->s, b->keys[j]->s,
-				    a->keys[i]->slen) == 0)
+				    a->keys[i]->slen) == 0))
 					break;
 			if (j == b->n || !jeq(a->items[i], b->items[j]))
 				return 0;
@@ -234,6 +237,7 @@ jeq(const struct ynode *a, const struct ynode *b)
 	}
 }
 
+/* Returns h updated with n bytes (FNV-1a). */
 static uint64_t
 hbytes(uint64_t h, const void *p, size_t n)
 {
@@ -435,18 +439,21 @@ multiple_of(const struct ynode *x, const struct ynode *m)
 
 /* -------------------------------------------------------------- formats */
 
+/* Returns 1 for an ASCII digit, in any locale. */
 static int
 isdigitc(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
+/* Returns 1 for an ASCII letter or digit, in any locale. */
 static int
 isalnumc(int c)
 {
 	return isdigitc(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Returns the value of a hex digit, or -1. */
 static int
 hex_val(int c)
 {
@@ -621,6 +628,7 @@ static const struct {
 	{ "phone", F_PHONE, "a valid phone number" },
 };
 
+/* Returns 1 if s (n bytes) is valid for format f. */
 static int
 fmt_ok(enum fmt f, const char *s, size_t n)
 {
@@ -648,6 +656,7 @@ struct uri {
 	int		 hasauth, hasquery, hasfrag;
 };
 
+/* Splits s into its RFC 3986 components (pointers into s). */
 static void
 uri_split(const char *s, struct uri *u)
 {
@@ -705,7 +714,8 @@ uri_dots(struct buf *out, const char *path, size_t n)
 			p += 3;
 			if (*p == '\0')
 				*--p = '/';
-			for (k = out->len; k > start && out->data[k - 1] != '/';)
+			k = out->len;
+			while (k > start && out->data[k - 1] != '/')
 				k--;
 			out->len = k > start ? k - 1 : start;
 		} else if (strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
@@ -871,6 +881,7 @@ cerr(struct cctx *cc, const struct ynode *at, enum rule r, const char *fmt,
 	cc->err = 1;
 }
 
+/* Returns the first hash slot for y. */
 static size_t
 memo_slot(const struct cctx *cc, const struct ynode *y)
 {
@@ -881,6 +892,7 @@ memo_slot(const struct cctx *cc, const struct ynode *y)
 	return (size_t)(h >> 7) & (cc->mcap - 1);
 }
 
+/* Returns the node already compiled for y, or NULL. */
 static struct snode *
 memo_get(const struct cctx *cc, const struct ynode *y)
 {
@@ -895,6 +907,7 @@ memo_get(const struct cctx *cc, const struct ynode *y)
 	return NULL;
 }
 
+/* Remembers that y compiled to s. */
 static void
 memo_put(struct cctx *cc, const struct ynode *y, struct snode *s)
 {
@@ -921,6 +934,7 @@ memo_put(struct cctx *cc, const struct ynode *y, struct snode *s)
 	cc->mn++;
 }
 
+/* Records that uri ($id or anchor) names y. */
 static void
 name_add(struct cctx *cc, const char *uri, const struct ynode *y)
 {
@@ -933,6 +947,7 @@ name_add(struct cctx *cc, const char *uri, const struct ynode *y)
 	cc->names[cc->nnames++].y = y;
 }
 
+/* Returns the schema that uri names, or NULL. */
 static const struct ynode *
 name_find(const struct cctx *cc, const char *uri)
 {
@@ -1172,6 +1187,7 @@ kw_count(struct cctx *cc, const struct ynode *kw, const struct ynode *y,
 	*out = y->num > 9e18 ? (long long)9e18 : (long long)y->num;
 }
 
+/* Returns y if it is a number, else NULL after a diagnostic. */
 static const struct ynode *
 kw_number(struct cctx *cc, const struct ynode *kw, const struct ynode *y)
 {
@@ -1182,6 +1198,7 @@ kw_number(struct cctx *cc, const struct ynode *kw, const struct ynode *y)
 	return y;
 }
 
+/* Returns the T_* bits of a type name, 0 for an unknown one. */
 static unsigned
 typebit(const struct ynode *y)
 {
@@ -1203,6 +1220,7 @@ typebit(const struct ynode *y)
 	return 0;
 }
 
+/* Queues a $ref of s, read against base, for resolve_refs(). */
 static void
 pend_add(struct cctx *cc, struct snode *s, const struct ynode *ref,
     const char *base)
@@ -1348,7 +1366,8 @@ keyword(struct cctx *cc, struct snode *s, const struct ynode *k,
 		s->pprops = arena_calloc(cc->sc->a, v->n, sizeof(*s->pprops));
 		for (i = 0; i < v->n; i++) {
 			s->pprops[i].re = re_compile(cc, v->keys[i]);
-			s->pprops[i].s = kw_sub(cc, k, v->items[i], base, depth);
+			s->pprops[i].s = kw_sub(cc, k, v->items[i], base,
+			    depth);
 			if (s->pprops[i].re.re == NULL || s->pprops[i].s ==
 			    NULL)
 				return;
@@ -1593,6 +1612,7 @@ struct vctx {
 static int validate(struct vctx *, const struct snode *,
 	    const struct ynode *, int);
 
+/* Pushes a property name onto the value's path. */
 static void
 ppush(struct vctx *v, const char *key, size_t len)
 {
@@ -1609,6 +1629,7 @@ ppush(struct vctx *v, const char *key, size_t len)
 	v->path[v->depth++].len = len;
 }
 
+/* Pushes an array index onto the value's path. */
 static void
 ppush_idx(struct vctx *v, size_t i)
 {
@@ -1616,6 +1637,7 @@ ppush_idx(struct vctx *v, size_t i)
 	v->path[v->depth - 1].key = NULL;
 }
 
+/* Returns 1 if a key can print as .key in a friendly path. */
 static int
 is_ident(const char *s, size_t n)
 {
@@ -1728,6 +1750,7 @@ v_report_val(struct vctx *v, const struct ynode *y, const char *fmt, ...)
 	buf_free(&b);
 }
 
+/* Reports a formatted message at the value at. */
 static void
 v_reportf(struct vctx *v, const struct ynode *at, enum rule r,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -1814,6 +1837,7 @@ re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
 	return -1;
 }
 
+/* Returns 1 if y is one of the types in t. */
 static int
 type_ok(unsigned t, const struct ynode *y)
 {
@@ -1967,6 +1991,7 @@ prop_find(const struct prop *v, size_t n, const struct ynode *key)
 	return bsearch(&k, v, n, sizeof(*v), propcmp);
 }
 
+/* Returns 1 if the number or string y passes s's keywords for it. */
 static int
 v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
     int rep)
@@ -2008,7 +2033,8 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 			ok = 0;
 			buf_reset(&b);
 			show_val(&b, s->xmaximum);
-			v_report_val(v, y, "must be less than %s", buf_cstr(&b));
+			v_report_val(v, y, "must be less than %s",
+			    buf_cstr(&b));
 		}
 		if (s->multipleof != NULL && !multiple_of(y, s->multipleof)) {
 			if (!rep)
@@ -2067,6 +2093,7 @@ v_scalar(struct vctx *v, const struct snode *s, const struct ynode *y,
 	return ok;
 }
 
+/* Returns 1 if the array y passes s's array keywords. */
 static int
 v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
     int rep)
@@ -2103,7 +2130,7 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 		if (it == NULL)
 			continue;
 		if (it->boolv == 0 && i >= s->nprefix) {
-			/* "items": false: one message for all the extra items. */
+			/* "items": false: one message for all extra items. */
 			if (!rep)
 				return 0;
 			ok = 0;
@@ -2156,6 +2183,7 @@ v_array(struct vctx *v, const struct snode *s, const struct ynode *y,
 	return ok;
 }
 
+/* Returns 1 if the object y passes s's object keywords. */
 static int
 v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
     int rep)
@@ -2268,6 +2296,7 @@ v_object(struct vctx *v, const struct snode *s, const struct ynode *y,
 	return ok;
 }
 
+/* Returns 1 if y passes allOf, anyOf, oneOf, not and if/then/else. */
 static int
 v_apply(struct vctx *v, const struct snode *s, const struct ynode *y,
     int rep)
@@ -2383,8 +2412,8 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 				buf_printf(&b, " (and %zu more)",
 				    s->enumv->n - 8);
 			if (s->enumv->n == 0)
-				v_report_val(v, y, "is not allowed (the enum is "
-				    "empty)");
+				v_report_val(v, y, "is not allowed (the enum "
+				    "is empty)");
 			else
 				v_report_val(v, y, "is not one of %s",
 				    buf_cstr(&b));
@@ -2550,6 +2579,7 @@ schema_validate(const struct schema *sc, const struct ynode *doc,
 	return v.nreport;
 }
 
+/* Frees the schema and what it owns. */
 void
 schema_free(struct schema *sc)
 {
@@ -2703,6 +2733,7 @@ schema_runbook(struct diags *d)
 	return sc;
 }
 
+/* Returns the exit status after printing the usage to f. */
 static int
 schema_usage(FILE *f)
 {

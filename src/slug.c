@@ -38,12 +38,13 @@
 #define SMALL_SIGMA	0x03c3
 #define FINAL_SIGMA	0x03c2
 #define CAPITAL_I_DOT	0x0130
+#define COMBINING_DOT	0x0307	/* U+0130 lowers to "i" and this */
 
 struct lcrun {
 	uint32_t	lo;
 	uint32_t	hi;
 	int32_t		delta;
-	uint8_t		stride;	/* 1: every code point, 2: every other */
+	uint8_t		stride;	/* 1: each code point, 2: every other */
 };
 
 struct prop {
@@ -650,7 +651,7 @@ static const struct prop props[] = {
 struct out {
 	char	*p;
 	size_t	 len;
-	int	 dash;	/* GitLab: a "-" is owed before the next character */
+	int	 dash;	/* GitLab: a "-" is owed before the next one */
 	enum slug_style style;
 };
 
@@ -697,8 +698,9 @@ prop_flags(uint32_t c)
 }
 
 /*
- * Returns the next code point's flags and advances *i past it; an
- * invalid byte is one step with flags R, neither cased nor ignorable.
+ * Returns the next code point's flags and advances *i past it.  An
+ * invalid byte is one step that reads as U+FFFD with flags R only: the
+ * regex removes U+FFFD, and it is neither cased nor case-ignorable.
  */
 static unsigned int
 next_cp(const char *s, size_t len, size_t *i, uint32_t *cp)
@@ -803,7 +805,7 @@ slug_make(const char *s, size_t len, enum slug_style style)
 			    FINAL_SIGMA : SMALL_SIGMA;
 		else if (c == CAPITAL_I_DOT) {
 			out_cp(&o, 'i');
-			l = 0x0307;
+			l = COMBINING_DOT;
 		} else
 			l = lc_simple(c);
 		if (!(f & F_IGNORABLE))

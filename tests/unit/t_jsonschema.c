@@ -52,6 +52,7 @@ static const struct {
 	    "is disabled", NULL, "unevaluatedProperties" },
 };
 
+/* Counts and prints a passing case. */
 static void
 pass(const char *name)
 {
@@ -59,6 +60,7 @@ pass(const char *name)
 	npass++;
 }
 
+/* Counts and prints a failing case, with up to 8 diagnostics. */
 static void
 fail(const char *name, const char *why, const struct diags *d)
 {
@@ -71,6 +73,7 @@ fail(const char *name, const char *why, const struct diags *d)
 	nfail++;
 }
 
+/* Counts and prints a skipped case and why. */
 static void
 skip(const char *name, const char *why)
 {
@@ -78,6 +81,7 @@ skip(const char *name, const char *why)
 	nskip++;
 }
 
+/* Returns 1 if d holds a diagnostic of rule r containing substr. */
 static int
 has_rule(const struct diags *d, enum rule r, const char *substr)
 {
@@ -90,6 +94,7 @@ has_rule(const struct diags *d, enum rule r, const char *substr)
 	return 0;
 }
 
+/* Returns monotonic seconds. */
 static double
 now(void)
 {
@@ -106,6 +111,7 @@ text(const struct ynode *y)
 	return y != NULL && y->type == Y_STR ? y->s : "";
 }
 
+/* Returns the value of key in map y, or NULL. */
 static const struct ynode *
 get(const struct ynode *y, const char *key)
 {
@@ -117,6 +123,7 @@ get(const struct ynode *y, const char *key)
 	return NULL;
 }
 
+/* Returns why a suite test is skipped, or NULL to run it. */
 static const char *
 skip_reason(const char *file, const char *group, const char *test)
 {
@@ -210,6 +217,7 @@ done:
 	arena_free(a);
 }
 
+/* Returns the strcmp order of two names (for qsort). */
 static int
 namecmp(const void *a, const void *b)
 {
@@ -281,6 +289,7 @@ run(const char *schema, const char *doc, int flags, struct diags *d,
 	return rc;
 }
 
+/* Runs the hostile schemas, patterns and documents. */
 static void
 hostile(void)
 {
@@ -482,6 +491,7 @@ uri_tests(void)
 
 /* ------------------------------------------------------ JSON in and out */
 
+/* Loads in and writes it back: want, or NULL for a load error. */
 static void
 json_case(const char *name, const char *in, const char *want, int pretty)
 {
@@ -514,6 +524,7 @@ json_case(const char *name, const char *in, const char *want, int pretty)
 	arena_free(a);
 }
 
+/* Runs the JSON reader and writer cases. */
 static void
 json_tests(void)
 {
@@ -677,6 +688,7 @@ static const char *const bad_want[] = {
 	"2:1: schema: missing required property \"owner\"",
 };
 
+/* Validates good and bad front-matter with the built-in schema. */
 static void
 builtin_tests(void)
 {
@@ -773,6 +785,7 @@ drain(FILE *f, struct buf *b)
 	buf_cstr(b);
 }
 
+/* Runs one tests/schema/NAME case in-process. */
 static void
 schema_case(const char *root, const char *cname)
 {
@@ -855,6 +868,7 @@ out:
 	free(dir);
 }
 
+/* Runs every tests/schema/ case folder, in name order. */
 static void
 schema_cases(void)
 {
@@ -925,6 +939,7 @@ print_test(void)
 	buf_free(&got);
 }
 
+/* Returns 1 if any case failed. */
 int
 main(int argc, char **argv)
 {

@@ -110,7 +110,8 @@ shape(const struct buf *b, size_t *lineno)
 	static const char *const ok[] = {
 		".TH ", ".SH ", ".SS ", ".PP\n", ".IP ", ".TP\n", ".RS ",
 		".RE\n", ".EX\n", ".EE\n", ".br\n", ".B ", ".BR ", ".RB ",
-		".UR ", ".UE", ".MT ", ".ME", ".TS\n", ".TE\n", ".ce\n", NULL
+		".UR ", ".UE", ".MT ", ".ME", ".TS\n", ".TE\n", ".ce\n",
+		".na\n", ".nh\n", NULL
 	};
 	size_t s, e, i;
 	int found;

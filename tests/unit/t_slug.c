@@ -162,7 +162,7 @@ j_string(struct json *j, struct str *out)
 					u = 0x10000 + ((u - 0xd800) << 10) +
 					    (lo - 0xdc00);
 				else
-					j->i -= 6;	/* read it on its own */
+					j->i -= 6;	/* a lone one */
 			}
 			if (u >= 0xd800 && u <= 0xdfff) {
 				buf_putc(&b, 0xe0 | (int)(u >> 12));
@@ -372,7 +372,8 @@ gitlab(void)
 	static const struct {
 		const char *name, *in, *want;
 	} t[] = {
-		{ "gitlab/double-dash", "Rollback -- manual", "rollback-manual" },
+		{ "gitlab/double-dash", "Rollback -- manual",
+		    "rollback-manual" },
 		{ "gitlab/spaces", "  Spaces  ", "spaces" },
 		{ "gitlab/dashes-trimmed", "-Leading and trailing-",
 		    "leading-and-trailing" },
