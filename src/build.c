@@ -48,6 +48,70 @@ stamp(struct runbook *r)
 }
 
 /*
+ * Validates front-matter against the built-in runbook schema and the
+ * site's own (site.yaml schema:, both must hold, as allOf).  Compiled
+ * once per run.
+ */
+static void
+validate(struct site *s, struct runbook **rbs, size_t n)
+{
+	struct schema *builtin, *own = NULL;
+	const struct ynode *v;
+	char *path;
+	size_t i;
+
+	builtin = schema_runbook(&s->diags);
+	if (s->cfg.schema != NULL) {
+		path = s->cfg.schema[0] == '/' ? xstrdup(s->cfg.schema) :
+		    path_join(s->content, s->cfg.schema);
+		own = schema_load(path, SCHEMA_ASSERT_FORMATS, &s->diags);
+		if (own == NULL && (v = ymap_get(s->cfg.root, "schema")) != NULL)
+			diag_add(&s->diags, path, 0, 0, R_SCHEMA, "site.yaml: "
+			    "the schema %s could not be used", s->cfg.schema);
+		free(path);
+	}
+	for (i = 0; i < n; i++) {
+		if (rbs[i]->fm == NULL)
+			continue;
+		if (builtin != NULL)
+			schema_validate(builtin, rbs[i]->fm, rbs[i]->src.path,
+			    &rbs[i]->diags);
+		if (own != NULL)
+			schema_validate(own, rbs[i]->fm, rbs[i]->src.path,
+			    &rbs[i]->diags);
+	}
+	schema_free(builtin);
+	schema_free(own);
+}
+
+/*
+ * Drops a schema diagnostic where a more precise rule spoke at the same
+ * place ("[Phone]" is a placeholder first, an invalid phone second).
+ */
+static void
+dedupe(struct runbook *r)
+{
+	struct diags *d = &r->diags;
+	size_t i, j, o = 0;
+
+	for (i = 0; i < d->n; i++) {
+		int drop = 0;
+		if (d->v[i].rule == R_SCHEMA)
+			for (j = 0; j < d->n; j++)
+				if (j != i && d->v[j].rule != R_SCHEMA &&
+				    d->v[j].line == d->v[i].line &&
+				    d->v[j].col == d->v[i].col)
+					drop = 1;
+		if (drop) {
+			free(d->v[i].file);
+			free(d->v[i].msg);
+		} else
+			d->v[o++] = d->v[i];
+	}
+	d->n = o;
+}
+
+/*
  * Loads, parses, indexes and checks every runbook of the content tree.
  * Returns 0, or -1 for a usage problem (message printed).
  */
@@ -66,8 +130,11 @@ site_load(struct site *s, const char *content, const char *today)
 		s->rb[s->n++] = r;
 	}
 	index_build(s);
-	for (i = 0; i < s->n; i++)
+	validate(s, s->rb, s->n);
+	for (i = 0; i < s->n; i++) {
 		check_runbook(s, s->rb[i]);
+		dedupe(s->rb[i]);
+	}
 	return 0;
 }
 
@@ -177,8 +244,11 @@ site_load_some(struct site *s, const char *content, const char *today,
 			load_one(s, s->rbpaths[i], loaded);
 	free(loaded);
 	index_build(s);
-	for (i = 0; i < named; i++)
+	validate(s, s->rb, named);
+	for (i = 0; i < named; i++) {
 		check_runbook(s, s->rb[i]);
+		dedupe(s->rb[i]);
+	}
 	return 0;
 }
 

@@ -753,8 +753,12 @@ fm_parse(struct site *s, struct runbook *r)
 		r->fm = NULL;
 		r->fm_ok = 0;
 	}
-	if (r->fm != NULL && r->fm->type == Y_NULL)
-		r->fm = ynew(r->arena, Y_MAP);
+	if (r->fm != NULL && r->fm->type == Y_NULL) {
+		struct ynode *m = ynew(r->arena, Y_MAP);
+		m->line = 1;	/* the opening --- stands for an empty map */
+		m->col = 1;
+		r->fm = m;
+	}
 	if (r->fm == NULL)
 		return;
 	if ((r->id = fm_string(r, s, "id")) == NULL)

@@ -1003,7 +1003,7 @@ search_index(const struct site *s, struct buf *o)
 	BUF_PUTSL(o, "window.RBC_SEARCH = [");
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
-		BUF_PUTSL(o, i ? ",\n{\"t\":" : "\n{\"t\":");
+		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
 		js_str(o, r->title);
 		BUF_PUTSL(o, ",\"u\":");
 		buf_putc(o, '"');

@@ -171,7 +171,9 @@ put_text(struct mr *m, const char *s, size_t n, int flags)
 			return;
 		font_sync(m);
 	}
-	if (m->mode != IM_TEXT)
+	if (m->mode == IM_ARG)
+		flags |= ROFF_ARG;
+	else if (m->mode == IM_CELL)
 		flags |= ROFF_ONELINE;
 	roff_esc(m->out, s, n, flags);
 }
@@ -428,6 +430,7 @@ link_kind(const struct mr *m, cmark_node *n, const char **what)
 		buf_cstr(&b);
 		k = strcasecmp(b.data, t->name) == 0 ||
 		    strcasecmp(b.data, t->id) == 0 ||
+		    strcmp(b.data, l->dest) == 0 ||
 		    (t->title != NULL && strcasecmp(b.data, t->title) == 0) ?
 		    LK_PAGE : LK_PAGE_TEXT;
 		buf_free(&b);
@@ -656,105 +659,13 @@ inlines(struct mr *m, cmark_node *parent, enum imode mode, int flags)
 
 /* ------------------------------------------------------------ tables */
 
-/* Returns nothing; appends the text a cell shows (for measuring). */
-static void
-cell_text(const struct mr *m, const struct tcell *c, struct buf *b)
-{
-	cmark_iter *it;
-	cmark_event_type ev;
-	cmark_node *n;
-	const char *what;
-
-	if (c->node == NULL) {
-		buf_put(b, c->s, c->n);
-		return;
-	}
-	it = cmark_iter_new(c->node);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		n = cmark_iter_get_node(it);
-		switch (cmark_node_get_type(n)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			buf_puts(b, lit(n));
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, ' ');
-			break;
-		case CMARK_NODE_IMAGE:
-			BUF_PUTSL(b, "[image: ");
-			plain(n, b);
-			buf_putc(b, ']');
-			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-			break;
-		case CMARK_NODE_LINK:
-			switch (link_kind(m, n, &what)) {
-			case LK_PAGE:
-				buf_printf(b, "%s(7)", what);
-				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-				break;
-			case LK_PAGE_TEXT:
-				if (ev == CMARK_EVENT_EXIT)
-					buf_printf(b, " (%s(7))", what);
-				break;
-			case LK_URL:
-			case LK_MAIL:
-				if (ev == CMARK_EVENT_EXIT)
-					buf_printf(b, " <%s>", what);
-				break;
-			case LK_BARE:
-				buf_puts(b, what);
-				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-				break;
-			default:
-				break;
-			}
-			break;
-		default:
-			if (is_ext(n, "strikethrough"))
-				BUF_PUTSL(b, "~~");
-			break;
-		}
-	}
-	cmark_iter_free(it);
-}
-
-/* Returns the columns a cell needs, and its longest word in *word. */
-static size_t
-cell_width(const struct mr *m, const struct tcell *c, size_t *word)
-{
-	struct buf b = { NULL, 0, 0 };
-	size_t i, w, start = 0, total;
-
-	cell_text(m, c, &b);
-	*word = 0;
-	for (i = 0; i <= b.len; i++) {
-		if (i < b.len && b.data[i] != ' ' && b.data[i] != '\t' &&
-		    b.data[i] != '\n')
-			continue;
-		w = utf8_count(b.data + start, i - start);
-		if (w > *word)
-			*word = w;
-		start = i + 1;
-	}
-	total = utf8_count(b.data, b.len);
-	buf_free(&b);
-	return total;
-}
-
-/* Returns 1 if the cell shows nothing. */
-static int
-cell_empty(const struct mr *m, const struct tcell *c)
-{
-	size_t word;
-
-	return cell_width(m, c, &word) == 0;
-}
-
 /* Returns nothing; writes a cell's content (in bold for a header). */
 static void
 cell_put(struct mr *m, const struct tcell *c, int header)
 {
+	enum imode saved = m->mode;
+
+	m->mode = IM_CELL;
 	m->bold += header;
 	if (c->node != NULL)
 		inlines(m, c->node, IM_CELL, 0);
@@ -762,6 +673,89 @@ cell_put(struct mr *m, const struct tcell *c, int header)
 		put_text(m, c->s, c->n, c->flags);
 	m->bold -= header;
 	font_reset(m);
+	m->mode = saved;
+}
+
+/*
+ * Returns nothing; renders a cell into b as it would go mid-line (the
+ * start of a line is decided when a piece of it is written).
+ */
+static void
+cell_render(struct mr *m, const struct tcell *c, int header, struct buf *b)
+{
+	struct buf *saved = m->out;
+
+	buf_reset(b);
+	buf_putc(b, 'x');
+	m->out = b;
+	cell_put(m, c, header);
+	m->out = saved;
+	memmove(b->data, b->data + 1, b->len);
+	b->len--;
+}
+
+/* Returns 1 if roff text s[0..n) sets the font back to roman. */
+static int
+is_roman(const char *f, size_t n)
+{
+	return f == NULL || (n == 3 && memcmp(f, "\\fR", 3) == 0);
+}
+
+/*
+ * Returns the number of pieces (at most width columns each, unless a word
+ * is wider) that roff text s[0..n) is broken into, appended to pv.  A
+ * font that spans a break is closed before it and opened again after.
+ */
+static size_t
+cell_split(const char *s, size_t n, size_t width, struct buf *pv)
+{
+	const char *font = NULL, *sfont = NULL, *pfont;
+	size_t flen = 0, sflen = 0, pflen, i = 0, j, k, c, pw, sp, end, np = 0;
+	int broke;
+
+	while (i < n) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		pfont = font;
+		pflen = flen;
+		pw = 0;
+		sp = 0;
+		broke = 0;
+		for (j = i; j < n; j += k) {
+			k = roff_token(s + j, n - j, &c);
+			if (s[j] == ' ') {
+				sp = j;
+				sfont = font;
+				sflen = flen;
+			} else if (pw + c > width && sp > i) {
+				broke = 1;
+				break;
+			}
+			if (s[j] == '\\' && k > 1 && s[j + 1] == 'f') {
+				font = s + j;
+				flen = k;
+			}
+			pw += c;
+		}
+		end = broke ? sp : n;
+		while (end > i && s[end - 1] == ' ')
+			end--;
+		buf_reset(&pv[np]);
+		if (!is_roman(pfont, pflen))
+			buf_put(&pv[np], pfont, pflen);
+		buf_put(&pv[np], s + i, end - i);
+		if (broke ? !is_roman(sfont, sflen) : !is_roman(font, flen))
+			BUF_PUTSL(&pv[np], "\\fR");
+		np++;
+		if (!broke)
+			break;
+		font = sfont;
+		flen = sflen;
+		i = sp + 1;
+	}
+	return np;
 }
 
 /*
@@ -769,9 +763,9 @@ cell_put(struct mr *m, const struct tcell *c, int header)
  * paragraph per row, a "Header: value" line per non-empty cell.
  */
 static void
-table_list(struct mr *m, const struct table *t)
+table_list(struct mr *m, const struct table *t, const struct buf *cells)
 {
-	const struct tcell *h, *c;
+	const struct tcell *h;
 	size_t r, k;
 	int first;
 
@@ -779,9 +773,8 @@ table_list(struct mr *m, const struct table *t)
 		para(m);
 		first = 1;
 		for (k = 0; k < t->cols; k++) {
-			c = &t->cells[r * t->cols + k];
 			h = &t->cells[k];
-			if (cell_empty(m, c))
+			if (cells[r * t->cols + k].len == 0)
 				continue;
 			if (!first) {
 				mac(m, ".br");
@@ -789,11 +782,11 @@ table_list(struct mr *m, const struct table *t)
 			}
 			first = 0;
 			if (r == 0) {
-				cell_put(m, c, 1);
+				cell_put(m, h, 1);
 				continue;
 			}
-			m->mode = IM_CELL;
 			m->bold++;
+			m->mode = IM_CELL;
 			if (h->node != NULL)
 				inlines(m, h->node, IM_CELL, 0);
 			else
@@ -802,38 +795,58 @@ table_list(struct mr *m, const struct table *t)
 			m->bold--;
 			font_reset(m);
 			buf_putc(m->out, ' ');
-			cell_put(m, c, 0);
+			cell_put(m, &t->cells[r * t->cols + k], 0);
 			m->mode = IM_TEXT;
 		}
 		roff_nl(m->out);
 	}
 }
 
+/* Returns nothing; writes one piece of a cell on a tbl data line. */
+static void
+piece_put(struct mr *m, const struct buf *p)
+{
+	const char *s = p->data;
+
+	if (p->len == 0)
+		return;
+	/* A request, or what tbl reads as a rule or a text block. */
+	if ((roff_bol(m->out) && (s[0] == '.' || s[0] == '\'')) ||
+	    s[0] == '_' || s[0] == '=' || (s[0] == 'T' && p->len > 1 &&
+	    (s[1] == '{' || s[1] == '}')))
+		BUF_PUTSL(m->out, "\\&");
+	buf_put(m->out, s, p->len);
+}
+
 /*
  * Returns nothing; writes t through tbl.  Columns keep their natural
  * width if the table fits the page; else the widest are narrowed to a
  * common cap (never below their longest word or MAN_MINCOL) and their
- * long cells wrap in T{ T} blocks; if even that does not fit, the table
- * becomes a list.
+ * long cells are broken into continuation rows (rbc's own filling: tbl's
+ * T{ T} blocks make groff warn under continuous rendering); if even that
+ * does not fit, the table becomes a list.
  */
 static void
 table(struct mr *m, const struct table *t)
 {
-	size_t *nat, *minw, *w, r, k, total, gaps, cap, lo, hi, mid, word;
-	size_t budget, sum;
-	const struct tcell *c;
-	struct buf txt = { NULL, 0, 0 };
-	int wrap = 0, block;
+	size_t *nat, *minw, *w, r, k, i, total, gaps, cap, lo, hi, mid, word;
+	size_t budget, sum, nlines, *np, maxp = 0, stride, words, j, ls;
+	struct buf *cells, *pieces;
+	int wrap = 0;
 
 	if (t->rows == 0 || t->cols == 0)
 		return;
 	nat = xcalloc(t->cols, sizeof(*nat));
 	minw = xcalloc(t->cols, sizeof(*minw));
 	w = xcalloc(t->cols, sizeof(*w));
+	np = xcalloc(t->cols, sizeof(*np));
+	cells = xcalloc(t->rows * t->cols, sizeof(*cells));
+	pieces = NULL;
 	for (r = 0; r < t->rows; r++)
 		for (k = 0; k < t->cols; k++) {
-			total = cell_width(m, &t->cells[r * t->cols + k],
-			    &word);
+			i = r * t->cols + k;
+			cell_render(m, &t->cells[i], r == 0, &cells[i]);
+			total = roff_width(cells[i].data, cells[i].len, &word);
 			if (total > nat[k])
 				nat[k] = total;
 			if (word > minw[k])
@@ -872,7 +885,7 @@ table(struct mr *m, const struct table *t)
 				hi = mid - 1;
 		}
 		if (cap == (size_t)-1) {
-			table_list(m, t);
+			table_list(m, t, cells);
 			goto out;
 		}
 		for (k = 0; k < t->cols; k++)
@@ -882,48 +895,69 @@ table(struct mr *m, const struct table *t)
 			}
 	}
 	para(m);
-	/* Keeping a table with text blocks on one page makes groff warn. */
-	BUF_PUTSL(m->out, ".TS\n");
-	if (wrap)
-		BUF_PUTSL(m->out, "nokeep;\n");
+	/* Kept sections make groff -ww warn under continuous rendering. */
+	BUF_PUTSL(m->out, ".TS\nnokeep;\n");
 	for (k = 0; k < t->cols; k++) {
 		if (k > 0)
 			buf_putc(m->out, ' ');
 		buf_putc(m->out, t->align[k]);
-		if (w[k] < nat[k])
-			buf_printf(m->out, "w(%zun)", w[k]);
 	}
 	BUF_PUTSL(m->out, ".\n");
 	for (r = 0; r < t->rows; r++) {
 		if (r == 1 || (r > 1 && wrap))
 			BUF_PUTSL(m->out, "_\n");
+		/* Room for every piece of this row: a piece per word. */
+		stride = 1;
 		for (k = 0; k < t->cols; k++) {
-			c = &t->cells[r * t->cols + k];
-			if (k > 0)
-				buf_putc(m->out, '\t');
-			buf_reset(&txt);
-			cell_text(m, c, &txt);
-			buf_cstr(&txt);
-			block = utf8_count(txt.data, txt.len) > w[k];
-			/* Ragged and unhyphenated: a narrow block can't adjust. */
-			if (block)
-				BUF_PUTSL(m->out, "T{\n.na\n.nh\n");
-			/* tbl reads these as rules, spans or block ends. */
-			if (txt.data[0] == '_' || txt.data[0] == '=' ||
-			    (txt.data[0] == 'T' && (txt.data[1] == '{' ||
-			    txt.data[1] == '}')))
-				BUF_PUTSL(m->out, "\\&");
-			cell_put(m, c, r == 0);
-			if (block) {
-				roff_nl(m->out);
-				BUF_PUTSL(m->out, "T}");
-			}
+			i = r * t->cols + k;
+			for (words = 1, j = 0; j < cells[i].len; j++)
+				words += cells[i].data[j] == ' ';
+			if (words > stride)
+				stride = words;
 		}
-		roff_nl(m->out);
+		if (stride * t->cols > maxp) {
+			pieces = xreallocarray(pieces, stride * t->cols,
+			    sizeof(*pieces));
+			memset(pieces + maxp, 0, (stride * t->cols - maxp) *
+			    sizeof(*pieces));
+			maxp = stride * t->cols;
+		}
+		nlines = 1;
+		for (k = 0; k < t->cols; k++) {
+			i = r * t->cols + k;
+			np[k] = cell_split(cells[i].data, cells[i].len, w[k],
+			    pieces + k * stride);
+			if (np[k] > nlines)
+				nlines = np[k];
+		}
+		for (i = 0; i < nlines; i++) {
+			ls = m->out->len;
+			for (k = 0; k < t->cols; k++) {
+				if (k > 0)
+					buf_putc(m->out, '\t');
+				if (i < np[k])
+					piece_put(m, &pieces[k * stride + i]);
+			}
+			/* An empty row still needs a line of its own. */
+			for (j = ls; j < m->out->len; j++)
+				if (m->out->data[j] != '\t')
+					break;
+			if (j == m->out->len) {
+				m->out->len = ls;
+				BUF_PUTSL(m->out, "\\&");
+			}
+			roff_nl(m->out);
+		}
 	}
 	BUF_PUTSL(m->out, ".TE\n");
 out:
-	buf_free(&txt);
+	for (i = 0; i < t->rows * t->cols; i++)
+		buf_free(&cells[i]);
+	for (i = 0; i < maxp; i++)
+		buf_free(&pieces[i]);
+	free(pieces);
+	free(cells);
+	free(np);
 	free(nat);
 	free(minw);
 	free(w);

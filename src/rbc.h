@@ -47,7 +47,8 @@ struct buf {
 	size_t	 len;
 	size_t	 cap;
 };
-#define BUF_PUTSL(b, s)	buf_put((b), (s), sizeof(s) - 1)
+/* s must be a string literal ("" s refuses anything else). */
+#define BUF_PUTSL(b, s)	buf_put((b), "" s, sizeof(s) - 1)
 void	 buf_grow(struct buf *, size_t);
 void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
@@ -220,7 +221,11 @@ struct ynode {
 struct ynode *yaml_load(struct arena *, const char *buf, size_t len,
 	    const char *file, int line0, struct diags *);
 
-/* JSON text to the same model (json.c); NULL after a diagnostic. */
+/*
+ * JSON text (RFC 8259, strict) to the same model (json.c), positions in
+ * `file`; NULL after a diagnostic (yaml-syntax, duplicate-key, utf8-invalid,
+ * limit: nesting past 512).  Integers are Y_INT, other numbers Y_FLOAT.
+ */
 struct ynode *json_load(struct arena *, const char *buf, size_t len,
 	    const char *file, struct diags *);
 
@@ -239,6 +244,7 @@ void	 ymap_set(struct arena *, struct ynode *map, const char *key,
 void	 ymap_setz(struct arena *, struct ynode *map, const char *key,
 	    const char *strval);	/* no-op when strval is NULL */
 int	 yequal(const struct ynode *, const struct ynode *); /* JSON equality */
+/* y as JSON, pretty: indented by 2; numbers from their value. */
 void	 yjson(struct buf *, const struct ynode *, int pretty);
 
 /* ------------------------------------------------------------- mustache.c */
@@ -285,6 +291,8 @@ void	 roff_esc_block(struct buf *, const char *, size_t);
 int	 roff_bol(const struct buf *);	/* next byte starts a line */
 void	 roff_nl(struct buf *);		/* end the line, trimmed */
 void	 roff_wrap(struct buf *, size_t from, size_t width);
+size_t	 roff_token(const char *, size_t, size_t *cols);
+size_t	 roff_width(const char *, size_t, size_t *word);
 
 /* ----------------------------------------------------------------- slug.c */
 

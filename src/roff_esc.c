@@ -71,6 +71,31 @@ roff_nl(struct buf *b)
 		buf_putc(b, '\n');
 }
 
+/*
+ * Returns the upper case of cp for the alphabets a heading is likely to
+ * use (Latin-1, Latin Extended-A, Greek, Cyrillic), else cp.
+ */
+static uint32_t
+upper(uint32_t cp)
+{
+	if ((cp >= 0xe0 && cp <= 0xfe && cp != 0xf7) ||
+	    (cp >= 0x3b1 && cp <= 0x3cb && cp != 0x3c2) ||
+	    (cp >= 0x430 && cp <= 0x44f))
+		return cp - 0x20;
+	if (cp == 0xff)
+		return 0x178;
+	if (cp >= 0x450 && cp <= 0x45f)
+		return cp - 0x50;
+	/* Latin Extended-A: pairs, upper case first. */
+	if ((cp >= 0x100 && cp <= 0x137 && (cp & 1)) ||
+	    (cp >= 0x14a && cp <= 0x177 && (cp & 1)))
+		return cp - 1;
+	if ((cp >= 0x139 && cp <= 0x148 && !(cp & 1)) ||
+	    (cp >= 0x179 && cp <= 0x17e && !(cp & 1)))
+		return cp - 1;
+	return cp;
+}
+
 /* Returns nothing; writes code point cp as a roff special character. */
 static void
 put_cp(struct buf *b, uint32_t cp)
@@ -171,7 +196,7 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 				cp = 0xfffd;
 				k = 1;
 			}
-			put_cp(b, cp);
+			put_cp(b, flags & ROFF_UPPER ? upper(cp) : cp);
 			i += (size_t)k;
 			col++;
 			continue;
@@ -252,12 +277,17 @@ roff_esc_block(struct buf *b, const char *s, size_t n)
 	roff_nl(b);
 }
 
-/* Returns the length of the escape sequence or character at s[0..n). */
-static size_t
-token_len(const char *s, size_t n)
+/*
+ * Returns the length in bytes of the character or escape sequence at
+ * s[0..n) (as roff_esc and rbc's writers produce them), with the columns
+ * it takes on a terminal in *cols: fonts, \& \% \c take none.
+ */
+size_t
+roff_token(const char *s, size_t n, size_t *cols)
 {
 	size_t k;
 
+	*cols = 1;
 	if (s[0] != '\\' || n < 2) {
 		for (k = 1; k < n && ((unsigned char)s[k] & 0xc0) == 0x80; k++)
 			;
@@ -271,6 +301,7 @@ token_len(const char *s, size_t n)
 			;
 		return k < n ? k + 1 : n;
 	case 'f':
+		*cols = 0;
 		if (n > 2 && s[2] == '(')
 			return n < 5 ? n : 5;
 		if (n > 2 && s[2] == '[') {
@@ -279,22 +310,48 @@ token_len(const char *s, size_t n)
 			return k < n ? k + 1 : n;
 		}
 		return n < 3 ? n : 3;
+	case '&':
+	case '%':
+	case 'c':
+		*cols = 0;
+		return 2;
 	default:
 		return 2;
 	}
+}
+
+/*
+ * Returns the columns roff text s[0..n) takes on one line, with the
+ * widest blank-separated word in *word.
+ */
+size_t
+roff_width(const char *s, size_t n, size_t *word)
+{
+	size_t i, k, c, total = 0, w = 0;
+
+	*word = 0;
+	for (i = 0; i < n; i += k) {
+		k = roff_token(s + i, n - i, &c);
+		if (s[i] == ' ' || s[i] == '\n')
+			w = 0;
+		else if ((w += c) > *word)
+			*word = w;
+		total += c;
+	}
+	return total;
 }
 
 /* Returns nothing; appends one filled text line, broken to width bytes. */
 static void
 wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 {
-	size_t i, k, blank, cut;
+	size_t i, k, c, blank, cut;
 
 	while (n > width) {
 		blank = 0;
 		cut = 0;
 		for (i = 0; i < n; i += k) {
-			k = token_len(s + i, n - i);
+			k = roff_token(s + i, n - i, &c);
 			if (s[i] == ' ' && i > 0 && i <= width &&
 			    i + 1 < n && s[i + 1] != ' ')
 				blank = i;

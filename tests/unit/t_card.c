@@ -254,22 +254,18 @@ fmstr(const struct ynode *fm, const char *key)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/* Returns a runbook of case name from YAML text (taken over). */
 static struct rb *
-rb_load(const char *dir, const char *file)
+rb_make(const char *name, char *path, struct buf *text)
 {
 	struct rb *t = xcalloc(1, sizeof(*t));
 	struct runbook *r = &t->r;
-	char *path = path_join(dir, file);
-	size_t len = strlen(file) - strlen(".yaml");
 
-	t->case_name = xstrndup(file, len);
+	t->case_name = xstrdup(name);
 	r->arena = arena_new();
 	diags_init(&r->diags, NULL);
 	r->src.path = path;
-	if (read_file(path, &r->raw, RBC_MAX_FILE) != 0) {
-		fprintf(stderr, "t_card: cannot read %s\n", path);
-		exit(2);
-	}
+	r->raw = *text;
 	t->overflow = strstr(r->raw.data, "# expect: overflow") != NULL;
 	r->fm = yaml_load(r->arena, r->raw.data, r->raw.len, path, 1,
 	    &r->diags);
@@ -287,6 +283,23 @@ rb_load(const char *dir, const char *file)
 	r->owner = fmstr(r->fm, "owner");
 	r->version = version_of(r->raw.data, r->raw.len);
 	r->review_by = review_by(r->fm);
+	return t;
+}
+
+static struct rb *
+rb_load(const char *dir, const char *file)
+{
+	struct buf text = { NULL, 0, 0 };
+	char *path = path_join(dir, file), *name;
+	struct rb *t;
+
+	if (read_file(path, &text, RBC_MAX_FILE) != 0) {
+		fprintf(stderr, "t_card: cannot read %s\n", path);
+		exit(2);
+	}
+	name = xstrndup(file, strlen(file) - strlen(".yaml"));
+	t = rb_make(name, path, &text);
+	free(name);
 	return t;
 }
 
@@ -492,6 +505,71 @@ out:
 	card_free(c);
 }
 
+/* Returns the base case's text with k lines of fmt (one %d) added
+ * before the line that starts with before (NULL: at the end). */
+static struct rb *
+rb_grown(const struct rb *base, const char *before, const char *fmt, int k)
+{
+	struct buf t = { NULL, 0, 0 };
+	const char *raw = base->r.raw.data, *at = NULL;
+	char *key;
+	int i;
+
+	if (before != NULL) {
+		key = xasprintf("\n%s", before);
+		at = strstr(raw, key);
+		free(key);
+	}
+	if (at == NULL)
+		at = raw + base->r.raw.len;
+	else
+		at++;
+	buf_put(&t, raw, (size_t)(at - raw));
+	for (i = 0; i < k; i++) {
+		buf_printf(&t, fmt, i);
+		buf_putc(&t, '\n');
+	}
+	buf_puts(&t, at);
+	return rb_make(base->case_name, xstrdup(base->r.src.path), &t);
+}
+
+/*
+ * The fullest card that still fits: grow a case line by line (found by
+ * bisection) until one more would overflow; that card's PDF and its
+ * HTML, printed by Chromium, must both be one page.
+ */
+static void
+check_edge(struct site *site, int p, const struct rb *base,
+    const char *before, const char *fmt)
+{
+	struct card *c = card_new(site, papers[p]);
+	struct diags d;
+	struct rb *t;
+	char tn[128];
+	int lo = 0, hi = 400, mid, ok;
+
+	snprintf(tn, sizeof(tn), "%s-edge", base->case_name);
+	diags_init(&d, NULL);
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		t = rb_grown(base, before, fmt, mid);
+		ok = card_render(c, (const struct runbook *const *)&t, 1,
+		    NULL, NULL, &d) == 0;
+		rb_free(t);
+		if (ok)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	diags_free(&d);
+	card_free(c);
+	printf("INFO card/%s-%s: %d more lines fit, one more overflows\n", tn,
+	    papers[p], lo);
+	t = rb_grown(base, before, fmt, lo);
+	check_card(site, p, tn, (const struct runbook *const *)&t, 1, 0);
+	rb_free(t);
+}
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -657,6 +735,20 @@ main(void)
 	for (p = 0; p < 2; p++)
 		check_card(&site, p, "several", set, k, 0);
 	check_odd(&site);
+
+	/* The fullest cards that fit, in the PDF and in Chromium. */
+	for (i = 0; i < n; i++)
+		for (p = 0; p < 2; p++) {
+			if (strcmp(rbs[i]->case_name, "crowded") == 0)
+				check_edge(&site, p, rbs[i], "quickref:",
+				    "  - {metric: edge_%03d, unit: ms, "
+				    "warning: 100, critical: 500}");
+			if (strcmp(rbs[i]->case_name, "payments") == 0)
+				check_edge(&site, p, rbs[i], NULL,
+				    "  - {label: Extra step %d, command: "
+				    "\"systemctl status payments-worker "
+				    "--no-pager --lines=50\"}");
+		}
 
 	for (i = 0; i < n; i++)
 		if (strcmp(rbs[i]->case_name, "payments") == 0)
