@@ -823,7 +823,7 @@ lay_header(struct lay *L, const struct cmodel *m)
 	pango_attr_list_unref(al);
 	buf_free(&b);
 	if (q > 0)
-		cap = prep(L, "Scan for the full runbook", F_SANS, Z_CAPTION,
+		cap = prep(L, "Scan: full runbook", F_SANS, Z_CAPTION,
 		    L->x + L->w - pad - q, y0 + pad + q + P_CAPTION * fs, q,
 		    PANGO_ALIGN_CENTER, C_BANDMUTED);
 	h = y - y0;
@@ -1521,7 +1521,7 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 	if (m->qr != NULL) {
 		BUF_PUTSL(b, "<div class=\"qrbox\">");
 		html_qr(b, m, qr_size(fs));
-		BUF_PUTSL(b, "<p>Scan for the full runbook</p></div>");
+		BUF_PUTSL(b, "<p>Scan: full runbook</p></div>");
 	}
 	BUF_PUTSL(b, "</header>\n");
 
@@ -1607,7 +1607,8 @@ html_css(struct buf *b, const struct card *c, double fs, int dens)
 {
 #define CSS(...)	buf_printf(b, __VA_ARGS__)
 #define F(z)		zpt((z), fs)
-#define S(p)		((p) * fs * HTML_PAD * (dens >= 2 ? PF_COMPACT : 1))
+#define S0(p)		((p) * fs * HTML_PAD)
+#define S(p)		(S0(p) * (dens >= 2 ? PF_COMPACT : 1))
 	CSS("@page{size:%s;margin:%.0fpt}\n", c->paper, MARGIN);
 	CSS("*{box-sizing:border-box}\n");
 	CSS("html{font-size:%.2fpt;font-family:\"DejaVu Sans\","
@@ -1624,23 +1625,23 @@ html_css(struct buf *b, const struct card *c, double fs, int dens)
 	CSS("header{background:#%06x;color:#%06x;border-radius:%.2fpt;"
 	    "padding:%.2fpt;display:flex;gap:%.2fpt;"
 	    "align-items:flex-start}\n", C_BAND, C_BANDTXT, P_RADIUS * fs,
-	    S(P_BAND), S(P_BAND));
+	    S0(P_BAND), S0(P_BAND));
 	CSS("header .txt{flex:1;min-width:0;overflow-wrap:anywhere}\n");
 	CSS("h1{font-size:%.2fpt}\n", F(Z_TITLE));
 	CSS(".summary{font-size:%.2fpt;color:#%06x;margin-top:%.2fpt;"
 	    "white-space:pre-line}\n", F(Z_SUMMARY), C_BANDMUTED,
-	    S(P_SUMMARY));
+	    S0(P_SUMMARY));
 	CSS(".meta{font-size:%.2fpt;margin-top:%.2fpt}\n", F(Z_META),
-	    S(P_META));
+	    S0(P_META));
 	CSS(".meta span{margin-right:.8em}.meta small{font-size:%.2fpt;"
 	    "color:#%06x}\n", F(Z_METALABEL), C_BANDMUTED);
 	CSS(".qrbox{text-align:center;font-size:%.2fpt;color:#%06x}\n",
 	    F(Z_CAPTION), C_BANDMUTED);
-	CSS(".qr svg{display:block}.qrbox p{margin-top:%.2fpt;"
-	    "width:%.2fpt}\n", S(P_CAPTION), qr_size(fs));
+	CSS(".qr,.qr svg{display:block}.qrbox p{margin-top:%.2fpt;"
+	    "width:%.2fpt}\n", S0(P_CAPTION), qr_size(fs));
 	CSS("h2{font-size:%.2fpt;color:#%06x;margin-top:%.2fpt;"
 	    "padding-bottom:%.2fpt;border-bottom:%.1fpt solid #%06x}\n",
-	    F(Z_HEAD), C_ACCENT, S(P_HEAD), S(P_HEADRULE), W_HEADRULE,
+	    F(Z_HEAD), C_ACCENT, S(P_HEAD), S0(P_HEADRULE), W_HEADRULE,
 	    C_ACCENT);
 	CSS("table{width:100%%;border-collapse:collapse;"
 	    "table-layout:fixed}\n");
@@ -1685,13 +1686,14 @@ html_css(struct buf *b, const struct card *c, double fs, int dens)
 	    "%.0fpt solid #%06x;padding:%.2fpt;white-space:pre-wrap;"
 	    "overflow-wrap:anywhere;font-family:\"DejaVu Sans Mono\","
 	    "monospace}\n", F(Z_CMD), C_CMDBG, W_CMDBAR, C_CMDBAR, S(P_CMD));
-	CSS(".rb+.rb{margin-top:%.2fpt}\n", S(P_RB));
+	CSS(".rb+.rb{margin-top:%.2fpt}\n", S0(P_RB));
 	CSS("footer{font-size:%.2fpt;color:#%06x;border-top:%.1fpt solid "
 	    "#%06x;padding-top:%.2fpt;margin-top:%.2fpt}\n", F(Z_FOOT),
-	    C_MUTED, W_RULE, C_RULE, S(P_FOOT), S(P_RB));
+	    C_MUTED, W_RULE, C_RULE, S0(P_FOOT), S0(P_RB));
 #undef CSS
 #undef F
 #undef S
+#undef S0
 }
 
 static void

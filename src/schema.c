@@ -2737,7 +2737,7 @@ schema_runbook(struct diags *d)
 static int
 schema_usage(FILE *f)
 {
-	fputs("usage: rbc schema                      print the built-in "
+	fputs("usage: rbc schema [--content DIR]      print the effective "
 	    "runbook schema (JSON)\n"
 	    "       rbc schema --check [--formats] SCHEMA FILE...\n"
 	    "                                       validate YAML/JSON "
@@ -2747,9 +2747,13 @@ schema_usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
-/* Prints the built-in schema as pretty JSON; returns the exit status. */
+/*
+ * Prints the effective schema as pretty JSON: the built-in one, or, when
+ * the site's site.yaml names a schema of its own, both under allOf (as
+ * validation applies them).  Returns the exit status.
+ */
 static int
-print_builtin(void)
+print_builtin(const char *content)
 {
 	struct diags d;
 	struct arena *a = arena_new();
@@ -2762,6 +2766,42 @@ print_builtin(void)
 	diags_init(&d, NULL);
 	if ((s = schema_builtin(&n)) != NULL)
 		y = json_load(a, s, n, BUILTIN_NAME, &d);
+	if (y != NULL && content != NULL) {
+		struct site site;
+		struct ynode *own, *all;
+		char *path;
+		int ioerr = 0;
+
+		if (site_open(&site, content, NULL) == -1) {
+			site_close(&site);
+			arena_free(a);
+			return 2;
+		}
+		if (site.cfg.schema != NULL) {
+			path = site.cfg.schema[0] == '/' ?
+			    xstrdup(site.cfg.schema) :
+			    path_join(site.content, site.cfg.schema);
+			own = doc_load(a, path, &d, &ioerr);
+			free(path);
+			if (own == NULL)
+				y = NULL;
+			else {
+				all = ynew(a, Y_MAP);
+				ymap_setz(a, all, "$schema", "https://json-schema"
+				    ".org/draft/2020-12/schema");
+				ymap_setz(a, all, "title", "Runbook front-matter "
+				    "(rbc built-in and site schema)");
+				ymap_set(a, all, "allOf", ynew(a, Y_SEQ));
+				yseq_push(a, (struct ynode *)ymap_get(all,
+				    "allOf"), y);
+				yseq_push(a, (struct ynode *)ymap_get(all,
+				    "allOf"), own);
+				y = all;
+			}
+		}
+		diags_append(&d, &site.diags);
+		site_close(&site);
+	}
 	if (y == NULL) {
 		diags_print(&d, DFMT_TEXT, stderr, 0);
 		fputs("rbc schema: the built-in schema is missing or "
@@ -2795,6 +2835,7 @@ cmd_schema(int argc, char **argv)
 	struct schema *sc;
 	struct arena *a;
 	struct ynode *y;
+	const char *content = NULL;
 	int i, check = 0, formats = 0, ioerr = 0, rc;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0';
@@ -2803,7 +2844,9 @@ cmd_schema(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (strcmp(argv[i], "--check") == 0)
+		if (strcmp(argv[i], "--content") == 0 && i + 1 < argc)
+			content = argv[++i];
+		else if (strcmp(argv[i], "--check") == 0)
 			check = 1;
 		else if (strcmp(argv[i], "--formats") == 0)
 			formats = 1;
@@ -2819,7 +2862,7 @@ cmd_schema(int argc, char **argv)
 	if (!check) {
 		if (i < argc || formats)
 			return schema_usage(stderr);
-		return print_builtin();
+		return print_builtin(content);
 	}
 	if (argc - i < 2)
 		return schema_usage(stderr);

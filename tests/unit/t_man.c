@@ -433,7 +433,7 @@ static const struct esc_case esc_cases[] = {
 	    "say \\(dqhi\\(dq now" },
 	{ "arg-dot", "", ".SH", 0, ROFF_ARG, ".SH" },
 	{ "arg-upper", "", "Fix it: \xc3\xa9t\xc3\xa9", 0,
-	    ROFF_ARG | ROFF_UPPER, "FIX IT: \\[u00E9]T\\[u00E9]" },
+	    ROFF_ARG | ROFF_UPPER, "FIX IT: \\[u00C9]T\\[u00C9]" },
 	{ "oneline", "", "a\n.b", 0, ROFF_ONELINE, "a .b" },
 	{ "nofill-lines", ".EX\n", "a\n.SH INJECTED\n'br\n\\fB", 0,
 	    ROFF_LIT | ROFF_NOFILL,
