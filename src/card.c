@@ -41,7 +41,7 @@
 #define FS_MAX		10.0	/* base font size to start from, pt */
 #define FS_MIN		6.0	/* the readable minimum, pt */
 #define FS_STEP		0.5
-#define HTML_PAD	0.85	/* HTML spacing relative to the PDF's */
+#define HTML_PAD	0.8	/* HTML spacing relative to the PDF's */
 #define LINE_HEIGHT	1.1641	/* DejaVu's (ascent + descent) / em */
 #define MARGIN		28.0	/* page margin, pt (about 10 mm) */
 #define QR_QUIET	4	/* QR quiet zone, modules */

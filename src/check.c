@@ -1,13 +1,22 @@
 /*
  * Check: the rules a schema cannot express, run on each runbook after the
- * scan pass.  Review dates live here too: the pages show them.
+ * scan pass (links resolved, every id known).  Contacts, escalation,
+ * thresholds, placeholders in front-matter and in the body's contacts
+ * sections, mojibake, and the <!-- rbc-disable RULE --> comments that
+ * silence one place.  Review dates live here too: the pages show them.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include <cmark-gfm.h>
+
 #include "rbc.h"
+
+_Static_assert(R__MAX <= 32, "rule masks are 32 bits");
 
 /* Returns days since 1970-01-01 of a valid YYYY-MM-DD, or -1. */
 long
@@ -107,10 +116,3 @@ review(struct site *s, struct runbook *r)
 	}
 }
 
-/* Runs the semantic rules on r. */
-void
-check_runbook(struct site *s, struct runbook *r)
-{
-	if (r->fm != NULL)
-		review(s, r);
-}

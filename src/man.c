@@ -191,7 +191,8 @@ put_word(struct mr *m, const char *s, size_t n)
 		font_sync(m);
 		BUF_PUTSL(m->out, "\\%");
 	}
-	roff_esc(m->out, s, n, ROFF_LIT | ROFF_ONELINE);
+	roff_esc(m->out, s, n, ROFF_LIT | (m->mode == IM_TEXT ? 0 :
+	    ROFF_ONELINE));
 }
 
 /* Returns nothing; starts macro line name (".SH") on a fresh line. */
@@ -1278,35 +1279,6 @@ field(struct mr *m, int *first, const char *label, const char *v,
 	roff_nl(m->out);
 }
 
-/* Returns nothing; writes a phone number that never breaks. */
-static void
-phone(struct mr *m, int *first, const char *v)
-{
-	struct buf b = { NULL, 0, 0 };
-	const char *p;
-
-	if (v == NULL)
-		return;
-	if (!*first) {
-		mac(m, ".br");
-		mac_end(m);
-	}
-	*first = 0;
-	put_text(m, "Phone: ", 7, 0);
-	BUF_PUTSL(m->out, "\\%");
-	for (p = v; *p != '\0'; p++) {
-		if (*p == ' ') {
-			roff_esc(m->out, b.data, b.len, ROFF_LIT | ROFF_ONELINE);
-			buf_reset(&b);
-			BUF_PUTSL(m->out, "\\~");
-		} else
-			buf_putc(&b, *p);
-	}
-	roff_esc(m->out, b.data, b.len, ROFF_LIT | ROFF_ONELINE);
-	roff_nl(m->out);
-	buf_free(&b);
-}
-
 /* Returns nothing; starts a .TP entry with a bold tag. */
 static void
 tp(struct mr *m, const char *tag, int flags)
@@ -1371,7 +1343,7 @@ contact(struct mr *m, const struct ynode *c)
 	tp(m, tag != NULL ? tag : "?", 0);
 	if (fm_str(c, "role") != NULL)
 		field(m, &first, NULL, fm_str(c, "name"), 0);
-	phone(m, &first, fm_str(c, "phone"));
+	field(m, &first, "Phone", fm_str(c, "phone"), ROFF_LIT);
 	field(m, &first, "Email", fm_str(c, "email"), ROFF_LIT);
 	field(m, &first, "Chat", fm_str(c, "chat"), ROFF_LIT);
 	field(m, &first, "Web", fm_str(c, "url"), ROFF_LIT);

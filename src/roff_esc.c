@@ -162,11 +162,28 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 	unsigned char c, t;
 	uint32_t cp;
 	size_t i, run;
-	int k, col = 0, oneline;
+	size_t wordend = 0, since = 0, w;
+	int k, col = 0, oneline, filled, longword = 0, brk;
 
 	oneline = flags & (ROFF_ARG | ROFF_ONELINE);
+	filled = !oneline && !(flags & ROFF_NOFILL);
 	for (i = 0; i < n; ) {
+		/*
+		 * A word longer than a line (a URL) gets break points, \:
+		 * after each '/' and every 50 characters, or groff cannot
+		 * break the line.
+		 */
+		if (filled && i >= wordend && u[i] != ' ' && u[i] != '\t' &&
+		    u[i] != '\n') {
+			for (w = i; w < n && u[w] != ' ' && u[w] != '\t' &&
+			    u[w] != '\n'; w++)
+				;
+			wordend = w;
+			longword = utf8_count(s + i, w - i) > 60;
+			since = 0;
+		}
 		/* The longest run of bytes that go out as they are. */
+		brk = 0;
 		for (run = i; run < n; run++) {
 			c = u[run];
 			if (c >= 0x80)
@@ -184,10 +201,20 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 			if ((flags & ROFF_UPPER) && c >= 'a' && c <= 'z')
 				break;
 			col++;
+			if (longword && ((c == '/' && (run + 1 >= n ||
+			    u[run + 1] != '/')) || ++since >= 50)) {
+				run++;
+				brk = 1;
+				break;
+			}
 		}
 		if (run > i) {
 			buf_put(b, s + i, run - i);
 			i = run;
+			if (brk && i < wordend) {
+				BUF_PUTSL(b, "\\:");
+				since = 0;
+			}
 			continue;
 		}
 		c = u[i];
@@ -312,6 +339,7 @@ roff_token(const char *s, size_t n, size_t *cols)
 		return n < 3 ? n : 3;
 	case '&':
 	case '%':
+	case ':':
 	case 'c':
 		*cols = 0;
 		return 2;

@@ -23,6 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
 #include "rbc.h"
 
 static int npass, nfail;
@@ -497,11 +500,239 @@ escapes(void)
 	buf_free(&b);
 }
 
+/* ------------------------------------------------ hostile structure */
+
+/* Returns a parsed Markdown document, with the GFM extensions. */
+static cmark_node *
+parse(const char *md, size_t len)
+{
+	static const char *const exts[] = {
+		"table", "strikethrough", "autolink", "tagfilter", "tasklist",
+		NULL
+	};
+	cmark_parser *p;
+	cmark_node *doc;
+	size_t i;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	for (i = 0; exts[i] != NULL; i++)
+		cmark_parser_attach_syntax_extension(p,
+		    cmark_find_syntax_extension(exts[i]));
+	cmark_parser_feed(p, md, len);
+	doc = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	return doc;
+}
+
+/*
+ * Returns nothing; renders Markdown md as a runbook of its own (no
+ * front-matter, no links resolved) into page.
+ */
+static void
+render_md(const char *md, size_t len, struct buf *page)
+{
+	struct site s;
+	struct runbook r;
+	struct man *m;
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.today, "2026-01-01", 11);
+	memset(&r, 0, sizeof(r));
+	r.id = r.name = r.title = (char *)"stress";
+	r.doc = parse(md, len);
+	m = man_new(&s);
+	buf_reset(page);
+	man_render(m, &r, page);
+	buf_cstr(page);
+	man_free(m);
+	cmark_node_free(r.doc);
+}
+
+/* Returns nothing; lints every page in dir at once, for one check. */
+static void
+lint_dir(const char *name, const char *dir)
+{
+	struct buf out = { NULL, 0, 0 };
+	char *cmd;
+	int rc;
+
+	if (have("mandoc")) {
+		cmd = xasprintf("mandoc -Tlint '%s'/*.7 2>&1", dir);
+		rc = run(cmd, &out);
+		free(cmd);
+		if (out.len > 0 || rc != 0)
+			fail("mandoc-lint", name, "%.2000s", out.data);
+		else
+			pass("mandoc-lint", name);
+	}
+	if (have("groff")) {
+		cmd = xasprintf("for f in '%s'/*.7; do groff -man -t -ww -z "
+		    "-Tutf8 \"$f\" 2>&1; done", dir);
+		rc = run(cmd, &out);
+		free(cmd);
+		if (out.len > 0 || rc != 0)
+			fail("groff-lint", name, "%.2000s", out.data);
+		else
+			pass("groff-lint", name);
+	}
+	buf_free(&out);
+}
+
+/* Returns nothing; checks a rendered stress page and keeps it in dir. */
+static void
+stress_page(const char *name, const char *dir, const struct buf *page)
+{
+	const char *why;
+	char *file;
+	size_t line;
+
+	if ((why = shape(page, &line)) != NULL)
+		fail("man-shape", name, "line %zu: %s", line, why);
+	else
+		pass("man-shape", name);
+	file = xasprintf("%s/%s.7", dir, name);
+	if (write_file(file, page->data, page->len) == -1)
+		fail("man", name, "cannot write %s", file);
+	free(file);
+}
+
+/*
+ * Returns nothing; deep nesting (which a recursive writer would pay for
+ * in stack), long words and lines, wide tables.
+ */
+static void
+structure(const char *dir)
+{
+	struct buf md = { NULL, 0, 0 }, page = { NULL, 0, 0 };
+	size_t i, k;
+
+	for (i = 0; i < 5000; i++)
+		buf_putc(&md, '>');
+	BUF_PUTSL(&md, " .SH deep quote\n");
+	render_md(md.data, md.len, &page);
+	stress_page("deep-quotes", dir, &page);
+
+	buf_reset(&md);
+	for (i = 0; i < 300; i++) {
+		for (k = 0; k < i * 2; k++)
+			buf_putc(&md, ' ');
+		BUF_PUTSL(&md, "- .item\n");
+	}
+	render_md(md.data, md.len, &page);
+	stress_page("deep-lists", dir, &page);
+
+	buf_reset(&md);
+	for (i = 0; i < 3000; i++)
+		BUF_PUTSL(&md, "*_");
+	BUF_PUTSL(&md, "x `.code`");
+	for (i = 0; i < 3000; i++)
+		BUF_PUTSL(&md, "_*");
+	render_md(md.data, md.len, &page);
+	stress_page("deep-emphasis", dir, &page);
+
+	buf_reset(&md);
+	BUF_PUTSL(&md, "word ");
+	for (i = 0; i < 20000; i++)
+		buf_putc(&md, "ab/.'-\\"[i % 7]);
+	BUF_PUTSL(&md, " end\n\n");
+	for (i = 0; i < 3000; i++)
+		BUF_PUTSL(&md, ".x 'y ");
+	render_md(md.data, md.len, &page);
+	stress_page("long-lines", dir, &page);
+
+	buf_reset(&md);
+	for (k = 0; k < 3; k++) {
+		buf_putc(&md, '|');
+		for (i = 0; i < 200; i++)
+			buf_puts(&md, k == 1 ? "-|" : ".c|");
+		buf_putc(&md, '\n');
+	}
+	render_md(md.data, md.len, &page);
+	stress_page("wide-table", dir, &page);
+
+	buf_free(&md);
+	buf_free(&page);
+}
+
+/* Returns the next number of a fixed xorshift sequence. */
+static uint32_t
+rnd(uint32_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 17;
+	*st ^= *st << 5;
+	return *st;
+}
+
+/*
+ * Returns nothing; random documents built from the pieces Markdown and
+ * roff care about: every page must keep its shape and lint clean.
+ */
+static void
+fuzz(const char *dir)
+{
+	static const char *const bits[] = {
+		".", "'", "\\", "\\f", "B", "*", "_", "`", "```\n", "\n",
+		"\n\n", " ", "  \n", "- ", "1. ", "> ", "# ", "## ", "### ",
+		"|", "| a | b |\n|---|:-:|\n", "---\n", "[", "]", "(", ")",
+		"<", ">", "\"", "~~", "x", "\xc3\xa9", "\xf0\x9f\x9a\xa8",
+		"\xff", "\t", "[[x]]", "https://e.test/a", "<https://e.test>",
+		"[t](https://e.test)", "![i](p.png)", "<b>", "&amp;", ".SH",
+		"'br", "T{", "T}", "=", "- [ ] ", "    ", "\x01", "\\\n",
+	};
+	struct buf md = { NULL, 0, 0 }, page = { NULL, 0, 0 };
+	char name[32];
+	uint32_t st = 0x9e3779b9;
+	size_t i, k, n, bad = 0;
+	const char *why;
+
+	for (i = 0; i < 300; i++) {
+		buf_reset(&md);
+		n = 20 + rnd(&st) % 200;
+		for (k = 0; k < n; k++)
+			buf_puts(&md, bits[rnd(&st) % (sizeof(bits) /
+			    sizeof(bits[0]))]);
+		render_md(md.data, md.len, &page);
+		if ((why = shape(&page, &k)) != NULL) {
+			if (bad++ < 3)
+				fail("man-shape", "fuzz", "case %zu line %zu: "
+				    "%s", i, k, why);
+			continue;
+		}
+		snprintf(name, sizeof(name), "fuzz-%03zu", i);
+		stress_page(name, dir, &page);
+		npass--;	/* counted once below */
+	}
+	if (bad == 0)
+		pass("man-shape", "fuzz");
+	buf_free(&md);
+	buf_free(&page);
+}
+
 int
 main(int argc, char **argv)
 {
+	char tmpl[] = "/tmp/t_man.XXXXXX", *tmp, *cmd;
+
 	escapes();
 	pages(argc > 1 ? argv[1] : "tests/man");
+	if ((tmp = mkdtemp(tmpl)) == NULL)
+		fail("man", "stress", "mkdtemp: %s", strerror(errno));
+	else {
+		structure(tmp);
+		lint_dir("structure", tmp);
+		cmd = xasprintf("rm -f '%s'/*.7", tmp);
+		if (system(cmd) != 0)
+			fprintf(stderr, "t_man: cannot clean %s\n", tmp);
+		free(cmd);
+		fuzz(tmp);
+		lint_dir("fuzz", tmp);
+		cmd = xasprintf("rm -rf '%s'", tmp);
+		if (system(cmd) != 0)
+			fprintf(stderr, "t_man: cannot remove %s\n", tmp);
+		free(cmd);
+	}
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail > 0;
 }
