@@ -31,7 +31,7 @@ LIBOBJS	 = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 SOBJS	 = $(patsubst src/%.c,$(SAN)/obj/%.o,$(SRCS)) $(SAN)/obj/embed.o
 SLIBOBJS = $(filter-out $(SAN)/obj/main.o,$(SOBJS))
 
-.PHONY: all deps site check test install uninstall clean bench
+.PHONY: all deps site check test install uninstall clean bench fuzz
 .SUFFIXES:
 
 all: deps rbc site
@@ -100,3 +100,11 @@ bench: $(BUILD)/rbc
 
 clean:
 	rm -rf $(BUILD) rbc out
+
+# A libFuzzer build of the pipeline (clang): make fuzz, then run
+# build/fuzz/fuzz_runbook tests/fuzz/corpus.
+FUZZFLAGS = -fsanitize=fuzzer,address,undefined -g -O1
+fuzz: $(BUILD)/embed.c
+	@mkdir -p $(BUILD)/fuzz
+	clang $(FUZZFLAGS) -std=c11 $(DEFS) $(PKG_CFLAGS) -Isrc -o $(BUILD)/fuzz/fuzz_runbook \
+	    tests/fuzz/fuzz_runbook.c $(LIBSRCS) $(BUILD)/embed.c $(PKG_LIBS) -lm
