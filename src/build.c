@@ -47,48 +47,50 @@ stamp(struct runbook *r)
 	r->version = arena_strdup(r->arena, tmp);
 }
 
-/*
- * Validates front-matter against the built-in runbook schema and the
- * site's own (site.yaml schema:, both must hold, as allOf).  Compiled
- * once per run.
- */
-static void
-validate(struct site *s, struct runbook **rbs, size_t n)
+/* Returns r read, split and parsed: the input of every later stage. */
+struct runbook *
+runbook_scan(struct site *s, const char *rel)
 {
-	struct schema *builtin, *own = NULL;
-	const struct ynode *v;
-	char *path;
-	size_t i;
+	struct runbook *r = runbook_read(s, rel);
 
-	builtin = schema_runbook(&s->diags);
+	stamp(r);
+	md_parse(s, r);
+	return r;
+}
+
+/*
+ * Compiles the built-in runbook schema and the site's own (site.yaml
+ * schema:), reporting into the site's diagnostics when report is set.
+ */
+void
+schemas_open(struct site *s, struct schema **builtin, struct schema **own,
+    int report)
+{
+	struct diags quiet, *d = &s->diags;
+	char *path;
+
+	diags_init(&quiet, NULL);
+	if (!report)
+		d = &quiet;
+	*builtin = schema_runbook(d);
+	*own = NULL;
 	if (s->cfg.schema != NULL) {
 		path = s->cfg.schema[0] == '/' ? xstrdup(s->cfg.schema) :
 		    path_join(s->content, s->cfg.schema);
-		own = schema_load(path, SCHEMA_ASSERT_FORMATS, &s->diags);
-		if (own == NULL && (v = ymap_get(s->cfg.root, "schema")) != NULL)
-			diag_add(&s->diags, path, 0, 0, R_SCHEMA, "site.yaml: "
-			    "the schema %s could not be used", s->cfg.schema);
+		*own = schema_load(path, SCHEMA_ASSERT_FORMATS, d);
+		if (*own == NULL && report)
+			diag_add(d, path, 0, 0, R_SCHEMA, "site.yaml: the "
+			    "schema %s could not be used", s->cfg.schema);
 		free(path);
 	}
-	for (i = 0; i < n; i++) {
-		if (rbs[i]->fm == NULL)
-			continue;
-		if (builtin != NULL)
-			schema_validate(builtin, rbs[i]->fm, rbs[i]->src.path,
-			    &rbs[i]->diags);
-		if (own != NULL)
-			schema_validate(own, rbs[i]->fm, rbs[i]->src.path,
-			    &rbs[i]->diags);
-	}
-	schema_free(builtin);
-	schema_free(own);
+	diags_free(&quiet);
 }
 
 /*
  * Drops a schema diagnostic where a more precise rule spoke at the same
  * place ("[Phone]" is a placeholder first, an invalid phone second).
  */
-static void
+void
 dedupe(struct runbook *r)
 {
 	struct diags *d = &r->diags;
@@ -112,29 +114,50 @@ dedupe(struct runbook *r)
 }
 
 /*
- * Loads, parses, indexes and checks every runbook of the content tree.
- * Returns 0, or -1 for a usage problem (message printed).
+ * Validates r's front-matter against both schemas (both must hold, as
+ * allOf), runs the semantic rules, and keeps the most precise of two
+ * diagnostics at one place.
+ */
+void
+runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
+    const struct schema *own)
+{
+	if (r->fm != NULL) {
+		if (builtin != NULL)
+			schema_validate(builtin, r->fm, r->src.path,
+			    &r->diags);
+		if (own != NULL)
+			schema_validate(own, r->fm, r->src.path, &r->diags);
+	}
+	check_runbook(s, r);
+	dedupe(r);
+}
+
+/*
+ * Loads the site: walks the content tree, scans every runbook with jobs
+ * workers (s->rb holds light runbooks: no tree, no source; see
+ * workers.c), and builds the index.  Returns 0, or -1 for a usage or
+ * internal problem (message printed).
  */
 int
-site_load(struct site *s, const char *content, const char *today)
+site_load(struct site *s, const char *content, const char *today, int jobs)
 {
+	struct schema *builtin, *own;
 	size_t i;
 
 	if (site_open(s, content, today) == -1)
 		return -1;
 	site_walk(s);
-	for (i = 0; i < s->nrbpaths; i++) {
-		struct runbook *r = runbook_read(s, s->rbpaths[i]);
-		stamp(r);
-		md_parse(s, r);
-		s->rb[s->n++] = r;
-	}
+	/* Once here to report a broken site schema; workers compile theirs. */
+	schemas_open(s, &builtin, &own, 1);
+	schema_free(builtin);
+	schema_free(own);
+	if (scan_all(s, jobs) == -1)
+		return -1;
 	index_build(s);
-	validate(s, s->rb, s->n);
-	for (i = 0; i < s->n; i++) {
-		check_runbook(s, s->rb[i]);
+	check_site(s);
+	for (i = 0; i < s->n; i++)
 		dedupe(s->rb[i]);
-	}
 	return 0;
 }
 
@@ -171,9 +194,7 @@ load_one(struct site *s, const char *rel, char *loaded)
 	if (f == NULL || loaded[i = (size_t)(f - s->rbpaths)])
 		return NULL;
 	loaded[i] = 1;
-	r = runbook_read(s, s->rbpaths[i]);
-	stamp(r);
-	md_parse(s, r);
+	r = runbook_scan(s, s->rbpaths[i]);
 	s->rb[s->n++] = r;
 	return r;
 }
@@ -215,6 +236,7 @@ int
 site_load_some(struct site *s, const char *content, const char *today,
     char **rels, size_t nrels)
 {
+	struct schema *builtin, *own;
 	char *loaded, *g;
 	size_t i, j, named;
 	int need_scan = 0;
@@ -243,12 +265,15 @@ site_load_some(struct site *s, const char *content, const char *today,
 		for (i = 0; i < s->nrbpaths; i++)
 			load_one(s, s->rbpaths[i], loaded);
 	free(loaded);
+	schemas_open(s, &builtin, &own, 1);
+	for (i = 0; i < named; i++)
+		runbook_check(s, s->rb[i], builtin, own);
+	schema_free(builtin);
+	schema_free(own);
 	index_build(s);
-	validate(s, s->rb, named);
-	for (i = 0; i < named; i++) {
-		check_runbook(s, s->rb[i]);
+	check_site(s);
+	for (i = 0; i < named; i++)
 		dedupe(s->rb[i]);
-	}
 	return 0;
 }
 
@@ -465,70 +490,126 @@ enum {
 	FMT_CARD = 4
 };
 
-/* Renders every output into o->dir. */
-static void
-render_all(struct site *s, struct out *o, int formats)
-{
-	struct buf b = { NULL, 0, 0 }, pdf = { NULL, 0, 0 };
-	struct html *h = NULL;
-	struct man *m = NULL;
-	struct card *c = NULL;
-	char *rel;
-	size_t i;
+/* One worker's renderers, made in the worker (Pango and fontconfig are
+ * not to be set up before a fork). */
+struct renderers {
+	struct site	*s;
+	struct out	*o;
+	int		 formats;
+	struct html	*h;
+	struct man	*m;
+	struct card	*c;
+	struct buf	 b, pdf;
+};
 
-	if (formats & FMT_HTML)
-		h = html_new(s);
-	if (formats & FMT_MAN)
-		m = man_new(s);
-	if (formats & FMT_CARD)
-		c = card_new(s, s->cfg.paper);
-	for (i = 0; i < s->n && !o->failed; i++) {
-		const struct runbook *r = s->rb[i];
-		if (h != NULL) {
-			if (html_render(h, r, &b) == -1)
-				o->failed = 1;
+static void *
+renderers_new(void *arg)
+{
+	struct renderers *proto = arg, *w = xcalloc(1, sizeof(*w));
+
+	w->s = proto->s;
+	w->o = proto->o;
+	w->formats = proto->formats;
+	if (w->formats & FMT_HTML)
+		w->h = html_new(w->s);
+	if (w->formats & FMT_MAN)
+		w->m = man_new(w->s);
+	if (w->formats & FMT_CARD)
+		w->c = card_new(w->s, w->s->cfg.paper);
+	return w;
+}
+
+static void
+renderers_free(void *arg)
+{
+	struct renderers *w = arg;
+
+	if (w->h != NULL)
+		html_free(w->h);
+	if (w->m != NULL)
+		man_free(w->m);
+	if (w->c != NULL)
+		card_free(w->c);
+	buf_free(&w->b);
+	buf_free(&w->pdf);
+	free(w);
+}
+
+/* Renders and writes every output of r; diagnostics go to out. */
+static void
+render_one(void *arg, struct runbook *r, struct buf *out)
+{
+	struct renderers *w = arg;
+	const struct runbook *cr = r;
+	struct diags d;
+	struct out o = *w->o;
+	char *rel;
+
+	diags_init(&d, NULL);
+	o.d = &d;
+	if (w->h != NULL) {
+		buf_reset(&w->b);
+		if (html_render(w->h, r, &w->b) == -1)
+			diag_add(&d, r->src.path, 0, 0, R_TEMPLATE, "the "
+			    "page could not be rendered");
+		else {
 			rel = xasprintf("html/%s.html", r->id);
-			put(o, rel, b.data, b.len);
-			free(rel);
-		}
-		if (m != NULL) {
-			buf_reset(&b);
-			man_render(m, r, &b);
-			rel = xasprintf("man/man7/%s.7", r->name);
-			put(o, rel, b.data, b.len);
-			free(rel);
-		}
-		if (c != NULL) {
-			buf_reset(&b);
-			buf_reset(&pdf);
-			if (card_render(c, &r, 1, &pdf, &b, o->d) == -1) {
-				o->failed = 1;
-				continue;
-			}
-			rel = xasprintf("card/%s.pdf", r->name);
-			put(o, rel, pdf.data, pdf.len);
-			free(rel);
-			rel = xasprintf("card/%s.html", r->name);
-			put(o, rel, b.data, b.len);
+			put(&o, rel, w->b.data, w->b.len);
 			free(rel);
 		}
 	}
-	if (h != NULL && !o->failed) {
+	if (w->m != NULL) {
+		buf_reset(&w->b);
+		man_render(w->m, r, &w->b);
+		rel = xasprintf("man/man7/%s.7", r->name);
+		put(&o, rel, w->b.data, w->b.len);
+		free(rel);
+	}
+	if (w->c != NULL) {
+		buf_reset(&w->b);
+		buf_reset(&w->pdf);
+		if (card_render(w->c, &cr, 1, &w->pdf, &w->b, &d) == 0) {
+			rel = xasprintf("card/%s.pdf", r->name);
+			put(&o, rel, w->pdf.data, w->pdf.len);
+			free(rel);
+			rel = xasprintf("card/%s.html", r->name);
+			put(&o, rel, w->b.data, w->b.len);
+			free(rel);
+		}
+	}
+	diag_encode(out, &d);
+	diags_free(&d);
+}
+
+/* Renders every output into o->dir, with jobs workers. */
+static void
+render_all(struct site *s, struct out *o, int formats, int jobs)
+{
+	struct renderers proto;
+	struct html *h;
+	struct buf b = { NULL, 0, 0 };
+	size_t before = o->d->n;
+
+	memset(&proto, 0, sizeof(proto));
+	proto.s = s;
+	proto.o = o;
+	proto.formats = formats;
+	if (render_all_parallel(s, jobs, renderers_new, render_one,
+	    renderers_free, &proto, o->d) == -1)
+		o->failed = 1;
+	if (o->d->n > before && diags_worst(o->d) == SEV_ERROR)
+		o->failed = 1;
+	if ((formats & FMT_HTML) && !o->failed) {
+		h = html_new(s);
 		if (html_site(h, put_html, o) == -1)
 			o->failed = 1;
+		html_free(h);
 		copy_theme(s, o);
 		copy_linked(s, o);
 	}
 	BUF_PUTSL(&b, "rbc output: replaced whole by each build\n");
 	put(o, MARKER, b.data, b.len);
-	if (h != NULL)
-		html_free(h);
-	if (m != NULL)
-		man_free(m);
-	if (c != NULL)
-		card_free(c);
 	buf_free(&b);
-	buf_free(&pdf);
 }
 
 /* Returns 1 if dir is absent, empty, or a previous rbc output. */
@@ -648,7 +729,7 @@ cmd_build(int argc, char **argv)
 	struct sigaction sa;
 	char *tmp = NULL;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
-	int jobs = 0;
+	int jobs = ncpus();
 	enum severity worst;
 
 	optind = 1;
@@ -690,8 +771,7 @@ cmd_build(int argc, char **argv)
 		build_usage(stderr);
 		return 2;
 	}
-	(void)jobs;
-	if (site_load(&s, content, today) == -1) {
+	if (site_load(&s, content, today, jobs) == -1) {
 		site_close(&s);
 		return 2;
 	}
@@ -725,7 +805,7 @@ cmd_build(int argc, char **argv)
 		o.dir = tmp;
 		o.d = &all;
 		chmod(tmp, 0755);
-		render_all(&s, &o, formats);
+		render_all(&s, &o, formats, jobs);
 		if (interrupted)
 			o.failed = 1;
 		if (o.failed) {
@@ -823,7 +903,7 @@ cmd_card(int argc, char **argv)
 		card_usage(stderr);
 		return 2;
 	}
-	if (site_load(&s, content, today) == -1) {
+	if (site_load(&s, content, today, ncpus()) == -1) {
 		site_close(&s);
 		return 2;
 	}
@@ -836,7 +916,7 @@ cmd_card(int argc, char **argv)
 			continue;
 		}
 		sel = xreallocarray(sel, n + 1, sizeof(*sel));
-		sel[n++] = s.rb[k];
+		sel[n++] = runbook_reload(&s, s.rb[k]);
 		diags_append(&all, &s.rb[k]->diags);
 	}
 	if (rc == 0 && diags_worst(&all) == SEV_ERROR)
@@ -872,6 +952,8 @@ cmd_card(int argc, char **argv)
 	buf_free(&pdf);
 	buf_free(&html);
 	free(path);
+	for (i = 0; i < (int)n; i++)
+		runbook_free((struct runbook *)sel[i]);
 	free(sel);
 	site_close(&s);
 	return rc;

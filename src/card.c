@@ -9,8 +9,9 @@
  * and shrinks by 0.5 pt until everything fits the page, down to 6 pt.
  * At each size it tries three densities: roomy; a long thresholds table
  * in two halves side by side; and compact (contacts on one line each,
- * tighter rows), so that a crowded card keeps the largest type it can.  Only the display list of the size that fits is replayed onto
- * the PDF surface, so nothing is shaped twice.  Text wraps at words, or
+ * tighter rows), so that a crowded card keeps the largest type it can.
+ * Only the display list of the layout chosen is replayed onto the PDF
+ * surface, so nothing is shaped twice.  Text wraps at words, or
  * inside a word that is wider than its column, so nothing is cut off;
  * what does not fit at 6 pt is refused with card-overflow and no output
  * at all.  No text is smaller than 6 pt.  The HTML card uses the same
@@ -45,6 +46,7 @@
 #define LINE_HEIGHT	1.1641	/* DejaVu's (ascent + descent) / em */
 #define MARGIN		28.0	/* page margin, pt (about 10 mm) */
 #define QR_QUIET	4	/* QR quiet zone, modules */
+#define QR_QUIET_C	2	/* the compact layout's (the box is white) */
 #define QR_MAXVER	15	/* larger codes are too dense to scan */
 #define NPEND		16	/* texts of one row, queued at once */
 #define MEASURE_PAGES	10	/* stop measuring an overflow past this */
@@ -128,17 +130,29 @@ enum sect {
 	S__MAX
 };
 
-static const char *const sectname[S__MAX] = {
-	"header", "escalation", "other contacts", "severity levels",
-	"thresholds", "quickref commands", "footer"
+/* What each section holds, singular and plural, for card-overflow. */
+static const char *const sectname[S__MAX][2] = {
+	{ "header", "headers" },
+	{ "escalation step", "escalation steps" },
+	{ "other contact", "other contacts" },
+	{ "severity level", "severity levels" },
+	{ "threshold", "thresholds" },
+	{ "quickref command", "quickref commands" },
+	{ "footer", "footers" }
 };
 
 /* Column widths, fractions of the content (or half-table) width. */
-static const double esc_frac[] = { 0.11, 0.32, 0.31, 0.26 };
+static const double esc_frac[] = { 0.10, 0.30, 0.31, 0.29 };
 static const double sev_frac[] = { 0.10, 0.18, 0.44, 0.28 };
 static const double thr6_frac[] = { 0.36, 0.13, 0.14, 0.14, 0.12, 0.11 };
 static const double thr5_frac[] = { 0.42, 0.14, 0.15, 0.15, 0.14 };
 static const double quick_frac[] = { 0.27, 0.73 };
+
+/* The thresholds table's column heads, whole and in halves. */
+static const char *const thr_head[2][6] = {
+	{ "METRIC", "WHEN", "WARNING", "CRITICAL", "UNIT", "FOR" },
+	{ "METRIC", "WHEN", "WARN", "CRIT", "UNIT", "FOR" }
+};
 
 /* One drawing operation of the display list. */
 enum opk {
@@ -155,6 +169,7 @@ struct op {
 	PangoLayout	*pl;		/* OP_TEXT */
 	const QRcode	*qr;		/* OP_QR */
 	const char	*uri;		/* OP_QR: the link */
+	int		 quiet;		/* OP_QR: quiet zone, modules */
 };
 
 struct card {
@@ -293,6 +308,7 @@ clist_find(const struct ynode *list, const char *id)
 	return NULL;
 }
 
+/* Fills a contact from its front-matter map. */
 static void
 contact_fill(struct arena *a, const struct ynode *m, struct ccontact *c)
 {
@@ -403,6 +419,7 @@ rb_text(struct arena *a, const char *have, const struct runbook *r,
 	return clean(a, have != NULL ? have : ystr(ymap_get(r->fm, key)), 1);
 }
 
+/* Builds the card's model of runbook r, its strings in the arena. */
 static void
 model_build(struct arena *a, const struct site *site,
     const struct runbook *r, struct cmodel *m)
@@ -575,6 +592,7 @@ struct lay {
 	const char	*wide;		/* a text wider than its box */
 };
 
+/* Appends an operation to the card's display list. */
 static void
 op_add(struct card *c, const struct op *o)
 {
@@ -655,6 +673,7 @@ prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
 	return (double)lr.height / PANGO_SCALE;
 }
 
+/* Returns the height of s: prep_attr() with the default attributes. */
 static double
 prep(struct lay *L, const char *s, enum font f, double sz, double x,
     double y, double w, PangoAlignment al, uint32_t col)
@@ -725,6 +744,7 @@ flush(struct lay *L)
 	L->npend = 0;
 }
 
+/* Records a filled rectangle. */
 static void
 fillrect(struct lay *L, double x, double y, double w, double h, uint32_t c)
 {
@@ -740,6 +760,7 @@ fillrect(struct lay *L, double x, double y, double w, double h, uint32_t c)
 	op_add(L->c, &o);
 }
 
+/* Records a rule across the content box at y, wd thick. */
 static void
 hline(struct lay *L, double y, double wd, uint32_t c)
 {
@@ -748,11 +769,18 @@ hline(struct lay *L, double y, double wd, uint32_t c)
 
 /* Returns the QR code's printed size at base font size fs. */
 static double
-qr_size(double fs)
+qr_size(double fs, int dens)
 {
-	double q = 6.6 * fs;
+	double q = (dens >= 2 ? 6.0 : 6.6) * fs, min = dens >= 2 ? 40 : 48;
 
-	return q < 48 ? 48 : q > 72 ? 72 : q;
+	return q < min ? min : q > 72 ? 72 : q;
+}
+
+/* Returns the QR code's quiet zone, in modules. */
+static int
+qr_quiet(int dens)
+{
+	return dens >= 2 ? QR_QUIET_C : QR_QUIET;
 }
 
 /* Appends a "LABEL value" pair to a meta line, styling both parts. */
@@ -791,14 +819,14 @@ meta_add(struct buf *b, PangoAttrList *al, const char *label,
 static void
 lay_header(struct lay *L, const struct cmodel *m)
 {
-	double fs = L->fs, pad = P_BAND * fs, q = 0, tw, y, h, cap = 0;
-	double y0 = L->y, x = L->x + pad;
+	double fs = L->fs, pad = P_BAND * L->pf * fs, q = 0, tw, y, h;
+	double y0 = L->y, x = L->x + pad, cap = 0, capgap = 0;
 	struct buf b = { NULL, 0, 0 };
 	PangoAttrList *al;
 	struct op o;
 
 	if (m->qr != NULL)
-		q = qr_size(fs);
+		q = qr_size(fs, L->dens);
 	tw = L->w - 2 * pad - (q > 0 ? q + pad : 0);
 	y = y0 + pad;
 	y += prep(L, m->title, F_BOLD, Z_TITLE, x, y, tw, PANGO_ALIGN_LEFT,
@@ -822,13 +850,16 @@ lay_header(struct lay *L, const struct cmodel *m)
 	}
 	pango_attr_list_unref(al);
 	buf_free(&b);
-	if (q > 0)
+	/* The compact layout has no room for the QR code's caption. */
+	if (q > 0 && L->dens < 2) {
+		capgap = P_CAPTION * fs;
 		cap = prep(L, "Scan: full runbook", F_SANS, Z_CAPTION,
-		    L->x + L->w - pad - q, y0 + pad + q + P_CAPTION * fs, q,
+		    L->x + L->w - pad - q, y0 + pad + q + capgap, q,
 		    PANGO_ALIGN_CENTER, C_BANDMUTED);
+	}
 	h = y - y0;
-	if (q > 0 && pad + q + P_CAPTION * fs + cap > h)
-		h = pad + q + P_CAPTION * fs + cap;
+	if (q > 0 && pad + q + capgap + cap > h)
+		h = pad + q + capgap + cap;
 	h += pad;
 
 	memset(&o, 0, sizeof(o));
@@ -846,6 +877,7 @@ lay_header(struct lay *L, const struct cmodel *m)
 		o.w = o.h = q;
 		o.qr = m->qr;
 		o.uri = m->url;
+		o.quiet = qr_quiet(L->dens);
 		op_add(L->c, &o);
 	}
 	flush(L);
@@ -953,6 +985,7 @@ lay_contact(struct lay *L, const char *level, const char *after,
 	L->y += rh;
 }
 
+/* The escalation chain, in order, contacts resolved. */
 static void
 lay_escalation(struct lay *L, const struct cmodel *m)
 {
@@ -966,6 +999,7 @@ lay_escalation(struct lay *L, const struct cmodel *m)
 		    m->esc[i].known, i + 1 == m->nesc);
 }
 
+/* The runbook's contacts that the chain does not name. */
 static void
 lay_others(struct lay *L, const struct cmodel *m)
 {
@@ -979,13 +1013,29 @@ lay_others(struct lay *L, const struct cmodel *m)
 		    i + 1 == m->nothers);
 }
 
-/* Returns the colour of the i-th severity level's name. */
-static uint32_t
-sev_colour(size_t i)
+/*
+ * Returns the rank of a severity level for its colour: 0 most severe to
+ * 3.  The number in its name decides ("SEV1", "P2"; 0 and 1 rank 0),
+ * else its place in the list.
+ */
+static int
+sev_rank(const char *name, size_t i)
 {
-	static const uint32_t c[] = { C_CRIT, C_WARN, C_ACCENT };
+	const char *p;
 
-	return i < 3 ? c[i] : C_INK;
+	for (p = name; p != NULL && *p != '\0'; p++)
+		if (*p >= '0' && *p <= '9')
+			return *p <= '1' ? 0 : *p == '2' ? 1 : *p == '3' ? 2 : 3;
+	return i < 3 ? (int)i : 3;
+}
+
+/* Returns the colour of a severity level's name, by rank. */
+static uint32_t
+sev_colour(int rank)
+{
+	static const uint32_t c[] = { C_CRIT, C_WARN, C_ACCENT, C_INK };
+
+	return c[rank];
 }
 
 static void
@@ -1009,7 +1059,7 @@ lay_severity(struct lay *L, const struct cmodel *m)
 		notify = s->notify != NULL ?
 		    xasprintf("notify %s", s->notify) : NULL;
 		h[0] = prep(L, s->name, F_BOLD, Z_SEVNAME, x[0], y, w[0],
-		    PANGO_ALIGN_LEFT, sev_colour(i));
+		    PANGO_ALIGN_LEFT, sev_colour(sev_rank(s->name, i)));
 		h[1] = prep(L, resp, F_BOLD, Z_RESP, x[1], y, w[1],
 		    PANGO_ALIGN_LEFT, C_INK);
 		h[2] = prep(L, s->desc, F_SANS, Z_DESC, x[2], y, w[2],
@@ -1037,11 +1087,10 @@ thr_halves(const struct lay *L, const struct cmodel *m)
 	return L->dens >= 1 && m->nthr >= THR_SPLIT ? 2 : 1;
 }
 
+/* The thresholds table, in two halves side by side when dens >= 1. */
 static void
 lay_thresholds(struct lay *L, const struct cmodel *m)
 {
-	static const char *const head[] = { "METRIC", "WHEN",
-	    "WARNING", "CRITICAL", "UNIT", "FOR" };
 	double fs = L->fs, pad = P_THR * L->pf * fs, x[2][6], w[2][6], hx[2];
 	double hw;
 	double h, rh, y;
@@ -1066,8 +1115,8 @@ lay_thresholds(struct lay *L, const struct cmodel *m)
 		for (k = 0; k < nc; k++) {
 			al = k == 2 || k == 3 ? PANGO_ALIGN_RIGHT :
 			    PANGO_ALIGN_LEFT;
-			h = prep(L, head[k], F_BOLD, Z_THHEAD, x[j][k],
-			    L->y + pad, w[j][k], al, C_MUTED);
+			h = prep(L, thr_head[nh == 2][k], F_BOLD, Z_THHEAD,
+			    x[j][k], L->y + pad, w[j][k], al, C_MUTED);
 			if (h > rh)
 				rh = h;
 		}
@@ -1108,6 +1157,7 @@ lay_thresholds(struct lay *L, const struct cmodel *m)
 	}
 }
 
+/* The quickref commands: a label, and the command in monospace. */
 static void
 lay_quickref(struct lay *L, const struct cmodel *m)
 {
@@ -1224,6 +1274,7 @@ lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
 
 /* ------------------------------------------------------------------ PDF */
 
+/* Sets cr's source to colour c (0xRRGGBB). */
 static void
 rgb(cairo_t *cr, uint32_t c)
 {
@@ -1233,9 +1284,10 @@ rgb(cairo_t *cr, uint32_t c)
 
 /* The QR code as filled rectangles, one per run of dark modules. */
 static void
-qr_draw(cairo_t *cr, const QRcode *q, double x, double y, double size)
+qr_draw(cairo_t *cr, const QRcode *q, int quiet, double x, double y,
+    double size)
 {
-	double mod = size / (q->width + 2 * QR_QUIET);
+	double mod = size / (q->width + 2 * quiet);
 	int i, j, k;
 
 	rgb(cr, 0xffffff);
@@ -1251,8 +1303,8 @@ qr_draw(cairo_t *cr, const QRcode *q, double x, double y, double size)
 			for (k = j; k < q->width &&
 			    (q->data[i * q->width + k] & 1); k++)
 				continue;
-			cairo_rectangle(cr, x + (QR_QUIET + j) * mod,
-			    y + (QR_QUIET + i) * mod, (k - j) * mod, mod);
+			cairo_rectangle(cr, x + (quiet + j) * mod,
+			    y + (quiet + i) * mod, (k - j) * mod, mod);
 		}
 	cairo_fill(cr);
 }
@@ -1299,7 +1351,7 @@ ops_draw(const struct card *c, cairo_t *cr, double fs)
 			    NULL;
 			if (attr != NULL)
 				cairo_tag_begin(cr, CAIRO_TAG_LINK, attr);
-			qr_draw(cr, o->qr, o->x, o->y, o->w);
+			qr_draw(cr, o->qr, o->quiet, o->x, o->y, o->w);
 			if (attr != NULL)
 				cairo_tag_end(cr, CAIRO_TAG_LINK);
 			free(attr);
@@ -1308,6 +1360,7 @@ ops_draw(const struct card *c, cairo_t *cr, double fs)
 	}
 }
 
+/* Returns success after appending cairo's PDF bytes to the buffer. */
 static cairo_status_t
 pdf_write(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -1366,6 +1419,7 @@ pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 
 /* ----------------------------------------------------------------- HTML */
 
+/* Appends s (NULL: nothing) escaped as HTML text. */
 static void
 esc(struct buf *b, const char *s)
 {
@@ -1384,11 +1438,12 @@ el(struct buf *b, const char *tag, const char *cls, const char *s)
 	buf_printf(b, "</%s>", tag);
 }
 
+/* The QR code as an inline SVG, one path of runs, in a link. */
 static void
-html_qr(struct buf *b, const struct cmodel *m, double size)
+html_qr(struct buf *b, const struct cmodel *m, double size, int quiet)
 {
 	const QRcode *q = m->qr;
-	int n = q->width + 2 * QR_QUIET, i, j, k;
+	int n = q->width + 2 * quiet, i, j, k;
 
 	BUF_PUTSL(b, "<a class=\"qr\" href=\"");
 	html_esc_attr(b, m->url, strlen(m->url));
@@ -1407,12 +1462,13 @@ html_qr(struct buf *b, const struct cmodel *m, double size)
 			for (k = j; k < q->width &&
 			    (q->data[i * q->width + k] & 1); k++)
 				continue;
-			buf_printf(b, "M%d %dh%dv1h-%dz", QR_QUIET + j,
-			    QR_QUIET + i, k - j, k - j);
+			buf_printf(b, "M%d %dh%dv1h-%dz", quiet + j,
+			    quiet + i, k - j, k - j);
 		}
 	BUF_PUTSL(b, "\"/></svg></a>");
 }
 
+/* A "LABEL value" pair of the header's meta line. */
 static void
 html_meta(struct buf *b, const char *label, const char *val)
 {
@@ -1423,6 +1479,7 @@ html_meta(struct buf *b, const char *label, const char *val)
 	BUF_PUTSL(b, "</b></span> ");
 }
 
+/* Column widths, the PDF's fractions. */
 static void
 html_colgroup(struct buf *b, const double *frac, size_t n)
 {
@@ -1434,6 +1491,7 @@ html_colgroup(struct buf *b, const double *frac, size_t n)
 	BUF_PUTSL(b, "</colgroup>");
 }
 
+/* One contact row, as lay_contact() draws it. */
 static void
 html_contact(struct buf *b, const char *level, const char *after,
     const struct ccontact *c, int known)
@@ -1464,20 +1522,19 @@ html_contact(struct buf *b, const char *level, const char *after,
 	BUF_PUTSL(b, "</td></tr>\n");
 }
 
+/* A thresholds table of thr[from..to-1]. */
 static void
 html_thr_table(struct buf *b, const struct cmodel *m, size_t from,
-    size_t to)
+    size_t to, int halves)
 {
-	size_t i;
+	size_t i, k, nc = m->anydur ? 6 : 5;
 
 	BUF_PUTSL(b, "<table class=\"thr\">");
-	html_colgroup(b, m->anydur ? thr6_frac : thr5_frac,
-	    m->anydur ? 6 : 5);
-	BUF_PUTSL(b, "<thead><tr><th>METRIC</th><th>WHEN</th>"
-	    "<th class=\"n\">WARNING</th><th class=\"n\">CRITICAL</th>"
-	    "<th>UNIT</th>");
-	if (m->anydur)
-		BUF_PUTSL(b, "<th>FOR</th>");
+	html_colgroup(b, m->anydur ? thr6_frac : thr5_frac, nc);
+	BUF_PUTSL(b, "<thead><tr>");
+	for (k = 0; k < nc; k++)
+		buf_printf(b, "<th%s>%s</th>", k == 2 || k == 3 ?
+		    " class=\"n\"" : "", thr_head[halves][k]);
 	BUF_PUTSL(b, "</tr></thead><tbody>\n");
 	for (i = from; i < to; i++) {
 		const struct cthr *t = &m->thr[i];
@@ -1501,6 +1558,7 @@ html_thr_table(struct buf *b, const struct cmodel *m, size_t from,
 	BUF_PUTSL(b, "</tbody></table>\n");
 }
 
+/* One runbook's part of the card, as lay_card() draws it. */
 static void
 html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 {
@@ -1520,8 +1578,10 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 	BUF_PUTSL(b, "</div>");
 	if (m->qr != NULL) {
 		BUF_PUTSL(b, "<div class=\"qrbox\">");
-		html_qr(b, m, qr_size(fs));
-		BUF_PUTSL(b, "<p>Scan: full runbook</p></div>");
+		html_qr(b, m, qr_size(fs, dens), qr_quiet(dens));
+		if (dens < 2)
+			BUF_PUTSL(b, "<p>Scan: full runbook</p>");
+		BUF_PUTSL(b, "</div>");
 	}
 	BUF_PUTSL(b, "</header>\n");
 
@@ -1548,8 +1608,8 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 		for (i = 0; i < m->nsev; i++) {
 			const struct csev *s = &m->sev[i];
 
-			buf_printf(b, "<tr><td class=\"sn s%zu\">",
-			    i < 3 ? i : 3);
+			buf_printf(b, "<tr><td class=\"sn s%d\">",
+			    sev_rank(s->name, i));
 			esc(b, s->name);
 			BUF_PUTSL(b, "</td><td class=\"resp\">");
 			if (s->response != NULL) {
@@ -1572,14 +1632,15 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 		if (dens >= 1 && m->nthr >= THR_SPLIT) {
 			rows = (m->nthr + 1) / 2;
 			BUF_PUTSL(b, "<div class=\"halves\">\n");
-			html_thr_table(b, m, 0, rows);
-			html_thr_table(b, m, rows, m->nthr);
+			html_thr_table(b, m, 0, rows, 1);
+			html_thr_table(b, m, rows, m->nthr, 1);
 			BUF_PUTSL(b, "</div>\n");
 		} else
-			html_thr_table(b, m, 0, m->nthr);
+			html_thr_table(b, m, 0, m->nthr, 0);
 	}
 	if (m->nquick > 0) {
-		BUF_PUTSL(b, "<h2>QUICK REFERENCE</h2>\n<table class=\"qref\">");
+		BUF_PUTSL(b, "<h2>QUICK REFERENCE</h2>\n"
+		    "<table class=\"qref\">");
 		html_colgroup(b, quick_frac, 2);
 		for (i = 0; i < m->nquick; i++) {
 			BUF_PUTSL(b, "<tr><td class=\"lab\">");
@@ -1625,7 +1686,7 @@ html_css(struct buf *b, const struct card *c, double fs, int dens)
 	CSS("header{background:#%06x;color:#%06x;border-radius:%.2fpt;"
 	    "padding:%.2fpt;display:flex;gap:%.2fpt;"
 	    "align-items:flex-start}\n", C_BAND, C_BANDTXT, P_RADIUS * fs,
-	    S0(P_BAND), S0(P_BAND));
+	    S(P_BAND), S(P_BAND));
 	CSS("header .txt{flex:1;min-width:0;overflow-wrap:anywhere}\n");
 	CSS("h1{font-size:%.2fpt}\n", F(Z_TITLE));
 	CSS(".summary{font-size:%.2fpt;color:#%06x;margin-top:%.2fpt;"
@@ -1638,7 +1699,7 @@ html_css(struct buf *b, const struct card *c, double fs, int dens)
 	CSS(".qrbox{text-align:center;font-size:%.2fpt;color:#%06x}\n",
 	    F(Z_CAPTION), C_BANDMUTED);
 	CSS(".qr,.qr svg{display:block}.qrbox p{margin-top:%.2fpt;"
-	    "width:%.2fpt}\n", S0(P_CAPTION), qr_size(fs));
+	    "width:%.2fpt}\n", S0(P_CAPTION), qr_size(fs, dens));
 	CSS("h2{font-size:%.2fpt;color:#%06x;margin-top:%.2fpt;"
 	    "padding-bottom:%.2fpt;border-bottom:%.1fpt solid #%06x}\n",
 	    F(Z_HEAD), C_ACCENT, S(P_HEAD), S0(P_HEADRULE), W_HEADRULE,
@@ -1696,6 +1757,7 @@ html_css(struct buf *b, const struct card *c, double fs, int dens)
 #undef S0
 }
 
+/* The whole HTML card: a standalone document, CSP and all. */
 static void
 html_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
     int dens, struct buf *b)
@@ -1794,16 +1856,21 @@ fit(struct card *c, const struct cmodel *ms, size_t n, double fs, int dens,
 	return *h <= avail && L->wide == NULL;
 }
 
-/* Returns what the card holds and how much room each part took. */
+/*
+ * Returns what the card holds and how much of the height each part took,
+ * the largest first: "300 thresholds (92%), 1 escalation step (2%)".
+ */
 static char *
 overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
 {
 	struct buf b = { NULL, 0, 0 };
 	size_t i, cnt[S__MAX];
 	double tot = 0;
-	int k;
+	int k, best, done[S__MAX];
 
 	memset(cnt, 0, sizeof(cnt));
+	memset(done, 0, sizeof(done));
+	cnt[S_HEADER] = n;
 	for (i = 0; i < n; i++) {
 		cnt[S_ESC] += ms[i].nesc;
 		cnt[S_OTHERS] += ms[i].nothers;
@@ -1813,17 +1880,25 @@ overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
 	}
 	for (k = 0; k < S__MAX; k++)
 		tot += L->sect[k];
-	for (k = S_ESC; k <= S_QUICK; k++) {
-		if (cnt[k] == 0)
-			continue;
+	for (;;) {
+		best = -1;
+		for (k = S_HEADER; k <= S_QUICK; k++)
+			if (cnt[k] > 0 && !done[k] && (best == -1 ||
+			    L->sect[k] > L->sect[best]))
+				best = k;
+		if (best == -1)
+			break;
+		done[best] = 1;
 		if (b.len > 0)
 			BUF_PUTSL(&b, ", ");
-		buf_printf(&b, "%zu %s (%.0f%% of the height)", cnt[k],
-		    sectname[k], tot > 0 ? 100 * L->sect[k] / tot : 0);
+		buf_printf(&b, "%zu %s (%.0f%%)", cnt[best],
+		    sectname[best][cnt[best] != 1], tot > 0 ?
+		    100 * L->sect[best] / tot : 0);
 	}
 	return buf_detach(&b);
 }
 
+/* Reports the card-overflow diagnostic for a card that does not fit. */
 static void
 overflow(struct card *c, const struct runbook *const *rbs,
     const struct cmodel *ms, size_t n, const struct lay *L, double h,
@@ -1842,12 +1917,12 @@ overflow(struct card *c, const struct runbook *const *rbs,
 		    "at %.0f pt", who, c->paper, L->wide, FS_MIN);
 	else if (h > MEASURE_PAGES * avail)
 		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s needs more than "
-		    "%d %s pages at %.0f pt: %s", who, MEASURE_PAGES, c->paper,
-		    FS_MIN, what);
+		    "%d %s pages at %.0f pt; share of the height: %s", who,
+		    MEASURE_PAGES, c->paper, FS_MIN, what);
 	else
 		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s needs %.1f %s "
-		    "pages at %.0f pt: %s", who, h / avail, c->paper, FS_MIN,
-		    what);
+		    "pages at %.0f pt; share of the height: %s", who,
+		    h / avail, c->paper, FS_MIN, what);
 	free(what);
 	free(who);
 }
@@ -1929,6 +2004,7 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	return rc;
 }
 
+/* Frees a card renderer and everything it keeps between renders. */
 void
 card_free(struct card *c)
 {

@@ -761,8 +761,10 @@ fm_parse(struct site *s, struct runbook *r)
 	}
 	if (r->fm == NULL)
 		return;
-	if ((r->id = fm_string(r, s, "id")) == NULL)
-		r->id = NULL;
+	if ((r->id = fm_string(r, s, "id")) != NULL) {
+		r->id_line = ymap_get(r->fm, "id")->line;
+		r->id_col = ymap_get(r->fm, "id")->col;
+	}
 	r->title = fm_string(r, s, "title");
 	r->summary = fm_string(r, s, "summary");
 	r->service = fm_string(r, s, "service");

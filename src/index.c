@@ -88,10 +88,8 @@ case_cmp(const void *a, const void *b)
 static void
 id_pos(const struct runbook *r, int *line, int *col)
 {
-	const struct ynode *v = ymap_get(r->fm, "id");
-
-	*line = v != NULL ? v->line : 1;
-	*col = v != NULL ? v->col : 1;
+	*line = r->id_line > 0 ? r->id_line : 1;
+	*col = r->id_col > 0 ? r->id_col : 1;
 }
 
 static void
@@ -362,7 +360,7 @@ anchor:
 	    !has_anchor(s->rb[l->target], l->frag)) {
 		diag_add(&r->diags, r->src.path, l->line, l->col,
 		    R_ANCHOR_BROKEN, "'#%s' names no heading in %s", l->frag,
-		    s->rb[l->target] == r ? "this runbook" :
+		    strcmp(s->rb[l->target]->id, r->id) == 0 ? "this runbook" :
 		    s->rb[l->target]->src.path);
 		l->broken = 1;
 	}
@@ -463,7 +461,8 @@ link_href(const struct site *s, const struct runbook *from,
 		buf_puts(scratch, l->file);
 		return buf_cstr(scratch);
 	}
-	if (s->rb[l->target] != from) {
+	/* from may be a reloaded copy of s->rb[target]: compare ids. */
+	if (strcmp(s->rb[l->target]->id, from->id) != 0) {
 		href_root(scratch, from->id);
 		buf_puts(scratch, s->rb[l->target]->id);
 		BUF_PUTSL(scratch, ".html");

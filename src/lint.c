@@ -130,7 +130,7 @@ cmd_lint(int argc, char **argv)
 		free(rels);
 		return 0;
 	}
-	if ((all_files ? site_load(&s, content, today) :
+	if ((all_files ? site_load(&s, content, today, ncpus()) :
 	    site_load_some(&s, content, today, rels, nrels)) == -1) {
 		site_close(&s);
 		for (i = 0; i < nrels; i++)

@@ -556,6 +556,7 @@ runbook_free(struct runbook *r)
 		return;
 	md_free(r);
 	free(r->backlinks);
+	free(r->smask);
 	diags_free(&r->diags);
 	buf_free(&r->raw);
 	arena_free(r->arena);

@@ -88,6 +88,8 @@ struct mr {
 	enum font		 cur;		/* the font in effect */
 	enum imode		 mode;
 	int			 rs[MAN_MAXRS];	/* widths of open .RS */
+	size_t			 rsat[MAN_MAXRS]; /* where each .RS line starts */
+	size_t			 rsend[MAN_MAXRS]; /* and ends */
 	int			 nrs;
 	int			 rsskip;	/* .RS not written (too deep) */
 	int			 indent;	/* sum of open .RS */
@@ -195,12 +197,59 @@ put_word(struct mr *m, const char *s, size_t n)
 	    ROFF_ONELINE));
 }
 
+/*
+ * Returns 1 if the last complete line written is one of the macros in
+ * the space-separated list (".SH .PP"), whatever its arguments.
+ */
+static int
+last_is(const struct buf *b, const char *list)
+{
+	size_t s, n;
+	const char *p;
+
+	if (b->len == 0 || !roff_bol(b))
+		return 0;
+	for (s = b->len - 1; s > 0 && b->data[s - 1] != '\n'; s--)
+		;
+	for (p = list; *p != '\0'; p += n + (p[n] == ' ')) {
+		n = strcspn(p, " ");
+		if (b->len - s > n && memcmp(b->data + s, p, n) == 0 &&
+		    (b->data[s + n] == ' ' || b->data[s + n] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Returns 1 if the last line written already opens a paragraph. */
+static int
+fresh(const struct buf *b)
+{
+	return last_is(b, ".SH .SS .PP .IP .TP");
+}
+
+/* Returns nothing; takes back a .br that nothing followed. */
+static void
+drop_br(struct mr *m)
+{
+	struct buf *b = m->out;
+
+	if (last_is(b, ".br")) {
+		b->len -= 4;
+		b->data[b->len] = '\0';
+	}
+}
+
 /* Returns nothing; starts macro line name (".SH") on a fresh line. */
 static void
 mac(struct mr *m, const char *name)
 {
 	font_reset(m);
 	roff_nl(m->out);
+	/* A break before a block macro is one too many for mandoc. */
+	if (strncmp(name, ".br", 3) != 0 && strncmp(name, ".B", 2) != 0 &&
+	    strncmp(name, ".RB", 3) != 0 && strncmp(name, ".U", 2) != 0 &&
+	    strncmp(name, ".M", 2) != 0)
+		drop_br(m);
 	buf_puts(m->out, name);
 }
 
@@ -233,27 +282,7 @@ args(struct mr *m, const char *s, int flags)
 static void
 mac_end(struct mr *m)
 {
-	buf_putc(m->out, '\n');
-}
-
-/* Returns 1 if the last line written already opens a paragraph. */
-static int
-fresh(const struct buf *b)
-{
-	static const char *const open[] = {
-		".SH", ".SS", ".PP", ".IP", ".TP", NULL
-	};
-	size_t i, s;
-
-	if (b->len == 0 || !roff_bol(b))
-		return 0;
-	for (s = b->len - 1; s > 0 && b->data[s - 1] != '\n'; s--)
-		;
-	for (i = 0; open[i] != NULL; i++)
-		if (b->len - s >= 4 && memcmp(b->data + s, open[i], 3) == 0 &&
-		    (b->data[s + 3] == ' ' || b->data[s + 3] == '\n'))
-			return 1;
-	return 0;
+	roff_nl(m->out);
 }
 
 /* Returns nothing; opens a section if the body has none yet. */
@@ -274,6 +303,7 @@ para(struct mr *m)
 	need_section(m);
 	font_reset(m);
 	roff_nl(m->out);
+	drop_br(m);
 	if (!fresh(m->out))
 		BUF_PUTSL(m->out, ".PP\n");
 }
@@ -287,8 +317,10 @@ rs_push(struct mr *m, int n)
 		return;
 	}
 	mac(m, ".RS");
+	m->rsat[m->nrs] = m->out->len - 3;
 	buf_printf(m->out, " %d", n);
 	mac_end(m);
+	m->rsend[m->nrs] = m->out->len;
 	m->rs[m->nrs++] = n;
 	m->indent += n;
 }
@@ -301,9 +333,18 @@ rs_pop(struct mr *m)
 		m->rsskip--;
 		return;
 	}
+	m->indent -= m->rs[--m->nrs];
+	font_reset(m);
+	roff_nl(m->out);
+	drop_br(m);
+	/* An empty block is taken back whole. */
+	if (m->out->len == m->rsend[m->nrs]) {
+		m->out->len = m->rsat[m->nrs];
+		m->out->data[m->out->len] = '\0';
+		return;
+	}
 	mac(m, ".RE");
 	mac_end(m);
-	m->indent -= m->rs[--m->nrs];
 }
 
 /* Returns nothing; takes back a paragraph that wrote nothing after mark. */
@@ -371,6 +412,16 @@ static int
 prefix(const char *s, const char *p)
 {
 	return strncasecmp(s, p, strlen(p)) == 0;
+}
+
+/* Returns 1 if s has a character that shows (not blank, not control). */
+static int
+visible(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s > 0x20 && *s != 0x7f)
+			return 1;
+	return 0;
 }
 
 /* Returns the scalar text of key in map, or NULL if absent or empty. */
@@ -447,8 +498,9 @@ link_kind(const struct mr *m, cmark_node *n, const char **what)
 		return LK_TEXT;	/* javascript:, data:, tel:, relative */
 	plain(n, &b);
 	buf_cstr(&b);
-	if (strcmp(b.data, *what) == 0 || strcmp(b.data, url) == 0)
-		k = LK_BARE;
+	if (!visible(b.data) || strcmp(b.data, *what) == 0 ||
+	    strcmp(b.data, url) == 0)
+		k = LK_BARE;	/* .UR wants a text, and this one is it */
 	buf_free(&b);
 	return k;
 }
@@ -476,6 +528,7 @@ link_tail(struct mr *m, cmark_node *n, int sep)
 			m->skip_node = next;
 			m->skip = k;
 		}
+		/* Control characters vanish: the blank must too. */
 	}
 	mac_end(m);
 }
@@ -619,6 +672,12 @@ inlines(struct mr *m, cmark_node *parent, enum imode mode, int flags)
 			break;
 		case CMARK_NODE_LINEBREAK:
 			if (mode == IM_TEXT) {
+				font_reset(m);
+				roff_nl(m->out);
+				/* Nothing to break yet. */
+				if (m->out->len == 0 || last_is(m->out,
+				    ".SH .SS .PP .IP .TP .RS .br"))
+					break;
 				mac(m, ".br");
 				mac_end(m);
 			} else
@@ -1016,7 +1075,10 @@ first_block(cmark_node *n)
 	return 1;
 }
 
-/* Returns nothing; writes a heading as .SH or .SS. */
+static void	paragraph(struct mr *, cmark_node *);
+
+/* Returns nothing; writes a heading as .SH or .SS, or bold text in a list
+ * or a quote. */
 static void
 heading(struct mr *m, cmark_node *n)
 {
@@ -1025,6 +1087,13 @@ heading(struct mr *m, cmark_node *n)
 	size_t mark, after;
 	int in = m->in_section;
 
+	/* Only the page's own headings are sections. */
+	if (cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_DOCUMENT) {
+		m->bold++;
+		paragraph(m, n);
+		m->bold--;
+		return;
+	}
 	font_reset(m);
 	roff_nl(m->out);
 	mark = m->out->len;
@@ -1073,6 +1142,7 @@ paragraph(struct mr *m, cmark_node *n)
 	inlines(m, n, IM_TEXT, 0);
 	font_reset(m);
 	roff_nl(m->out);
+	drop_br(m);	/* a break that nothing followed */
 	if (!initem)
 		take_back(m, mark, after, in);
 	else if (cmark_node_next(n) != NULL && m->nlists > 0) {
@@ -1126,14 +1196,21 @@ list_enter(struct mr *m, cmark_node *n)
 		f->width = f->task ? 4 : 2;
 }
 
+/* Returns 1 if n is written as a paragraph (headings in items are). */
+static int
+para_like(cmark_node *n)
+{
+	return cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH ||
+	    cmark_node_get_type(n) == CMARK_NODE_HEADING;
+}
+
 /* Returns 1 if item n puts blocks after its first paragraph in .RS. */
 static int
 item_rs(cmark_node *n)
 {
 	cmark_node *c = cmark_node_first_child(n);
 
-	return c != NULL && (cmark_node_get_type(c) != CMARK_NODE_PARAGRAPH ||
-	    cmark_node_next(c) != NULL);
+	return c != NULL && (!para_like(c) || cmark_node_next(c) != NULL);
 }
 
 /* Returns nothing; starts a list item with its .IP tag. */
@@ -1161,7 +1238,7 @@ item_enter(struct mr *m, cmark_node *n)
 	mac_end(m);
 	if (f->ordered && task)
 		put_text(m, done ? "[x] " : "[ ] ", 4, 0);
-	if (c != NULL && cmark_node_get_type(c) != CMARK_NODE_PARAGRAPH)
+	if (c != NULL && !para_like(c))
 		rs_push(m, f->width);
 }
 
@@ -1678,7 +1755,8 @@ head(struct mr *m)
 	    m->site->cfg.title : "rbc", 0);
 	args(m, "Runbooks", 0);
 	mac_end(m);
-	BUF_PUTSL(m->out, ".SH NAME\n");
+	/* Ragged right, no hyphens: commands and hosts stay copyable. */
+	BUF_PUTSL(m->out, ".ad l\n.nh\n.SH NAME\n");
 	roff_esc(m->out, r->name, strlen(r->name), ROFF_LIT | ROFF_ONELINE);
 	BUF_PUTSL(m->out, " \\- ");
 	roff_esc(m->out, what, strlen(what), ROFF_ONELINE);
@@ -1725,7 +1803,7 @@ man_render(struct man *mn, const struct runbook *r, struct buf *out)
 	sec_quickref(&m);
 	sec_see_also(&m);
 	roff_nl(out);
-	roff_wrap(out, start, 80);
+	roff_wrap(out, start, 78);	/* mandoc -Tlint: under 80 */
 	free(m.lists);
 }
 

@@ -364,6 +364,9 @@ struct runbook {
 	struct buf	 raw;		/* the file's bytes */
 	int		 bad_utf8;	/* the file failed UTF-8 validation */
 	int		 unreadable;	/* too large or unreadable: empty */
+	int		 id_line, id_col; /* where front-matter sets the id */
+	uint32_t	*smask;		/* rules silenced per line, or NULL */
+	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
@@ -454,6 +457,8 @@ long	 date_days(const char *);		/* days since 1970, or -1 */
 void	 days_date(long, char out[11]);
 long	 duration_minutes(const char *);	/* Nm Nh Nd Nw, or -1 */
 void	 check_runbook(struct site *, struct runbook *);
+void	 check_site(struct site *);
+void	 silence_install(struct runbook *);
 
 /* Renderers: one file per output, each a new / render / free trio; render
  * touches no global mutable state (runs in worker processes). */
@@ -475,8 +480,15 @@ struct man *man_new(const struct site *);
 void	 man_render(struct man *, const struct runbook *, struct buf *out);
 void	 man_free(struct man *);
 
-/* card.c: the one-page quick-reference card, PDF (Cairo/Pango) and HTML.
- * card_render returns 0, or -1 after a card-overflow diagnostic. */
+/*
+ * card.c: the one-page quick-reference card, PDF (Cairo/Pango) and HTML.
+ * card_new: paper "a4" or "letter" (NULL: the site's card: paper:, else
+ * A4); NULL for any other paper.  card_render lays out rbs[0..n-1] on one
+ * page (text from 10 pt down to 6 pt) and appends the PDF to pdf and the
+ * HTML card to html (either may be NULL); it returns 0, or -1 after a
+ * card-overflow (or, if cairo fails, io) diagnostic with nothing appended.
+ * Output is deterministic.  A struct card is for one thread at a time.
+ */
 struct card;
 struct card *card_new(const struct site *, const char *paper);
 int	 card_render(struct card *, const struct runbook *const *rbs,
@@ -508,11 +520,28 @@ void	 schema_free(struct schema *);
 const char *schema_builtin(size_t *len);	/* the runbook schema, JSON */
 
 /* build.c: the site loaded, parsed, indexed and checked. */
-int	 site_load(struct site *, const char *content, const char *today);
+struct runbook *runbook_scan(struct site *, const char *rel);
+void	 schemas_open(struct site *, struct schema **builtin,
+	    struct schema **own, int report);
+void	 dedupe(struct runbook *);
+void	 runbook_check(struct site *, struct runbook *,
+	    const struct schema *builtin, const struct schema *own);
+int	 site_load(struct site *, const char *content, const char *today,
+	    int jobs);
 int	 site_load_some(struct site *, const char *content, const char *today,
 	    char **rels, size_t nrels);
 void	 site_diags(const struct site *, struct diags *all);
 int	 want_colour(FILE *);
+
+/* workers.c: the scan and render passes in worker processes. */
+int	 ncpus(void);
+int	 scan_all(struct site *, int jobs);
+struct runbook *runbook_reload(struct site *, const struct runbook *light);
+int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),
+	    void (*one)(void *, struct runbook *, struct buf *),
+	    void (*teardown)(void *), void *arg, struct diags *);
+void	 diag_encode(struct buf *, const struct diags *);
+int	 diag_decode(struct diags *, const char *, size_t);
 
 /* Subcommands (main.c dispatches). */
 int	 cmd_build(int, char **);

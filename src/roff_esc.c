@@ -162,28 +162,11 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 	unsigned char c, t;
 	uint32_t cp;
 	size_t i, run;
-	size_t wordend = 0, since = 0, w;
-	int k, col = 0, oneline, filled, longword = 0, brk;
+	int k, col = 0, oneline;
 
 	oneline = flags & (ROFF_ARG | ROFF_ONELINE);
-	filled = !oneline && !(flags & ROFF_NOFILL);
 	for (i = 0; i < n; ) {
-		/*
-		 * A word longer than a line (a URL) gets break points, \:
-		 * after each '/' and every 50 characters, or groff cannot
-		 * break the line.
-		 */
-		if (filled && i >= wordend && u[i] != ' ' && u[i] != '\t' &&
-		    u[i] != '\n') {
-			for (w = i; w < n && u[w] != ' ' && u[w] != '\t' &&
-			    u[w] != '\n'; w++)
-				;
-			wordend = w;
-			longword = utf8_count(s + i, w - i) > 60;
-			since = 0;
-		}
 		/* The longest run of bytes that go out as they are. */
-		brk = 0;
 		for (run = i; run < n; run++) {
 			c = u[run];
 			if (c >= 0x80)
@@ -201,20 +184,10 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 			if ((flags & ROFF_UPPER) && c >= 'a' && c <= 'z')
 				break;
 			col++;
-			if (longword && ((c == '/' && (run + 1 >= n ||
-			    u[run + 1] != '/')) || ++since >= 50)) {
-				run++;
-				brk = 1;
-				break;
-			}
 		}
 		if (run > i) {
 			buf_put(b, s + i, run - i);
 			i = run;
-			if (brk && i < wordend) {
-				BUF_PUTSL(b, "\\:");
-				since = 0;
-			}
 			continue;
 		}
 		c = u[i];
@@ -305,6 +278,53 @@ roff_esc_block(struct buf *b, const char *s, size_t n)
 }
 
 /*
+ * Returns the columns code point cp takes on a terminal, the way groff
+ * and mandoc count them (wcwidth): 0 for combining marks, 2 for East
+ * Asian wide characters and emoji, else 1.
+ */
+static size_t
+cp_cols(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+		{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x0e31, 0x0e3a },
+		{ 0x200b, 0x200f }, { 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f },
+		{ 0xfe20, 0xfe2f },
+	};
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
+		{ 0x23e9, 0x23ec }, { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 },
+		{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 },
+		{ 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
+		{ 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 },
+		{ 0x26ce, 0x26ce }, { 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea },
+		{ 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa },
+		{ 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
+		{ 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e },
+		{ 0x2753, 0x2755 }, { 0x2757, 0x2757 }, { 0x2795, 0x2797 },
+		{ 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c },
+		{ 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x303e },
+		{ 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
+		{ 0xa000, 0xa4cf }, { 0xa960, 0xa97f }, { 0xac00, 0xd7a3 },
+		{ 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x16fe0, 0x18cff },
+		{ 0x1b000, 0x1b2ff }, { 0x1f004, 0x1f004 }, { 0x1f0cf, 0x1f0cf },
+		{ 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a }, { 0x1f200, 0x1f251 },
+		{ 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff }, { 0x1f7e0, 0x1f7eb },
+		{ 0x1f90c, 0x1f9ff }, { 0x1fa70, 0x1faff }, { 0x20000, 0x3fffd },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/*
  * Returns the length in bytes of the character or escape sequence at
  * s[0..n) (as roff_esc and rbc's writers produce them), with the columns
  * it takes on a terminal in *cols: fonts, \& \% \c take none.
@@ -326,6 +346,8 @@ roff_token(const char *s, size_t n, size_t *cols)
 	case '[':
 		for (k = 2; k < n && s[k] != ']'; k++)
 			;
+		if (k < n && s[2] == 'u')
+			*cols = cp_cols((uint32_t)strtoul(s + 3, NULL, 16));
 		return k < n ? k + 1 : n;
 	case 'f':
 		*cols = 0;
@@ -367,6 +389,48 @@ roff_width(const char *s, size_t n, size_t *word)
 		total += c;
 	}
 	return total;
+}
+
+/*
+ * Returns nothing; appends filled text line s[0..n) to o with break
+ * points (\:) in every word wider than MAXWORD columns: after each run of
+ * '/' and every BREAKEVERY columns, so groff can break a long URL.
+ */
+#define MAXWORD		40
+#define BREAKEVERY	30
+static void
+break_words(struct buf *o, const char *s, size_t n)
+{
+	size_t i, j, k, c, w, since;
+
+	for (i = 0; i < n; ) {
+		if (s[i] == ' ') {
+			buf_putc(o, ' ');
+			i++;
+			continue;
+		}
+		/* One word: its width first. */
+		for (w = 0, j = i; j < n && s[j] != ' '; j += k) {
+			k = roff_token(s + j, n - j, &c);
+			w += c;
+		}
+		if (w <= MAXWORD) {
+			buf_put(o, s + i, j - i);
+			i = j;
+			continue;
+		}
+		for (since = 0; i < j; i += k) {
+			k = roff_token(s + i, j - i, &c);
+			buf_put(o, s + i, k);
+			since += c;
+			if (i + k < j && ((s[i] == '/' && s[i + k] != '/') ||
+			    since >= BREAKEVERY) && (j - (i + k) < 2 ||
+			    memcmp(s + i + k, "\\:", 2) != 0)) {
+				BUF_PUTSL(o, "\\:");
+				since = 0;
+			}
+		}
+	}
 }
 
 /* Returns nothing; appends one filled text line, broken to width bytes. */
@@ -412,16 +476,17 @@ wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 }
 
 /*
- * Returns nothing; breaks every filled text line of b after offset from
- * that is longer than width bytes (mandoc's style limit is 80): at a
- * blank, which filled text treats like a newline, or, inside one long
- * word, with "\c".  Macro lines, .EX/.EE and tbl data stay whole; text
+ * Returns nothing; gives long words of the filled text lines of b (after
+ * offset from) break points for groff, then breaks every such line that
+ * is longer than width bytes (mandoc -Tlint wants less than 80): at a blank,
+ * which filled text treats like a newline, or inside one long word with
+ * "\c".  Macro lines, .EX/.EE and tbl data stay whole; text
  * blocks (T{ T}) are filled and are broken too.
  */
 void
 roff_wrap(struct buf *b, size_t from, size_t width)
 {
-	struct buf o = { NULL, 0, 0 };
+	struct buf o = { NULL, 0, 0 }, w = { NULL, 0, 0 };
 	size_t s, e, n;
 	int nofill = 0, tbl = 0, block = 0;
 
@@ -442,17 +507,29 @@ roff_wrap(struct buf *b, size_t from, size_t width)
 			tbl = block = 0;
 		else if (tbl && n >= 2 && memcmp(b->data + s, "T}", 2) == 0)
 			block = 0;
-		if (n <= width || nofill || (tbl && !block) ||
-		    b->data[s] == '.' || b->data[s] == '\'') {
+		if (!nofill && !tbl && n > 4 &&
+		    (memcmp(b->data + s, ".SH ", 4) == 0 ||
+		    memcmp(b->data + s, ".SS ", 4) == 0 ||
+		    memcmp(b->data + s, ".B ", 3) == 0)) {
+			/* Headings and tags are filled text too. */
+			buf_put(&o, b->data + s, 3);
+			break_words(&o, b->data + s + 3, n - 3);
+			buf_putc(&o, '\n');
+		} else if (nofill || (tbl && !block) || b->data[s] == '.' ||
+		    b->data[s] == '\'') {
 			buf_put(&o, b->data + s, n);
 			if (e < b->len)
 				buf_putc(&o, '\n');
-		} else
-			wrap_line(&o, b->data + s, n, width);
+		} else {
+			buf_reset(&w);
+			break_words(&w, b->data + s, n);
+			wrap_line(&o, w.data, w.len, width);
+		}
 		if (tbl && n >= 2 && memcmp(b->data + e - 2, "T{", 2) == 0)
 			block = 1;
 	}
 	free(b->data);
+	buf_free(&w);
 	*b = o;
 	buf_cstr(b);
 }

@@ -44,15 +44,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	free(path);
-	if (site_load(&s, dir, "2026-11-23") == 0) {
+	if (site_load(&s, dir, "2026-11-23", 1) == 0) {
 		s.cfg.unsafe_html = opts & 1;
+		s.cfg.slugs = opts & 2 ? SLUG_GITLAB : SLUG_GITHUB;
 		h = html_new(&s);
 		m = man_new(&s);
 		for (i = 0; i < s.n; i++) {
+			struct runbook *r = runbook_reload(&s, s.rb[i]);
 			buf_reset(&b);
-			html_body(&b, &s, s.rb[i]);
+			html_body(&b, &s, r);
 			buf_reset(&b);
-			man_render(m, s.rb[i], &b);
+			man_render(m, r, &b);
+			runbook_free(r);
 		}
 		man_free(m);
 		html_free(h);

@@ -1,15 +1,19 @@
 /*
- * Card tests: render the runbooks of the tests/card YAML files (front-matter only)
- * against tests/card/site.yaml and check the results with real tools:
- * pdfinfo (one page, the right paper), pdftotext (every phone number,
- * metric and command is real text), headless Chromium printing the HTML
- * card (one page).  A case whose first lines say "# expect: overflow"
- * must be refused with card-overflow and no bytes.  Adding a case needs
- * no code.  Prints PASS/FAIL/SKIP lines, "N passed, N failed", and exits
- * 1 on any failure.
+ * Card tests: render the runbooks of the YAML files in tests/card
+ * (front-matter only) against tests/card/site.yaml and check the results
+ * with real tools: pdfinfo (one page, the right paper), pdftotext (every
+ * phone number, name and metric is real text), headless Chromium
+ * printing the HTML card (one page), the Nu HTML checker.  The fullest
+ * cards that fit (a case grown line by line until one more line would
+ * overflow) are checked the same way.  A case that says
+ * "# expect: overflow" must be refused with card-overflow and no bytes.
+ * Adding a case needs no code.  Prints PASS/FAIL/SKIP/INFO lines (INFO:
+ * the overflow messages and the cards/s benchmark), "N passed, N
+ * failed", and exits 1 on any failure.
  *
  * Environment: RBC_SRCDIR (default ".") locates tests/card;
- * CARD_KEEP=1 keeps the temporary directory of PDFs and HTML cards.
+ * CARD_KEEP=1 keeps the temporary directory of PDFs and HTML cards;
+ * CARD_BENCH_N sets the benchmark's renders (default 1000, 0 skips it).
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,14 +29,14 @@
 #include "rbc.h"
 
 static int npass, nfail;
-static char tmpdir[] = "/tmp/t_card.XXXXXX";
-static int have_chromium;
+static char tmpdir[4096];
+static int have_chromium, have_zbar;
 
 static void
 result(const char *name, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* fmt NULL: PASS; else FAIL with the message. */
+/* Prints PASS for fmt NULL, else FAIL with the message. */
 static void
 result(const char *name, const char *fmt, ...)
 {
@@ -160,6 +164,7 @@ pdf_pages(const char *path, char **size)
 	return pages;
 }
 
+/* Returns the text pdftotext extracts from a PDF. */
 static char *
 pdf_text(const char *path)
 {
@@ -190,6 +195,7 @@ chromium_print(const char *html, const char *pdfout)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Returns write_file()'s result for the buffer's bytes. */
 static int
 write_buf(const char *path, const struct buf *b)
 {
@@ -246,6 +252,7 @@ review_by(const struct ynode *fm)
 	return xstrdup(out);
 }
 
+/* Returns a copy of the scalar at key in fm, or NULL. */
 static char *
 fmstr(const struct ynode *fm, const char *key)
 {
@@ -286,6 +293,7 @@ rb_make(const char *name, char *path, struct buf *text)
 	return t;
 }
 
+/* Returns the runbook of case file in dir. */
 static struct rb *
 rb_load(const char *dir, const char *file)
 {
@@ -303,6 +311,7 @@ rb_load(const char *dir, const char *file)
 	return t;
 }
 
+/* Frees a test runbook. */
 static void
 rb_free(struct rb *t)
 {
@@ -360,6 +369,7 @@ static const char *const papers[] = { "a4", "letter" };
 static const char *const sizes[] = { "595.276 x 841.89 pts (A4)",
     "612 x 792 pts (letter)" };
 
+/* Returns how many diagnostics of rule r there are. */
 static size_t
 count_rule(const struct diags *d, enum rule r)
 {
@@ -368,6 +378,98 @@ count_rule(const struct diags *d, enum rule r)
 	for (i = 0; i < d->n; i++)
 		n += d->v[i].rule == r;
 	return n;
+}
+
+/* Returns the URL a runbook's QR code must hold. */
+static char *
+page_url(const struct site *site, const char *id)
+{
+	struct buf b = { NULL, 0, 0 };
+	const unsigned char *p;
+
+	buf_puts(&b, site->cfg.base_url);
+	for (p = (const unsigned char *)id; *p; p++)
+		if (*p < 0x80 && *p > ' ')
+			buf_putc(&b, *p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	BUF_PUTSL(&b, ".html");
+	return buf_detach(&b);
+}
+
+/* Checks that zbarimg reads every runbook's QR code off the page. */
+static void
+check_qr(const char *tn, const struct site *site, const char *pdf,
+    const struct runbook *const *rbs, size_t n)
+{
+	char *cmd, *out, *url;
+	size_t k;
+
+	cmd = xasprintf("pdftoppm -r 150 -png -singlefile '%s' '%s/qr' && "
+	    "zbarimg -q --raw '%s/qr.png' 2>/dev/null", pdf, tmpdir, tmpdir);
+	out = run(cmd);
+	free(cmd);
+	for (k = 0; k < n; k++) {
+		url = page_url(site, rbs[k]->id);
+		if (out == NULL || strstr(out, url) == NULL) {
+			result(tn, "no QR code of %s (zbarimg read: %.200s)",
+			    url, out != NULL ? out : "nothing");
+			free(url);
+			break;
+		}
+		free(url);
+	}
+	if (k == n)
+		result(tn, NULL);
+	free(out);
+}
+
+/* A card per paper that renders every case, one after the other. */
+static struct card *shared[2];
+
+/* Returns 1 if two buffers hold the same bytes. */
+static int
+same_bytes(const struct buf *a, const struct buf *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+	    memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* Returns 1 if a forked process with a new card renders the same bytes. */
+static int
+same_in_child(struct site *site, int p, const struct runbook *const *rbs,
+    size_t n, const struct buf *pdf, const struct buf *html)
+{
+	char *pp = xasprintf("%s/child.pdf", tmpdir);
+	char *hp = xasprintf("%s/child.html", tmpdir);
+	struct buf a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct diags d;
+	struct card *c;
+	int st, same = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		return 0;
+	if (pid == 0) {
+		diags_init(&d, NULL);
+		c = card_new(site, papers[p]);
+		if (card_render(c, rbs, n, &a, &b, &d) != 0 ||
+		    write_buf(pp, &a) != 0 || write_buf(hp, &b) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0 && read_file(pp, &a, RBC_MAX_FILE) == 0 &&
+	    read_file(hp, &b, RBC_MAX_FILE) == 0)
+		same = same_bytes(pdf, &a) && same_bytes(html, &b);
+	unlink(pp);
+	unlink(hp);
+	free(pp);
+	free(hp);
+	buf_free(&a);
+	buf_free(&b);
+	return same;
 }
 
 /* Checks one card (one or several runbooks) on one paper. */
@@ -439,14 +541,27 @@ check_card(struct site *site, int p, const char *name,
 		result(tn, NULL);
 	free(text);
 
-	/* Deterministic bytes. */
+	/* The QR codes scan, to the runbooks' pages. */
+	snprintf(tn, sizeof(tn), "%s-%s-qr", name, papers[p]);
+	if (!have_zbar)
+		printf("SKIP card/%s: zbarimg (zbar-tools) not installed\n", tn);
+	else
+		check_qr(tn, site, path, rbs, n);
+
+	/*
+	 * Deterministic bytes: rendered again by the same card, by a card
+	 * that rendered every case before, and in another process.
+	 */
 	snprintf(tn, sizeof(tn), "%s-%s-deterministic", name, papers[p]);
 	card_render(c, rbs, n, &pdf2, &html2, &d);
-	if (pdf.len != pdf2.len || memcmp(pdf.data, pdf2.data, pdf.len))
-		result(tn, "two PDF renders differ");
-	else if (html.len != html2.len || memcmp(html.data, html2.data,
-	    html.len))
-		result(tn, "two HTML renders differ");
+	if (!same_bytes(&pdf, &pdf2) || !same_bytes(&html, &html2))
+		result(tn, "two renders differ");
+	else if (buf_reset(&pdf2), buf_reset(&html2),
+	    card_render(shared[p], rbs, n, &pdf2, &html2, &d) != 0 ||
+	    !same_bytes(&pdf, &pdf2) || !same_bytes(&html, &html2))
+		result(tn, "a card that rendered others renders differently");
+	else if (!same_in_child(site, p, rbs, n, &pdf, &html))
+		result(tn, "another process renders differently");
 	else
 		result(tn, NULL);
 
@@ -470,6 +585,7 @@ check_card(struct site *site, int p, const char *name,
 	else {
 		cpath = xasprintf("%s/%s-%s.chromium.pdf", tmpdir, name,
 		    papers[p]);
+		size = NULL;
 		if (chromium_print(hpath, cpath) != 0)
 			result(tn, "chromium failed to print %s", hpath);
 		else if ((pages = pdf_pages(cpath, &size)) != 1)
@@ -490,8 +606,7 @@ check_card(struct site *site, int p, const char *name,
 				result(tn, NULL);
 			free(text);
 		}
-		if (pages == 1)
-			free(size);
+		free(size);
 		free(cpath);
 	}
 	free(hpath);
@@ -570,12 +685,14 @@ check_edge(struct site *site, int p, const struct rb *base,
 	rb_free(t);
 }
 
+/* Returns strcmp() order of two names, for qsort(). */
 static int
 by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Loads tests/card/site.yaml into a site that card_new() can use. */
 static void
 load_site(struct site *s, struct arena *a, struct buf *raw, const char *dir)
 {
@@ -643,6 +760,34 @@ check_odd(struct site *site)
 	card_free(c);
 }
 
+/* Every HTML card written so far is valid HTML (the Nu checker). */
+static void
+check_vnu(const char *root)
+{
+	char *jar = path_join(root,
+	    "build/npm/node_modules/vnu-jar/build/dist/vnu.jar"), *cmd, *out;
+	struct stat st;
+
+	if (stat(jar, &st) != 0) {
+		printf("SKIP card/html-valid: no %s (make check installs it)\n",
+		    jar);
+		free(jar);
+		return;
+	}
+	cmd = xasprintf("java -jar '%s' --errors-only '%s'/*.html 2>&1 && "
+	    "echo VNU-OK", jar, tmpdir);
+	out = run(cmd);
+	if (out != NULL && strstr(out, "VNU-OK") != NULL)
+		result("html-valid", NULL);
+	else
+		result("html-valid", "the Nu checker says: %.500s",
+		    out != NULL ? out : "(did not run)");
+	free(out);
+	free(cmd);
+	free(jar);
+}
+
+/* Prints cards/s for 1000 renders (PDF and HTML) of one runbook. */
 static void
 bench(struct site *site, const struct runbook *r)
 {
@@ -650,10 +795,14 @@ bench(struct site *site, const struct runbook *r)
 	struct buf pdf = { NULL, 0, 0 }, html = { NULL, 0, 0 };
 	struct timespec t0, t1;
 	struct diags d;
-	const int n = 1000;
+	const char *e = getenv("CARD_BENCH_N");
+	int n = e != NULL ? atoi(e) : 1000, i;
 	double s;
-	int i;
 
+	if (n <= 0) {
+		card_free(c);
+		return;
+	}
 	diags_init(&d, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
@@ -673,6 +822,7 @@ bench(struct site *site, const struct runbook *r)
 	card_free(c);
 }
 
+/* Returns 0 if every check passed, 1 otherwise. */
 int
 main(void)
 {
@@ -690,13 +840,20 @@ main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	dir = path_join(src != NULL ? src : ".", "tests/card");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t_card.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("t_card: mkdtemp");
 		return 2;
 	}
 	load_site(&site, sa, &sraw, dir);
+	shared[0] = card_new(&site, papers[0]);
+	shared[1] = card_new(&site, papers[1]);
 	o = run("command -v chromium");
 	have_chromium = o != NULL && *o != '\0';
+	free(o);
+	o = run("command -v zbarimg");
+	have_zbar = o != NULL && *o != '\0';
 	free(o);
 	o = run("command -v pdfinfo && command -v pdftotext");
 	if (o == NULL || *o == '\0') {
@@ -758,6 +915,9 @@ main(void)
 		rb_free(rbs[i]);
 		free(names[i]);
 	}
+	check_vnu(src != NULL ? src : ".");
+	card_free(shared[0]);
+	card_free(shared[1]);
 	free(dir);
 	buf_free(&sraw);
 	arena_free(sa);

@@ -114,7 +114,7 @@ shape(const struct buf *b, size_t *lineno)
 		".TH ", ".SH ", ".SS ", ".PP\n", ".IP ", ".TP\n", ".RS ",
 		".RE\n", ".EX\n", ".EE\n", ".br\n", ".B ", ".BR ", ".RB ",
 		".UR ", ".UE", ".MT ", ".ME", ".TS\n", ".TE\n", ".ce\n",
-		".na\n", ".nh\n", NULL
+		".na\n", ".nh\n", ".ad l\n", NULL
 	};
 	size_t s, e, i;
 	int found;
@@ -680,29 +680,39 @@ fuzz(const char *dir)
 		"\xff", "\t", "[[x]]", "https://e.test/a", "<https://e.test>",
 		"[t](https://e.test)", "![i](p.png)", "<b>", "&amp;", ".SH",
 		"'br", "T{", "T}", "=", "- [ ] ", "    ", "\x01", "\\\n",
+		"\n  - ", "\n    1) ", "<div>\n", "\n===\n", "\n> - ",
+		"[r]: https://e.test\n", "[r]", "**", "&#0;", "\r", "\n\t",
+		"| x |\n", "\n- | a |\n  |---|\n  | b |\n", "<!-- c -->",
+		"\\fP", "\\(em", "\xc2\xa0", "\xe4\xb8\xad",
 	};
 	struct buf md = { NULL, 0, 0 }, page = { NULL, 0, 0 };
 	char name[32];
 	uint32_t st = 0x9e3779b9;
-	size_t i, k, n, bad = 0;
+	size_t i, k, n, bad = 0, count = 300;
 	const char *why;
+	char *path;
 
-	for (i = 0; i < 300; i++) {
+	if (getenv("RBC_MAN_FUZZ") != NULL) {
+		count = strtoul(getenv("RBC_MAN_FUZZ"), NULL, 10);
+		st += (uint32_t)count;
+	}
+	for (i = 0; i < count; i++) {
 		buf_reset(&md);
 		n = 20 + rnd(&st) % 200;
 		for (k = 0; k < n; k++)
 			buf_puts(&md, bits[rnd(&st) % (sizeof(bits) /
 			    sizeof(bits[0]))]);
 		render_md(md.data, md.len, &page);
-		if ((why = shape(&page, &k)) != NULL) {
-			if (bad++ < 3)
-				fail("man-shape", "fuzz", "case %zu line %zu: "
-				    "%s", i, k, why);
-			continue;
-		}
-		snprintf(name, sizeof(name), "fuzz-%03zu", i);
-		stress_page(name, dir, &page);
-		npass--;	/* counted once below */
+		snprintf(name, sizeof(name), "fuzz-%04zu", i);
+		if ((why = shape(&page, &k)) != NULL && bad++ < 3)
+			fail("man-shape", "fuzz", "%s line %zu: %s", name, k,
+			    why);
+		snprintf(name + strlen(name), sizeof(name) - strlen(name),
+		    ".7");
+		path = path_join(dir, name);
+		if (write_file(path, page.data, page.len) == -1)
+			fail("man", name, "cannot write %s", path);
+		free(path);
 	}
 	if (bad == 0)
 		pass("man-shape", "fuzz");
@@ -728,7 +738,10 @@ main(int argc, char **argv)
 		free(cmd);
 		fuzz(tmp);
 		lint_dir("fuzz", tmp);
-		cmd = xasprintf("rm -rf '%s'", tmp);
+		if (getenv("RBC_MAN_KEEP") != NULL)
+			cmd = xasprintf("echo 'kept %s'", tmp);
+		else
+			cmd = xasprintf("rm -rf '%s'", tmp);
 		if (system(cmd) != 0)
 			fprintf(stderr, "t_man: cannot remove %s\n", tmp);
 		free(cmd);
