@@ -22,16 +22,56 @@ it_example_clean() {
 	fi
 }
 
-# Identical input, identical bytes: twice, and with SOURCE_DATE_EPOCH.
+# Identical input, identical bytes: twice, with SOURCE_DATE_EPOCH, and
+# whatever the number of workers.
 it_deterministic() {
-	rm -rf "$TMP/d1" "$TMP/d2"
-	"$RBC" build --content content --out "$TMP/d1" --today $TODAY >/dev/null 2>&1
+	rm -rf "$TMP/d1" "$TMP/d2" "$TMP/d3"
+	"$RBC" build --content content --out "$TMP/d1" -j1 --today $TODAY >/dev/null 2>&1
 	SOURCE_DATE_EPOCH=1795392000 "$RBC" build --content content \
-	    --out "$TMP/d2" >/dev/null 2>&1
+	    --out "$TMP/d2" -j1 >/dev/null 2>&1
 	if [ -d "$TMP/d1/html" ] && diff -r "$TMP/d1" "$TMP/d2" >"$TMP/d.diff"; then
 		pass "two builds are byte-identical"
 	else
 		fail "two builds are byte-identical" "$(head -20 "$TMP/d.diff")"
+	fi
+	"$RBC" build --content content --out "$TMP/d3" -j 3 --today $TODAY >/dev/null 2>&1
+	if [ -d "$TMP/d3/html" ] && diff -r "$TMP/d1" "$TMP/d3" >"$TMP/d.diff"; then
+		pass "-j1 and -j3 builds are byte-identical"
+	else
+		fail "-j1 and -j3 builds are byte-identical" "$(head -20 "$TMP/d.diff")"
+	fi
+}
+
+# Every card of the example site: one page of A4, with its phone numbers
+# and metrics as real text.
+it_cards() {
+	if ! command -v pdfinfo >/dev/null 2>&1; then
+		fail "cards: pdfinfo is not installed (tools/deps.sh check)"
+		return
+	fi
+	n=0 bad=""
+	for pdf in "$TMP/d1"/card/*.pdf; do
+		n=$((n + 1))
+		pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+		size=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Page size:/ { print $3 "x" $5 }')
+		[ "$pages" = 1 ] && [ "$size" = "595.276x841.89" ] || bad="$bad $(basename "$pdf"):$pages:$size"
+	done
+	if [ $n -gt 0 ] && [ -z "$bad" ]; then
+		pass "$n example cards are one A4 page each"
+	else
+		fail "example cards are one A4 page each" "$n cards;$bad"
+	fi
+	pdftotext "$TMP/d1/card/db-postgres-failover.pdf" "$TMP/card.txt" 2>/dev/null
+	missing=""
+	sed -n 's/^ *phone: "\(.*\)"$/\1/p; s/^ *- metric: \(.*\)$/\1/p' \
+	    content/db/postgres-failover.md >"$TMP/want.txt"
+	while IFS= read -r w; do
+		grep -qF -- "$w" "$TMP/card.txt" || missing="$missing [$w]"
+	done <"$TMP/want.txt"
+	if [ -s "$TMP/card.txt" ] && [ -z "$missing" ]; then
+		pass "card text has every phone number and metric"
+	else
+		fail "card text has every phone number and metric" "missing:$missing"
 	fi
 }
 
@@ -144,6 +184,7 @@ it_vnu() {
 
 it_example_clean
 it_deterministic
+it_cards
 it_atomic
 it_symlink
 it_seeds
