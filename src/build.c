@@ -145,19 +145,23 @@ site_load(struct site *s, const char *content, const char *today, int jobs)
 	struct schema *builtin, *own;
 	size_t i;
 
+	phase("start");
 	if (site_open(s, content, today) == -1)
 		return -1;
 	site_walk(s);
+	phase("walk");
 	/* Once here to report a broken site schema; workers compile theirs. */
 	schemas_open(s, &builtin, &own, 1);
 	schema_free(builtin);
 	schema_free(own);
 	if (scan_all(s, jobs) == -1)
 		return -1;
+	phase("scan");
 	index_build(s);
 	check_site(s);
 	for (i = 0; i < s->n; i++)
 		dedupe(s->rb[i]);
+	phase("index");
 	return 0;
 }
 
@@ -597,6 +601,7 @@ render_all(struct site *s, struct out *o, int formats, int jobs)
 	if (render_all_parallel(s, jobs, renderers_new, render_one,
 	    renderers_free, &proto, o->d) == -1)
 		o->failed = 1;
+	phase("render");
 	if (o->d->n > before && diags_worst(o->d) == SEV_ERROR)
 		o->failed = 1;
 	if ((formats & FMT_HTML) && !o->failed) {
@@ -604,6 +609,7 @@ render_all(struct site *s, struct out *o, int formats, int jobs)
 		if (html_site(h, put_html, o) == -1)
 			o->failed = 1;
 		html_free(h);
+		phase("site pages");
 		copy_theme(s, o);
 		copy_linked(s, o);
 	}
@@ -821,6 +827,7 @@ cmd_build(int argc, char **argv)
 		}
 		free(tmp);
 	}
+	phase("finish");
 	diags_print(&all, DFMT_TEXT, stderr, want_colour(stderr));
 	if (rc == 0)
 		fprintf(stderr, "rbc: %zu runbook%s built into %s\n", s.n,

@@ -1278,8 +1278,8 @@ body_text(struct runbook *r, cmark_node *t, const char *sect)
 {
 	const char *lit = cmark_node_get_literal(t), *p, *f;
 	cmark_node *q;
-	size_t ln, n, st, from = 0, look;
-	int tl, tc, line, col, lost = 0;
+	size_t ln, n, st, from = 0, look, cb;
+	int tl, tc, line, col, cc, lost = 0;
 	struct ph m;
 
 	if (lit == NULL)
@@ -1296,6 +1296,8 @@ body_text(struct runbook *r, cmark_node *t, const char *sect)
 	if (line == r->body_line)	/* a BOM before the body */
 		st += r->body_off - r->src.lines[line - 1];
 	look = st < n ? st : n;
+	cb = 0;
+	cc = 1;
 	while (ph_next(lit, ln, from, 0, &m)) {
 		/* Escapes and entities may hide it: then the node's start,
 		 * and no more searching (a line can be megabytes long). */
@@ -1305,7 +1307,11 @@ body_text(struct runbook *r, cmark_node *t, const char *sect)
 			lost = 1;
 			col = src_col(&r->src, line, (int)st + 1);
 		} else {
-			col = src_col(&r->src, line, (int)(f - p) + 1);
+			/* Count characters from the last match on, not from
+			 * the line's start: many matches on a long line. */
+			cc += (int)utf8_count(p + cb, (size_t)(f - p) - cb);
+			cb = (size_t)(f - p);
+			col = cc;
 			look = (size_t)(f - p) + m.len;
 		}
 		diag_add(&r->diags, r->src.path, line, col,

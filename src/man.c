@@ -220,11 +220,14 @@ last_is(const struct buf *b, const char *list)
 	return 0;
 }
 
-/* Returns 1 if the last line written already opens a paragraph. */
+/*
+ * Returns 1 if the last line written already opens a paragraph.  Not
+ * .IP: a block after an empty item is not in the item.
+ */
 static int
 fresh(const struct buf *b)
 {
-	return last_is(b, ".SH .SS .PP .IP .TP");
+	return last_is(b, ".SH .SS .PP");
 }
 
 /* Returns nothing; takes back a .br that nothing followed. */

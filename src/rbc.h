@@ -77,6 +77,7 @@ int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
 int	 str_has_suffix(const char *, const char *);
+void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 
 /* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */
 size_t	 utf8_valid(const char *, size_t);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rbc.h"
@@ -216,6 +217,7 @@ struct chunk {
 
 struct arena {
 	struct chunk	*head;
+	size_t		 next;	/* size of the next chunk: small first */
 };
 
 struct arena *
@@ -236,7 +238,12 @@ arena_alloc(struct arena *a, size_t n)
 	if (n == 0)
 		n = al;
 	if (c == NULL || c->size - c->used < n) {
-		sz = n > 32768 ? n : 32768;
+		/* 512 bytes, doubling to 64 KiB: a light runbook stays small. */
+		if (a->next < 512)
+			a->next = 512;
+		sz = n > a->next ? n : a->next;
+		if (a->next < 65536)
+			a->next *= 2;
 		c = xmalloc(sizeof(*c) + sz);
 		c->size = sz;
 		c->used = 0;
@@ -542,4 +549,24 @@ utf8_count(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			c++;
 	return c;
+}
+
+/*
+ * With RBC_TIMING set, prints the seconds since the previous call and the
+ * phase name on standard error (for `make bench` and profiling).
+ */
+void
+phase(const char *name)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	if (getenv("RBC_TIMING") == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec != 0 || last.tv_nsec != 0)
+		fprintf(stderr, "rbc: %-12s %8.3f s\n", name,
+		    (double)(now.tv_sec - last.tv_sec) +
+		    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+	last = now;
 }

@@ -713,6 +713,13 @@ fuzz(const char *dir)
 		if (write_file(path, page.data, page.len) == -1)
 			fail("man", name, "cannot write %s", path);
 		free(path);
+		if (getenv("RBC_MAN_KEEP") != NULL) {
+			/* The input beside the page, as fuzz-NNNN.md. */
+			path = xasprintf("%s/fuzz-%04zu.md", dir, i);
+			if (write_file(path, md.data, md.len) == -1)
+				fail("man", name, "cannot write %s", path);
+			free(path);
+		}
 	}
 	if (bad == 0)
 		pass("man-shape", "fuzz");

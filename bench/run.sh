@@ -1,0 +1,102 @@
+#!/bin/sh
+# make bench: rbc against the floor (the libraries alone, bench/floor.c)
+# and Hugo, on generated corpora of 1,000 and 10,000 runbooks
+# (../shared/bench/gen_corpus.py), interleaved in one run so that the
+# ratios compare like with like on a shared, noisy machine.  Prints a
+# table and writes it to bench/results.md.
+#
+#   ROUNDS=3 SIZES="1000 10000" HUGO=1 sh bench/run.sh
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+RBC=$ROOT/build/rbc
+GEN=${RBC_SHARED:-$ROOT/../shared}/bench/gen_corpus.py
+ROUNDS=${ROUNDS:-3}
+SIZES=${SIZES:-"1000 10000"}
+HUGO=${HUGO:-1}
+W=$ROOT/build/bench
+RES=$ROOT/bench/results.md
+mkdir -p "$W"
+
+[ -f "$GEN" ] || { echo "bench: $GEN not found" >&2; exit 2; }
+cc -O2 -o "$W/floor" bench/floor.c $(pkg-config --cflags --libs libcmark-gfm yaml-0.1) \
+    -lcmark-gfm-extensions
+if [ "$HUGO" = 1 ] && ! command -v hugo >/dev/null 2>&1; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null 2>&1 || HUGO=0
+fi
+
+# time LABEL COMMAND...: one run; appends "label seconds kilobytes".
+t() {
+	label=$1
+	shift
+	if /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/log" 2>&1; then
+		echo "$label $(cat "$W/time")" >>"$W/runs"
+	else
+		echo "$label FAILED" >>"$W/runs"
+		tail -3 "$W/log" >&2
+	fi
+}
+
+hugo_site() {
+	d=$W/hugo-$1
+	rm -rf "$d" && mkdir -p "$d/layouts/_default"
+	ln -s "$W/corpus-$1" "$d/content"
+	printf 'baseURL = "https://example.test/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n' >"$d/hugo.toml"
+	echo '{{ .Content }}' >"$d/layouts/_default/single.html"
+	echo '{{ range .Pages }}{{ .Title }}{{ end }}' >"$d/layouts/_default/list.html"
+}
+
+: >"$W/runs"
+for n in $SIZES; do
+	c=$W/corpus-$n
+	[ -d "$c" ] || python3 "$GEN" -n "$n" -o "$c" >/dev/null
+	# The generator writes @example.com addresses, which rbc rightly
+	# reports as placeholders (RFC 2606 domains reach nobody); the
+	# benchmark measures a complete build, so that rule is off here.
+	printf 'title: Benchmark\nrules:\n  contact-placeholder: off\n' >"$c/site.yaml"
+	one=$(ls "$c" | sed -n 500p)
+	[ "$HUGO" = 1 ] && hugo_site "$n"
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		rm -rf "$W/o"*
+		t "$n floor_html_man" "$W/floor" -j 2 "$c" "$W/ofl"
+		t "$n floor_html" "$W/floor" -j 2 --html-only "$c" "$W/ofh"
+		t "$n rbc_html_man_j2" "$RBC" build --content "$c" --out "$W/o2" --formats html,man -j 2 --today 2026-11-23
+		t "$n rbc_html_man_j1" "$RBC" build --content "$c" --out "$W/o1" --formats html,man -j 1 --today 2026-11-23
+		t "$n rbc_all_j2" "$RBC" build --content "$c" --out "$W/oa" -j 2 --today 2026-11-23
+		t "$n rbc_lint_one" "$RBC" lint --content "$c" --today 2026-11-23 "$c/$one"
+		echo "edited in the benchmark" >>"$c/$one"
+		t "$n rbc_rebuild_one_edit" "$RBC" build --content "$c" --out "$W/o2" --formats html,man -j 2 --today 2026-11-23
+		sed -i '$d' "$c/$one"
+		[ "$HUGO" = 1 ] && t "$n hugo" hugo --quiet -s "$W/hugo-$n" -d "$W/oh"
+		r=$((r + 1))
+	done
+done
+
+# Medians, ratios against the floor, peak memory, files/s.
+{
+	echo "# rbc benchmark"
+	echo
+	echo "$(date -u +%Y-%m-%d), $(nproc) CPUs, $ROUNDS rounds interleaved, median wall time."
+	echo "Corpora from ../shared/bench/gen_corpus.py. Floor: bench/floor.c (2 workers)."
+	echo
+	echo "| corpus | what | median s | x floor | peak MiB | files/s |"
+	echo "|---:|---|---:|---:|---:|---:|"
+	for n in $SIZES; do
+		for what in floor_html_man floor_html rbc_html_man_j2 rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_rebuild_one_edit hugo; do
+			grep "^$n $what " "$W/runs" | grep -v FAILED | awk '{ print $3, $4 }' | sort -n >"$W/sel"
+			k=$(wc -l <"$W/sel")
+			if [ "$k" = 0 ]; then
+				grep -q "^$n $what FAILED" "$W/runs" && echo "| $n | $what | failed | | | |"
+				continue
+			fi
+			med=$(awk -v k="$k" 'NR == int((k + 1) / 2) { print $1 }' "$W/sel")
+			mem=$(sort -k2 -n "$W/sel" | tail -1 | awk '{ printf "%.0f", $2 / 1024 }')
+			fl=$(grep "^$n floor_html_man " "$W/runs" | awk '{ print $3 }' | sort -n | awk -v k="$k" 'NR == int((k + 1) / 2)')
+			ratio=$(awk -v a="$med" -v b="$fl" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
+			fps=$(awk -v a="$med" -v n="$n" -v w="$what" 'BEGIN { if (a > 0 && w != "rbc_lint_one") printf "%.0f", n / a }')
+			echo "| $n | $what | $med | $ratio | $mem | $fps |"
+		done
+	done
+} >"$RES"
+cat "$RES"
