@@ -207,7 +207,8 @@ disable_mask(const char *p, size_t n, int *only)
 		else if ((size_t)(close - t) >= 11 &&
 		    memcmp(t, "rbc-disable", 11) == 0)
 			k = 11;
-		if (k == 0 || (t + k < close && !isspace((unsigned char)t[k]))) {
+		if (k == 0 || (t + k < close &&
+		    !isspace((unsigned char)t[k]))) {
 			*only = 0;
 			q = close + 3;
 			continue;
@@ -404,19 +405,19 @@ your_word(const char *w, size_t n)
 /*
  * Returns the end of the bracketed label at s[i] ('[' or '<') when it is a
  * contact placeholder such as [Name], [Phone number], <email>, else 0.
+ * The label must name a kind of contact detail (not a role or a tool:
+ * "+44 7700 900123 [mobile]" and "#ops [Slack]" are annotations), unless
+ * any is set (a whole front-matter value in brackets).
  */
 static size_t
-ph_label(const char *s, size_t n, size_t i)
+ph_label(const char *s, size_t n, size_t i, int any)
 {
 	static const char *const words[] = {
-		"name", "fullname", "phone", "telephone", "tel", "mobile",
-		"cell", "number", "email", "mail", "address", "contact",
-		"handle", "user", "username", "slack", "teams", "channel",
-		"pager", "pagerduty", "person", "engineer", "manager", "lead",
-		"owner", "team", "account", "id", "provider", "vendor",
-		"company", "org", "organisation", "organization", "role",
-		"title", "url", "website", "insert", "enter", "fill", "your",
-		"tbd", "tbc", "todo", "placeholder", NULL
+		"name", "fullname", "phone", "telephone", "tel", "number",
+		"email", "mail", "address", "contact", "handle", "user",
+		"username", "channel", "account", "id", "url", "website",
+		"insert", "enter", "fill", "your", "tbd", "tbc", "todo",
+		"placeholder", NULL
 	};
 	char close = s[i] == '[' ? ']' : '>';
 	size_t j, w;
@@ -440,7 +441,7 @@ ph_label(const char *s, size_t n, size_t i)
 			kw = 1;
 		w += k > 0 ? k : 1;
 	}
-	return kw ? j + 1 : 0;
+	return kw || any ? j + 1 : 0;
 }
 
 /* Returns 1 if the handle h[0..n) after an @ is a generic placeholder. */
@@ -565,6 +566,8 @@ phone_end(const char *s, size_t n, size_t i, size_t *skip)
 		j++;
 	}
 	*skip = j > i ? j : i + 1;
+	if (j - i > 40)		/* no phone number is that long */
+		return 0;
 	while (j > i && strchr(" .-(", s[j - 1]) != NULL)
 		j--;
 	if (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_'))
@@ -643,14 +646,15 @@ ph_next(const char *s, size_t n, size_t from, int anycase, struct ph *m)
 		bow = i == 0 || !wordch(pc);
 		e = 0;
 		if (c == '[' || c == '<')
-			e = ph_label(s, n, i);
+			e = ph_label(s, n, i, 0);
 		else if (c == '@') {
 			if (i > 0 && (emailch(pc) || pc == '/' || pc == ':'))
 				continue;
-			for (e = i + 1; e < n && (isalnum((unsigned char)s[e]) ||
-			    strchr("._-", s[e]) != NULL); e++)
+			for (e = i + 1; e < n && (isalnum((unsigned char)
+			    s[e]) || strchr("._-", s[e]) != NULL); e++)
 				;
-			while (e > i + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
+			while (e > i + 1 && (s[e - 1] == '.' ||
+			    s[e - 1] == '-'))
 				e--;
 			if (!generic_handle(s + i + 1, e - i - 1))
 				e = 0;
@@ -695,6 +699,8 @@ ph_value(const char *v, size_t n)
 		v++, n--;
 	while (n > 0 && isspace((unsigned char)v[n - 1]))
 		n--;
+	if (n > 2 && (v[0] == '[' || v[0] == '<') && ph_label(v, n, 0, 1) == n)
+		return 1;
 	return in_words(v, n, w) || ph_next(v, n, 0, 1, &m);
 }
 
@@ -774,6 +780,7 @@ check_contact_list(const struct ynode *cs, struct diags *d, const char *file)
 	}
 }
 
+/* Returns strcmp() of two strings given by pointer (qsort, bsearch). */
 static int
 strpcmp(const void *a, const void *b)
 {
@@ -1077,6 +1084,9 @@ check_thresholds(struct runbook *r)
 
 /* --------------------------------------------------------- mojibake */
 
+/* Body placeholders and mojibake lines reported per runbook, at most. */
+#define MAX_REPORTS	200
+
 /*
  * Returns the byte that Windows-1252 (or Latin-1, or Windows-1254 for the
  * lead bytes that differ) shows as code point cp, or -1.
@@ -1205,7 +1215,10 @@ put_visible(struct buf *b, const char *s, size_t n)
 	}
 }
 
-/* Reports the first double-decoded UTF-8 sequence of each line. */
+/*
+ * Reports the first double-decoded UTF-8 sequence of each line, for the
+ * first MAX_REPORTS lines that have one.
+ */
 static void
 check_mojibake(struct runbook *r)
 {
@@ -1214,9 +1227,9 @@ check_mojibake(struct runbook *r)
 	char enc[4];
 	uint32_t orig;
 	size_t nl = r->src.nlines, i, n, off, k;
-	int line, col, lost;
+	int line, col, lost, count = 0;
 
-	for (i = 1; i <= nl; i++) {
+	for (i = 1; i <= nl && count <= MAX_REPORTS; i++) {
 		p = src_line(&r->src, (int)i, &n);
 		for (off = 0; off < n; off++) {
 			if ((unsigned char)p[off] < 0xc2 ||
@@ -1226,6 +1239,13 @@ check_mojibake(struct runbook *r)
 				continue;
 			src_pos(&r->src, (size_t)(p - r->src.data) + off,
 			    &line, &col);
+			if (++count > MAX_REPORTS) {
+				diag_add(&r->diags, r->src.path, line, col,
+				    R_LIMIT, "more than %d lines with "
+				    "mojibake: the rest are not reported",
+				    MAX_REPORTS);
+				break;
+			}
 			buf_reset(&m);
 			buf_reset(&o);
 			put_visible(&m, p + off, k);
@@ -1236,7 +1256,8 @@ check_mojibake(struct runbook *r)
 				buf_printf(&o, "U+%04X", (unsigned)orig);
 			else {
 				BUF_PUTSL(&o, "\"");
-				buf_put(&o, enc, (size_t)utf8_encode(orig, enc));
+				buf_put(&o, enc, (size_t)utf8_encode(orig,
+				    enc));
 				BUF_PUTSL(&o, "\"");
 			}
 			diag_add(&r->diags, r->src.path, line, col, R_MOJIBAKE,
@@ -1272,9 +1293,24 @@ contacts_heading(const char *t)
 	return hit;
 }
 
-/* Reports the placeholders of one text (or inline HTML) node. */
+/* Returns n, or fewer bytes (64 at most, whole UTF-8 characters). */
+static size_t
+clip(const char *s, size_t n)
+{
+	if (n <= 64)
+		return n;
+	n = 64;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * Reports the placeholders of one text (or inline HTML) node; *count
+ * counts them in the runbook, up to MAX_REPORTS.
+ */
 static void
-body_text(struct runbook *r, cmark_node *t, const char *sect)
+body_text(struct runbook *r, cmark_node *t, const char *sect, int *count)
 {
 	const char *lit = cmark_node_get_literal(t), *p, *f;
 	cmark_node *q;
@@ -1298,7 +1334,7 @@ body_text(struct runbook *r, cmark_node *t, const char *sect)
 	look = st < n ? st : n;
 	cb = 0;
 	cc = 1;
-	while (ph_next(lit, ln, from, 0, &m)) {
+	while (*count <= MAX_REPORTS && ph_next(lit, ln, from, 0, &m)) {
 		/* Escapes and entities may hide it: then the node's start,
 		 * and no more searching (a line can be megabytes long). */
 		f = lost ? NULL : memfind(p + look, n - look, lit + m.off,
@@ -1314,9 +1350,16 @@ body_text(struct runbook *r, cmark_node *t, const char *sect)
 			col = cc;
 			look = (size_t)(f - p) + m.len;
 		}
+		if (++*count > MAX_REPORTS) {
+			diag_add(&r->diags, r->src.path, line, col, R_LIMIT,
+			    "more than %d placeholders in contacts sections: "
+			    "the rest are not reported", MAX_REPORTS);
+			break;
+		}
 		diag_add(&r->diags, r->src.path, line, col,
-		    R_CONTACT_PLACEHOLDER, "placeholder \"%.*s\" in contacts "
-		    "section \"%s\"", (int)m.len, lit + m.off, sect);
+		    R_CONTACT_PLACEHOLDER, "placeholder \"%.*s%s\" in "
+		    "contacts section \"%s\"", (int)clip(lit + m.off, m.len),
+		    lit + m.off, m.len > 64 ? "..." : "", sect);
 		from = m.off + m.len;
 	}
 }
@@ -1334,7 +1377,7 @@ check_body_contacts(struct runbook *r)
 	cmark_node *n, *x;
 	cmark_iter *it;
 	cmark_event_type ev;
-	int level = 0, hl;
+	int level = 0, hl, count = 0;
 
 	for (n = cmark_node_first_child(r->doc); n != NULL;
 	    n = cmark_node_next(n)) {
@@ -1357,7 +1400,7 @@ check_body_contacts(struct runbook *r)
 			if (ev == CMARK_EVENT_ENTER &&
 			    (cmark_node_get_type(x) == CMARK_NODE_TEXT ||
 			    cmark_node_get_type(x) == CMARK_NODE_HTML_INLINE))
-				body_text(r, x, sect);
+				body_text(r, x, sect, &count);
 		}
 		cmark_iter_free(it);
 	}

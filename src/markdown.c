@@ -18,7 +18,104 @@ static const char *const exts[] = {
 	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL
 };
 
+/*
+ * The tree allocator of a worker, which holds one tree at a time: a bump
+ * allocator over chunks that are kept and rewound between runbooks, so
+ * parsing costs no malloc or free per node.  Process-wide, as cmark's
+ * allocator interface has no context pointer; workers are processes.
+ */
+struct tchunk {
+	struct tchunk	*next;
+	size_t		 used, size;
+	max_align_t	 data[];
+};
+
+static struct tchunk	*tree_chunks, *tree_cur;
+
+static void *
+tree_alloc(size_t n)
+{
+	struct tchunk *c;
+	void *p;
+	size_t al = sizeof(max_align_t);
+
+	n = (n + sizeof(size_t) + al - 1) / al * al;
+	for (c = tree_cur; c != NULL; c = c->next) {
+		if (c->size - c->used >= n)
+			break;
+		if (c->next != NULL)
+			c->next->used = 0;
+	}
+	if (c == NULL) {
+		size_t sz = n > 1u << 20 ? n : 1u << 20;
+		c = xmalloc(sizeof(*c) + sz);
+		c->size = sz;
+		c->used = 0;
+		c->next = NULL;
+		if (tree_cur != NULL) {
+			struct tchunk *last = tree_cur;
+			while (last->next != NULL)
+				last = last->next;
+			last->next = c;
+		} else
+			tree_chunks = c;
+	}
+	tree_cur = c;
+	p = (char *)c->data + c->used;
+	c->used += n;
+	*(size_t *)p = n - sizeof(size_t);
+	return (char *)p + sizeof(size_t);
+}
+
+static void *
+tree_calloc(size_t n, size_t sz)
+{
+	void *p;
+
+	if (sz && n > SIZE_MAX / sz / 2)
+		return NULL;
+	p = tree_alloc(n * sz);
+	memset(p, 0, n * sz);
+	return p;
+}
+
+static void *
+tree_realloc(void *old, size_t n)
+{
+	size_t have;
+	void *p;
+
+	if (old == NULL)
+		return tree_alloc(n);
+	have = ((size_t *)old)[-1];
+	if (n <= have)
+		return old;
+	p = tree_alloc(n);
+	memcpy(p, old, have);
+	return p;
+}
+
+static void
+tree_free(void *p)
+{
+	(void)p;
+}
+
+static cmark_mem tree_mem = { tree_calloc, tree_realloc, tree_free };
+
+/* Rewinds the tree allocator: every tree made with it is gone. */
+static void
+tree_reset(void)
+{
+	struct tchunk *c;
+
+	for (c = tree_chunks; c != NULL; c = c->next)
+		c->used = 0;
+	tree_cur = tree_chunks;
+}
+
 struct mdctx {
+	cmark_mem	*mem;
 	struct site	*s;
 	struct runbook	*r;
 	struct slugger	*sl;
@@ -247,14 +344,14 @@ wiki_text(struct mdctx *m, cmark_node *t)
 		}
 		/* Text before the link. */
 		if (j > start) {
-			txt = cmark_node_new(CMARK_NODE_TEXT);
+			txt = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
 			s[j] = '\0';
 			cmark_node_set_literal(txt, s + start);
 			s[j] = '[';
 			cmark_node_insert_after(after, txt);
 			after = txt;
 		}
-		link = cmark_node_new(CMARK_NODE_LINK);
+		link = cmark_node_new_with_mem(CMARK_NODE_LINK, m->mem);
 		{
 			char *dest = xstrndup(s + j + 2, bar - (j + 2));
 			char *label = bar < close ?
@@ -270,7 +367,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 			while (d1 > d0 && isspace((unsigned char)d1[-1]))
 				*--d1 = '\0';
 			cmark_node_set_url(link, d0);
-			txt = cmark_node_new(CMARK_NODE_TEXT);
+			txt = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
 			{
 				char *l0 = label, *l1;
 				while (isspace((unsigned char)*l0))
@@ -303,7 +400,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	}
 	if (after != t) {
 		if (start < ln) {
-			txt = cmark_node_new(CMARK_NODE_TEXT);
+			txt = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
 			cmark_node_set_literal(txt, s + start);
 			cmark_node_insert_after(after, txt);
 		}
@@ -424,7 +521,14 @@ md_parse(struct site *s, struct runbook *r)
 	m.sl = slugger_new(s->cfg.slugs);
 	if (!s->cfg.unsafe_html)
 		opts |= CMARK_OPT_SAFE;
-	p = cmark_parser_new(opts);
+	/*
+	 * A worker holds one tree at a time: cmark-gfm's arena allocator
+	 * then saves most of the malloc and free calls (md_free resets it).
+	 */
+	m.mem = s->tree_arena ? &tree_mem :
+	    cmark_get_default_mem_allocator();
+	r->doc_arena = s->tree_arena;
+	p = cmark_parser_new_with_mem(opts, m.mem);
 	for (i = 0; exts[i] != NULL; i++)
 		cmark_parser_attach_syntax_extension(p,
 		    cmark_find_syntax_extension(exts[i]));
@@ -475,7 +579,9 @@ md_node_heading(const struct runbook *r, void *node)
 void
 md_free(struct runbook *r)
 {
-	if (r->doc != NULL)
+	if (r->doc != NULL && r->doc_arena)
+		tree_reset();
+	else if (r->doc != NULL)
 		cmark_node_free(r->doc);
 	r->doc = NULL;
 	free(r->links);

@@ -373,6 +373,7 @@ struct runbook {
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */
 	void		*doc;		/* cmark_node *, NULL after render */
+	int		 doc_arena;	/* doc lives in cmark's arena */
 	struct heading	*heads;
 	size_t		 nheads;
 	struct link	*links;
@@ -419,6 +420,7 @@ struct site {
 	char		 today[11];	/* YYYY-MM-DD */
 	struct diags	 diags;		/* site-level diagnostics */
 	struct mustache	*tpl;
+	int		 tree_arena;	/* one tree at a time: cmark's arena */
 };
 
 /* load.c */

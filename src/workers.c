@@ -399,12 +399,14 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	size_t i;
 
 	schemas_open(s, &builtin, &own, 0);
+	s->tree_arena = 1;
 	for (i = (size_t)k; i < s->nrbpaths; i += (size_t)jobs) {
 		struct runbook *r = runbook_scan(s, s->rbpaths[i]);
 		runbook_check(s, r, builtin, own);
 		encode(out, i, r);
 		runbook_free(r);
 	}
+	s->tree_arena = 0;
 	schema_free(builtin);
 	schema_free(own);
 }
@@ -510,11 +512,13 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 	void *w = j->setup(j->arg);
 	size_t i;
 
+	j->s->tree_arena = 1;
 	for (i = (size_t)k; i < j->s->n; i += (size_t)jobs) {
 		struct runbook *r = runbook_reload(j->s, j->s->rb[i]);
 		j->one(w, r, out);
 		runbook_free(r);
 	}
+	j->s->tree_arena = 0;
 	j->teardown(w);
 }
 
