@@ -739,6 +739,7 @@ cmd_build(int argc, char **argv)
 	enum severity worst;
 
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "c:o:f:j:st:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -769,6 +770,8 @@ cmd_build(int argc, char **argv)
 			build_usage(stdout);
 			return 0;
 		default:
+			fprintf(stderr, "rbc build: bad option %s\n",
+			    argv[optind - 1]);
 			build_usage(stderr);
 			return 2;
 		}
@@ -877,6 +880,7 @@ cmd_card(int argc, char **argv)
 	int ch, rc = 0, i, k, as_html;
 
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "c:p:o:t:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -902,6 +906,8 @@ cmd_card(int argc, char **argv)
 			card_usage(stdout);
 			return 0;
 		default:
+			fprintf(stderr, "rbc card: bad option %s\n",
+			    argv[optind - 1]);
 			card_usage(stderr);
 			return 2;
 		}

@@ -1240,8 +1240,10 @@ check_mojibake(struct runbook *r)
 			src_pos(&r->src, (size_t)(p - r->src.data) + off,
 			    &line, &col);
 			if (++count > MAX_REPORTS) {
+				/* The rule's own severity: a flood of
+				 * warnings stays a warning. */
 				diag_add(&r->diags, r->src.path, line, col,
-				    R_LIMIT, "more than %d lines with "
+				    R_MOJIBAKE, "more than %d lines with "
 				    "mojibake: the rest are not reported",
 				    MAX_REPORTS);
 				break;
@@ -1351,9 +1353,10 @@ body_text(struct runbook *r, cmark_node *t, const char *sect, int *count)
 			look = (size_t)(f - p) + m.len;
 		}
 		if (++*count > MAX_REPORTS) {
-			diag_add(&r->diags, r->src.path, line, col, R_LIMIT,
-			    "more than %d placeholders in contacts sections: "
-			    "the rest are not reported", MAX_REPORTS);
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_CONTACT_PLACEHOLDER, "more than %d placeholders "
+			    "in contacts sections: the rest are not reported",
+			    MAX_REPORTS);
 			break;
 		}
 		diag_add(&r->diags, r->src.path, line, col,

@@ -214,6 +214,29 @@ gh_esc(FILE *f, const char *s, int prop)
 	}
 }
 
+/*
+ * Writes a path as a SARIF artifact URI: relative paths stay relative,
+ * absolute ones become file:// URIs, and every byte outside the unreserved
+ * set (and /) is percent-encoded.
+ */
+static void
+sarif_uri(FILE *f, const char *path)
+{
+	const unsigned char *u = (const unsigned char *)path;
+
+	putc('"', f);
+	if (*u == '/')
+		fputs("file://", f);
+	for (; *u != '\0'; u++) {
+		if ((*u >= 'A' && *u <= 'Z') || (*u >= 'a' && *u <= 'z') ||
+		    (*u >= '0' && *u <= '9') || strchr("/-._~", *u) != NULL)
+			putc(*u, f);
+		else
+			fprintf(f, "%%%02X", *u);
+	}
+	putc('"', f);
+}
+
 static void
 print_sarif(const struct diags *d, FILE *f)
 {
@@ -234,7 +257,9 @@ print_sarif(const struct diags *d, FILE *f)
 		fprintf(f, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
 		    rule_table[r].def == SEV_ERROR ? "error" : "warning");
 	}
-	fputs("\n          ]\n        }\n      },\n      \"results\": [", f);
+	fputs("\n          ]\n        }\n      },\n"
+	    "      \"columnKind\": \"unicodeCodePoints\",\n"
+	    "      \"results\": [", f);
 	for (i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
 		fprintf(f, "%s\n        {\"ruleId\": ", i ? "," : "");
@@ -245,7 +270,7 @@ print_sarif(const struct diags *d, FILE *f)
 		json_str(f, g->msg);
 		fputs("}, \"locations\": [{\"physicalLocation\": "
 		    "{\"artifactLocation\": {\"uri\": ", f);
-		json_str(f, g->file);
+		sarif_uri(f, g->file);
 		fputs("}", f);
 		if (g->line > 0) {
 			fprintf(f, ", \"region\": {\"startLine\": %d", g->line);

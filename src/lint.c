@@ -66,6 +66,7 @@ cmd_lint(int argc, char **argv)
 	enum severity worst;
 
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "c:f:st:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -97,6 +98,8 @@ cmd_lint(int argc, char **argv)
 			lint_usage(stdout);
 			return 0;
 		default:
+			fprintf(stderr, "rbc lint: bad option %s\n",
+			    argv[optind - 1]);
 			lint_usage(stderr);
 			return 2;
 		}

@@ -501,6 +501,41 @@ related_links(struct mdctx *m)
 			    rel->items[i]->col);
 }
 
+/* Returns the deepest nesting of the tree, counted without recursion. */
+static int
+tree_depth(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int d = 0, max = 0;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (cmark_node_first_child(n) == NULL)
+			continue;
+		if (ev == CMARK_EVENT_ENTER && ++d > max)
+			max = d;
+		else if (ev == CMARK_EVENT_EXIT)
+			d--;
+	}
+	cmark_iter_free(it);
+	return max;
+}
+
+/* Returns how many places in s could start an autolink. */
+static size_t
+autolink_candidates(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '@' || (s[i] == ':' && i + 2 < n && s[i + 1] == '/'
+		    && s[i + 2] == '/') || (s[i] == 'w' && i + 3 < n &&
+		    memcmp(s + i, "www.", 4) == 0))
+			k++;
+	return k;
+}
+
 /*
  * Parses r's body into r->doc and collects headings and links.  The
  * title falls back to the first H1, then to the id.
@@ -512,7 +547,7 @@ md_parse(struct site *s, struct runbook *r)
 	cmark_parser *p;
 	cmark_node *doc;
 	size_t i;
-	int opts = CMARK_OPT_DEFAULT;
+	int opts = CMARK_OPT_DEFAULT, many;
 
 	cmark_gfm_core_extensions_ensure_registered();
 	memset(&m, 0, sizeof(m));
@@ -529,13 +564,33 @@ md_parse(struct site *s, struct runbook *r)
 	    cmark_get_default_mem_allocator();
 	r->doc_arena = s->tree_arena;
 	p = cmark_parser_new_with_mem(opts, m.mem);
+	/* cmark-gfm's autolink pass costs memory quadratic in the number of
+	 * candidates in one paragraph (2.7 GB for 400,000): bounded here. */
+	many = autolink_candidates(r->raw.data + r->body_off,
+	    r->raw.len - r->body_off) > RBC_MAX_AUTOLINKS;
+	if (many)
+		diag_add(&r->diags, r->src.path, r->body_line, 1, R_LIMIT,
+		    "more than %d possible autolinks: bare URLs and addresses "
+		    "are left as text", RBC_MAX_AUTOLINKS);
 	for (i = 0; exts[i] != NULL; i++)
-		cmark_parser_attach_syntax_extension(p,
-		    cmark_find_syntax_extension(exts[i]));
+		if (!many || strcmp(exts[i], "autolink") != 0)
+			cmark_parser_attach_syntax_extension(p,
+			    cmark_find_syntax_extension(exts[i]));
 	cmark_parser_feed(p, r->raw.data + r->body_off,
 	    r->raw.len - r->body_off);
 	doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
+	/* Renderers recurse over the tree: its depth is bounded here. */
+	if (tree_depth(doc) > RBC_MAX_NEST) {
+		diag_add(&r->diags, r->src.path, r->body_line, 1, R_LIMIT,
+		    "Markdown nested deeper than %d levels: the body is not "
+		    "rendered", RBC_MAX_NEST);
+		if (m.mem == &tree_mem)
+			tree_reset();
+		else
+			cmark_node_free(doc);
+		doc = cmark_node_new_with_mem(CMARK_NODE_DOCUMENT, m.mem);
+	}
 	r->doc = doc;
 	walk(&m, doc);
 	related_links(&m);

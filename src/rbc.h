@@ -30,6 +30,8 @@
 #define RBC_MAX_DEPTH	32			/* YAML nesting */
 #define RBC_MAX_NODES	100000			/* YAML nodes per document */
 #define RBC_MAX_LINKS	10000			/* links per runbook */
+#define RBC_MAX_NEST	256			/* Markdown nesting */
+#define RBC_MAX_AUTOLINKS 10000			/* autolink candidates */
 
 /* ---------------------------------------------------------------- util.c */
 

@@ -223,3 +223,6 @@ it_search() {
 	fi
 }
 it_search
+
+# The shipped pre-commit hook, with the real pre-commit tool.
+. "$ROOT/tests/precommit.sh"

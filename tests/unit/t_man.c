@@ -243,6 +243,19 @@ check_page(const char *dir, const char *tmp, const struct runbook *r,
 	} else
 		printf("SKIP groff-lint/%s: no groff\n", base);
 
+	/* man-db reads the NAME line too (mandb, whatis). */
+	if (have("lexgrog")) {
+		cmd = xasprintf("lexgrog '%s' 2>&1", file);
+		rc = run(cmd, &out);
+		free(cmd);
+		p = xasprintf(": \"%s - ", r->name);
+		if (rc != 0 || strstr(out.data, p) == NULL)
+			fail("lexgrog", base, "%s", out.data);
+		else
+			pass("lexgrog", base);
+		free((char *)p);
+	}
+
 	if (read_file(lit, &want, RBC_MAX_FILE) == 0 && have("mandoc")) {
 		cmd = xasprintf("mandoc -Tutf8 -Owidth=500 '%s' 2>&1", file);
 		run(cmd, &out);
@@ -285,6 +298,7 @@ check_apropos(const struct site *s, const char *tmp)
 	char *cmd, *word, *want;
 	const char *p, *best;
 	size_t i, n, bestn;
+	int mandb;
 
 	if (!have("makewhatis") || !have("mapropos")) {
 		puts("SKIP apropos: no makewhatis/mapropos (mandoc)");
@@ -298,13 +312,23 @@ check_apropos(const struct site *s, const char *tmp)
 		return;
 	}
 	free(cmd);
+	if ((mandb = have("mandb") && have("apropos"))) {
+		cmd = xasprintf("mandb -q '%s' 2>&1", tmp);
+		if (run(cmd, &out) != 0) {
+			fail("mandb-apropos", "mandb", "%s", out.data);
+			mandb = 0;
+		}
+		free(cmd);
+	}
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
 		if (r->summary == NULL)
 			continue;
+		/* makewhatis keeps the first 150 bytes or so. */
 		best = NULL;
 		bestn = 0;
-		for (p = r->summary; *p != '\0'; p += n) {
+		for (p = r->summary; *p != '\0' && p < r->summary + 100;
+		    p += n) {
 			for (n = 0; isalnum((unsigned char)p[n]); n++)
 				;
 			if (n > bestn) {
@@ -325,9 +349,22 @@ check_apropos(const struct site *s, const char *tmp)
 		else
 			fail("apropos", r->name, "'%s' does not find it: %s",
 			    word, out.data);
-		free(word);
 		free(want);
 		free(cmd);
+		/* man-db's index of the same tree. */
+		if (mandb) {
+			cmd = xasprintf("apropos -M '%s' '%s' 2>&1", tmp, word);
+			run(cmd, &out);
+			want = xasprintf("%s (7)", r->name);
+			if (strstr(out.data, want) != NULL)
+				pass("mandb-apropos", r->name);
+			else
+				fail("mandb-apropos", r->name, "'%s' does not "
+				    "find it: %s", word, out.data);
+			free(want);
+			free(cmd);
+		}
+		free(word);
 	}
 	buf_free(&out);
 }
