@@ -356,6 +356,7 @@ load_templates(struct site *s)
 /* ------------------------------------------------------------- output */
 
 struct out {
+	struct site	*site;
 	char		*dir;		/* the temporary directory */
 	struct diags	*d;
 	int		 failed;
@@ -585,12 +586,30 @@ render_one(void *arg, struct runbook *r, struct buf *out)
 	diags_free(&d);
 }
 
+/* A worker's share of the site pages; diagnostics go to out. */
+static void
+site_share(void *arg, int k, int jobs, struct buf *out)
+{
+	struct out o = *(struct out *)arg;
+	struct diags d;
+	struct html *h;
+
+	diags_init(&d, NULL);
+	o.d = &d;
+	h = html_new(o.site);
+	if (html_site(h, put_html, &o, k, jobs) == -1)
+		diag_add(&d, "html", 0, 0, R_TEMPLATE, "a site page could not "
+		    "be rendered");
+	html_free(h);
+	diag_encode(out, &d);
+	diags_free(&d);
+}
+
 /* Renders every output into o->dir, with jobs workers. */
 static void
 render_all(struct site *s, struct out *o, int formats, int jobs)
 {
 	struct renderers proto;
-	struct html *h;
 	struct buf b = { NULL, 0, 0 };
 	size_t before = o->d->n;
 
@@ -605,10 +624,10 @@ render_all(struct site *s, struct out *o, int formats, int jobs)
 	if (o->d->n > before && diags_worst(o->d) == SEV_ERROR)
 		o->failed = 1;
 	if ((formats & FMT_HTML) && !o->failed) {
-		h = html_new(s);
-		if (html_site(h, put_html, o) == -1)
+		/* Four pages: index, contacts, thresholds, search index. */
+		if (workers_run(jobs < 4 ? jobs : 4, site_share, o, o->d) == -1 ||
+		    (o->d->n > before && diags_worst(o->d) == SEV_ERROR))
 			o->failed = 1;
-		html_free(h);
 		phase("site pages");
 		copy_theme(s, o);
 		copy_linked(s, o);
@@ -813,6 +832,7 @@ cmd_build(int argc, char **argv)
 		memset(&o, 0, sizeof(o));
 		o.dir = tmp;
 		o.d = &all;
+		o.site = &s;
 		chmod(tmp, 0755);
 		render_all(&s, &o, formats, jobs);
 		if (interrupted)

@@ -1034,12 +1034,13 @@ search_index(const struct site *s, struct buf *o)
 
 /*
  * Renders the site-wide pages (index, contacts, thresholds, search
- * index), calling put(arg, path under html/, bytes) for each; returns 0
- * or -1 when put failed.
+ * index), calling put(arg, path under html/, bytes) for each; of them,
+ * the k-th share of jobs (page i when i % jobs == k), so that workers can
+ * split them.  Returns 0 or -1 when put failed.
  */
 int
 html_site(struct html *h, int (*put)(void *, const char *,
-    const struct buf *), void *arg)
+    const struct buf *), void *arg, int k, int jobs)
 {
 	const struct site *s = h->s;
 	struct runbook **v = by_service(s);
@@ -1049,6 +1050,9 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	size_t i;
 	int rc = -1;
 
+#define MINE(i)	((i) % jobs == k)
+	if (!MINE(0))
+		goto contacts;
 	c = ctx_common(a, s, "", "index", s->cfg.title);
 	ymap_set(a, c, "services", group(a, s, v, "runbooks", index_item));
 	l = ynew(a, Y_SEQ);
@@ -1060,7 +1064,9 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	if (render_page(h, "index", c, &out) == -1 ||
 	    put(arg, "index.html", &out) == -1)
 		goto out;
-
+contacts:
+	if (!MINE(1))
+		goto thresholds;
 	c = ctx_common(a, s, "", "contacts", "Contacts");
 	l = ynew(a, Y_SEQ);
 	if (s->cfg.contacts != NULL)
@@ -1074,17 +1080,22 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	if (render_page(h, "contacts", c, &out) == -1 ||
 	    put(arg, "contacts.html", &out) == -1)
 		goto out;
-
+thresholds:
+	if (!MINE(2))
+		goto search;
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
 	ymap_set(a, c, "services", group(a, s, v, "thresholds",
 	    thresholds_item));
 	if (render_page(h, "thresholds", c, &out) == -1 ||
 	    put(arg, "thresholds.html", &out) == -1)
 		goto out;
-
-	search_index(s, &out);
-	if (put(arg, "search-index.js", &out) == -1)
-		goto out;
+search:
+	if (MINE(3)) {
+		search_index(s, &out);
+		if (put(arg, "search-index.js", &out) == -1)
+			goto out;
+	}
+#undef MINE
 	rc = 0;
 out:
 	buf_free(&out);

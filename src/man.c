@@ -11,18 +11,29 @@
  * Rules of the writer, each decided from what was already written:
  *  - every macro starts on a fresh line (roff_nl), no line is empty and
  *    none ends in blanks, text never starts a line with '.' or '\''
- *    (roff_esc.c);
+ *    (roff_esc.c); text lines stay under 80 bytes and long words get
+ *    break points (roff_wrap);
  *  - fonts are absolute (\fR \fI \fB \f(BI \f(CR \f(CI \f(CB), computed
  *    from counted nesting and written lazily just before text; before
  *    any macro line the font goes back to \fR;
  *  - a paragraph macro is not written where the last line already opens
- *    a paragraph (.SH, .SS, .PP, .IP, .TP), and a paragraph that renders
- *    to nothing is taken back, so mandoc -Tlint has nothing to say.
+ *    a paragraph (.SH, .SS, .PP); a paragraph, a .RS block or a .br that
+ *    comes to nothing is taken back, so mandoc -Tlint has nothing to say.
  *
  * Headings: a first H1 equal to the title is the page's title, already in
  * NAME, and is dropped; every other H1, and every H2, is a .SH (upper-cased,
  * as man pages do); H3 to H6 are .SS.  Body text before the first heading
- * goes under DESCRIPTION.
+ * goes under DESCRIPTION.  A heading inside a list or a quote cannot be a
+ * section: it is a bold paragraph.
+ *
+ * Lists are .IP (bullets, numbers, [ ] and [x] for tasks), blocks after an
+ * item's first paragraph go in .RS; quotes are .RS 4; code is .EX in .RS 4.
+ * Tables go through tbl when they fit the page, wrapping long cells into
+ * continuation rows, and become "Header: value" paragraphs when they do
+ * not.  Links to other runbooks are .BR name (7), external ones .UR/.UE
+ * or .MT/.ME; other links, raw HTML and images keep only their text.
+ * Pages are ragged right without hyphenation (.ad l, .nh), so commands and
+ * host names stay whole and copyable.
  *
  * The tree is walked with cmark's iterator, not recursion, so hostile
  * nesting costs heap, not stack; .RS nesting stops at MAN_MAXRS.
@@ -531,9 +542,8 @@ link_tail(struct mr *m, cmark_node *n, int sep)
 			m->skip_node = next;
 			m->skip = k;
 		}
-		/* Control characters vanish: the blank must too. */
 	}
-	mac_end(m);
+	mac_end(m);	/* trims the blank if the tail was all controls */
 }
 
 /* Returns nothing; writes name(7) inside text, bold name. */
@@ -559,7 +569,7 @@ link_event(struct mr *m, cmark_node *n, int enter, int flags)
 
 	if (m->mode == IM_ARG) {
 		if (k == LK_PAGE && enter) {
-			put_text(m, what, wn, flags | ROFF_LIT);
+			put_text(m, what, wn, (flags & ~ROFF_UPPER) | ROFF_LIT);
 			put_text(m, "(7)", 3, flags);
 			return 1;
 		}
@@ -669,8 +679,7 @@ inlines(struct mr *m, cmark_node *parent, enum imode mode, int flags)
 				if (!roff_bol(m->out) && font_want(m) == F_R)
 					font_reset(m);
 				roff_nl(m->out);
-			}
-			else
+			} else
 				put_text(m, " ", 1, flags);
 			break;
 		case CMARK_NODE_LINEBREAK:
@@ -1792,6 +1801,7 @@ man_render(struct man *mn, const struct runbook *r, struct buf *out)
 	m.mode = IM_TEXT;
 	roff_nl(out);
 	start = out->len;
+	buf_grow(out, r->raw.len * 2 + 4096);	/* most pages fit at once */
 	head(&m);
 	if (r->doc != NULL)
 		body(&m, r->doc);

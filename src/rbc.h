@@ -474,7 +474,7 @@ void	 html_body(struct buf *, const struct site *, const struct runbook *);
 struct html *html_new(const struct site *);
 int	 html_render(struct html *, const struct runbook *, struct buf *out);
 int	 html_site(struct html *, int (*put)(void *, const char *path,
-	    const struct buf *), void *);
+	    const struct buf *), void *, int k, int jobs);
 void	 html_free(struct html *);
 const struct ynode *contact_find(const struct site *, const struct runbook *,
 	    const char *id);
@@ -545,6 +545,8 @@ struct runbook *runbook_reload(struct site *, const struct runbook *light);
 int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),
 	    void (*one)(void *, struct runbook *, struct buf *),
 	    void (*teardown)(void *), void *arg, struct diags *);
+int	 workers_run(int jobs, void (*)(void *, int k, int jobs, struct buf *),
+	    void *, struct diags *);
 void	 diag_encode(struct buf *, const struct diags *);
 int	 diag_decode(struct diags *, const char *, size_t);
 

@@ -433,6 +433,20 @@ break_words(struct buf *o, const char *s, size_t n)
 	}
 }
 
+/* Returns 1 if s[0..n) has a blank-free run of more than MAXWORD bytes. */
+static int
+has_long_run(const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ')
+			run = 0;
+		else if (++run > MAXWORD)
+			return 1;
+	return 0;
+}
+
 /* Returns nothing; appends one filled text line, broken to width bytes. */
 static void
 wrap_line(struct buf *o, const char *s, size_t n, size_t width)
@@ -478,58 +492,62 @@ wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 /*
  * Returns nothing; gives long words of the filled text lines of b (after
  * offset from) break points for groff, then breaks every such line that
- * is longer than width bytes (mandoc -Tlint wants less than 80): at a blank,
- * which filled text treats like a newline, or inside one long word with
- * "\c".  Macro lines, .EX/.EE and tbl data stay whole; text
- * blocks (T{ T}) are filled and are broken too.
+ * is longer than width bytes (mandoc -Tlint wants less than 80): at a
+ * blank, which filled text treats like a newline, or inside one long word
+ * with "\c".  Macro lines and .EX/.EE stay whole, and so do tbl data lines
+ * (rbc writes no T{ text blocks); .SH, .SS and .B arguments get break
+ * points, being filled text too.
  */
 void
 roff_wrap(struct buf *b, size_t from, size_t width)
 {
 	struct buf o = { NULL, 0, 0 }, w = { NULL, 0, 0 };
-	size_t s, e, n;
-	int nofill = 0, tbl = 0, block = 0;
+	const char *d = b->data, *nl;
+	size_t s, e, n, keep = from;	/* d[keep..s) is copied as it is */
+	int nofill = 0, tbl = 0, head;
 
 	if (b->len <= from)
 		return;
-	buf_put(&o, b->data, from);
+	buf_grow(&o, b->len + b->len / 8);
 	for (s = from; s < b->len; s = e + 1) {
-		for (e = s; e < b->len && b->data[e] != '\n'; e++)
-			;
+		nl = memchr(d + s, '\n', b->len - s);
+		e = nl != NULL ? (size_t)(nl - d) : b->len;
 		n = e - s;
-		if (n >= 3 && memcmp(b->data + s, ".EX", 3) == 0)
-			nofill = 1;
-		else if (n >= 3 && memcmp(b->data + s, ".EE", 3) == 0)
-			nofill = 0;
-		else if (n >= 3 && memcmp(b->data + s, ".TS", 3) == 0)
-			tbl = 1;
-		else if (n >= 3 && memcmp(b->data + s, ".TE", 3) == 0)
-			tbl = block = 0;
-		else if (tbl && n >= 2 && memcmp(b->data + s, "T}", 2) == 0)
-			block = 0;
-		if (!nofill && !tbl && n > 4 &&
-		    (memcmp(b->data + s, ".SH ", 4) == 0 ||
-		    memcmp(b->data + s, ".SS ", 4) == 0 ||
-		    memcmp(b->data + s, ".B ", 3) == 0)) {
-			/* Headings and tags are filled text too. */
-			buf_put(&o, b->data + s, 3);
-			break_words(&o, b->data + s + 3, n - 3);
-			buf_putc(&o, '\n');
-		} else if (nofill || (tbl && !block) || b->data[s] == '.' ||
-		    b->data[s] == '\'') {
-			buf_put(&o, b->data + s, n);
-			if (e < b->len)
-				buf_putc(&o, '\n');
-		} else {
-			buf_reset(&w);
-			break_words(&w, b->data + s, n);
-			wrap_line(&o, w.data, w.len, width);
+		if (d[s] == '.' && n >= 3) {
+			if (memcmp(d + s, ".EX", 3) == 0)
+				nofill = 1;
+			else if (memcmp(d + s, ".EE", 3) == 0)
+				nofill = 0;
+			else if (memcmp(d + s, ".TS", 3) == 0)
+				tbl = 1;
+			else if (memcmp(d + s, ".TE", 3) == 0)
+				tbl = 0;
 		}
-		if (tbl && n >= 2 && memcmp(b->data + e - 2, "T{", 2) == 0)
-			block = 1;
+		if (nofill || tbl || d[s] == '\'')
+			continue;
+		head = d[s] == '.' && n > 4 && (memcmp(d + s, ".SH ", 4) == 0 ||
+		    memcmp(d + s, ".SS ", 4) == 0 || memcmp(d + s, ".B ", 3) == 0);
+		if ((d[s] == '.' && !head) || ((head || n <= width) &&
+		    !has_long_run(d + s, n)))
+			continue;
+		/* This line changes: copy what came before it. */
+		buf_put(&o, d + keep, s - keep);
+		keep = e < b->len ? e + 1 : e;
+		buf_reset(&w);
+		if (head) {
+			buf_put(&o, d + s, 3);
+			break_words(&o, d + s + 3, n - 3);
+			buf_putc(&o, '\n');
+			continue;
+		}
+		break_words(&w, d + s, n);
+		wrap_line(&o, w.data, w.len, width);
 	}
-	free(b->data);
+	if (keep != from || o.len > 0) {
+		buf_put(&o, d + keep, b->len - keep);
+		b->len = from;
+		buf_put(b, o.data, o.len);
+	}
 	buf_free(&w);
-	*b = o;
-	buf_cstr(b);
+	buf_free(&o);
 }

@@ -551,6 +551,28 @@ render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
 	return rc;
 }
 
+/*
+ * Runs fn(arg, k, jobs, out) in jobs workers; what they append to out
+ * (diagnostics, as diag_encode() writes them) comes back into d.
+ * Returns 0, or -1 if a worker failed.
+ */
+int
+workers_run(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
+    struct diags *d)
+{
+	struct buf *outs = xcalloc((size_t)jobs, sizeof(*outs));
+	int k, rc;
+
+	rc = pool(jobs, fn, arg, outs);
+	for (k = 0; k < jobs; k++) {
+		if (rc == 0 && diag_decode(d, outs[k].data, outs[k].len) == -1)
+			rc = -1;
+		buf_free(&outs[k]);
+	}
+	free(outs);
+	return rc;
+}
+
 /* Appends diagnostics to b in the form diag_decode() reads. */
 void
 diag_encode(struct buf *b, const struct diags *d)
