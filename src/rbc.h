@@ -371,6 +371,7 @@ struct runbook {
 	uint32_t	*smask;		/* rules silenced per line, or NULL */
 	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
+	const char	*fmjson;	/* a light runbook's, as JSON text */
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */
@@ -542,6 +543,7 @@ int	 want_colour(FILE *);
 int	 ncpus(void);
 int	 scan_all(struct site *, int jobs);
 struct runbook *runbook_reload(struct site *, const struct runbook *light);
+void	 runbook_hydrate(struct runbook *light);
 int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),
 	    void (*one)(void *, struct runbook *, struct buf *),
 	    void (*teardown)(void *), void *arg, struct diags *);
