@@ -9,7 +9,6 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-RBC=$ROOT/build/rbc
 GEN=${RBC_SHARED:-$ROOT/../shared}/bench/gen_corpus.py
 ROUNDS=${ROUNDS:-3}
 SIZES=${SIZES:-"1000 10000"}
@@ -17,6 +16,9 @@ HUGO=${HUGO:-1}
 W=$ROOT/build/bench
 RES=$ROOT/bench/results.md
 mkdir -p "$W"
+# A private copy: a rebuild during the benchmark must not change it.
+cp "$ROOT/build/rbc" "$W/rbc"
+RBC=$W/rbc
 
 [ -f "$GEN" ] || { echo "bench: $GEN not found" >&2; exit 2; }
 cc -O2 -o "$W/floor" bench/floor.c $(pkg-config --cflags --libs libcmark-gfm yaml-0.1) \

@@ -165,37 +165,15 @@ site_load(struct site *s, const char *content, const char *today, int jobs)
 	return 0;
 }
 
-static int strpcmp(const void *, const void *);
-
-static int
-has_path(char **v, size_t n, const char *rel)
-{
-	size_t lo = 0, hi = n;
-	int c;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if ((c = strcmp(rel, v[mid])) == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
-}
-
 static struct runbook *
 load_one(struct site *s, const char *rel, char *loaded)
 {
 	struct runbook *r;
 	size_t i;
 
-	char **f;
+	long f = strv_find(s->rbpaths, s->nrbpaths, rel);
 
-	f = bsearch(&rel, s->rbpaths, s->nrbpaths, sizeof(*s->rbpaths),
-	    strpcmp);
-	if (f == NULL || loaded[i = (size_t)(f - s->rbpaths)])
+	if (f == -1 || loaded[i = (size_t)f])
 		return NULL;
 	loaded[i] = 1;
 	r = runbook_scan(s, s->rbpaths[i]);
@@ -258,7 +236,7 @@ site_load_some(struct site *s, const char *content, const char *today,
 			if ((g = guess_rel(r, &r->links[j])) == NULL)
 				continue;
 			if (r->links[j].kind != LINK_MD &&
-			    !has_path(s->rbpaths, s->nrbpaths, g))
+			    strv_find(s->rbpaths, s->nrbpaths, g) == -1)
 				need_scan = 1;
 			load_one(s, g, loaded);
 			free(g);

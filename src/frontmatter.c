@@ -185,12 +185,12 @@ ybool(const struct ynode *y, int *out)
 	return 0;
 }
 
-/* Returns 1 if a and b are equal as JSON values. */
+/* Returns 1 if a and b are equal JSON values (1 equals 1.0; map key order
+ * does not count). */
 int
 yequal(const struct ynode *a, const struct ynode *b)
 {
-	size_t i;
-	const struct ynode *v;
+	size_t i, j;
 
 	if ((a->type == Y_INT || a->type == Y_FLOAT) &&
 	    (b->type == Y_INT || b->type == Y_FLOAT))
@@ -201,9 +201,10 @@ yequal(const struct ynode *a, const struct ynode *b)
 	case Y_NULL:
 		return 1;
 	case Y_BOOL:
-		return a->b == b->b;
+		return !a->b == !b->b;
 	case Y_STR:
-		return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
+		return a->slen == b->slen &&
+		    (a->slen == 0 || memcmp(a->s, b->s, a->slen) == 0);
 	case Y_SEQ:
 		if (a->n != b->n)
 			return 0;
@@ -215,8 +216,13 @@ yequal(const struct ynode *a, const struct ynode *b)
 		if (a->n != b->n)
 			return 0;
 		for (i = 0; i < a->n; i++) {
-			v = ymap_get(b, a->keys[i]->s);
-			if (v == NULL || !yequal(a->items[i], v))
+			for (j = 0; j < b->n; j++)
+				if (a->keys[i]->slen == b->keys[j]->slen &&
+				    (a->keys[i]->slen == 0 ||
+				    memcmp(a->keys[i]->s, b->keys[j]->s,
+				    a->keys[i]->slen) == 0))
+					break;
+			if (j == b->n || !yequal(a->items[i], b->items[j]))
 				return 0;
 		}
 		return 1;

@@ -634,18 +634,5 @@ site_find(const struct site *s, const char *id)
 int
 site_has_file(const struct site *s, const char *rel)
 {
-	size_t lo = 0, hi = s->nfiles;
-	int c;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		c = strcmp(rel, s->files[mid]);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	return strv_find(s->files, s->nfiles, rel) != -1;
 }

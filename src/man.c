@@ -126,6 +126,7 @@ struct table {
 };
 
 static void	inlines(struct mr *, cmark_node *, enum imode, int);
+static void	paragraph(struct mr *, cmark_node *);
 
 /* ------------------------------------------------------------ output */
 
@@ -161,14 +162,18 @@ static void
 font_reset(struct mr *m)
 {
 	struct buf *b = m->out;
+	int nl;
 
 	if (m->cur == F_R)
 		return;
-	if (b->len > 0 && roff_bol(b)) {
+	if ((nl = b->len > 0 && roff_bol(b)))
 		b->len--;
-		BUF_PUTSL(b, "\\fR\n");
-	} else
-		BUF_PUTSL(b, "\\fR");
+	/* A blank before the end of a line or a cell means nothing. */
+	while (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->len--;
+	BUF_PUTSL(b, "\\fR");
+	if (nl)
+		buf_putc(b, '\n');
 	m->cur = F_R;
 }
 
@@ -472,6 +477,17 @@ is_date(const char *s)
 /* ------------------------------------------------------------ links */
 
 /*
+ * Returns 1 if t is the runbook being rendered.  By id, not by pointer:
+ * a build's render workers hold their own copy of the runbook.
+ */
+static int
+is_self(const struct mr *m, const struct runbook *t)
+{
+	return t == m->r || (t->id != NULL && m->r->id != NULL &&
+	    strcmp(t->id, m->r->id) == 0);
+}
+
+/*
  * Returns how link node n is shown, with the other runbook's name or the
  * URL (or mail address) in *what.
  */
@@ -489,7 +505,7 @@ link_kind(const struct mr *m, cmark_node *n, const char **what)
 	*what = url;
 	if (l != NULL && !l->external) {
 		if (l->broken || l->target < 0 || (size_t)l->target >=
-		    m->site->n || (t = m->site->rb[l->target]) == m->r)
+		    m->site->n || is_self(m, t = m->site->rb[l->target]))
 			return LK_TEXT;
 		*what = t->name;
 		plain(n, &b);
@@ -515,6 +531,10 @@ link_kind(const struct mr *m, cmark_node *n, const char **what)
 	if (!visible(b.data) || strcmp(b.data, *what) == 0 ||
 	    strcmp(b.data, url) == 0)
 		k = LK_BARE;	/* .UR wants a text, and this one is it */
+	else if (k == LK_URL && strcmp(b.data, strstr(url, "//") + 2) == 0) {
+		*what = strstr(url, "//") + 2;	/* www.example.test */
+		k = LK_BARE;
+	}
 	buf_free(&b);
 	return k;
 }
@@ -1087,10 +1107,10 @@ first_block(cmark_node *n)
 	return 1;
 }
 
-static void	paragraph(struct mr *, cmark_node *);
-
-/* Returns nothing; writes a heading as .SH or .SS, or bold text in a list
- * or a quote. */
+/*
+ * Returns nothing; writes a heading as .SH or .SS, or as a bold paragraph
+ * in a list or a quote.
+ */
 static void
 heading(struct mr *m, cmark_node *n)
 {
@@ -1719,11 +1739,12 @@ sec_see_also(struct mr *m)
 		for (i = 0; i < rel->n; i++)
 			if (ystr(rel->items[i]) != NULL &&
 			    (k = site_find(m->site, ystr(rel->items[i]))) >= 0 &&
-			    m->site->rb[k] != m->r)
+			    !is_self(m, m->site->rb[k]))
 				v[n++] = m->site->rb[k]->name;
 	for (i = 0; i < m->r->nbacklinks; i++) {
 		k = m->r->backlinks[i];
-		if (k >= 0 && (size_t)k < m->site->n && m->site->rb[k] != m->r)
+		if (k >= 0 && (size_t)k < m->site->n &&
+		    !is_self(m, m->site->rb[k]))
 			v[n++] = m->site->rb[k]->name;
 	}
 	if (n > 1)
@@ -1771,7 +1792,8 @@ head(struct mr *m)
 	BUF_PUTSL(m->out, ".ad l\n.nh\n.SH NAME\n");
 	roff_esc(m->out, r->name, strlen(r->name), ROFF_LIT | ROFF_ONELINE);
 	BUF_PUTSL(m->out, " \\- ");
-	roff_esc(m->out, what, strlen(what), ROFF_ONELINE);
+	/* Indexers read named glyphs here, not \[uXXXX]. */
+	roff_esc(m->out, what, strlen(what), ROFF_ONELINE | ROFF_GLYPH);
 	roff_nl(m->out);
 }
 

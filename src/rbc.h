@@ -79,6 +79,7 @@ int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
 int	 str_has_suffix(const char *, const char *);
+long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
 void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 
 /* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */
@@ -280,21 +281,30 @@ void	 html_esc_url(struct buf *, const char *, size_t);
 
 /* ------------------------------------------------------------- roff_esc.c */
 
-/* Contexts for roff_esc(); "start of line" is decided from the buffer. */
+/*
+ * roff output: escaping per context, where "start of an input line" is
+ * decided from what the buffer already holds, so text can never start a
+ * request; every non-ASCII code point becomes \[uXXXX], every byte that
+ * is not UTF-8 \[uFFFD].
+ */
 #define ROFF_LIT	0x01	/* code: - ' ` ^ ~ as their ASCII glyphs */
 #define ROFF_ARG	0x02	/* inside a quoted macro argument: " too */
 #define ROFF_NOFILL	0x04	/* code block lines: blanks and tabs kept */
 #define ROFF_ONELINE	0x08	/* newlines become spaces */
-#define ROFF_UPPER	0x10	/* ASCII letters upper-cased (.SH) */
+#define ROFF_UPPER	0x10	/* letters upper-cased (.SH) */
+#define ROFF_GLYPH	0x20	/* groff's names for Latin-1 (NAME lines) */
 void	 roff_esc(struct buf *, const char *, size_t, int flags);
-void	 roff_esc_text(struct buf *, const char *, size_t);
-void	 roff_esc_arg(struct buf *, const char *, size_t);
-void	 roff_esc_code(struct buf *, const char *, size_t);
+void	 roff_esc_text(struct buf *, const char *, size_t);  /* flags 0 */
+void	 roff_esc_arg(struct buf *, const char *, size_t);   /* ROFF_ARG */
+/* The lines of a code block, for between .EX and .EE. */
 void	 roff_esc_block(struct buf *, const char *, size_t);
 int	 roff_bol(const struct buf *);	/* next byte starts a line */
 void	 roff_nl(struct buf *);		/* end the line, trimmed */
+/* Breaks filled text lines (after from) to width bytes, long words too. */
 void	 roff_wrap(struct buf *, size_t from, size_t width);
+/* Bytes of one character or escape at s, and its terminal columns. */
 size_t	 roff_token(const char *, size_t, size_t *cols);
+/* Terminal columns of roff text, and of its widest word. */
 size_t	 roff_width(const char *, size_t, size_t *word);
 
 /* ----------------------------------------------------------------- slug.c */

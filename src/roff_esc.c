@@ -96,12 +96,69 @@ upper(uint32_t cp)
 	return cp;
 }
 
-/* Returns nothing; writes code point cp as a roff special character. */
-static void
-put_cp(struct buf *b, uint32_t cp)
+/*
+ * groff's names for Latin-1 (U+00A0 to U+00FF; "" for none).  man-db's
+ * lexgrog and mandoc's makewhatis read these in a NAME line, where they
+ * drop or garble \[uXXXX].
+ */
+static const char latin1[96][3] = {
+	"", "r!", "ct", "Po", "Cs", "Ye", "bb", "sc",
+	"ad", "co", "Of", "Fo", "no", "", "rg", "a-",
+	"de", "+-", "S2", "S3", "aa", "mc", "ps", "pc",
+	"ac", "S1", "Om", "Fc", "14", "12", "34", "r?",
+	"`A", "'A", "^A", "~A", ":A", "oA", "AE", ",C",
+	"`E", "'E", "^E", ":E", "`I", "'I", "^I", ":I",
+	"-D", "~N", "`O", "'O", "^O", "~O", ":O", "mu",
+	"/O", "`U", "'U", "^U", ":U", "'Y", "TP", "ss",
+	"`a", "'a", "^a", "~a", ":a", "oa", "ae", ",c",
+	"`e", "'e", "^e", ":e", "`i", "'i", "^i", ":i",
+	"Sd", "~n", "`o", "'o", "^o", "~o", ":o", "di",
+	"/o", "`u", "'u", "^u", ":u", "'y", "Tp", ":y",
+};
+
+/* Returns groff's two-character name of punctuation cp, or NULL. */
+static const char *
+punct_name(uint32_t cp)
 {
-	if (cp == 0xa0)
+	switch (cp) {
+	case 0x2013:
+		return "en";
+	case 0x2014:
+		return "em";
+	case 0x2018:
+		return "oq";
+	case 0x2019:
+		return "cq";
+	case 0x201c:
+		return "lq";
+	case 0x201d:
+		return "rq";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Returns nothing; writes code point cp as a roff special character, by
+ * its groff name where it has one and flags has ROFF_GLYPH.
+ */
+static void
+put_cp(struct buf *b, uint32_t cp, int flags)
+{
+	const char *name = NULL;
+
+	if (cp == 0xa0) {
 		BUF_PUTSL(b, "\\~");
+		return;
+	}
+	if (flags & ROFF_GLYPH) {
+		if (cp >= 0xa0 && cp <= 0xff && latin1[cp - 0xa0][0] != '\0')
+			name = latin1[cp - 0xa0];
+		else
+			name = punct_name(cp);
+	}
+	if (name != NULL)
+		buf_printf(b, "\\(%.2s", name);
 	else
 		buf_printf(b, "\\[u%04X]", (unsigned)cp);
 }
@@ -196,7 +253,7 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 				cp = 0xfffd;
 				k = 1;
 			}
-			put_cp(b, flags & ROFF_UPPER ? upper(cp) : cp);
+			put_cp(b, flags & ROFF_UPPER ? upper(cp) : cp, flags);
 			i += (size_t)k;
 			col++;
 			continue;
@@ -252,13 +309,6 @@ void
 roff_esc_arg(struct buf *b, const char *s, size_t n)
 {
 	roff_esc(b, s, n, ROFF_ARG);
-}
-
-/* Returns nothing; appends code in filled text (ASCII glyphs kept). */
-void
-roff_esc_code(struct buf *b, const char *s, size_t n)
-{
-	roff_esc(b, s, n, ROFF_LIT);
 }
 
 /*

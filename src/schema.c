@@ -193,50 +193,6 @@ tname(const struct ynode *y)
 	return "value";
 }
 
-/* Returns 1 if a and b are equal JSON values (1 equals 1.0). */
-static int
-jeq(const struct ynode *a, const struct ynode *b)
-{
-	size_t i, j;
-
-	if (isnum(a) && isnum(b))
-		return a->num == b->num;
-	if (a->type != b->type)
-		return 0;
-	switch (a->type) {
-	case Y_NULL:
-		return 1;
-	case Y_BOOL:
-		return !a->b == !b->b;
-	case Y_STR:
-		return a->slen == b->slen &&
-		    (a->slen == 0 || memcmp(a->s, b->s, a->slen) == 0);
-	case Y_SEQ:
-		if (a->n != b->n)
-			return 0;
-		for (i = 0; i < a->n; i++)
-			if (!jeq(a->items[i], b->items[i]))
-				return 0;
-		return 1;
-	case Y_MAP:
-		if (a->n != b->n)
-			return 0;
-		for (i = 0; i < a->n; i++) {
-			for (j = 0; j < b->n; j++)
-				if (a->keys[i]->slen == b->keys[j]->slen &&
-				    (a->keys[i]->slen == 0 ||
-				    memcmp(a->keys[i]->s, b->keys[j]->s,
-				    a->keys[i]->slen) == 0))
-					break;
-			if (j == b->n || !jeq(a->items[i], b->items[j]))
-				return 0;
-		}
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Returns h updated with n bytes (FNV-1a). */
 static uint64_t
 hbytes(uint64_t h, const void *p, size_t n)
@@ -248,7 +204,7 @@ hbytes(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-/* Returns a hash consistent with jeq() (map key order does not count). */
+/* Returns a hash consistent with yequal() (map key order does not count). */
 static uint64_t
 jhash(const struct ynode *y)
 {
@@ -1906,7 +1862,7 @@ find_dup(const struct ynode *y, size_t *pi, size_t *pj)
 	if (y->n <= 16) {
 		for (j = 1; j < y->n; j++)
 			for (i = 0; i < j; i++)
-				if (jeq(y->items[i], y->items[j])) {
+				if (yequal(y->items[i], y->items[j])) {
 					*pi = i;
 					*pj = j;
 					return 1;
@@ -1937,7 +1893,7 @@ find_dup(const struct ynode *y, size_t *pi, size_t *pj)
 		for (k = i + 1; k < j; k++) {
 			size_t a;
 			for (a = i; a < k; a++)
-				if (v[k].i < bj && jeq(y->items[v[a].i],
+				if (v[k].i < bj && yequal(y->items[v[a].i],
 				    y->items[v[k].i])) {
 					bi = v[a].i;
 					bj = v[k].i;
@@ -2398,7 +2354,7 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 	v->frames++;
 	if (s->enumv != NULL) {
 		for (i = 0; i < s->enumv->n; i++)
-			if (jeq(y, s->enumv->items[i]))
+			if (yequal(y, s->enumv->items[i]))
 				break;
 		if (i == s->enumv->n) {
 			ok = 0;
@@ -2420,7 +2376,7 @@ validate(struct vctx *v, const struct snode *s, const struct ynode *y,
 			buf_reset(&b);
 		}
 	}
-	if (s->constv != NULL && !jeq(y, s->constv)) {
+	if (s->constv != NULL && !yequal(y, s->constv)) {
 		ok = 0;
 		if (!rep)
 			goto out;

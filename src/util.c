@@ -570,3 +570,22 @@ phase(const char *name)
 		    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
 	last = now;
 }
+
+/* Returns the index of s in the sorted array v of n strings, or -1. */
+long
+strv_find(char *const *v, size_t n, const char *s)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(s, v[mid])) == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}

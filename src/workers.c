@@ -95,6 +95,34 @@ get_str(struct rd *r)
 	return s;
 }
 
+/* Reads one diagnostic into g (file and message copied); 0 or -1. */
+static int
+get_diag(struct rd *r, struct diag *g)
+{
+	char *file = get_str(r), *msg;
+
+	g->line = (int)get_u32(r);
+	g->col = (int)get_u32(r);
+	g->rule = (enum rule)get_u32(r);
+	g->sev = (enum severity)get_u32(r);
+	msg = get_str(r);
+	if (r->bad || file == NULL || msg == NULL || g->rule >= R__MAX)
+		return -1;
+	g->file = xstrdup(file);
+	g->msg = xstrdup(msg);
+	return 0;
+}
+
+static void
+push_diag(struct diags *d, const struct diag *g)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	d->v[d->n++] = *g;
+}
+
 /* The front-matter keys the site pages read from every runbook. */
 static const char *const site_keys[] = {
 	"tags", "last_reviewed", "contacts", "escalation", "thresholds", NULL
@@ -160,15 +188,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 			put_u32(b, r->smask[i]);
 		}
 	put_u32(b, (uint32_t)r->diags.n);
-	for (i = 0; i < r->diags.n; i++) {
-		const struct diag *g = &r->diags.v[i];
-		put_str(b, g->file);
-		put_u32(b, (uint32_t)g->line);
-		put_u32(b, (uint32_t)g->col);
-		put_u32(b, (uint32_t)g->rule);
-		put_u32(b, (uint32_t)g->sev);
-		put_str(b, g->msg);
-	}
+	diag_encode(b, &r->diags);
 	i = b->len - start - 4;
 	b->data[start] = (char)(i >> 24);
 	b->data[start + 1] = (char)(i >> 16);
@@ -268,22 +288,9 @@ decode(struct site *s, struct rd *in, size_t *idx)
 	d = &r->diags;
 	for (i = 0; i < n && !rd.bad; i++) {
 		struct diag g;
-		char *file = get_str(&rd);
-		g.line = (int)get_u32(&rd);
-		g.col = (int)get_u32(&rd);
-		g.rule = (enum rule)get_u32(&rd);
-		g.sev = (enum severity)get_u32(&rd);
-		g.msg = get_str(&rd);
-		if (rd.bad || file == NULL || g.msg == NULL ||
-		    g.rule >= R__MAX)
+		if (get_diag(&rd, &g) == -1)
 			goto bad;
-		if (d->n == d->cap) {
-			d->cap = d->cap ? d->cap * 2 : 8;
-			d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
-		}
-		g.file = xstrdup(file);
-		g.msg = xstrdup(g.msg);
-		d->v[d->n++] = g;
+		push_diag(d, &g);
 	}
 	if (rd.bad)
 		goto bad;
@@ -612,24 +619,11 @@ diag_decode(struct diags *d, const char *p, size_t n)
 
 	while (rd.p < rd.end && !rd.bad) {
 		struct diag g;
-		char *file = get_str(&rd);
-		g.line = (int)get_u32(&rd);
-		g.col = (int)get_u32(&rd);
-		g.rule = (enum rule)get_u32(&rd);
-		g.sev = (enum severity)get_u32(&rd);
-		g.msg = get_str(&rd);
-		if (rd.bad || file == NULL || g.msg == NULL ||
-		    g.rule >= R__MAX) {
+		if (get_diag(&rd, &g) == -1) {
 			rc = -1;
 			break;
 		}
-		if (d->n == d->cap) {
-			d->cap = d->cap ? d->cap * 2 : 8;
-			d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
-		}
-		g.file = xstrdup(file);
-		g.msg = xstrdup(g.msg);
-		d->v[d->n++] = g;
+		push_diag(d, &g);
 	}
 	arena_free(rd.a);
 	return rc;
