@@ -322,8 +322,9 @@ roff_esc_block(struct buf *b, const char *s, size_t n)
 	if (n > 0 && s[n - 1] == '\n')
 		n--;
 	roff_esc(b, s, n, ROFF_LIT | ROFF_NOFILL);
+	trim(b);
 	if (roff_bol(b))
-		BUF_PUTSL(b, "\\&");
+		BUF_PUTSL(b, "\\&");	/* a last line of blanks */
 	roff_nl(b);
 }
 

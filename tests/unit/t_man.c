@@ -566,6 +566,14 @@ escapes(void)
 		fail("roff-esc", "block", "got \"%s\"", b.data);
 
 	buf_reset(&b);
+	roff_esc_block(&b, "a\n   \n", 6);
+	buf_cstr(&b);
+	if (strcmp(b.data, "a\n\\&\n") == 0)
+		pass("roff-esc", "block-blank-end");
+	else
+		fail("roff-esc", "block-blank-end", "got \"%s\"", b.data);
+
+	buf_reset(&b);
 	roff_esc_block(&b, "", 0);
 	buf_cstr(&b);
 	if (strcmp(b.data, "\\&\n") == 0)
