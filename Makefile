@@ -87,7 +87,7 @@ install: $(BUILD)/rbc
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	cp $(BUILD)/rbc $(DESTDIR)$(BINDIR)/rbc
 	chmod 755 $(DESTDIR)$(BINDIR)/rbc
-	if [ -f doc/rbc.1 ]; then cp doc/rbc.1 $(DESTDIR)$(MANDIR)/man1/rbc.1; fi
+	cp doc/rbc.1 $(DESTDIR)$(MANDIR)/man1/rbc.1
 	rm -rf $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/themes
 	cp -R templates themes $(DESTDIR)$(DATADIR)/
 

@@ -13,7 +13,9 @@ static const char usage_text[] =
 "       rbc lint  [--content DIR] [--format text|json|sarif|github] [--strict]\n"
 "                 [--today YYYY-MM-DD] [FILE...]\n"
 "       rbc card  [--content DIR] [--paper a4|letter] [-o FILE.pdf|FILE.html] [ID...]\n"
-"       rbc schema\n"
+"       rbc new   [--content DIR] ID\n"
+"       rbc import FILE.md [-o OUT.md]\n"
+"       rbc schema [--content DIR]\n"
 "       rbc schema --check SCHEMA FILE...\n"
 "       rbc --help | --version | COMMAND --help\n";
 
@@ -24,6 +26,8 @@ static const struct {
 	{ "build", cmd_build },
 	{ "lint", cmd_lint },
 	{ "card", cmd_card },
+	{ "new", cmd_new },
+	{ "import", cmd_import },
 	{ "schema", cmd_schema },
 };
 

@@ -566,6 +566,8 @@ int	 diag_decode(struct diags *, const char *, size_t);
 int	 cmd_build(int, char **);
 int	 cmd_lint(int, char **);
 int	 cmd_card(int, char **);
+int	 cmd_new(int, char **);
+int	 cmd_import(int, char **);
 int	 cmd_schema(int, char **);
 
 #endif /* RBC_H */
