@@ -30,20 +30,15 @@ static const char *const tpl_names[] = {
 
 /* ------------------------------------------------------ loading a site */
 
-/* Returns a short version stamp of r's source (FNV-1a, 8 hex digits). */
+/* Sets r's source hash and its short version stamp (8 hex digits). */
 static void
 stamp(struct runbook *r)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
 	char tmp[17];
 
-	for (i = 0; i < r->raw.len; i++) {
-		h ^= (unsigned char)r->raw.data[i];
-		h *= 0x100000001b3ULL;
-	}
+	r->hash = hash64(HASH64_INIT, r->raw.data, r->raw.len);
 	snprintf(tmp, sizeof(tmp), "%08llx",
-	    (unsigned long long)(h >> 32) & 0xffffffffULL);
+	    (unsigned long long)(r->hash >> 32) & 0xffffffffULL);
 	r->version = arena_strdup(r->arena, tmp);
 }
 
@@ -142,12 +137,91 @@ runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
 int
 site_load(struct site *s, const char *content, const char *today, int jobs)
 {
+	return site_load_cached(s, content, today, jobs, NULL, 0);
+}
+
+static const char *const tpl_names_all[] = {
+	"head", "header", "footer", "runbook", "index", "contacts",
+	"thresholds", NULL
+};
+
+/* Hashes the file at path (or a marker for a missing one) into h. */
+static uint64_t
+hash_file(uint64_t h, const char *path)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	if (read_file(path, &b, RBC_MAX_FILE) == 0)
+		h = hash64(hash64(h, "+", 1), b.data, b.len);
+	else
+		h = hash64(h, "-", 1);
+	buf_free(&b);
+	return h;
+}
+
+/*
+ * Returns the digest of what every output depends on besides the
+ * runbooks: rbc itself, the formats, today, the content path, site.yaml,
+ * the site's schema and the templates in force.
+ */
+static uint64_t
+global_digest(struct site *s, int formats)
+{
+	uint64_t h = hash64(HASH64_INIT, "rbc " RBC_VERSION,
+	    sizeof("rbc " RBC_VERSION));
+	char *path;
+	size_t i, k;
+
+	h = hash64(h, &formats, sizeof(formats));
+	h = hash64(h, s->today, sizeof(s->today));
+	h = hash64(h, s->content, strlen(s->content) + 1);
+	path = path_join(s->content, "site.yaml");
+	h = hash_file(h, path);
+	free(path);
+	if (s->cfg.schema != NULL) {
+		path = s->cfg.schema[0] == '/' ? xstrdup(s->cfg.schema) :
+		    path_join(s->content, s->cfg.schema);
+		h = hash_file(h, path);
+		free(path);
+	}
+	for (i = 0; tpl_names_all[i] != NULL; i++) {
+		path = xasprintf("%s/templates/%s.mustache", s->root,
+		    tpl_names_all[i]);
+		if (access(path, F_OK) == 0)
+			h = hash_file(h, path);
+		else {
+			free(path);
+			path = xasprintf("templates/%s.mustache",
+			    tpl_names_all[i]);
+			for (k = 0; embedded_files[k].name != NULL; k++)
+				if (strcmp(embedded_files[k].name, path) == 0)
+					h = hash64(h, embedded_files[k].data,
+					    embedded_files[k].len);
+		}
+		free(path);
+	}
+	return h;
+}
+
+/*
+ * site_load, reusing the scan records of the previous build's cache in
+ * cache_dir when the digest of everything else the outputs depend on
+ * (global_digest) is what it was.
+ */
+int
+site_load_cached(struct site *s, const char *content, const char *today,
+    int jobs, const char *cache_dir, int formats)
+{
 	struct schema *builtin, *own;
 	size_t i;
 
 	phase("start");
 	if (site_open(s, content, today) == -1)
 		return -1;
+	if (cache_dir != NULL) {
+		s->global = global_digest(s, formats);
+		s->cache = cache_load(cache_dir, s->global);
+	}
 	site_walk(s);
 	phase("walk");
 	/* Once here to report a broken site schema; workers compile theirs. */
@@ -356,6 +430,8 @@ put(struct out *o, const char *rel, const void *p, size_t n)
 		return -1;
 	}
 	*slash = '/';
+	/* A name linked from the previous tree must not be written through. */
+	unlink(path);
 	if (write_file(path, p, n) == -1) {
 		diag_add(o->d, path, 0, 0, R_IO, "cannot write: %s",
 		    strerror(errno));
@@ -564,6 +640,78 @@ render_one(void *arg, struct runbook *r, struct buf *out)
 	diags_free(&d);
 }
 
+/* Hard-links old/rel to new/rel (the previous tree is never changed). */
+static int
+link_one(const char *old, const char *new, const char *rel)
+{
+	char *from = path_join(old, rel), *to = path_join(new, rel), *slash;
+	int rc = 0;
+
+	slash = strrchr(to, '/');
+	*slash = '\0';
+	if (mkdir_p(to) == -1)
+		rc = -1;
+	*slash = '/';
+	if (rc == 0 && link(from, to) == -1)
+		rc = -1;
+	free(from);
+	free(to);
+	return rc;
+}
+
+/*
+ * Links every output of r from the previous tree; returns 0, or -1 (and
+ * no link left behind) when one is missing there.
+ */
+static int
+link_outputs(const char *old, const char *new, const struct runbook *r,
+    int formats)
+{
+	char *rel[4];
+	int n = 0, i, rc = 0;
+
+	if (formats & FMT_HTML)
+		rel[n++] = xasprintf("html/%s.html", r->id);
+	if (formats & FMT_MAN)
+		rel[n++] = xasprintf("man/man7/%s.7", r->name);
+	if (formats & FMT_CARD) {
+		rel[n++] = xasprintf("card/%s.pdf", r->name);
+		rel[n++] = xasprintf("card/%s.html", r->name);
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (link_one(old, new, rel[i]) == -1)
+			rc = -1;
+	if (rc == -1)
+		for (i = 0; i < n; i++) {
+			char *p = path_join(new, rel[i]);
+			unlink(p);
+			free(p);
+		}
+	for (i = 0; i < n; i++)
+		free(rel[i]);
+	return rc;
+}
+
+/* The site pages, linked from the previous tree; 0 or -1 (none left). */
+static int
+link_site_pages(const char *old, const char *new)
+{
+	static const char *const pages[] = { "html/index.html",
+	    "html/contacts.html", "html/thresholds.html",
+	    "html/search-index.js", NULL };
+	int i, rc = 0;
+
+	for (i = 0; pages[i] != NULL && rc == 0; i++)
+		rc = link_one(old, new, pages[i]);
+	if (rc == -1)
+		for (i = 0; pages[i] != NULL; i++) {
+			char *p = path_join(new, pages[i]);
+			unlink(p);
+			free(p);
+		}
+	return rc;
+}
+
 /* A worker's share of the site pages; diagnostics go to out. */
 static void
 site_share(void *arg, int k, int jobs, struct buf *out)
@@ -587,9 +735,13 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 	diags_free(&d);
 }
 
-/* Renders every output into o->dir, with jobs workers. */
+/*
+ * Renders every output into o->dir, with jobs workers: of the runbooks,
+ * those s->todo marks; the site pages unless reuse_site (already linked).
+ */
 static void
-render_all(struct site *s, struct out *o, int formats, int jobs)
+render_all(struct site *s, struct out *o, int formats, int jobs,
+    int reuse_site)
 {
 	struct renderers proto;
 	struct buf b = { NULL, 0, 0 };
@@ -607,7 +759,8 @@ render_all(struct site *s, struct out *o, int formats, int jobs)
 		o->failed = 1;
 	if ((formats & FMT_HTML) && !o->failed) {
 		/* Four pages: index, contacts, thresholds, search index. */
-		if (workers_run(jobs < 4 ? jobs : 4, site_share, o, o->d) == -1 ||
+		if ((!reuse_site && workers_run(jobs < 4 ? jobs : 4,
+		    site_share, o, o->d) == -1) ||
 		    (o->d->n > before && diags_worst(o->d) == SEV_ERROR))
 			o->failed = 1;
 		phase("site pages");
@@ -735,6 +888,9 @@ cmd_build(int argc, char **argv)
 	struct out o;
 	struct sigaction sa;
 	char *tmp = NULL;
+	uint64_t *odig, sitedig;
+	size_t i;
+	int reuse_site = 0;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
 	int jobs = ncpus();
 	enum severity worst;
@@ -781,7 +937,7 @@ cmd_build(int argc, char **argv)
 		build_usage(stderr);
 		return 2;
 	}
-	if (site_load(&s, content, today, jobs) == -1) {
+	if (site_load_cached(&s, content, today, jobs, out, formats) == -1) {
 		site_close(&s);
 		return 2;
 	}
@@ -816,7 +972,28 @@ cmd_build(int argc, char **argv)
 		o.d = &all;
 		o.site = &s;
 		chmod(tmp, 0755);
-		render_all(&s, &o, formats, jobs);
+		/* What changed since the cached build is rendered; the rest
+		 * is linked from it (cache.c says why that is the same). */
+		odig = xcalloc(s.n ? s.n : 1, sizeof(*odig));
+		for (i = 0; i < s.n; i++)
+			odig[i] = runbook_digest(&s, s.rb[i]);
+		sitedig = site_digest(&s);
+		if (s.cache != NULL) {
+			s.todo = xcalloc(s.n ? s.n : 1, 1);
+			for (i = 0; i < s.n; i++)
+				s.todo[i] = odig[i] != cache_odig(s.cache,
+				    s.rb[i]->rel) || link_outputs(out, tmp,
+				    s.rb[i], formats) == -1;
+			reuse_site = (formats & FMT_HTML) &&
+			    sitedig == cache_sitedig(s.cache) &&
+			    link_site_pages(out, tmp) == 0;
+		}
+		phase("reuse");
+		render_all(&s, &o, formats, jobs, reuse_site);
+		if (!o.failed && cache_write(tmp, s.global, sitedig, &s,
+		    odig) == -1)
+			o.failed = 1;
+		free(odig);
 		if (interrupted)
 			o.failed = 1;
 		if (o.failed) {

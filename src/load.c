@@ -578,6 +578,10 @@ site_close(struct site *s)
 		free(s->rbpaths[i]);
 	free(s->rbpaths);
 	free(s->ids);
+	buf_free(&s->records);
+	free(s->recoff);
+	free(s->todo);
+	cache_free(s->cache);
 	if (s->tpl != NULL)
 		mustache_free(s->tpl);
 	diags_free(&s->diags);

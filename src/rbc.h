@@ -80,6 +80,8 @@ int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
 int	 str_has_suffix(const char *, const char *);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
+#define HASH64_INIT	0xcbf29ce484222325ULL
+uint64_t hash64(uint64_t, const void *, size_t);	/* FNV-1a */
 void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 
 /* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */
@@ -396,6 +398,7 @@ struct runbook {
 	char		*review_by;	/* last_reviewed + review_every */
 	int		 stale;
 	char		*version;	/* short hash of the source */
+	uint64_t	 hash;		/* hash of the source (cache.c) */
 	struct diags	 diags;
 };
 
@@ -434,6 +437,11 @@ struct site {
 	struct diags	 diags;		/* site-level diagnostics */
 	struct mustache	*tpl;
 	int		 tree_arena;	/* one tree at a time: cmark's arena */
+	struct cache	*cache;		/* the previous build's, or NULL */
+	char		*todo;		/* render runbook i only if todo[i] */
+	uint64_t	 global;	/* digest of what every output shares */
+	struct buf	 records;	/* every scan record, for the cache */
+	size_t		*recoff;	/* record of runbook i in records */
 };
 
 /* load.c */
@@ -544,6 +552,8 @@ void	 runbook_check(struct site *, struct runbook *,
 	    const struct schema *builtin, const struct schema *own);
 int	 site_load(struct site *, const char *content, const char *today,
 	    int jobs);
+int	 site_load_cached(struct site *, const char *content, const char *today,
+	    int jobs, const char *cache_dir, int formats);
 int	 site_load_some(struct site *, const char *content, const char *today,
 	    char **rels, size_t nrels);
 void	 site_diags(const struct site *, struct diags *all);
@@ -561,6 +571,18 @@ int	 workers_run(int jobs, void (*)(void *, int k, int jobs, struct buf *),
 	    void *, struct diags *);
 void	 diag_encode(struct buf *, const struct diags *);
 int	 diag_decode(struct diags *, const char *, size_t);
+
+/* cache.c: what the previous build knew, for incremental rebuilds. */
+struct cache *cache_load(const char *dir, uint64_t global);
+void	 cache_free(struct cache *);
+int	 cached_record(struct site *, size_t idx, struct buf *out);
+uint64_t cache_odig(const struct cache *, const char *rel);
+uint64_t cache_sitedig(const struct cache *);
+uint64_t runbook_digest(const struct site *, const struct runbook *);
+uint64_t site_digest(const struct site *);
+int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
+	    const struct site *, const uint64_t *odig);
+void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 
 /* Subcommands (main.c dispatches). */
 int	 cmd_build(int, char **);

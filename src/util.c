@@ -589,3 +589,17 @@ strv_find(char *const *v, size_t n, const char *s)
 	}
 	return -1;
 }
+
+/* Returns h updated with n bytes (FNV-1a, 64 bits). */
+uint64_t
+hash64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *u = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= u[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

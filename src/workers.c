@@ -123,6 +123,24 @@ push_diag(struct diags *d, const struct diag *g)
 	d->v[d->n++] = *g;
 }
 
+/*
+ * Appends a record taken from the cache for runbook idx, its index
+ * rewritten (runbooks added or removed since move the others).
+ */
+void
+record_put(struct buf *out, size_t idx, const char *rec, size_t len)
+{
+	size_t at = out->len;
+
+	buf_put(out, rec, len);
+	if (len >= 8) {
+		out->data[at + 4] = (char)(idx >> 24);
+		out->data[at + 5] = (char)(idx >> 16);
+		out->data[at + 6] = (char)(idx >> 8);
+		out->data[at + 7] = (char)idx;
+	}
+}
+
 /* The front-matter keys the site pages read from every runbook. */
 static const char *const site_keys[] = {
 	"tags", "last_reviewed", "contacts", "escalation", "thresholds", NULL
@@ -147,6 +165,8 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 	put_str(b, r->owner);
 	put_str(b, r->version);
 	put_str(b, r->review_by);
+	put_u32(b, (uint32_t)(r->hash >> 32));
+	put_u32(b, (uint32_t)r->hash);
 	put_u32(b, (uint32_t)r->stale);
 	v = ymap_get(r->fm, "id");
 	put_u32(b, v != NULL ? (uint32_t)v->line : 0);
@@ -225,6 +245,8 @@ decode(struct site *s, struct rd *in, size_t *idx)
 	r->owner = get_str(&rd);
 	r->version = get_str(&rd);
 	r->review_by = get_str(&rd);
+	r->hash = (uint64_t)get_u32(&rd) << 32;
+	r->hash |= get_u32(&rd);
 	r->stale = (int)get_u32(&rd);
 	r->id_line = (int)get_u32(&rd);
 	r->id_col = (int)get_u32(&rd);
@@ -403,7 +425,10 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	schemas_open(s, &builtin, &own, 0);
 	s->tree_arena = 1;
 	for (i = (size_t)k; i < s->nrbpaths; i += (size_t)jobs) {
-		struct runbook *r = runbook_scan(s, s->rbpaths[i]);
+		struct runbook *r;
+		if (s->cache != NULL && cached_record(s, i, out))
+			continue;
+		r = runbook_scan(s, s->rbpaths[i]);
 		runbook_check(s, r, builtin, own);
 		encode(out, i, r);
 		runbook_free(r);
@@ -430,6 +455,7 @@ scan_all(struct site *s, int jobs)
 	if (jobs > 1 && (size_t)jobs > s->nrbpaths)
 		jobs = s->nrbpaths > 1 ? (int)s->nrbpaths : 1;
 	outs = xcalloc((size_t)jobs, sizeof(*outs));
+	s->recoff = xcalloc(s->nrbpaths + 1, sizeof(*s->recoff));
 	if (pool(jobs, scan_share, &j, outs) == -1)
 		rc = -1;
 	for (k = 0; k < jobs && rc == 0; k++) {
@@ -449,6 +475,9 @@ scan_all(struct site *s, int jobs)
 				break;
 			}
 			s->rb[idx] = r;
+			/* Kept, length first, for the next build's cache. */
+			s->recoff[idx] = s->records.len;
+			buf_put(&s->records, rd.p - 4, len + 4);
 			rd.p += len;
 		}
 	}
@@ -534,7 +563,10 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 
 	j->s->tree_arena = 1;
 	for (i = (size_t)k; i < j->s->n; i += (size_t)jobs) {
-		struct runbook *r = runbook_reload(j->s, j->s->rb[i]);
+		struct runbook *r;
+		if (j->s->todo != NULL && !j->s->todo[i])
+			continue;	/* unchanged: its outputs are linked */
+		r = runbook_reload(j->s, j->s->rb[i]);
 		j->one(w, r, out);
 		runbook_free(r);
 	}

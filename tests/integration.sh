@@ -277,3 +277,43 @@ it_man_site() {
 	fi
 }
 it_man_site
+
+# Incremental rebuilds (the cache in out/.rbc-cache) give the same bytes as
+# a clean build, after each kind of edit.
+it_incremental() {
+	w="$TMP/inc"
+	rm -rf "$w" && mkdir -p "$w" && cp -R content "$w/content"
+	b() { "$RBC" build --content "$w/content" --out "$w/$1" --today $TODAY -j 2 >"$w/log" 2>&1; }
+	b out
+	ok=1 why=""
+	step() {
+		b out || { ok=0; why="$why $1: build failed;"; }
+		rm -rf "$w/clean"
+		b clean
+		rm -f "$w/clean/.rbc-cache" "$w/out/.rbc-cache.cmp"
+		if ! diff -r -x .rbc-cache "$w/clean" "$w/out" >/dev/null; then
+			ok=0
+			why="$why $1 differs from a clean build;"
+		fi
+	}
+	step unchanged
+	echo "One more line." >>"$w/content/db/redis-cache.md"
+	step "body edit"
+	sed -i 's/^title: .*/title: Redis cache, renamed/' "$w/content/db/redis-cache.md"
+	step "title edit"
+	sed -i 's/^## Rollback (manual)/## Manual rollback/' "$w/content/db/postgres-failover.md"
+	sed -i 's/#rollback-manual/#manual-rollback/g' "$w"/content/*/*.md "$w"/content/*/*/*.md 2>/dev/null
+	step "anchor edit"
+	printf -- '---\ntitle: New one\nowner: team-x\n---\n# New one\n\nSee [[db/redis-cache]].\n' >"$w/content/new-one.md"
+	step "file added"
+	rm "$w/content/new-one.md"
+	step "file removed"
+	sed -i 's/^title: .*/title: Renamed site/' "$w/content/site.yaml"
+	step "site.yaml edit"
+	if [ $ok = 1 ]; then
+		pass "incremental rebuilds equal clean builds after 7 kinds of edit"
+	else
+		fail "incremental rebuilds equal clean builds" "$why"
+	fi
+}
+it_incremental

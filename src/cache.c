@@ -1,0 +1,301 @@
+/*
+ * The build cache, `<out>/.rbc-cache`: what the previous build knew about
+ * each runbook, so that a rebuild after an edit does the edited part only.
+ *
+ *  - A global digest (rbc's version, formats, today, the content path,
+ *    site.yaml, the site schema, the templates) must match, or nothing is
+ *    reused.
+ *  - Per runbook: the hash of its source and its scan record.  A runbook
+ *    whose source hashes the same is not parsed again: its record is.
+ *  - Per runbook: an output digest over everything its pages show (its
+ *    source, its resolved links with their targets' ids and titles, its
+ *    backlinks with theirs).  The same digest means the same bytes, so
+ *    its previous outputs are hard-linked into the new tree.  A change to
+ *    one runbook's title or anchors changes only the digests of the
+ *    runbooks that link to it or that it links to.
+ *  - A site digest over what the index, contacts, thresholds and search
+ *    pages show; the same digest reuses them too.
+ *
+ * The cache is written into the new tree with everything else, so it is
+ * in place exactly when the output it describes is.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rbc.h"
+
+#define MAGIC	"rbc-cache 1\n"
+
+struct centry {
+	const char	*rel;
+	uint64_t	 hash, odig;
+	const char	*rec;
+	size_t		 reclen;
+};
+
+struct cache {
+	struct buf	 data;
+	struct centry	*v;
+	size_t		 n;
+	uint64_t	 sitedig;
+};
+
+static void
+put64(struct buf *b, uint64_t v)
+{
+	unsigned char c[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		c[i] = (unsigned char)(v >> (56 - 8 * i));
+	buf_put(b, c, 8);
+}
+
+static int
+get64(const char **p, const char *end, uint64_t *v)
+{
+	const unsigned char *u = (const unsigned char *)*p;
+	int i;
+
+	if (end - *p < 8)
+		return -1;
+	*v = 0;
+	for (i = 0; i < 8; i++)
+		*v = *v << 8 | u[i];
+	*p += 8;
+	return 0;
+}
+
+static uint64_t
+hstr(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return hash64(h, "\1", 1);
+	return hash64(h, s, strlen(s) + 1);
+}
+
+static uint64_t
+hint(uint64_t h, long long v)
+{
+	return hash64(h, &v, sizeof(v));
+}
+
+/*
+ * Returns the previous build's cache in dir if it was made under the same
+ * global digest, else NULL.
+ */
+struct cache *
+cache_load(const char *dir, uint64_t global)
+{
+	struct cache *c = xcalloc(1, sizeof(*c));
+	char *path = path_join(dir, ".rbc-cache");
+	const char *p, *end;
+	uint64_t g, n, k, len;
+	size_t i;
+
+	if (read_file(path, &c->data, (size_t)1 << 31) != 0)
+		goto bad;
+	p = c->data.data;
+	end = p + c->data.len;
+	if (c->data.len < sizeof(MAGIC) - 1 ||
+	    memcmp(p, MAGIC, sizeof(MAGIC) - 1) != 0)
+		goto bad;
+	p += sizeof(MAGIC) - 1;
+	if (get64(&p, end, &g) == -1 || g != global ||
+	    get64(&p, end, &c->sitedig) == -1 || get64(&p, end, &n) == -1 ||
+	    n > (uint64_t)(end - p))
+		goto bad;
+	c->v = xcalloc((size_t)n + 1, sizeof(*c->v));
+	for (i = 0; i < (size_t)n; i++) {
+		struct centry *e = &c->v[i];
+		if (get64(&p, end, &k) == -1 || k > (uint64_t)(end - p) ||
+		    memchr(p, '\0', (size_t)k) == NULL)
+			goto bad;
+		e->rel = p;
+		p += k;
+		if (get64(&p, end, &e->hash) == -1 ||
+		    get64(&p, end, &e->odig) == -1 ||
+		    get64(&p, end, &len) == -1 || len > (uint64_t)(end - p))
+			goto bad;
+		e->rec = p;
+		e->reclen = (size_t)len;
+		p += len;
+		if (i > 0 && strcmp(c->v[i - 1].rel, e->rel) >= 0)
+			goto bad;
+	}
+	c->n = (size_t)n;
+	free(path);
+	return c;
+bad:
+	free(path);
+	cache_free(c);
+	return NULL;
+}
+
+void
+cache_free(struct cache *c)
+{
+	if (c == NULL)
+		return;
+	buf_free(&c->data);
+	free(c->v);
+	free(c);
+}
+
+static const struct centry *
+find(const struct cache *c, const char *rel)
+{
+	size_t lo = 0, hi = c->n, mid;
+	int k;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((k = strcmp(rel, c->v[mid].rel)) == 0)
+			return &c->v[mid];
+		if (k < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * In a scan worker: appends runbook idx's cached record to out and returns
+ * 1 when its source is unchanged; returns 0 when it must be scanned.
+ */
+int
+cached_record(struct site *s, size_t idx, struct buf *out)
+{
+	const struct centry *e = find(s->cache, s->rbpaths[idx]);
+	struct buf raw = { NULL, 0, 0 };
+	char *path;
+	int hit = 0;
+
+	if (e == NULL || e->reclen < 8)
+		return 0;
+	path = path_join(s->content, s->rbpaths[idx]);
+	if (read_file(path, &raw, RBC_MAX_FILE) == 0 &&
+	    hash64(HASH64_INIT, raw.data, raw.len) == e->hash) {
+		record_put(out, idx, e->rec, e->reclen);
+		hit = 1;
+	}
+	buf_free(&raw);
+	free(path);
+	return hit;
+}
+
+/* Returns the output digest the previous build stored for rel, or 0. */
+uint64_t
+cache_odig(const struct cache *c, const char *rel)
+{
+	const struct centry *e = c != NULL ? find(c, rel) : NULL;
+
+	return e != NULL ? e->odig : 0;
+}
+
+uint64_t
+cache_sitedig(const struct cache *c)
+{
+	return c != NULL ? c->sitedig : 0;
+}
+
+static uint64_t
+href_of(uint64_t h, const struct runbook *t)
+{
+	h = hstr(h, t->id);
+	h = hstr(h, t->name);
+	return hstr(h, t->title);
+}
+
+/* Returns the digest of everything r's pages show (never 0). */
+uint64_t
+runbook_digest(const struct site *s, const struct runbook *r)
+{
+	uint64_t h = hint(HASH64_INIT, (long long)r->hash);
+	size_t i;
+
+	h = href_of(h, r);
+	h = hstr(h, r->review_by);
+	h = hint(h, r->stale);
+	for (i = 0; i < r->nlinks; i++) {
+		const struct link *l = &r->links[i];
+		h = hint(h, l->kind);
+		h = hint(h, l->external);
+		h = hint(h, l->broken);
+		h = hstr(h, l->file);
+		h = hstr(h, l->frag);
+		if (l->target >= 0)
+			h = href_of(h, s->rb[l->target]);
+		else
+			h = hstr(h, NULL);
+	}
+	for (i = 0; i < r->nbacklinks; i++)
+		h = href_of(h, s->rb[r->backlinks[i]]);
+	return h ? h : 1;
+}
+
+/* Returns the digest of what the site pages show (never 0). */
+uint64_t
+site_digest(const struct site *s)
+{
+	uint64_t h = HASH64_INIT;
+	size_t i, k;
+
+	for (i = 0; i < s->n; i++) {
+		const struct runbook *r = s->rb[i];
+		h = href_of(h, r);
+		h = hstr(h, r->summary);
+		h = hstr(h, r->service);
+		h = hstr(h, r->owner);
+		h = hstr(h, r->review_by);
+		h = hint(h, r->stale);
+		h = hint(h, r->nbacklinks == 0);
+		h = hstr(h, r->fmjson);
+		for (k = 0; k < r->nheads; k++)
+			h = hstr(h, r->heads[k].text);
+	}
+	return h ? h : 1;
+}
+
+/*
+ * Writes the cache of this build into dir (the new tree): each runbook's
+ * source hash, output digest and scan record.  Returns 0 or -1.
+ */
+int
+cache_write(const char *dir, uint64_t global, uint64_t sitedig,
+    const struct site *s, const uint64_t *odig)
+{
+	struct buf b = { NULL, 0, 0 };
+	char *path;
+	size_t i, len;
+	int rc;
+
+	if (s->recoff == NULL)
+		return 0;
+	BUF_PUTSL(&b, MAGIC);
+	put64(&b, global);
+	put64(&b, sitedig);
+	put64(&b, s->n);
+	for (i = 0; i < s->n; i++) {
+		const char *rec = s->records.data + s->recoff[i];
+		len = 4 + ((size_t)(unsigned char)rec[0] << 24 |
+		    (size_t)(unsigned char)rec[1] << 16 |
+		    (size_t)(unsigned char)rec[2] << 8 |
+		    (size_t)(unsigned char)rec[3]);
+		put64(&b, strlen(s->rbpaths[i]) + 1);
+		buf_put(&b, s->rbpaths[i], strlen(s->rbpaths[i]) + 1);
+		put64(&b, s->rb[i]->hash);
+		put64(&b, odig[i]);
+		put64(&b, len);
+		buf_put(&b, rec, len);
+	}
+	path = path_join(dir, ".rbc-cache");
+	rc = write_file(path, b.data, b.len);
+	free(path);
+	buf_free(&b);
+	return rc;
+}
