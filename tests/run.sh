@@ -17,7 +17,7 @@ cd "$ROOT"
 RBC=${RBC:-$ROOT/build/san/rbc}
 UNITDIR=${UNITDIR:-$ROOT/build/san}
 RBC_SHARED=${RBC_SHARED:-$ROOT/../shared}
-export RBC RBC_SHARED
+export RBC RBC_SHARED ROOT
 export NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
 unset SOURCE_DATE_EPOCH
 # Leaks are failures too; fontconfig's caches are not ours (tests/lsan.supp).
