@@ -644,13 +644,18 @@ render_one(void *arg, struct runbook *r, struct buf *out)
 static int
 link_one(const char *old, const char *new, const char *rel)
 {
+	static char made[PATH_MAX];	/* the last folder made, to skip */
 	char *from = path_join(old, rel), *to = path_join(new, rel), *slash;
 	int rc = 0;
 
 	slash = strrchr(to, '/');
 	*slash = '\0';
-	if (mkdir_p(to) == -1)
-		rc = -1;
+	if (strcmp(made, to) != 0) {
+		if (mkdir_p(to) == -1)
+			rc = -1;
+		else if (strlen(to) < sizeof(made))
+			strcpy(made, to);
+	}
 	*slash = '/';
 	if (rc == 0 && link(from, to) == -1)
 		rc = -1;

@@ -82,6 +82,7 @@ int	 str_has_suffix(const char *, const char *);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
 #define HASH64_INIT	0xcbf29ce484222325ULL
 uint64_t hash64(uint64_t, const void *, size_t);	/* FNV-1a */
+int	 file_stamp(const char *, uint64_t *size, uint64_t *mtime_ns);
 void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 
 /* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */

@@ -587,20 +587,10 @@ render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
     void (*teardown)(void *), void *arg, struct diags *d)
 {
 	struct renderjob j = { s, setup, one, teardown, arg };
-	struct buf *outs;
-	int k, rc;
 
 	if (jobs > 1 && (size_t)jobs > s->n)
 		jobs = s->n > 1 ? (int)s->n : 1;
-	outs = xcalloc((size_t)jobs, sizeof(*outs));
-	rc = pool(jobs, render_share, &j, outs);
-	for (k = 0; k < jobs; k++) {
-		if (rc == 0 && diag_decode(d, outs[k].data, outs[k].len) == -1)
-			rc = -1;
-		buf_free(&outs[k]);
-	}
-	free(outs);
-	return rc;
+	return workers_run(jobs, render_share, &j, d);
 }
 
 /*
