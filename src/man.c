@@ -402,28 +402,7 @@ lit(cmark_node *n)
 static void
 plain(cmark_node *n, struct buf *b)
 {
-	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
-	cmark_node *c;
-
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		c = cmark_iter_get_node(it);
-		switch (cmark_node_get_type(c)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			buf_puts(b, lit(c));
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, ' ');
-			break;
-		default:
-			break;
-		}
-	}
-	cmark_iter_free(it);
+	md_text(n, b, 1);
 }
 
 /* Returns 1 if s starts with prefix p, ignoring ASCII case. */

@@ -123,31 +123,47 @@ struct mdctx {
 	int		 too_many;
 };
 
-/* Returns the plain text of a subtree (text, code, of links too). */
-static void
-plain_text(cmark_node *n, struct buf *b)
+/*
+ * Appends the plain text of n's subtree to b: text and code, a blank for
+ * a line break, raw HTML left out, and image alt text only if
+ * with_images (GitHub's heading slugs leave it out).  No recursion.
+ */
+void
+md_text(void *node, struct buf *b, int with_images)
 {
-	cmark_node *c;
+	cmark_node *n = node, *c, *skip = NULL;
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
 	const char *lit;
 
-	switch (cmark_node_get_type(n)) {
-	case CMARK_NODE_TEXT:
-	case CMARK_NODE_CODE:
-		if ((lit = cmark_node_get_literal(n)) != NULL)
-			buf_puts(b, lit);
-		return;
-	case CMARK_NODE_SOFTBREAK:
-	case CMARK_NODE_LINEBREAK:
-		buf_putc(b, ' ');
-		return;
-	case CMARK_NODE_HTML_INLINE:
-	case CMARK_NODE_IMAGE:
-		return;
-	default:
-		break;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		c = cmark_iter_get_node(it);
+		if (skip != NULL) {
+			if (ev == CMARK_EVENT_EXIT && c == skip)
+				skip = NULL;
+			continue;
+		}
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(c)) != NULL)
+				buf_puts(b, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		case CMARK_NODE_IMAGE:
+			if (!with_images && c != n)
+				skip = c;
+			break;
+		default:
+			break;
+		}
 	}
-	for (c = cmark_node_first_child(n); c != NULL; c = cmark_node_next(c))
-		plain_text(c, b);
+	cmark_iter_free(it);
 }
 
 static struct link *
@@ -419,7 +435,7 @@ add_heading(struct mdctx *m, cmark_node *n)
 	struct buf b = { NULL, 0, 0 };
 	char *slug;
 
-	plain_text(n, &b);
+	md_text(n, &b, 0);
 	if (r->nheads == m->capheads) {
 		m->capheads = m->capheads ? m->capheads * 2 : 16;
 		r->heads = xreallocarray(r->heads, m->capheads,

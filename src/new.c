@@ -195,31 +195,6 @@ yaml_quoted(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-/* Returns the plain text of a node's inlines (code and links too). */
-static void
-inline_text(cmark_node *n, struct buf *b)
-{
-	cmark_node *c;
-	const char *lit;
-
-	for (c = cmark_node_first_child(n); c != NULL; c = cmark_node_next(c)) {
-		switch (cmark_node_get_type(c)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			if ((lit = cmark_node_get_literal(c)) != NULL)
-				buf_puts(b, lit);
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, ' ');
-			break;
-		default:
-			inline_text(c, b);
-			break;
-		}
-	}
-}
-
 /* Returns the id of a file name: "Payments API.md" -> "payments-api". */
 static char *
 id_of(const char *file)
@@ -307,11 +282,11 @@ cmd_import(int argc, char **argv)
 		if (title.len == 0 &&
 		    cmark_node_get_type(n) == CMARK_NODE_HEADING &&
 		    cmark_node_get_heading_level(n) == 1)
-			inline_text(n, &title);
+			md_text(n, &title, 1);
 		else if (summary.len == 0 &&
 		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
 			char *dot;
-			inline_text(n, &summary);
+			md_text(n, &summary, 1);
 			/* The first sentence, at most 160 bytes. */
 			buf_cstr(&summary);
 			if ((dot = strstr(summary.data, ". ")) != NULL)

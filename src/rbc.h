@@ -463,6 +463,7 @@ void	 fm_parse(struct site *, struct runbook *);
  * heading nodes carry their struct link / struct heading; renderers ask. */
 void	 md_parse(struct site *, struct runbook *);
 const struct link *md_node_link(const struct runbook *, void *node);
+void	 md_text(void *node, struct buf *, int with_images);
 const struct heading *md_node_heading(const struct runbook *, void *node);
 void	 md_free(struct runbook *);
 
