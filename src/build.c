@@ -751,20 +751,24 @@ render_all(struct site *s, struct out *o, int formats, int jobs,
 	struct renderers proto;
 	struct buf b = { NULL, 0, 0 };
 	size_t before = o->d->n;
+	int site_alongside;
 
 	memset(&proto, 0, sizeof(proto));
 	proto.s = s;
 	proto.o = o;
 	proto.formats = formats;
+	/* Four site pages (index, contacts, thresholds, search index): with
+	 * several CPUs, two more workers render them beside the runbooks'. */
+	site_alongside = (formats & FMT_HTML) && !reuse_site && jobs > 1;
 	if (render_all_parallel(s, jobs, renderers_new, render_one,
-	    renderers_free, &proto, o->d) == -1)
+	    renderers_free, &proto, o->d, site_alongside ? site_share : NULL,
+	    o, 2) == -1)
 		o->failed = 1;
 	phase("render");
 	if (o->d->n > before && diags_worst(o->d) == SEV_ERROR)
 		o->failed = 1;
 	if ((formats & FMT_HTML) && !o->failed) {
-		/* Four pages: index, contacts, thresholds, search index. */
-		if ((!reuse_site && workers_run(jobs < 4 ? jobs : 4,
+		if ((!reuse_site && !site_alongside && workers_run(1,
 		    site_share, o, o->d) == -1) ||
 		    (o->d->n > before && diags_worst(o->d) == SEV_ERROR))
 			o->failed = 1;

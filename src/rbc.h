@@ -568,7 +568,8 @@ struct runbook *runbook_reload(struct site *, const struct runbook *light);
 void	 runbook_hydrate(struct runbook *light);
 int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),
 	    void (*one)(void *, struct runbook *, struct buf *),
-	    void (*teardown)(void *), void *arg, struct diags *);
+	    void (*teardown)(void *), void *arg, struct diags *,
+	    void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs);
 int	 workers_run(int jobs, void (*)(void *, int k, int jobs, struct buf *),
 	    void *, struct diags *);
 void	 diag_encode(struct buf *, const struct diags *);

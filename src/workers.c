@@ -574,23 +574,56 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 	j->teardown(w);
 }
 
+struct combined {
+	struct renderjob	*r;
+	int			 rjobs;
+	void			(*xfn)(void *, int, int, struct buf *);
+	void			*xarg;
+	int			 xjobs;
+};
+
+/* Worker k: a share of the runbooks, or (past rjobs) of the extra work. */
+static void
+combined_share(void *arg, int k, int jobs, struct buf *out)
+{
+	struct combined *c = arg;
+
+	(void)jobs;
+	if (k < c->rjobs)
+		render_share(c->r, k, c->rjobs, out);
+	else
+		c->xfn(c->xarg, k - c->rjobs, c->xjobs, out);
+}
+
 /*
  * The render pass: each worker makes its renderers with setup(arg), calls
  * one(state, runbook, out) for its share of the runbooks and frees them
  * with teardown(state); what one() appends to out (diagnostics, as
- * diag_encode() writes them) comes back into d.  Returns 0, or -1 if a
- * worker failed.
+ * diag_encode() writes them) comes back into d.  With xfn, xjobs more
+ * workers run xfn(xarg, k, xjobs, out) at the same time (the site pages,
+ * which need only the index): they fill the CPU time the runbook workers
+ * leave while the file system creates their files.  Returns 0, or -1 if
+ * a worker failed.
  */
 int
 render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
     void (*one)(void *, struct runbook *, struct buf *),
-    void (*teardown)(void *), void *arg, struct diags *d)
+    void (*teardown)(void *), void *arg, struct diags *d,
+    void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs)
 {
 	struct renderjob j = { s, setup, one, teardown, arg };
+	struct combined c;
 
 	if (jobs > 1 && (size_t)jobs > s->n)
 		jobs = s->n > 1 ? (int)s->n : 1;
-	return workers_run(jobs, render_share, &j, d);
+	if (xfn == NULL || xjobs < 1)
+		return workers_run(jobs, render_share, &j, d);
+	c.r = &j;
+	c.rjobs = jobs;
+	c.xfn = xfn;
+	c.xarg = xarg;
+	c.xjobs = xjobs;
+	return workers_run(jobs + xjobs, combined_share, &c, d);
 }
 
 /*
