@@ -291,22 +291,6 @@ field(struct arena *a, const struct ynode *m, const char *key)
 	return clean(a, ystr(ymap_get(m, key)), 1);
 }
 
-/* Returns the contact with this id in a contacts list, or NULL. */
-static const struct ynode *
-clist_find(const struct ynode *list, const char *id)
-{
-	const char *s;
-	size_t i;
-
-	if (list == NULL || list->type != Y_SEQ || id == NULL)
-		return NULL;
-	for (i = 0; i < list->n; i++) {
-		s = ystr(ymap_get(list->items[i], "id"));
-		if (s != NULL && strcmp(s, id) == 0)
-			return list->items[i];
-	}
-	return NULL;
-}
 
 /* Fills a contact from its front-matter map. */
 static void
@@ -325,11 +309,7 @@ static const struct ynode *
 contact_lookup(const struct site *site, const struct runbook *r,
     const char *id)
 {
-	const struct ynode *c;
-
-	if ((c = clist_find(ymap_get(r->fm, "contacts"), id)) != NULL)
-		return c;
-	return clist_find(site->cfg.contacts, id);
+	return id != NULL ? contact_find(site, r, id) : NULL;
 }
 
 /* Returns 1 if s is a YYYY-MM-DD date. */

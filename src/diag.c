@@ -172,26 +172,15 @@ diags_count(const struct diags *d, enum severity sev)
 	return n;
 }
 
-/* Writes s as a JSON string literal. */
+/* Writes s as a JSON string literal (json.c's escaping). */
 static void
 json_str(FILE *f, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	struct buf b = { NULL, 0, 0 };
 
-	putc('"', f);
-	for (; *u != '\0'; u++) {
-		if (*u == '"' || *u == '\\')
-			fprintf(f, "\\%c", *u);
-		else if (*u == '\n')
-			fputs("\\n", f);
-		else if (*u == '\t')
-			fputs("\\t", f);
-		else if (*u < 0x20 || *u == 0x7f)
-			fprintf(f, "\\u%04x", *u);
-		else
-			putc(*u, f);
-	}
-	putc('"', f);
+	json_esc(&b, s, strlen(s), 0);
+	fwrite(b.data, 1, b.len, f);
+	buf_free(&b);
 }
 
 /* GitHub workflow commands: % CR LF escaped, and in properties , and :. */

@@ -975,22 +975,7 @@ thresholds_item(struct arena *a, const struct site *s,
 static void
 js_str(struct buf *b, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)(s ? s : "");
-
-	buf_putc(b, '"');
-	for (; *u != '\0'; u++) {
-		if (*u == '"' || *u == '\\')
-			buf_printf(b, "\\%c", *u);
-		else if (*u < 0x20 || *u == '<' || *u == '>' || *u == '&')
-			buf_printf(b, "\\u%04x", *u);
-		else if (u[0] == 0xe2 && u[1] == 0x80 &&
-		    (u[2] == 0xa8 || u[2] == 0xa9)) {
-			buf_printf(b, "\\u%04x", u[2] == 0xa8 ? 0x2028 : 0x2029);
-			u += 2;
-		} else
-			buf_putc(b, *u);
-	}
-	buf_putc(b, '"');
+	json_esc(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0, 1);
 }
 
 static void

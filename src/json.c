@@ -531,9 +531,13 @@ json_load(struct arena *a, const char *buf, size_t len, const char *file,
 
 /* ------------------------------------------------------------- writing */
 
-/* Appends s (n bytes) as a JSON string literal. */
-static void
-jput_str(struct buf *b, const char *s, size_t n)
+/*
+ * Appends s (n bytes) as a JSON string literal; bytes that are not UTF-8
+ * become U+FFFD, so the output is JSON whatever the input.  With script,
+ * also safe inside a script: < > & and U+2028/U+2029 escaped.
+ */
+void
+json_esc(struct buf *b, const char *s, size_t n, int script)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, run = 0;
@@ -543,13 +547,22 @@ jput_str(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80 &&
+		    (!script || (c != '<' && c != '>' && c != '&'))) {
 			i++;
 			continue;
 		}
 		if (c >= 0x80) {
-			if ((k = utf8_decode(s + i, n - i, &cp)) > 0) {
+			if ((k = utf8_decode(s + i, n - i, &cp)) > 0 &&
+			    (!script || (cp != 0x2028 && cp != 0x2029))) {
 				i += (size_t)k;
+				continue;
+			}
+			if (k > 0) {
+				/* U+2028, U+2029: line ends to old scripts. */
+				buf_put(b, s + run, i - run);
+				buf_printf(b, "\\u%04x", (unsigned)cp);
+				run = i += (size_t)k;
 				continue;
 			}
 		}
@@ -663,7 +676,7 @@ yjson_r(struct buf *b, const struct ynode *y, int pretty, int depth)
 		jput_num(b, y->num);
 		break;
 	case Y_STR:
-		jput_str(b, y->s ? y->s : "", y->s ? y->slen : 0);
+		json_esc(b, y->s ? y->s : "", y->s ? y->slen : 0, 0);
 		break;
 	case Y_SEQ:
 		if (y->n == 0) {
@@ -692,7 +705,7 @@ yjson_r(struct buf *b, const struct ynode *y, int pretty, int depth)
 				buf_putc(b, ',');
 			jindent(b, pretty, depth + 1);
 			if (k != NULL && k->s != NULL)
-				jput_str(b, k->s, k->slen);
+				json_esc(b, k->s, k->slen, 0);
 			else
 				BUF_PUTSL(b, "\"\"");
 			if (pretty)

@@ -329,6 +329,44 @@ valid_date(const char *s)
 }
 
 /*
+ * Writes today's date (YYYY-MM-DD) into out: arg (--today) when given,
+ * else SOURCE_DATE_EPOCH, else the clock; no other clock reading reaches
+ * output.  Returns 0, or -1 with a message for a malformed one.
+ */
+int
+today_date(const char *arg, char out[11])
+{
+	const char *sde;
+	struct tm tm;
+	time_t t;
+
+	if (arg != NULL) {
+		if (!valid_date(arg)) {
+			fprintf(stderr, "rbc: --today wants YYYY-MM-DD, not "
+			    "'%s'\n", arg);
+			return -1;
+		}
+		memcpy(out, arg, 10);
+		out[10] = '\0';
+		return 0;
+	}
+	if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL && *sde != '\0') {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end != '\0' || v < 0) {
+			fprintf(stderr, "rbc: SOURCE_DATE_EPOCH is not a number "
+			    "of seconds: '%s'\n", sde);
+			return -1;
+		}
+		t = (time_t)v;
+	} else
+		t = time(NULL);
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+	return 0;
+}
+
+/*
  * Opens the site: content dir, site.yaml, rule severities and today's
  * date (--today, else SOURCE_DATE_EPOCH, else the clock).  Returns 0, or
  * -1 with a message printed for a usage problem.
@@ -336,9 +374,6 @@ valid_date(const char *s)
 int
 site_open(struct site *s, const char *content, const char *today)
 {
-	const char *sde;
-	struct tm tm;
-	time_t t;
 	char *slash;
 	size_t n;
 
@@ -356,29 +391,8 @@ site_open(struct site *s, const char *content, const char *today)
 	else
 		*slash = '\0';
 	diags_init(&s->diags, s->cfg.sev);
-	if (today != NULL) {
-		if (!valid_date(today)) {
-			fprintf(stderr, "rbc: --today wants YYYY-MM-DD, not "
-			    "'%s'\n", today);
-			return -1;
-		}
-		memcpy(s->today, today, 10);
-	} else {
-		if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL &&
-		    *sde != '\0') {
-			char *end;
-			long long v = strtoll(sde, &end, 10);
-			if (*end != '\0' || v < 0) {
-				fprintf(stderr, "rbc: SOURCE_DATE_EPOCH is not "
-				    "a number of seconds: '%s'\n", sde);
-				return -1;
-			}
-			t = (time_t)v;
-		} else
-			t = time(NULL);
-		gmtime_r(&t, &tm);
-		strftime(s->today, sizeof(s->today), "%Y-%m-%d", &tm);
-	}
+	if (today_date(today, s->today) == -1)
+		return -1;
 	{
 		struct stat st;
 		if (stat(s->content, &st) == -1 || !S_ISDIR(st.st_mode)) {

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmark-gfm.h>
@@ -56,18 +55,6 @@ title_of(const char *id)
 	return t;
 }
 
-/* Returns today as YYYY-MM-DD (SOURCE_DATE_EPOCH, else the clock). */
-static void
-today(char out[11])
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t t = sde != NULL && *sde != '\0' ? (time_t)strtoll(sde, NULL, 10) :
-	    time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 static void
 new_usage(FILE *f)
@@ -115,6 +102,8 @@ cmd_new(int argc, char **argv)
 		return 2;
 	}
 	id = argv[optind];
+	if (today_date(NULL, date) == -1)
+		return 2;
 	if (!id_valid(id)) {
 		fprintf(stderr, "rbc new: '%s' is not a valid id: each "
 		    "/-separated part must match [A-Za-z0-9][A-Za-z0-9._-]*\n",
@@ -155,7 +144,6 @@ cmd_new(int argc, char **argv)
 		a = arena_new();
 		ctx = ynew(a, Y_MAP);
 		title = title_of(id);
-		today(date);
 		ymap_setz(a, ctx, "id", id);
 		ymap_setz(a, ctx, "title", title);
 		ymap_setz(a, ctx, "today", date);
@@ -302,8 +290,11 @@ cmd_import(int argc, char **argv)
 		}
 	}
 	cmark_node_free(doc);
+	if (today_date(NULL, date) == -1) {
+		buf_free(&raw);
+		return 2;
+	}
 	id = id_of(in);
-	today(date);
 	BUF_PUTSL(&b, "---\nid: ");
 	buf_puts(&b, id);
 	BUF_PUTSL(&b, "\ntitle: ");

@@ -253,6 +253,7 @@ void	 ymap_setz(struct arena *, struct ynode *map, const char *key,
 int	 yequal(const struct ynode *, const struct ynode *); /* JSON equality */
 /* y as JSON, pretty: indented by 2; numbers from their value. */
 void	 yjson(struct buf *, const struct ynode *, int pretty);
+void	 json_esc(struct buf *, const char *, size_t, int script);
 
 /* ------------------------------------------------------------- mustache.c */
 
@@ -446,6 +447,7 @@ struct site {
 };
 
 /* load.c */
+int	 today_date(const char *arg, char out[11]);
 int	 site_open(struct site *, const char *content, const char *today);
 int	 site_walk(struct site *);
 struct runbook *runbook_read(struct site *, const char *rel);
