@@ -206,7 +206,8 @@ global_digest(struct site *s, int formats)
 /*
  * site_load, reusing the scan records of the previous build's cache in
  * cache_dir when the digest of everything else the outputs depend on
- * (global_digest) is what it was.
+ * (global_digest) is what it was.  formats are what the build writes:
+ * the scan begins them (prerender).
  */
 int
 site_load_cached(struct site *s, const char *content, const char *today,
@@ -218,6 +219,7 @@ site_load_cached(struct site *s, const char *content, const char *today,
 	phase("start");
 	if (site_open(s, content, today) == -1)
 		return -1;
+	s->pre = formats;
 	if (cache_dir != NULL) {
 		s->global = global_digest(s, formats);
 		s->cache = cache_load(cache_dir, s->global);
@@ -543,12 +545,6 @@ copy_linked(struct site *s, struct out *o)
 	buf_free(&b);
 }
 
-enum {
-	FMT_HTML = 1,
-	FMT_MAN = 2,
-	FMT_CARD = 4
-};
-
 /* One worker's renderers, made in the worker (Pango and fontconfig are
  * not to be set up before a fork). */
 struct renderers {
@@ -559,6 +555,7 @@ struct renderers {
 	struct man	*m;
 	struct card	*c;
 	struct buf	 b, pdf;
+	size_t		 spooled, parsed, reman;	/* for RBC_TIMING */
 };
 
 static void *
@@ -583,6 +580,10 @@ renderers_free(void *arg)
 {
 	struct renderers *w = arg;
 
+	if (getenv("RBC_TIMING") != NULL)
+		fprintf(stderr, "rbc: render worker: %zu runbooks from the "
+		    "spool, %zu parsed again, %zu man pages rendered again\n",
+		    w->spooled, w->parsed, w->reman);
 	if (w->h != NULL)
 		html_free(w->h);
 	if (w->m != NULL)
@@ -594,21 +595,126 @@ renderers_free(void *arg)
 	free(w);
 }
 
-/* Renders and writes every output of r; diagnostics go to out. */
+/*
+ * Appends to blob what of r's outputs needs no index, rendered while the
+ * scan has its tree (workers.c keeps it in the spool): its id and name,
+ * its front-matter, the HTML body with its links left open, the man page
+ * but its SEE ALSO with its links guessed.  render_one completes them.
+ */
+void
+prerender(struct site *s, struct runbook *r, struct buf *blob)
+{
+	struct buf b = { NULL, 0, 0 }, x = { NULL, 0, 0 };
+	struct man *m;
+
+	buf_put_str(blob, r->id);
+	buf_put_str(blob, r->name);
+	buf_put_u32(blob, r->fm != NULL);
+	if (r->fm != NULL)
+		yput(blob, r->fm);
+	if (s->pre & FMT_HTML) {
+		html_body_pre(&b, s, r, &x);
+		buf_put_mem(blob, b.data != NULL ? b.data : "", b.len);
+		buf_put_mem(blob, x.data != NULL ? x.data : "", x.len);
+	}
+	if (s->pre & FMT_MAN) {
+		buf_reset(&b);
+		buf_reset(&x);
+		m = man_new(s);
+		man_render_pre(m, r, &b, &x);
+		man_free(m);
+		buf_put_mem(blob, b.data != NULL ? b.data : "", b.len);
+		buf_put_mem(blob, x.data != NULL ? x.data : "", x.len);
+	}
+	buf_free(&b);
+	buf_free(&x);
+}
+
+/* What prerender wrote, read back. */
+struct pre {
+	struct runbook	 r;		/* the light runbook, fm restored */
+	const char	*id, *name;
+	const char	*body, *ins, *man, *guess;
+	size_t		 nid, nname, nbody, nins, nman, nguess;
+};
+
+/* Returns 0, or -1 if the blob is damaged or r's id changed since. */
+static int
+pre_read(struct pre *p, struct site *s, struct runbook *l, struct arena *a,
+    const char *blob, size_t len)
+{
+	struct rd rd = { (const unsigned char *)blob,
+	    (const unsigned char *)blob + len, a, 0 };
+
+	memset(p, 0, sizeof(*p));
+	p->r = *l;
+	p->id = rd_mem(&rd, &p->nid);
+	p->name = rd_mem(&rd, &p->nname);
+	if (rd_u32(&rd) && (p->r.fm = yget(&rd, 0)) == NULL)
+		return -1;
+	if (s->pre & FMT_HTML) {
+		p->body = rd_mem(&rd, &p->nbody);
+		p->ins = rd_mem(&rd, &p->nins);
+	}
+	if (s->pre & FMT_MAN) {
+		p->man = rd_mem(&rd, &p->nman);
+		p->guess = rd_mem(&rd, &p->nguess);
+	}
+	if (rd.bad || p->id == NULL || p->name == NULL)
+		return -1;
+	/* The index renames an invalid id: what was rendered is stale. */
+	if (p->nid != strlen(l->id) || memcmp(p->id, l->id, p->nid) != 0 ||
+	    p->nname != strlen(l->name) || memcmp(p->name, l->name,
+	    p->nname) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Renders and writes every output of r; diagnostics go to out.  With a
+ * blob (prerender's), r is a light runbook and the outputs are completed
+ * from the blob; without, r is whole.
+ */
 static void
-render_one(void *arg, struct runbook *r, struct buf *out)
+render_one(void *arg, struct runbook *l, const char *blob, size_t len,
+    struct buf *out)
 {
 	struct renderers *w = arg;
-	const struct runbook *cr = r;
+	struct runbook *r = l, *whole = NULL;
+	const struct runbook *cr;
+	struct arena *a = NULL;
+	struct pre p;
 	struct diags d;
 	struct out o = *w->o;
 	char *rel;
+	int ok;
 
+	if (blob != NULL) {
+		a = arena_new();
+		if (pre_read(&p, w->s, l, a, blob, len) == 0)
+			r = &p.r;
+		else
+			r = whole = runbook_reload(w->s, l);
+		blob = r == whole ? NULL : blob;
+	}
+	if (blob != NULL)
+		w->spooled++;
+	else
+		w->parsed++;
+	cr = r;
 	diags_init(&d, NULL);
 	o.d = &d;
 	if (w->h != NULL) {
 		buf_reset(&w->b);
-		if (html_render(w->h, r, &w->b) == -1)
+		if (blob != NULL && p.body != NULL) {
+			buf_reset(&w->pdf);
+			ok = html_fill(&w->pdf, w->s, r, p.body, p.nbody,
+			    p.ins, p.nins) == 0 && html_render_body(w->h, r,
+			    w->pdf.data != NULL ? w->pdf.data : "", w->pdf.len,
+			    &w->b) == 0;
+		} else
+			ok = html_render(w->h, r, &w->b) == 0;
+		if (!ok)
 			diag_add(&d, r->src.path, 0, 0, R_TEMPLATE, "the "
 			    "page could not be rendered");
 		else {
@@ -619,7 +725,17 @@ render_one(void *arg, struct runbook *r, struct buf *out)
 	}
 	if (w->m != NULL) {
 		buf_reset(&w->b);
-		man_render(w->m, r, &w->b);
+		if (blob != NULL && p.man != NULL) {
+			buf_put(&w->b, p.man, p.nman);
+			if (man_finish(w->m, r, &w->b, p.guess, p.nguess) == -1) {
+				/* A link went elsewhere than guessed. */
+				whole = runbook_reload(w->s, l);
+				w->reman++;
+				buf_reset(&w->b);
+				man_render(w->m, whole, &w->b);
+			}
+		} else
+			man_render(w->m, r, &w->b);
 		rel = xasprintf("man/man7/%s.7", r->name);
 		put(&o, rel, w->b.data, w->b.len);
 		free(rel);
@@ -638,6 +754,9 @@ render_one(void *arg, struct runbook *r, struct buf *out)
 	}
 	diag_encode(out, &d);
 	diags_free(&d);
+	runbook_free(whole);
+	if (a != NULL)
+		arena_free(a);
 }
 
 /* Hard-links old/rel to new/rel (the previous tree is never changed). */

@@ -31,7 +31,12 @@ struct rctx {
 	uint8_t			*align;
 	int			 col;
 	int			 in_header;
+	struct buf		*ins;	/* html_body_pre: the links left open */
 };
+
+/* An insertion html_fill makes: the start or end of a link or image. */
+#define INS_CLOSE	0x1
+#define INS_IMG		0x2
 
 static const char *const tagfilter[] = {
 	"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes",
@@ -116,6 +121,59 @@ alt_text(struct buf *o, cmark_node *n)
 	}
 }
 
+/* Appends the title attribute, if there is a title. */
+static void
+title_attr(struct buf *o, const char *title, size_t n)
+{
+	if (title != NULL && n > 0) {
+		BUF_PUTSL(o, " title=\"");
+		html_esc_attr(o, title, n);
+		buf_putc(o, '"');
+	}
+}
+
+/* Appends what comes before a link's text or an image's alt text. */
+static void
+link_open(struct buf *o, const char *href, int flags, const char *title,
+    size_t tn, int broken)
+{
+	if (flags & INS_IMG) {
+		BUF_PUTSL(o, "<img src=\"");
+		html_esc_url(o, href, strlen(href));
+		BUF_PUTSL(o, "\" alt=\"");
+		return;
+	}
+	BUF_PUTSL(o, "<a href=\"");
+	html_esc_url(o, href, strlen(href));
+	buf_putc(o, '"');
+	title_attr(o, title, tn);
+	if (broken)
+		BUF_PUTSL(o, " class=\"broken\"");
+	buf_putc(o, '>');
+}
+
+/* Appends what comes after them. */
+static void
+link_close(struct buf *o, int flags, const char *title, size_t tn)
+{
+	if (flags & INS_IMG) {
+		buf_putc(o, '"');
+		title_attr(o, title, tn);
+		buf_putc(o, '>');
+	} else
+		BUF_PUTSL(o, "</a>");
+}
+
+/* Notes an insertion for html_fill at the end of the output. */
+static void
+defer(struct rctx *c, const struct link *l, int flags, const char *title)
+{
+	buf_put_u32(c->ins, (uint32_t)c->o->len);
+	buf_put_u32(c->ins, (uint32_t)(l - c->r->links));
+	buf_put_u32(c->ins, (uint32_t)flags);
+	buf_put_str(c->ins, title);
+}
+
 static void
 render_link(struct rctx *c, cmark_node *n)
 {
@@ -123,46 +181,43 @@ render_link(struct rctx *c, cmark_node *n)
 	const char *url = cmark_node_get_url(n), *title, *href = NULL;
 	struct buf *o = c->o;
 
+	if (l != NULL && c->ins != NULL) {
+		/* No index yet: html_fill completes the link here. */
+		int img = cmark_node_get_type(n) == CMARK_NODE_IMAGE ?
+		    INS_IMG : 0;
+		defer(c, l, img, cmark_node_get_title(n));
+		if (img)
+			alt_text(o, n);
+		else
+			children(c, n);
+		defer(c, l, img | INS_CLOSE, img ? cmark_node_get_title(n) :
+		    NULL);
+		return;
+	}
 	if (l != NULL)
 		href = link_href(c->s, c->r, l, &c->scratch);
 	else if (url != NULL && url_safe(url, strlen(url)))
 		href = url;
 	title = cmark_node_get_title(n);
+	if (title == NULL)
+		title = "";
 	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
 		if (href == NULL) {
 			alt_text(o, n);
 			return;
 		}
-		BUF_PUTSL(o, "<img src=\"");
-		html_esc_url(o, href, strlen(href));
-		BUF_PUTSL(o, "\" alt=\"");
+		link_open(o, href, INS_IMG, title, strlen(title), 0);
 		alt_text(o, n);
-		buf_putc(o, '"');
-		if (title != NULL && *title != '\0') {
-			BUF_PUTSL(o, " title=\"");
-			html_esc_attr(o, title, strlen(title));
-			buf_putc(o, '"');
-		}
-		buf_putc(o, '>');
+		link_close(o, INS_IMG, title, strlen(title));
 		return;
 	}
 	if (href == NULL) {
 		children(c, n);
 		return;
 	}
-	BUF_PUTSL(o, "<a href=\"");
-	html_esc_url(o, href, strlen(href));
-	buf_putc(o, '"');
-	if (title != NULL && *title != '\0') {
-		BUF_PUTSL(o, " title=\"");
-		html_esc_attr(o, title, strlen(title));
-		buf_putc(o, '"');
-	}
-	if (l != NULL && l->broken)
-		BUF_PUTSL(o, " class=\"broken\"");
-	buf_putc(o, '>');
+	link_open(o, href, 0, title, strlen(title), l != NULL && l->broken);
 	children(c, n);
-	BUF_PUTSL(o, "</a>");
+	link_close(o, 0, title, strlen(title));
 }
 
 static void
@@ -383,6 +438,70 @@ html_body(struct buf *o, const struct site *s, const struct runbook *r)
 	if (r->doc != NULL)
 		render(&c, r->doc);
 	buf_free(&c.scratch);
+}
+
+/*
+ * Renders r's body during the scan, before the index exists: each link
+ * and image that the index resolves is left open, its place noted in ins
+ * for html_fill.
+ */
+void
+html_body_pre(struct buf *o, const struct site *s, const struct runbook *r,
+    struct buf *ins)
+{
+	struct rctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.s = s;
+	c.r = r;
+	c.ins = ins;
+	if (r->doc != NULL)
+		render(&c, r->doc);
+	buf_free(&c.scratch);
+}
+
+/*
+ * Appends body (from html_body_pre) to out with its links completed from
+ * the index: the same bytes as html_body.  Returns 0, or -1 if ins is
+ * damaged.
+ */
+int
+html_fill(struct buf *out, const struct site *s, const struct runbook *r,
+    const char *body, size_t len, const char *ins, size_t inslen)
+{
+	struct rd rd = { (const unsigned char *)ins,
+	    (const unsigned char *)ins + inslen, NULL, 0 };
+	struct buf scratch = { NULL, 0, 0 };
+	const char *href, *title;
+	size_t at = 0, tn;
+	uint32_t off, li, fl;
+	int rc = 0;
+
+	while (rd.p < rd.end) {
+		off = rd_u32(&rd);
+		li = rd_u32(&rd);
+		fl = rd_u32(&rd);
+		title = rd_mem(&rd, &tn);
+		if (rd.bad || off < at || off > len || li >= r->nlinks) {
+			rc = -1;
+			break;
+		}
+		buf_put(out, body + at, off - at);
+		at = off;
+		href = link_href(s, r, &r->links[li], &scratch);
+		if (href == NULL)
+			continue;
+		if (fl & INS_CLOSE)
+			link_close(out, (int)fl, title, tn);
+		else
+			link_open(out, href, (int)fl, title, tn,
+			    r->links[li].broken);
+	}
+	if (rc == 0)
+		buf_put(out, body + at, len - at);
+	buf_free(&scratch);
+	return rc;
 }
 
 /* ------------------------------------------------------------ contexts */
@@ -713,7 +832,8 @@ ref_ctx(struct arena *a, const struct runbook *from, const struct runbook *t)
 
 /* Returns the context of r's page. */
 static struct ynode *
-runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r)
+runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
+    const char *pre, size_t prelen)
 {
 	static const char *const qk[] = { "label", "command", NULL };
 	struct ynode *c = ctx_common(a, s, r->id, "runbook", r->title);
@@ -747,7 +867,10 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 	}
 	set_list(a, m, "toc", "has_toc", l);
 
-	html_body(&body, s, r);
+	if (pre != NULL)
+		buf_put(&body, pre, prelen);
+	else
+		html_body(&body, s, r);
 	ymap_set(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
 	buf_free(&body);
 
@@ -829,7 +952,21 @@ html_render(struct html *h, const struct runbook *r, struct buf *out)
 	struct arena *a = arena_new();
 	int rc;
 
-	rc = render_page(h, "runbook", runbook_ctx(a, h->s, r), out);
+	rc = render_page(h, "runbook", runbook_ctx(a, h->s, r, NULL, 0), out);
+	arena_free(a);
+	return rc;
+}
+
+/* The same, with the body already rendered (html_fill). */
+int
+html_render_body(struct html *h, const struct runbook *r, const char *body,
+    size_t len, struct buf *out)
+{
+	struct arena *a = arena_new();
+	int rc;
+
+	rc = render_page(h, "runbook", runbook_ctx(a, h->s, r, body, len),
+	    out);
 	arena_free(a);
 	return rc;
 }

@@ -253,6 +253,49 @@ has_anchor(const struct runbook *r, const char *slug)
 	return 0;
 }
 
+/* Returns 1 if the index leaves link l alone (a URL, an autolink). */
+int
+link_external(const struct link *l)
+{
+	return l->kind == LINK_AUTO || has_scheme(l->dest) ||
+	    l->dest[0] == '\0';
+}
+
+/*
+ * Returns the id of the runbook link l of r reaches if one is where its
+ * destination says, with the id its path gives (malloc'd), or NULL if l
+ * cannot reach a runbook.  A guess made before the index exists; only
+ * the index knows (resolve).
+ */
+char *
+link_guess(const struct runbook *r, const struct link *l)
+{
+	const char *d = l->dest, *hash = strchr(d, '#'), *q;
+	size_t n = hash != NULL ? (size_t)(hash - d) : strlen(d);
+	char *path, *norm = NULL;
+
+	if (l->kind == LINK_RELATED)
+		return xstrdup(d);
+	if (l->kind == LINK_WIKI)
+		return n == 0 ? xstrdup(r->id) : xstrndup(d, n);
+	if ((q = memchr(d, '?', n)) != NULL)
+		n = (size_t)(q - d);
+	if (n == 0)
+		return xstrdup(r->id);
+	path = pct_decode(d, n);
+	norm = resolve_path(r->rel, path);
+	free(path);
+	if (norm != NULL && str_has_suffix(norm, ".md"))
+		norm[strlen(norm) - 3] = '\0';
+	else if (norm != NULL && str_has_suffix(norm, ".html"))
+		norm[strlen(norm) - 5] = '\0';
+	else {
+		free(norm);
+		norm = NULL;
+	}
+	return norm;
+}
+
 static void
 resolve(struct site *s, struct runbook *r, struct link *l,
     const struct idref *rels)
@@ -261,7 +304,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	char *path, *norm, *tmp;
 	size_t n;
 
-	if (l->kind == LINK_AUTO || has_scheme(d) || d[0] == '\0') {
+	if (link_external(l)) {
 		l->external = 1;
 		return;
 	}

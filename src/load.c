@@ -439,16 +439,21 @@ site_walk(struct site *s)
 static void
 index_lines(struct runbook *r)
 {
-	size_t i, n = 1, k = 0;
+	const char *d = r->raw.data, *e = d ? d + r->raw.len : d, *p;
+	size_t n = 1, k = 0;
 
-	for (i = 0; i < r->raw.len; i++)
-		if (r->raw.data[i] == '\n')
+	for (p = d; p != NULL && p < e; p++)
+		if ((p = memchr(p, '\n', (size_t)(e - p))) != NULL)
 			n++;
+		else
+			break;
 	r->src.lines = arena_alloc(r->arena, n * sizeof(size_t));
 	r->src.lines[k++] = 0;
-	for (i = 0; i < r->raw.len; i++)
-		if (r->raw.data[i] == '\n')
-			r->src.lines[k++] = i + 1;
+	for (p = d; p != NULL && p < e; p++)
+		if ((p = memchr(p, '\n', (size_t)(e - p))) != NULL)
+			r->src.lines[k++] = (size_t)(p - d) + 1;
+		else
+			break;
 	r->src.nlines = n;
 	r->src.data = r->raw.data;
 	r->src.len = r->raw.len;
@@ -521,7 +526,6 @@ runbook_read(struct site *s, const char *rel)
 {
 	struct runbook *r;
 	char *abs, *p;
-	size_t i;
 	int rc;
 
 	r = xcalloc(1, sizeof(*r));
@@ -545,10 +549,10 @@ runbook_read(struct site *s, const char *rel)
 		r->unreadable = 1;
 	}
 	/* Lone CRs end lines for cmark and libyaml; make them count here. */
-	for (i = 0; i < r->raw.len; i++)
-		if (r->raw.data[i] == '\r' && (i + 1 == r->raw.len ||
-		    r->raw.data[i + 1] != '\n'))
-			r->raw.data[i] = '\n';
+	for (p = r->raw.data; r->raw.len > 0 && (p = memchr(p, '\r', r->raw.len -
+	    (size_t)(p - r->raw.data))) != NULL; p++)
+		if ((size_t)(p - r->raw.data) + 1 == r->raw.len || p[1] != '\n')
+			*p = '\n';
 	index_lines(r);
 	check_utf8(r);
 	if (!r->unreadable)
@@ -582,6 +586,7 @@ site_close(struct site *s)
 {
 	size_t i;
 
+	spool_close(s);
 	for (i = 0; i < s->n; i++)
 		runbook_free(s->rb[i]);
 	free(s->rb);

@@ -90,6 +90,14 @@ struct lframe {
 	int	 task;
 };
 
+/* A link shown before the index existed, as man_render_pre guessed. */
+struct guess {
+	size_t		 link;	/* in r->links */
+	char		*text;	/* its plain text */
+	enum lkind	 kind;
+	char		*what;	/* the guessed runbook's name, or NULL */
+};
+
 /* One render: everything lives here, nothing global. */
 struct mr {
 	const struct site	*site;
@@ -109,6 +117,9 @@ struct mr {
 	int			 in_section;
 	cmark_node		*skip_node;	/* text whose head a macro took */
 	size_t			 skip;
+	int			 guessing;	/* man_render_pre */
+	struct guess		*guess;
+	size_t			 nguess, capguess;
 };
 
 /* A table cell: a cmark cell node, or a string from the front-matter. */
@@ -466,15 +477,78 @@ is_self(const struct mr *m, const struct runbook *t)
 	    strcmp(t->id, m->r->id) == 0);
 }
 
+/* Returns 1 if text names runbook t (name, id or title) or is dest. */
+static int
+names(const char *text, const char *name, const char *id,
+    const char *title, const char *dest)
+{
+	return strcasecmp(text, name) == 0 || strcasecmp(text, id) == 0 ||
+	    strcmp(text, dest) == 0 ||
+	    (title != NULL && strcasecmp(text, title) == 0);
+}
+
+/*
+ * Returns how a link the index resolves is shown, given its plain text,
+ * with the other runbook's name in *what.
+ */
+static enum lkind
+page_kind(const struct mr *m, const struct link *l, const char *text,
+    const char **what)
+{
+	const struct runbook *t;
+
+	if (l->broken || l->target < 0 || (size_t)l->target >= m->site->n ||
+	    is_self(m, t = m->site->rb[l->target]))
+		return LK_TEXT;
+	*what = t->name;
+	return names(text, t->name, t->id, t->title, l->dest) ? LK_PAGE :
+	    LK_PAGE_TEXT;
+}
+
+/*
+ * The same before the index exists (man_render_pre): the target guessed
+ * from the destination alone, as if the runbook it names were there with
+ * the id its path gives, and the guess noted for man_finish to check.
+ */
+static enum lkind
+guess_kind(struct mr *m, const struct link *l, const char *text,
+    const char **what)
+{
+	char *id = link_guess(m->r, l), *name = NULL, *p;
+	struct guess *g;
+	enum lkind k = LK_TEXT;
+
+	if (id != NULL && strcmp(id, m->r->id) != 0) {
+		name = xstrdup(id);
+		for (p = name; *p != '\0'; p++)
+			if (*p == '/')
+				*p = '-';
+		*what = name;
+		k = names(text, name, id, NULL, l->dest) ? LK_PAGE :
+		    LK_PAGE_TEXT;
+	}
+	free(id);
+	if (m->nguess == m->capguess) {
+		m->capguess = m->capguess ? m->capguess * 2 : 16;
+		m->guess = xreallocarray(m->guess, m->capguess,
+		    sizeof(*m->guess));
+	}
+	g = &m->guess[m->nguess++];
+	g->link = (size_t)(l - m->r->links);
+	g->text = xstrdup(text);
+	g->kind = k;
+	g->what = name;
+	return k;
+}
+
 /*
  * Returns how link node n is shown, with the other runbook's name or the
  * URL (or mail address) in *what.
  */
 static enum lkind
-link_kind(const struct mr *m, cmark_node *n, const char **what)
+link_kind(struct mr *m, cmark_node *n, const char **what)
 {
 	const struct link *l = md_node_link(m->r, n);
-	const struct runbook *t;
 	const char *url = cmark_node_get_url(n);
 	struct buf b = { NULL, 0, 0 };
 	enum lkind k;
@@ -482,18 +556,11 @@ link_kind(const struct mr *m, cmark_node *n, const char **what)
 	if (url == NULL)
 		url = "";
 	*what = url;
-	if (l != NULL && !l->external) {
-		if (l->broken || l->target < 0 || (size_t)l->target >=
-		    m->site->n || is_self(m, t = m->site->rb[l->target]))
-			return LK_TEXT;
-		*what = t->name;
+	if (l != NULL && !link_external(l)) {
 		plain(n, &b);
 		buf_cstr(&b);
-		k = strcasecmp(b.data, t->name) == 0 ||
-		    strcasecmp(b.data, t->id) == 0 ||
-		    strcmp(b.data, l->dest) == 0 ||
-		    (t->title != NULL && strcasecmp(b.data, t->title) == 0) ?
-		    LK_PAGE : LK_PAGE_TEXT;
+		k = m->guessing ? guess_kind(m, l, b.data, what) :
+		    page_kind(m, l, b.data, what);
 		buf_free(&b);
 		return k;
 	}
@@ -1787,6 +1854,52 @@ man_new(const struct site *site)
 	return mn;
 }
 
+/* Returns nothing; starts m, a render of r into out. */
+static void
+begin(struct mr *m, const struct man *mn, const struct runbook *r,
+    struct buf *out)
+{
+	memset(m, 0, sizeof(*m));
+	m->site = mn->site;
+	m->r = r;
+	m->out = out;
+	m->cur = F_R;
+	m->mode = IM_TEXT;
+}
+
+/* Returns nothing; writes all of the page but its SEE ALSO. */
+static void
+page(struct mr *m)
+{
+	struct buf *out = m->out;
+
+	head(m);
+	if (m->r->doc != NULL)
+		body(m, m->r->doc);
+	while (m->nrs > 0 || m->rsskip > 0)
+		rs_pop(m);
+	font_reset(m);
+	roff_nl(out);
+	sec_severity(m);
+	sec_contacts(m);
+	sec_escalation(m);
+	sec_thresholds(m);
+	sec_quickref(m);
+}
+
+static void
+end(struct mr *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nguess; i++) {
+		free(m->guess[i].text);
+		free(m->guess[i].what);
+	}
+	free(m->guess);
+	free(m->lists);
+}
+
 /* Returns nothing; appends runbook r's page to out. */
 void
 man_render(struct man *mn, const struct runbook *r, struct buf *out)
@@ -1794,31 +1907,92 @@ man_render(struct man *mn, const struct runbook *r, struct buf *out)
 	struct mr m;
 	size_t start;
 
-	memset(&m, 0, sizeof(m));
-	m.site = mn->site;
-	m.r = r;
-	m.out = out;
-	m.cur = F_R;
-	m.mode = IM_TEXT;
+	begin(&m, mn, r, out);
 	roff_nl(out);
 	start = out->len;
 	buf_grow(out, r->raw.len * 2 + 4096);	/* most pages fit at once */
-	head(&m);
-	if (r->doc != NULL)
-		body(&m, r->doc);
-	while (m.nrs > 0 || m.rsskip > 0)
-		rs_pop(&m);
-	font_reset(&m);
-	roff_nl(out);
-	sec_severity(&m);
-	sec_contacts(&m);
-	sec_escalation(&m);
-	sec_thresholds(&m);
-	sec_quickref(&m);
+	page(&m);
 	sec_see_also(&m);
 	roff_nl(out);
 	roff_wrap(out, start, 78);	/* mandoc -Tlint: under 80 */
-	free(m.lists);
+	end(&m);
+}
+
+/*
+ * Returns nothing; appends runbook r's page but its SEE ALSO to out, as
+ * a build does during the scan, before the index exists: a link to
+ * another runbook is shown as if it reached the runbook its destination
+ * names (guess_kind), and each such guess goes to guesses for man_finish.
+ */
+void
+man_render_pre(struct man *mn, const struct runbook *r, struct buf *out,
+    struct buf *guesses)
+{
+	struct mr m;
+	size_t start, i;
+
+	begin(&m, mn, r, out);
+	m.guessing = 1;
+	roff_nl(out);
+	start = out->len;
+	buf_grow(out, r->raw.len * 2 + 4096);
+	page(&m);
+	roff_nl(out);
+	roff_wrap(out, start, 78);
+	for (i = 0; i < m.nguess; i++) {
+		buf_put_u32(guesses, (uint32_t)m.guess[i].link);
+		buf_put_u32(guesses, (uint32_t)m.guess[i].kind);
+		buf_put_str(guesses, m.guess[i].text);
+		buf_put_str(guesses, m.guess[i].what);
+	}
+	end(&m);
+}
+
+/*
+ * Completes out, a page from man_render_pre, for r as the index left it
+ * (same id, links resolved, backlinks): checks every guess and appends
+ * the SEE ALSO.  Returns 0, or -1 if a guess was wrong (or the guesses
+ * are damaged): out is then not the page, and man_render must make it.
+ */
+int
+man_finish(struct man *mn, const struct runbook *r, struct buf *out,
+    const char *guesses, size_t n)
+{
+	struct rd rd = { (const unsigned char *)guesses,
+	    (const unsigned char *)guesses + n, NULL, 0 };
+	const char *what, *text, *gwhat;
+	size_t tn, wn, start;
+	uint32_t li, kind;
+	struct mr m;
+	char *t;
+	int ok = 1;
+
+	begin(&m, mn, r, out);
+	while (ok && rd.p < rd.end) {
+		li = rd_u32(&rd);
+		kind = rd_u32(&rd);
+		text = rd_mem(&rd, &tn);
+		gwhat = rd_mem(&rd, &wn);
+		if (rd.bad || text == NULL || li >= r->nlinks) {
+			ok = 0;
+			break;
+		}
+		t = xstrndup(text, tn);
+		what = NULL;
+		if (page_kind(&m, &r->links[li], t, &what) != (enum lkind)kind ||
+		    (kind != LK_TEXT && (what == NULL || gwhat == NULL ||
+		    strlen(what) != wn || memcmp(what, gwhat, wn) != 0)))
+			ok = 0;
+		free(t);
+	}
+	if (ok) {
+		start = out->len;
+		sec_see_also(&m);
+		roff_nl(out);
+		roff_wrap(out, start, 78);
+	}
+	end(&m);
+	return ok ? 0 : -1;
 }
 
 /* Returns nothing; frees the renderer. */

@@ -85,6 +85,21 @@ uint64_t hash64(uint64_t, const void *, size_t);	/* FNV-1a */
 int	 file_stamp(const char *, uint64_t *size, uint64_t *mtime_ns);
 void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 
+/* Binary records: numbers big-endian, strings length first (RD_NONE for
+ * NULL).  A reader never runs past end: it sets bad and returns 0/NULL. */
+#define RD_NONE	0xffffffffu
+struct rd {
+	const unsigned char	*p, *end;
+	struct arena		*a;	/* where rd_str copies to */
+	int			 bad;
+};
+void	 buf_put_u32(struct buf *, uint32_t);
+void	 buf_put_str(struct buf *, const char *);
+void	 buf_put_mem(struct buf *, const void *, size_t);
+uint32_t rd_u32(struct rd *);
+const char *rd_mem(struct rd *, size_t *);
+char	*rd_str(struct rd *);
+
 /* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */
 size_t	 utf8_valid(const char *, size_t);
 int	 utf8_decode(const char *, size_t, uint32_t *cp);	/* bytes used */
@@ -418,6 +433,13 @@ struct site_config {
 	struct ynode	*root;		/* site.yaml as parsed */
 };
 
+/* What rbc build writes. */
+enum {
+	FMT_HTML = 1,
+	FMT_MAN = 2,
+	FMT_CARD = 4
+};
+
 struct idref {
 	const char	*id;
 	int		 idx;
@@ -444,6 +466,9 @@ struct site {
 	uint64_t	 global;	/* digest of what every output shares */
 	struct buf	 records;	/* every scan record, for the cache */
 	size_t		*recoff;	/* record of runbook i in records */
+	int		 pre;		/* FMT_ outputs begun during the scan */
+	int		*spool;		/* each scan worker's prerender file */
+	int		 nspool;
 };
 
 /* load.c */
@@ -476,6 +501,8 @@ char	*pct_decode(const char *, size_t);
  * NULL if it leaves the content directory. */
 char	*resolve_path(const char *from, const char *path);
 void	 index_build(struct site *);
+int	 link_external(const struct link *);
+char	*link_guess(const struct runbook *, const struct link *);
 void	 href_root(struct buf *, const char *id);
 const char *link_href(const struct site *, const struct runbook *from,
 	    const struct link *, struct buf *scratch);
@@ -494,8 +521,16 @@ void	 silence_install(struct runbook *);
 /* html.c */
 struct html;
 void	 html_body(struct buf *, const struct site *, const struct runbook *);
+/* A build renders each body during the scan (html_body_pre), with the
+ * links the index resolves left open, and completes them later. */
+void	 html_body_pre(struct buf *, const struct site *,
+	    const struct runbook *, struct buf *ins);
+int	 html_fill(struct buf *, const struct site *, const struct runbook *,
+	    const char *body, size_t, const char *ins, size_t);
 struct html *html_new(const struct site *);
 int	 html_render(struct html *, const struct runbook *, struct buf *out);
+int	 html_render_body(struct html *, const struct runbook *,
+	    const char *body, size_t, struct buf *out);
 int	 html_site(struct html *, int (*put)(void *, const char *path,
 	    const struct buf *), void *, int k, int jobs);
 void	 html_free(struct html *);
@@ -506,6 +541,13 @@ const struct ynode *contact_find(const struct site *, const struct runbook *,
 struct man;
 struct man *man_new(const struct site *);
 void	 man_render(struct man *, const struct runbook *, struct buf *out);
+/* A build renders each page during the scan, before the index exists,
+ * guessing where links go, and finishes it once the index has checked
+ * the guesses (-1: one was wrong, render it again with man_render). */
+void	 man_render_pre(struct man *, const struct runbook *, struct buf *,
+	    struct buf *guesses);
+int	 man_finish(struct man *, const struct runbook *, struct buf *,
+	    const char *guesses, size_t);
 void	 man_free(struct man *);
 
 /*
@@ -568,8 +610,13 @@ int	 ncpus(void);
 int	 scan_all(struct site *, int jobs);
 struct runbook *runbook_reload(struct site *, const struct runbook *light);
 void	 runbook_hydrate(struct runbook *light);
+void	 spool_close(struct site *);
+void	 prerender(struct site *, struct runbook *, struct buf *);
+void	 yput(struct buf *, const struct ynode *);
+struct ynode *yget(struct rd *, int depth);
 int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),
-	    void (*one)(void *, struct runbook *, struct buf *),
+	    void (*one)(void *, struct runbook *, const char *, size_t,
+	    struct buf *),
 	    void (*teardown)(void *), void *arg, struct diags *,
 	    void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs);
 int	 workers_run(int jobs, void (*)(void *, int k, int jobs, struct buf *),

@@ -2,6 +2,7 @@
  * Memory, buffers, arenas, files and UTF-8.  One out-of-memory policy:
  * every allocation goes through x*(), which prints and exits 2.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -557,21 +558,26 @@ utf8_count(const char *s, size_t n)
 
 /*
  * With RBC_TIMING set, prints the seconds since the previous call and the
- * phase name on standard error (for `make bench` and profiling).
+ * phase name on standard error, with the peak memory so far of rbc and
+ * of its largest finished worker (for `make bench` and profiling).
  */
 void
 phase(const char *name)
 {
 	static struct timespec last;
 	struct timespec now;
+	struct rusage self, kids;
 
 	if (getenv("RBC_TIMING") == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
 	if (last.tv_sec != 0 || last.tv_nsec != 0)
-		fprintf(stderr, "rbc: %-12s %8.3f s\n", name,
-		    (double)(now.tv_sec - last.tv_sec) +
-		    (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+		fprintf(stderr, "rbc: %-12s %8.3f s  peak %ld MiB, workers %ld MiB\n",
+		    name, (double)(now.tv_sec - last.tv_sec) +
+		    (double)(now.tv_nsec - last.tv_nsec) / 1e9,
+		    self.ru_maxrss / 1024, kids.ru_maxrss / 1024);
 	last = now;
 }
 
@@ -620,4 +626,81 @@ file_stamp(const char *path, uint64_t *size, uint64_t *mtime)
 	*mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
 	    (uint64_t)st.st_mtim.tv_nsec;
 	return 0;
+}
+
+/* ------------------------------------------------ binary records */
+
+/* Appends v, big-endian. */
+void
+buf_put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char c[4] = { v >> 24, (v >> 16) & 255, (v >> 8) & 255,
+	    v & 255 };
+
+	buf_put(b, c, 4);
+}
+
+/* Appends s (or NULL) length first. */
+void
+buf_put_str(struct buf *b, const char *s)
+{
+	buf_put_mem(b, s, s != NULL ? strlen(s) : 0);
+}
+
+/* Appends n bytes at p (NULL: none at all) length first. */
+void
+buf_put_mem(struct buf *b, const void *p, size_t n)
+{
+	if (p == NULL) {
+		buf_put_u32(b, RD_NONE);
+		return;
+	}
+	buf_put_u32(b, (uint32_t)n);
+	buf_put(b, p, n);
+}
+
+/* Returns the next number; past the end, 0 and r->bad set. */
+uint32_t
+rd_u32(struct rd *r)
+{
+	uint32_t v;
+
+	if (r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
+	    (uint32_t)r->p[2] << 8 | r->p[3];
+	r->p += 4;
+	return v;
+}
+
+/* Returns the next bytes in place (their count in *n), or NULL. */
+const char *
+rd_mem(struct rd *r, size_t *n)
+{
+	uint32_t k = rd_u32(r);
+	const char *s;
+
+	*n = 0;
+	if (k == RD_NONE || r->bad)
+		return NULL;
+	if ((size_t)(r->end - r->p) < k) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = (const char *)r->p;
+	r->p += k;
+	*n = k;
+	return s;
+}
+
+/* Returns the next string, copied into the reader's arena, or NULL. */
+char *
+rd_str(struct rd *r)
+{
+	size_t n;
+	const char *s = rd_mem(r, &n);
+
+	return s != NULL ? arena_strndup(r->a, s, n) : NULL;
 }

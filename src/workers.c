@@ -8,10 +8,15 @@
  *          and the site pages need: id, title, headings, links, a few
  *          front-matter values, diagnostics); the parent decodes them
  *          into light runbooks (no tree, no source) and builds the index.
- *  render  each worker parses its share again, takes the resolved links
- *          and backlinks from the index the parent built (inherited with
- *          the fork), renders and writes the files, then frees the tree:
- *          memory stays bounded by one runbook per worker.
+ *          While it has the tree, the scan worker also renders what
+ *          needs no index (build.c's prerender: the HTML body with its
+ *          links left open, the man page with its links guessed) into
+ *          a spool file of its own.
+ *  render  each worker completes its share from the spool with the
+ *          resolved links and backlinks of the index the parent built
+ *          (inherited with the fork) and writes the files; a runbook
+ *          with no spool entry, or a wrong guess, is parsed again.
+ *          Memory stays bounded by one runbook per worker.
  *
  * Records are in runbook order whatever finished first, so the output is
  * the same bytes for any -j.  With -j1 the same code runs in-process.
@@ -31,81 +36,17 @@
 
 /* ------------------------------------------------------------ records */
 
-#define NONE	0xffffffffu
-
-static void
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char c[4] = { v >> 24, (v >> 16) & 255, (v >> 8) & 255,
-	    v & 255 };
-
-	buf_put(b, c, 4);
-}
-
-static void
-put_str(struct buf *b, const char *s)
-{
-	size_t n;
-
-	if (s == NULL) {
-		put_u32(b, NONE);
-		return;
-	}
-	n = strlen(s);
-	put_u32(b, (uint32_t)n);
-	buf_put(b, s, n);
-}
-
-struct rd {
-	const unsigned char	*p, *end;
-	struct arena		*a;
-	int			 bad;
-};
-
-static uint32_t
-get_u32(struct rd *r)
-{
-	uint32_t v;
-
-	if (r->end - r->p < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
-	    (uint32_t)r->p[2] << 8 | r->p[3];
-	r->p += 4;
-	return v;
-}
-
-/* Returns the next string (in the reader's arena), or NULL. */
-static char *
-get_str(struct rd *r)
-{
-	uint32_t n = get_u32(r);
-	char *s;
-
-	if (n == NONE || r->bad)
-		return NULL;
-	if ((size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	s = arena_strndup(r->a, (const char *)r->p, n);
-	r->p += n;
-	return s;
-}
-
 /* Reads one diagnostic into g (file and message copied); 0 or -1. */
 static int
 get_diag(struct rd *r, struct diag *g)
 {
-	char *file = get_str(r), *msg;
+	char *file = rd_str(r), *msg;
 
-	g->line = (int)get_u32(r);
-	g->col = (int)get_u32(r);
-	g->rule = (enum rule)get_u32(r);
-	g->sev = (enum severity)get_u32(r);
-	msg = get_str(r);
+	g->line = (int)rd_u32(r);
+	g->col = (int)rd_u32(r);
+	g->rule = (enum rule)rd_u32(r);
+	g->sev = (enum severity)rd_u32(r);
+	msg = rd_str(r);
 	if (r->bad || file == NULL || msg == NULL || g->rule >= R__MAX)
 		return -1;
 	g->file = xstrdup(file);
@@ -156,34 +97,34 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 	struct buf js = { NULL, 0, 0 };
 	size_t i, n, start = b->len;
 
-	put_u32(b, 0);			/* length, patched below */
-	put_u32(b, (uint32_t)idx);
-	put_str(b, r->id);
-	put_str(b, r->title);
-	put_str(b, r->summary);
-	put_str(b, r->service);
-	put_str(b, r->owner);
-	put_str(b, r->version);
-	put_str(b, r->review_by);
-	put_u32(b, (uint32_t)(r->hash >> 32));
-	put_u32(b, (uint32_t)r->hash);
-	put_u32(b, (uint32_t)r->stale);
+	buf_put_u32(b, 0);			/* length, patched below */
+	buf_put_u32(b, (uint32_t)idx);
+	buf_put_str(b, r->id);
+	buf_put_str(b, r->title);
+	buf_put_str(b, r->summary);
+	buf_put_str(b, r->service);
+	buf_put_str(b, r->owner);
+	buf_put_str(b, r->version);
+	buf_put_str(b, r->review_by);
+	buf_put_u32(b, (uint32_t)(r->hash >> 32));
+	buf_put_u32(b, (uint32_t)r->hash);
+	buf_put_u32(b, (uint32_t)r->stale);
 	v = ymap_get(r->fm, "id");
-	put_u32(b, v != NULL ? (uint32_t)v->line : 0);
-	put_u32(b, v != NULL ? (uint32_t)v->col : 0);
-	put_u32(b, (uint32_t)r->nheads);
+	buf_put_u32(b, v != NULL ? (uint32_t)v->line : 0);
+	buf_put_u32(b, v != NULL ? (uint32_t)v->col : 0);
+	buf_put_u32(b, (uint32_t)r->nheads);
 	for (i = 0; i < r->nheads; i++) {
-		put_u32(b, (uint32_t)r->heads[i].level);
-		put_u32(b, (uint32_t)r->heads[i].line);
-		put_str(b, r->heads[i].slug);
-		put_str(b, r->heads[i].text);
+		buf_put_u32(b, (uint32_t)r->heads[i].level);
+		buf_put_u32(b, (uint32_t)r->heads[i].line);
+		buf_put_str(b, r->heads[i].slug);
+		buf_put_str(b, r->heads[i].text);
 	}
-	put_u32(b, (uint32_t)r->nlinks);
+	buf_put_u32(b, (uint32_t)r->nlinks);
 	for (i = 0; i < r->nlinks; i++) {
-		put_u32(b, (uint32_t)r->links[i].kind);
-		put_u32(b, (uint32_t)r->links[i].line);
-		put_u32(b, (uint32_t)r->links[i].col);
-		put_str(b, r->links[i].dest);
+		buf_put_u32(b, (uint32_t)r->links[i].kind);
+		buf_put_u32(b, (uint32_t)r->links[i].line);
+		buf_put_u32(b, (uint32_t)r->links[i].col);
+		buf_put_str(b, r->links[i].dest);
 	}
 	/* What the site pages need of the front-matter, as JSON. */
 	if (r->fm != NULL) {
@@ -194,20 +135,20 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 				ymap_set(a, sub, site_keys[i], (struct ynode *)v);
 		yjson(&js, sub, 0);
 		arena_free(a);
-		put_str(b, buf_cstr(&js));
+		buf_put_str(b, buf_cstr(&js));
 		buf_free(&js);
 	} else
-		put_str(b, NULL);
+		buf_put_str(b, NULL);
 	/* The rbc-disable comments: the index's diagnostics obey them too. */
 	for (i = n = 0; i < r->nsmask; i++)
 		n += r->smask[i] != 0;
-	put_u32(b, (uint32_t)n);
+	buf_put_u32(b, (uint32_t)n);
 	for (i = 0; i < r->nsmask; i++)
 		if (r->smask[i] != 0) {
-			put_u32(b, (uint32_t)i);
-			put_u32(b, r->smask[i]);
+			buf_put_u32(b, (uint32_t)i);
+			buf_put_u32(b, r->smask[i]);
 		}
-	put_u32(b, (uint32_t)r->diags.n);
+	buf_put_u32(b, (uint32_t)r->diags.n);
 	diag_encode(b, &r->diags);
 	i = b->len - start - 4;
 	b->data[start] = (char)(i >> 24);
@@ -229,7 +170,7 @@ decode(struct site *s, struct rd *in, size_t *idx)
 	r->arena = arena_new();
 	rd.a = r->arena;
 	diags_init(&r->diags, s->cfg.sev);
-	*idx = get_u32(&rd);
+	*idx = rd_u32(&rd);
 	if (rd.bad || *idx >= s->nrbpaths)
 		goto bad;
 	r->rel = arena_strdup(r->arena, s->rbpaths[*idx]);
@@ -238,61 +179,61 @@ decode(struct site *s, struct rd *in, size_t *idx)
 		r->src.path = arena_strdup(r->arena, abs);
 		free(abs);
 	}
-	r->id = get_str(&rd);
-	r->title = get_str(&rd);
-	r->summary = get_str(&rd);
-	r->service = get_str(&rd);
-	r->owner = get_str(&rd);
-	r->version = get_str(&rd);
-	r->review_by = get_str(&rd);
-	r->hash = (uint64_t)get_u32(&rd) << 32;
-	r->hash |= get_u32(&rd);
-	r->stale = (int)get_u32(&rd);
-	r->id_line = (int)get_u32(&rd);
-	r->id_col = (int)get_u32(&rd);
+	r->id = rd_str(&rd);
+	r->title = rd_str(&rd);
+	r->summary = rd_str(&rd);
+	r->service = rd_str(&rd);
+	r->owner = rd_str(&rd);
+	r->version = rd_str(&rd);
+	r->review_by = rd_str(&rd);
+	r->hash = (uint64_t)rd_u32(&rd) << 32;
+	r->hash |= rd_u32(&rd);
+	r->stale = (int)rd_u32(&rd);
+	r->id_line = (int)rd_u32(&rd);
+	r->id_col = (int)rd_u32(&rd);
 	if (r->id == NULL || r->title == NULL)
 		goto bad;
 	r->name = arena_strdup(r->arena, r->id);
 	for (js = r->name; *js != '\0'; js++)
 		if (*js == '/')
 			*js = '-';
-	n = get_u32(&rd);
+	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p))
 		goto bad;
 	r->heads = xcalloc(n ? n : 1, sizeof(*r->heads));
 	for (i = 0; i < n && !rd.bad; i++) {
-		r->heads[i].level = (int)get_u32(&rd);
-		r->heads[i].line = (int)get_u32(&rd);
-		r->heads[i].slug = get_str(&rd);
-		r->heads[i].text = get_str(&rd);
+		r->heads[i].level = (int)rd_u32(&rd);
+		r->heads[i].line = (int)rd_u32(&rd);
+		r->heads[i].slug = rd_str(&rd);
+		r->heads[i].text = rd_str(&rd);
 		if (r->heads[i].slug == NULL || r->heads[i].text == NULL)
 			rd.bad = 1;
 	}
 	r->nheads = n;
-	n = get_u32(&rd);
+	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p))
 		goto bad;
 	r->links = xcalloc(n ? n : 1, sizeof(*r->links));
 	for (i = 0; i < n && !rd.bad; i++) {
-		r->links[i].kind = (enum link_kind)get_u32(&rd);
-		r->links[i].line = (int)get_u32(&rd);
-		r->links[i].col = (int)get_u32(&rd);
-		r->links[i].dest = get_str(&rd);
+		r->links[i].kind = (enum link_kind)rd_u32(&rd);
+		r->links[i].line = (int)rd_u32(&rd);
+		r->links[i].col = (int)rd_u32(&rd);
+		r->links[i].dest = rd_str(&rd);
 		r->links[i].target = -1;
 		if (r->links[i].dest == NULL)
 			rd.bad = 1;
 	}
 	r->nlinks = n;
 	/* Kept as text: only the site pages read it (runbook_hydrate). */
-	r->fmjson = get_str(&rd);
-	n = get_u32(&rd);
+	r->fmjson = rd_str(&rd);
+	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p) / 8)
 		goto bad;
 	if (n > 0) {
 		uint32_t line, mask;
 		for (i = 0; i < n; i++) {
-			line = get_u32(&rd);
-			mask = get_u32(&rd);
+			line = rd_u32(&rd);
+			mask = rd_u32(&rd);
 			if (line > 10000000)
 				goto bad;
 			if (line >= r->nsmask) {
@@ -306,7 +247,7 @@ decode(struct site *s, struct rd *in, size_t *idx)
 		}
 		silence_install(r);
 	}
-	n = get_u32(&rd);
+	n = rd_u32(&rd);
 	d = &r->diags;
 	for (i = 0; i < n && !rd.bad; i++) {
 		struct diag g;
@@ -410,6 +351,157 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 
 /* ------------------------------------------------------------ scanning */
 
+/*
+ * The spool: while it scans, each worker also renders what of every
+ * runbook needs no index (prerender in build.c) and appends it, as
+ * [length][runbook index][bytes], to a file of its own.  The render
+ * pass shares the runbooks out the same way, so its worker k reads file
+ * k from start to end; a runbook with no entry there (its scan record
+ * came from the cache) is read and parsed again.  Only the workers read
+ * the spool: the parent holds none of it.
+ */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+read_at(int fd, void *buf, size_t n, off_t off)
+{
+	char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = pread(fd, p, n, off)) <= 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* Makes jobs spool files (unlinked temporary files); 0 or -1. */
+static int
+spool_open(struct site *s, int jobs)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int k, fd;
+
+	s->spool = xcalloc((size_t)jobs, sizeof(*s->spool));
+	for (k = 0; k < jobs; k++) {
+		path = xasprintf("%s/rbc-spool-XXXXXX", dir != NULL &&
+		    *dir != '\0' ? dir : "/tmp");
+		fd = mkstemp(path);
+		if (fd != -1)
+			unlink(path);
+		free(path);
+		if (fd == -1) {
+			spool_close(s);
+			return -1;
+		}
+		s->spool[s->nspool++] = fd;
+	}
+	return 0;
+}
+
+void
+spool_close(struct site *s)
+{
+	int k;
+
+	for (k = 0; k < s->nspool; k++)
+		close(s->spool[k]);
+	free(s->spool);
+	s->spool = NULL;
+	s->nspool = 0;
+}
+
+/* Appends y (front-matter) in the form yget reads: nothing is lost. */
+void
+yput(struct buf *b, const struct ynode *y)
+{
+	unsigned char num[sizeof(double)];
+	size_t i;
+
+	buf_put_u32(b, (uint32_t)y->type);
+	buf_put_u32(b, (uint32_t)y->line);
+	buf_put_u32(b, (uint32_t)y->col);
+	buf_put_u32(b, (uint32_t)y->quoted << 1 | (uint32_t)(y->b != 0));
+	buf_put_mem(b, y->s, y->slen);
+	memcpy(num, &y->num, sizeof(num));
+	buf_put(b, num, sizeof(num));
+	buf_put_u32(b, (uint32_t)(y->type == Y_MAP || y->type == Y_SEQ ?
+	    y->n : 0));
+	if (y->type == Y_MAP || y->type == Y_SEQ)
+		for (i = 0; i < y->n; i++) {
+			if (y->type == Y_MAP)
+				yput(b, y->keys[i]);
+			yput(b, y->items[i]);
+		}
+}
+
+/* Returns the value yput wrote (in rd's arena), or NULL if damaged. */
+struct ynode *
+yget(struct rd *rd, int depth)
+{
+	struct ynode *y;
+	uint32_t t, flags, n, i;
+	size_t len;
+	const char *s;
+
+	t = rd_u32(rd);
+	if (rd->bad || t > Y_MAP || depth > RBC_MAX_DEPTH + 2)
+		return NULL;
+	y = ynew(rd->a, (enum ytype)t);
+	y->line = (int)rd_u32(rd);
+	y->col = (int)rd_u32(rd);
+	flags = rd_u32(rd);
+	y->quoted = (int)(flags >> 1);
+	y->b = (int)(flags & 1);
+	if ((s = rd_mem(rd, &len)) != NULL) {
+		y->s = arena_strndup(rd->a, s, len);
+		y->slen = len;
+	}
+	if (rd->end - rd->p < (ptrdiff_t)sizeof(double))
+		return NULL;
+	memcpy(&y->num, rd->p, sizeof(double));
+	rd->p += sizeof(double);
+	n = rd_u32(rd);
+	if (rd->bad || n > (size_t)(rd->end - rd->p) / 8 ||
+	    (n > 0 && t != Y_MAP && t != Y_SEQ))
+		return NULL;
+	if (n > 0) {
+		y->items = arena_calloc(rd->a, n, sizeof(*y->items));
+		if (t == Y_MAP)
+			y->keys = arena_calloc(rd->a, n, sizeof(*y->keys));
+		y->n = y->cap = n;
+	}
+	for (i = 0; i < n; i++) {
+		if (t == Y_MAP && (y->keys[i] = yget(rd, depth + 1)) == NULL)
+			return NULL;
+		if ((y->items[i] = yget(rd, depth + 1)) == NULL)
+			return NULL;
+	}
+	return y;
+}
+
 struct scanjob {
 	struct site	*s;
 };
@@ -420,7 +512,8 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	struct scanjob *j = arg;
 	struct site *s = j->s;
 	struct schema *builtin, *own;
-	size_t i;
+	struct buf blob = { NULL, 0, 0 };
+	size_t i, n;
 
 	schemas_open(s, &builtin, &own, 0);
 	s->tree_arena = 1;
@@ -431,8 +524,22 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 		r = runbook_scan(s, s->rbpaths[i]);
 		runbook_check(s, r, builtin, own);
 		encode(out, i, r);
+		if (s->pre && k < s->nspool) {
+			buf_reset(&blob);
+			buf_put_u32(&blob, 0);
+			buf_put_u32(&blob, (uint32_t)i);
+			prerender(s, r, &blob);
+			n = blob.len - 8;
+			blob.data[0] = (char)(n >> 24);
+			blob.data[1] = (char)(n >> 16);
+			blob.data[2] = (char)(n >> 8);
+			blob.data[3] = (char)n;
+			if (write_all(s->spool[k], blob.data, blob.len) == -1)
+				s->pre = 0;	/* the rest is rendered anew */
+		}
 		runbook_free(r);
 	}
+	buf_free(&blob);
 	s->tree_arena = 0;
 	schema_free(builtin);
 	schema_free(own);
@@ -456,14 +563,21 @@ scan_all(struct site *s, int jobs)
 		jobs = s->nrbpaths > 1 ? (int)s->nrbpaths : 1;
 	outs = xcalloc((size_t)jobs, sizeof(*outs));
 	s->recoff = xcalloc(s->nrbpaths + 1, sizeof(*s->recoff));
+	if (s->pre && (getenv("RBC_NO_PRERENDER") != NULL ||
+	    spool_open(s, jobs) == -1))
+		s->pre = 0;	/* rendered from the source, the slow way */
 	if (pool(jobs, scan_share, &j, outs) == -1)
 		rc = -1;
+	if (getenv("RBC_TIMING") != NULL)
+		for (k = 0; k < s->nspool; k++)
+			fprintf(stderr, "rbc: spool %d: %lld bytes\n", k,
+			    (long long)lseek(s->spool[k], 0, SEEK_END));
 	for (k = 0; k < jobs && rc == 0; k++) {
 		rd.p = (const unsigned char *)outs[k].data;
 		rd.end = rd.p + outs[k].len;
 		rd.bad = 0;
 		while (rd.p < rd.end) {
-			uint32_t len = get_u32(&rd);
+			uint32_t len = rd_u32(&rd);
 			struct rd one = { rd.p, rd.p + len, NULL, 0 };
 			struct runbook *r;
 			if (rd.bad || len > (size_t)(rd.end - rd.p) ||
@@ -549,7 +663,8 @@ runbook_reload(struct site *s, const struct runbook *l)
 struct renderjob {
 	struct site	*s;
 	void		*(*setup)(void *);
-	void		(*one)(void *, struct runbook *, struct buf *diags);
+	void		(*one)(void *, struct runbook *, const char *,
+			    size_t, struct buf *diags);
 	void		(*teardown)(void *);
 	void		*arg;
 };
@@ -558,19 +673,49 @@ static void
 render_share(void *arg, int k, int jobs, struct buf *out)
 {
 	struct renderjob *j = arg;
+	struct site *s = j->s;
 	void *w = j->setup(j->arg);
+	struct buf blob = { NULL, 0, 0 };
+	unsigned char h[8];
+	off_t at = 0;
 	size_t i;
+	uint32_t len = 0, idx = RD_NONE;
+	int fd = s->pre && k < s->nspool && jobs == s->nspool ?
+	    s->spool[k] : -1;
 
-	j->s->tree_arena = 1;
-	for (i = (size_t)k; i < j->s->n; i += (size_t)jobs) {
+	s->tree_arena = 1;
+	for (i = (size_t)k; i < s->n; i += (size_t)jobs) {
 		struct runbook *r;
-		if (j->s->todo != NULL && !j->s->todo[i])
+		/* The next spool entry at or past runbook i. */
+		while (fd != -1 && (idx == RD_NONE || idx < i)) {
+			if (idx != RD_NONE)
+				at += 8 + (off_t)len;
+			if (read_at(fd, h, 8, at) == -1) {
+				fd = -1;
+				break;
+			}
+			len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+			    (uint32_t)h[2] << 8 | h[3];
+			idx = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
+			    (uint32_t)h[6] << 8 | h[7];
+		}
+		if (s->todo != NULL && !s->todo[i])
 			continue;	/* unchanged: its outputs are linked */
-		r = runbook_reload(j->s, j->s->rb[i]);
-		j->one(w, r, out);
+		if (fd != -1 && idx == i) {
+			buf_reset(&blob);
+			buf_grow(&blob, len + 1);
+			if (read_at(fd, blob.data, len, at + 8) == 0) {
+				blob.len = len;
+				j->one(w, s->rb[i], blob.data, blob.len, out);
+				continue;
+			}
+		}
+		r = runbook_reload(s, s->rb[i]);
+		j->one(w, r, NULL, 0, out);
 		runbook_free(r);
 	}
-	j->s->tree_arena = 0;
+	buf_free(&blob);
+	s->tree_arena = 0;
 	j->teardown(w);
 }
 
@@ -593,12 +738,19 @@ combined_share(void *arg, int k, int jobs, struct buf *out)
 		render_share(c->r, k, c->rjobs, out);
 	else
 		c->xfn(c->xarg, k - c->rjobs, c->xjobs, out);
+	if (getenv("RBC_TIMING") != NULL) {
+		char what[32];
+		snprintf(what, sizeof(what), "%s worker %d", k < c->rjobs ?
+		    "runbook" : "site", k);
+		phase(what);
+	}
 }
 
 /*
  * The render pass: each worker makes its renderers with setup(arg), calls
- * one(state, runbook, out) for its share of the runbooks and frees them
- * with teardown(state); what one() appends to out (diagnostics, as
+ * one(state, runbook, blob, len, out) for its share of the runbooks and
+ * frees them with teardown(state).  one() gets the light runbook and its
+ * spool entry, or (blob NULL) the whole runbook read and parsed again; what one() appends to out (diagnostics, as
  * diag_encode() writes them) comes back into d.  With xfn, xjobs more
  * workers run xfn(xarg, k, xjobs, out) at the same time (the site pages,
  * which need only the index): they fill the CPU time the runbook workers
@@ -607,7 +759,8 @@ combined_share(void *arg, int k, int jobs, struct buf *out)
  */
 int
 render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
-    void (*one)(void *, struct runbook *, struct buf *),
+    void (*one)(void *, struct runbook *, const char *, size_t,
+    struct buf *),
     void (*teardown)(void *), void *arg, struct diags *d,
     void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs)
 {
@@ -655,12 +808,12 @@ diag_encode(struct buf *b, const struct diags *d)
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
-		put_str(b, d->v[i].file);
-		put_u32(b, (uint32_t)d->v[i].line);
-		put_u32(b, (uint32_t)d->v[i].col);
-		put_u32(b, (uint32_t)d->v[i].rule);
-		put_u32(b, (uint32_t)d->v[i].sev);
-		put_str(b, d->v[i].msg);
+		buf_put_str(b, d->v[i].file);
+		buf_put_u32(b, (uint32_t)d->v[i].line);
+		buf_put_u32(b, (uint32_t)d->v[i].col);
+		buf_put_u32(b, (uint32_t)d->v[i].rule);
+		buf_put_u32(b, (uint32_t)d->v[i].sev);
+		buf_put_str(b, d->v[i].msg);
 	}
 }
 

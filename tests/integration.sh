@@ -42,6 +42,113 @@ it_deterministic() {
 	fi
 }
 
+# A build renders during the scan what needs no index, and completes it
+# from the index (links, SEE ALSO; man links guessed, a wrong guess
+# rendered again): the same bytes as rendering from the source after the
+# index (RBC_NO_PRERENDER=1), on the example site, the seeds, a generated
+# corpus and a site whose links defeat every guess.  (The cache may
+# differ: a source changed within the last second is marked for hashing.)
+it_prerender() {
+	d=$TMP/pre
+	rm -rf "$d" && mkdir -p "$d/tricky/dir" "$d/tricky/sub"
+	cat >"$d/tricky/site.yaml" <<'YAML'
+title: Tricky
+rules:
+  link-broken: warning
+  anchor-broken: warning
+  id-invalid: warning
+  related-unknown: warning
+YAML
+	cat >"$d/tricky/a.md" <<'MD'
+---
+id: ops/custom
+title: Alpha page
+owner: team-x
+---
+# Alpha page
+
+## Top
+
+Back to [[b]] and [Beta](b.md) and [b](b.md#top "Titled").
+MD
+	cat >"$d/tricky/b.md" <<'MD'
+---
+title: Beta
+owner: team-x
+related: [ops/custom, nothing-here]
+---
+# Beta
+
+## Top
+
+[Alpha page](a.md) (text is its title), [ops/custom](a.md),
+[[ops/custom#top]], [[a]], [x](dir/), [y](a.html#top), [self](#top),
+[gone](nothing.md), [far](../out.md), ![diagram](img.png "T"),
+![missing](nope.png), [mail](mailto:x@acme.test), <https://acme.test>.
+
+## See [[ops/custom]] and [Beta](b.md)
+
+| what | where |
+|------|-------|
+| alpha | [Alpha page](a.md) |
+| beta | [[b]] |
+MD
+	cat >"$d/tricky/dir/README.md" <<'MD'
+---
+id: "bad id!"
+title: Dir
+owner: team-x
+---
+Up: [[b]], [a](../a.md), [sub](../sub/c.md).
+MD
+	cat >"$d/tricky/sub/c.md" <<'MD'
+---
+title: C
+owner: team-x
+---
+[Dir](../dir/README.md) [[bad id!]] [B](/b.md)
+MD
+	printf 'png' >"$d/tricky/img.png"
+	sites="content tricky"
+	[ -d "$RBC_SHARED/seeds" ] && {
+		mkdir -p "$d/seeds"
+		for f in "$RBC_SHARED"/seeds/*.txt; do
+			cp "$f" "$d/seeds/$(basename "$f" .txt).md"
+		done
+		printf 'rules:\n  link-broken: warning\n  anchor-broken: warning\n  contact-placeholder: warning\n' \
+		    >"$d/seeds/site.yaml"
+		sites="$sites seeds"
+	}
+	[ -f "$RBC_SHARED/bench/gen_corpus.py" ] &&
+	    python3 "$RBC_SHARED/bench/gen_corpus.py" -n 300 -o "$d/gen" >/dev/null 2>&1 &&
+	    printf 'rules:\n  contact-placeholder: off\n' >"$d/gen/site.yaml" &&
+	    sites="$sites gen"
+	for site in $sites; do
+		c=$d/$site
+		[ "$site" = content ] && c=content
+		RBC_TIMING=1 "$RBC" build --content "$c" --out "$d/$site-fast" -j 2 \
+		    --today $TODAY >"$d/$site-fast.log" 2>&1
+		RBC_NO_PRERENDER=1 "$RBC" build --content "$c" --out "$d/$site-slow" \
+		    -j 2 --today $TODAY >"$d/$site-slow.log" 2>&1
+		spooled=$(sed -n 's/^rbc: render worker: \([0-9]*\) runbooks from the spool.*/\1/p' \
+		    "$d/$site-fast.log" | awk '{ n += $1 } END { print n + 0 }')
+		if [ -d "$d/$site-fast/html" ] && [ "$spooled" -gt 0 ] &&
+		    diff -r -x .rbc-cache "$d/$site-fast" "$d/$site-slow" >"$d/diff"; then
+			pass "prerendered build of $site ($spooled runbooks from the spool) equals the plain build"
+		else
+			fail "prerendered build of $site equals the plain build" \
+			    "spooled: $spooled" "$(head -20 "$d/diff")" "$(grep -v warning "$d/$site-fast.log" | head)"
+		fi
+	done
+	reman=$(sed -n 's/^rbc: render worker: .* \([0-9]*\) man pages rendered again/\1/p' \
+	    "$d/tricky-fast.log" | awk '{ n += $1 } END { print n + 0 }')
+	if [ "$reman" -gt 0 ]; then
+		pass "a wrong guess of a man page link is rendered again ($reman pages)"
+	else
+		fail "a wrong guess of a man page link is rendered again" "$(cat "$d/tricky-fast.log")"
+	fi
+}
+
 # Every card of the example site: one page of A4, with its phone numbers
 # and metrics as real text.
 it_cards() {
@@ -184,6 +291,7 @@ it_vnu() {
 
 it_example_clean
 it_deterministic
+it_prerender
 it_cards
 it_atomic
 it_symlink
