@@ -843,13 +843,9 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 	struct out o = *(struct out *)arg;
 	struct diags d;
 	struct html *h;
-	size_t i;
 
 	diags_init(&d, NULL);
 	o.d = &d;
-	/* In the worker only: the parent keeps the compact text. */
-	for (i = 0; i < o.site->n; i++)
-		runbook_hydrate(o.site->rb[i]);
 	h = html_new(o.site);
 	if (html_site(h, put_html, &o, k, jobs) == -1)
 		diag_add(&d, "html", 0, 0, R_TEMPLATE, "a site page could not "

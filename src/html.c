@@ -1013,47 +1013,181 @@ by_service(const struct site *s)
 }
 
 /*
- * Groups v (sorted by service) into a list of {name, <key>: [...]},
- * calling item() for each runbook to fill the group's list.
+ * The site pages list every runbook, so on a large site their contexts
+ * are made as the templates render them (struct ylazy): a service, then
+ * each of its entries, each from the runbook's front-matter parsed for
+ * that moment (the parent keeps it as text, see workers.c).
+ */
+
+/* Light runbook r, its front-matter parsed into a (in tmp) if need be. */
+static const struct runbook *
+site_view(const struct runbook *r, struct runbook *tmp, struct arena *a)
+{
+	struct diags quiet;
+
+	if (r->fm != NULL || r->fmjson == NULL)
+		return r;
+	*tmp = *r;
+	diags_init(&quiet, NULL);
+	tmp->fm = json_load(a, r->fmjson, strlen(r->fmjson), r->src.path,
+	    &quiet);
+	diags_free(&quiet);
+	return tmp;
+}
+
+/* Entry k of runbook r on a site page's list. */
+struct entry {
+	const struct runbook	*r;
+	size_t			 k;
+};
+
+/* A site page's list of services, {name, <key>: [entries]}. */
+struct spage {
+	const struct site	*s;
+	const char		*key;
+	struct ynode		*(*make)(struct arena *, const struct site *,
+				    const struct runbook *, size_t k);
+	struct entry		*e;
+	size_t			 ne;
+	size_t			*g;	/* service j is e[g[j] .. g[j + 1]) */
+	size_t			 ng;
+	struct ylazy		 services;
+};
+
+/* One service of a page, while it renders. */
+struct sgroup {
+	const struct spage	*p;
+	size_t			 j;
+	struct ylazy		 items;
+};
+
+static struct ynode *
+entry_item(void *arg, size_t i, struct arena *a)
+{
+	const struct sgroup *sg = arg;
+	const struct entry *e = &sg->p->e[sg->p->g[sg->j] + i];
+	struct runbook tmp;
+
+	return sg->p->make(a, sg->p->s, site_view(e->r, &tmp, a), e->k);
+}
+
+static struct ynode *
+service_item(void *arg, size_t j, struct arena *a)
+{
+	const struct spage *p = arg;
+	struct sgroup *sg = arena_calloc(a, 1, sizeof(*sg));
+	struct ynode *m = ynew(a, Y_MAP), *list = ynew(a, Y_SEQ);
+	const char *name = svc(p->e[p->g[j]].r);
+
+	sg->p = p;
+	sg->j = j;
+	sg->items.item = entry_item;
+	sg->items.arg = sg;
+	list->n = p->g[j + 1] - p->g[j];
+	list->lazy = &sg->items;
+	kv(a, m, "name", name != NULL ? name : "Other");
+	ymap_set(a, m, p->key, list);
+	return m;
+}
+
+/*
+ * Returns page p's list of services over v (every runbook, sorted by
+ * service): count(r) entries for each runbook (r's front-matter parsed
+ * if fm), a service with none left out; make() makes each entry.
  */
 static struct ynode *
-group(struct arena *a, const struct site *s, struct runbook **v,
-    const char *key, void (*item)(struct arena *, const struct site *,
-    const struct runbook *, struct ynode *))
+services(struct arena *a, struct spage *p, const struct site *s,
+    struct runbook **v, const char *key, int fm,
+    size_t (*count)(const struct runbook *),
+    struct ynode *(*make)(struct arena *, const struct site *,
+    const struct runbook *, size_t))
 {
-	struct ynode *out = ynew(a, Y_SEQ), *g = NULL, *list = NULL;
-	const char *cur = NULL;
-	size_t i;
-	int first = 1;
+	struct ynode *list = ynew(a, Y_SEQ);
+	const char *cur = NULL, *name;
+	struct runbook tmp;
+	struct arena *t;
+	size_t i, k, c, cap = 0;
 
+	memset(p, 0, sizeof(*p));
+	p->s = s;
+	p->key = key;
+	p->make = make;
+	p->g = xcalloc(s->n + 1, sizeof(*p->g));
 	for (i = 0; i < s->n; i++) {
-		const char *name = svc(v[i]);
-		if (first || (name == NULL) != (cur == NULL) ||
-		    (name != NULL && strcmp(name, cur) != 0)) {
-			if (g != NULL && list->n == 0)
-				out->n--;
-			g = ynew(a, Y_MAP);
-			kv(a, g, "name", name != NULL ? name : "Other");
-			list = ynew(a, Y_SEQ);
-			ymap_set(a, g, key, list);
-			yseq_push(a, out, g);
-			cur = name;
-			first = 0;
+		t = fm ? arena_new() : NULL;
+		c = count(fm ? site_view(v[i], &tmp, t) : v[i]);
+		if (t != NULL)
+			arena_free(t);
+		if (c == 0)
+			continue;
+		name = svc(v[i]);
+		if (p->ne == 0 || (name == NULL) != (cur == NULL) ||
+		    (name != NULL && strcmp(name, cur) != 0))
+			p->g[p->ng++] = p->ne;
+		cur = name;
+		for (k = 0; k < c; k++) {
+			if (p->ne == cap) {
+				cap = cap ? cap * 2 : 64;
+				p->e = xreallocarray(p->e, cap, sizeof(*p->e));
+			}
+			p->e[p->ne].r = v[i];
+			p->e[p->ne++].k = k;
 		}
-		item(a, s, v[i], list);
 	}
-	if (g != NULL && list->n == 0)
-		out->n--;
-	return out;
+	p->g[p->ng] = p->ne;
+	p->services.item = service_item;
+	p->services.arg = p;
+	list->n = p->ng;
+	list->lazy = &p->services;
+	return list;
 }
 
 static void
+spage_free(struct spage *p)
+{
+	free(p->e);
+	free(p->g);
+}
+
+/* Returns the number of maps in r's front-matter list key. */
+static size_t
+maps(const struct runbook *r, const char *key)
+{
+	const struct ynode *v = ymap_get(r->fm, key);
+	size_t i, n = 0;
+
+	for (i = 0; v != NULL && v->type == Y_SEQ && i < v->n; i++)
+		n += v->items[i]->type == Y_MAP;
+	return n;
+}
+
+static size_t
+one(const struct runbook *r)
+{
+	(void)r;
+	return 1;
+}
+
+static size_t
+has_contacts(const struct runbook *r)
+{
+	return maps(r, "contacts") + maps(r, "escalation") > 0;
+}
+
+static size_t
+thresholds(const struct runbook *r)
+{
+	return maps(r, "thresholds");
+}
+
+static struct ynode *
 index_item(struct arena *a, const struct site *s, const struct runbook *r,
-    struct ynode *list)
+    size_t k)
 {
 	struct ynode *m = ynew(a, Y_MAP);
 
 	(void)s;
+	(void)k;
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
 	set_href(a, m, "href", NULL, r, NULL);
@@ -1061,51 +1195,50 @@ index_item(struct arena *a, const struct site *s, const struct runbook *r,
 	kv(a, m, "owner", r->owner);
 	set_list(a, m, "tags", "has_tags", tags_ctx(a, r));
 	review_ctx(a, m, r);
-	yseq_push(a, list, m);
+	return m;
 }
 
-static void
+static struct ynode *
 contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
-    struct ynode *list)
+    size_t k)
 {
-	struct ynode *m = ynew(a, Y_MAP), *l = ynew(a, Y_SEQ), *e;
+	struct ynode *m = ynew(a, Y_MAP), *l = ynew(a, Y_SEQ);
 	const struct ynode *v = ymap_get(r->fm, "contacts");
 	size_t i;
 
+	(void)k;
 	if (v != NULL && v->type == Y_SEQ)
 		for (i = 0; i < v->n; i++)
 			if (v->items[i]->type == Y_MAP)
 				yseq_push(a, l, contact_ctx(a, v->items[i]));
-	e = escalation_ctx(a, s, r);
-	if (l->n == 0 && e->n == 0)
-		return;
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
 	set_href(a, m, "href", NULL, r, NULL);
 	set_list(a, m, "contacts", "has_contacts", l);
-	set_list(a, m, "escalation", "has_escalation", e);
-	yseq_push(a, list, m);
+	set_list(a, m, "escalation", "has_escalation",
+	    escalation_ctx(a, s, r));
+	return m;
 }
 
-static void
+/* The k-th threshold (map) of r. */
+static struct ynode *
 thresholds_item(struct arena *a, const struct site *s,
-    const struct runbook *r, struct ynode *list)
+    const struct runbook *r, size_t k)
 {
 	const struct ynode *v = ymap_get(r->fm, "thresholds");
 	struct ynode *m;
 	size_t i;
 
 	(void)s;
-	if (v == NULL || v->type != Y_SEQ)
-		return;
-	for (i = 0; i < v->n; i++) {
-		if (v->items[i]->type != Y_MAP)
+	for (i = 0; v != NULL && v->type == Y_SEQ && i < v->n; i++) {
+		if (v->items[i]->type != Y_MAP || k-- > 0)
 			continue;
 		m = threshold_ctx(a, NULL, r, v->items[i]);
 		kv(a, m, "runbook_title", r->title);
 		kv(a, m, "runbook_id", r->id);
-		yseq_push(a, list, m);
+		return m;
 	}
+	return NULL;	/* not reached: count() counted them */
 }
 
 /* Writes a JSON string literal safe inside a script file. */
@@ -1124,7 +1257,9 @@ search_index(const struct site *s, struct buf *o)
 	buf_reset(o);
 	BUF_PUTSL(o, "window.RBC_SEARCH = [");
 	for (i = 0; i < s->n; i++) {
-		const struct runbook *r = s->rb[i];
+		struct arena *a = arena_new();
+		struct runbook tmp;
+		const struct runbook *r = site_view(s->rb[i], &tmp, a);
 		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
 		js_str(o, r->title);
 		BUF_PUTSL(o, ",\"u\":");
@@ -1150,6 +1285,7 @@ search_index(const struct site *s, struct buf *o)
 			js_str(o, r->heads[k].text);
 		}
 		BUF_PUTSL(o, "]}");
+		arena_free(a);
 	}
 	BUF_PUTSL(o, "\n];\n");
 }
@@ -1169,22 +1305,25 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	struct arena *a = arena_new();
 	struct ynode *c, *l;
 	struct buf out = { NULL, 0, 0 };
+	struct spage p;
 	size_t i;
-	int rc = -1;
+	int rc = -1, made;
 
 #define MINE(i)	((i) % jobs == k)
 	if (!MINE(0))
 		goto contacts;
 	c = ctx_common(a, s, "", "index", s->cfg.title);
-	ymap_set(a, c, "services", group(a, s, v, "runbooks", index_item));
+	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", 0, one,
+	    index_item));
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < s->n; i++)
 		if (v[i]->nbacklinks == 0)
 			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
 	set_list(a, c, "orphans", "has_orphans", l);
 	ymap_set(a, c, "count", ynew_int(a, (long long)s->n));
-	if (render_page(h, "index", c, &out) == -1 ||
-	    put(arg, "index.html", &out) == -1)
+	made = render_page(h, "index", c, &out) == 0;
+	spage_free(&p);
+	if (!made || put(arg, "index.html", &out) == -1)
 		goto out;
 contacts:
 	if (!MINE(1))
@@ -1197,19 +1336,21 @@ contacts:
 				yseq_push(a, l, contact_ctx(a,
 				    s->cfg.contacts->items[i]));
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
-	ymap_set(a, c, "services", group(a, s, v, "runbooks",
-	    contacts_item));
-	if (render_page(h, "contacts", c, &out) == -1 ||
-	    put(arg, "contacts.html", &out) == -1)
+	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", 1,
+	    has_contacts, contacts_item));
+	made = render_page(h, "contacts", c, &out) == 0;
+	spage_free(&p);
+	if (!made || put(arg, "contacts.html", &out) == -1)
 		goto out;
 thresholds:
 	if (!MINE(2))
 		goto search;
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
-	ymap_set(a, c, "services", group(a, s, v, "thresholds",
-	    thresholds_item));
-	if (render_page(h, "thresholds", c, &out) == -1 ||
-	    put(arg, "thresholds.html", &out) == -1)
+	ymap_set(a, c, "services", services(a, &p, s, v, "thresholds", 1,
+	    thresholds, thresholds_item));
+	made = render_page(h, "thresholds", c, &out) == 0;
+	spage_free(&p);
+	if (!made || put(arg, "thresholds.html", &out) == -1)
 		goto out;
 search:
 	if (MINE(3)) {

@@ -700,9 +700,20 @@ render_section(struct mrender *r, const struct mtpl *t, size_t i,
 		return;
 	}
 	for (j = 0; j < v->n && !r->blown; j++) {
-		ctx_push(r, v->items[j]);
-		render(r, t, i + 1, end + 1, indent, ilen);
-		r->nctx--;
+		struct arena *a = NULL;
+		const struct ynode *it;
+		if (v->lazy != NULL) {
+			a = arena_new();
+			it = v->lazy->item(v->lazy->arg, j, a);
+		} else
+			it = v->items[j];
+		if (it != NULL) {
+			ctx_push(r, it);
+			render(r, t, i + 1, end + 1, indent, ilen);
+			r->nctx--;
+		}
+		if (a != NULL)
+			arena_free(a);
 	}
 }
 

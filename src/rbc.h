@@ -230,6 +230,18 @@ struct ynode {
 	struct ynode	**items;	/* Y_SEQ items, Y_MAP values */
 	size_t		  n;
 	size_t		  cap;
+	const struct ylazy *lazy;	/* a template context's Y_SEQ */
+};
+
+/*
+ * A sequence of n items made one at a time as a template renders it
+ * (mustache.c), so that a site page over thousands of runbooks never
+ * exists whole: item(arg, i, a) returns item i, made in a, which is
+ * freed once the item is rendered.
+ */
+struct ylazy {
+	struct ynode	*(*item)(void *arg, size_t i, struct arena *);
+	void		*arg;
 };
 
 /*
@@ -609,7 +621,6 @@ int	 want_colour(FILE *);
 int	 ncpus(void);
 int	 scan_all(struct site *, int jobs);
 struct runbook *runbook_reload(struct site *, const struct runbook *light);
-void	 runbook_hydrate(struct runbook *light);
 void	 spool_close(struct site *);
 void	 prerender(struct site *, struct runbook *, struct buf *);
 void	 yput(struct buf *, const struct ynode *);

@@ -224,7 +224,7 @@ decode(struct site *s, struct rd *in, size_t *idx)
 			rd.bad = 1;
 	}
 	r->nlinks = n;
-	/* Kept as text: only the site pages read it (runbook_hydrate). */
+	/* Kept as text: only the site pages read it (html.c's site_view). */
 	r->fmjson = rd_str(&rd);
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p) / 8)
@@ -606,24 +606,6 @@ scan_all(struct site *s, int jobs)
 		}
 	s->n = rc == 0 ? s->nrbpaths : 0;
 	return rc;
-}
-
-/*
- * Gives light runbook r the front-matter values the site pages read
- * (tags, contacts, escalation, thresholds, last_reviewed), parsed from
- * the text its scan record carried.
- */
-void
-runbook_hydrate(struct runbook *r)
-{
-	struct diags quiet;
-
-	if (r->fm != NULL || r->fmjson == NULL)
-		return;
-	diags_init(&quiet, NULL);
-	r->fm = json_load(r->arena, r->fmjson, strlen(r->fmjson),
-	    r->src.path, &quiet);
-	diags_free(&quiet);
 }
 
 /* ----------------------------------------------------------- rendering */
