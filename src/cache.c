@@ -280,23 +280,29 @@ int
 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
     const struct site *s, const uint64_t *odig)
 {
-	struct buf b = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0 }, rec = { NULL, 0, 0 };
 	char *path;
-	size_t i, len;
-	int rc;
+	size_t i;
+	FILE *f;
+	int rc = 0;
 
 	if (s->recoff == NULL)
 		return 0;
+	path = path_join(dir, ".rbc-cache");
+	if ((f = fopen(path, "w")) == NULL) {
+		free(path);
+		return -1;
+	}
+	/* Written as it is made: 10,000 records are 35 MB. */
 	BUF_PUTSL(&b, MAGIC);
 	put64(&b, global);
 	put64(&b, sitedig);
 	put64(&b, s->n);
-	for (i = 0; i < s->n; i++) {
-		const char *rec = s->records.data + s->recoff[i];
-		len = 4 + ((size_t)(unsigned char)rec[0] << 24 |
-		    (size_t)(unsigned char)rec[1] << 16 |
-		    (size_t)(unsigned char)rec[2] << 8 |
-		    (size_t)(unsigned char)rec[3]);
+	for (i = 0; i < s->n && rc == 0; i++) {
+		if (record_get(s, i, &rec) == -1) {
+			rc = -1;
+			break;
+		}
 		put64(&b, strlen(s->rbpaths[i]) + 1);
 		buf_put(&b, s->rbpaths[i], strlen(s->rbpaths[i]) + 1);
 		put64(&b, s->rb[i]->hash);
@@ -313,12 +319,22 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 			put64(&b, size);
 			put64(&b, mtime);
 		}
-		put64(&b, len);
-		buf_put(&b, rec, len);
+		put64(&b, rec.len);
+		buf_put(&b, rec.data, rec.len);
+		if (b.len >= 65536 || i + 1 == s->n) {
+			if (fwrite(b.data, 1, b.len, f) != b.len)
+				rc = -1;
+			buf_reset(&b);
+		}
 	}
-	path = path_join(dir, ".rbc-cache");
-	rc = write_file(path, b.data, b.len);
+	if (b.len > 0 && fwrite(b.data, 1, b.len, f) != b.len)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == -1)
+		fprintf(stderr, "rbc: cannot write %s\n", path);
 	free(path);
 	buf_free(&b);
+	buf_free(&rec);
 	return rc;
 }

@@ -597,7 +597,11 @@ site_close(struct site *s)
 		free(s->rbpaths[i]);
 	free(s->rbpaths);
 	free(s->ids);
-	buf_free(&s->records);
+	for (i = 0; i < (size_t)s->nrecf; i++)
+		if (s->recf[i] != NULL)
+			fclose(s->recf[i]);
+	free(s->recf);
+	free(s->reck);
 	free(s->recoff);
 	free(s->todo);
 	cache_free(s->cache);

@@ -476,8 +476,12 @@ struct site {
 	struct cache	*cache;		/* the previous build's, or NULL */
 	char		*todo;		/* render runbook i only if todo[i] */
 	uint64_t	 global;	/* digest of what every output shares */
-	struct buf	 records;	/* every scan record, for the cache */
-	size_t		*recoff;	/* record of runbook i in records */
+	/* Every scan record, for the cache: runbook i's is at recoff[i] in
+	 * file recf[reck[i]] (the scan workers' own, kept, not read in). */
+	FILE		**recf;
+	int		 nrecf;
+	int		*reck;
+	size_t		*recoff;
 	int		 pre;		/* FMT_ outputs begun during the scan */
 	int		*spool;		/* each scan worker's prerender file */
 	int		 nspool;
@@ -646,6 +650,7 @@ uint64_t site_digest(const struct site *);
 int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct site *, const uint64_t *odig);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
+int	 record_get(const struct site *, size_t idx, struct buf *);
 
 /* Subcommands (main.c dispatches). */
 int	 cmd_build(int, char **);

@@ -36,6 +36,8 @@
 
 /* ------------------------------------------------------------ records */
 
+static int	read_at(int, void *, size_t, off_t);
+
 /* Reads one diagnostic into g (file and message copied); 0 or -1. */
 static int
 get_diag(struct rd *r, struct diag *g)
@@ -278,18 +280,19 @@ ncpus(void)
 /*
  * Runs fn(arg, k, jobs, out) for k in 0..jobs-1, each in a worker process
  * (in-process when jobs is 1), each writing its results into a temporary
- * file; returns those results in outs[k].  Returns 0, or -1 if a worker
- * failed (message printed).
+ * file; returns those results in outs[k], or (files not NULL) the files
+ * themselves, rewound, in files[k].  Returns 0, or -1 if a worker failed
+ * (message printed).
  */
 static int
 pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
-    struct buf *outs)
+    struct buf *outs, FILE **files)
 {
 	FILE **tmp;
 	pid_t *pid;
 	int k, st, rc = 0;
 
-	if (jobs <= 1) {
+	if (jobs <= 1 && files == NULL) {
 		fn(arg, 0, 1, &outs[0]);
 		return 0;
 	}
@@ -301,6 +304,18 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 			fprintf(stderr, "rbc: cannot make a temporary file: "
 			    "%s\n", strerror(errno));
 			rc = -1;
+			break;
+		}
+		if (jobs <= 1) {
+			struct buf b = { NULL, 0, 0 };
+			fn(arg, k, jobs, &b);
+			if ((b.len > 0 && fwrite(b.data, 1, b.len, tmp[k]) !=
+			    b.len) || fflush(tmp[k]) != 0) {
+				fprintf(stderr, "rbc: cannot write a temporary "
+				    "file: %s\n", strerror(errno));
+				rc = -1;
+			}
+			buf_free(&b);
 			break;
 		}
 		if ((pid[k] = fork()) == -1) {
@@ -332,7 +347,15 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 			rc = -1;
 			continue;
 		}
+	}
+	for (k = 0; k < jobs; k++) {
+		if (tmp[k] == NULL)
+			continue;
 		rewind(tmp[k]);
+		if (files != NULL) {
+			files[k] = tmp[k];
+			continue;
+		}
 		for (;;) {
 			char chunk[65536];
 			size_t n = fread(chunk, 1, sizeof(chunk), tmp[k]);
@@ -340,13 +363,39 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 			if (n < sizeof(chunk))
 				break;
 		}
+		fclose(tmp[k]);
 	}
-	for (k = 0; k < jobs; k++)
-		if (tmp[k] != NULL)
-			fclose(tmp[k]);
 	free(tmp);
 	free(pid);
 	return rc;
+}
+
+/*
+ * Returns 0 with runbook idx's scan record (length first, as cache.c
+ * keeps it) in b, or -1 if it cannot be read back.
+ */
+int
+record_get(const struct site *s, size_t idx, struct buf *b)
+{
+	unsigned char h[4];
+	uint32_t len;
+	int fd;
+
+	buf_reset(b);
+	if (s->recoff == NULL || idx >= s->nrbpaths || s->reck[idx] < 0 ||
+	    s->reck[idx] >= s->nrecf || s->recf[s->reck[idx]] == NULL)
+		return -1;
+	fd = fileno(s->recf[s->reck[idx]]);
+	if (read_at(fd, h, 4, (off_t)s->recoff[idx]) == -1)
+		return -1;
+	len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+	    (uint32_t)h[2] << 8 | h[3];
+	buf_grow(b, (size_t)len + 4);
+	memcpy(b->data, h, 4);
+	if (read_at(fd, b->data + 4, len, (off_t)s->recoff[idx] + 4) == -1)
+		return -1;
+	b->len = (size_t)len + 4;
+	return 0;
 }
 
 /* ------------------------------------------------------------ scanning */
@@ -554,33 +603,44 @@ int
 scan_all(struct site *s, int jobs)
 {
 	struct scanjob j = { s };
-	struct buf *outs;
-	struct rd rd;
-	size_t idx, i;
+	struct buf rec = { NULL, 0, 0 };
+	unsigned char h[4];
+	size_t idx, off, i;
+	uint32_t len;
+	FILE **f;
 	int k, rc = 0;
 
 	if (jobs > 1 && (size_t)jobs > s->nrbpaths)
 		jobs = s->nrbpaths > 1 ? (int)s->nrbpaths : 1;
-	outs = xcalloc((size_t)jobs, sizeof(*outs));
+	f = xcalloc((size_t)jobs, sizeof(*f));
 	s->recoff = xcalloc(s->nrbpaths + 1, sizeof(*s->recoff));
+	s->reck = xcalloc(s->nrbpaths + 1, sizeof(*s->reck));
 	if (s->pre && (getenv("RBC_NO_PRERENDER") != NULL ||
 	    spool_open(s, jobs) == -1))
 		s->pre = 0;	/* rendered from the source, the slow way */
-	if (pool(jobs, scan_share, &j, outs) == -1)
+	if (pool(jobs, scan_share, &j, NULL, f) == -1)
 		rc = -1;
 	if (getenv("RBC_TIMING") != NULL)
 		for (k = 0; k < s->nspool; k++)
 			fprintf(stderr, "rbc: spool %d: %lld bytes\n", k,
 			    (long long)lseek(s->spool[k], 0, SEEK_END));
+	/* The records stay in the workers' files: read one at a time. */
+	s->recf = f;
+	s->nrecf = jobs;
 	for (k = 0; k < jobs && rc == 0; k++) {
-		rd.p = (const unsigned char *)outs[k].data;
-		rd.end = rd.p + outs[k].len;
-		rd.bad = 0;
-		while (rd.p < rd.end) {
-			uint32_t len = rd_u32(&rd);
-			struct rd one = { rd.p, rd.p + len, NULL, 0 };
+		off = 0;
+		while (f[k] != NULL && fread(h, 1, 4, f[k]) == 4) {
+			struct rd one;
 			struct runbook *r;
-			if (rd.bad || len > (size_t)(rd.end - rd.p) ||
+			len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+			    (uint32_t)h[2] << 8 | h[3];
+			buf_reset(&rec);
+			buf_grow(&rec, (size_t)len + 1);
+			one.p = (const unsigned char *)rec.data;
+			one.end = one.p + len;
+			one.a = NULL;
+			one.bad = 0;
+			if (fread(rec.data, 1, len, f[k]) != len ||
 			    (r = decode(s, &one, &idx)) == NULL ||
 			    s->rb[idx] != NULL) {
 				fprintf(stderr, "rbc: a worker's record is "
@@ -589,15 +649,12 @@ scan_all(struct site *s, int jobs)
 				break;
 			}
 			s->rb[idx] = r;
-			/* Kept, length first, for the next build's cache. */
-			s->recoff[idx] = s->records.len;
-			buf_put(&s->records, rd.p - 4, len + 4);
-			rd.p += len;
+			s->reck[idx] = k;
+			s->recoff[idx] = off;
+			off += 4 + (size_t)len;
 		}
 	}
-	for (k = 0; k < jobs; k++)
-		buf_free(&outs[k]);
-	free(outs);
+	buf_free(&rec);
 	for (i = 0; i < s->nrbpaths; i++)
 		if (s->rb[i] == NULL && rc == 0) {
 			fprintf(stderr, "rbc: no record for %s\n",
@@ -773,7 +830,7 @@ workers_run(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 	struct buf *outs = xcalloc((size_t)jobs, sizeof(*outs));
 	int k, rc;
 
-	rc = pool(jobs, fn, arg, outs);
+	rc = pool(jobs, fn, arg, outs, NULL);
 	for (k = 0; k < jobs; k++) {
 		if (rc == 0 && diag_decode(d, outs[k].data, outs[k].len) == -1)
 			rc = -1;
