@@ -28,7 +28,7 @@
 
 #include "rbc.h"
 
-#define MAGIC	"rbc-cache 2\n"
+#define MAGIC	"rbc-cache 3\n"
 
 struct centry {
 	const char	*rel;
@@ -265,7 +265,8 @@ site_digest(const struct site *s)
 		h = hstr(h, r->review_by);
 		h = hint(h, r->stale);
 		h = hint(h, r->nbacklinks == 0);
-		h = hstr(h, r->fmjson);
+		h = hash64(h, r->fmbin != NULL ? r->fmbin : "", r->fmbinlen);
+		h = hint(h, r->fmbin != NULL);
 		for (k = 0; k < r->nheads; k++)
 			h = hstr(h, r->heads[k].text);
 	}

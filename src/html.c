@@ -233,7 +233,8 @@ render_heading(struct rctx *c, cmark_node *n)
 		c->skipped_h1 = 1;
 		return;
 	}
-	buf_printf(o, "<h%d", level);
+	BUF_PUTSL(o, "<h");
+	buf_putc(o, '0' + level);
 	if (h != NULL && h->slug[0] != '\0') {
 		BUF_PUTSL(o, " id=\"");
 		html_esc_attr(o, h->slug, strlen(h->slug));
@@ -244,7 +245,9 @@ render_heading(struct rctx *c, cmark_node *n)
 	} else
 		buf_putc(o, '>');
 	children(c, n);
-	buf_printf(o, "</h%d>\n", level);
+	BUF_PUTSL(o, "</h");
+	buf_putc(o, '0' + level);
+	BUF_PUTSL(o, ">\n");
 }
 
 static void
@@ -271,7 +274,8 @@ render_table(struct rctx *c, cmark_node *n)
 		    cell = cmark_node_next(cell)) {
 			const char *tag = header ? "th" : "td";
 			uint8_t al = c->align != NULL ? c->align[c->col] : 0;
-			buf_printf(o, "<%s", tag);
+			buf_putc(o, '<');
+			buf_puts(o, tag);
 			if (al == 'l')
 				BUF_PUTSL(o, " class=\"left\"");
 			else if (al == 'c')
@@ -280,7 +284,9 @@ render_table(struct rctx *c, cmark_node *n)
 				BUF_PUTSL(o, " class=\"right\"");
 			buf_putc(o, '>');
 			children(c, cell);
-			buf_printf(o, "</%s>\n", tag);
+			BUF_PUTSL(o, "</");
+			buf_puts(o, tag);
+			BUF_PUTSL(o, ">\n");
 			if (c->align != NULL && c->align[c->col] != 0)
 				c->col++;
 			else if (c->align != NULL)
@@ -1015,23 +1021,21 @@ by_service(const struct site *s)
 /*
  * The site pages list every runbook, so on a large site their contexts
  * are made as the templates render them (struct ylazy): a service, then
- * each of its entries, each from the runbook's front-matter parsed for
- * that moment (the parent keeps it as text, see workers.c).
+ * each of its entries, each from the runbook's front-matter read back
+ * for that moment (the parent keeps it compact, see workers.c).
  */
 
-/* Light runbook r, its front-matter parsed into a (in tmp) if need be. */
+/* Light runbook r, its front-matter read into a (in tmp) if need be. */
 static const struct runbook *
 site_view(const struct runbook *r, struct runbook *tmp, struct arena *a)
 {
-	struct diags quiet;
+	struct rd rd = { (const unsigned char *)r->fmbin,
+	    (const unsigned char *)r->fmbin + r->fmbinlen, a, 0 };
 
-	if (r->fm != NULL || r->fmjson == NULL)
+	if (r->fm != NULL || r->fmbin == NULL)
 		return r;
 	*tmp = *r;
-	diags_init(&quiet, NULL);
-	tmp->fm = json_load(a, r->fmjson, strlen(r->fmjson), r->src.path,
-	    &quiet);
-	diags_free(&quiet);
+	tmp->fm = yget(&rd, 0);
 	return tmp;
 }
 

@@ -96,7 +96,9 @@ struct rd {
 void	 buf_put_u32(struct buf *, uint32_t);
 void	 buf_put_str(struct buf *, const char *);
 void	 buf_put_mem(struct buf *, const void *, size_t);
+void	 buf_put_var(struct buf *, uint64_t);
 uint32_t rd_u32(struct rd *);
+uint64_t rd_var(struct rd *);
 const char *rd_mem(struct rd *, size_t *);
 char	*rd_str(struct rd *);
 
@@ -412,7 +414,8 @@ struct runbook {
 	uint32_t	*smask;		/* rules silenced per line, or NULL */
 	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
-	const char	*fmjson;	/* a light runbook's, as JSON text */
+	const char	*fmbin;		/* a light runbook's, as yput wrote */
+	size_t		 fmbinlen;
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */

@@ -203,6 +203,33 @@ put_special(struct buf *b, unsigned char c, int flags)
 }
 
 /*
+ * Returns the table of the ASCII bytes that go out as they are under
+ * flags (made once per flags): a blank too, and a byte that needs an
+ * escape only at the start of a line, which roff_esc checks itself.
+ */
+static const unsigned char *
+plain_tab(int flags)
+{
+	static unsigned char tab[0x40][0x80], made[0x40];
+	unsigned char *p, t;
+	int c;
+
+	flags &= 0x3f;
+	p = tab[flags];
+	if (made[flags])
+		return p;
+	for (c = 0; c < 0x80; c++) {
+		t = esc_tab[c];
+		p[c] = !(t & E_ALWAYS) && (!(t & E_WS) || c == ' ') &&
+		    !((t & E_LIT) && (flags & ROFF_LIT)) &&
+		    !((t & E_ARG) && (flags & ROFF_ARG)) &&
+		    !((flags & ROFF_UPPER) && c >= 'a' && c <= 'z');
+	}
+	made[flags] = 1;
+	return p;
+}
+
+/*
  * Returns nothing; appends s[0..n) to b, escaped for the context in flags
  * (ROFF_LIT, ROFF_ARG, ROFF_NOFILL, ROFF_ONELINE, ROFF_UPPER; see rbc.h).
  *
@@ -216,34 +243,29 @@ void
 roff_esc(struct buf *b, const char *s, size_t n, int flags)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *pt;
 	unsigned char c, t;
 	uint32_t cp;
 	size_t i, run;
 	int k, col = 0, oneline;
 
 	oneline = flags & (ROFF_ARG | ROFF_ONELINE);
+	pt = plain_tab(flags);
 	for (i = 0; i < n; ) {
-		/* The longest run of bytes that go out as they are. */
-		for (run = i; run < n; run++) {
-			c = u[run];
-			if (c >= 0x80)
-				break;
-			t = esc_tab[c];
-			if (t & (E_ALWAYS | E_WS))
-				break;
-			if ((t & E_LIT) && (flags & ROFF_LIT))
-				break;
-			if ((t & E_ARG) && (flags & ROFF_ARG))
-				break;
-			if ((t & E_BOL) && !(flags & ROFF_ARG) &&
-			    roff_bol(b) && run == i)
-				break;
-			if ((flags & ROFF_UPPER) && c >= 'a' && c <= 'z')
-				break;
-			col++;
-		}
+		/* The longest run of bytes that go out as they are; at the
+		 * start of a line, not a control character nor a blank. */
+		c = u[i];
+		if (c < 0x80 && pt[c] && roff_bol(b) &&
+		    (((esc_tab[c] & E_BOL) && !(flags & ROFF_ARG)) ||
+		    (c == ' ' && !oneline && !(flags & ROFF_NOFILL))))
+			run = i;
+		else
+			for (run = i; run < n && u[run] < 0x80 && pt[u[run]];
+			    run++)
+				;
 		if (run > i) {
 			buf_put(b, s + i, run - i);
+			col += (int)(run - i);
 			i = run;
 			continue;
 		}

@@ -149,13 +149,19 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 
 	if (fmt == NULL)
 		return;
+	/* Most output fits in what is left: one pass. */
+	buf_grow(b, 64);
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, aq);
 	va_end(aq);
-	if (n < 0)
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -703,4 +709,39 @@ rd_str(struct rd *r)
 	const char *s = rd_mem(r, &n);
 
 	return s != NULL ? arena_strndup(r->a, s, n) : NULL;
+}
+
+/* Appends v in 7-bit groups, low first, the high bit saying "more". */
+void
+buf_put_var(struct buf *b, uint64_t v)
+{
+	unsigned char c[10];
+	size_t n = 0;
+
+	do {
+		c[n] = v & 0x7f;
+		v >>= 7;
+		if (v != 0)
+			c[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	buf_put(b, c, n);
+}
+
+/* Returns the next buf_put_var number; if damaged, 0 and r->bad set. */
+uint64_t
+rd_var(struct rd *r)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	while (r->p < r->end && shift < 64) {
+		unsigned char c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+		shift += 7;
+	}
+	r->bad = 1;
+	return 0;
 }

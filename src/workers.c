@@ -128,19 +128,19 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		buf_put_u32(b, (uint32_t)r->links[i].col);
 		buf_put_str(b, r->links[i].dest);
 	}
-	/* What the site pages need of the front-matter, as JSON. */
+	/* What the site pages need of the front-matter (yput). */
 	if (r->fm != NULL) {
 		a = arena_new();
 		sub = ynew(a, Y_MAP);
 		for (i = 0; site_keys[i] != NULL; i++)
 			if ((v = ymap_get(r->fm, site_keys[i])) != NULL)
 				ymap_set(a, sub, site_keys[i], (struct ynode *)v);
-		yjson(&js, sub, 0);
+		yput(&js, sub);
 		arena_free(a);
-		buf_put_str(b, buf_cstr(&js));
+		buf_put_mem(b, js.data, js.len);
 		buf_free(&js);
 	} else
-		buf_put_str(b, NULL);
+		buf_put_mem(b, NULL, 0);
 	/* The rbc-disable comments: the index's diagnostics obey them too. */
 	for (i = n = 0; i < r->nsmask; i++)
 		n += r->smask[i] != 0;
@@ -226,8 +226,17 @@ decode(struct site *s, struct rd *in, size_t *idx)
 			rd.bad = 1;
 	}
 	r->nlinks = n;
-	/* Kept as text: only the site pages read it (html.c's site_view). */
-	r->fmjson = rd_str(&rd);
+	/* Kept as yput wrote it: only the site pages read it (site_view). */
+	{
+		size_t n0;
+		const char *fm = rd_mem(&rd, &n0);
+		if (fm != NULL) {
+			char *c = arena_alloc(r->arena, n0 ? n0 : 1);
+			memcpy(c, fm, n0);
+			r->fmbin = c;
+			r->fmbinlen = n0;
+		}
+	}
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p) / 8)
 		goto bad;
@@ -482,28 +491,35 @@ spool_close(struct site *s)
 	s->nspool = 0;
 }
 
-/* Appends y (front-matter) in the form yget reads: nothing is lost. */
+/*
+ * Appends y (front-matter) in the form yget reads, compact and whole:
+ * a byte of type and flags, line and column, the text, the number of a
+ * number, the entries of a map or sequence.
+ */
 void
 yput(struct buf *b, const struct ynode *y)
 {
-	unsigned char num[sizeof(double)];
+	unsigned char c = (unsigned char)(y->type | (y->quoted ? 0x10 : 0) |
+	    (y->b ? 0x20 : 0) | (y->s != NULL ? 0x40 : 0));
 	size_t i;
 
-	buf_put_u32(b, (uint32_t)y->type);
-	buf_put_u32(b, (uint32_t)y->line);
-	buf_put_u32(b, (uint32_t)y->col);
-	buf_put_u32(b, (uint32_t)y->quoted << 1 | (uint32_t)(y->b != 0));
-	buf_put_mem(b, y->s, y->slen);
-	memcpy(num, &y->num, sizeof(num));
-	buf_put(b, num, sizeof(num));
-	buf_put_u32(b, (uint32_t)(y->type == Y_MAP || y->type == Y_SEQ ?
-	    y->n : 0));
-	if (y->type == Y_MAP || y->type == Y_SEQ)
+	buf_putc(b, c);
+	buf_put_var(b, (uint64_t)(y->line > 0 ? y->line : 0));
+	buf_put_var(b, (uint64_t)(y->col > 0 ? y->col : 0));
+	if (y->s != NULL) {
+		buf_put_var(b, y->slen);
+		buf_put(b, y->s, y->slen);
+	}
+	if (y->type == Y_INT || y->type == Y_FLOAT)
+		buf_put(b, &y->num, sizeof(y->num));
+	if (y->type == Y_MAP || y->type == Y_SEQ) {
+		buf_put_var(b, y->n);
 		for (i = 0; i < y->n; i++) {
 			if (y->type == Y_MAP)
 				yput(b, y->keys[i]);
 			yput(b, y->items[i]);
 		}
+	}
 }
 
 /* Returns the value yput wrote (in rd's arena), or NULL if damaged. */
@@ -511,39 +527,54 @@ struct ynode *
 yget(struct rd *rd, int depth)
 {
 	struct ynode *y;
-	uint32_t t, flags, n, i;
-	size_t len;
-	const char *s;
+	uint64_t len, n, i;
+	unsigned char c;
 
-	t = rd_u32(rd);
-	if (rd->bad || t > Y_MAP || depth > RBC_MAX_DEPTH + 2)
+	if (rd->p >= rd->end || depth > RBC_MAX_DEPTH + 2) {
+		rd->bad = 1;
 		return NULL;
-	y = ynew(rd->a, (enum ytype)t);
-	y->line = (int)rd_u32(rd);
-	y->col = (int)rd_u32(rd);
-	flags = rd_u32(rd);
-	y->quoted = (int)(flags >> 1);
-	y->b = (int)(flags & 1);
-	if ((s = rd_mem(rd, &len)) != NULL) {
-		y->s = arena_strndup(rd->a, s, len);
-		y->slen = len;
 	}
-	if (rd->end - rd->p < (ptrdiff_t)sizeof(double))
+	c = *rd->p++;
+	if ((c & 0x0f) > Y_MAP) {
+		rd->bad = 1;
 		return NULL;
-	memcpy(&y->num, rd->p, sizeof(double));
-	rd->p += sizeof(double);
-	n = rd_u32(rd);
-	if (rd->bad || n > (size_t)(rd->end - rd->p) / 8 ||
-	    (n > 0 && t != Y_MAP && t != Y_SEQ))
+	}
+	y = ynew(rd->a, (enum ytype)(c & 0x0f));
+	y->quoted = (c & 0x10) != 0;
+	y->b = (c & 0x20) != 0;
+	y->line = (int)rd_var(rd);
+	y->col = (int)rd_var(rd);
+	if (c & 0x40) {
+		len = rd_var(rd);
+		if (rd->bad || len > (uint64_t)(rd->end - rd->p))
+			return NULL;
+		y->s = arena_strndup(rd->a, (const char *)rd->p, len);
+		y->slen = len;
+		rd->p += len;
+	}
+	if (y->type == Y_INT || y->type == Y_FLOAT) {
+		if (rd->end - rd->p < (ptrdiff_t)sizeof(y->num)) {
+			rd->bad = 1;
+			return NULL;
+		}
+		memcpy(&y->num, rd->p, sizeof(y->num));
+		rd->p += sizeof(y->num);
+	}
+	if (y->type != Y_MAP && y->type != Y_SEQ)
+		return rd->bad ? NULL : y;
+	n = rd_var(rd);
+	/* Each entry takes 3 bytes at least: no huge allocation. */
+	if (rd->bad || n > (uint64_t)(rd->end - rd->p) / 3)
 		return NULL;
 	if (n > 0) {
 		y->items = arena_calloc(rd->a, n, sizeof(*y->items));
-		if (t == Y_MAP)
+		if (y->type == Y_MAP)
 			y->keys = arena_calloc(rd->a, n, sizeof(*y->keys));
 		y->n = y->cap = n;
 	}
 	for (i = 0; i < n; i++) {
-		if (t == Y_MAP && (y->keys[i] = yget(rd, depth + 1)) == NULL)
+		if (y->type == Y_MAP &&
+		    (y->keys[i] = yget(rd, depth + 1)) == NULL)
 			return NULL;
 		if ((y->items[i] = yget(rd, depth + 1)) == NULL)
 			return NULL;
