@@ -5,6 +5,7 @@
  * sections, mojibake, and the <!-- rbc-disable RULE --> comments that
  * silence one place.  Review dates live here too: the pages show them.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -121,14 +122,26 @@ review(struct site *s, struct runbook *r)
 static const char *
 memfind(const char *hay, size_t n, const char *needle, size_t k)
 {
-	size_t i;
-
 	if (k == 0 || k > n)
 		return k == 0 ? hay : NULL;
-	for (i = 0; i + k <= n; i++)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
-			return hay + i;
-	return NULL;
+	return memmem(hay, n, needle, k);
+}
+
+/* Returns 1 if p[0..n) is all ASCII (eight bytes at a time). */
+static int
+ascii(const char *p, size_t n)
+{
+	uint64_t w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		if (w & 0x8080808080808080ULL)
+			return 0;
+	}
+	for (; n > 0; p++, n--)
+		if ((unsigned char)*p >= 0x80)
+			return 0;
+	return 1;
 }
 
 /* Returns the bytes of 1-based line `line` of f (without its newline). */
@@ -1231,6 +1244,8 @@ check_mojibake(struct runbook *r)
 
 	for (i = 1; i <= nl && count <= MAX_REPORTS; i++) {
 		p = src_line(&r->src, (int)i, &n);
+		if (ascii(p, n))
+			continue;
 		for (off = 0; off < n; off++) {
 			if ((unsigned char)p[off] < 0xc2 ||
 			    (unsigned char)p[off] > 0xc5 ||

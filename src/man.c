@@ -38,6 +38,7 @@
  * The tree is walked with cmark's iterator, not recursion, so hostile
  * nesting costs heap, not stack; .RS nesting stops at MAN_MAXRS.
  */
+#define _GNU_SOURCE	/* memrchr */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,12 +233,14 @@ static int
 last_is(const struct buf *b, const char *list)
 {
 	size_t s, n;
-	const char *p;
+	const char *p, *nl;
 
 	if (b->len == 0 || !roff_bol(b))
 		return 0;
-	for (s = b->len - 1; s > 0 && b->data[s - 1] != '\n'; s--)
-		;
+	nl = b->len > 1 ? memrchr(b->data, '\n', b->len - 1) : NULL;
+	s = nl != NULL ? (size_t)(nl - b->data) + 1 : 0;
+	if (b->data[s] != '.')
+		return 0;
 	for (p = list; *p != '\0'; p += n + (p[n] == ' ')) {
 		n = strcspn(p, " ");
 		if (b->len - s > n && memcmp(b->data + s, p, n) == 0 &&
