@@ -414,7 +414,30 @@ struct out {
 	char		*dir;		/* the temporary directory */
 	struct diags	*d;
 	int		 failed;
+	int		 linked;	/* files linked from the previous tree */
 };
+
+/*
+ * Returns 0 when folder dir exists, made if need be; the last few made
+ * are remembered, so that 20,000 outputs cost no system call for them.
+ */
+static int
+folder(const char *dir)
+{
+	static char *made[4];
+	static size_t next;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (made[i] != NULL && strcmp(made[i], dir) == 0)
+			return 0;
+	if (mkdir_p(dir) == -1)
+		return -1;
+	free(made[next]);
+	made[next] = xstrdup(dir);
+	next = (next + 1) % 4;
+	return 0;
+}
 
 /* Writes bytes to dir/rel, making folders; returns 0 or -1. */
 static int
@@ -424,7 +447,7 @@ put(struct out *o, const char *rel, const void *p, size_t n)
 
 	slash = strrchr(path, '/');
 	*slash = '\0';
-	if (mkdir_p(path) == -1) {
+	if (folder(path) == -1) {
 		diag_add(o->d, path, 0, 0, R_IO, "cannot make folder: %s",
 		    strerror(errno));
 		o->failed = 1;
@@ -433,7 +456,8 @@ put(struct out *o, const char *rel, const void *p, size_t n)
 	}
 	*slash = '/';
 	/* A name linked from the previous tree must not be written through. */
-	unlink(path);
+	if (o->linked)
+		unlink(path);
 	if (write_file(path, p, n) == -1) {
 		diag_add(o->d, path, 0, 0, R_IO, "cannot write: %s",
 		    strerror(errno));
@@ -763,18 +787,13 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 static int
 link_one(const char *old, const char *new, const char *rel)
 {
-	static char made[PATH_MAX];	/* the last folder made, to skip */
 	char *from = path_join(old, rel), *to = path_join(new, rel), *slash;
 	int rc = 0;
 
 	slash = strrchr(to, '/');
 	*slash = '\0';
-	if (strcmp(made, to) != 0) {
-		if (mkdir_p(to) == -1)
-			rc = -1;
-		else if (strlen(to) < sizeof(made))
-			strcpy(made, to);
-	}
+	if (folder(to) == -1)
+		rc = -1;
 	*slash = '/';
 	if (rc == 0 && link(from, to) == -1)
 		rc = -1;
@@ -814,6 +833,58 @@ link_outputs(const char *old, const char *new, const struct runbook *r,
 	for (i = 0; i < n; i++)
 		free(rel[i]);
 	return rc;
+}
+
+/* Linking the unchanged outputs: one worker per folder (html, man). */
+struct linkjob {
+	const char	*old, *new;
+	struct site	*s;
+	int		 formats;
+	const uint64_t	*odig;
+};
+
+/* Appends a byte per runbook to out: 1 if it is to be rendered. */
+static void
+link_share(void *arg, int k, int jobs, struct buf *out)
+{
+	const struct linkjob *j = arg;
+	const struct site *s = j->s;
+	int f = jobs == 1 ? j->formats : k == 0 ? j->formats & FMT_HTML :
+	    j->formats & ~FMT_HTML;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		buf_putc(out, j->odig[i] != cache_odig(s->cache,
+		    s->rb[i]->rel) || (f != 0 && link_outputs(j->old, j->new,
+		    s->rb[i], f) == -1));
+}
+
+/*
+ * Returns what s->todo is to be: the runbooks whose outputs changed since
+ * the cached build, or are missing from its tree; the others' outputs
+ * are linked from it.  A runbook to render may keep links: put() never
+ * writes through one.
+ */
+static char *
+link_unchanged(struct site *s, const char *old, const char *new,
+    int formats, const uint64_t *odig, int jobs)
+{
+	struct linkjob j = { old, new, s, formats, odig };
+	struct buf outs[2];
+	char *todo = xcalloc(s->n ? s->n : 1, 1);
+	size_t i;
+	int k, n = jobs > 1 && (formats & FMT_HTML) &&
+	    (formats & ~FMT_HTML) ? 2 : 1;
+
+	memset(outs, 0, sizeof(outs));
+	if (workers_collect(n, link_share, &j, outs) == -1)
+		memset(todo, 1, s->n);	/* render it all */
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < s->n; i++)
+			todo[i] |= i < outs[k].len ? outs[k].data[i] : 1;
+		buf_free(&outs[k]);
+	}
+	return todo;
 }
 
 /* The site pages, linked from the previous tree; 0 or -1 (none left). */
@@ -924,9 +995,35 @@ replaceable(const char *dir)
 	return ok;
 }
 
+static void
+rm_share(void *arg, int k, int jobs, struct buf *out)
+{
+	char *p = path_join(arg, k == 0 ? "html" : "man");
+
+	(void)jobs;
+	(void)out;
+	rm_rf(p);
+	free(p);
+}
+
+/* Removes the tree dir, its two large folders by two workers. */
+static int
+remove_tree(const char *dir, int jobs)
+{
+	struct buf outs[2];
+
+	memset(outs, 0, sizeof(outs));
+	if (jobs > 1) {
+		workers_collect(2, rm_share, (void *)dir, outs);
+		buf_free(&outs[0]);
+		buf_free(&outs[1]);
+	}
+	return rm_rf(dir);
+}
+
 /* Puts tmp in place of out; returns 0 or -1 (errno). */
 static int
-swap_in(const char *tmp, const char *out)
+swap_in(const char *tmp, const char *out, int jobs)
 {
 	char *old;
 	int rc;
@@ -934,7 +1031,7 @@ swap_in(const char *tmp, const char *out)
 	if (access(out, F_OK) == -1)
 		return rename(tmp, out);
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
-		return rm_rf(tmp) == -1 ? 0 : 0;
+		return remove_tree(tmp, jobs) == -1 ? 0 : 0;
 	/* No RENAME_EXCHANGE here: two renames, a moment without out. */
 	old = xasprintf("%s.old", tmp);
 	if (rename(out, old) == -1) {
@@ -1103,11 +1200,9 @@ cmd_build(int argc, char **argv)
 			odig[i] = runbook_digest(&s, s.rb[i]);
 		sitedig = site_digest(&s);
 		if (s.cache != NULL) {
-			s.todo = xcalloc(s.n ? s.n : 1, 1);
-			for (i = 0; i < s.n; i++)
-				s.todo[i] = odig[i] != cache_odig(s.cache,
-				    s.rb[i]->rel) || link_outputs(out, tmp,
-				    s.rb[i], formats) == -1;
+			o.linked = 1;
+			s.todo = link_unchanged(&s, out, tmp, formats, odig,
+			    jobs);
 			reuse_site = (formats & FMT_HTML) &&
 			    sitedig == cache_sitedig(s.cache) &&
 			    link_site_pages(out, tmp) == 0;
@@ -1125,7 +1220,7 @@ cmd_build(int argc, char **argv)
 			rc = diags_worst(&all) == SEV_ERROR &&
 			    !interrupted ? 1 : 2;
 			diags_sort(&all);
-		} else if (swap_in(tmp, out) == -1) {
+		} else if (swap_in(tmp, out, jobs) == -1) {
 			fprintf(stderr, "rbc build: cannot put %s in place: "
 			    "%s\n", out, strerror(errno));
 			rm_rf(tmp);

@@ -273,9 +273,8 @@ print_sarif(const struct diags *d, FILE *f)
 }
 
 /* Prints every diagnostic in the given format; colour only for text. */
-void
-diags_print(const struct diags *d, enum diag_format fmt, FILE *f,
-    int colour)
+static void
+print_all(const struct diags *d, enum diag_format fmt, FILE *f, int colour)
 {
 	const struct diag *g;
 	size_t i;
@@ -335,6 +334,30 @@ diags_print(const struct diags *d, enum diag_format fmt, FILE *f,
 	}
 	if (fmt == DFMT_JSON)
 		fputs(d->n ? "\n]\n" : "]\n", f);
+}
+
+/*
+ * The same, written at once: stderr is
+ * unbuffered, and a large site's thousands of lines would otherwise cost
+ * several system calls each.
+ */
+void
+diags_print(const struct diags *d, enum diag_format fmt, FILE *f,
+    int colour)
+{
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&mem, &len);
+
+	if (m == NULL) {
+		print_all(d, fmt, f, colour);
+		return;
+	}
+	print_all(d, fmt, m, colour);
+	if (fclose(m) == 0 && len > 0)
+		fwrite(mem, 1, len, f);
+	free(mem);
+	fflush(f);
 }
 
 void

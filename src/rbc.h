@@ -637,6 +637,8 @@ int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),
 	    struct buf *),
 	    void (*teardown)(void *), void *arg, struct diags *,
 	    void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs);
+int	 workers_collect(int jobs, void (*)(void *, int k, int jobs,
+	    struct buf *), void *, struct buf *outs);
 int	 workers_run(int jobs, void (*)(void *, int k, int jobs, struct buf *),
 	    void *, struct diags *);
 void	 diag_encode(struct buf *, const struct diags *);

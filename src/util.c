@@ -380,25 +380,30 @@ write_file(const char *path, const void *p, size_t n)
 	return close(fd);
 }
 
-/* Returns 0 when path and its parents exist as directories, else -1. */
+/*
+ * Returns 0 when path and its parents exist as directories, else -1.
+ * One mkdir when they do (a build asks for the same few folders 20,000
+ * times); a missing parent is made first.
+ */
 int
 mkdir_p(const char *path)
 {
-	char *p = xstrdup(path), *s;
-	int rc = 0;
+	char *p, *slash;
+	int rc;
 
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	p = xstrdup(path);
+	slash = strrchr(p, '/');
+	while (slash != NULL && slash > p && slash[-1] == '/')
+		slash--;
+	rc = -1;
+	if (slash != NULL && slash != p) {
+		*slash = '\0';
+		if (mkdir_p(p) == 0)
+			rc = mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 	}
 	free(p);
 	return rc;
@@ -606,17 +611,41 @@ strv_find(char *const *v, size_t n, const char *s)
 	return -1;
 }
 
-/* Returns h updated with n bytes (FNV-1a, 64 bits). */
+/*
+ * Returns h updated with n bytes: MurmurHash64A's mixing, eight bytes at
+ * a time read little-endian (the same digest on every machine), the
+ * length folded in.  Several times FNV-1a's speed on the 100 MB of
+ * sources a large build hashes.
+ */
 uint64_t
 hash64(uint64_t h, const void *p, size_t n)
 {
+	const uint64_t m = 0xc6a4a7935bd1e995ULL;
 	const unsigned char *u = p;
+	uint64_t k;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= u[i];
-		h *= 0x100000001b3ULL;
+	h ^= n * m;
+	for (; n >= 8; u += 8, n -= 8) {
+		k = (uint64_t)u[0] | (uint64_t)u[1] << 8 |
+		    (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+		    (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 |
+		    (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
+		k *= m;
+		k ^= k >> 47;
+		k *= m;
+		h ^= k;
+		h *= m;
 	}
+	if (n > 0) {
+		for (k = 0, i = 0; i < n; i++)
+			k |= (uint64_t)u[i] << (8 * i);
+		h ^= k;
+		h *= m;
+	}
+	h ^= h >> 47;
+	h *= m;
+	h ^= h >> 47;
 	return h;
 }
 

@@ -386,7 +386,7 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 int
 record_get(const struct site *s, size_t idx, struct buf *b)
 {
-	unsigned char h[4];
+	ssize_t got;
 	uint32_t len;
 	int fd;
 
@@ -395,13 +395,17 @@ record_get(const struct site *s, size_t idx, struct buf *b)
 	    s->reck[idx] >= s->nrecf || s->recf[s->reck[idx]] == NULL)
 		return -1;
 	fd = fileno(s->recf[s->reck[idx]]);
-	if (read_at(fd, h, 4, (off_t)s->recoff[idx]) == -1)
+	/* Most records are a few kB: one read, a second for the rest. */
+	buf_grow(b, 8192);
+	if ((got = pread(fd, b->data, 8192, (off_t)s->recoff[idx])) < 4)
 		return -1;
-	len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
-	    (uint32_t)h[2] << 8 | h[3];
+	len = (uint32_t)(unsigned char)b->data[0] << 24 |
+	    (uint32_t)(unsigned char)b->data[1] << 16 |
+	    (uint32_t)(unsigned char)b->data[2] << 8 |
+	    (unsigned char)b->data[3];
 	buf_grow(b, (size_t)len + 4);
-	memcpy(b->data, h, 4);
-	if (read_at(fd, b->data + 4, len, (off_t)s->recoff[idx] + 4) == -1)
+	if ((size_t)got < (size_t)len + 4 && read_at(fd, b->data + got,
+	    (size_t)len + 4 - (size_t)got, (off_t)s->recoff[idx] + got) == -1)
 		return -1;
 	b->len = (size_t)len + 4;
 	return 0;
@@ -847,6 +851,17 @@ render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
 	c.xarg = xarg;
 	c.xjobs = xjobs;
 	return workers_run(jobs + xjobs, combined_share, &c, d);
+}
+
+/*
+ * Runs fn(arg, k, jobs, out) in jobs workers; returns what each appended
+ * to out in outs[k] (jobs buffers).  0, or -1 if a worker failed.
+ */
+int
+workers_collect(int jobs, void (*fn)(void *, int, int, struct buf *),
+    void *arg, struct buf *outs)
+{
+	return pool(jobs, fn, arg, outs, NULL);
 }
 
 /*
