@@ -787,17 +787,30 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 static int
 link_one(const char *old, const char *new, const char *rel)
 {
-	char *from = path_join(old, rel), *to = path_join(new, rel), *slash;
-	int rc = 0;
+	static char *fdpath[2];
+	static int fd[2] = { -1, -1 };
+	const char *root[2] = { old, new };
+	char *to = path_join(new, rel), *slash;
+	int rc = 0, k;
 
+	/* The two trees' folders held open: each link looks up rel only. */
+	for (k = 0; k < 2; k++)
+		if (fdpath[k] == NULL || strcmp(fdpath[k], root[k]) != 0) {
+			if (fd[k] != -1)
+				close(fd[k]);
+			free(fdpath[k]);
+			fdpath[k] = xstrdup(root[k]);
+			fd[k] = open(root[k], O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC);
+		}
 	slash = strrchr(to, '/');
 	*slash = '\0';
 	if (folder(to) == -1)
 		rc = -1;
 	*slash = '/';
-	if (rc == 0 && link(from, to) == -1)
+	if (rc == 0 && (fd[0] == -1 || fd[1] == -1 ||
+	    linkat(fd[0], rel, fd[1], rel, 0) == -1))
 		rc = -1;
-	free(from);
 	free(to);
 	return rc;
 }

@@ -112,7 +112,10 @@ check_ids(struct site *s)
 	}
 	v = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*v));
 	memcpy(v, s->rb, s->n * sizeof(*v));
-	qsort(v, s->n, sizeof(*v), case_cmp);
+	for (i = 1; i < s->n && case_cmp(&v[i - 1], &v[i]) <= 0; i++)
+		;
+	if (i < s->n)
+		qsort(v, s->n, sizeof(*v), case_cmp);
 	for (i = 1; i < s->n; i++) {
 		if (strcasecmp(v[i]->id, v[i - 1]->id) != 0)
 			continue;
@@ -434,7 +437,11 @@ index_build(struct site *s)
 		rels[i].id = s->rb[i]->rel;
 		rels[i].idx = (int)i;
 	}
-	qsort(rels, s->n, sizeof(*rels), rel_cmp);
+	/* s->rb is in path order (site_walk sorts): rels usually is. */
+	for (i = 1; i < s->n && rel_cmp(&rels[i - 1], &rels[i]) <= 0; i++)
+		;
+	if (i < s->n)
+		qsort(rels, s->n, sizeof(*rels), rel_cmp);
 	cap = xcalloc(s->n ? s->n : 1, sizeof(*cap));
 	for (i = 0; i < s->n; i++) {
 		struct runbook *r = s->rb[i];

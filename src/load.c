@@ -633,7 +633,11 @@ site_index_ids(struct site *s)
 		s->ids[i].id = s->rb[i]->id;
 		s->ids[i].idx = (int)i;
 	}
-	if (s->n > 1)
+	/* Ids follow paths unless front-matter says otherwise: often
+	 * sorted already. */
+	for (i = 1; i < s->n && idcmp(&s->ids[i - 1], &s->ids[i]) <= 0; i++)
+		;
+	if (i < s->n)
 		qsort(s->ids, s->n, sizeof(*s->ids), idcmp);
 }
 

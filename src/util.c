@@ -428,14 +428,18 @@ rm_rf(const char *path)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		char *sub = path_join(path, de->d_name);
-		/* Files by their directory entry's type: no lstat each. */
+		/* Files by their directory entry's type: no lstat each,
+		 * and no path to look up. */
 		if (de->d_type == DT_REG || de->d_type == DT_LNK) {
-			if (unlink(sub) == -1 && errno != ENOENT)
+			if (unlinkat(dirfd(d), de->d_name, 0) == -1 &&
+			    errno != ENOENT)
 				rc = -1;
-		} else if (rm_rf(sub) == -1)
-			rc = -1;
-		free(sub);
+		} else {
+			char *sub = path_join(path, de->d_name);
+			if (rm_rf(sub) == -1)
+				rc = -1;
+			free(sub);
+		}
 	}
 	closedir(d);
 	if (rmdir(path) == -1)
@@ -447,13 +451,18 @@ rm_rf(const char *path)
 char *
 path_join(const char *a, const char *b)
 {
-	size_t n = strlen(a);
+	size_t n = strlen(a), m = strlen(b), sep;
+	char *p;
 
 	if (n == 0)
 		return xstrdup(b);
-	if (a[n - 1] == '/')
-		return xasprintf("%s%s", a, b);
-	return xasprintf("%s/%s", a, b);
+	sep = a[n - 1] != '/';
+	p = xmalloc(n + sep + m + 1);
+	memcpy(p, a, n);
+	if (sep)
+		p[n] = '/';
+	memcpy(p + n + sep, b, m + 1);
+	return p;
 }
 
 int
