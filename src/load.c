@@ -572,12 +572,17 @@ runbook_free(struct runbook *r)
 {
 	if (r == NULL)
 		return;
+	if (r->light) {
+		/* A light runbook's parts live in the site's arena. */
+		r->heads = NULL;
+		r->links = NULL;
+	} else
+		arena_free(r->arena);
 	md_free(r);
 	free(r->backlinks);
 	free(r->smask);
 	diags_free(&r->diags);
 	buf_free(&r->raw);
-	arena_free(r->arena);
 	free(r);
 }
 

@@ -399,6 +399,7 @@ struct site;
 
 struct runbook {
 	struct arena	*arena;
+	int		 light;		/* arena, heads, links: the site's */
 	char		*rel;		/* path under content/, "db/failover.md" */
 	char		*id;		/* "db/failover" */
 	char		*name;		/* "db-failover" (man, card) */

@@ -233,18 +233,18 @@ arena_new(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
-/* Returns n bytes aligned for any object, valid until arena_free(). */
-void *
-arena_alloc(struct arena *a, size_t n)
+/* Returns n bytes aligned to al (a power of two), until arena_free(). */
+static void *
+arena_get(struct arena *a, size_t n, size_t al)
 {
 	struct chunk *c = a->head;
-	size_t al = sizeof(max_align_t), sz;
+	size_t at, sz;
 	void *p;
 
-	n = (n + al - 1) / al * al;
 	if (n == 0)
-		n = al;
-	if (c == NULL || c->size - c->used < n) {
+		n = 1;
+	at = c != NULL ? (c->used + al - 1) & ~(al - 1) : 0;
+	if (c == NULL || at > c->size || c->size - at < n) {
 		/* 512 bytes, doubling to 64 KiB: a light runbook stays small. */
 		if (a->next < 512)
 			a->next = 512;
@@ -256,10 +256,18 @@ arena_alloc(struct arena *a, size_t n)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		at = 0;
 	}
-	p = (char *)c->data + c->used;
-	c->used += n;
+	p = (char *)c->data + at;
+	c->used = at + n;
 	return p;
+}
+
+/* Returns n bytes aligned for any object, valid until arena_free(). */
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_get(a, n, sizeof(max_align_t));
 }
 
 void *
@@ -277,7 +285,7 @@ arena_calloc(struct arena *a, size_t n, size_t sz)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_get(a, n + 1, 1);	/* text: no padding */
 
 	memcpy(p, s, n);
 	p[n] = '\0';

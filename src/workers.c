@@ -169,7 +169,9 @@ decode(struct site *s, struct rd *in, size_t *idx)
 	char *js;
 	size_t i, n;
 
-	r->arena = arena_new();
+	/* One arena for every light runbook: no chunk half empty each. */
+	r->arena = s->arena;
+	r->light = 1;
 	rd.a = r->arena;
 	diags_init(&r->diags, s->cfg.sev);
 	*idx = rd_u32(&rd);
@@ -202,7 +204,7 @@ decode(struct site *s, struct rd *in, size_t *idx)
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p))
 		goto bad;
-	r->heads = xcalloc(n ? n : 1, sizeof(*r->heads));
+	r->heads = arena_calloc(r->arena, n ? n : 1, sizeof(*r->heads));
 	for (i = 0; i < n && !rd.bad; i++) {
 		r->heads[i].level = (int)rd_u32(&rd);
 		r->heads[i].line = (int)rd_u32(&rd);
@@ -215,7 +217,7 @@ decode(struct site *s, struct rd *in, size_t *idx)
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p))
 		goto bad;
-	r->links = xcalloc(n ? n : 1, sizeof(*r->links));
+	r->links = arena_calloc(r->arena, n ? n : 1, sizeof(*r->links));
 	for (i = 0; i < n && !rd.bad; i++) {
 		r->links[i].kind = (enum link_kind)rd_u32(&rd);
 		r->links[i].line = (int)rd_u32(&rd);
