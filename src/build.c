@@ -469,11 +469,29 @@ put(struct out *o, const char *rel, const void *p, size_t n)
 	return 0;
 }
 
+/* Appends bytes to dir/rel, which put() made; returns 0 or -1. */
 static int
-put_html(void *arg, const char *rel, const struct buf *b)
+put_more(struct out *o, const char *rel, const void *p, size_t n)
+{
+	char *path = path_join(o->dir, rel);
+	int rc = 0;
+
+	if (append_file(path, p, n) == -1) {
+		diag_add(o->d, path, 0, 0, R_IO, "cannot write: %s",
+		    strerror(errno));
+		o->failed = 1;
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+static int
+put_html(void *arg, const char *rel, const struct buf *b, int more)
 {
 	char *p = xasprintf("html/%s", rel);
-	int rc = put(arg, p, b->data, b->len);
+	int rc = more ? put_more(arg, p, b->data, b->len) :
+	    put(arg, p, b->data, b->len);
 
 	free(p);
 	return rc;

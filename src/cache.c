@@ -253,6 +253,7 @@ runbook_digest(const struct site *s, const struct runbook *r)
 uint64_t
 site_digest(const struct site *s)
 {
+	struct buf fm = { NULL, 0, 0 };
 	uint64_t h = HASH64_INIT;
 	size_t i, k;
 
@@ -265,11 +266,13 @@ site_digest(const struct site *s)
 		h = hstr(h, r->review_by);
 		h = hint(h, r->stale);
 		h = hint(h, r->nbacklinks == 0);
-		h = hash64(h, r->fmbin != NULL ? r->fmbin : "", r->fmbinlen);
-		h = hint(h, r->fmbin != NULL);
+		runbook_fm(s, r, NULL, &fm);
+		h = hash64(h, fm.data != NULL ? fm.data : "", fm.len);
+		h = hint(h, r->hasfm);
 		for (k = 0; k < r->nheads; k++)
 			h = hstr(h, r->heads[k].text);
 	}
+	buf_free(&fm);
 	return h ? h : 1;
 }
 

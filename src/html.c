@@ -38,6 +38,9 @@ struct rctx {
 #define INS_CLOSE	0x1
 #define INS_IMG		0x2
 
+/* The search index is written every 256 kB. */
+#define SEARCH_FLUSH	((size_t)256 << 10)
+
 static const char *const tagfilter[] = {
 	"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes",
 	"script", "plaintext", NULL
@@ -940,6 +943,46 @@ render_page(struct html *h, const char *tpl, const struct ynode *ctx,
 	return 0;
 }
 
+/* A site page written as its template renders. */
+struct stream {
+	int		(*put)(void *, const char *, const struct buf *, int);
+	void		*arg;
+	const char	*rel;
+	int		 more;
+};
+
+static int
+stream_flush(void *arg, const char *p, size_t n)
+{
+	struct stream *st = arg;
+	struct buf b = { (char *)p, n, n };
+
+	if (st->put(st->arg, st->rel, &b, st->more) == -1)
+		return -1;
+	st->more = 1;
+	return 0;
+}
+
+/* Renders template tpl over ctx into the file rel; 0 or -1. */
+static int
+site_page(struct html *h, const char *tpl, const struct ynode *ctx,
+    struct buf *out, int (*put)(void *, const char *, const struct buf *,
+    int), void *arg, const char *rel)
+{
+	struct stream st = { put, arg, rel, 0 };
+
+	buf_reset(out);
+	if (mustache_render_stream(h->tpl, tpl, ctx, out, stream_flush,
+	    &st) == -1) {
+		fprintf(stderr, "rbc: template '%s' %s\n", tpl,
+		    mustache_has(h->tpl, tpl) ? "ran away (too deep or too "
+		    "much output) or could not be written" : "is missing");
+		return -1;
+	}
+	return stream_flush(&st, out->data != NULL ? out->data : "",
+	    out->len);
+}
+
 /* Returns a new HTML renderer over templates already loaded in s->tpl. */
 struct html *
 html_new(const struct site *s)
@@ -1027,15 +1070,16 @@ by_service(const struct site *s)
 
 /* Light runbook r, its front-matter read into a (in tmp) if need be. */
 static const struct runbook *
-site_view(const struct runbook *r, struct runbook *tmp, struct arena *a)
+site_view(const struct site *s, const struct runbook *r, struct runbook *tmp,
+    struct arena *a)
 {
-	struct rd rd = { (const unsigned char *)r->fmbin,
-	    (const unsigned char *)r->fmbin + r->fmbinlen, a, 0 };
+	struct buf b = { NULL, 0, 0 };
 
-	if (r->fm != NULL || r->fmbin == NULL)
+	if (r->fm != NULL || !r->hasfm)
 		return r;
 	*tmp = *r;
-	tmp->fm = yget(&rd, 0);
+	tmp->fm = runbook_fm(s, r, a, &b);
+	buf_free(&b);
 	return tmp;
 }
 
@@ -1072,7 +1116,8 @@ entry_item(void *arg, size_t i, struct arena *a)
 	const struct entry *e = &sg->p->e[sg->p->g[sg->j] + i];
 	struct runbook tmp;
 
-	return sg->p->make(a, sg->p->s, site_view(e->r, &tmp, a), e->k);
+	return sg->p->make(a, sg->p->s, site_view(sg->p->s, e->r, &tmp, a),
+	    e->k);
 }
 
 static struct ynode *
@@ -1119,7 +1164,7 @@ services(struct arena *a, struct spage *p, const struct site *s,
 	p->g = xcalloc(s->n + 1, sizeof(*p->g));
 	for (i = 0; i < s->n; i++) {
 		t = fm ? arena_new() : NULL;
-		c = count(fm ? site_view(v[i], &tmp, t) : v[i]);
+		c = count(fm ? site_view(s, v[i], &tmp, t) : v[i]);
 		if (t != NULL)
 			arena_free(t);
 		if (c == 0)
@@ -1252,9 +1297,11 @@ js_str(struct buf *b, const char *s)
 	json_esc(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0, 1);
 }
 
-static void
-search_index(const struct site *s, struct buf *o)
+static int
+search_index(const struct site *s, struct buf *o, int (*put)(void *,
+    const char *, const struct buf *, int), void *arg)
 {
+	struct stream st = { put, arg, "search-index.js", 0 };
 	const struct ynode *t;
 	size_t i, k;
 
@@ -1263,7 +1310,7 @@ search_index(const struct site *s, struct buf *o)
 	for (i = 0; i < s->n; i++) {
 		struct arena *a = arena_new();
 		struct runbook tmp;
-		const struct runbook *r = site_view(s->rb[i], &tmp, a);
+		const struct runbook *r = site_view(s, s->rb[i], &tmp, a);
 		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
 		js_str(o, r->title);
 		BUF_PUTSL(o, ",\"u\":");
@@ -1290,8 +1337,14 @@ search_index(const struct site *s, struct buf *o)
 		}
 		BUF_PUTSL(o, "]}");
 		arena_free(a);
+		if (o->len > SEARCH_FLUSH) {
+			if (stream_flush(&st, o->data, o->len) == -1)
+				return -1;
+			buf_reset(o);
+		}
 	}
 	BUF_PUTSL(o, "\n];\n");
+	return stream_flush(&st, o->data, o->len);
 }
 
 /*
@@ -1302,7 +1355,7 @@ search_index(const struct site *s, struct buf *o)
  */
 int
 html_site(struct html *h, int (*put)(void *, const char *,
-    const struct buf *), void *arg, int k, int jobs)
+    const struct buf *, int), void *arg, int k, int jobs)
 {
 	const struct site *s = h->s;
 	struct runbook **v = by_service(s);
@@ -1325,9 +1378,9 @@ html_site(struct html *h, int (*put)(void *, const char *,
 			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
 	set_list(a, c, "orphans", "has_orphans", l);
 	ymap_set(a, c, "count", ynew_int(a, (long long)s->n));
-	made = render_page(h, "index", c, &out) == 0;
+	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);
-	if (!made || put(arg, "index.html", &out) == -1)
+	if (!made)
 		goto out;
 contacts:
 	if (!MINE(1))
@@ -1342,9 +1395,9 @@ contacts:
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
 	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", 1,
 	    has_contacts, contacts_item));
-	made = render_page(h, "contacts", c, &out) == 0;
+	made = site_page(h, "contacts", c, &out, put, arg, "contacts.html") == 0;
 	spage_free(&p);
-	if (!made || put(arg, "contacts.html", &out) == -1)
+	if (!made)
 		goto out;
 thresholds:
 	if (!MINE(2))
@@ -1352,14 +1405,13 @@ thresholds:
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
 	ymap_set(a, c, "services", services(a, &p, s, v, "thresholds", 1,
 	    thresholds, thresholds_item));
-	made = render_page(h, "thresholds", c, &out) == 0;
+	made = site_page(h, "thresholds", c, &out, put, arg, "thresholds.html") == 0;
 	spage_free(&p);
-	if (!made || put(arg, "thresholds.html", &out) == -1)
+	if (!made)
 		goto out;
 search:
 	if (MINE(3)) {
-		search_index(s, &out);
-		if (put(arg, "search-index.js", &out) == -1)
+		if (search_index(s, &out, put, arg) == -1)
 			goto out;
 	}
 #undef MINE

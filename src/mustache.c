@@ -27,6 +27,7 @@
 #define MU_MAX_DEPTH	2048		/* sections + partials, rendering */
 #define MU_MAX_STEPS	(1UL << 24)	/* tokens executed per render */
 #define MU_MAX_OUT	((size_t)256 << 20)	/* bytes written per render */
+#define MU_FLUSH	((size_t)256 << 10)	/* streaming: bytes held */
 #define MU_MAX_DELIM	32		/* bytes of a delimiter */
 
 enum mtype {
@@ -68,6 +69,10 @@ struct mrender {
 	const struct mustache	 *m;
 	struct buf		 *out;
 	size_t			  out0;		/* out->len on entry */
+	/* Streaming: what is past out0 goes to flush() every 256 kB. */
+	int			(*flush)(void *, const char *, size_t);
+	void			 *farg;
+	size_t			  flushed;
 	const struct ynode	**ctx;		/* the context stack */
 	size_t			  nctx, capctx;
 	int			  partials;	/* partial depth */
@@ -772,9 +777,18 @@ render(struct mrender *r, const struct mtpl *t, size_t from, size_t to,
 	for (i = from; i < to && !r->blown; i++) {
 		k = &t->tok[i];
 		if (++r->steps > MU_MAX_STEPS ||
-		    r->out->len - r->out0 > MU_MAX_OUT) {
+		    r->out->len - r->out0 + r->flushed > MU_MAX_OUT) {
 			r->blown = 1;
 			break;
+		}
+		if (r->flush != NULL && r->out->len - r->out0 > MU_FLUSH) {
+			if (r->flush(r->farg, r->out->data + r->out0,
+			    r->out->len - r->out0) == -1) {
+				r->blown = 1;
+				break;
+			}
+			r->flushed += r->out->len - r->out0;
+			r->out->len = r->out0;
 		}
 		if (k->bol && ilen > 0)
 			buf_put(r->out, indent, ilen);
@@ -820,6 +834,19 @@ int
 mustache_render(const struct mustache *m, const char *name,
     const struct ynode *ctx, struct buf *out)
 {
+	return mustache_render_stream(m, name, ctx, out, NULL, NULL);
+}
+
+/*
+ * The same, handing the output to flush(arg, bytes, n) as it goes (a
+ * site page over 10,000 runbooks is tens of megabytes); what is left at
+ * the end stays in out.  -1 also if flush() failed.
+ */
+int
+mustache_render_stream(const struct mustache *m, const char *name,
+    const struct ynode *ctx, struct buf *out,
+    int (*flush)(void *, const char *, size_t), void *arg)
+{
 	struct mrender r;
 	const struct mtpl *t;
 
@@ -829,6 +856,8 @@ mustache_render(const struct mustache *m, const char *name,
 	r.m = m;
 	r.out = out;
 	r.out0 = out->len;
+	r.flush = flush;
+	r.farg = arg;
 	if (ctx != NULL)
 		ctx_push(&r, ctx);
 	render(&r, t, 0, t->n, "", 0);

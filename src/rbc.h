@@ -75,6 +75,7 @@ void	 arena_free(struct arena *);
 /* Whole-file I/O.  read_file: 0 ok, -1 errno set, -2 larger than limit. */
 int	 read_file(const char *, struct buf *, size_t limit);
 int	 write_file(const char *, const void *, size_t);
+int	 append_file(const char *, const void *, size_t);
 int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
@@ -302,6 +303,9 @@ int	 mustache_has(const struct mustache *, const char *name);
  * runaway effort); appends to out.  Missing partials render as empty. */
 int	 mustache_render(const struct mustache *, const char *name,
 	    const struct ynode *ctx, struct buf *out);
+int	 mustache_render_stream(const struct mustache *, const char *name,
+	    const struct ynode *ctx, struct buf *out,
+	    int (*flush)(void *, const char *, size_t), void *);
 void	 mustache_free(struct mustache *);
 
 /* ------------------------------------------------------------- html_esc.c */
@@ -383,16 +387,16 @@ struct heading {
 	int	 line;
 };
 
-struct link {
-	enum link_kind	 kind;
+struct link {				/* 40 bytes: 10,000 runbooks have 230,000 */
 	char		*dest;	/* as written */
 	int		 line, col;
 	/* Filled by index.c. */
-	int		 external;	/* scheme or //: left alone */
-	int		 target;	/* runbook index, -1 none */
 	char		*file;		/* non-runbook file, content-relative */
 	char		*frag;		/* decoded fragment or NULL */
-	int		 broken;
+	int		 target;	/* runbook index, -1 none */
+	unsigned char	 kind;		/* enum link_kind */
+	unsigned char	 external;	/* scheme or //: left alone */
+	unsigned char	 broken;
 };
 
 struct site;
@@ -415,8 +419,13 @@ struct runbook {
 	uint32_t	*smask;		/* rules silenced per line, or NULL */
 	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
-	const char	*fmbin;		/* a light runbook's, as yput wrote */
-	size_t		 fmbinlen;
+	/* A light runbook's front-matter (what the site pages read), as
+	 * yput wrote it, left in its scan record: fmlen bytes at fmoff of
+	 * the site's record file fmfile (runbook_fm reads it). */
+	int		 hasfm;
+	int		 fmfile;
+	uint64_t	 fmoff;
+	size_t		 fmlen;
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */
@@ -551,8 +560,10 @@ struct html *html_new(const struct site *);
 int	 html_render(struct html *, const struct runbook *, struct buf *out);
 int	 html_render_body(struct html *, const struct runbook *,
 	    const char *body, size_t, struct buf *out);
+/* put(arg, path, bytes, more): more is 0 for a file's first (or only)
+ * bytes, 1 for bytes to append to it. */
 int	 html_site(struct html *, int (*put)(void *, const char *path,
-	    const struct buf *), void *, int k, int jobs);
+	    const struct buf *, int more), void *, int k, int jobs);
 void	 html_free(struct html *);
 const struct ynode *contact_find(const struct site *, const struct runbook *,
 	    const char *id);
@@ -657,6 +668,8 @@ int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct site *, const uint64_t *odig);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 int	 record_get(const struct site *, size_t idx, struct buf *);
+struct ynode *runbook_fm(const struct site *, const struct runbook *,
+	    struct arena *, struct buf *bytes);
 
 /* Subcommands (main.c dispatches). */
 int	 cmd_build(int, char **);

@@ -388,6 +388,31 @@ write_file(const char *path, const void *p, size_t n)
 	return close(fd);
 }
 
+/* Appends n bytes to the existing file path; returns 0 or -1. */
+int
+append_file(const char *path, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+	int fd, e;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1)
+		return -1;
+	while (n > 0) {
+		if ((w = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return close(fd);
+}
+
 /*
  * Returns 0 when path and its parents exist as directories, else -1.
  * One mkdir when they do (a build asks for the same few folders 20,000

@@ -161,7 +161,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 
 /* Returns the light runbook of one record, or NULL if it is damaged. */
 static struct runbook *
-decode(struct site *s, struct rd *in, size_t *idx)
+decode(struct site *s, struct rd *in, uint64_t base, size_t *idx)
 {
 	struct runbook *r = xcalloc(1, sizeof(*r));
 	struct diags *d;
@@ -228,15 +228,15 @@ decode(struct site *s, struct rd *in, size_t *idx)
 			rd.bad = 1;
 	}
 	r->nlinks = n;
-	/* Kept as yput wrote it: only the site pages read it (site_view). */
+	/* Where yput left it: only the site pages read it (runbook_fm). */
 	{
 		size_t n0;
 		const char *fm = rd_mem(&rd, &n0);
 		if (fm != NULL) {
-			char *c = arena_alloc(r->arena, n0 ? n0 : 1);
-			memcpy(c, fm, n0);
-			r->fmbin = c;
-			r->fmbinlen = n0;
+			/* Not copied: read again when wanted (runbook_fm). */
+			r->hasfm = 1;
+			r->fmoff = base + (uint64_t)(fm - (const char *)in->p);
+			r->fmlen = n0;
 		}
 	}
 	n = rd_u32(&rd);
@@ -379,6 +379,34 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 	free(tmp);
 	free(pid);
 	return rc;
+}
+
+/*
+ * Returns light runbook r's front-matter (the keys the site pages read)
+ * in a, its bytes in *bytes; NULL if it has none or it cannot be read.
+ */
+struct ynode *
+runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
+    struct buf *bytes)
+{
+	struct rd rd;
+
+	buf_reset(bytes);
+	if (!r->hasfm || r->fmfile < 0 || r->fmfile >= s->nrecf ||
+	    s->recf[r->fmfile] == NULL)
+		return NULL;
+	buf_grow(bytes, r->fmlen + 1);
+	if (read_at(fileno(s->recf[r->fmfile]), bytes->data, r->fmlen,
+	    (off_t)r->fmoff) == -1)
+		return NULL;
+	bytes->len = r->fmlen;
+	if (a == NULL)
+		return NULL;
+	rd.p = (const unsigned char *)bytes->data;
+	rd.end = rd.p + bytes->len;
+	rd.a = a;
+	rd.bad = 0;
+	return yget(&rd, 0);
 }
 
 /*
@@ -678,7 +706,7 @@ scan_all(struct site *s, int jobs)
 			one.a = NULL;
 			one.bad = 0;
 			if (fread(rec.data, 1, len, f[k]) != len ||
-			    (r = decode(s, &one, &idx)) == NULL ||
+			    (r = decode(s, &one, off + 4, &idx)) == NULL ||
 			    s->rb[idx] != NULL) {
 				fprintf(stderr, "rbc: a worker's record is "
 				    "damaged\n");
@@ -686,6 +714,7 @@ scan_all(struct site *s, int jobs)
 				break;
 			}
 			s->rb[idx] = r;
+			r->fmfile = k;
 			s->reck[idx] = k;
 			s->recoff[idx] = off;
 			off += 4 + (size_t)len;
