@@ -288,6 +288,25 @@ ncpus(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+/* In a worker writing to a file: that file, and whether a write failed. */
+static FILE	*pool_out;
+static int	 pool_bad;
+
+/*
+ * Writes what b holds to the worker's file when it passes 1 MB, so that
+ * a worker's results never sit whole in memory.  fn calls it between
+ * whole results.
+ */
+static void
+pool_spill(struct buf *b)
+{
+	if (pool_out == NULL || b->len < ((size_t)1 << 20))
+		return;
+	if (fwrite(b->data, 1, b->len, pool_out) != b->len)
+		pool_bad = 1;
+	buf_reset(b);
+}
+
 /*
  * Runs fn(arg, k, jobs, out) for k in 0..jobs-1, each in a worker process
  * (in-process when jobs is 1), each writing its results into a temporary
@@ -319,9 +338,12 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 		}
 		if (jobs <= 1) {
 			struct buf b = { NULL, 0, 0 };
+			pool_out = tmp[k];
+			pool_bad = 0;
 			fn(arg, k, jobs, &b);
-			if ((b.len > 0 && fwrite(b.data, 1, b.len, tmp[k]) !=
-			    b.len) || fflush(tmp[k]) != 0) {
+			pool_out = NULL;
+			if (pool_bad || (b.len > 0 && fwrite(b.data, 1, b.len,
+			    tmp[k]) != b.len) || fflush(tmp[k]) != 0) {
 				fprintf(stderr, "rbc: cannot write a temporary "
 				    "file: %s\n", strerror(errno));
 				rc = -1;
@@ -337,9 +359,10 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 		}
 		if (pid[k] == 0) {
 			struct buf b = { NULL, 0, 0 };
+			pool_out = tmp[k];
 			fn(arg, k, jobs, &b);
-			if ((b.len > 0 && fwrite(b.data, 1, b.len, tmp[k]) !=
-			    b.len) || fflush(tmp[k]) != 0)
+			if (pool_bad || (b.len > 0 && fwrite(b.data, 1, b.len,
+			    tmp[k]) != b.len) || fflush(tmp[k]) != 0)
 				_exit(3);
 			_exit(0);
 		}
@@ -633,8 +656,10 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	s->tree_arena = 1;
 	for (i = (size_t)k; i < s->nrbpaths; i += (size_t)jobs) {
 		struct runbook *r;
-		if (s->cache != NULL && cached_record(s, i, out))
+		if (s->cache != NULL && cached_record(s, i, out)) {
+			pool_spill(out);
 			continue;
+		}
 		r = runbook_scan(s, s->rbpaths[i]);
 		runbook_check(s, r, builtin, own);
 		encode(out, i, r);
@@ -652,6 +677,7 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 				s->pre = 0;	/* the rest is rendered anew */
 		}
 		runbook_free(r);
+		pool_spill(out);
 	}
 	buf_free(&blob);
 	s->tree_arena = 0;
@@ -818,6 +844,7 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 		r = runbook_reload(s, s->rb[i]);
 		j->one(w, r, NULL, 0, out);
 		runbook_free(r);
+		pool_spill(out);
 	}
 	buf_free(&blob);
 	s->tree_arena = 0;
