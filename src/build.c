@@ -680,13 +680,14 @@ struct pre {
 	size_t		 nid, nname, nbody, nins, nman, nguess;
 };
 
-/* Returns 0, or -1 if the blob is damaged or r's id changed since. */
+/* Returns 0, or -1 if the blob is damaged or r's id changed since.  The
+ * front-matter's text stays in the blob, which must outlive p. */
 static int
 pre_read(struct pre *p, struct site *s, struct runbook *l, struct arena *a,
     const char *blob, size_t len)
 {
 	struct rd rd = { (const unsigned char *)blob,
-	    (const unsigned char *)blob + len, a, 0 };
+	    (const unsigned char *)blob + len, a, 0, 1 };
 
 	memset(p, 0, sizeof(*p));
 	p->r = *l;

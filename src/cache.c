@@ -28,7 +28,7 @@
 
 #include "rbc.h"
 
-#define MAGIC	"rbc-cache 3\n"
+#define MAGIC	"rbc-cache 4\n"
 
 struct centry {
 	const char	*rel;

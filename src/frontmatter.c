@@ -776,3 +776,15 @@ fm_parse(struct site *s, struct runbook *r)
 	r->service = fm_string(r, s, "service");
 	r->owner = fm_string(r, s, "owner");
 }
+
+/* Returns the number of maps in the list at key of map (0 if none). */
+size_t
+ymaps(const struct ynode *map, const char *key)
+{
+	const struct ynode *v = ymap_get(map, key);
+	size_t i, n = 0;
+
+	for (i = 0; v != NULL && v->type == Y_SEQ && i < v->n; i++)
+		n += v->items[i]->type == Y_MAP;
+	return n;
+}

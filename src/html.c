@@ -480,7 +480,7 @@ html_fill(struct buf *out, const struct site *s, const struct runbook *r,
     const char *body, size_t len, const char *ins, size_t inslen)
 {
 	struct rd rd = { (const unsigned char *)ins,
-	    (const unsigned char *)ins + inslen, NULL, 0 };
+	    (const unsigned char *)ins + inslen, NULL, 0, 0 };
 	struct buf scratch = { NULL, 0, 0 };
 	const char *href, *title;
 	size_t at = 0, tn;
@@ -1073,13 +1073,10 @@ static const struct runbook *
 site_view(const struct site *s, const struct runbook *r, struct runbook *tmp,
     struct arena *a)
 {
-	struct buf b = { NULL, 0, 0 };
-
 	if (r->fm != NULL || !r->hasfm)
 		return r;
 	*tmp = *r;
-	tmp->fm = runbook_fm(s, r, a, &b);
-	buf_free(&b);
+	tmp->fm = runbook_fm(s, r, a, NULL);
 	return tmp;
 }
 
@@ -1100,11 +1097,16 @@ struct spage {
 	size_t			*g;	/* service j is e[g[j] .. g[j + 1]) */
 	size_t			 ng;
 	struct ylazy		 services;
+	/* The runbook of the last entry, its front-matter read once for
+	 * all its entries (a runbook's thresholds follow each other). */
+	const struct runbook	*vr, *vp;
+	struct runbook		 view;
+	struct arena		*va;
 };
 
 /* One service of a page, while it renders. */
 struct sgroup {
-	const struct spage	*p;
+	struct spage		*p;
 	size_t			 j;
 	struct ylazy		 items;
 };
@@ -1112,18 +1114,23 @@ struct sgroup {
 static struct ynode *
 entry_item(void *arg, size_t i, struct arena *a)
 {
-	const struct sgroup *sg = arg;
-	const struct entry *e = &sg->p->e[sg->p->g[sg->j] + i];
-	struct runbook tmp;
+	struct sgroup *sg = arg;
+	struct spage *p = sg->p;
+	const struct entry *e = &p->e[p->g[sg->j] + i];
 
-	return sg->p->make(a, sg->p->s, site_view(sg->p->s, e->r, &tmp, a),
-	    e->k);
+	if (e->r != p->vr) {
+		arena_free(p->va);
+		p->va = arena_new();
+		p->vp = site_view(p->s, e->r, &p->view, p->va);
+		p->vr = e->r;
+	}
+	return p->make(a, p->s, p->vp, e->k);
 }
 
 static struct ynode *
 service_item(void *arg, size_t j, struct arena *a)
 {
-	const struct spage *p = arg;
+	struct spage *p = arg;
 	struct sgroup *sg = arena_calloc(a, 1, sizeof(*sg));
 	struct ynode *m = ynew(a, Y_MAP), *list = ynew(a, Y_SEQ);
 	const char *name = svc(p->e[p->g[j]].r);
@@ -1141,20 +1148,18 @@ service_item(void *arg, size_t j, struct arena *a)
 
 /*
  * Returns page p's list of services over v (every runbook, sorted by
- * service): count(r) entries for each runbook (r's front-matter parsed
- * if fm), a service with none left out; make() makes each entry.
+ * service): count(r) entries for each runbook, a service with none left
+ * out; make() makes each entry.
  */
 static struct ynode *
 services(struct arena *a, struct spage *p, const struct site *s,
-    struct runbook **v, const char *key, int fm,
+    struct runbook **v, const char *key,
     size_t (*count)(const struct runbook *),
     struct ynode *(*make)(struct arena *, const struct site *,
     const struct runbook *, size_t))
 {
 	struct ynode *list = ynew(a, Y_SEQ);
 	const char *cur = NULL, *name;
-	struct runbook tmp;
-	struct arena *t;
 	size_t i, k, c, cap = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -1163,11 +1168,7 @@ services(struct arena *a, struct spage *p, const struct site *s,
 	p->make = make;
 	p->g = xcalloc(s->n + 1, sizeof(*p->g));
 	for (i = 0; i < s->n; i++) {
-		t = fm ? arena_new() : NULL;
-		c = count(fm ? site_view(s, v[i], &tmp, t) : v[i]);
-		if (t != NULL)
-			arena_free(t);
-		if (c == 0)
+		if ((c = count(v[i])) == 0)
 			continue;
 		name = svc(v[i]);
 		if (p->ne == 0 || (name == NULL) != (cur == NULL) ||
@@ -1196,18 +1197,7 @@ spage_free(struct spage *p)
 {
 	free(p->e);
 	free(p->g);
-}
-
-/* Returns the number of maps in r's front-matter list key. */
-static size_t
-maps(const struct runbook *r, const char *key)
-{
-	const struct ynode *v = ymap_get(r->fm, key);
-	size_t i, n = 0;
-
-	for (i = 0; v != NULL && v->type == Y_SEQ && i < v->n; i++)
-		n += v->items[i]->type == Y_MAP;
-	return n;
+	arena_free(p->va);
 }
 
 static size_t
@@ -1217,16 +1207,18 @@ one(const struct runbook *r)
 	return 1;
 }
 
+/* From the scan's counts (a light runbook), or from the front-matter. */
 static size_t
 has_contacts(const struct runbook *r)
 {
-	return maps(r, "contacts") + maps(r, "escalation") > 0;
+	return (r->fm != NULL ? ymaps(r->fm, "contacts") +
+	    ymaps(r->fm, "escalation") : r->nreach) > 0;
 }
 
 static size_t
 thresholds(const struct runbook *r)
 {
-	return maps(r, "thresholds");
+	return r->fm != NULL ? ymaps(r->fm, "thresholds") : r->nthr;
 }
 
 static struct ynode *
@@ -1370,7 +1362,7 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	if (!MINE(0))
 		goto contacts;
 	c = ctx_common(a, s, "", "index", s->cfg.title);
-	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", 0, one,
+	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", one,
 	    index_item));
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < s->n; i++)
@@ -1393,7 +1385,7 @@ contacts:
 				yseq_push(a, l, contact_ctx(a,
 				    s->cfg.contacts->items[i]));
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
-	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", 1,
+	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks",
 	    has_contacts, contacts_item));
 	made = site_page(h, "contacts", c, &out, put, arg, "contacts.html") == 0;
 	spage_free(&p);
@@ -1403,7 +1395,7 @@ thresholds:
 	if (!MINE(2))
 		goto search;
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
-	ymap_set(a, c, "services", services(a, &p, s, v, "thresholds", 1,
+	ymap_set(a, c, "services", services(a, &p, s, v, "thresholds",
 	    thresholds, thresholds_item));
 	made = site_page(h, "thresholds", c, &out, put, arg, "thresholds.html") == 0;
 	spage_free(&p);

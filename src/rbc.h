@@ -93,6 +93,7 @@ struct rd {
 	const unsigned char	*p, *end;
 	struct arena		*a;	/* where rd_str copies to */
 	int			 bad;
+	int			 inplace; /* yget: strings left in the bytes */
 };
 void	 buf_put_u32(struct buf *, uint32_t);
 void	 buf_put_str(struct buf *, const char *);
@@ -281,6 +282,7 @@ void	 ymap_set(struct arena *, struct ynode *map, const char *key,
 void	 ymap_setz(struct arena *, struct ynode *map, const char *key,
 	    const char *strval);	/* no-op when strval is NULL */
 int	 yequal(const struct ynode *, const struct ynode *); /* JSON equality */
+size_t	 ymaps(const struct ynode *map, const char *key); /* maps in key's list */
 /* y as JSON, pretty: indented by 2; numbers from their value. */
 void	 yjson(struct buf *, const struct ynode *, int pretty);
 void	 json_esc(struct buf *, const char *, size_t, int script);
@@ -426,6 +428,9 @@ struct runbook {
 	int		 fmfile;
 	uint64_t	 fmoff;
 	size_t		 fmlen;
+	/* Maps in its contacts + escalation, and in its thresholds: how
+	 * many entries it has on the contacts and thresholds pages. */
+	uint32_t	 nreach, nthr;
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */

@@ -141,6 +141,9 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		buf_free(&js);
 	} else
 		buf_put_mem(b, NULL, 0);
+	buf_put_u32(b, (uint32_t)(ymaps(r->fm, "contacts") +
+	    ymaps(r->fm, "escalation")));
+	buf_put_u32(b, (uint32_t)ymaps(r->fm, "thresholds"));
 	/* The rbc-disable comments: the index's diagnostics obey them too. */
 	for (i = n = 0; i < r->nsmask; i++)
 		n += r->smask[i] != 0;
@@ -239,6 +242,8 @@ decode(struct site *s, struct rd *in, uint64_t base, size_t *idx)
 			r->fmlen = n0;
 		}
 	}
+	r->nreach = rd_u32(&rd);
+	r->nthr = rd_u32(&rd);
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p) / 8)
 		goto bad;
@@ -406,7 +411,8 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 
 /*
  * Returns light runbook r's front-matter (the keys the site pages read)
- * in a, its bytes in *bytes; NULL if it has none or it cannot be read.
+ * in a; or, a NULL, its bytes in *bytes (and NULL).  NULL if it has none
+ * or it cannot be read.
  */
 struct ynode *
 runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
@@ -414,21 +420,31 @@ runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
 {
 	struct rd rd;
 
-	buf_reset(bytes);
+	char *p;
+
+	if (bytes != NULL)
+		buf_reset(bytes);
 	if (!r->hasfm || r->fmfile < 0 || r->fmfile >= s->nrecf ||
 	    s->recf[r->fmfile] == NULL)
 		return NULL;
-	buf_grow(bytes, r->fmlen + 1);
-	if (read_at(fileno(s->recf[r->fmfile]), bytes->data, r->fmlen,
+	if (a == NULL) {
+		buf_grow(bytes, r->fmlen + 1);
+		if (read_at(fileno(s->recf[r->fmfile]), bytes->data,
+		    r->fmlen, (off_t)r->fmoff) == -1)
+			return NULL;
+		bytes->len = r->fmlen;
+		return NULL;
+	}
+	/* Read into a and parsed where it lies: the text is not copied. */
+	p = arena_alloc(a, r->fmlen + 1);
+	if (read_at(fileno(s->recf[r->fmfile]), p, r->fmlen,
 	    (off_t)r->fmoff) == -1)
 		return NULL;
-	bytes->len = r->fmlen;
-	if (a == NULL)
-		return NULL;
-	rd.p = (const unsigned char *)bytes->data;
-	rd.end = rd.p + bytes->len;
+	rd.p = (const unsigned char *)p;
+	rd.end = rd.p + r->fmlen;
 	rd.a = a;
 	rd.bad = 0;
+	rd.inplace = 1;
 	return yget(&rd, 0);
 }
 
@@ -548,6 +564,22 @@ spool_close(struct site *s)
 	s->nspool = 0;
 }
 
+/* Writes v as buf_put_var does into p (10 bytes at most); its length. */
+static size_t
+var(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n] = v & 0x7f;
+		v >>= 7;
+		if (v != 0)
+			p[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	return n;
+}
+
 /*
  * Appends y (front-matter) in the form yget reads, compact and whole:
  * a byte of type and flags, line and column, the text, the number of a
@@ -556,27 +588,38 @@ spool_close(struct site *s)
 void
 yput(struct buf *b, const struct ynode *y)
 {
-	unsigned char c = (unsigned char)(y->type | (y->quoted ? 0x10 : 0) |
-	    (y->b ? 0x20 : 0) | (y->s != NULL ? 0x40 : 0));
-	size_t i;
+	unsigned char h[48];
+	size_t i, n = 0;
 
-	buf_putc(b, c);
-	buf_put_var(b, (uint64_t)(y->line > 0 ? y->line : 0));
-	buf_put_var(b, (uint64_t)(y->col > 0 ? y->col : 0));
+	h[n++] = (unsigned char)(y->type | (y->quoted ? 0x10 : 0) |
+	    (y->b ? 0x20 : 0) | (y->s != NULL ? 0x40 : 0));
+	n += var(h + n, (uint64_t)(y->line > 0 ? y->line : 0));
+	n += var(h + n, (uint64_t)(y->col > 0 ? y->col : 0));
+	if (y->s != NULL)
+		n += var(h + n, y->slen);
+	buf_put(b, h, n);
 	if (y->s != NULL) {
-		buf_put_var(b, y->slen);
-		buf_put(b, y->s, y->slen);
+		/* With its NUL: yget can leave it where it is. */
+		buf_grow(b, y->slen + 1);
+		memcpy(b->data + b->len, y->s, y->slen);
+		b->data[b->len + y->slen] = '\0';
+		b->len += y->slen + 1;
 	}
-	if (y->type == Y_INT || y->type == Y_FLOAT)
-		buf_put(b, &y->num, sizeof(y->num));
-	if (y->type == Y_MAP || y->type == Y_SEQ) {
-		buf_put_var(b, y->n);
+	n = 0;
+	if (y->type == Y_INT || y->type == Y_FLOAT) {
+		memcpy(h, &y->num, sizeof(y->num));
+		n = sizeof(y->num);
+	}
+	if (y->type == Y_MAP || y->type == Y_SEQ)
+		n += var(h + n, y->n);
+	if (n > 0)
+		buf_put(b, h, n);
+	if (y->type == Y_MAP || y->type == Y_SEQ)
 		for (i = 0; i < y->n; i++) {
 			if (y->type == Y_MAP)
 				yput(b, y->keys[i]);
 			yput(b, y->items[i]);
 		}
-	}
 }
 
 /* Returns the value yput wrote (in rd's arena), or NULL if damaged. */
@@ -603,11 +646,15 @@ yget(struct rd *rd, int depth)
 	y->col = (int)rd_var(rd);
 	if (c & 0x40) {
 		len = rd_var(rd);
-		if (rd->bad || len > (uint64_t)(rd->end - rd->p))
+		if (rd->bad || len >= (uint64_t)(rd->end - rd->p) ||
+		    rd->p[len] != '\0') {
+			rd->bad = 1;
 			return NULL;
-		y->s = arena_strndup(rd->a, (const char *)rd->p, len);
+		}
+		y->s = rd->inplace ? (const char *)rd->p :
+		    arena_strndup(rd->a, (const char *)rd->p, len);
 		y->slen = len;
-		rd->p += len;
+		rd->p += len + 1;
 	}
 	if (y->type == Y_INT || y->type == Y_FLOAT) {
 		if (rd->end - rd->p < (ptrdiff_t)sizeof(y->num)) {
@@ -731,6 +778,7 @@ scan_all(struct site *s, int jobs)
 			one.end = one.p + len;
 			one.a = NULL;
 			one.bad = 0;
+			one.inplace = 0;
 			if (fread(rec.data, 1, len, f[k]) != len ||
 			    (r = decode(s, &one, off + 4, &idx)) == NULL ||
 			    s->rb[idx] != NULL) {
@@ -965,7 +1013,7 @@ int
 diag_decode(struct diags *d, const char *p, size_t n)
 {
 	struct rd rd = { (const unsigned char *)p,
-	    (const unsigned char *)p + n, arena_new(), 0 };
+	    (const unsigned char *)p + n, arena_new(), 0, 0 };
 	int rc = 0;
 
 	while (rd.p < rd.end && !rd.bad) {
