@@ -474,6 +474,7 @@ roff_width(const char *s, size_t n, size_t *word)
 static void
 break_words(struct buf *o, const char *s, size_t n)
 {
+	const char *e;
 	size_t i, j, k, c, w, since;
 
 	for (i = 0; i < n; ) {
@@ -482,11 +483,16 @@ break_words(struct buf *o, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		/* One word: its width first. */
-		for (w = 0, j = i; j < n && s[j] != ' '; j += k) {
-			k = roff_token(s + j, n - j, &c);
-			w += c;
-		}
+		/* One word: short enough in bytes (no character is wider
+		 * than its bytes), or its width counted. */
+		e = memchr(s + i, ' ', n - i);
+		j = e != NULL ? (size_t)(e - s) : n;
+		w = 0;
+		if (j - i > MAXWORD)
+			for (w = 0, j = i; j < n && s[j] != ' '; j += k) {
+				k = roff_token(s + j, n - j, &c);
+				w += c;
+			}
 		if (w <= MAXWORD) {
 			buf_put(o, s + i, j - i);
 			i = j;
@@ -530,7 +536,13 @@ wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 		blank = 0;
 		cut = 0;
 		for (i = 0; i < n; i += k) {
-			k = roff_token(s + i, n - i, &c);
+			if ((unsigned char)s[i] < 0x80 && s[i] != '\\' &&
+			    (i + 1 == n || ((unsigned char)s[i + 1] & 0xc0) !=
+			    0x80)) {
+				k = 1;	/* roff_token's answer, sooner */
+				c = 1;
+			} else
+				k = roff_token(s + i, n - i, &c);
 			if (s[i] == ' ' && i > 0 && i <= width &&
 			    i + 1 < n && s[i + 1] != ' ')
 				blank = i;
