@@ -438,21 +438,13 @@ render(struct rctx *c, cmark_node *n)
 void
 html_body(struct buf *o, const struct site *s, const struct runbook *r)
 {
-	struct rctx c;
-
-	memset(&c, 0, sizeof(c));
-	c.o = o;
-	c.s = s;
-	c.r = r;
-	if (r->doc != NULL)
-		render(&c, r->doc);
-	buf_free(&c.scratch);
+	html_body_pre(o, s, r, NULL);
 }
 
 /*
  * Renders r's body during the scan, before the index exists: each link
  * and image that the index resolves is left open, its place noted in ins
- * for html_fill.
+ * for html_fill.  (ins NULL: links completed now, as html_body does.)
  */
 void
 html_body_pre(struct buf *o, const struct site *s, const struct runbook *r,

@@ -76,6 +76,7 @@ void	 arena_free(struct arena *);
 int	 read_file(const char *, struct buf *, size_t limit);
 int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
+int	 write_all(int fd, const void *, size_t);
 int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
@@ -98,6 +99,7 @@ struct rd {
 void	 buf_put_u32(struct buf *, uint32_t);
 void	 buf_put_str(struct buf *, const char *);
 void	 buf_put_mem(struct buf *, const void *, size_t);
+size_t	 put_var(unsigned char *, uint64_t);	/* 10 bytes at most */
 void	 buf_put_var(struct buf *, uint64_t);
 uint32_t rd_u32(struct rd *);
 uint64_t rd_var(struct rd *);

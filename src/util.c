@@ -361,56 +361,56 @@ read_file(const char *path, struct buf *b, size_t limit)
 	return 0;
 }
 
-/* Returns 0 when all of p was written to a new file at path, else -1. */
+/* Writes all n bytes to fd; returns 0, or -1 with errno set. */
 int
-write_file(const char *path, const void *p, size_t n)
+write_all(int fd, const void *p, size_t n)
 {
 	const char *s = p;
 	ssize_t w;
-	int fd, e;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1)
-		return -1;
 	while (n > 0) {
-		w = write(fd, s, n);
-		if (w == -1) {
+		if ((w = write(fd, s, n)) == -1) {
 			if (errno == EINTR)
 				continue;
-			e = errno;
-			close(fd);
-			errno = e;
 			return -1;
 		}
 		s += w;
 		n -= (size_t)w;
 	}
+	return 0;
+}
+
+/* write_all, then close fd; returns 0 or -1 (errno of the failure). */
+static int
+write_close(int fd, const void *p, size_t n)
+{
+	int e;
+
+	if (write_all(fd, p, n) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	return close(fd);
+}
+
+/* Returns 0 when all of p was written to a new file at path, else -1. */
+int
+write_file(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	return fd == -1 ? -1 : write_close(fd, p, n);
 }
 
 /* Appends n bytes to the existing file path; returns 0 or -1. */
 int
 append_file(const char *path, const void *p, size_t n)
 {
-	const char *s = p;
-	ssize_t w;
-	int fd, e;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1)
-		return -1;
-	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return close(fd);
+	return fd == -1 ? -1 : write_close(fd, p, n);
 }
 
 /*
@@ -782,21 +782,32 @@ rd_str(struct rd *r)
 	return s != NULL ? arena_strndup(r->a, s, n) : NULL;
 }
 
-/* Appends v in 7-bit groups, low first, the high bit saying "more". */
+/*
+ * Writes v into p (10 bytes at most) in 7-bit groups, low first, the
+ * high bit saying "more"; returns the bytes written.
+ */
+size_t
+put_var(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n] = v & 0x7f;
+		v >>= 7;
+		if (v != 0)
+			p[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	return n;
+}
+
+/* Appends v as put_var writes it. */
 void
 buf_put_var(struct buf *b, uint64_t v)
 {
 	unsigned char c[10];
-	size_t n = 0;
 
-	do {
-		c[n] = v & 0x7f;
-		v >>= 7;
-		if (v != 0)
-			c[n] |= 0x80;
-		n++;
-	} while (v != 0);
-	buf_put(b, c, n);
+	buf_put(b, c, put_var(c, v));
 }
 
 /* Returns the next buf_put_var number; if damaged, 0 and r->bad set. */

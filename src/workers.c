@@ -492,23 +492,6 @@ record_get(const struct site *s, size_t idx, struct buf *b)
  * the spool: the parent holds none of it.
  */
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 read_at(int fd, void *buf, size_t n, off_t off)
 {
 	char *p = buf;
@@ -564,22 +547,6 @@ spool_close(struct site *s)
 	s->nspool = 0;
 }
 
-/* Writes v as buf_put_var does into p (10 bytes at most); its length. */
-static size_t
-var(unsigned char *p, uint64_t v)
-{
-	size_t n = 0;
-
-	do {
-		p[n] = v & 0x7f;
-		v >>= 7;
-		if (v != 0)
-			p[n] |= 0x80;
-		n++;
-	} while (v != 0);
-	return n;
-}
-
 /*
  * Appends y (front-matter) in the form yget reads, compact and whole:
  * a byte of type and flags, line and column, the text, the number of a
@@ -593,10 +560,10 @@ yput(struct buf *b, const struct ynode *y)
 
 	h[n++] = (unsigned char)(y->type | (y->quoted ? 0x10 : 0) |
 	    (y->b ? 0x20 : 0) | (y->s != NULL ? 0x40 : 0));
-	n += var(h + n, (uint64_t)(y->line > 0 ? y->line : 0));
-	n += var(h + n, (uint64_t)(y->col > 0 ? y->col : 0));
+	n += put_var(h + n, (uint64_t)(y->line > 0 ? y->line : 0));
+	n += put_var(h + n, (uint64_t)(y->col > 0 ? y->col : 0));
 	if (y->s != NULL)
-		n += var(h + n, y->slen);
+		n += put_var(h + n, y->slen);
 	buf_put(b, h, n);
 	if (y->s != NULL) {
 		/* With its NUL: yget can leave it where it is. */
@@ -611,7 +578,7 @@ yput(struct buf *b, const struct ynode *y)
 		n = sizeof(y->num);
 	}
 	if (y->type == Y_MAP || y->type == Y_SEQ)
-		n += var(h + n, y->n);
+		n += put_var(h + n, y->n);
 	if (n > 0)
 		buf_put(b, h, n);
 	if (y->type == Y_MAP || y->type == Y_SEQ)
