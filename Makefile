@@ -102,9 +102,10 @@ clean:
 	rm -rf $(BUILD) rbc out
 
 # A libFuzzer build of the pipeline (clang): make fuzz, then run
-# build/fuzz/fuzz_runbook tests/fuzz/corpus.
+# build/fuzz/fuzz_runbook build/fuzz/corpus tests/fuzz/corpus (new
+# inputs go to the first folder).
 FUZZFLAGS = -fsanitize=fuzzer,address,undefined -g -O1
 fuzz: $(BUILD)/embed.c
-	@mkdir -p $(BUILD)/fuzz
+	@mkdir -p $(BUILD)/fuzz $(BUILD)/fuzz/corpus
 	clang $(FUZZFLAGS) -std=c11 $(DEFS) $(PKG_CFLAGS) -Isrc -o $(BUILD)/fuzz/fuzz_runbook \
 	    tests/fuzz/fuzz_runbook.c $(LIBSRCS) $(BUILD)/embed.c $(PKG_LIBS) -lm

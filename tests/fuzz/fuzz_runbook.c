@@ -1,10 +1,17 @@
 /*
  * libFuzzer harness: one runbook through the whole pipeline (load,
  * front-matter, Markdown, index, checks, schema, HTML and man render).
+ * It also checks what a build relies on: the body rendered before the
+ * index and completed after it (html_body_pre, html_fill), and the man
+ * page whose guesses held (man_render_pre, man_finish), are the bytes of
+ * the plain renders; the front-matter survives yput and yget.  A
+ * difference aborts.
  * The first input byte chooses options (cmark's fuzz/cmark-fuzz.c does
  * the same): bit 0 unsafe_html, bit 1 GitLab slugs.
  *
- *   make fuzz && ./build/fuzz/fuzz_runbook -max_total_time=60 tests/fuzz/corpus
+ *   make fuzz && mkdir -p build/fuzz/corpus &&
+ *   ./build/fuzz/fuzz_runbook -max_total_time=60 build/fuzz/corpus tests/fuzz/corpus
+ * (new inputs go to the first folder, outside the repository)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +24,71 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char dir[64];
+
+static void
+same(const struct buf *a, const struct buf *b, const char *what)
+{
+	if (a->len != b->len || (a->len > 0 && memcmp(a->data, b->data,
+	    a->len) != 0)) {
+		fprintf(stderr, "%s differs from the plain render\n", what);
+		abort();
+	}
+}
+
+static void
+same_html(const struct site *s, const struct runbook *r, const struct buf *want)
+{
+	struct buf pre = { NULL, 0, 0 }, ins = { NULL, 0, 0 };
+	struct buf got = { NULL, 0, 0 };
+
+	html_body_pre(&pre, s, r, &ins);
+	if (html_fill(&got, s, r, pre.data ? pre.data : "", pre.len,
+	    ins.data, ins.len) == -1)
+		abort();
+	same(&got, want, "the completed HTML body");
+	buf_free(&pre);
+	buf_free(&ins);
+	buf_free(&got);
+}
+
+static void
+same_man(struct man *m, const struct runbook *r, const struct buf *want)
+{
+	struct buf got = { NULL, 0, 0 }, g = { NULL, 0, 0 };
+
+	man_render_pre(m, r, &got, &g);
+	if (man_finish(m, r, &got, g.data, g.len) == 0)
+		same(&got, want, "the finished man page");
+	buf_free(&got);
+	buf_free(&g);
+}
+
+static void
+same_fm(const struct runbook *r)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct arena *a = arena_new();
+	struct rd rd;
+	struct ynode *y;
+
+	if (r->fm == NULL) {
+		arena_free(a);
+		return;
+	}
+	yput(&b, r->fm);
+	rd.p = (const unsigned char *)b.data;
+	rd.end = rd.p + b.len;
+	rd.a = a;
+	rd.bad = 0;
+	rd.inplace = 0;
+	y = yget(&rd, 0);
+	if (y == NULL || rd.p != rd.end || !yequal(y, r->fm)) {
+		fprintf(stderr, "the front-matter does not survive yput\n");
+		abort();
+	}
+	buf_free(&b);
+	arena_free(a);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -53,8 +125,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct runbook *r = runbook_reload(&s, s.rb[i]);
 			buf_reset(&b);
 			html_body(&b, &s, r);
+			same_html(&s, r, &b);
 			buf_reset(&b);
 			man_render(m, r, &b);
+			same_man(m, r, &b);
+			same_fm(r);
 			runbook_free(r);
 		}
 		man_free(m);
