@@ -221,6 +221,8 @@ site_load_cached(struct site *s, const char *content, const char *today,
 		return -1;
 	s->pre = formats;
 	if (cache_dir != NULL) {
+		/* The spool and the records beside the output, not in /tmp. */
+		scratch_near(cache_dir);
 		s->global = global_digest(s, formats);
 		s->cache = cache_load(cache_dir, s->global);
 	}
@@ -1136,6 +1138,7 @@ cmd_build(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *content = "content", *out = "out", *today = NULL;
+	char *outbuf = NULL;
 	struct diags all;
 	struct site s;
 	struct out o;
@@ -1186,12 +1189,21 @@ cmd_build(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* "out/" names out: its sibling is out.tmp-*, not out/.tmp-*. */
+	if (strlen(out) > 1 && out[strlen(out) - 1] == '/') {
+		outbuf = xstrdup(out);
+		while (strlen(outbuf) > 1 && outbuf[strlen(outbuf) - 1] == '/')
+			outbuf[strlen(outbuf) - 1] = '\0';
+		out = outbuf;
+	}
 	if (optind != argc) {
 		build_usage(stderr);
+		free(outbuf);
 		return 2;
 	}
 	if (site_load_cached(&s, content, today, jobs, out, formats) == -1) {
 		site_close(&s);
+		free(outbuf);
 		return 2;
 	}
 	if (formats & FMT_HTML)
@@ -1273,6 +1285,7 @@ cmd_build(int argc, char **argv)
 		    diags_count(&all, SEV_WARNING) == 1 ? "" : "s", out);
 	diags_free(&all);
 	site_close(&s);
+	free(outbuf);
 	return rc;
 }
 

@@ -77,6 +77,8 @@ int	 read_file(const char *, struct buf *, size_t limit);
 int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
+void	 scratch_near(const char *path);	/* scratch files beside path */
+int	 scratch_fd(void);	/* a nameless read-write file, or -1 */
 int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);

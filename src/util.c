@@ -2,6 +2,7 @@
  * Memory, buffers, arenas, files and UTF-8.  One out-of-memory policy:
  * every allocation goes through x*(), which prints and exits 2.
  */
+#define _GNU_SOURCE	/* O_TMPFILE */
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -359,6 +360,53 @@ read_file(const char *path, struct buf *b, size_t limit)
 	close(fd);
 	buf_cstr(b);
 	return 0;
+}
+
+/* Where scratch_fd makes its files first (scratch_near), or NULL. */
+static char *scratch_dir;
+
+/*
+ * Makes scratch files on the file system of path (a build's output): that
+ * one must hold the output anyway, where /tmp may be a small tmpfs.
+ */
+void
+scratch_near(const char *path)
+{
+	size_t n = strlen(path);
+	const char *slash;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;		/* "out/" is out */
+	for (slash = path + n; slash > path && slash[-1] != '/'; slash--)
+		;
+	free(scratch_dir);
+	scratch_dir = slash == path ? xstrdup(".") : slash == path + 1 ?
+	    xstrdup("/") : xstrndup(path, (size_t)(slash - 1 - path));
+}
+
+/*
+ * Returns a new read-write file that has no name (gone when closed), or
+ * -1: an O_TMPFILE inode in scratch_near's folder, else one made and
+ * unlinked at once in $TMPDIR or /tmp.
+ */
+int
+scratch_fd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+#ifdef O_TMPFILE
+	if (scratch_dir != NULL && (fd = open(scratch_dir, O_TMPFILE |
+	    O_RDWR | O_EXCL | O_CLOEXEC, 0600)) != -1)
+		return fd;
+#endif
+	path = xasprintf("%s/rbc-XXXXXX", dir != NULL && *dir != '\0' ?
+	    dir : "/tmp");
+	if ((fd = mkstemp(path)) != -1)
+		unlink(path);
+	free(path);
+	return fd;
 }
 
 /* Writes all n bytes to fd; returns 0, or -1 with errno set. */

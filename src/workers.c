@@ -325,7 +325,7 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 {
 	FILE **tmp;
 	pid_t *pid;
-	int k, st, rc = 0;
+	int k, st, fd, rc = 0;
 
 	if (jobs <= 1 && files == NULL) {
 		fn(arg, 0, 1, &outs[0]);
@@ -335,7 +335,10 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 	pid = xcalloc((size_t)jobs, sizeof(*pid));
 	fflush(NULL);
 	for (k = 0; k < jobs; k++) {
-		if ((tmp[k] = tmpfile()) == NULL) {
+		fd = scratch_fd();
+		if (fd == -1 || (tmp[k] = fdopen(fd, "w+")) == NULL) {
+			if (fd != -1)
+				close(fd);
 			fprintf(stderr, "rbc: cannot make a temporary file: "
 			    "%s\n", strerror(errno));
 			rc = -1;
@@ -510,23 +513,15 @@ read_at(int fd, void *buf, size_t n, off_t off)
 	return 0;
 }
 
-/* Makes jobs spool files (unlinked temporary files); 0 or -1. */
+/* Makes jobs spool files (nameless scratch files); 0 or -1. */
 static int
 spool_open(struct site *s, int jobs)
 {
-	const char *dir = getenv("TMPDIR");
-	char *path;
 	int k, fd;
 
 	s->spool = xcalloc((size_t)jobs, sizeof(*s->spool));
 	for (k = 0; k < jobs; k++) {
-		path = xasprintf("%s/rbc-spool-XXXXXX", dir != NULL &&
-		    *dir != '\0' ? dir : "/tmp");
-		fd = mkstemp(path);
-		if (fd != -1)
-			unlink(path);
-		free(path);
-		if (fd == -1) {
+		if ((fd = scratch_fd()) == -1) {
 			spool_close(s);
 			return -1;
 		}
