@@ -1144,7 +1144,7 @@ cmd_build(int argc, char **argv)
 	struct out o;
 	struct sigaction sa;
 	char *tmp = NULL;
-	uint64_t *odig, sitedig;
+	uint64_t *odig, *hd, sitedig;
 	size_t i;
 	int reuse_site = 0;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
@@ -1240,8 +1240,10 @@ cmd_build(int argc, char **argv)
 		/* What changed since the cached build is rendered; the rest
 		 * is linked from it (cache.c says why that is the same). */
 		odig = xcalloc(s.n ? s.n : 1, sizeof(*odig));
+		hd = href_digests(&s);
 		for (i = 0; i < s.n; i++)
-			odig[i] = runbook_digest(&s, s.rb[i]);
+			odig[i] = runbook_digest(&s, hd, s.rb[i]);
+		free(hd);
 		sitedig = site_digest(&s);
 		if (s.cache != NULL) {
 			o.linked = 1;

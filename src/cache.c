@@ -239,9 +239,25 @@ href_of(uint64_t h, const struct runbook *t)
 	return hstr(h, t->title);
 }
 
-/* Returns the digest of everything r's pages show (never 0). */
+/* Returns each runbook's href_of digest: its links hash these. */
+uint64_t *
+href_digests(const struct site *s)
+{
+	uint64_t *d = xcalloc(s->n ? s->n : 1, sizeof(*d));
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		d[i] = href_of(HASH64_INIT, s->rb[i]);
+	return d;
+}
+
+/*
+ * Returns the digest of everything r's pages show (never 0); hd is
+ * href_digests(s).
+ */
 uint64_t
-runbook_digest(const struct site *s, const struct runbook *r)
+runbook_digest(const struct site *s, const uint64_t *hd,
+    const struct runbook *r)
 {
 	uint64_t h = hint(HASH64_INIT, (long long)r->hash);
 	size_t i;
@@ -256,13 +272,11 @@ runbook_digest(const struct site *s, const struct runbook *r)
 		h = hint(h, l->broken);
 		h = hstr(h, l->file);
 		h = hstr(h, l->frag);
-		if (l->target >= 0)
-			h = href_of(h, s->rb[l->target]);
-		else
-			h = hstr(h, NULL);
+		h = hint(h, l->target >= 0 && (size_t)l->target < s->n ?
+		    (long long)hd[l->target] : 0);
 	}
 	for (i = 0; i < r->nbacklinks; i++)
-		h = href_of(h, s->rb[r->backlinks[i]]);
+		h = hint(h, (long long)hd[r->backlinks[i]]);
 	return h ? h : 1;
 }
 

@@ -412,14 +412,6 @@ anchor:
 	}
 }
 
-static int
-intcmp(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The scan pass over every parsed runbook: ids checked, the id table for
  * site_find, every link resolved and checked, backlinks collected.
@@ -468,8 +460,7 @@ index_build(struct site *s)
 	for (i = 0; i < s->n; i++) {
 		struct runbook *r = s->rb[i];
 		size_t o = 0;
-		if (r->nbacklinks > 1)
-			qsort(r->backlinks, r->nbacklinks, sizeof(int), intcmp);
+		/* Appended in runbook order above: sorted, maybe repeated. */
 		for (j = 0; j < r->nbacklinks; j++)
 			if (o == 0 || r->backlinks[o - 1] != r->backlinks[j])
 				r->backlinks[o++] = r->backlinks[j];

@@ -671,7 +671,9 @@ void	 cache_free(struct cache *);
 int	 cached_record(struct site *, size_t idx, struct buf *out);
 uint64_t cache_odig(const struct cache *, const char *rel);
 uint64_t cache_sitedig(const struct cache *);
-uint64_t runbook_digest(const struct site *, const struct runbook *);
+uint64_t *href_digests(const struct site *);
+uint64_t runbook_digest(const struct site *, const uint64_t *,
+	    const struct runbook *);
 uint64_t site_digest(const struct site *);
 int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct site *, const uint64_t *odig);
