@@ -854,7 +854,6 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 		r = runbook_reload(s, s->rb[i]);
 		j->one(w, r, NULL, 0, out);
 		runbook_free(r);
-		pool_spill(out);
 	}
 	buf_free(&blob);
 	s->tree_arena = 0;
