@@ -28,9 +28,11 @@ if [ "$HUGO" = 1 ] && ! command -v hugo >/dev/null 2>&1; then
 fi
 
 # time LABEL COMMAND...: one run; appends "label seconds kilobytes".
+# The dirty pages of the runs before are written out first, untimed.
 t() {
 	label=$1
 	shift
+	sync
 	if /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/log" 2>&1; then
 		echo "$label $(cat "$W/time")" >>"$W/runs"
 	else
@@ -48,6 +50,7 @@ hugo_site() {
 	echo '{{ range .Pages }}{{ .Title }}{{ end }}' >"$d/layouts/_default/list.html"
 }
 
+rm -rf "$W"/out-* "$W"/o[12afhl]*
 : >"$W/runs"
 for n in $SIZES; do
 	c=$W/corpus-$n
@@ -60,17 +63,22 @@ for n in $SIZES; do
 	[ "$HUGO" = 1 ] && hugo_site "$n"
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
-		rm -rf "$W/o"*
-		t "$n floor_html_man" "$W/floor" -j 2 "$c" "$W/ofl"
-		t "$n floor_html" "$W/floor" -j 2 --html-only "$c" "$W/ofh"
-		t "$n rbc_html_man_j2" "$RBC" build --content "$c" --out "$W/o2" --formats html,man -j 2 --today 2026-11-23
-		t "$n rbc_html_man_j1" "$RBC" build --content "$c" --out "$W/o1" --formats html,man -j 1 --today 2026-11-23
-		t "$n rbc_all_j2" "$RBC" build --content "$c" --out "$W/oa" -j 2 --today 2026-11-23
+		# Every run writes into a folder of its own, and nothing is
+		# removed until the end: ext4 allocates new inodes around the
+		# ones freed in the last minutes (its recently_deleted check),
+		# so deleting 20,000 files would slow down whoever runs next.
+		o=$W/out-$n-$r
+		mkdir -p "$o"
+		t "$n floor_html_man" "$W/floor" -j 2 "$c" "$o/fl"
+		t "$n floor_html" "$W/floor" -j 2 --html-only "$c" "$o/fh"
+		t "$n rbc_html_man_j2" "$RBC" build --content "$c" --out "$o/o2" --formats html,man -j 2 --today 2026-11-23
+		t "$n rbc_html_man_j1" "$RBC" build --content "$c" --out "$o/o1" --formats html,man -j 1 --today 2026-11-23
+		t "$n rbc_all_j2" "$RBC" build --content "$c" --out "$o/oa" -j 2 --today 2026-11-23
 		t "$n rbc_lint_one" "$RBC" lint --content "$c" --today 2026-11-23 "$c/$one"
 		echo "edited in the benchmark" >>"$c/$one"
-		t "$n rbc_rebuild_one_edit" "$RBC" build --content "$c" --out "$W/o2" --formats html,man -j 2 --today 2026-11-23
+		t "$n rbc_rebuild_one_edit" "$RBC" build --content "$c" --out "$o/o2" --formats html,man -j 2 --today 2026-11-23
 		sed -i '$d' "$c/$one"
-		[ "$HUGO" = 1 ] && t "$n hugo" hugo --quiet -s "$W/hugo-$n" -d "$W/oh"
+		[ "$HUGO" = 1 ] && t "$n hugo" hugo --quiet -s "$W/hugo-$n" -d "$o/oh"
 		r=$((r + 1))
 	done
 done
@@ -102,3 +110,4 @@ done
 	done
 } >"$RES"
 cat "$RES"
+rm -rf "$W"/out-*

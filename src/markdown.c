@@ -452,28 +452,20 @@ add_heading(struct mdctx *m, cmark_node *n)
 	buf_free(&b);
 }
 
-/* Returns 1 if n sits inside a link or image (no links in links). */
-static int
-in_link(cmark_node *n)
-{
-	for (n = cmark_node_parent(n); n != NULL; n = cmark_node_parent(n))
-		if (cmark_node_get_type(n) == CMARK_NODE_LINK ||
-		    cmark_node_get_type(n) == CMARK_NODE_IMAGE)
-			return 1;
-	return 0;
-}
-
+/* Collects headings and links below n; inlink: n is inside a link or an
+ * image (its text makes no wiki links: no links in links). */
 static void
-walk(struct mdctx *m, cmark_node *n)
+walk(struct mdctx *m, cmark_node *n, int inlink)
 {
 	cmark_node *c, *next;
+	cmark_node_type t = cmark_node_get_type(n);
 	struct link *l;
 	const char *url;
 	int line, col;
 
-	switch (cmark_node_get_type(n)) {
+	switch (t) {
 	case CMARK_NODE_TEXT:
-		if (!in_link(n))
+		if (!inlink)
 			wiki_text(m, n);
 		return;
 	case CMARK_NODE_HEADING:
@@ -495,9 +487,10 @@ walk(struct mdctx *m, cmark_node *n)
 	default:
 		break;
 	}
+	inlink |= t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE;
 	for (c = cmark_node_first_child(n); c != NULL; c = next) {
 		next = cmark_node_next(c);
-		walk(m, c);
+		walk(m, c, inlink);
 	}
 }
 
@@ -608,7 +601,7 @@ md_parse(struct site *s, struct runbook *r)
 		doc = cmark_node_new_with_mem(CMARK_NODE_DOCUMENT, m.mem);
 	}
 	r->doc = doc;
-	walk(&m, doc);
+	walk(&m, doc, 0);
 	related_links(&m);
 	slugger_free(m.sl);
 	if (r->title == NULL) {
