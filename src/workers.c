@@ -720,6 +720,7 @@ scan_all(struct site *s, int jobs)
 		s->pre = 0;	/* rendered from the source, the slow way */
 	if (pool(jobs, scan_share, &j, NULL, f) == -1)
 		rc = -1;
+	phase("scan workers");
 	if (getenv("RBC_TIMING") != NULL)
 		for (k = 0; k < s->nspool; k++)
 			fprintf(stderr, "rbc: spool %d: %lld bytes\n", k,
