@@ -443,6 +443,18 @@ roff_token(const char *s, size_t n, size_t *cols)
 	}
 }
 
+/* roff_token, with a plain ASCII byte (the most of roff text) inline. */
+static inline size_t
+token(const char *s, size_t n, size_t *cols)
+{
+	if ((unsigned char)s[0] < 0x80 && s[0] != '\\' &&
+	    (n == 1 || ((unsigned char)s[1] & 0xc0) != 0x80)) {
+		*cols = 1;
+		return 1;
+	}
+	return roff_token(s, n, cols);
+}
+
 /*
  * Returns the columns roff text s[0..n) takes on one line, with the
  * widest blank-separated word in *word.
@@ -454,7 +466,7 @@ roff_width(const char *s, size_t n, size_t *word)
 
 	*word = 0;
 	for (i = 0; i < n; i += k) {
-		k = roff_token(s + i, n - i, &c);
+		k = token(s + i, n - i, &c);
 		if (s[i] == ' ' || s[i] == '\n')
 			w = 0;
 		else if ((w += c) > *word)
@@ -536,13 +548,7 @@ wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 		blank = 0;
 		cut = 0;
 		for (i = 0; i < n; i += k) {
-			if ((unsigned char)s[i] < 0x80 && s[i] != '\\' &&
-			    (i + 1 == n || ((unsigned char)s[i + 1] & 0xc0) !=
-			    0x80)) {
-				k = 1;	/* roff_token's answer, sooner */
-				c = 1;
-			} else
-				k = roff_token(s + i, n - i, &c);
+			k = token(s + i, n - i, &c);
 			if (s[i] == ' ' && i > 0 && i <= width &&
 			    i + 1 < n && s[i + 1] != ' ')
 				blank = i;
