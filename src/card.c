@@ -1262,6 +1262,23 @@ rgb(cairo_t *cr, uint32_t c)
 	    ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
 }
 
+/*
+ * Returns the length of the next run of dark modules in row i of q at or
+ * after column *j, which it moves to the run's start; 0 when none is left.
+ */
+static int
+qr_run(const QRcode *q, int i, int *j)
+{
+	const unsigned char *row = q->data + i * q->width;
+	int k;
+
+	while (*j < q->width && !(row[*j] & 1))
+		(*j)++;
+	for (k = *j; k < q->width && (row[k] & 1); k++)
+		;
+	return k - *j;
+}
+
 /* The QR code as filled rectangles, one per run of dark modules. */
 static void
 qr_draw(cairo_t *cr, const QRcode *q, int quiet, double x, double y,
@@ -1275,17 +1292,9 @@ qr_draw(cairo_t *cr, const QRcode *q, int quiet, double x, double y,
 	cairo_fill(cr);
 	rgb(cr, 0x000000);
 	for (i = 0; i < q->width; i++)
-		for (j = 0; j < q->width; j = k) {
-			if (!(q->data[i * q->width + j] & 1)) {
-				k = j + 1;
-				continue;
-			}
-			for (k = j; k < q->width &&
-			    (q->data[i * q->width + k] & 1); k++)
-				continue;
+		for (j = 0; (k = qr_run(q, i, &j)) > 0; j += k)
 			cairo_rectangle(cr, x + (quiet + j) * mod,
-			    y + (quiet + i) * mod, (k - j) * mod, mod);
-		}
+			    y + (quiet + i) * mod, k * mod, mod);
 	cairo_fill(cr);
 }
 
@@ -1434,17 +1443,9 @@ html_qr(struct buf *b, const struct cmodel *m, double size, int quiet)
 	buf_printf(b, "\" shape-rendering=\"crispEdges\"><rect width=\"%d\" "
 	    "height=\"%d\" fill=\"#fff\"/><path d=\"", n, n);
 	for (i = 0; i < q->width; i++)
-		for (j = 0; j < q->width; j = k) {
-			if (!(q->data[i * q->width + j] & 1)) {
-				k = j + 1;
-				continue;
-			}
-			for (k = j; k < q->width &&
-			    (q->data[i * q->width + k] & 1); k++)
-				continue;
+		for (j = 0; (k = qr_run(q, i, &j)) > 0; j += k)
 			buf_printf(b, "M%d %dh%dv1h-%dz", quiet + j,
-			    quiet + i, k - j, k - j);
-		}
+			    quiet + i, k, k);
 	BUF_PUTSL(b, "\"/></svg></a>");
 }
 

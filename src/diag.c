@@ -78,7 +78,7 @@ diag_add(struct diags *d, const char *file, int line, int col,
     enum rule rule, const char *fmt, ...)
 {
 	enum severity sev;
-	struct diag *g;
+	struct diag g;
 	struct buf b = { NULL, 0, 0 };
 	va_list ap;
 
@@ -88,37 +88,41 @@ diag_add(struct diags *d, const char *file, int line, int col,
 	if (d->silenced != NULL && d->silenced(d->silenced_arg, file, line,
 	    rule))
 		return;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	g.file = xstrdup(file != NULL ? file : "");
+	g.line = line;
+	g.col = col;
+	g.rule = rule;
+	g.sev = sev;
+	g.msg = buf_detach(&b);
+	diag_push(d, &g);
+}
+
+/* Appends g to d as it is: d takes its file and message. */
+void
+diag_push(struct diags *d, const struct diag *g)
+{
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 	}
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	g = &d->v[d->n++];
-	g->file = xstrdup(file != NULL ? file : "");
-	g->line = line;
-	g->col = col;
-	g->rule = rule;
-	g->sev = sev;
-	g->msg = buf_detach(&b);
+	d->v[d->n++] = *g;
 }
 
 /* Appends copies of everything in src to d. */
 void
 diags_append(struct diags *d, const struct diags *src)
 {
+	struct diag g;
 	size_t i;
 
 	for (i = 0; i < src->n; i++) {
-		if (d->n == d->cap) {
-			d->cap = d->cap ? d->cap * 2 : 8;
-			d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
-		}
-		d->v[d->n] = src->v[i];
-		d->v[d->n].file = xstrdup(src->v[i].file);
-		d->v[d->n].msg = xstrdup(src->v[i].msg);
-		d->n++;
+		g = src->v[i];
+		g.file = xstrdup(g.file);
+		g.msg = xstrdup(g.msg);
+		diag_push(d, &g);
 	}
 }
 

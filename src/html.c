@@ -869,11 +869,12 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	set_list(a, m, "toc", "has_toc", l);
 
 	if (pre != NULL)
-		buf_put(&body, pre, prelen);
-	else
+		ymap_set(a, m, "body", ynew_str(a, pre, prelen));
+	else {
 		html_body(&body, s, r);
-	ymap_set(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
-	buf_free(&body);
+		ymap_set(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
+		buf_free(&body);
+	}
 
 	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, r));
 	l = ynew(a, Y_SEQ);

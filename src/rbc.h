@@ -198,6 +198,7 @@ void	 diags_init(struct diags *, const enum severity *);
 void	 diag_add(struct diags *, const char *file, int line, int col,
 	    enum rule, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
+void	 diag_push(struct diags *, const struct diag *); /* takes its strings */
 void	 diags_append(struct diags *, const struct diags *);
 void	 diags_sort(struct diags *);
 enum severity diags_worst(const struct diags *);

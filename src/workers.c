@@ -56,16 +56,6 @@ get_diag(struct rd *r, struct diag *g)
 	return 0;
 }
 
-static void
-push_diag(struct diags *d, const struct diag *g)
-{
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 8;
-		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
-	}
-	d->v[d->n++] = *g;
-}
-
 /*
  * Appends a record taken from the cache for runbook idx, its index
  * rewritten (runbooks added or removed since move the others).
@@ -271,7 +261,7 @@ decode(struct site *s, struct rd *in, uint64_t base, size_t *idx)
 		struct diag g;
 		if (get_diag(&rd, &g) == -1)
 			goto bad;
-		push_diag(d, &g);
+		diag_push(d, &g);
 	}
 	if (rd.bad)
 		goto bad;
@@ -984,7 +974,7 @@ diag_decode(struct diags *d, const char *p, size_t n)
 			rc = -1;
 			break;
 		}
-		push_diag(d, &g);
+		diag_push(d, &g);
 	}
 	arena_free(rd.a);
 	return rc;
