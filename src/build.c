@@ -259,29 +259,45 @@ load_one(struct site *s, const char *rel, char *loaded)
 	return r;
 }
 
-/* The runbook path a link's target would have if its id is its path. */
-static char *
-guess_rel(const struct runbook *r, const struct link *l)
+/*
+ * Stores in path[] the runbook paths that link l of r reaches if each
+ * runbook's id is its path (index.c's resolve decides), as index.c's
+ * link_guess guesses them, plus a folder's README.md and index.md;
+ * returns how many (0 to 2).
+ */
+static int
+guess_paths(const struct runbook *r, const struct link *l, char *path[2])
 {
+	char *id, *dec, *dir;
 	const char *d = l->dest, *hash;
-	char *p, *dec;
 	size_t n;
 
-	if (l->kind == LINK_AUTO || strstr(d, "://") != NULL ||
-	    strncmp(d, "mailto:", 7) == 0 || strncmp(d, "tel:", 4) == 0)
-		return NULL;
+	if (link_external(l))
+		return 0;
+	if ((id = link_guess(r, l)) != NULL) {
+		/* [[db/failover.md]] names the file itself. */
+		if (l->kind != LINK_MD && str_has_suffix(id, ".md"))
+			path[0] = id;
+		else {
+			path[0] = xasprintf("%s.md", id);
+			free(id);
+		}
+		return 1;
+	}
+	if (l->kind != LINK_MD)
+		return 0;
+	/* Not a runbook's path: a folder's, maybe. */
 	hash = strchr(d, '#');
 	n = hash != NULL ? (size_t)(hash - d) : strlen(d);
-	if (n == 0)
-		return NULL;
-	if (l->kind == LINK_WIKI || l->kind == LINK_RELATED)
-		return str_has_suffix(d, ".md") && hash == NULL ?
-		    xstrdup(d) : xasprintf("%.*s.md", (int)n, d);
-	/* A relative path, resolved as index.c resolves it. */
 	dec = pct_decode(d, n);
-	p = resolve_path(r->rel, dec);
+	dir = resolve_path(r->rel, dec);
 	free(dec);
-	return p;
+	if (dir == NULL)
+		return 0;
+	path[0] = xasprintf("%s%sREADME.md", dir, *dir ? "/" : "");
+	path[1] = xasprintf("%s%sindex.md", dir, *dir ? "/" : "");
+	free(dir);
+	return 2;
 }
 
 /*
@@ -297,7 +313,7 @@ site_load_some(struct site *s, const char *content, const char *today,
     char **rels, size_t nrels)
 {
 	struct schema *builtin, *own;
-	char *loaded, *g;
+	char *loaded, *g[2];
 	size_t i, j, named;
 	int need_scan = 0;
 
@@ -311,13 +327,15 @@ site_load_some(struct site *s, const char *content, const char *today,
 	for (i = 0; i < named; i++) {
 		struct runbook *r = s->rb[i];
 		for (j = 0; j < r->nlinks; j++) {
-			if ((g = guess_rel(r, &r->links[j])) == NULL)
-				continue;
-			if (r->links[j].kind != LINK_MD &&
-			    strv_find(s->rbpaths, s->nrbpaths, g) == -1)
-				need_scan = 1;
-			load_one(s, g, loaded);
-			free(g);
+			int k, np = guess_paths(r, &r->links[j], g);
+			for (k = 0; k < np; k++) {
+				if (r->links[j].kind != LINK_MD &&
+				    strv_find(s->rbpaths, s->nrbpaths, g[k]) ==
+				    -1)
+					need_scan = 1;
+				load_one(s, g[k], loaded);
+				free(g[k]);
+			}
 		}
 	}
 	if (need_scan)
