@@ -10,7 +10,8 @@ DESTDIR	?=
 CC	?= cc
 BUILD	?= build
 SAN	?= $(BUILD)/san
-PKGS	 = libcmark-gfm yaml-0.1 libpcre2-8 pangocairo cairo-pdf libqrencode
+PKGS	 = libcmark-gfm yaml-0.1 libpcre2-8 pangocairo cairo-pdf libqrencode \
+	   fontconfig zlib
 OPT	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wno-format-nonliteral

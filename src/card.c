@@ -166,10 +166,45 @@ struct op {
 	enum opk	 k;
 	double		 x, y, w, h;
 	uint32_t	 rgb;
-	PangoLayout	*pl;		/* OP_TEXT */
+	PangoLayout	*pl;		/* OP_TEXT by Pango */
+	size_t		 r0, nr;	/* OP_TEXT by the fast path: runs */
 	const QRcode	*qr;		/* OP_QR */
 	const char	*uri;		/* OP_QR: the link */
 	int		 quiet;		/* OP_QR: quiet zone, modules */
+};
+
+/* A styled range of a text: bytes [from, to), z base sizes large. */
+struct span {
+	size_t		 from, to;
+	enum font	 f;
+	double		 z;
+	uint32_t	 rgb;
+};
+
+/* The fast path's text: a run of glyphs in one style on one baseline,
+ * placed relative to its operation's origin. */
+struct frun {
+	enum font	 f;
+	double		 pt;
+	uint32_t	 rgb;
+	double		 x, y;
+	size_t		 g0, ng;	/* glyphs fg[g0..g0+ng-1] */
+};
+
+struct fglyph {
+	unsigned	 g;
+	double		 k;		/* kerning before it, pt */
+};
+
+/* A character of the text that the fast path is setting. */
+struct fch {
+	uint32_t	 cp;
+	unsigned	 g;
+	enum font	 f;
+	int		 st;		/* its span, -1: the text's own style */
+	double		 pt;
+	double		 w;		/* advance, pt */
+	double		 k;		/* kerning with the one before, pt */
 };
 
 struct card {
@@ -184,6 +219,17 @@ struct card {
 	size_t			 npl;
 	struct op		*ops;		/* the display list */
 	size_t			 nops, opcap;
+	/* The fast path (pdf.c): fonts loaded on first use. */
+	struct pdffonts		*pf;
+	int			 pfstate;	/* 0 untried, 1 ok, -1 no */
+	int			 fast;		/* this layout is the fast path's */
+	int			 slow;		/* it met a character pf lacks */
+	struct frun		*runs;
+	size_t			 nruns, runcap;
+	struct fglyph		*fg;
+	size_t			 nfg, fgcap;
+	struct fch		*ch;
+	size_t			 chcap;
 };
 
 /* ------------------------------------------------------------ the model */
@@ -612,56 +658,7 @@ layout_get(struct lay *L)
 	return c->pl[L->npl++];
 }
 
-/*
- * Returns the height of text s set in font f at size sz (in base sizes),
- * wrapped into a box w wide whose top left is (x, y); queued for the
- * display list by flush().  Attributes, when given, replace the default
- * list.
- */
-static double
-prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
-    double y, double w, PangoAlignment al, uint32_t col,
-    PangoAttrList *attrs)
-{
-	PangoFontDescription *fd = L->c->fd[f];
-	PangoLayout *pl;
-	PangoRectangle lr;
-	struct op *o;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	assert(L->npend < NPEND);
-	pl = layout_get(L);
-	pango_font_description_set_size(fd,
-	    (gint)(zpt(sz, L->fs) * PANGO_SCALE + 0.5));
-	pango_layout_set_font_description(pl, fd);
-	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
-	pango_layout_set_alignment(pl, al);
-	pango_layout_set_attributes(pl, attrs != NULL ? attrs : L->c->nohyph);
-	pango_layout_set_text(pl, s, -1);
-	pango_layout_get_extents(pl, NULL, &lr);
-	if (lr.width > (int)(w * PANGO_SCALE) + PANGO_SCALE / 4 &&
-	    L->wide == NULL)
-		L->wide = s;
-	o = &L->pend[L->npend++];
-	memset(o, 0, sizeof(*o));
-	o->k = OP_TEXT;
-	o->pl = pl;
-	o->x = x;
-	o->y = y;
-	o->rgb = col;
-	return (double)lr.height / PANGO_SCALE;
-}
-
-/* Returns the height of s: prep_attr() with the default attributes. */
-static double
-prep(struct lay *L, const char *s, enum font f, double sz, double x,
-    double y, double w, PangoAlignment al, uint32_t col)
-{
-	return prep_attr(L, s, f, sz, x, y, w, al, col, NULL);
-}
-
-/* Adds a styled range [from, b->len) to an attribute list. */
+/* Adds a styled range [from, to) to an attribute list. */
 static void
 span_attrs(PangoAttrList *al, size_t from, size_t to, int bold, double pt,
     uint32_t col)
@@ -681,6 +678,237 @@ span_attrs(PangoAttrList *al, size_t from, size_t to, int bold, double pt,
 	}
 }
 
+/* Returns a free character of the fast path's text. */
+static struct fch *
+fch_get(struct card *c, size_t n)
+{
+	if (n == c->chcap) {
+		c->chcap = c->chcap ? 2 * c->chcap : 256;
+		c->ch = xreallocarray(c->ch, c->chcap, sizeof(*c->ch));
+	}
+	return &c->ch[n];
+}
+
+/* Returns 1 for a letter after which a hyphen may break a line. */
+static int
+is_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+	    (cp >= 0xc0 && cp <= 0x17f && cp != 0xd7 && cp != 0xf7);
+}
+
+/*
+ * Places characters ch[from..to-1] as one line whose top is top, in a
+ * box w wide aligned al, as runs of glyphs; returns its height.
+ */
+static double
+fline(struct lay *L, size_t from, size_t to, double top, double w,
+    PangoAlignment al, enum font f, double pt, uint32_t col,
+    const struct span *sp)
+{
+	struct card *c = L->c;
+	const struct fch *ch = c->ch;
+	double asc = 0, desc = 0, lw = 0, x, a;
+	size_t te = to, j;
+	struct frun *r = NULL;
+
+	for (j = from; j < to; j++) {
+		if ((a = pdf_ascent(c->pf, ch[j].f) * ch[j].pt) > asc)
+			asc = a;
+		if ((a = pdf_descent(c->pf, ch[j].f) * ch[j].pt) > desc)
+			desc = a;
+	}
+	if (from == to) {
+		asc = pdf_ascent(c->pf, f) * pt;
+		desc = pdf_descent(c->pf, f) * pt;
+	}
+	while (te > from && ch[te - 1].cp == ' ')
+		te--;
+	for (j = from; j < te; j++)
+		lw += ch[j].w + (j > from ? ch[j].k : 0);
+	if (lw > w + 0.25 && L->wide == NULL)
+		L->wide = "";
+	x = al == PANGO_ALIGN_CENTER ? (w - lw) / 2 :
+	    al == PANGO_ALIGN_RIGHT ? w - lw : 0;
+	for (j = from; j < te; j++) {
+		if (j > from)
+			x += ch[j].k;
+		if (r == NULL || ch[j].st != ch[j - 1].st) {
+			if (c->nruns == c->runcap) {
+				c->runcap = c->runcap ? 2 * c->runcap : 256;
+				c->runs = xreallocarray(c->runs, c->runcap,
+				    sizeof(*c->runs));
+			}
+			r = &c->runs[c->nruns++];
+			r->f = ch[j].f;
+			r->pt = ch[j].pt;
+			r->rgb = ch[j].st < 0 ? col : sp[ch[j].st].rgb;
+			r->x = x;
+			r->y = top + asc;
+			r->g0 = c->nfg;
+			r->ng = 0;
+		}
+		if (c->nfg == c->fgcap) {
+			c->fgcap = c->fgcap ? 2 * c->fgcap : 1024;
+			c->fg = xreallocarray(c->fg, c->fgcap, sizeof(*c->fg));
+		}
+		c->fg[c->nfg].g = ch[j].g;
+		c->fg[c->nfg++].k = r->ng > 0 ? ch[j].k : 0;
+		r->ng++;
+		x += ch[j].w;
+	}
+	return asc + desc;
+}
+
+/*
+ * The fast path's prep_attr(): sets s with the fonts' own metrics and
+ * kerning, wrapped at spaces and after a hyphen between letters, inside a
+ * word only if it is wider than the box (as Pango's PANGO_WRAP_WORD_CHAR).
+ * Returns the height, and the runs in o; on a character the subset
+ * lacks, sets c->slow and returns 0.
+ */
+static double
+fprep(struct lay *L, const char *s, enum font f, double pt, double w,
+    PangoAlignment al, uint32_t col, const struct span *sp, size_t nsp,
+    struct op *o)
+{
+	struct card *c = L->c;
+	size_t len = strlen(s), b = 0, n = 0, i, j, ls, brk, end, q;
+	struct fch *h;
+	double width, wj, ht = 0;
+	const char *wide = L->wide;
+	uint32_t cp;
+	int k, st;
+
+	while (b < len) {
+		if ((k = utf8_decode(s + b, len - b, &cp)) <= 0) {
+			c->slow = 1;
+			return 0;
+		}
+		st = -1;
+		for (q = 0; q < nsp; q++)
+			if (b >= sp[q].from && b < sp[q].to)
+				st = (int)q;
+		h = fch_get(c, n);
+		h->cp = cp;
+		h->st = st;
+		h->f = st < 0 ? f : sp[st].f;
+		h->pt = st < 0 ? pt : zpt(sp[st].z, L->fs);
+		h->g = 0;
+		h->w = h->k = 0;
+		if (cp != '\n') {
+			if ((h->g = pdf_glyph(c->pf, h->f, cp)) == 0) {
+				c->slow = 1;
+				return 0;
+			}
+			h->w = pdf_advance(c->pf, h->f, h->g) * h->pt;
+			if (n > 0 && c->ch[n - 1].g != 0 &&
+			    c->ch[n - 1].st == st)
+				h->k = pdf_kern(c->pf, h->f, c->ch[n - 1].g,
+				    h->g) * h->pt;
+		}
+		n++;
+		b += (size_t)k;
+	}
+	o->pl = NULL;
+	o->r0 = c->nruns;
+	i = 0;
+	do {
+		ls = brk = end = i;
+		width = 0;
+		for (j = ls; j < n && c->ch[j].cp != '\n'; j++) {
+			wj = c->ch[j].w + (j > ls ? c->ch[j].k : 0);
+			if (c->ch[j].cp == ' ') {
+				width += wj;
+				brk = j + 1;
+				continue;
+			}
+			if (j > ls && width + wj > w + 1e-9)
+				break;
+			width += wj;
+			if (c->ch[j].cp == '-' && j > ls && j + 1 < n &&
+			    c->ch[j - 1].cp != ' ' &&
+			    is_letter(c->ch[j - 1].cp) &&
+			    is_letter(c->ch[j + 1].cp))
+				brk = j + 1;
+		}
+		end = j < n && c->ch[j].cp != '\n' && brk > ls ? brk : j;
+		ht += fline(L, ls, end, ht, w, al, f, pt, col, sp);
+		i = end;
+		if (i < n && c->ch[i].cp == '\n')
+			i++;
+	} while (i < n);
+	o->nr = c->nruns - o->r0;
+	if (wide == NULL && L->wide != NULL)
+		L->wide = s;
+	return ht;
+}
+
+/*
+ * Returns the height of text s set in font f at size sz (in base sizes),
+ * wrapped into a box w wide whose top left is (x, y); queued for the
+ * display list by flush().  Spans, when given, style parts of s.
+ */
+static double
+prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
+    double y, double w, PangoAlignment al, uint32_t col,
+    const struct span *sp, size_t nsp)
+{
+	PangoFontDescription *fd = L->c->fd[f];
+	PangoAttrList *attrs = NULL;
+	PangoLayout *pl;
+	PangoRectangle lr;
+	struct op *o;
+	double h;
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	assert(L->npend < NPEND);
+	o = &L->pend[L->npend++];
+	memset(o, 0, sizeof(*o));
+	o->k = OP_TEXT;
+	o->x = x;
+	o->y = y;
+	o->rgb = col;
+	if (L->c->fast)
+		return fprep(L, s, f, zpt(sz, L->fs), w, al, col, sp, nsp, o);
+	pl = layout_get(L);
+	pango_font_description_set_size(fd,
+	    (gint)(zpt(sz, L->fs) * PANGO_SCALE + 0.5));
+	pango_layout_set_font_description(pl, fd);
+	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
+	pango_layout_set_alignment(pl, al);
+	if (nsp > 0) {
+		attrs = pango_attr_list_new();
+		pango_attr_list_insert(attrs,
+		    pango_attr_insert_hyphens_new(FALSE));
+		for (i = 0; i < nsp; i++)
+			span_attrs(attrs, sp[i].from, sp[i].to,
+			    sp[i].f == F_BOLD, zpt(sp[i].z, L->fs), sp[i].rgb);
+	}
+	pango_layout_set_attributes(pl, attrs != NULL ? attrs :
+	    L->c->nohyph);
+	if (attrs != NULL)
+		pango_attr_list_unref(attrs);
+	pango_layout_set_text(pl, s, -1);
+	pango_layout_get_extents(pl, NULL, &lr);
+	if (lr.width > (int)(w * PANGO_SCALE) + PANGO_SCALE / 4 &&
+	    L->wide == NULL)
+		L->wide = s;
+	o->pl = pl;
+	h = (double)lr.height / PANGO_SCALE;
+	return h;
+}
+
+/* Returns the height of s: prep_attr() without spans. */
+static double
+prep(struct lay *L, const char *s, enum font f, double sz, double x,
+    double y, double w, PangoAlignment al, uint32_t col)
+{
+	return prep_attr(L, s, f, sz, x, y, w, al, col, NULL, 0);
+}
+
 /*
  * Returns the height of "a  b" on one line (wrapped if need be): a in
  * font fa at size za and colour ca, b in the muted small style.
@@ -690,25 +918,28 @@ prep2(struct lay *L, const char *a, enum font fa, double za, uint32_t ca,
     const char *b, double zb, double x, double y, double w)
 {
 	struct buf t = { NULL, 0, 0 };
-	PangoAttrList *al;
+	struct span sp[2];
 	double h;
-	size_t s0;
 
 	if (a == NULL || b == NULL)
 		return prep(L, a != NULL ? a : b, a != NULL ? fa : F_SANS,
 		    a != NULL ? za : zb, x, y, w, PANGO_ALIGN_LEFT,
 		    a != NULL ? ca : C_MUTED);
-	al = pango_attr_list_new();
-	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
 	buf_puts(&t, a);
-	span_attrs(al, 0, t.len, fa == F_BOLD, zpt(za, L->fs), ca);
+	sp[0].from = 0;
+	sp[0].to = t.len;
+	sp[0].f = fa == F_BOLD ? F_BOLD : F_SANS;
+	sp[0].z = za;
+	sp[0].rgb = ca;
 	BUF_PUTSL(&t, "  ");
-	s0 = t.len;
+	sp[1].from = t.len;
 	buf_puts(&t, b);
-	span_attrs(al, s0, t.len, 0, zpt(zb, L->fs), C_MUTED);
+	sp[1].to = t.len;
+	sp[1].f = F_SANS;
+	sp[1].z = zb;
+	sp[1].rgb = C_MUTED;
 	h = prep_attr(L, t.data, F_SANS, za, x, y, w, PANGO_ALIGN_LEFT, ca,
-	    al);
-	pango_attr_list_unref(al);
+	    sp, 2);
 	buf_free(&t);
 	return h;
 }
@@ -765,34 +996,28 @@ qr_quiet(int dens)
 
 /* Appends a "LABEL value" pair to a meta line, styling both parts. */
 static void
-meta_add(struct buf *b, PangoAttrList *al, const char *label,
-    const char *val, double fs)
+meta_add(struct buf *b, struct span *sp, size_t *nsp, const char *label,
+    const char *val)
 {
-	PangoAttribute *at;
-	size_t s0;
-
 	if (val == NULL)
 		return;
 	if (b->len > 0)
 		BUF_PUTSL(b, "   ");
-	s0 = b->len;
+	sp[*nsp].from = b->len;
 	buf_puts(b, label);
-	at = pango_attr_size_new((int)(zpt(Z_METALABEL, fs) * PANGO_SCALE));
-	at->start_index = (guint)s0;
-	at->end_index = (guint)b->len;
-	pango_attr_list_insert(al, at);
-	at = pango_attr_foreground_new(((C_BANDMUTED >> 16) & 255) * 257,
-	    ((C_BANDMUTED >> 8) & 255) * 257, (C_BANDMUTED & 255) * 257);
-	at->start_index = (guint)s0;
-	at->end_index = (guint)b->len;
-	pango_attr_list_insert(al, at);
+	sp[*nsp].to = b->len;
+	sp[*nsp].f = F_SANS;
+	sp[*nsp].z = Z_METALABEL;
+	sp[*nsp].rgb = C_BANDMUTED;
+	(*nsp)++;
 	buf_putc(b, ' ');
-	s0 = b->len;
+	sp[*nsp].from = b->len;
 	buf_puts(b, val);
-	at = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-	at->start_index = (guint)s0;
-	at->end_index = (guint)b->len;
-	pango_attr_list_insert(al, at);
+	sp[*nsp].to = b->len;
+	sp[*nsp].f = F_BOLD;
+	sp[*nsp].z = Z_META;
+	sp[*nsp].rgb = C_BANDTXT;
+	(*nsp)++;
 }
 
 /* The header band: title, summary, meta line, and the QR code. */
@@ -802,7 +1027,8 @@ lay_header(struct lay *L, const struct cmodel *m)
 	double fs = L->fs, pad = P_BAND * L->pf * fs, q = 0, tw, y, h;
 	double y0 = L->y, x = L->x + pad, cap = 0, capgap = 0;
 	struct buf b = { NULL, 0, 0 };
-	PangoAttrList *al;
+	struct span sp[8];
+	size_t nsp = 0;
 	struct op o;
 
 	if (m->qr != NULL)
@@ -816,19 +1042,15 @@ lay_header(struct lay *L, const struct cmodel *m)
 		y += prep(L, m->summary, F_SANS, Z_SUMMARY, x, y, tw,
 		    PANGO_ALIGN_LEFT, C_BANDMUTED);
 	}
-	/* The list is kept alive by the layout that uses it. */
-	al = pango_attr_list_new();
-	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
-	meta_add(&b, al, "SERVICE", m->service, fs);
-	meta_add(&b, al, "OWNER", m->owner, fs);
-	meta_add(&b, al, "REVIEW BY", m->review_by, fs);
-	meta_add(&b, al, "VERSION", m->version, fs);
+	meta_add(&b, sp, &nsp, "SERVICE", m->service);
+	meta_add(&b, sp, &nsp, "OWNER", m->owner);
+	meta_add(&b, sp, &nsp, "REVIEW BY", m->review_by);
+	meta_add(&b, sp, &nsp, "VERSION", m->version);
 	if (b.len > 0) {
 		y += P_META * fs;
 		y += prep_attr(L, b.data, F_SANS, Z_META, x, y, tw,
-		    PANGO_ALIGN_LEFT, C_BANDTXT, al);
+		    PANGO_ALIGN_LEFT, C_BANDTXT, sp, nsp);
 	}
-	pango_attr_list_unref(al);
 	buf_free(&b);
 	/* The compact layout has no room for the QR code's caption. */
 	if (q > 0 && L->dens < 2) {
@@ -1224,6 +1446,7 @@ lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	L->dens = dens;
 	L->pf = dens >= 2 ? PF_COMPACT : 1;
 	c->nops = 0;
+	c->nruns = c->nfg = 0;
 	for (i = 0; i < n && !full(L); i++) {
 		if (i > 0)
 			L->y += P_RB * fs;
@@ -1404,6 +1627,176 @@ pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 		buf_put(out, t.data, t.len);
 	buf_free(&t);
 	return st == CAIRO_STATUS_SUCCESS ? 0 : -1;
+}
+
+/* ------------------------------------------------- PDF, the fast path */
+
+/* Appends "r g b rg": fill colour c. */
+static void
+frgb(struct buf *b, uint32_t c)
+{
+	pdf_num(b, ((c >> 16) & 255) / 255.0);
+	pdf_num(b, ((c >> 8) & 255) / 255.0);
+	pdf_num(b, (c & 255) / 255.0);
+	BUF_PUTSL(b, "rg\n");
+}
+
+/* Appends a rectangle to the path. */
+static void
+frect(struct buf *b, double x, double y, double w, double h)
+{
+	pdf_num(b, x);
+	pdf_num(b, y);
+	pdf_num(b, w);
+	pdf_num(b, h);
+	BUF_PUTSL(b, "re\n");
+}
+
+/* Appends a point and an operator: "x y op". */
+static void
+fpt(struct buf *b, double x, double y, const char *op)
+{
+	pdf_num(b, x);
+	pdf_num(b, y);
+	buf_puts(b, op);
+}
+
+/* The header band: a rectangle with corners of radius r, filled. */
+static void
+fband(struct buf *b, const struct op *o, double r)
+{
+	double x0 = o->x, y0 = o->y, x1 = o->x + o->w, y1 = o->y + o->h;
+	double k = 0.5522847498 * r;
+
+	if (r > o->w / 2)
+		r = k = 0;
+	if (r > o->h / 2)
+		r = k = 0;
+	fpt(b, x0 + r, y0, "m\n");
+	fpt(b, x1 - r, y0, "l\n");
+	fpt(b, x1 - r + k, y0, "");
+	fpt(b, x1, y0 + r - k, "");
+	fpt(b, x1, y0 + r, "c\n");
+	fpt(b, x1, y1 - r, "l\n");
+	fpt(b, x1, y1 - r + k, "");
+	fpt(b, x1 - r + k, y1, "");
+	fpt(b, x1 - r, y1, "c\n");
+	fpt(b, x0 + r, y1, "l\n");
+	fpt(b, x0 + r - k, y1, "");
+	fpt(b, x0, y1 - r + k, "");
+	fpt(b, x0, y1 - r, "c\n");
+	fpt(b, x0, y0 + r, "l\n");
+	fpt(b, x0, y0 + r - k, "");
+	fpt(b, x0 + r - k, y0, "");
+	fpt(b, x0 + r, y0, "c\nh f\n");
+}
+
+/* A text operation's runs, inside BT ... ET. */
+static void
+ftext(struct buf *b, const struct card *c, const struct op *o)
+{
+	const struct frun *r;
+	const struct fglyph *g;
+	size_t i, j;
+
+	BUF_PUTSL(b, "BT\n");
+	for (i = o->r0; i < o->r0 + o->nr; i++) {
+		r = &c->runs[i];
+		frgb(b, r->rgb);
+		buf_printf(b, "/F%d ", (int)r->f);
+		pdf_num(b, r->pt);
+		BUF_PUTSL(b, "Tf 1 0 0 -1 ");
+		pdf_num(b, o->x + r->x);
+		pdf_num(b, o->y + r->y);
+		BUF_PUTSL(b, "Tm [<");
+		for (j = 0; j < r->ng; j++) {
+			g = &c->fg[r->g0 + j];
+			if (g->k != 0) {
+				BUF_PUTSL(b, "> ");
+				pdf_num(b, -g->k / r->pt * 1000);
+				buf_putc(b, '<');
+			}
+			pdf_glyph_hex(b, g->g);
+		}
+		BUF_PUTSL(b, ">] TJ\n");
+	}
+	BUF_PUTSL(b, "ET\n");
+}
+
+/*
+ * Returns 0 with the PDF of the card's display list appended to out: the
+ * fast path's pdf_make().
+ */
+static int
+fast_pdf(struct card *c, const struct cmodel *ms, size_t n, double fs,
+    struct buf *out)
+{
+	struct buf b = { NULL, 0, 0 }, t = { NULL, 0, 0 };
+	struct pdflink *links = NULL;
+	const struct op *o;
+	const char *date = NULL;
+	double mod;
+	size_t i, nl = 0;
+	int row, j, k;
+
+	BUF_PUTSL(&b, "1 0 0 -1 0 ");
+	pdf_num(&b, c->ph);
+	BUF_PUTSL(&b, "cm\n");
+	for (i = 0; i < c->nops; i++) {
+		o = &c->ops[i];
+		switch (o->k) {
+		case OP_RECT:
+			frgb(&b, o->rgb);
+			frect(&b, o->x, o->y, o->w, o->h);
+			BUF_PUTSL(&b, "f\n");
+			break;
+		case OP_BAND:
+			frgb(&b, o->rgb);
+			fband(&b, o, P_RADIUS * fs);
+			break;
+		case OP_TEXT:
+			ftext(&b, c, o);
+			break;
+		case OP_QR:
+			frgb(&b, 0xffffff);
+			frect(&b, o->x, o->y, o->w, o->w);
+			BUF_PUTSL(&b, "f\n");
+			frgb(&b, 0x000000);
+			mod = o->w / (o->qr->width + 2 * o->quiet);
+			for (row = 0; row < o->qr->width; row++)
+				for (j = 0; (k = qr_run(o->qr, row, &j)) > 0;
+				    j += k)
+					frect(&b, o->x + (o->quiet + j) * mod,
+					    o->y + (o->quiet + row) * mod,
+					    k * mod, mod);
+			BUF_PUTSL(&b, "f\n");
+			if (o->uri == NULL)
+				break;
+			links = xreallocarray(links, nl + 1, sizeof(*links));
+			links[nl].rect[0] = o->x;
+			links[nl].rect[1] = c->ph - o->y - o->w;
+			links[nl].rect[2] = o->x + o->w;
+			links[nl].rect[3] = c->ph - o->y;
+			links[nl++].uri = o->uri;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (ms[i].date != NULL && (date == NULL ||
+		    strcmp(ms[i].date, date) > 0))
+			date = ms[i].date;
+	BUF_PUTSL(&t, "Quick reference: ");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			BUF_PUTSL(&t, ", ");
+		buf_puts(&t, ms[i].title);
+	}
+	pdf_page(c->pf, out, c->pw, c->ph, &b, links, nl, buf_cstr(&t),
+	    "rbc " RBC_VERSION, date);
+	free(links);
+	buf_free(&b);
+	buf_free(&t);
+	return 0;
 }
 
 /* ----------------------------------------------------------------- HTML */
@@ -1773,6 +2166,11 @@ html_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 
 /* ------------------------------------------------------------------ API */
 
+/* The fonts of enum font, as fontconfig patterns for the fast path. */
+static const char *const fcpat[PDF_NFONTS] = {
+	"DejaVu Sans", "DejaVu Sans:bold", "DejaVu Sans Mono"
+};
+
 /* Returns a card renderer for paper "a4" or "letter" (NULL: the site's
  * card: paper:, else A4), or NULL for an unknown paper name. */
 struct card *
@@ -1819,6 +2217,9 @@ card_new(const struct site *site, const char *paper)
 		c->fd[i] = pango_font_description_from_string(face[i]);
 	c->nohyph = pango_attr_list_new();
 	pango_attr_list_insert(c->nohyph, pango_attr_insert_hyphens_new(FALSE));
+	/* RBC_CARD_PANGO=1: every card by Pango and Cairo (for tests). */
+	if (getenv("RBC_CARD_PANGO") != NULL)
+		c->pfstate = -1;
 	return c;
 }
 
@@ -1909,6 +2310,46 @@ overflow(struct card *c, const struct runbook *const *rbs,
 }
 
 /*
+ * Chooses the largest size that fits, and at that size the roomiest
+ * density: returns 0 with them in *fs and *dens and the layout in L and
+ * the card, or -1 when nothing fits (L and *h then measure the most
+ * compact layout at 6 pt).  Most cards fit at once; a crowded one is
+ * searched for by bisection on the most compact density, which fits
+ * whenever any does.
+ */
+static int
+choose(struct card *c, const struct cmodel *ms, size_t n, int split,
+    struct lay *L, double *fs, int *dens, double *h)
+{
+	int lo, hi, mid;
+
+	if (fit(c, ms, n, FS_MAX, 0, 1, L, h)) {
+		*fs = FS_MAX;
+		*dens = 0;
+		return 0;
+	}
+	if (!fit(c, ms, n, FS_MIN, 2, MEASURE_PAGES, L, h))
+		return -1;
+	lo = 0;		/* FS_MIN fits */
+	hi = (int)((FS_MAX - FS_MIN) / FS_STEP + 0.5);
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		if (fit(c, ms, n, FS_MIN + mid * FS_STEP, 2, 1, L, h))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*fs = FS_MIN + lo * FS_STEP;
+	for (*dens = *fs < FS_MAX ? 0 : 1; *dens < 2; (*dens)++)
+		if ((*dens == 0 || split) && fit(c, ms, n, *fs, *dens, 1, L, h))
+			break;
+	/* The display list must be the chosen layout's. */
+	if (L->fs != *fs || L->dens != *dens)
+		fit(c, ms, n, *fs, *dens, 1, L, h);
+	return 0;
+}
+
+/*
  * Renders runbooks rbs[0..n-1] on one page into pdf and html (either may
  * be NULL).  Returns 0, or -1 after a card-overflow (or, if cairo fails,
  * io) diagnostic with nothing appended to either buffer.
@@ -1922,7 +2363,7 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	struct lay L;
 	double fs = FS_MAX, h = 0;
 	size_t i;
-	int rc = 0, dens = 0, split = 0, lo, hi, mid;
+	int rc = 0, dens = 0, split = 0;
 
 	if (n == 0)
 		return 0;
@@ -1934,38 +2375,24 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	}
 
 	/*
-	 * The largest size that fits, and at that size the roomiest
-	 * density.  Most cards fit at once; a crowded one is searched for
-	 * by bisection on the most compact density, which fits whenever any
-	 * does.
+	 * The fast path when its fonts load and have every character;
+	 * else, or when a text turns out to need another script, Pango.
 	 */
-	if (fit(c, ms, n, FS_MAX, 0, 1, &L, &h)) {
-		fs = FS_MAX;
-		dens = 0;
-	} else if (!fit(c, ms, n, FS_MIN, 2, MEASURE_PAGES, &L, &h))
-		rc = -1;
-	else {
-		lo = 0;		/* FS_MIN fits */
-		hi = (int)((FS_MAX - FS_MIN) / FS_STEP + 0.5);
-		while (lo < hi) {
-			mid = (lo + hi + 1) / 2;
-			if (fit(c, ms, n, FS_MIN + mid * FS_STEP, 2, 1, &L, &h))
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		fs = FS_MIN + lo * FS_STEP;
-		for (dens = fs < FS_MAX ? 0 : 1; dens < 2; dens++)
-			if ((dens == 0 || split) &&
-			    fit(c, ms, n, fs, dens, 1, &L, &h))
-				break;
-		/* The display list must be the chosen layout's. */
-		if (L.fs != fs || L.dens != dens)
-			fit(c, ms, n, fs, dens, 1, &L, &h);
+	if (c->pfstate == 0) {
+		c->pf = pdf_fonts_new(fcpat);
+		c->pfstate = c->pf != NULL ? 1 : -1;
+	}
+	c->fast = c->pfstate == 1;
+	c->slow = 0;
+	rc = choose(c, ms, n, split, &L, &fs, &dens, &h);
+	if (c->fast && c->slow) {
+		c->fast = 0;
+		rc = choose(c, ms, n, split, &L, &fs, &dens, &h);
 	}
 	if (rc == -1)
 		overflow(c, rbs, ms, n, &L, h, d);
-	else if (pdf != NULL && pdf_make(c, ms, n, fs, pdf) == -1) {
+	else if (pdf != NULL && (c->fast ? fast_pdf(c, ms, n, fs, pdf) :
+	    pdf_make(c, ms, n, fs, pdf)) == -1) {
 		diag_add(d, rbs[0]->src.path, 0, 0, R_IO,
 		    "cannot make the card's PDF");
 		rc = -1;
@@ -1997,6 +2424,10 @@ card_free(struct card *c)
 		g_object_unref(c->pl[i]);
 	free(c->pl);
 	free(c->ops);
+	free(c->runs);
+	free(c->fg);
+	free(c->ch);
+	pdf_fonts_free(c->pf);
 	for (i = 0; i < F__MAX; i++)
 		pango_font_description_free(c->fd[i]);
 	pango_attr_list_unref(c->nohyph);

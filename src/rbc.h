@@ -607,6 +607,32 @@ int	 card_render(struct card *, const struct runbook *const *rbs,
 void	 card_free(struct card *);
 
 /*
+ * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new subsets
+ * the fonts fontconfig matches for the patterns, once, to Latin script and
+ * common punctuation (NULL if one cannot serve); pdf_glyph is 0 for a
+ * code point outside the subset.  Metrics are in ems.  pdf_page appends a
+ * whole one-page document around a content stream that uses /F0.../F2.
+ */
+#define PDF_NFONTS	3
+struct pdffonts;
+struct pdflink {
+	double		 rect[4];	/* x0 y0 x1 y1, PDF space */
+	const char	*uri;
+};
+struct pdffonts *pdf_fonts_new(const char *const pat[PDF_NFONTS]);
+void	 pdf_fonts_free(struct pdffonts *);
+unsigned pdf_glyph(const struct pdffonts *, int, uint32_t);
+double	 pdf_advance(const struct pdffonts *, int, unsigned);
+double	 pdf_kern(const struct pdffonts *, int, unsigned, unsigned);
+double	 pdf_ascent(const struct pdffonts *, int);
+double	 pdf_descent(const struct pdffonts *, int);
+void	 pdf_num(struct buf *, double);
+void	 pdf_glyph_hex(struct buf *, unsigned);
+void	 pdf_page(const struct pdffonts *, struct buf *, double pw,
+	    double ph, const struct buf *content, const struct pdflink *,
+	    size_t, const char *title, const char *creator, const char *date);
+
+/*
  * schema.c: JSON Schema draft 2020-12 over struct ynode.  Compile once,
  * validate many documents (also from several threads at once).  Messages
  * name the value's path and JSON pointer and sit at its line:col.  Out of
