@@ -615,7 +615,8 @@ struct lay {
 	struct op	 pend[NPEND];	/* texts of the row being laid out */
 	size_t		 npend;
 	double		 sect[S__MAX];	/* height each kind of section used */
-	const char	*wide;		/* a text wider than its box */
+	int		 haswide;	/* a text is wider than its box: */
+	char		 wide[44];	/* its start (the text may be freed) */
 };
 
 /* Appends an operation to the card's display list. */
@@ -678,6 +679,27 @@ span_attrs(PangoAttrList *al, size_t from, size_t to, int bold, double pt,
 	}
 }
 
+/* Records the first text wider than its box: its first 40 bytes or
+ * fewer, cut between characters. */
+static void
+wide_set(struct lay *L, const char *s)
+{
+	size_t n = 0, k;
+
+	if (L->haswide == 1)
+		return;
+	L->haswide = 1;
+	while (s[n] != '\0') {
+		for (k = 1; (s[n + k] & 0xc0) == 0x80; k++)
+			;
+		if (n + k > 40)
+			break;
+		n += k;
+	}
+	memcpy(L->wide, s, n);
+	L->wide[n] = '\0';
+}
+
 /* Returns a free character of the fast path's text. */
 static struct fch *
 fch_get(struct card *c, size_t n)
@@ -726,8 +748,8 @@ fline(struct lay *L, size_t from, size_t to, double top, double w,
 		te--;
 	for (j = from; j < te; j++)
 		lw += ch[j].w + (j > from ? ch[j].k : 0);
-	if (lw > w + 0.25 && L->wide == NULL)
-		L->wide = "";
+	if (lw > w + 0.25 && L->haswide == 0)
+		L->haswide = 2;	/* fprep() records the text */
 	x = al == PANGO_ALIGN_CENTER ? (w - lw) / 2 :
 	    al == PANGO_ALIGN_RIGHT ? w - lw : 0;
 	for (j = from; j < te; j++) {
@@ -776,7 +798,6 @@ fprep(struct lay *L, const char *s, enum font f, double pt, double w,
 	size_t len = strlen(s), b = 0, n = 0, i, j, ls, brk, end, q;
 	struct fch *h;
 	double width, wj, ht = 0;
-	const char *wide = L->wide;
 	uint32_t cp;
 	int k, st;
 
@@ -839,8 +860,8 @@ fprep(struct lay *L, const char *s, enum font f, double pt, double w,
 			i++;
 	} while (i < n);
 	o->nr = c->nruns - o->r0;
-	if (wide == NULL && L->wide != NULL)
-		L->wide = s;
+	if (L->haswide == 2)
+		wide_set(L, s);
 	return ht;
 }
 
@@ -893,9 +914,8 @@ prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
 		pango_attr_list_unref(attrs);
 	pango_layout_set_text(pl, s, -1);
 	pango_layout_get_extents(pl, NULL, &lr);
-	if (lr.width > (int)(w * PANGO_SCALE) + PANGO_SCALE / 4 &&
-	    L->wide == NULL)
-		L->wide = s;
+	if (lr.width > (int)(w * PANGO_SCALE) + PANGO_SCALE / 4)
+		wide_set(L, s);
 	o->pl = pl;
 	h = (double)lr.height / PANGO_SCALE;
 	return h;
@@ -2235,7 +2255,7 @@ fit(struct card *c, const struct cmodel *ms, size_t n, double fs, int dens,
 	double avail = c->ph - 2 * MARGIN;
 
 	*h = lay_card(c, ms, n, fs, dens, MARGIN + pages * avail, L);
-	return *h <= avail && L->wide == NULL;
+	return *h <= avail && !L->haswide;
 }
 
 /*
@@ -2293,7 +2313,7 @@ overflow(struct card *c, const struct runbook *const *rbs,
 
 	who = n == 1 ? xasprintf("card for '%s'", id) :
 	    xasprintf("card for %zu runbooks ('%s', ...)", n, id);
-	if (h <= avail && L->wide != NULL)
+	if (h <= avail && L->haswide)
 		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s does not fit one "
 		    "%s page: \"%.40s\" is wider than its column even wrapped "
 		    "at %.0f pt", who, c->paper, L->wide, FS_MIN);
