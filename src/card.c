@@ -221,6 +221,7 @@ struct card {
 	size_t			 nops, opcap;
 	/* The fast path (pdf.c): fonts loaded on first use. */
 	struct pdffonts		*pf;
+	struct pdfpage		*pp;		/* the page being written */
 	int			 pfstate;	/* 0 untried, 1 ok, -1 no */
 	int			 fast;		/* this layout is the fast path's */
 	int			 slow;		/* it met a character pf lacks */
@@ -1713,7 +1714,7 @@ fband(struct buf *b, const struct op *o, double r)
 
 /* A text operation's runs, inside BT ... ET. */
 static void
-ftext(struct buf *b, const struct card *c, const struct op *o)
+ftext(struct buf *b, struct card *c, const struct op *o)
 {
 	const struct frun *r;
 	const struct fglyph *g;
@@ -1736,7 +1737,7 @@ ftext(struct buf *b, const struct card *c, const struct op *o)
 				pdf_num(b, -g->k / r->pt * 1000);
 				buf_putc(b, '<');
 			}
-			pdf_glyph_hex(b, g->g);
+			pdf_glyph_hex(b, pdf_use(c->pp, (int)r->f, g->g));
 		}
 		BUF_PUTSL(b, ">] TJ\n");
 	}
@@ -1811,7 +1812,7 @@ fast_pdf(struct card *c, const struct cmodel *ms, size_t n, double fs,
 			BUF_PUTSL(&t, ", ");
 		buf_puts(&t, ms[i].title);
 	}
-	pdf_page(c->pf, out, c->pw, c->ph, &b, links, nl, buf_cstr(&t),
+	pdf_page_end(c->pp, out, c->pw, c->ph, &b, links, nl, buf_cstr(&t),
 	    "rbc " RBC_VERSION, date);
 	free(links);
 	buf_free(&b);
@@ -2401,6 +2402,8 @@ card_render(struct card *c, const struct runbook *const *rbs, size_t n,
 	if (c->pfstate == 0) {
 		c->pf = pdf_fonts_new(fcpat);
 		c->pfstate = c->pf != NULL ? 1 : -1;
+		if (c->pf != NULL)
+			c->pp = pdf_page_new(c->pf);
 	}
 	c->fast = c->pfstate == 1;
 	c->slow = 0;
@@ -2447,6 +2450,7 @@ card_free(struct card *c)
 	free(c->runs);
 	free(c->fg);
 	free(c->ch);
+	pdf_page_free(c->pp);
 	pdf_fonts_free(c->pf);
 	for (i = 0; i < F__MAX; i++)
 		pango_font_description_free(c->fd[i]);

@@ -1,25 +1,30 @@
 /*
  * The card's own PDF writer: the fast path of card.c.
  *
- * Cairo makes a PDF per card by subsetting and compressing its fonts
- * anew each time, which is most of a card's cost.  A card's text is, for
- * nearly every runbook, Latin script and common punctuation, so this file
- * subsets each of the card's fonts once per process to a fixed set of
- * code points (struct pdffonts), compresses the subsets once, and writes
- * every card's PDF as those constant font objects followed by the page:
- * its content stream (made by card.c from the same display list that
- * Cairo would replay), the document information, and the QR codes' links.
- * A card with any character outside the set is made by Cairo and Pango
- * instead (card.c decides).
+ * Cairo makes a PDF per card by reading, subsetting and compressing its
+ * fonts anew each time, which was most of a card's cost.  A card's text
+ * is, for nearly every runbook, Latin script and common punctuation, so
+ * this file reads each of the card's fonts once per process (struct
+ * pdffonts): the glyphs of a fixed set of code points, without their
+ * hinting instructions, with their metrics, kerning pairs and code
+ * points.  A page (struct pdfpage) numbers the glyphs its text uses as
+ * card.c writes the content stream (pdf_use), and pdf_page_end writes the
+ * document: for each font used, a subset of just those glyphs (and the
+ * parts of composite ones), stored as it is, since compressing it would
+ * cost more time than its bytes do; then the page, its compressed content
+ * stream, the document information and the QR codes' links.  A card
+ * with any character outside the set is made by Cairo and Pango instead
+ * (card.c decides).
  *
- * The subsets are TrueType fonts (glyf outlines) renumbered from glyph 1,
- * embedded as CIDFontType2 with Identity encoding, each glyph's width in
- * /W and its text in a /ToUnicode map, so that copying and pdftotext give
- * the card's text back.  Metrics and the kern table's pairs come from the
- * same font files that Pango finds through fontconfig.
+ * The subsets are TrueType fonts (glyf outlines) embedded as
+ * CIDFontType2 with Identity encoding, each glyph's width in /W and its
+ * text in a /ToUnicode map, so that copying and pdftotext give the
+ * card's text back.  Metrics come from the same font files that Pango
+ * finds through fontconfig.
  *
- * Output is deterministic: the subset's tag derives from its bytes, no
- * clock is read, and numbers are printed without the locale.
+ * Output is deterministic: glyphs are numbered in order of first use, a
+ * subset's tag derives from its glyphs, no clock is read, and numbers are
+ * printed without the locale.
  */
 #include <fontconfig/fontconfig.h>
 #include <zlib.h>
@@ -34,26 +39,58 @@
 
 #define FMAP		0x2200	/* code points below this map directly */
 #define FONT_MAX	(32u << 20)	/* a larger font file is refused */
-#define OBJ_PER_FONT	5
-#define OBJ_FIRST_PAGE	(1 + PDF_NFONTS * OBJ_PER_FONT)
-#define TJ_MAX		200	/* glyphs per TJ array */
 
+/* The tables a subset copies from its font as they are. */
+enum ktab {
+	T_OS2,
+	T_CVT,
+	T_FPGM,
+	T_PREP,
+	T_HEAD,
+	T_HHEA,
+	T_MAXP,
+	T__MAX
+};
+
+static const char *const ktag[T__MAX] = {
+	"OS/2", "cvt ", "fpgm", "prep", "head", "hhea", "maxp"
+};
+
+/*
+ * A font as the fast path uses it: the glyphs of the covered code points
+ * and their parts, numbered from 1 in code point order (0 is .notdef).
+ */
 struct pfont {
 	uint16_t	 map[FMAP];	/* code point -> glyph (0: none) */
 	uint16_t	 fffd;		/* U+FFFD's glyph */
-	uint16_t	*adv;		/* advance of each glyph, font units */
 	size_t		 ng;
+	uint16_t	*adv;		/* advance of each glyph, font units */
+	uint8_t		*hm;		/* its hmtx entry (4 bytes each) */
+	uint32_t	*first;		/* its first code point, 0: none */
+	struct buf	 gdata;		/* outlines, without instructions */
+	size_t		*goff;		/* glyph g: gdata[goff[g]..goff[g+1]) */
 	uint32_t	*kp;		/* kern pairs, left << 16 | right */
 	int16_t		*kv;		/* their values, font units */
 	size_t		 nk;
 	double		 upem;
 	double		 asc, desc;	/* ems, both positive */
+	double		 cap;		/* ems */
+	double		 bbox[4];	/* ems */
+	struct buf	 tabs;		/* the tables copied as they are */
+	size_t		 toff[T__MAX], tlen[T__MAX];	/* tlen 0: none */
+	char		 name[64];	/* PostScript name */
 };
 
 struct pdffonts {
 	struct pfont	 f[PDF_NFONTS];
-	struct buf	 block;		/* header and every font object */
-	size_t		 off[OBJ_FIRST_PAGE];	/* objects' offsets */
+};
+
+/* A page's glyphs, numbered in order of first use (0 is .notdef). */
+struct pdfpage {
+	const struct pdffonts *pf;
+	uint16_t	*id[PDF_NFONTS];	/* font glyph -> page's + 1 */
+	uint16_t	*order[PDF_NFONTS];	/* page glyph -> font's */
+	size_t		 n[PDF_NFONTS];
 };
 
 /* A font file, read whole. */
@@ -589,35 +626,26 @@ hex4(struct buf *b, unsigned v)
 }
 
 /*
- * Loads the font that fontconfig matches for pattern pat, subsets it,
- * and appends its five PDF objects, numbered from obj, to pf->block.
- * Returns -1 if the font cannot serve (not TrueType outlines, or a
- * covered character missing is fine; a broken file is not).
+ * Loads into pf->f[k] the font that fontconfig matches for pattern pat:
+ * its glyphs of the covered code points and their metrics.  Returns -1
+ * if it cannot serve (not TrueType outlines, or a broken file).
  */
 static int
-font_load(struct pdffonts *pf, int k, const char *pat, int obj)
+font_load(struct pdffonts *pf, int k, const char *pat)
 {
 	struct pfont *f = &pf->f[k];
-	struct buf raw = { NULL, 0, 0 }, glyf = { NULL, 0, 0 };
-	struct buf loca = { NULL, 0, 0 }, hmtx = { NULL, 0, 0 };
-	struct buf sfnt = { NULL, 0, 0 }, cmap = { NULL, 0, 0 };
+	struct buf raw = { NULL, 0, 0 };
 	struct ttf t;
 	struct sub s = { NULL, 0, NULL, 0 };
 	struct collect col;
-	struct otab tb[10];
 	const uint8_t *head, *hhea, *maxp, *cm, *os2, *gd, *x;
-	uint8_t *headc = NULL, *hheac = NULL, *maxpc = NULL;
-	size_t hl, hhl, ml, cml = 0, os2l, gl, i, nt = 0;
+	size_t hl, hhl, ml, cml = 0, os2l, gl, i, n;
 	FcPattern *p = NULL, *m = NULL;
 	FcResult res;
 	FcChar8 *file = NULL, *ps = NULL;
-	char name[80], tag[7];
 	unsigned g, adv0;
 	uint32_t cp;
-	uint64_t h;
-	int idx = 0, rc = -1, capk;
-	static const char *const keep[] = { "OS/2", "cvt ", "fpgm", "prep" };
-	double sc, cap;
+	int idx = 0, rc = -1;
 
 	memset(&t, 0, sizeof(t));
 	if ((p = FcNameParse((const FcChar8 *)pat)) == NULL)
@@ -657,6 +685,12 @@ font_load(struct pdffonts *pf, int k, const char *pat, int obj)
 		goto out;
 	f->asc = (double)(int16_t)u16(hhea + 4) / f->upem;
 	f->desc = -(double)(int16_t)u16(hhea + 6) / f->upem;
+	for (i = 0; i < 4; i++)
+		f->bbox[i] = (int16_t)u16(head + 36 + 2 * i) / f->upem;
+	f->cap = f->asc;
+	os2 = table(&t, "OS/2", &os2l);
+	if (os2 != NULL && os2l >= 90 && u16(os2) >= 2)
+		f->cap = (double)(int16_t)u16(os2 + 88) / f->upem;
 
 	/* The glyphs: .notdef, the covered code points', their parts. */
 	s.newid = xreallocarray(NULL, t.nglyphs, sizeof(*s.newid));
@@ -686,154 +720,50 @@ font_load(struct pdffonts *pf, int k, const char *pat, int obj)
 			goto out;
 	}
 
-	/* glyf, loca (long), hmtx for the new numbering. */
-	f->ng = s.n;
-	f->adv = xreallocarray(NULL, s.n, sizeof(*f->adv));
+	/* Each glyph's outline, metrics and first code point. */
+	n = f->ng = s.n;
+	f->adv = xreallocarray(NULL, n, sizeof(*f->adv));
+	f->hm = xreallocarray(NULL, n, 4);
+	f->goff = xreallocarray(NULL, n + 1, sizeof(*f->goff));
+	f->first = xcalloc(n, sizeof(*f->first));
 	adv0 = u16(t.hmtx + 4 * (t.nhm - 1));
-	for (i = 0; i < s.n; i++) {
+	for (i = 0; i < n; i++) {
 		g = s.old[i];
-		buf_u32(&loca, (uint32_t)glyf.len);
-		gd = glyph_data(&t, g, &gl);
-		if (gd != NULL && gl > 0) {
-			glyph_put(&glyf, gd, gl, &s);
-			while (glyf.len % 4 != 0)
-				buf_putc(&glyf, 0);
-		}
-		if (g < t.nhm) {
-			f->adv[i] = (uint16_t)u16(t.hmtx + 4 * g);
-			buf_put(&hmtx, t.hmtx + 4 * g, 4);
-		} else {
-			f->adv[i] = (uint16_t)adv0;
-			buf_u16(&hmtx, adv0);
+		f->goff[i] = f->gdata.len;
+		if ((gd = glyph_data(&t, g, &gl)) != NULL && gl > 0)
+			glyph_put(&f->gdata, gd, gl, &s);
+		if (g < t.nhm)
+			memcpy(f->hm + 4 * i, t.hmtx + 4 * g, 4);
+		else {
+			put16(f->hm + 4 * i, adv0);
 			x = t.hmtx + 4 * (size_t)t.nhm + 2 * (g - t.nhm);
 			if (x + 2 <= t.hmtx + t.nhmtx)
-				buf_put(&hmtx, x, 2);
+				memcpy(f->hm + 4 * i + 2, x, 2);
 			else
-				buf_u16(&hmtx, 0);
+				put16(f->hm + 4 * i + 2, 0);
 		}
+		f->adv[i] = (uint16_t)u16(f->hm + 4 * i);
 	}
-	buf_u32(&loca, (uint32_t)glyf.len);
+	f->goff[n] = f->gdata.len;
+	for (cp = 0xfffd; cp >= 0x20; cp--)
+		if (covered(cp) && (g = cp < FMAP ? f->map[cp] : f->fffd) != 0)
+			f->first[g] = cp;
 	kern_load(&t, &s, f);
 
-	headc = xmalloc(hl);
-	memcpy(headc, head, hl);
-	put32(headc + 8, 0);
-	put16(headc + 50, 1);
-	hheac = xmalloc(hhl);
-	memcpy(hheac, hhea, hhl);
-	put16(hheac + 34, (unsigned)s.n);
-	maxpc = xmalloc(ml);
-	memcpy(maxpc, maxp, ml);
-	put16(maxpc + 4, (unsigned)s.n);
-	/* PDF wants these three whenever the font has them. */
-	for (i = 0; i < 4; i++)
-		if ((x = table(&t, keep[i], &gl)) != NULL)
-			otab_add(tb, &nt, keep[i], x, gl);
-	otab_add(tb, &nt, "glyf", (const uint8_t *)glyf.data, glyf.len);
-	otab_add(tb, &nt, "head", headc, hl);
-	otab_add(tb, &nt, "hhea", hheac, hhl);
-	otab_add(tb, &nt, "hmtx", (const uint8_t *)hmtx.data, hmtx.len);
-	otab_add(tb, &nt, "loca", (const uint8_t *)loca.data, loca.len);
-	otab_add(tb, &nt, "maxp", maxpc, ml);
-	qsort(tb, nt, sizeof(*tb), otab_cmp);
-	sfnt_write(&sfnt, tb, nt);
-
-	/* The subset's name: a tag from its bytes, and the font's name. */
-	h = hash64(0, sfnt.data, sfnt.len);
-	for (i = 0; i < 6; i++, h /= 26)
-		tag[i] = (char)('A' + h % 26);
-	tag[6] = '\0';
+	/* The tables a subset copies, and the font's name. */
+	for (i = 0; i < T__MAX; i++)
+		if ((x = table(&t, ktag[i], &gl)) != NULL) {
+			f->toff[i] = f->tabs.len;
+			f->tlen[i] = gl;
+			buf_put(&f->tabs, x, gl);
+		}
 	gl = 0;
 	for (x = ps != NULL ? ps : (const uint8_t *)"Font"; *x != '\0' &&
-	    gl < sizeof(name) - 9; x++)
+	    gl < sizeof(f->name) - 1; x++)
 		if ((*x >= 'A' && *x <= 'Z') || (*x >= 'a' && *x <= 'z') ||
 		    (*x >= '0' && *x <= '9') || *x == '-' || *x == '_')
-			name[gl++] = (char)*x;
-	name[gl] = '\0';
-
-	sc = 1000.0 / f->upem;
-	cap = f->asc;
-	os2 = table(&t, "OS/2", &os2l);
-	capk = os2 != NULL && os2l >= 90 && u16(os2) >= 2;
-	if (capk)
-		cap = (double)(int16_t)u16(os2 + 88) / f->upem;
-
-	pf->off[obj] = pf->block.len;
-	buf_printf(&pf->block, "%d 0 obj\n<< /Type /Font /Subtype /Type0 "
-	    "/BaseFont /%s+%s /Encoding /Identity-H /DescendantFonts "
-	    "[%d 0 R] /ToUnicode %d 0 R >>\nendobj\n", obj, tag, name,
-	    obj + 1, obj + 4);
-	pf->off[obj + 1] = pf->block.len;
-	buf_printf(&pf->block, "%d 0 obj\n<< /Type /Font /Subtype "
-	    "/CIDFontType2 /BaseFont /%s+%s /CIDSystemInfo << /Registry "
-	    "(Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor "
-	    "%d 0 R /CIDToGIDMap /Identity /W [0 [", obj + 1, tag, name,
-	    obj + 2);
-	for (i = 0; i < s.n; i++)
-		pdf_num(&pf->block, f->adv[i] * sc);
-	BUF_PUTSL(&pf->block, "]] >>\nendobj\n");
-	pf->off[obj + 2] = pf->block.len;
-	buf_printf(&pf->block, "%d 0 obj\n<< /Type /FontDescriptor "
-	    "/FontName /%s+%s /Flags 4 /FontBBox [", obj + 2, tag, name);
-	for (i = 0; i < 4; i++)
-		pdf_num(&pf->block, (int16_t)u16(head + 36 + 2 * i) * sc);
-	BUF_PUTSL(&pf->block, "] /ItalicAngle 0 /Ascent ");
-	pdf_num(&pf->block, f->asc * 1000);
-	BUF_PUTSL(&pf->block, "/Descent ");
-	pdf_num(&pf->block, -f->desc * 1000);
-	BUF_PUTSL(&pf->block, "/CapHeight ");
-	pdf_num(&pf->block, cap * 1000);
-	buf_printf(&pf->block, "/StemV 80 /FontFile2 %d 0 R >>\nendobj\n",
-	    obj + 3);
-	pf->off[obj + 3] = pf->block.len;
-	buf_printf(&pf->block, "%d 0 obj\n", obj + 3);
-	{
-		char extra[40];
-
-		snprintf(extra, sizeof(extra), " /Length1 %zu", sfnt.len);
-		stream_obj(&pf->block, sfnt.data, sfnt.len, 9, extra);
-	}
-
-	/* ToUnicode: each glyph's first code point. */
-	BUF_PUTSL(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
-	    "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-	    "/Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n"
-	    "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
-	    "endcodespacerange\n");
-	{
-		uint32_t *first = xcalloc(s.n, sizeof(*first));
-		size_t blk;
-
-		for (cp = 0xfffd; cp >= 0x20; cp--)
-			if (covered(cp)) {
-				g = cp < FMAP ? f->map[cp] : f->fffd;
-				if (g != 0)
-					first[g] = cp;
-			}
-		for (g = 1; g < s.n; ) {
-			for (blk = 0, i = g; i < s.n && blk < 100; i++)
-				blk += first[i] != 0;
-			if (blk == 0)
-				break;
-			buf_printf(&cmap, "%zu beginbfchar\n", blk);
-			for (; g < i; g++) {
-				if (first[g] == 0)
-					continue;
-				buf_putc(&cmap, '<');
-				hex4(&cmap, g);
-				BUF_PUTSL(&cmap, "> <");
-				hex4(&cmap, first[g]);
-				BUF_PUTSL(&cmap, ">\n");
-			}
-			BUF_PUTSL(&cmap, "endbfchar\n");
-		}
-		free(first);
-	}
-	BUF_PUTSL(&cmap, "endcmap\nCMapName currentdict /CMap defineresource "
-	    "pop\nend\nend\n");
-	pf->off[obj + 4] = pf->block.len;
-	buf_printf(&pf->block, "%d 0 obj\n", obj + 4);
-	stream_obj(&pf->block, cmap.data, cmap.len, 9, NULL);
+			f->name[gl++] = (char)*x;
+	f->name[gl] = '\0';
 	rc = 0;
 out:
 	if (p != NULL)
@@ -842,21 +772,13 @@ out:
 		FcPatternDestroy(m);
 	free(s.newid);
 	free(s.old);
-	free(headc);
-	free(hheac);
-	free(maxpc);
 	buf_free(&raw);
-	buf_free(&glyf);
-	buf_free(&loca);
-	buf_free(&hmtx);
-	buf_free(&sfnt);
-	buf_free(&cmap);
 	return rc;
 }
 
 /*
  * Returns the fonts that fontconfig matches for pat[0..PDF_NFONTS-1],
- * subset and ready, or NULL if any cannot serve the fast path.
+ * ready for the fast path, or NULL if any cannot serve.
  */
 struct pdffonts *
 pdf_fonts_new(const char *const pat[PDF_NFONTS])
@@ -864,9 +786,8 @@ pdf_fonts_new(const char *const pat[PDF_NFONTS])
 	struct pdffonts *pf = xcalloc(1, sizeof(*pf));
 	int k;
 
-	BUF_PUTSL(&pf->block, "%PDF-1.5\n%\xb5\xed\xae\xfb\n");
 	for (k = 0; k < PDF_NFONTS; k++)
-		if (font_load(pf, k, pat[k], 1 + k * OBJ_PER_FONT) == -1) {
+		if (font_load(pf, k, pat[k]) == -1) {
 			pdf_fonts_free(pf);
 			return NULL;
 		}
@@ -882,10 +803,14 @@ pdf_fonts_free(struct pdffonts *pf)
 		return;
 	for (k = 0; k < PDF_NFONTS; k++) {
 		free(pf->f[k].adv);
+		free(pf->f[k].hm);
+		free(pf->f[k].first);
+		free(pf->f[k].goff);
 		free(pf->f[k].kp);
 		free(pf->f[k].kv);
+		buf_free(&pf->f[k].gdata);
+		buf_free(&pf->f[k].tabs);
 	}
-	buf_free(&pf->block);
 	free(pf);
 }
 
@@ -938,6 +863,220 @@ pdf_glyph_hex(struct buf *b, unsigned g)
 	hex4(b, g);
 }
 
+/* Returns a page to be made with fonts pf. */
+struct pdfpage *
+pdf_page_new(const struct pdffonts *pf)
+{
+	struct pdfpage *pp = xcalloc(1, sizeof(*pp));
+	int k;
+
+	pp->pf = pf;
+	for (k = 0; k < PDF_NFONTS; k++) {
+		pp->id[k] = xcalloc(pf->f[k].ng, sizeof(*pp->id[k]));
+		pp->order[k] = xcalloc(pf->f[k].ng, sizeof(*pp->order[k]));
+	}
+	return pp;
+}
+
+void
+pdf_page_free(struct pdfpage *pp)
+{
+	int k;
+
+	if (pp == NULL)
+		return;
+	for (k = 0; k < PDF_NFONTS; k++) {
+		free(pp->id[k]);
+		free(pp->order[k]);
+	}
+	free(pp);
+}
+
+/* Returns the page's number for font k's glyph g, given on first use. */
+unsigned
+pdf_use(struct pdfpage *pp, int k, unsigned g)
+{
+	if (g >= pp->pf->f[k].ng)
+		g = 0;
+	if (pp->n[k] == 0) {
+		pp->id[k][0] = 1;
+		pp->order[k][pp->n[k]++] = 0;
+	}
+	if (pp->id[k][g] == 0) {
+		pp->order[k][pp->n[k]] = (uint16_t)g;
+		pp->id[k][g] = (uint16_t)++pp->n[k];
+	}
+	return pp->id[k][g] - 1u;
+}
+
+/* Adds a composite glyph's part to the page: fn for components(). */
+struct parts {
+	struct pdfpage	*pp;
+	int		 k;
+	uint8_t		*patch;		/* non-NULL: renumber the part here */
+};
+
+static void
+part_use(void *arg, size_t off, unsigned g)
+{
+	struct parts *pa = arg;
+	unsigned id = pdf_use(pa->pp, pa->k, g);
+
+	if (pa->patch != NULL)
+		put16(pa->patch + off, id);
+}
+
+/* Appends the TrueType subset of font k with the page's glyphs. */
+static void
+subset(struct pdfpage *pp, int k, struct buf *out)
+{
+	const struct pfont *f = &pp->pf->f[k];
+	struct buf glyf = { NULL, 0, 0 }, loca = { NULL, 0, 0 };
+	struct buf hmtx = { NULL, 0, 0 };
+	struct otab tb[T__MAX + 3];
+	struct parts pa;
+	uint8_t head[64], hhea[64], maxp[64];
+	const uint8_t *gd;
+	size_t i, nt = 0, gl;
+	int j;
+
+	/* The parts of composite glyphs join the page's glyphs. */
+	pa.pp = pp;
+	pa.k = k;
+	pa.patch = NULL;
+	for (i = 0; i < pp->n[k]; i++) {
+		gd = (const uint8_t *)f->gdata.data + f->goff[pp->order[k][i]];
+		gl = f->goff[pp->order[k][i] + 1] - f->goff[pp->order[k][i]];
+		components(gd, gl, part_use, &pa);
+	}
+	for (i = 0; i < pp->n[k]; i++) {
+		unsigned g = pp->order[k][i];
+
+		buf_u32(&loca, (uint32_t)glyf.len);
+		gl = f->goff[g + 1] - f->goff[g];
+		if (gl > 0) {
+			size_t at = glyf.len;
+
+			buf_put(&glyf, f->gdata.data + f->goff[g], gl);
+			pa.patch = (uint8_t *)glyf.data + at;
+			components((const uint8_t *)glyf.data + at, gl,
+			    part_use, &pa);
+			while (glyf.len % 4 != 0)
+				buf_putc(&glyf, 0);
+		}
+		buf_put(&hmtx, f->hm + 4 * g, 4);
+	}
+	buf_u32(&loca, (uint32_t)glyf.len);
+	for (j = 0; j < T__MAX; j++) {
+		const uint8_t *t = (const uint8_t *)f->tabs.data + f->toff[j];
+		uint8_t *c = j == T_HEAD ? head : j == T_HHEA ? hhea :
+		    j == T_MAXP ? maxp : NULL;
+
+		if (f->tlen[j] == 0)
+			continue;
+		if (c != NULL) {
+			if (f->tlen[j] > 64)
+				continue;
+			memcpy(c, t, f->tlen[j]);
+			t = c;
+		}
+		otab_add(tb, &nt, ktag[j], t, f->tlen[j]);
+	}
+	put32(head + 8, 0);
+	put16(head + 50, 1);
+	put16(hhea + 34, (unsigned)pp->n[k]);
+	put16(maxp + 4, (unsigned)pp->n[k]);
+	otab_add(tb, &nt, "glyf", (const uint8_t *)glyf.data, glyf.len);
+	otab_add(tb, &nt, "hmtx", (const uint8_t *)hmtx.data, hmtx.len);
+	otab_add(tb, &nt, "loca", (const uint8_t *)loca.data, loca.len);
+	qsort(tb, nt, sizeof(*tb), otab_cmp);
+	sfnt_write(out, tb, nt);
+	buf_free(&glyf);
+	buf_free(&loca);
+	buf_free(&hmtx);
+}
+
+/* Appends font k's five objects from number obj: Type0 font, CID font,
+ * descriptor, font file, ToUnicode map.  Offsets go to off[]. */
+static void
+font_objs(struct pdfpage *pp, int k, struct buf *out, size_t base,
+    size_t *off, size_t obj)
+{
+	const struct pfont *f = &pp->pf->f[k];
+	struct buf sf = { NULL, 0, 0 }, cm = { NULL, 0, 0 };
+	char tag[7];
+	uint64_t h;
+	size_t i, j, blk;
+
+	subset(pp, k, &sf);
+	h = hash64(0, pp->order[k], pp->n[k] * sizeof(*pp->order[k]));
+	for (i = 0; i < 6; i++, h /= 26)
+		tag[i] = (char)('A' + h % 26);
+	tag[6] = '\0';
+
+	off[obj] = out->len - base;
+	buf_printf(out, "%zu 0 obj\n<< /Type /Font /Subtype /Type0 "
+	    "/BaseFont /%s+%s /Encoding /Identity-H /DescendantFonts "
+	    "[%zu 0 R] /ToUnicode %zu 0 R >>\nendobj\n", obj, tag, f->name,
+	    obj + 1, obj + 4);
+	off[obj + 1] = out->len - base;
+	buf_printf(out, "%zu 0 obj\n<< /Type /Font /Subtype /CIDFontType2 "
+	    "/BaseFont /%s+%s /CIDSystemInfo << /Registry (Adobe) "
+	    "/Ordering (Identity) /Supplement 0 >> /FontDescriptor %zu 0 R "
+	    "/CIDToGIDMap /Identity /W [0 [", obj + 1, tag, f->name, obj + 2);
+	for (i = 0; i < pp->n[k]; i++)
+		pdf_num(out, f->adv[pp->order[k][i]] * 1000.0 / f->upem);
+	BUF_PUTSL(out, "]] >>\nendobj\n");
+	off[obj + 2] = out->len - base;
+	buf_printf(out, "%zu 0 obj\n<< /Type /FontDescriptor /FontName "
+	    "/%s+%s /Flags 4 /FontBBox [", obj + 2, tag, f->name);
+	for (i = 0; i < 4; i++)
+		pdf_num(out, f->bbox[i] * 1000);
+	BUF_PUTSL(out, "] /ItalicAngle 0 /Ascent ");
+	pdf_num(out, f->asc * 1000);
+	BUF_PUTSL(out, "/Descent ");
+	pdf_num(out, -f->desc * 1000);
+	BUF_PUTSL(out, "/CapHeight ");
+	pdf_num(out, f->cap * 1000);
+	buf_printf(out, "/StemV 80 /FontFile2 %zu 0 R >>\nendobj\n",
+	    obj + 3);
+	off[obj + 3] = out->len - base;
+	buf_printf(out, "%zu 0 obj\n<< /Length %zu /Length1 %zu >>\nstream\n",
+	    obj + 3, sf.len, sf.len);
+	buf_put(out, sf.data, sf.len);
+	BUF_PUTSL(out, "\nendstream\nendobj\n");
+
+	BUF_PUTSL(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+	    "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+	    "/Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n"
+	    "/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
+	    "endcodespacerange\n");
+	for (i = 1; i < pp->n[k]; i = j) {
+		for (blk = 0, j = i; j < pp->n[k] && blk < 100; j++)
+			blk += f->first[pp->order[k][j]] != 0;
+		if (blk == 0)
+			break;
+		buf_printf(&cm, "%zu beginbfchar\n", blk);
+		for (; i < j; i++) {
+			if (f->first[pp->order[k][i]] == 0)
+				continue;
+			buf_putc(&cm, '<');
+			hex4(&cm, (unsigned)i);
+			BUF_PUTSL(&cm, "> <");
+			hex4(&cm, f->first[pp->order[k][i]]);
+			BUF_PUTSL(&cm, ">\n");
+		}
+		BUF_PUTSL(&cm, "endbfchar\n");
+	}
+	BUF_PUTSL(&cm, "endcmap\nCMapName currentdict /CMap defineresource "
+	    "pop\nend\nend\n");
+	off[obj + 4] = out->len - base;
+	buf_printf(out, "%zu 0 obj\n", obj + 4);
+	stream_obj(out, cm.data, cm.len, 1, NULL);
+	buf_free(&sf);
+	buf_free(&cm);
+}
+
 /* Appends s as a PDF text string: literal if printable ASCII, else
  * UTF-16BE in hex with its byte order mark. */
 static void
@@ -979,53 +1118,65 @@ text_string(struct buf *b, const char *s)
 }
 
 /*
- * Appends to out a one-page PDF of pw x ph pt: the fonts, the content
- * stream, a link annotation per links[] (rectangles in PDF space, URIs
- * without a quote or backslash), and the title, creator and date
- * (YYYY-MM-DD or NULL) in the document information.
+ * Appends to out the one-page PDF of pw x ph pt: the subsets of the
+ * fonts the page used, the content stream, a link annotation per
+ * links[] (rectangles in PDF space), and the title, creator and date
+ * (YYYY-MM-DD or NULL) in the document information.  The page is then
+ * empty again.
  */
 void
-pdf_page(const struct pdffonts *pf, struct buf *out, double pw, double ph,
+pdf_page_end(struct pdfpage *pp, struct buf *out, double pw, double ph,
     const struct buf *content, const struct pdflink *links, size_t nlinks,
     const char *title, const char *creator, const char *date)
 {
-	size_t base = out->len, nobj, i, *off, o;
-	int cat = OBJ_FIRST_PAGE, pages = cat + 1, page = cat + 2;
-	int cont = cat + 3, info = cat + 4, annot = cat + 5;
+	size_t base = out->len, nobj, i, *off, o, fobj[PDF_NFONTS], obj = 1;
+	size_t cat, pages, page, cont, info, annot;
+	int k;
 
-	nobj = (size_t)annot + nlinks;
+	BUF_PUTSL(out, "%PDF-1.5\n%\xb5\xed\xae\xfb\n");
+	for (k = 0; k < PDF_NFONTS; k++) {
+		fobj[k] = pp->n[k] > 0 ? obj : 0;
+		obj += pp->n[k] > 0 ? 5 : 0;
+	}
+	cat = obj;
+	pages = cat + 1;
+	page = cat + 2;
+	cont = cat + 3;
+	info = cat + 4;
+	annot = cat + 5;
+	nobj = annot + nlinks;
 	off = xcalloc(nobj, sizeof(*off));
-	buf_put(out, pf->block.data, pf->block.len);
-	for (i = 1; i < OBJ_FIRST_PAGE; i++)
-		off[i] = pf->off[i];
+	for (k = 0; k < PDF_NFONTS; k++)
+		if (fobj[k] != 0)
+			font_objs(pp, k, out, base, off, fobj[k]);
 	off[cat] = out->len - base;
-	buf_printf(out, "%d 0 obj\n<< /Type /Catalog /Pages %d 0 R >>\n"
+	buf_printf(out, "%zu 0 obj\n<< /Type /Catalog /Pages %zu 0 R >>\n"
 	    "endobj\n", cat, pages);
 	off[pages] = out->len - base;
-	buf_printf(out, "%d 0 obj\n<< /Type /Pages /Kids [%d 0 R] /Count 1 "
+	buf_printf(out, "%zu 0 obj\n<< /Type /Pages /Kids [%zu 0 R] /Count 1 "
 	    ">>\nendobj\n", pages, page);
 	off[page] = out->len - base;
-	buf_printf(out, "%d 0 obj\n<< /Type /Page /Parent %d 0 R /MediaBox "
+	buf_printf(out, "%zu 0 obj\n<< /Type /Page /Parent %zu 0 R /MediaBox "
 	    "[0 0 ", page, pages);
 	pdf_num(out, pw);
 	pdf_num(out, ph);
 	BUF_PUTSL(out, "] /Resources << /Font <<");
-	for (i = 0; i < PDF_NFONTS; i++)
-		buf_printf(out, " /F%zu %zu 0 R", i, 1 + i * OBJ_PER_FONT);
-	buf_printf(out, " >> >> /Contents %d 0 R", cont);
+	for (k = 0; k < PDF_NFONTS; k++)
+		if (fobj[k] != 0)
+			buf_printf(out, " /F%d %zu 0 R", k, fobj[k]);
+	buf_printf(out, " >> >> /Contents %zu 0 R", cont);
 	if (nlinks > 0) {
 		BUF_PUTSL(out, " /Annots [");
 		for (i = 0; i < nlinks; i++)
-			buf_printf(out, "%s%zu 0 R", i ? " " : "",
-			    (size_t)annot + i);
+			buf_printf(out, "%s%zu 0 R", i ? " " : "", annot + i);
 		buf_putc(out, ']');
 	}
 	BUF_PUTSL(out, " >>\nendobj\n");
 	off[cont] = out->len - base;
-	buf_printf(out, "%d 0 obj\n", cont);
-	stream_obj(out, content->data, content->len, 6, NULL);
+	buf_printf(out, "%zu 0 obj\n", cont);
+	stream_obj(out, content->data, content->len, 1, NULL);
 	off[info] = out->len - base;
-	buf_printf(out, "%d 0 obj\n<< /Producer (rbc) /Creator ", info);
+	buf_printf(out, "%zu 0 obj\n<< /Producer (rbc) /Creator ", info);
 	text_string(out, creator);
 	if (title != NULL) {
 		BUF_PUTSL(out, " /Title ");
@@ -1038,7 +1189,7 @@ pdf_page(const struct pdffonts *pf, struct buf *out, double pw, double ph,
 	for (i = 0; i < nlinks; i++) {
 		off[annot + i] = out->len - base;
 		buf_printf(out, "%zu 0 obj\n<< /Type /Annot /Subtype /Link "
-		    "/Border [0 0 0] /Rect [", (size_t)annot + i);
+		    "/Border [0 0 0] /Rect [", annot + i);
 		for (o = 0; o < 4; o++)
 			pdf_num(out, links[i].rect[o]);
 		BUF_PUTSL(out, "] /A << /S /URI /URI ");
@@ -1049,7 +1200,12 @@ pdf_page(const struct pdffonts *pf, struct buf *out, double pw, double ph,
 	buf_printf(out, "xref\n0 %zu\n0000000000 65535 f \n", nobj);
 	for (i = 1; i < nobj; i++)
 		buf_printf(out, "%010zu 00000 n \n", off[i]);
-	buf_printf(out, "trailer\n<< /Size %zu /Root %d 0 R /Info %d 0 R >>\n"
+	buf_printf(out, "trailer\n<< /Size %zu /Root %zu 0 R /Info %zu 0 R >>\n"
 	    "startxref\n%zu\n%%%%EOF\n", nobj, cat, info, o);
 	free(off);
+	for (k = 0; k < PDF_NFONTS; k++) {
+		for (i = 0; i < pp->n[k]; i++)
+			pp->id[k][pp->order[k][i]] = 0;
+		pp->n[k] = 0;
+	}
 }

@@ -607,14 +607,17 @@ int	 card_render(struct card *, const struct runbook *const *rbs,
 void	 card_free(struct card *);
 
 /*
- * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new subsets
- * the fonts fontconfig matches for the patterns, once, to Latin script and
- * common punctuation (NULL if one cannot serve); pdf_glyph is 0 for a
- * code point outside the subset.  Metrics are in ems.  pdf_page appends a
- * whole one-page document around a content stream that uses /F0.../F2.
+ * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new reads
+ * the fonts fontconfig matches for the patterns, once, limited to Latin
+ * script and common punctuation (NULL if one cannot serve); pdf_glyph is
+ * 0 for a code point outside that set.  Metrics are in ems.  A page
+ * numbers the glyphs its content stream shows (pdf_use, fonts /F0../F2);
+ * pdf_page_end appends the whole one-page document with subsets of just
+ * those glyphs, and empties the page for the next.
  */
 #define PDF_NFONTS	3
 struct pdffonts;
+struct pdfpage;
 struct pdflink {
 	double		 rect[4];	/* x0 y0 x1 y1, PDF space */
 	const char	*uri;
@@ -628,9 +631,12 @@ double	 pdf_ascent(const struct pdffonts *, int);
 double	 pdf_descent(const struct pdffonts *, int);
 void	 pdf_num(struct buf *, double);
 void	 pdf_glyph_hex(struct buf *, unsigned);
-void	 pdf_page(const struct pdffonts *, struct buf *, double pw,
-	    double ph, const struct buf *content, const struct pdflink *,
-	    size_t, const char *title, const char *creator, const char *date);
+struct pdfpage *pdf_page_new(const struct pdffonts *);
+unsigned pdf_use(struct pdfpage *, int, unsigned);
+void	 pdf_page_end(struct pdfpage *, struct buf *, double pw, double ph,
+	    const struct buf *content, const struct pdflink *, size_t,
+	    const char *title, const char *creator, const char *date);
+void	 pdf_page_free(struct pdfpage *);
 
 /*
  * schema.c: JSON Schema draft 2020-12 over struct ynode.  Compile once,
