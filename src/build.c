@@ -706,8 +706,8 @@ static int
 pre_read(struct pre *p, struct site *s, struct runbook *l, struct arena *a,
     const char *blob, size_t len)
 {
-	struct rd rd = { (const unsigned char *)blob,
-	    (const unsigned char *)blob + len, a, 0, 1 };
+	struct rd rd = { (const unsigned char *)blob, blob != NULL ?
+	    (const unsigned char *)blob + len : NULL, a, 0, 1 };
 
 	memset(p, 0, sizeof(*p));
 	p->r = *l;

@@ -124,6 +124,24 @@ ymap_set(struct arena *a, struct ynode *map, const char *key,
 	map->items[map->n++] = v;
 }
 
+/*
+ * Appends key with v: for a map being built, which does not have key
+ * yet, and a key that outlives the map (a template context's names).
+ */
+void
+ymap_add(struct arena *a, struct ynode *map, const char *key,
+    struct ynode *v)
+{
+	struct ynode *k = ynew(a, Y_STR);
+
+	k->s = key;
+	k->slen = strlen(key);
+	k->quoted = 1;
+	ygrow(a, map, 1);
+	map->keys[map->n] = k;
+	map->items[map->n++] = v;
+}
+
 void
 ymap_setz(struct arena *a, struct ynode *map, const char *key,
     const char *s)

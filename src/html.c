@@ -471,8 +471,8 @@ int
 html_fill(struct buf *out, const struct site *s, const struct runbook *r,
     const char *body, size_t len, const char *ins, size_t inslen)
 {
-	struct rd rd = { (const unsigned char *)ins,
-	    (const unsigned char *)ins + inslen, NULL, 0, 0 };
+	struct rd rd = { (const unsigned char *)ins, ins != NULL ?
+	    (const unsigned char *)ins + inslen : NULL, NULL, 0, 0 };
 	struct buf scratch = { NULL, 0, 0 };
 	const char *href, *title;
 	size_t at = 0, tn;
@@ -515,7 +515,7 @@ html_fill(struct buf *out, const struct site *s, const struct runbook *r,
 static void
 kv(struct arena *a, struct ynode *m, const char *key, const char *s)
 {
-	ymap_set(a, m, key, s != NULL ? ynew_strz(a, s) : ynew(a, Y_NULL));
+	ymap_add(a, m, key, s != NULL ? ynew_strz(a, s) : ynew(a, Y_NULL));
 }
 
 /* Returns the text of scalar key in map, or NULL. */
@@ -659,8 +659,8 @@ static void
 set_list(struct arena *a, struct ynode *m, const char *key,
     const char *has, struct ynode *list)
 {
-	ymap_set(a, m, key, list);
-	ymap_set(a, m, has, ynew_bool(a, list->n > 0));
+	ymap_add(a, m, key, list);
+	ymap_add(a, m, has, ynew_bool(a, list->n > 0));
 }
 
 static void
@@ -703,15 +703,13 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 		kv(a, m, "after", fmstr(e, "after"));
 		id = fmstr(e, "contact");
 		kv(a, m, "contact", id);
-		for (k = 0; ck[k] != NULL; k++)
-			kv(a, m, ck[k], NULL);
-		if (id != NULL && (c = contact_find(s, r, id)) != NULL) {
-			cm = contact_ctx(a, c);
-			for (k = 0; ck[k] != NULL; k++) {
-				const struct ynode *v = ymap_get(cm, ck[k]);
-				if (v != NULL)
-					ymap_set(a, m, ck[k], (struct ynode *)v);
-			}
+		cm = id != NULL && (c = contact_find(s, r, id)) != NULL ?
+		    contact_ctx(a, c) : NULL;
+		for (k = 0; ck[k] != NULL; k++) {
+			const struct ynode *v = ymap_get(cm, ck[k]);
+
+			ymap_add(a, m, ck[k], v != NULL ? (struct ynode *)v :
+			    ynew(a, Y_NULL));
 		}
 		yseq_push(a, out, m);
 	}
@@ -784,7 +782,7 @@ ctx_common(struct arena *a, const struct site *s, const char *id,
 
 	kv(a, site, "title", s->cfg.title);
 	kv(a, site, "organisation", s->cfg.organisation);
-	ymap_set(a, c, "site", site);
+	ymap_add(a, c, "site", site);
 	href_root(&b, id);
 	kv(a, c, "root", buf_cstr(&b));
 	buf_free(&b);
@@ -800,10 +798,10 @@ review_ctx(struct arena *a, struct ynode *m, const struct runbook *r)
 {
 	kv(a, m, "last_reviewed", fmstr(r->fm, "last_reviewed"));
 	kv(a, m, "review_by", r->review_by);
-	ymap_set(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
+	ymap_add(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
 	    !r->stale));
-	ymap_set(a, m, "review_stale", ynew_bool(a, r->stale));
-	ymap_set(a, m, "review_unknown", ynew_bool(a, r->review_by == NULL));
+	ymap_add(a, m, "review_stale", ynew_bool(a, r->stale));
+	ymap_add(a, m, "review_unknown", ynew_bool(a, r->review_by == NULL));
 }
 
 static struct ynode *
@@ -844,7 +842,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	size_t i;
 	int t;
 
-	ymap_set(a, c, "runbook", m);
+	ymap_add(a, c, "runbook", m);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
 	kv(a, m, "summary", r->summary);
@@ -860,19 +858,19 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 		if (h->level < 2 || h->level > 3 || h->slug[0] == '\0')
 			continue;
 		x = ynew(a, Y_MAP);
-		ymap_set(a, x, "level", ynew_int(a, h->level));
+		ymap_add(a, x, "level", ynew_int(a, h->level));
 		kv(a, x, "text", h->text);
 		kv(a, x, "slug", h->slug);
-		ymap_set(a, x, "sub", ynew_bool(a, h->level > 2));
+		ymap_add(a, x, "sub", ynew_bool(a, h->level > 2));
 		yseq_push(a, l, x);
 	}
 	set_list(a, m, "toc", "has_toc", l);
 
 	if (pre != NULL)
-		ymap_set(a, m, "body", ynew_str(a, pre, prelen));
+		ymap_add(a, m, "body", ynew_str(a, pre, prelen));
 	else {
 		html_body(&body, s, r);
-		ymap_set(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
+		ymap_add(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
 		buf_free(&body);
 	}
 
@@ -1135,7 +1133,7 @@ service_item(void *arg, size_t j, struct arena *a)
 	list->n = p->g[j + 1] - p->g[j];
 	list->lazy = &sg->items;
 	kv(a, m, "name", name != NULL ? name : "Other");
-	ymap_set(a, m, p->key, list);
+	ymap_add(a, m, p->key, list);
 	return m;
 }
 
@@ -1355,14 +1353,14 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	if (!MINE(0))
 		goto contacts;
 	c = ctx_common(a, s, "", "index", s->cfg.title);
-	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks", one,
+	ymap_add(a, c, "services", services(a, &p, s, v, "runbooks", one,
 	    index_item));
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < s->n; i++)
 		if (v[i]->nbacklinks == 0)
 			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
 	set_list(a, c, "orphans", "has_orphans", l);
-	ymap_set(a, c, "count", ynew_int(a, (long long)s->n));
+	ymap_add(a, c, "count", ynew_int(a, (long long)s->n));
 	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);
 	if (!made)
@@ -1378,7 +1376,7 @@ contacts:
 				yseq_push(a, l, contact_ctx(a,
 				    s->cfg.contacts->items[i]));
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
-	ymap_set(a, c, "services", services(a, &p, s, v, "runbooks",
+	ymap_add(a, c, "services", services(a, &p, s, v, "runbooks",
 	    has_contacts, contacts_item));
 	made = site_page(h, "contacts", c, &out, put, arg, "contacts.html") == 0;
 	spage_free(&p);
@@ -1388,7 +1386,7 @@ thresholds:
 	if (!MINE(2))
 		goto search;
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
-	ymap_set(a, c, "services", services(a, &p, s, v, "thresholds",
+	ymap_add(a, c, "services", services(a, &p, s, v, "thresholds",
 	    thresholds, thresholds_item));
 	made = site_page(h, "thresholds", c, &out, put, arg, "thresholds.html") == 0;
 	spage_free(&p);

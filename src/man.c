@@ -1961,8 +1961,8 @@ int
 man_finish(struct man *mn, const struct runbook *r, struct buf *out,
     const char *guesses, size_t n)
 {
-	struct rd rd = { (const unsigned char *)guesses,
-	    (const unsigned char *)guesses + n, NULL, 0, 0 };
+	struct rd rd = { (const unsigned char *)guesses, guesses != NULL ?
+	    (const unsigned char *)guesses + n : NULL, NULL, 0, 0 };
 	const char *what, *text, *gwhat;
 	size_t tn, wn, start;
 	uint32_t li, kind;

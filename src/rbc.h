@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define RBC_VERSION "0.1.0"
 
@@ -52,9 +53,30 @@ struct buf {
 /* s must be a string literal ("" s refuses anything else). */
 #define BUF_PUTSL(b, s)	buf_put((b), "" s, sizeof(s) - 1)
 void	 buf_grow(struct buf *, size_t);
-void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
-void	 buf_putc(struct buf *, int);
+
+/* The appends every renderer makes byte by byte: inline, growing only
+ * when full. */
+static inline void
+buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_putc(struct buf *b, int c)
+{
+	if (b->cap - b->len <= 1)
+		buf_grow(b, 1);
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
+}
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list);
@@ -283,6 +305,8 @@ struct ynode *ynew_bool(struct arena *, int);
 struct ynode *ynew_int(struct arena *, long long);
 void	 yseq_push(struct arena *, struct ynode *seq, struct ynode *);
 void	 ymap_set(struct arena *, struct ynode *map, const char *key,
+	    struct ynode *);
+void	 ymap_add(struct arena *, struct ynode *map, const char *key,
 	    struct ynode *);
 void	 ymap_setz(struct arena *, struct ynode *map, const char *key,
 	    const char *strval);	/* no-op when strval is NULL */

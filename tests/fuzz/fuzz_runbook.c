@@ -7,10 +7,15 @@
  * the plain renders; the front-matter survives yput and yget.  A
  * difference aborts.
  * The first input byte chooses options (cmark's fuzz/cmark-fuzz.c does
- * the same): bit 0 unsafe_html, bit 1 GitLab slugs.
+ * the same): bit 0 unsafe_html, bit 1 GitLab slugs, bit 2 render the
+ * quick-reference card too (PDF and HTML), bit 3 with Pango and Cairo
+ * rather than rbc's own PDF writer.  A card is one whole PDF file.
  *
  *   make fuzz && mkdir -p build/fuzz/corpus &&
+ *   LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
  *   ./build/fuzz/fuzz_runbook -max_total_time=60 build/fuzz/corpus tests/fuzz/corpus
+ * (fontconfig keeps caches that each card's new font map adds to: not
+ * rbc's leaks, as in make check)
  * (new inputs go to the first folder, outside the repository)
  */
 #include <stdint.h>
@@ -61,6 +66,32 @@ same_man(struct man *m, const struct runbook *r, const struct buf *want)
 		same(&got, want, "the finished man page");
 	buf_free(&got);
 	buf_free(&g);
+}
+
+static void
+card_check(const struct site *s, const struct runbook *r, int pango)
+{
+	struct buf pdf = { NULL, 0, 0 }, html = { NULL, 0, 0 };
+	struct diags d;
+	struct card *c;
+
+	if (pango)
+		setenv("RBC_CARD_PANGO", "1", 1);
+	else
+		unsetenv("RBC_CARD_PANGO");
+	c = card_new(s, NULL);
+	diags_init(&d, NULL);
+	if (card_render(c, &r, 1, &pdf, &html, &d) == 0 &&
+	    (pdf.len < 16 || memcmp(pdf.data, "%PDF-1.", 7) != 0 ||
+	    memcmp(pdf.data + pdf.len - 6, "%%EOF\n", 6) != 0 ||
+	    html.len == 0)) {
+		fprintf(stderr, "the card is not one whole PDF file\n");
+		abort();
+	}
+	diags_free(&d);
+	card_free(c);
+	buf_free(&pdf);
+	buf_free(&html);
 }
 
 static void
@@ -130,6 +161,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			man_render(m, r, &b);
 			same_man(m, r, &b);
 			same_fm(r);
+			if (opts & 4)
+				card_check(&s, r, opts & 8);
 			runbook_free(r);
 		}
 		man_free(m);
