@@ -203,6 +203,28 @@ ybool(const struct ynode *y, int *out)
 	return 0;
 }
 
+/* Returns 1 if two keys are the same string. */
+static int
+same_key(const struct ynode *a, const struct ynode *b)
+{
+	return a->slen == b->slen && (a->slen == 0 ||
+	    memcmp(a->s, b->s, a->slen) == 0);
+}
+
+/* Returns where map m has key k, trying place at first; m->n if nowhere. */
+static size_t
+key_at(const struct ynode *m, const struct ynode *k, size_t at)
+{
+	size_t j;
+
+	if (at < m->n && same_key(m->keys[at], k))
+		return at;
+	for (j = 0; j < m->n; j++)
+		if (same_key(m->keys[j], k))
+			return j;
+	return m->n;
+}
+
 /* Returns 1 if a and b are equal JSON values (1 equals 1.0; map key order
  * does not count). */
 int
@@ -233,13 +255,10 @@ yequal(const struct ynode *a, const struct ynode *b)
 	case Y_MAP:
 		if (a->n != b->n)
 			return 0;
+		/* The same place first: a map with a duplicate key (an
+		 * error, but loaded) matches its copy entry by entry. */
 		for (i = 0; i < a->n; i++) {
-			for (j = 0; j < b->n; j++)
-				if (a->keys[i]->slen == b->keys[j]->slen &&
-				    (a->keys[i]->slen == 0 ||
-				    memcmp(a->keys[i]->s, b->keys[j]->s,
-				    a->keys[i]->slen) == 0))
-					break;
+			j = key_at(b, a->keys[i], i);
 			if (j == b->n || !yequal(a->items[i], b->items[j]))
 				return 0;
 		}
