@@ -331,15 +331,19 @@ resolve_plain(struct ynode *y)
 {
 	const char *s = y->s;
 
-	if (y->slen == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0)
+	/* Only these few words are not strings or numbers. */
+	int word = y->slen <= 5 && strchr("~nNtTfF", s[0]) != NULL;
+
+	if (y->slen == 0 || (word && (strcmp(s, "~") == 0 ||
+	    strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
+	    strcmp(s, "NULL") == 0)))
 		y->type = Y_NULL;
-	else if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
-	    strcmp(s, "TRUE") == 0) {
+	else if (word && (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
+	    strcmp(s, "TRUE") == 0)) {
 		y->type = Y_BOOL;
 		y->b = 1;
-	} else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 ||
-	    strcmp(s, "FALSE") == 0) {
+	} else if (word && (strcmp(s, "false") == 0 ||
+	    strcmp(s, "False") == 0 || strcmp(s, "FALSE") == 0)) {
 		y->type = Y_BOOL;
 		y->b = 0;
 	} else if (is_int(s)) {
@@ -426,7 +430,8 @@ check_dups(struct loader *l, struct ynode *map)
 	if (n <= 16) {
 		for (i = 1; i < n; i++)
 			for (j = 0; j < i; j++)
-				if (strcmp(map->keys[i]->s,
+				if (map->keys[i]->s[0] == map->keys[j]->s[0] &&
+				    strcmp(map->keys[i]->s,
 				    map->keys[j]->s) == 0) {
 					diag_add(l->d, l->file,
 					    map->keys[i]->line,
