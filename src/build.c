@@ -1277,6 +1277,7 @@ cmd_build(int argc, char **argv)
 		    odig) == -1)
 			o.failed = 1;
 		free(odig);
+		phase("cache");
 		if (interrupted)
 			o.failed = 1;
 		if (o.failed) {

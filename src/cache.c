@@ -28,7 +28,7 @@
 
 #include "rbc.h"
 
-#define MAGIC	"rbc-cache 4\n"
+#define MAGIC	"rbc-cache 5\n"
 
 struct centry {
 	const char	*rel;
@@ -253,57 +253,75 @@ href_digests(const struct site *s)
 
 /*
  * Returns the digest of everything r's pages show (never 0); hd is
- * href_digests(s).
+ * href_digests(s).  r's source covers its own text and links as
+ * written; what the index adds is each link's target (its id, path and
+ * title, hd) and whether it resolved, and the runbooks linking to r.
  */
 uint64_t
 runbook_digest(const struct site *s, const uint64_t *hd,
     const struct runbook *r)
 {
-	uint64_t h = hint(HASH64_INIT, (long long)r->hash);
+	uint64_t h = hint(HASH64_INIT, (long long)r->hash), v[2];
 	size_t i;
 
 	h = href_of(h, r);
-	h = hstr(h, r->review_by);
 	h = hint(h, r->stale);
 	for (i = 0; i < r->nlinks; i++) {
 		const struct link *l = &r->links[i];
-		h = hint(h, l->kind);
-		h = hint(h, l->external);
-		h = hint(h, l->broken);
-		h = hstr(h, l->file);
-		h = hstr(h, l->frag);
-		h = hint(h, l->target >= 0 && (size_t)l->target < s->n ?
-		    (long long)hd[l->target] : 0);
+		v[0] = l->target >= 0 && (size_t)l->target < s->n ?
+		    hd[l->target] : 0;
+		v[1] = (uint64_t)l->broken;
+		h = hash64(h, v, sizeof(v));
 	}
 	for (i = 0; i < r->nbacklinks; i++)
 		h = hint(h, (long long)hd[r->backlinks[i]]);
 	return h ? h : 1;
 }
 
-/* Returns the digest of what the site pages show (never 0). */
+/*
+ * Returns the digest of what the site pages show of runbook r, whose
+ * front-matter keys for them yput wrote as fm (n bytes): computed by the
+ * scan worker and kept in r's record, so that a rebuild reads no
+ * front-matter to know whether the site pages changed.
+ */
+uint64_t
+site_seen(const struct runbook *r, const char *fm, size_t n)
+{
+	uint64_t h = HASH64_INIT;
+	size_t k;
+
+	h = hstr(h, r->summary);
+	h = hstr(h, r->service);
+	h = hstr(h, r->owner);
+	h = hstr(h, r->review_by);
+	h = hint(h, r->stale);
+	h = hint(h, r->fm != NULL);
+	h = hash64(h, fm != NULL ? fm : "", n);
+	for (k = 0; k < r->nheads; k++)
+		h = hstr(h, r->heads[k].text);
+	return h;
+}
+
+/*
+ * Returns the digest of what the site pages show (never 0): what each
+ * runbook's record says they show of it (site_seen), its id, path and
+ * title, and whether anything links to it.  The rest comes from
+ * site.yaml and the templates, which the global digest covers.
+ */
 uint64_t
 site_digest(const struct site *s)
 {
-	struct buf fm = { NULL, 0, 0 };
-	uint64_t h = HASH64_INIT;
-	size_t i, k;
+	uint64_t h = HASH64_INIT, v[2];
+	size_t i;
 
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
+
+		v[0] = r->sdig;
+		v[1] = r->nbacklinks == 0;
 		h = href_of(h, r);
-		h = hstr(h, r->summary);
-		h = hstr(h, r->service);
-		h = hstr(h, r->owner);
-		h = hstr(h, r->review_by);
-		h = hint(h, r->stale);
-		h = hint(h, r->nbacklinks == 0);
-		runbook_fm(s, r, NULL, &fm);
-		h = hash64(h, fm.data != NULL ? fm.data : "", fm.len);
-		h = hint(h, r->hasfm);
-		for (k = 0; k < r->nheads; k++)
-			h = hstr(h, r->heads[k].text);
+		h = hash64(h, v, sizeof(v));
 	}
-	buf_free(&fm);
 	return h ? h : 1;
 }
 

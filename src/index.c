@@ -133,9 +133,12 @@ check_ids(struct site *s)
 char *
 pct_decode(const char *s, size_t n)
 {
-	char *o = xmalloc(n + 1), *q = o;
+	char *o, *q;
 	size_t i;
 
+	if (memchr(s, '%', n) == NULL)
+		return xstrndup(s, n);
+	o = q = xmalloc(n + 1);
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n &&
 		    isxdigit((unsigned char)s[i + 1]) &&

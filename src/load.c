@@ -602,6 +602,8 @@ site_close(struct site *s)
 		free(s->rbpaths[i]);
 	free(s->rbpaths);
 	free(s->ids);
+	free(s->idtab);
+	s->idtab = NULL;
 	for (i = 0; i < (size_t)s->nrecf; i++)
 		if (s->recf[i] != NULL)
 			fclose(s->recf[i]);
@@ -626,13 +628,46 @@ idcmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Builds the sorted id table for site_find. */
+/* Returns where id is in the sorted ids, by bisection; -1 if nowhere. */
+static int
+find_sorted(const struct site *s, const char *id)
+{
+	size_t lo = 0, hi = s->n;
+	int c;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		c = strcmp(id, s->ids[mid].id);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* Returns id's first slot in the id hash table. */
+static size_t
+id_slot(const struct site *s, const char *id)
+{
+	return (size_t)hash64(HASH64_INIT, id, strlen(id)) & (s->idcap - 1);
+}
+
+/*
+ * Builds the id tables for site_find: the ids sorted, and a hash table
+ * over them.  A duplicate id (an error, reported elsewhere) finds the
+ * runbook that bisection of the sorted ids finds, as it always has.
+ */
 void
 site_index_ids(struct site *s)
 {
-	size_t i;
+	size_t i, k;
+	int at;
 
 	free(s->ids);
+	free(s->idtab);
 	s->ids = xcalloc(s->n ? s->n : 1, sizeof(*s->ids));
 	for (i = 0; i < s->n; i++) {
 		s->ids[i].id = s->rb[i]->id;
@@ -644,25 +679,37 @@ site_index_ids(struct site *s)
 		;
 	if (i < s->n)
 		qsort(s->ids, s->n, sizeof(*s->ids), idcmp);
+	for (s->idcap = 16; s->idcap < 2 * s->n; s->idcap *= 2)
+		;
+	s->idtab = xreallocarray(NULL, s->idcap, sizeof(*s->idtab));
+	for (k = 0; k < s->idcap; k++)
+		s->idtab[k] = -1;
+	for (i = 0; i < s->n; i++) {
+		if (i > 0 && strcmp(s->ids[i].id, s->ids[i - 1].id) == 0)
+			continue;
+		at = (int)i;
+		if (i + 1 < s->n && strcmp(s->ids[i].id, s->ids[i + 1].id) == 0)
+			at = find_sorted(s, s->ids[i].id);
+		for (k = id_slot(s, s->ids[i].id); s->idtab[k] != -1;
+		    k = (k + 1) & (s->idcap - 1))
+			;
+		s->idtab[k] = at;
+	}
 }
 
 /* Returns the index of the runbook with this id, or -1. */
 int
 site_find(const struct site *s, const char *id)
 {
-	size_t lo = 0, hi = s->n;
-	int c;
+	size_t k;
+	int t;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		c = strcmp(id, s->ids[mid].id);
-		if (c == 0)
-			return s->ids[mid].idx;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	if (s->idtab == NULL)
+		return -1;
+	for (k = id_slot(s, id); (t = s->idtab[k]) != -1;
+	    k = (k + 1) & (s->idcap - 1))
+		if (strcmp(s->ids[t].id, id) == 0)
+			return s->ids[t].idx;
 	return -1;
 }
 

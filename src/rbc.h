@@ -475,6 +475,7 @@ struct runbook {
 	int		 stale;
 	char		*version;	/* short hash of the source */
 	uint64_t	 hash;		/* hash of the source (cache.c) */
+	uint64_t	 sdig;		/* what the site pages show (site_seen) */
 	struct diags	 diags;
 };
 
@@ -516,6 +517,8 @@ struct site {
 	char		**rbpaths;	/* every runbook path, sorted */
 	size_t		 nrbpaths;
 	struct idref	*ids;		/* sorted by id, for site_find */
+	int		*idtab;		/* open addressing over ids */
+	size_t		 idcap;		/* its size, a power of 2 */
 	char		 today[11];	/* YYYY-MM-DD */
 	struct diags	 diags;		/* site-level diagnostics */
 	struct mustache	*tpl;
@@ -731,6 +734,7 @@ uint64_t cache_sitedig(const struct cache *);
 uint64_t *href_digests(const struct site *);
 uint64_t runbook_digest(const struct site *, const uint64_t *,
 	    const struct runbook *);
+uint64_t site_seen(const struct runbook *, const char *fm, size_t);
 uint64_t site_digest(const struct site *);
 int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct site *, const uint64_t *odig);

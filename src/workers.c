@@ -128,9 +128,16 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		yput(&js, sub);
 		arena_free(a);
 		buf_put_mem(b, js.data, js.len);
-		buf_free(&js);
 	} else
 		buf_put_mem(b, NULL, 0);
+	/* The digest of what the site pages show of r (cache.c). */
+	{
+		uint64_t sd = site_seen(r, js.data, js.len);
+
+		buf_put_u32(b, (uint32_t)(sd >> 32));
+		buf_put_u32(b, (uint32_t)sd);
+	}
+	buf_free(&js);
 	buf_put_u32(b, (uint32_t)(ymaps(r->fm, "contacts") +
 	    ymaps(r->fm, "escalation")));
 	buf_put_u32(b, (uint32_t)ymaps(r->fm, "thresholds"));
@@ -232,6 +239,8 @@ decode(struct site *s, struct rd *in, uint64_t base, size_t *idx)
 			r->fmlen = n0;
 		}
 	}
+	r->sdig = (uint64_t)rd_u32(&rd) << 32;
+	r->sdig |= rd_u32(&rd);
 	r->nreach = rd_u32(&rd);
 	r->nthr = rd_u32(&rd);
 	n = rd_u32(&rd);
@@ -684,13 +693,57 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	schema_free(own);
 }
 
+/* Undoes a scan_all that failed, so that it can run again. */
+static void
+scan_undo(struct site *s)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < s->nrecf; k++)
+		if (s->recf[k] != NULL)
+			fclose(s->recf[k]);
+	free(s->recf);
+	s->recf = NULL;
+	s->nrecf = 0;
+	free(s->recoff);
+	free(s->reck);
+	s->recoff = NULL;
+	s->reck = NULL;
+	spool_close(s);
+	for (i = 0; i < s->nrbpaths; i++) {
+		runbook_free(s->rb[i]);
+		s->rb[i] = NULL;
+	}
+	s->n = 0;
+}
+
+static int scan_once(struct site *, int);
+
 /*
  * The scan pass: every runbook of the walked site read, parsed and
  * checked by jobs workers; s->rb filled with light runbooks in path
- * order.  Returns 0, or -1 after a message.
+ * order.  Returns 0, or -1 after a message.  Records from a damaged
+ * cache (the output folder is the user's) make it scan again without.
  */
 int
 scan_all(struct site *s, int jobs)
+{
+	int pre = s->pre, rc;
+
+	if ((rc = scan_once(s, jobs)) != -2)
+		return rc;
+	fprintf(stderr, "rbc: the build cache is damaged: building without "
+	    "it\n");
+	scan_undo(s);
+	cache_free(s->cache);
+	s->cache = NULL;
+	s->pre = pre;
+	return scan_once(s, jobs);
+}
+
+static int
+scan_once(struct site *s, int jobs)
 {
 	struct scanjob j = { s };
 	struct buf rec = { NULL, 0, 0 };
@@ -735,6 +788,10 @@ scan_all(struct site *s, int jobs)
 			if (fread(rec.data, 1, len, f[k]) != len ||
 			    (r = decode(s, &one, off + 4, &idx)) == NULL ||
 			    s->rb[idx] != NULL) {
+				if (s->cache != NULL) {
+					rc = -2;	/* scan_all retries */
+					break;
+				}
 				fprintf(stderr, "rbc: a worker's record is "
 				    "damaged\n");
 				rc = -1;
@@ -750,6 +807,10 @@ scan_all(struct site *s, int jobs)
 	buf_free(&rec);
 	for (i = 0; i < s->nrbpaths; i++)
 		if (s->rb[i] == NULL && rc == 0) {
+			if (s->cache != NULL) {
+				rc = -2;
+				break;
+			}
 			fprintf(stderr, "rbc: no record for %s\n",
 			    s->rbpaths[i]);
 			rc = -1;

@@ -418,8 +418,20 @@ it_incremental() {
 	step "file removed"
 	sed -i 's/^title: .*/title: Renamed site/' "$w/content/site.yaml"
 	step "site.yaml edit"
+	# Shown on the site pages only: their digest must see it.
+	sed -i 's/^summary: .*/summary: A summary edited/' "$w/content/db/redis-cache.md"
+	step "summary edit"
+	# The last record's end overwritten: built without the cache.
+	c="$w/out/.rbc-cache"
+	sz=$(stat -c %s "$c")
+	truncate -s $((sz - 16)) "$c"
+	printf '\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377' >>"$c"
+	b out || { ok=0; why="$why damaged cache: build failed;"; }
+	grep -q 'build cache is damaged: building without it' "$w/log" ||
+	    { ok=0; why="$why damaged cache: not reported;"; }
+	step "damaged cache"
 	if [ $ok = 1 ]; then
-		pass "incremental rebuilds equal clean builds after 7 kinds of edit"
+		pass "incremental rebuilds equal clean builds after 9 kinds of edit"
 	else
 		fail "incremental rebuilds equal clean builds" "$why"
 	fi
