@@ -44,6 +44,7 @@ struct cache {
 	struct arena	*a;
 	struct centry	*v;
 	size_t		 n;
+	struct strtab	 byrel;		/* rel -> entry */
 	uint64_t	 sitedig;
 };
 
@@ -141,6 +142,9 @@ cache_load(const char *dir, uint64_t global)
 	c->n = (size_t)n;
 	buf_free(&rel);
 	free(path);
+	strtab_init(&c->byrel, c->n);
+	for (i = 0; i < c->n; i++)
+		strtab_add(&c->byrel, c->v[i].rel, (int)i);
 	return c;
 bad:
 	buf_free(&rel);
@@ -158,25 +162,16 @@ cache_free(struct cache *c)
 		fclose(c->f);
 	arena_free(c->a);
 	free(c->v);
+	strtab_free(&c->byrel);
 	free(c);
 }
 
 static const struct centry *
 find(const struct cache *c, const char *rel)
 {
-	size_t lo = 0, hi = c->n, mid;
-	int k;
+	int k = strtab_find(&c->byrel, rel);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((k = strcmp(rel, c->v[mid].rel)) == 0)
-			return &c->v[mid];
-		if (k < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return k >= 0 ? &c->v[k] : NULL;
 }
 
 /*
@@ -361,14 +356,29 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 		put64(&b, s->rb[i]->hash);
 		put64(&b, odig[i]);
 		{
+			const struct centry *e = s->cache != NULL ?
+			    find(s->cache, s->rbpaths[i]) : NULL;
 			uint64_t size = 0, mtime = 0;
-			char *src = path_join(s->content, s->rbpaths[i]);
-			/* A file changed within this second is not vouched for
-			 * by its time: it will be hashed next time. */
-			if (file_stamp(src, &size, &mtime) == -1 ||
-			    mtime / 1000000000 >= (uint64_t)time(NULL) - 1)
-				mtime = 0;
-			free(src);
+			char *src;
+
+			if (e != NULL && e->hash == s->rb[i]->hash &&
+			    e->mtime != 0) {
+				/* The same bytes: the old stamp still holds
+				 * or, if the file was touched since, will
+				 * not match and have it hashed. */
+				size = e->size;
+				mtime = e->mtime;
+			} else {
+				src = path_join(s->content, s->rbpaths[i]);
+				/* A file changed within this second is not
+				 * vouched for by its time: it will be hashed
+				 * next time. */
+				if (file_stamp(src, &size, &mtime) == -1 ||
+				    mtime / 1000000000 >=
+				    (uint64_t)time(NULL) - 1)
+					mtime = 0;
+				free(src);
+			}
 			put64(&b, size);
 			put64(&b, mtime);
 		}

@@ -209,21 +209,11 @@ resolve_path(const char *from, const char *path)
 	return out;
 }
 
-static int
-rel_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct idref *)a)->id,
-	    ((const struct idref *)b)->id);
-}
-
 /* Returns the runbook whose path under content/ is rel, or -1. */
 static int
-find_rel(const struct idref *rels, size_t n, const char *rel)
+find_rel(const struct strtab *rels, const char *rel)
 {
-	struct idref key = { rel, 0 }, *f;
-
-	f = bsearch(&key, rels, n, sizeof(*rels), rel_cmp);
-	return f != NULL ? f->idx : -1;
+	return strtab_find(rels, rel);
 }
 
 /* Returns 1 if some file or runbook lives below directory dir. */
@@ -251,7 +241,8 @@ has_anchor(const struct runbook *r, const char *slug)
 	size_t i;
 
 	for (i = 0; i < r->nheads; i++)
-		if (strcmp(r->heads[i].slug, slug) == 0)
+		if (r->heads[i].slug[0] == slug[0] &&
+		    strcmp(r->heads[i].slug, slug) == 0)
 			return 1;
 	for (i = 0; gen_ids[i] != NULL; i++)
 		if (strcmp(gen_ids[i], slug) == 0)
@@ -304,7 +295,7 @@ link_guess(const struct runbook *r, const struct link *l)
 
 static void
 resolve(struct site *s, struct runbook *r, struct link *l,
-    const struct idref *rels)
+    const struct strtab *rels)
 {
 	const char *d = l->dest, *hash;
 	char *path, *norm, *tmp;
@@ -368,10 +359,10 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		return;
 	}
 	if (str_has_suffix(norm, ".md")) {
-		l->target = find_rel(rels, s->n, norm);
+		l->target = find_rel(rels, norm);
 	} else if (str_has_suffix(norm, ".html")) {
 		tmp = xasprintf("%.*s.md", (int)strlen(norm) - 5, norm);
-		l->target = find_rel(rels, s->n, tmp);
+		l->target = find_rel(rels, tmp);
 		free(tmp);
 		if (l->target == -1 && site_has_file(s, norm))
 			l->file = arena_strdup(r->arena, norm);
@@ -379,11 +370,11 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		l->file = arena_strdup(r->arena, norm);
 	} else if (is_dir(s, norm)) {
 		tmp = xasprintf("%s%sREADME.md", norm, *norm ? "/" : "");
-		l->target = find_rel(rels, s->n, tmp);
+		l->target = find_rel(rels, tmp);
 		free(tmp);
 		if (l->target == -1) {
 			tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
-			l->target = find_rel(rels, s->n, tmp);
+			l->target = find_rel(rels, tmp);
 			free(tmp);
 		}
 		if (l->target == -1) {
@@ -422,27 +413,21 @@ anchor:
 void
 index_build(struct site *s)
 {
-	struct idref *rels;
+	struct strtab rels;
 	size_t i, j, *cap;
 
 	check_ids(s);
 	site_index_ids(s);
-	rels = xcalloc(s->n ? s->n : 1, sizeof(*rels));
-	for (i = 0; i < s->n; i++) {
-		rels[i].id = s->rb[i]->rel;
-		rels[i].idx = (int)i;
-	}
-	/* s->rb is in path order (site_walk sorts): rels usually is. */
-	for (i = 1; i < s->n && rel_cmp(&rels[i - 1], &rels[i]) <= 0; i++)
-		;
-	if (i < s->n)
-		qsort(rels, s->n, sizeof(*rels), rel_cmp);
+	/* Paths are unique: a hash index over them. */
+	strtab_init(&rels, s->n);
+	for (i = 0; i < s->n; i++)
+		strtab_add(&rels, s->rb[i]->rel, (int)i);
 	cap = xcalloc(s->n ? s->n : 1, sizeof(*cap));
 	for (i = 0; i < s->n; i++) {
 		struct runbook *r = s->rb[i];
 		for (j = 0; j < r->nlinks; j++) {
 			struct link *l = &r->links[j];
-			resolve(s, r, l, rels);
+			resolve(s, r, l, &rels);
 			if (l->frag != NULL) {
 				char *f = arena_strdup(r->arena, l->frag);
 				free(l->frag);
@@ -470,7 +455,7 @@ index_build(struct site *s)
 		r->nbacklinks = o;
 	}
 	free(cap);
-	free(rels);
+	strtab_free(&rels);
 }
 
 /* Appends "../" for each folder in id, the way from page id to root. */

@@ -108,6 +108,18 @@ int	 str_has_suffix(const char *, const char *);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
 #define HASH64_INIT	0xcbf29ce484222325ULL
 uint64_t hash64(uint64_t, const void *, size_t);	/* FNV-1a */
+
+/* A hash index over strings it does not own: the first value added for a
+ * key is the one strtab_find returns (-1: none). */
+struct strtab {
+	const char	**k;
+	int		 *v;
+	size_t		  cap;
+};
+void	 strtab_init(struct strtab *, size_t n);
+void	 strtab_add(struct strtab *, const char *, int);
+int	 strtab_find(const struct strtab *, const char *);
+void	 strtab_free(struct strtab *);
 int	 file_stamp(const char *, uint64_t *size, uint64_t *mtime_ns);
 void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 

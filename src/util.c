@@ -720,6 +720,61 @@ hash64(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* Returns key's first slot in t. */
+static size_t
+strtab_slot(const struct strtab *t, const char *key)
+{
+	return (size_t)hash64(HASH64_INIT, key, strlen(key)) & (t->cap - 1);
+}
+
+/* Makes t an empty index with room for n keys. */
+void
+strtab_init(struct strtab *t, size_t n)
+{
+	for (t->cap = 16; t->cap < 2 * n; t->cap *= 2)
+		;
+	t->k = xcalloc(t->cap, sizeof(*t->k));
+	t->v = xcalloc(t->cap, sizeof(*t->v));
+}
+
+/* Adds key (which must outlive t) with value v, unless key is there. */
+void
+strtab_add(struct strtab *t, const char *key, int v)
+{
+	size_t i;
+
+	for (i = strtab_slot(t, key); t->k[i] != NULL;
+	    i = (i + 1) & (t->cap - 1))
+		if (strcmp(t->k[i], key) == 0)
+			return;
+	t->k[i] = key;
+	t->v[i] = v;
+}
+
+int
+strtab_find(const struct strtab *t, const char *key)
+{
+	size_t i;
+
+	if (t->cap == 0)
+		return -1;
+	for (i = strtab_slot(t, key); t->k[i] != NULL;
+	    i = (i + 1) & (t->cap - 1))
+		if (strcmp(t->k[i], key) == 0)
+			return t->v[i];
+	return -1;
+}
+
+void
+strtab_free(struct strtab *t)
+{
+	free(t->k);
+	free(t->v);
+	t->k = NULL;
+	t->v = NULL;
+	t->cap = 0;
+}
+
 /* Stores a file's size and modification time (ns); returns 0 or -1. */
 int
 file_stamp(const char *path, uint64_t *size, uint64_t *mtime)
