@@ -1062,12 +1062,12 @@ by_service(const struct site *s)
 /* Light runbook r, its front-matter read into a (in tmp) if need be. */
 static const struct runbook *
 site_view(const struct site *s, const struct runbook *r, struct runbook *tmp,
-    struct arena *a)
+    struct arena *a, unsigned keys)
 {
 	if (r->fm != NULL || !r->hasfm)
 		return r;
 	*tmp = *r;
-	tmp->fm = runbook_fm(s, r, a, NULL);
+	tmp->fm = runbook_fm(s, r, a, NULL, keys);
 	return tmp;
 }
 
@@ -1083,6 +1083,7 @@ struct spage {
 	const char		*key;
 	struct ynode		*(*make)(struct arena *, const struct site *,
 				    const struct runbook *, size_t k);
+	unsigned		 keys;	/* of the front-matter: FMK_ */
 	struct entry		*e;
 	size_t			 ne;
 	size_t			*g;	/* service j is e[g[j] .. g[j + 1]) */
@@ -1112,7 +1113,7 @@ entry_item(void *arg, size_t i, struct arena *a)
 	if (e->r != p->vr) {
 		arena_free(p->va);
 		p->va = arena_new();
-		p->vp = site_view(p->s, e->r, &p->view, p->va);
+		p->vp = site_view(p->s, e->r, &p->view, p->va, p->keys);
 		p->vr = e->r;
 	}
 	return p->make(a, p->s, p->vp, e->k);
@@ -1147,7 +1148,7 @@ services(struct arena *a, struct spage *p, const struct site *s,
     struct runbook **v, const char *key,
     size_t (*count)(const struct runbook *),
     struct ynode *(*make)(struct arena *, const struct site *,
-    const struct runbook *, size_t))
+    const struct runbook *, size_t), unsigned keys)
 {
 	struct ynode *list = ynew(a, Y_SEQ);
 	const char *cur = NULL, *name;
@@ -1157,6 +1158,7 @@ services(struct arena *a, struct spage *p, const struct site *s,
 	p->s = s;
 	p->key = key;
 	p->make = make;
+	p->keys = keys;
 	p->g = xcalloc(s->n + 1, sizeof(*p->g));
 	for (i = 0; i < s->n; i++) {
 		if ((c = count(v[i])) == 0)
@@ -1293,7 +1295,8 @@ search_index(const struct site *s, struct buf *o, int (*put)(void *,
 	for (i = 0; i < s->n; i++) {
 		struct arena *a = arena_new();
 		struct runbook tmp;
-		const struct runbook *r = site_view(s, s->rb[i], &tmp, a);
+		const struct runbook *r = site_view(s, s->rb[i], &tmp, a,
+		    FMK_TAGS);
 		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
 		js_str(o, r->title);
 		BUF_PUTSL(o, ",\"u\":");
@@ -1354,7 +1357,7 @@ html_site(struct html *h, int (*put)(void *, const char *,
 		goto contacts;
 	c = ctx_common(a, s, "", "index", s->cfg.title);
 	ymap_add(a, c, "services", services(a, &p, s, v, "runbooks", one,
-	    index_item));
+	    index_item, FMK_TAGS | FMK_REVIEWED));
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < s->n; i++)
 		if (v[i]->nbacklinks == 0)
@@ -1377,7 +1380,7 @@ contacts:
 				    s->cfg.contacts->items[i]));
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
 	ymap_add(a, c, "services", services(a, &p, s, v, "runbooks",
-	    has_contacts, contacts_item));
+	    has_contacts, contacts_item, FMK_CONTACTS | FMK_ESCALATION));
 	made = site_page(h, "contacts", c, &out, put, arg, "contacts.html") == 0;
 	spage_free(&p);
 	if (!made)
@@ -1387,7 +1390,7 @@ thresholds:
 		goto search;
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
 	ymap_add(a, c, "services", services(a, &p, s, v, "thresholds",
-	    thresholds, thresholds_item));
+	    thresholds, thresholds_item, FMK_THRESHOLDS));
 	made = site_page(h, "thresholds", c, &out, put, arg, "thresholds.html") == 0;
 	spage_free(&p);
 	if (!made)

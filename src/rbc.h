@@ -752,8 +752,14 @@ int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct site *, const uint64_t *odig);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 int	 record_get(const struct site *, size_t idx, struct buf *);
+/* The front-matter keys a scan record keeps for the site pages. */
+#define FMK_TAGS	0x01
+#define FMK_REVIEWED	0x02
+#define FMK_CONTACTS	0x04
+#define FMK_ESCALATION	0x08
+#define FMK_THRESHOLDS	0x10
 struct ynode *runbook_fm(const struct site *, const struct runbook *,
-	    struct arena *, struct buf *bytes);
+	    struct arena *, struct buf *bytes, unsigned keys);
 
 /* Subcommands (main.c dispatches). */
 int	 cmd_build(int, char **);

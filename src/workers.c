@@ -75,6 +75,7 @@ record_put(struct buf *out, size_t idx, const char *rec, size_t len)
 }
 
 /* The front-matter keys the site pages read from every runbook. */
+/* In the order of the FMK_ bits. */
 static const char *const site_keys[] = {
 	"tags", "last_reviewed", "contacts", "escalation", "thresholds", NULL
 };
@@ -83,8 +84,6 @@ static const char *const site_keys[] = {
 static void
 encode(struct buf *b, size_t idx, const struct runbook *r)
 {
-	struct arena *a;
-	struct ynode *sub;
 	const struct ynode *v;
 	struct buf js = { NULL, 0, 0 };
 	size_t i, n, start = b->len;
@@ -118,15 +117,22 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		buf_put_u32(b, (uint32_t)r->links[i].col);
 		buf_put_str(b, r->links[i].dest);
 	}
-	/* What the site pages need of the front-matter (yput). */
+	/*
+	 * What the site pages need of the front-matter: each of site_keys'
+	 * values (yput) after its length, 0 for none, so that a page reads
+	 * only the keys it shows (runbook_fm).
+	 */
 	if (r->fm != NULL) {
-		a = arena_new();
-		sub = ynew(a, Y_MAP);
-		for (i = 0; site_keys[i] != NULL; i++)
+		struct buf one = { NULL, 0, 0 };
+
+		for (i = 0; site_keys[i] != NULL; i++) {
+			buf_reset(&one);
 			if ((v = ymap_get(r->fm, site_keys[i])) != NULL)
-				ymap_set(a, sub, site_keys[i], (struct ynode *)v);
-		yput(&js, sub);
-		arena_free(a);
+				yput(&one, v);
+			buf_put_var(&js, one.len);
+			buf_put(&js, one.data, one.len);
+		}
+		buf_free(&one);
 		buf_put_mem(b, js.data, js.len);
 	} else
 		buf_put_mem(b, NULL, 0);
@@ -418,10 +424,12 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
  */
 struct ynode *
 runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
-    struct buf *bytes)
+    struct buf *bytes, unsigned keys)
 {
-	struct rd rd;
-
+	struct ynode *m, *v;
+	struct rd rd, one;
+	uint64_t n;
+	size_t i;
 	char *p;
 
 	if (bytes != NULL)
@@ -447,7 +455,21 @@ runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
 	rd.a = a;
 	rd.bad = 0;
 	rd.inplace = 1;
-	return yget(&rd, 0);
+	m = ynew(a, Y_MAP);
+	for (i = 0; site_keys[i] != NULL && rd.p < rd.end; i++) {
+		n = rd_var(&rd);
+		if (rd.bad || n > (uint64_t)(rd.end - rd.p))
+			return NULL;
+		if (n > 0 && (keys & (1u << i))) {
+			one = rd;
+			one.end = one.p + n;
+			if ((v = yget(&one, 1)) == NULL || one.bad)
+				return NULL;
+			ymap_add(a, m, site_keys[i], v);
+		}
+		rd.p += n;
+	}
+	return m;
 }
 
 /*
