@@ -9,6 +9,7 @@
  *   index.c        ids, anchors, link resolution, backlinks (scan pass)
  *   check.c        semantic rules; schema.c the JSON Schema engine
  *   html.c, man.c, card.c   one file per output (render pass)
+ *   pdf.c          the card's own PDF writer (card.c's fast path)
  *   build.c        the build: scan, render, atomic rename
  * Support: util.c (memory, buffers, arena, files), diag.c (rules and
  * diagnostics), html_esc.c / roff_esc.c (escaping), mustache.c
@@ -631,7 +632,8 @@ int	 man_finish(struct man *, const struct runbook *, struct buf *,
 void	 man_free(struct man *);
 
 /*
- * card.c: the one-page quick-reference card, PDF (Cairo/Pango) and HTML.
+ * card.c: the one-page quick-reference card, PDF (pdf.c, or Cairo/Pango
+ * for scripts beyond Latin) and HTML.
  * card_new: paper "a4" or "letter" (NULL: the site's card: paper:, else
  * A4); NULL for any other paper.  card_render lays out rbs[0..n-1] on one
  * page (text from 10 pt down to 6 pt) and appends the PDF to pdf and the
