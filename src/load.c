@@ -602,8 +602,7 @@ site_close(struct site *s)
 		free(s->rbpaths[i]);
 	free(s->rbpaths);
 	free(s->ids);
-	free(s->idtab);
-	s->idtab = NULL;
+	strtab_free(&s->byid);
 	for (i = 0; i < (size_t)s->nrecf; i++)
 		if (s->recf[i] != NULL)
 			fclose(s->recf[i]);
@@ -648,13 +647,6 @@ find_sorted(const struct site *s, const char *id)
 	return -1;
 }
 
-/* Returns id's first slot in the id hash table. */
-static size_t
-id_slot(const struct site *s, const char *id)
-{
-	return (size_t)hash64(HASH64_INIT, id, strlen(id)) & (s->idcap - 1);
-}
-
 /*
  * Builds the id tables for site_find: the ids sorted, and a hash table
  * over them.  A duplicate id (an error, reported elsewhere) finds the
@@ -663,11 +655,11 @@ id_slot(const struct site *s, const char *id)
 void
 site_index_ids(struct site *s)
 {
-	size_t i, k;
+	size_t i;
 	int at;
 
 	free(s->ids);
-	free(s->idtab);
+	strtab_free(&s->byid);
 	s->ids = xcalloc(s->n ? s->n : 1, sizeof(*s->ids));
 	for (i = 0; i < s->n; i++) {
 		s->ids[i].id = s->rb[i]->id;
@@ -679,21 +671,14 @@ site_index_ids(struct site *s)
 		;
 	if (i < s->n)
 		qsort(s->ids, s->n, sizeof(*s->ids), idcmp);
-	for (s->idcap = 16; s->idcap < 2 * s->n; s->idcap *= 2)
-		;
-	s->idtab = xreallocarray(NULL, s->idcap, sizeof(*s->idtab));
-	for (k = 0; k < s->idcap; k++)
-		s->idtab[k] = -1;
+	strtab_init(&s->byid, s->n);
 	for (i = 0; i < s->n; i++) {
 		if (i > 0 && strcmp(s->ids[i].id, s->ids[i - 1].id) == 0)
 			continue;
 		at = (int)i;
 		if (i + 1 < s->n && strcmp(s->ids[i].id, s->ids[i + 1].id) == 0)
 			at = find_sorted(s, s->ids[i].id);
-		for (k = id_slot(s, s->ids[i].id); s->idtab[k] != -1;
-		    k = (k + 1) & (s->idcap - 1))
-			;
-		s->idtab[k] = at;
+		strtab_add(&s->byid, s->ids[i].id, s->ids[at].idx);
 	}
 }
 
@@ -701,16 +686,7 @@ site_index_ids(struct site *s)
 int
 site_find(const struct site *s, const char *id)
 {
-	size_t k;
-	int t;
-
-	if (s->idtab == NULL)
-		return -1;
-	for (k = id_slot(s, id); (t = s->idtab[k]) != -1;
-	    k = (k + 1) & (s->idcap - 1))
-		if (strcmp(s->ids[t].id, id) == 0)
-			return s->ids[t].idx;
-	return -1;
+	return strtab_find(&s->byid, id);
 }
 
 /* Returns 1 if rel (content-relative) is a non-runbook file of the site. */

@@ -530,8 +530,7 @@ struct site {
 	char		**rbpaths;	/* every runbook path, sorted */
 	size_t		 nrbpaths;
 	struct idref	*ids;		/* sorted by id, for site_find */
-	int		*idtab;		/* open addressing over ids */
-	size_t		 idcap;		/* its size, a power of 2 */
+	struct strtab	 byid;		/* id -> runbook, for site_find */
 	char		 today[11];	/* YYYY-MM-DD */
 	struct diags	 diags;		/* site-level diagnostics */
 	struct mustache	*tpl;
