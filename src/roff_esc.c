@@ -538,6 +538,18 @@ has_long_run(const char *s, size_t n)
 	return 0;
 }
 
+/* Returns 1 if s[0..n) is ASCII without a backslash: one column a byte. */
+static int
+plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
 /* Returns nothing; appends one filled text line, broken to width bytes. */
 static void
 wrap_line(struct buf *o, const char *s, size_t n, size_t width)
@@ -547,16 +559,28 @@ wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 	while (n > width) {
 		blank = 0;
 		cut = 0;
-		for (i = 0; i < n; i += k) {
-			k = token(s + i, n - i, &c);
-			if (s[i] == ' ' && i > 0 && i <= width &&
-			    i + 1 < n && s[i + 1] != ' ')
-				blank = i;
-			if (i + k + 2 <= width)
-				cut = i + k;	/* room for "\c" after it */
-			if (i > width)
-				break;
-		}
+		if (plain(s, n < width + 2 ? n : width + 2)) {
+			/* Each byte a token of one column: the same
+			 * choice, found from the end. */
+			for (i = n < 2 ? 0 : n - 2 < width ? n - 2 : width;
+			    i > 0; i--)
+				if (s[i] == ' ' && s[i + 1] != ' ') {
+					blank = i;
+					break;
+				}
+			if (width >= 2)
+				cut = width - 2 < n ? width - 2 : n;
+		} else
+			for (i = 0; i < n; i += k) {
+				k = token(s + i, n - i, &c);
+				if (s[i] == ' ' && i > 0 && i <= width &&
+				    i + 1 < n && s[i + 1] != ' ')
+					blank = i;
+				if (i + k + 2 <= width)
+					cut = i + k;	/* room for "\c" */
+				if (i > width)
+					break;
+			}
 		if (blank > 0) {
 			buf_put(o, s, blank);
 			trim(o);
@@ -595,7 +619,7 @@ roff_wrap(struct buf *b, size_t from, size_t width)
 	struct buf o = { NULL, 0, 0 }, w = { NULL, 0, 0 };
 	const char *d = b->data, *nl;
 	size_t s, e, n, keep = from;	/* d[keep..s) is copied as it is */
-	int nofill = 0, tbl = 0, head;
+	int nofill = 0, tbl = 0, head, longrun;
 
 	if (b->len <= from)
 		return;
@@ -618,8 +642,10 @@ roff_wrap(struct buf *b, size_t from, size_t width)
 			continue;
 		head = d[s] == '.' && n > 4 && (memcmp(d + s, ".SH ", 4) == 0 ||
 		    memcmp(d + s, ".SS ", 4) == 0 || memcmp(d + s, ".B ", 3) == 0);
-		if ((d[s] == '.' && !head) || ((head || n <= width) &&
-		    !has_long_run(d + s, n)))
+		if (d[s] == '.' && !head)
+			continue;
+		longrun = has_long_run(d + s, n);
+		if ((head || n <= width) && !longrun)
 			continue;
 		/* This line changes: copy what came before it. */
 		buf_put(&o, d + keep, s - keep);
@@ -629,6 +655,11 @@ roff_wrap(struct buf *b, size_t from, size_t width)
 			buf_put(&o, d + s, 3);
 			break_words(&o, d + s + 3, n - 3);
 			buf_putc(&o, '\n');
+			continue;
+		}
+		if (!longrun) {
+			/* break_words() would copy it as it is. */
+			wrap_line(&o, d + s, n, width);
 			continue;
 		}
 		break_words(&w, d + s, n);
