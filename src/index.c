@@ -161,10 +161,11 @@ has_scheme(const char *d)
 
 	if (d[0] == '/' && d[1] == '/')
 		return 1;
-	if (!isalpha((unsigned char)*p))
+	/* ASCII only, whatever the locale (RFC 3986's ALPHA, DIGIT). */
+	if (!(((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
 		return 0;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-	    *p == '.')
+	while (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') ||
+	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
 		p++;
 	return *p == ':';
 }
