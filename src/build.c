@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -1164,7 +1165,8 @@ cmd_build(int argc, char **argv)
 	char *tmp = NULL;
 	uint64_t *odig, *hd, sitedig;
 	size_t i;
-	int reuse_site = 0;
+	int reuse_site = 0, cst = 0;
+	pid_t cpid;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
 	int jobs = ncpus();
 	enum severity worst;
@@ -1263,6 +1265,18 @@ cmd_build(int argc, char **argv)
 			odig[i] = runbook_digest(&s, hd, s.rb[i]);
 		free(hd);
 		sitedig = site_digest(&s);
+		/*
+		 * The cache (39 MB for 10,000 runbooks) is written by a
+		 * process of its own while the outputs are linked and
+		 * rendered: it needs nothing they make.
+		 */
+		cpid = -1;
+		if (jobs > 1) {
+			fflush(NULL);
+			if ((cpid = fork()) == 0)
+				_exit(cache_write(tmp, s.global, sitedig, &s,
+				    odig) == -1 ? 1 : 0);
+		}
 		if (s.cache != NULL) {
 			o.linked = 1;
 			s.todo = link_unchanged(&s, out, tmp, formats, odig,
@@ -1273,8 +1287,13 @@ cmd_build(int argc, char **argv)
 		}
 		phase("reuse");
 		render_all(&s, &o, formats, jobs, reuse_site);
-		if (!o.failed && cache_write(tmp, s.global, sitedig, &s,
-		    odig) == -1)
+		if (cpid > 0) {
+			while (waitpid(cpid, &cst, 0) == -1 && errno == EINTR)
+				;
+			if (!WIFEXITED(cst) || WEXITSTATUS(cst) != 0)
+				o.failed = 1;
+		} else if (!o.failed && cache_write(tmp, s.global, sitedig,
+		    &s, odig) == -1)
 			o.failed = 1;
 		free(odig);
 		phase("cache");
