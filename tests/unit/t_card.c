@@ -950,6 +950,13 @@ main(void)
 			set[k++] = &rbs[i]->r;
 	for (p = 0; p < 2; p++)
 		check_card(&site, p, "several", set, k, 0);
+	/* Several Latin-script runbooks: rbc's own PDF writer. */
+	for (i = k = 0; i < n; i++)
+		if (strcmp(rbs[i]->case_name, "payments") == 0 ||
+		    strcmp(rbs[i]->case_name, "minimal") == 0)
+			set[k++] = &rbs[i]->r;
+	for (p = 0; p < 2; p++)
+		check_card(&site, p, "pair", set, k, 0);
 	check_odd(&site);
 
 	/* The fullest cards that fit, in the PDF and in Chromium. */
