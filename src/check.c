@@ -1450,7 +1450,7 @@ check_runbook(struct site *s, struct runbook *r)
 		check_escalation(r);
 		check_thresholds(r);
 	}
-	if (r->doc != NULL)
+	if (r->doc != NULL && diag_on(&r->diags, R_CONTACT_PLACEHOLDER))
 		check_body_contacts(r);
 	check_mojibake(r);
 	silence_filter(r);

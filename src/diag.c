@@ -72,6 +72,15 @@ diags_init(struct diags *d, const enum severity *sev)
 	d->sev = sev;
 }
 
+/* Returns 1 unless rule is off here: a check whose only findings would
+ * be dropped need not run. */
+int
+diag_on(const struct diags *d, enum rule rule)
+{
+	return (d->sev != NULL ? d->sev[rule] : rule_table[rule].def) !=
+	    SEV_OFF;
+}
+
 /* Records a diagnostic unless its rule is off or the place is silenced. */
 void
 diag_add(struct diags *d, const char *file, int line, int col,

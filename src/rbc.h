@@ -234,6 +234,7 @@ void	 diag_add(struct diags *, const char *file, int line, int col,
 	    enum rule, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
 void	 diag_push(struct diags *, const struct diag *); /* takes its strings */
+int	 diag_on(const struct diags *, enum rule);
 void	 diags_append(struct diags *, const struct diags *);
 void	 diags_sort(struct diags *);
 enum severity diags_worst(const struct diags *);
