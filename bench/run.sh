@@ -5,12 +5,12 @@
 # ratios compare like with like on a shared, noisy machine.  Prints a
 # table and writes it to bench/results.md.
 #
-#   ROUNDS=3 SIZES="1000 10000" HUGO=1 sh bench/run.sh
+#   ROUNDS=5 SIZES="1000 10000" HUGO=1 sh bench/run.sh
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 GEN=${RBC_SHARED:-$ROOT/../shared}/bench/gen_corpus.py
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 SIZES=${SIZES:-"1000 10000"}
 HUGO=${HUGO:-1}
 W=$ROOT/build/bench
