@@ -3,18 +3,18 @@
  *
  * Cairo makes a PDF per card by reading, subsetting and compressing its
  * fonts anew each time, which was most of a card's cost.  A card's text
- * is, for nearly every runbook, Latin script and common punctuation, so
- * this file reads each of the card's fonts once per process (struct
- * pdffonts): the glyphs of a fixed set of code points, without their
- * hinting instructions, with their metrics, kerning pairs and code
- * points.  A page (struct pdfpage) numbers the glyphs its text uses as
- * card.c writes the content stream (pdf_use), and pdf_page_end writes the
- * document: for each font used, a subset of just those glyphs (and the
- * parts of composite ones), stored as it is, since compressing it would
- * cost more time than its bytes do; then the page, its compressed content
- * stream, the document information and the QR codes' links.  A card
- * with any character outside the set is made by Cairo and Pango instead
- * (card.c decides).
+ * is, for nearly every runbook, in scripts that need no shaping (Latin,
+ * Greek, Cyrillic) and common punctuation, so this file reads each of
+ * the card's fonts once per process (struct pdffonts): the glyphs of a
+ * fixed set of code points, without their hinting instructions, with
+ * their metrics, kerning pairs and code points.  A page (struct pdfpage)
+ * numbers the glyphs its text uses as card.c writes the content stream
+ * (pdf_use), and pdf_page_end writes the document: for each font used, a
+ * subset of just those glyphs (and the parts of composite ones), stored
+ * as it is, since compressing it would cost more time than its bytes do;
+ * then the page, its compressed content stream, the document information
+ * and the QR codes' links.  A card with any character outside the set is
+ * made by Cairo and Pango instead (card.c decides).
  *
  * The subsets are TrueType fonts (glyf outlines) embedded as
  * CIDFontType2 with Identity encoding, each glyph's width in /W and its
@@ -107,8 +107,14 @@ struct ttf {
 static int
 covered(uint32_t cp)
 {
+	/* Scripts without shaping or combining marks: Latin (with the
+	 * precomposed letters of Latin Extended Additional), Greek and
+	 * Cyrillic; common punctuation. */
 	return (cp >= 0x20 && cp <= 0x7e) ||
-	    (cp >= 0xa0 && cp <= 0x17f && cp != 0xad) ||
+	    (cp >= 0xa0 && cp <= 0x24f && cp != 0xad) ||
+	    (cp >= 0x370 && cp <= 0x3ff) ||
+	    (cp >= 0x400 && cp <= 0x4ff && (cp < 0x483 || cp > 0x489)) ||
+	    (cp >= 0x1e00 && cp <= 0x1fff) ||
 	    (cp >= 0x2010 && cp <= 0x2027) ||
 	    (cp >= 0x2030 && cp <= 0x203a) ||
 	    cp == 0x20ac || cp == 0x2122 ||

@@ -633,7 +633,7 @@ void	 man_free(struct man *);
 
 /*
  * card.c: the one-page quick-reference card, PDF (pdf.c, or Cairo/Pango
- * for scripts beyond Latin) and HTML.
+ * for scripts that need shaping) and HTML.
  * card_new: paper "a4" or "letter" (NULL: the site's card: paper:, else
  * A4); NULL for any other paper.  card_render lays out rbs[0..n-1] on one
  * page (text from 10 pt down to 6 pt) and appends the PDF to pdf and the
@@ -649,9 +649,9 @@ void	 card_free(struct card *);
 
 /*
  * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new reads
- * the fonts fontconfig matches for the patterns, once, limited to Latin
- * script and common punctuation (NULL if one cannot serve); pdf_glyph is
- * 0 for a code point outside that set.  Metrics are in ems.  A page
+ * the fonts fontconfig matches for the patterns, once, limited to Latin,
+ * Greek, Cyrillic and common punctuation (NULL if one cannot serve);
+ * pdf_glyph is 0 for a code point outside that set.  Metrics are in ems.  A page
  * numbers the glyphs its content stream shows (pdf_use, fonts /F0../F2);
  * pdf_page_end appends the whole one-page document with subsets of just
  * those glyphs, and empties the page for the next.
