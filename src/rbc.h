@@ -651,10 +651,10 @@ void	 card_free(struct card *);
  * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new reads
  * the fonts fontconfig matches for the patterns, once, limited to Latin,
  * Greek, Cyrillic and common punctuation (NULL if one cannot serve);
- * pdf_glyph is 0 for a code point outside that set.  Metrics are in ems.  A page
- * numbers the glyphs its content stream shows (pdf_use, fonts /F0../F2);
- * pdf_page_end appends the whole one-page document with subsets of just
- * those glyphs, and empties the page for the next.
+ * pdf_glyph is 0 for a code point outside that set.  Metrics are in ems.
+ * A page numbers the glyphs its content stream shows (pdf_use, fonts
+ * /F0../F2); pdf_page_end appends the whole one-page document with
+ * subsets of just those glyphs, and empties the page for the next.
  */
 #define PDF_NFONTS	3
 struct pdffonts;

@@ -965,8 +965,9 @@ combined_share(void *arg, int k, int jobs, struct buf *out)
  * The render pass: each worker makes its renderers with setup(arg), calls
  * one(state, runbook, blob, len, out) for its share of the runbooks and
  * frees them with teardown(state).  one() gets the light runbook and its
- * spool entry, or (blob NULL) the whole runbook read and parsed again; what one() appends to out (diagnostics, as
- * diag_encode() writes them) comes back into d.  With xfn, xjobs more
+ * spool entry, or (blob NULL) the whole runbook read and parsed again;
+ * what one() appends to out (diagnostics, as diag_encode() writes them)
+ * comes back into d.  With xfn, xjobs more
  * workers run xfn(xarg, k, xjobs, out) at the same time (the site pages,
  * which need only the index): they fill the CPU time the runbook workers
  * leave while the file system creates their files.  Returns 0, or -1 if
