@@ -159,7 +159,8 @@ ymap_get(const struct ynode *map, const char *key)
 	if (map == NULL || map->type != Y_MAP)
 		return NULL;
 	for (i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->s, key) == 0)
+		if (map->keys[i]->s[0] == key[0] &&
+		    strcmp(map->keys[i]->s, key) == 0)
 			return map->items[i];
 	return NULL;
 }
