@@ -198,6 +198,9 @@ disable_mask(const char *p, size_t n, int *only)
 	int rule, named;
 
 	*only = 1;
+	/* Most lines have no '<' at all: nothing to look at. */
+	if (n == 0 || memchr(p, '<', n) == NULL)
+		return 0;
 	while (q < end) {
 		if ((c = memfind(q, (size_t)(end - q), "<!--", 4)) == NULL)
 			c = end;
