@@ -535,12 +535,19 @@ tree_depth(cmark_node *doc)
 static size_t
 autolink_candidates(const char *s, size_t n)
 {
-	size_t i, k = 0;
+	const char *p, *e = s + n;
+	size_t k = 0;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == '@' || (s[i] == ':' && i + 2 < n && s[i + 1] == '/'
-		    && s[i + 2] == '/') || (s[i] == 'w' && i + 3 < n &&
-		    memcmp(s + i, "www.", 4) == 0))
+	if (n == 0)
+		return 0;
+	/* Three passes of memchr: fast on text that has none. */
+	for (p = s; (p = memchr(p, '@', (size_t)(e - p))) != NULL; p++)
+		k++;
+	for (p = s; (p = memchr(p, ':', (size_t)(e - p))) != NULL; p++)
+		if (e - p > 2 && p[1] == '/' && p[2] == '/')
+			k++;
+	for (p = s; (p = memchr(p, 'w', (size_t)(e - p))) != NULL; p++)
+		if (e - p > 3 && memcmp(p, "www.", 4) == 0)
 			k++;
 	return k;
 }
