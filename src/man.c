@@ -821,18 +821,19 @@ cell_put(struct mr *m, const struct tcell *c, int header)
  * Returns nothing; renders a cell into b as it would go mid-line (the
  * start of a line is decided when a piece of it is written).
  */
-static void
+static size_t
 cell_render(struct mr *m, const struct tcell *c, int header, struct buf *b)
 {
 	struct buf *saved = m->out;
+	size_t at;
 
-	buf_reset(b);
-	buf_putc(b, 'x');
+	/* A line of its own before it: what came before is not its line. */
+	BUF_PUTSL(b, "\nx");
+	at = b->len;
 	m->out = b;
 	cell_put(m, c, header);
 	m->out = saved;
-	memmove(b->data, b->data + 1, b->len);
-	b->len--;
+	return at;
 }
 
 /* Returns 1 if roff text s[0..n) sets the font back to roman. */
@@ -972,7 +973,8 @@ table(struct mr *m, const struct table *t)
 {
 	size_t *nat, *minw, *w, r, k, i, total, gaps, cap, lo, hi, mid, word;
 	size_t budget, sum, nlines, *np, maxp = 0, stride, words, j, ls;
-	struct buf *cells, *pieces;
+	struct buf *cells, *pieces, all = { NULL, 0, 0 };
+	size_t *at;
 	int wrap = 0;
 
 	if (t->rows == 0 || t->cols == 0)
@@ -982,17 +984,23 @@ table(struct mr *m, const struct table *t)
 	w = xcalloc(t->cols, sizeof(*w));
 	np = xcalloc(t->cols, sizeof(*np));
 	cells = xcalloc(t->rows * t->cols, sizeof(*cells));
+	at = xcalloc(t->rows * t->cols, sizeof(*at));
 	pieces = NULL;
+	/* Every cell rendered into one buffer; cells[] are views of it. */
 	for (r = 0; r < t->rows; r++)
 		for (k = 0; k < t->cols; k++) {
 			i = r * t->cols + k;
-			cell_render(m, &t->cells[i], r == 0, &cells[i]);
-			total = roff_width(cells[i].data, cells[i].len, &word);
+			at[i] = cell_render(m, &t->cells[i], r == 0, &all);
+			cells[i].len = all.len - at[i];
+			total = roff_width(all.data + at[i], cells[i].len,
+			    &word);
 			if (total > nat[k])
 				nat[k] = total;
 			if (word > minw[k])
 				minw[k] = word;
 		}
+	for (i = 0; i < t->rows * t->cols; i++)
+		cells[i].data = all.data + at[i];
 	budget = m->indent + 20 < MAN_WIDTH ? MAN_WIDTH - (size_t)m->indent :
 	    20;
 	gaps = MAN_GAP * (t->cols - 1);
@@ -1092,8 +1100,8 @@ table(struct mr *m, const struct table *t)
 	}
 	BUF_PUTSL(m->out, ".TE\n");
 out:
-	for (i = 0; i < t->rows * t->cols; i++)
-		buf_free(&cells[i]);
+	buf_free(&all);
+	free(at);
 	for (i = 0; i < maxp; i++)
 		buf_free(&pieces[i]);
 	free(pieces);
