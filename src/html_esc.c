@@ -8,19 +8,21 @@
 
 #include "rbc.h"
 
-/* 1: escape in text; 2: escape in attributes too. */
-static const unsigned char esc_tab[256] = {
-	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 2,
+/* The bytes to escape: [0] in text, [1] in attribute values. */
+static const unsigned char esc_tab[2][256] = {
+	{ ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1 },
+	{ ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1 },
 };
 
 static void
 esc(struct buf *b, const char *s, size_t n, int level)
 {
+	const unsigned char *tab = esc_tab[level > 1];
 	size_t i, run = 0;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (esc_tab[c] == 0 || esc_tab[c] > level)
+		if (tab[c] == 0)
 			continue;
 		buf_put(b, s + run, i - run);
 		run = i + 1;
