@@ -210,7 +210,8 @@ put_special(struct buf *b, unsigned char c, int flags)
 static const unsigned char *
 plain_tab(int flags)
 {
-	static unsigned char tab[0x40][0x80], made[0x40];
+	/* 256 entries: the bytes of UTF-8 sequences stay 0. */
+	static unsigned char tab[0x40][0x100], made[0x40];
 	unsigned char *p, t;
 	int c;
 
@@ -255,12 +256,12 @@ roff_esc(struct buf *b, const char *s, size_t n, int flags)
 		/* The longest run of bytes that go out as they are; at the
 		 * start of a line, not a control character nor a blank. */
 		c = u[i];
-		if (c < 0x80 && pt[c] && roff_bol(b) &&
+		if (pt[c] && roff_bol(b) &&
 		    (((esc_tab[c] & E_BOL) && !(flags & ROFF_ARG)) ||
 		    (c == ' ' && !oneline && !(flags & ROFF_NOFILL))))
 			run = i;
 		else
-			for (run = i; run < n && u[run] < 0x80 && pt[u[run]];
+			for (run = i; run < n && pt[u[run]];
 			    run++)
 				;
 		if (run > i) {
