@@ -127,22 +127,6 @@ memfind(const char *hay, size_t n, const char *needle, size_t k)
 	return memmem(hay, n, needle, k);
 }
 
-/* Returns 1 if p[0..n) is all ASCII (eight bytes at a time). */
-static int
-ascii(const char *p, size_t n)
-{
-	uint64_t w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		if (w & 0x8080808080808080ULL)
-			return 0;
-	}
-	for (; n > 0; p++, n--)
-		if ((unsigned char)*p >= 0x80)
-			return 0;
-	return 1;
-}
 
 /* Returns the bytes of 1-based line `line` of f (without its newline). */
 static const char *
@@ -1247,7 +1231,7 @@ check_mojibake(struct runbook *r)
 
 	for (i = 1; i <= nl && count <= MAX_REPORTS; i++) {
 		p = src_line(&r->src, (int)i, &n);
-		if (ascii(p, n))
+		if (ascii_span(p, n) == n)
 			continue;
 		for (off = 0; off < n; off++) {
 			if ((unsigned char)p[off] < 0xc2 ||

@@ -1067,7 +1067,7 @@ site_view(const struct site *s, const struct runbook *r, struct runbook *tmp,
 	if (r->fm != NULL || !r->hasfm)
 		return r;
 	*tmp = *r;
-	tmp->fm = runbook_fm(s, r, a, NULL, keys);
+	tmp->fm = runbook_fm(s, r, a, keys);
 	return tmp;
 }
 

@@ -599,19 +599,20 @@ pdf_num(struct buf *b, double v)
 	buf_put(b, p, (size_t)(t + sizeof(t) - p));
 }
 
-/* Appends the deflated bytes of p as a stream object's dictionary and
- * data: << /Length n /Filter /FlateDecode extra >> stream ... */
+/*
+ * Appends the bytes of p deflated (fast: these streams are written once
+ * each) as a stream object's dictionary and data, and the object's end.
+ */
 static void
-stream_obj(struct buf *b, const void *p, size_t n, int level,
-    const char *extra)
+stream_obj(struct buf *b, const void *p, size_t n)
 {
 	uLongf zn = compressBound((uLong)n);
 	unsigned char *z = xmalloc(zn);
 
-	if (compress2(z, &zn, p, (uLong)n, level) != Z_OK)
+	if (compress2(z, &zn, p, (uLong)n, Z_BEST_SPEED) != Z_OK)
 		zn = 0;		/* cannot happen: the bound is enough */
-	buf_printf(b, "<< /Length %lu /Filter /FlateDecode%s >>\nstream\n",
-	    (unsigned long)zn, extra != NULL ? extra : "");
+	buf_printf(b, "<< /Length %lu /Filter /FlateDecode >>\nstream\n",
+	    (unsigned long)zn);
 	buf_put(b, z, zn);
 	BUF_PUTSL(b, "\nendstream\nendobj\n");
 	free(z);
@@ -1078,7 +1079,7 @@ font_objs(struct pdfpage *pp, int k, struct buf *out, size_t base,
 	    "pop\nend\nend\n");
 	off[obj + 4] = out->len - base;
 	buf_printf(out, "%zu 0 obj\n", obj + 4);
-	stream_obj(out, cm.data, cm.len, 1, NULL);
+	stream_obj(out, cm.data, cm.len);
 	buf_free(&sf);
 	buf_free(&cm);
 }
@@ -1180,7 +1181,7 @@ pdf_page_end(struct pdfpage *pp, struct buf *out, double pw, double ph,
 	BUF_PUTSL(out, " >>\nendobj\n");
 	off[cont] = out->len - base;
 	buf_printf(out, "%zu 0 obj\n", cont);
-	stream_obj(out, content->data, content->len, 1, NULL);
+	stream_obj(out, content->data, content->len);
 	off[info] = out->len - base;
 	buf_printf(out, "%zu 0 obj\n<< /Producer (rbc) /Creator ", info);
 	text_string(out, creator);

@@ -145,6 +145,7 @@ char	*rd_str(struct rd *);
 
 /* UTF-8.  utf8_valid: offset of the first bad byte, or len if all good. */
 size_t	 utf8_valid(const char *, size_t);
+size_t	 ascii_span(const char *, size_t);	/* leading bytes < 0x80 */
 int	 utf8_decode(const char *, size_t, uint32_t *cp);	/* bytes used */
 int	 utf8_encode(uint32_t, char out[4]);
 size_t	 utf8_count(const char *, size_t);	/* code points */
@@ -761,7 +762,7 @@ int	 record_get(const struct site *, size_t idx, struct buf *);
 #define FMK_ESCALATION	0x08
 #define FMK_THRESHOLDS	0x10
 struct ynode *runbook_fm(const struct site *, const struct runbook *,
-	    struct arena *, struct buf *bytes, unsigned keys);
+	    struct arena *, unsigned keys);
 
 /* Subcommands (main.c dispatches). */
 int	 cmd_build(int, char **);

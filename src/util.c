@@ -589,26 +589,31 @@ utf8_valid(const char *s, size_t n)
 	int k;
 
 	while (i < n) {
-		/* ASCII eight bytes at a time: most of a runbook. */
-		while (i + 8 <= n) {
-			uint64_t w;
-
-			memcpy(&w, s + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			i += 8;
-		}
-		if (i >= n)
+		/* Most of a runbook is ASCII. */
+		if ((i += ascii_span(s + i, n - i)) >= n)
 			break;
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
 		if ((k = utf8_decode(s + i, n - i, &cp)) == 0)
 			return i;
 		i += (size_t)k;
 	}
 	return n;
+}
+
+/* Returns how many bytes s[0..n) starts with below 0x80, eight at a time. */
+size_t
+ascii_span(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
 }
 
 /* Returns the number of bytes written to out (1 to 4). */

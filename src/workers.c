@@ -418,13 +418,12 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 }
 
 /*
- * Returns light runbook r's front-matter (the keys the site pages read)
- * in a; or, a NULL, its bytes in *bytes (and NULL).  NULL if it has none
- * or it cannot be read.
+ * Returns light runbook r's front-matter in a: a map of those site_keys
+ * that keys (FMK_ bits) names.  NULL if it has none or it cannot be read.
  */
 struct ynode *
 runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
-    struct buf *bytes, unsigned keys)
+    unsigned keys)
 {
 	struct ynode *m, *v;
 	struct rd rd, one;
@@ -432,19 +431,9 @@ runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
 	size_t i;
 	char *p;
 
-	if (bytes != NULL)
-		buf_reset(bytes);
 	if (!r->hasfm || r->fmfile < 0 || r->fmfile >= s->nrecf ||
 	    s->recf[r->fmfile] == NULL)
 		return NULL;
-	if (a == NULL) {
-		buf_grow(bytes, r->fmlen + 1);
-		if (read_at(fileno(s->recf[r->fmfile]), bytes->data,
-		    r->fmlen, (off_t)r->fmoff) == -1)
-			return NULL;
-		bytes->len = r->fmlen;
-		return NULL;
-	}
 	/* Read into a and parsed where it lies: the text is not copied. */
 	p = arena_alloc(a, r->fmlen + 1);
 	if (read_at(fileno(s->recf[r->fmfile]), p, r->fmlen,

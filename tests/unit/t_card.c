@@ -487,6 +487,10 @@ check_card(struct site *site, int p, const char *name,
 	const char *want[512];
 	size_t nwant, i, k;
 	int rc, pages;
+	/* Cairo makes the cards with CJK (the unicode case) and all those
+	 * of the RBC_CARD_PANGO pass; rbc's own PDF writer the others. */
+	int cairo = pango_pass || strstr(name, "unicode") ||
+	    strstr(name, "several");
 
 	diags_init(&d, NULL);
 	snprintf(tn, sizeof(tn), "%s-%s", name, papers[p]);
@@ -526,22 +530,15 @@ check_card(struct site *site, int p, const char *name,
 		result(tn, NULL);
 	free(size);
 
-	/*
-	 * Made by the engine it should be: rbc's own PDF writer for text
-	 * that its font subsets cover, else (CJK in the unicode case, or
-	 * RBC_CARD_PANGO) Cairo.  A well-formed file either way.
-	 */
+	/* Made by the engine it should be; a well-formed file either way. */
 	snprintf(tn, sizeof(tn), "%s-%s-engine", name, papers[p]);
 	{
-		int want_cairo = pango_pass || strstr(name, "unicode") ||
-		    strstr(name, "several");
 		char *cmd = xasprintf("pdfinfo '%s' | grep '^Producer:'", path);
 		char *o = run(cmd);
 
-		if (o == NULL || strstr(o, want_cairo ? "cairo" : "rbc") ==
-		    NULL)
+		if (o == NULL || strstr(o, cairo ? "cairo" : "rbc") == NULL)
 			result(tn, "want the %s engine, pdfinfo says %s",
-			    want_cairo ? "Cairo" : "fast", o ? o : "nothing");
+			    cairo ? "Cairo" : "fast", o ? o : "nothing");
 		else
 			result(tn, NULL);
 		free(o);
@@ -556,8 +553,6 @@ check_card(struct site *site, int p, const char *name,
 	if (!have_qpdf)
 		printf("SKIP card/%s: qpdf not installed\n", tn);
 	else {
-		int cairo = pango_pass || strstr(name, "unicode") ||
-		    strstr(name, "several");
 		char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1; "
 		    "echo $?", path);
 		char *o = run(cmd);
