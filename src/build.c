@@ -855,16 +855,11 @@ link_one(const char *old, const char *new, const char *rel)
 	return rc;
 }
 
-/*
- * Links every output of r from the previous tree; returns 0, or -1 (and
- * no link left behind) when one is missing there.
- */
+/* Sets rel[] to r's outputs under the formats; returns how many (4 at most). */
 static int
-link_outputs(const char *old, const char *new, const struct runbook *r,
-    int formats)
+output_rels(const struct runbook *r, int formats, char **rel)
 {
-	char *rel[4];
-	int n = 0, i, rc = 0;
+	int n = 0;
 
 	if (formats & FMT_HTML)
 		rel[n++] = xasprintf("html/%s.html", r->id);
@@ -874,6 +869,20 @@ link_outputs(const char *old, const char *new, const struct runbook *r,
 		rel[n++] = xasprintf("card/%s.pdf", r->name);
 		rel[n++] = xasprintf("card/%s.html", r->name);
 	}
+	return n;
+}
+
+/*
+ * Links every output of r from the previous tree; returns 0, or -1 (and
+ * no link left behind) when one is missing there.
+ */
+static int
+link_outputs(const char *old, const char *new, const struct runbook *r,
+    int formats)
+{
+	char *rel[4];
+	int n = output_rels(r, formats, rel), i, rc = 0;
+
 	for (i = 0; i < n && rc == 0; i++)
 		if (link_one(old, new, rel[i]) == -1)
 			rc = -1;
@@ -894,6 +903,7 @@ struct linkjob {
 	struct site	*s;
 	int		 formats;
 	const uint64_t	*odig;
+	const char	*kept;		/* in the recycled tree already */
 };
 
 /* Appends a byte per runbook to out: 1 if it is to be rendered. */
@@ -908,8 +918,9 @@ link_share(void *arg, int k, int jobs, struct buf *out)
 
 	for (i = 0; i < s->n; i++)
 		buf_putc(out, j->odig[i] != cache_odig(s->cache,
-		    s->rb[i]->rel) || (f != 0 && link_outputs(j->old, j->new,
-		    s->rb[i], f) == -1));
+		    s->rb[i]->rel) || (f != 0 && (j->kept == NULL ||
+		    !j->kept[i]) && link_outputs(j->old, j->new, s->rb[i],
+		    f) == -1));
 }
 
 /*
@@ -920,13 +931,14 @@ link_share(void *arg, int k, int jobs, struct buf *out)
  */
 static char *
 link_unchanged(struct site *s, const char *old, const char *new,
-    int formats, const uint64_t *odig, int jobs)
+    int formats, const uint64_t *odig, const char *kept, int jobs)
 {
-	struct linkjob j = { old, new, s, formats, odig };
+	struct linkjob j = { old, new, s, formats, odig, kept };
 	struct buf outs[2];
 	char *todo = xcalloc(s->n ? s->n : 1, 1);
 	size_t i;
-	int k, n = jobs > 1 && (formats & FMT_HTML) &&
+	/* A recycled tree has nearly all already: no workers then. */
+	int k, n = jobs > 1 && kept == NULL && (formats & FMT_HTML) &&
 	    (formats & ~FMT_HTML) ? 2 : 1;
 
 	memset(outs, 0, sizeof(outs));
@@ -940,13 +952,15 @@ link_unchanged(struct site *s, const char *old, const char *new,
 	return todo;
 }
 
+static const char *const site_pages[] = { "html/index.html",
+    "html/contacts.html", "html/thresholds.html", "html/search-index.js",
+    NULL };
+
 /* The site pages, linked from the previous tree; 0 or -1 (none left). */
 static int
 link_site_pages(const char *old, const char *new)
 {
-	static const char *const pages[] = { "html/index.html",
-	    "html/contacts.html", "html/thresholds.html",
-	    "html/search-index.js", NULL };
+	const char *const *pages = site_pages;
 	int i, rc = 0;
 
 	for (i = 0; pages[i] != NULL && rc == 0; i++)
@@ -958,6 +972,208 @@ link_site_pages(const char *old, const char *new)
 			free(p);
 		}
 	return rc;
+}
+
+/* ------------------------------------------------------ the spare tree */
+
+/*
+ * The tree a build replaces is kept as out/.rbc-spare when it shares most
+ * of its files with the new one (an incremental build), and the next
+ * build takes it as its own new tree instead of an empty one: what it
+ * holds that is the very file (same inode) the live tree holds, and that
+ * this build would link from there, stays; everything else in it goes.
+ * The result is what linking into an empty tree gives, but a one-edit
+ * rebuild makes and removes a few links instead of 20,000 of each.
+ */
+#define SPARE	".rbc-spare"
+
+/* A tree's entries, below its root: paths, inodes, kinds. */
+struct tree {
+	struct buf	 names;		/* the paths, each ending in NUL */
+	size_t		*off;		/* each entry's path in names */
+	ino_t		*ino;
+	unsigned char	*kind;		/* enum tkind */
+	size_t		 n, cap;
+	struct strtab	 idx;		/* path -> entry */
+};
+
+enum tkind { T_FILE, T_DIR, T_SAME, T_KEEP };	/* T_SAME: live has it */
+
+static void
+tree_add(struct tree *t, const char *path, size_t n, ino_t ino, int kind)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->off = xreallocarray(t->off, t->cap, sizeof(*t->off));
+		t->ino = xreallocarray(t->ino, t->cap, sizeof(*t->ino));
+		t->kind = xreallocarray(t->kind, t->cap, 1);
+	}
+	t->off[t->n] = t->names.len;
+	t->ino[t->n] = ino;
+	t->kind[t->n++] = (unsigned char)kind;
+	buf_put(&t->names, path, n);
+	buf_putc(&t->names, '\0');
+}
+
+/*
+ * Walks the folder open as fd (closed here), whose path below the root is
+ * prefix, never following a symbolic link.  Adds each entry to t, or if
+ * live is set (t then indexed), marks T_SAME each file of t that is the
+ * very file (same inode) found here.  Returns 0 or -1.
+ */
+static int
+tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	size_t plen = prefix->len;
+	DIR *d;
+	int rc = 0, sub, type, k;
+
+	if (depth > 64 || (d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		type = de->d_type;
+		if (type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1) {
+				rc = -1;
+				break;
+			}
+			type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+		}
+		prefix->len = plen;
+		if (plen > 0)
+			buf_putc(prefix, '/');
+		buf_put(prefix, de->d_name, strlen(de->d_name));
+		if (!live)
+			tree_add(t, prefix->data, prefix->len, de->d_ino,
+			    type == DT_DIR ? T_DIR : T_FILE);
+		else if (type != DT_DIR) {
+			buf_cstr(prefix);
+			if ((k = strtab_find(&t->idx, prefix->data)) != -1 &&
+			    t->kind[k] == T_FILE && t->ino[k] == de->d_ino)
+				t->kind[k] = T_SAME;
+		}
+		if (type == DT_DIR) {
+			sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			rc = sub == -1 ? -1 : tree_walk(t, live, sub, prefix,
+			    depth + 1);
+		}
+	}
+	prefix->len = plen;
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Lists the spare tree at root into t, indexed by path, then marks the
+ * files the live tree has too; returns 0 or -1.
+ */
+static int
+tree_list(struct tree *t, const char *root, const char *live)
+{
+	struct buf prefix = { NULL, 0, 0 };
+	size_t i;
+	int fd, rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1 && (rc = tree_walk(t, 0, fd, &prefix, 0)) == 0) {
+		strtab_init(&t->idx, t->n);
+		for (i = 0; i < t->n; i++)
+			strtab_add(&t->idx, t->names.data + t->off[i], (int)i);
+		rc = (fd = open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1 ? -1 : tree_walk(t, 1, fd, &prefix, 0);
+	}
+	buf_free(&prefix);
+	return rc;
+}
+
+static void
+tree_free(struct tree *t)
+{
+	buf_free(&t->names);
+	free(t->off);
+	free(t->ino);
+	free(t->kind);
+	strtab_free(&t->idx);
+}
+
+/* Marks rel[0..n) T_KEEP if each is T_SAME; returns 1 if they were. */
+static int
+keep_same(struct tree *t, char *const *rel, int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++)
+		if ((k = strtab_find(&t->idx, rel[i])) == -1 ||
+		    t->kind[k] != T_SAME)
+			return 0;
+	for (i = 0; i < n; i++)
+		t->kind[strtab_find(&t->idx, rel[i])] = T_KEEP;
+	return 1;
+}
+
+/*
+ * Makes the spare tree at dir (taken from the live tree live) hold only
+ * what this build would link from live: the outputs of each runbook whose
+ * digest is unchanged (marked in the returned array), and the site pages
+ * (*site set) if sitedig is unchanged.  Returns NULL when dir could not be
+ * listed or emptied of the rest: then it is to be removed whole.
+ */
+static char *
+recycle(const struct site *s, const char *live, const char *dir,
+    int formats, const uint64_t *odig, uint64_t sitedig, int *site)
+{
+	struct tree t;
+	char *kept = NULL, *rel[4];
+	size_t i;
+	int n, k, fd = -1, rc;
+
+	*site = 0;
+	if ((rc = tree_list(&t, dir, live)) == 0) {
+		kept = xcalloc(s->n ? s->n : 1, 1);
+		for (i = 0; i < s->n; i++) {
+			if (odig[i] != cache_odig(s->cache, s->rb[i]->rel))
+				continue;
+			n = output_rels(s->rb[i], formats, rel);
+			kept[i] = (char)keep_same(&t, rel, n);
+			for (k = 0; k < n; k++)
+				free(rel[k]);
+		}
+		if ((formats & FMT_HTML) && sitedig == cache_sitedig(s->cache))
+			*site = keep_same(&t, (char *const *)site_pages, 4);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+			rc = -1;
+	}
+
+	/* The rest removed: files first, then the folders left empty,
+	 * deepest first (the listing has each folder before its own). */
+	for (i = 0; rc == 0 && i < t.n; i++)
+		if (t.kind[i] != T_DIR && t.kind[i] != T_KEEP &&
+		    unlinkat(fd, t.names.data + t.off[i], 0) == -1 &&
+		    errno != ENOENT)
+			rc = -1;
+	for (i = t.n; rc == 0 && i-- > 0; )
+		if (t.kind[i] == T_DIR && unlinkat(fd, t.names.data +
+		    t.off[i], AT_REMOVEDIR) == -1 && errno != ENOTEMPTY &&
+		    errno != EEXIST)
+			rc = -1;
+	if (fd != -1)
+		close(fd);
+	tree_free(&t);
+	if (rc == -1) {
+		free(kept);
+		kept = NULL;
+	}
+	return kept;
 }
 
 /* A worker's share of the site pages; diagnostics go to out. */
@@ -1064,7 +1280,11 @@ static int
 remove_tree(const char *dir, int jobs)
 {
 	struct buf outs[2];
+	char *spare = path_join(dir, SPARE);
 
+	if (access(spare, F_OK) == 0)
+		remove_tree(spare, jobs);
+	free(spare);
 	memset(outs, 0, sizeof(outs));
 	if (jobs > 1) {
 		workers_collect(2, rm_share, (void *)dir, outs);
@@ -1074,17 +1294,26 @@ remove_tree(const char *dir, int jobs)
 	return rm_rf(dir);
 }
 
-/* Puts tmp in place of out; returns 0 or -1 (errno). */
+/*
+ * Puts tmp in place of out; returns 0 or -1 (errno).  The tree replaced
+ * is kept as out's spare if keep is set, else removed.
+ */
 static int
-swap_in(const char *tmp, const char *out, int jobs)
+swap_in(const char *tmp, const char *out, int jobs, int keep)
 {
 	char *old;
 	int rc;
 
 	if (access(out, F_OK) == -1)
 		return rename(tmp, out);
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0)
-		return remove_tree(tmp, jobs) == -1 ? 0 : 0;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+		old = path_join(out, SPARE);
+		rc = keep ? rename(tmp, old) : -1;
+		free(old);
+		if (rc == -1)
+			remove_tree(tmp, jobs);
+		return 0;
+	}
 	/* No RENAME_EXCHANGE here: two renames, a moment without out. */
 	old = xasprintf("%s.old", tmp);
 	if (rename(out, old) == -1) {
@@ -1165,7 +1394,9 @@ cmd_build(int argc, char **argv)
 	char *tmp = NULL;
 	uint64_t *odig, *hd, sitedig;
 	size_t i;
-	int reuse_site = 0, cst = 0;
+	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0;
+	char *spare, *kept;
+	size_t nrender;
 	pid_t cpid;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
 	int jobs = ncpus();
@@ -1265,6 +1496,17 @@ cmd_build(int argc, char **argv)
 			odig[i] = runbook_digest(&s, hd, s.rb[i]);
 		free(hd);
 		sitedig = site_digest(&s);
+		/* The spare tree, if any, in place of the empty one. */
+		kept = NULL;
+		spare = path_join(out, SPARE);
+		if (s.cache != NULL && rename(spare, tmp) == 0 &&
+		    (kept = recycle(&s, out, tmp, formats, odig, sitedig,
+		    &site_kept)) == NULL) {
+			rm_rf(tmp);
+			mkdir(tmp, 0755);
+		}
+		free(spare);
+		phase("recycle");
 		/*
 		 * The cache (39 MB for 10,000 runbooks) is written by a
 		 * process of its own while the outputs are linked and
@@ -1280,11 +1522,17 @@ cmd_build(int argc, char **argv)
 		if (s.cache != NULL) {
 			o.linked = 1;
 			s.todo = link_unchanged(&s, out, tmp, formats, odig,
-			    jobs);
+			    kept, jobs);
 			reuse_site = (formats & FMT_HTML) &&
 			    sitedig == cache_sitedig(s.cache) &&
-			    link_site_pages(out, tmp) == 0;
+			    (site_kept || link_site_pages(out, tmp) == 0);
+			/* Sharing most of the new tree's files, the old one
+			 * costs little to keep and saves the next build. */
+			for (i = 0, nrender = 0; i < s.n; i++)
+				nrender += s.todo[i] != 0;
+			keep_spare = 2 * nrender <= s.n;
 		}
+		free(kept);
 		phase("reuse");
 		render_all(&s, &o, formats, jobs, reuse_site);
 		if (cpid > 0) {
@@ -1304,7 +1552,7 @@ cmd_build(int argc, char **argv)
 			rc = diags_worst(&all) == SEV_ERROR &&
 			    !interrupted ? 1 : 2;
 			diags_sort(&all);
-		} else if (swap_in(tmp, out, jobs) == -1) {
+		} else if (swap_in(tmp, out, jobs, keep_spare) == -1) {
 			fprintf(stderr, "rbc build: cannot put %s in place: "
 			    "%s\n", out, strerror(errno));
 			rm_rf(tmp);

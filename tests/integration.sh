@@ -394,16 +394,27 @@ it_incremental() {
 	b() { "$RBC" build --content "$w/content" --out "$w/$1" --today $TODAY -j 2 >"$w/log" 2>&1; }
 	b out
 	ok=1 why=""
+	# Each step also checks that the tree the build replaced, now the
+	# spare (out/.rbc-spare), is byte for byte what was live before it:
+	# the build wrote through none of the files the trees share.
 	step() {
+		rm -rf "$w/prev" && cp -R "$w/out" "$w/prev" && rm -rf "$w/prev/.rbc-spare"
 		b out || { ok=0; why="$why $1: build failed;"; }
 		rm -rf "$w/clean"
 		b clean
 		rm -f "$w/clean/.rbc-cache" "$w/out/.rbc-cache.cmp"
-		if ! diff -r -x .rbc-cache "$w/clean" "$w/out" >/dev/null; then
+		if ! diff -r -x .rbc-cache -x .rbc-spare "$w/clean" "$w/out" >/dev/null; then
 			ok=0
 			why="$why $1 differs from a clean build;"
 		fi
+		if [ -d "$w/out/.rbc-spare" ] &&
+		    ! diff -r "$w/prev" "$w/out/.rbc-spare" >/dev/null; then
+			ok=0
+			why="$why $1: the previous tree changed;"
+		fi
+		[ -d "$w/out/.rbc-spare" ] && spares=$((spares + 1))
 	}
+	spares=0
 	step unchanged
 	echo "One more line." >>"$w/content/db/redis-cache.md"
 	step "body edit"
@@ -416,8 +427,21 @@ it_incremental() {
 	step "file added"
 	rm "$w/content/new-one.md"
 	step "file removed"
+	# A spare tree tampered with: a stray file, a page replaced, a
+	# folder where a page should be.  None of it may reach the output.
+	sp="$w/out/.rbc-spare"
+	if [ -d "$sp/html" ]; then
+		echo stray >"$sp/html/stray.html"
+		rm -f "$sp/html/db/redis-cache.html" && echo junk >"$sp/html/db/redis-cache.html"
+		rm -f "$sp/man/man7/db-postgres-failover.7" && mkdir -p "$sp/man/man7/db-postgres-failover.7/x"
+	else
+		ok=0 why="$why no spare tree after an edit;"
+	fi
+	step "spare tampered with"
 	sed -i 's/^title: .*/title: Renamed site/' "$w/content/site.yaml"
 	step "site.yaml edit"
+	# Nothing shared with the tree it replaced: that one is not kept.
+	[ -d "$w/out/.rbc-spare" ] && { ok=0; why="$why a full rebuild kept a spare;"; }
 	# Shown on the site pages only: their digest must see it.
 	sed -i 's/^summary: .*/summary: A summary edited/' "$w/content/db/redis-cache.md"
 	step "summary edit"
@@ -430,8 +454,9 @@ it_incremental() {
 	grep -q 'build cache is damaged: building without it' "$w/log" ||
 	    { ok=0; why="$why damaged cache: not reported;"; }
 	step "damaged cache"
+	[ "$spares" -ge 5 ] || { ok=0; why="$why spare trees kept $spares times;"; }
 	if [ $ok = 1 ]; then
-		pass "incremental rebuilds equal clean builds after 9 kinds of edit"
+		pass "incremental rebuilds equal clean builds after 10 kinds of edit"
 	else
 		fail "incremental rebuilds equal clean builds" "$why"
 	fi
