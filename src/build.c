@@ -855,20 +855,43 @@ link_one(const char *old, const char *new, const char *rel)
 	return rc;
 }
 
-/* Sets rel[] to r's outputs under the formats; returns how many (4 at most). */
-static int
-output_rels(const struct runbook *r, int formats, char **rel)
+/* One output path of a runbook, NUL-terminated, into b. */
+static void
+rel_put(struct buf *b, const char *a, const char *mid, const char *z)
 {
-	int n = 0;
+	buf_puts(b, a);
+	buf_puts(b, mid);
+	buf_put(b, z, strlen(z) + 1);
+}
 
-	if (formats & FMT_HTML)
-		rel[n++] = xasprintf("html/%s.html", r->id);
-	if (formats & FMT_MAN)
-		rel[n++] = xasprintf("man/man7/%s.7", r->name);
-	if (formats & FMT_CARD) {
-		rel[n++] = xasprintf("card/%s.pdf", r->name);
-		rel[n++] = xasprintf("card/%s.html", r->name);
+/*
+ * Sets rel[] to r's outputs under the formats, written into b (reset
+ * first); returns how many (4 at most).
+ */
+static int
+output_rels(const struct runbook *r, int formats, struct buf *b,
+    const char **rel)
+{
+	size_t off[4];
+	int n = 0, i;
+
+	buf_reset(b);
+	if (formats & FMT_HTML) {
+		off[n++] = b->len;
+		rel_put(b, "html/", r->id, ".html");
 	}
+	if (formats & FMT_MAN) {
+		off[n++] = b->len;
+		rel_put(b, "man/man7/", r->name, ".7");
+	}
+	if (formats & FMT_CARD) {
+		off[n++] = b->len;
+		rel_put(b, "card/", r->name, ".pdf");
+		off[n++] = b->len;
+		rel_put(b, "card/", r->name, ".html");
+	}
+	for (i = 0; i < n; i++)
+		rel[i] = b->data + off[i];
 	return n;
 }
 
@@ -880,8 +903,9 @@ static int
 link_outputs(const char *old, const char *new, const struct runbook *r,
     int formats)
 {
-	char *rel[4];
-	int n = output_rels(r, formats, rel), i, rc = 0;
+	struct buf b = { NULL, 0, 0 };
+	const char *rel[4];
+	int n = output_rels(r, formats, &b, rel), i, rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++)
 		if (link_one(old, new, rel[i]) == -1)
@@ -892,8 +916,7 @@ link_outputs(const char *old, const char *new, const struct runbook *r,
 			unlink(p);
 			free(p);
 		}
-	for (i = 0; i < n; i++)
-		free(rel[i]);
+	buf_free(&b);
 	return rc;
 }
 
@@ -1108,7 +1131,7 @@ tree_free(struct tree *t)
 
 /* Marks rel[0..n) T_KEEP if each is T_SAME; returns 1 if they were. */
 static int
-keep_same(struct tree *t, char *const *rel, int n)
+keep_same(struct tree *t, const char *const *rel, int n)
 {
 	int i, k;
 
@@ -1133,9 +1156,11 @@ recycle(const struct site *s, const char *live, const char *dir,
     int formats, const uint64_t *odig, uint64_t sitedig, int *site)
 {
 	struct tree t;
-	char *kept = NULL, *rel[4];
+	struct buf b = { NULL, 0, 0 };
+	const char *rel[4];
+	char *kept = NULL;
 	size_t i;
-	int n, k, fd = -1, rc;
+	int n, fd = -1, rc;
 
 	*site = 0;
 	if ((rc = tree_list(&t, dir, live)) == 0) {
@@ -1143,13 +1168,12 @@ recycle(const struct site *s, const char *live, const char *dir,
 		for (i = 0; i < s->n; i++) {
 			if (odig[i] != cache_odig(s->cache, s->rb[i]->rel))
 				continue;
-			n = output_rels(s->rb[i], formats, rel);
+			n = output_rels(s->rb[i], formats, &b, rel);
 			kept[i] = (char)keep_same(&t, rel, n);
-			for (k = 0; k < n; k++)
-				free(rel[k]);
 		}
+		buf_free(&b);
 		if ((formats & FMT_HTML) && sitedig == cache_sitedig(s->cache))
-			*site = keep_same(&t, (char *const *)site_pages, 4);
+			*site = keep_same(&t, site_pages, 4);
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 			rc = -1;
 	}

@@ -129,16 +129,21 @@ check_ids(struct site *s)
 	free(v);
 }
 
-/* Returns the decoded %XX form of s[0..n). */
-char *
-pct_decode(const char *s, size_t n)
+/*
+ * Writes the decoded %XX form of s[0..n) into o (n + 1 bytes, or s itself
+ * if it holds a %); returns o.
+ */
+static char *
+pct_decode_into(char *o, const char *s, size_t n)
 {
-	char *o, *q;
+	char *q = o;
 	size_t i;
 
-	if (memchr(s, '%', n) == NULL)
-		return xstrndup(s, n);
-	o = q = xmalloc(n + 1);
+	if (memchr(s, '%', n) == NULL) {
+		memcpy(o, s, n);
+		o[n] = '\0';
+		return o;
+	}
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n &&
 		    isxdigit((unsigned char)s[i + 1]) &&
@@ -152,6 +157,18 @@ pct_decode(const char *s, size_t n)
 	*q = '\0';
 	return o;
 }
+
+/* Returns the decoded %XX form of s[0..n). */
+char *
+pct_decode(const char *s, size_t n)
+{
+	return pct_decode_into(xmalloc(n + 1), s, n);
+}
+
+/* A short string on the stack, a long one on the heap. */
+#define SHORT	256
+#define short_get(sb, n)	((n) < SHORT ? (sb) : xmalloc((n) + 1))
+#define short_free(sb, p)	do { if ((p) != (sb)) free(p); } while (0)
 
 /* Returns 1 if dest starts with a URL scheme or is protocol-relative. */
 static int
@@ -181,7 +198,8 @@ has_scheme(const char *d)
 
 	if (d[0] == '/' && d[1] == '/')
 		return 1;
-	if (sch[(unsigned char)*p] != 2)
+	/* No colon, no scheme: most destinations end here. */
+	if (sch[(unsigned char)*p] != 2 || strchr(p, ':') == NULL)
 		return 0;
 	while (sch[(unsigned char)*p] != 0)
 		p++;
@@ -317,8 +335,8 @@ resolve(struct site *s, struct runbook *r, struct link *l,
     const struct strtab *rels)
 {
 	const char *d = l->dest, *hash;
-	char *path, *norm, *tmp;
-	size_t n;
+	char *path, *norm, *tmp, sb[SHORT];
+	size_t n, fn;
 
 	if (link_external(l)) {
 		l->external = 1;
@@ -334,11 +352,18 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		return;
 	}
 	hash = strchr(d, '#');
-	if (hash != NULL && hash[1] != '\0')
-		l->frag = pct_decode(hash + 1, strlen(hash + 1));
+	if (hash != NULL && hash[1] != '\0') {
+		/* Copied, then decoded where it lies (it only shrinks). */
+		fn = strlen(hash + 1);
+		l->frag = arena_strndup(r->arena, hash + 1, fn);
+		if (memchr(l->frag, '%', fn) != NULL)
+			pct_decode_into(l->frag, l->frag, fn);
+	}
 	n = hash != NULL ? (size_t)(hash - d) : strlen(d);
 	if (l->kind == LINK_WIKI) {
-		path = xstrndup(d, n);
+		path = short_get(sb, n);
+		memcpy(path, d, n);
+		path[n] = '\0';
 		if (n == 0)
 			l->target = site_find(s, r->id);
 		else {
@@ -354,7 +379,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			    R_LINK_BROKEN, "wiki link [[%s]]: no runbook has "
 			    "the id '%s'", d, path);
 		}
-		free(path);
+		short_free(sb, path);
 		goto anchor;
 	}
 	/* A relative Markdown link: path, optional ?query, #fragment. */
@@ -367,14 +392,14 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		l->target = site_find(s, r->id);
 		goto anchor;
 	}
-	path = pct_decode(d, n);
+	path = pct_decode_into(short_get(sb, n), d, n);
 	norm = resolve_path(r->rel, path);
 	if (norm == NULL) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col,
 		    R_LINK_BROKEN, "link to '%s' leaves the content directory",
 		    path);
-		free(path);
+		short_free(sb, path);
 		return;
 	}
 	if (str_has_suffix(norm, ".md")) {
@@ -412,7 +437,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		    s->content);
 	}
 out:
-	free(path);
+	short_free(sb, path);
 	free(norm);
 anchor:
 	if (l->target >= 0 && l->frag != NULL &&
@@ -447,11 +472,6 @@ index_build(struct site *s)
 		for (j = 0; j < r->nlinks; j++) {
 			struct link *l = &r->links[j];
 			resolve(s, r, l, &rels);
-			if (l->frag != NULL) {
-				char *f = arena_strdup(r->arena, l->frag);
-				free(l->frag);
-				l->frag = f;
-			}
 			if (l->target < 0 || l->target == (int)i)
 				continue;
 			struct runbook *t = s->rb[l->target];
