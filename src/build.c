@@ -1100,13 +1100,19 @@ tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
  * files the live tree has too; returns 0 or -1.
  */
 static int
-tree_list(struct tree *t, const char *root, const char *live)
+tree_list(struct tree *t, const char *root, const char *live, size_t hint)
 {
 	struct buf prefix = { NULL, 0, 0 };
 	size_t i;
 	int fd, rc = -1;
 
+	/* Sized for the entries expected: no array doubled past need. */
 	memset(t, 0, sizeof(*t));
+	t->cap = hint;
+	t->off = xreallocarray(NULL, hint, sizeof(*t->off));
+	t->ino = xreallocarray(NULL, hint, sizeof(*t->ino));
+	t->kind = xreallocarray(NULL, hint, 1);
+	buf_grow(&t->names, hint * 56);
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) != -1 && (rc = tree_walk(t, 0, fd, &prefix, 0)) == 0) {
 		strtab_init(&t->idx, t->n);
@@ -1163,7 +1169,9 @@ recycle(const struct site *s, const char *live, const char *dir,
 	int n, fd = -1, rc;
 
 	*site = 0;
-	if ((rc = tree_list(&t, dir, live)) == 0) {
+	/* Each runbook's outputs, the site pages, assets, a few more. */
+	if ((rc = tree_list(&t, dir, live, s->n * ((formats & FMT_CARD) ?
+	    4 : 2) + 64)) == 0) {
 		kept = xcalloc(s->n ? s->n : 1, 1);
 		for (i = 0; i < s->n; i++) {
 			if (odig[i] != cache_odig(s->cache, s->rb[i]->rel))
@@ -1520,6 +1528,7 @@ cmd_build(int argc, char **argv)
 			odig[i] = runbook_digest(&s, hd, s.rb[i]);
 		free(hd);
 		sitedig = site_digest(&s);
+		phase("digests");
 		/* The spare tree, if any, in place of the empty one. */
 		kept = NULL;
 		spare = path_join(out, SPARE);
