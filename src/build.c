@@ -1313,8 +1313,11 @@ remove_tree(const char *dir, int jobs)
 {
 	struct buf outs[2];
 	char *spare = path_join(dir, SPARE);
+	struct stat st;
 
-	if (access(spare, F_OK) == 0)
+	/* A spare inside, if a real folder (never through a link): its
+	 * large folders by the workers too. */
+	if (lstat(spare, &st) == 0 && S_ISDIR(st.st_mode))
 		remove_tree(spare, jobs);
 	free(spare);
 	memset(outs, 0, sizeof(outs));

@@ -438,8 +438,16 @@ it_incremental() {
 		ok=0 why="$why no spare tree after an edit;"
 	fi
 	step "spare tampered with"
+	# A spare that is a link to a folder elsewhere: removed as a link,
+	# never followed (a full rebuild removes the old tree and its spare).
+	mkdir -p "$w/victim/html" "$w/victim/man"
+	echo keep >"$w/victim/html/keep.html"
+	echo keep >"$w/victim/man/keep.7"
+	rm -rf "$w/out/.rbc-spare" && ln -s "$w/victim" "$w/out/.rbc-spare"
 	sed -i 's/^title: .*/title: Renamed site/' "$w/content/site.yaml"
 	step "site.yaml edit"
+	[ -f "$w/victim/html/keep.html" ] && [ -f "$w/victim/man/keep.7" ] ||
+	    { ok=0; why="$why a linked spare was followed;"; }
 	# Nothing shared with the tree it replaced: that one is not kept.
 	[ -d "$w/out/.rbc-spare" ] && { ok=0; why="$why a full rebuild kept a spare;"; }
 	# Shown on the site pages only: their digest must see it.
