@@ -983,14 +983,13 @@ static const char *const site_pages[] = { "html/index.html",
 static int
 link_site_pages(const char *old, const char *new)
 {
-	const char *const *pages = site_pages;
 	int i, rc = 0;
 
-	for (i = 0; pages[i] != NULL && rc == 0; i++)
-		rc = link_one(old, new, pages[i]);
+	for (i = 0; site_pages[i] != NULL && rc == 0; i++)
+		rc = link_one(old, new, site_pages[i]);
 	if (rc == -1)
-		for (i = 0; pages[i] != NULL; i++) {
-			char *p = path_join(new, pages[i]);
+		for (i = 0; site_pages[i] != NULL; i++) {
+			char *p = path_join(new, site_pages[i]);
 			unlink(p);
 			free(p);
 		}
@@ -1135,18 +1134,21 @@ tree_free(struct tree *t)
 	strtab_free(&t->idx);
 }
 
-/* Marks rel[0..n) T_KEEP if each is T_SAME; returns 1 if they were. */
+/*
+ * Marks rel[0..n) (4 at most) T_KEEP if each is T_SAME; returns 1 if they
+ * were.
+ */
 static int
 keep_same(struct tree *t, const char *const *rel, int n)
 {
-	int i, k;
+	int i, k[4];
 
 	for (i = 0; i < n; i++)
-		if ((k = strtab_find(&t->idx, rel[i])) == -1 ||
-		    t->kind[k] != T_SAME)
+		if ((k[i] = strtab_find(&t->idx, rel[i])) == -1 ||
+		    t->kind[k[i]] != T_SAME)
 			return 0;
 	for (i = 0; i < n; i++)
-		t->kind[strtab_find(&t->idx, rel[i])] = T_KEEP;
+		t->kind[k[i]] = T_KEEP;
 	return 1;
 }
 
