@@ -766,7 +766,7 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 	else
 		w->parsed++;
 	cr = r;
-	diags_init(&d, NULL);
+	diags_init(&d, w->s->cfg.sev);	/* site.yaml's severities */
 	o.d = &d;
 	if (w->h != NULL) {
 		buf_reset(&w->b);
@@ -1218,7 +1218,7 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 	struct diags d;
 	struct html *h;
 
-	diags_init(&d, NULL);
+	diags_init(&d, o.site->cfg.sev);
 	o.d = &d;
 	h = html_new(o.site);
 	if (html_site(h, put_html, &o, k, jobs) == -1)
@@ -1599,6 +1599,8 @@ cmd_build(int argc, char **argv)
 		free(tmp);
 	}
 	phase("finish");
+	/* The render workers' come in whatever order they claimed runbooks. */
+	diags_sort(&all);
 	diags_print(&all, DFMT_TEXT, stderr, want_colour(stderr));
 	if (rc == 0)
 		fprintf(stderr, "rbc: %zu runbook%s built into %s\n", s.n,
@@ -1689,6 +1691,7 @@ cmd_card(int argc, char **argv)
 		site_close(&s);
 		return 2;
 	}
+	/* Not site.yaml's severities: a card asked for and not made fails. */
 	diags_init(&all, NULL);
 	for (i = optind; i < argc; i++) {
 		if ((k = site_find(&s, argv[i])) == -1) {

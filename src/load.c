@@ -592,6 +592,7 @@ site_close(struct site *s)
 	size_t i;
 
 	spool_close(s);
+	shared_close(s);
 	for (i = 0; i < s->n; i++)
 		runbook_free(s->rb[i]);
 	free(s->rb);

@@ -549,6 +549,9 @@ struct site {
 	int		 pre;		/* FMT_ outputs begun during the scan */
 	int		*spool;		/* each scan worker's prerender file */
 	int		 nspool;
+	/* Shared by the workers of a pass (workers.c): the next runbook
+	 * to claim, and where each runbook's spool entry lies. */
+	struct shared	*sh;
 };
 
 /* load.c */
@@ -725,6 +728,7 @@ int	 ncpus(void);
 int	 scan_all(struct site *, int jobs);
 struct runbook *runbook_reload(struct site *, const struct runbook *light);
 void	 spool_close(struct site *);
+void	 shared_close(struct site *);
 void	 prerender(struct site *, struct runbook *, struct buf *);
 void	 yput(struct buf *, const struct ynode *);
 struct ynode *yget(struct rd *, int depth);

@@ -18,14 +18,21 @@
  *          with no spool entry, or a wrong guess, is parsed again.
  *          Memory stays bounded by one runbook per worker.
  *
- * Records are in runbook order whatever finished first, so the output is
- * the same bytes for any -j.  With -j1 the same code runs in-process.
+ * The workers of a pass claim the runbooks a few at a time from a
+ * counter they share (struct shared), so that none waits idle while
+ * another still has a long queue; the spool entry of each runbook is
+ * noted there too, for whichever render worker claims it.  The parent
+ * puts the records back in runbook order whoever made them, so the
+ * output is the same bytes for any -j.  With -j1 the same code runs
+ * in-process.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -498,11 +505,11 @@ record_get(const struct site *s, size_t idx, struct buf *b)
 /*
  * The spool: while it scans, each worker also renders what of every
  * runbook needs no index (prerender in build.c) and appends it, as
- * [length][runbook index][bytes], to a file of its own.  The render
- * pass shares the runbooks out the same way, so its worker k reads file
- * k from start to end; a runbook with no entry there (its scan record
- * came from the cache) is read and parsed again.  Only the workers read
- * the spool: the parent holds none of it.
+ * [length][runbook index][bytes], to a file of its own, and notes where
+ * in the memory the workers share (struct spent).  Whichever render
+ * worker claims the runbook reads that entry back; a runbook with none
+ * (its scan record came from the cache) is read and parsed again.  Only
+ * the workers read the spool: the parent holds none of it.
  */
 static int
 read_at(int fd, void *buf, size_t n, off_t off)
@@ -520,6 +527,104 @@ read_at(int fd, void *buf, size_t n, off_t off)
 		n -= (size_t)r;
 		off += r;
 	}
+	return 0;
+}
+
+/* Where runbook i's spool entry lies: in spool k, at off (its 8-byte
+ * header first), len bytes after the header.  k is -1 for none. */
+struct spent {
+	uint64_t	 off;
+	uint32_t	 len;
+	int32_t		 k;
+};
+
+/* Memory the workers of a pass share (an anonymous shared mapping). */
+struct shared {
+	atomic_size_t	 next;		/* the first runbook not claimed */
+	size_t		 n, maplen;
+	struct spent	 ent[];		/* n */
+};
+
+/* Maps s->sh for n runbooks, no spool entries; 0, or -1 after a message. */
+static int
+shared_open(struct site *s, size_t n)
+{
+	size_t len = sizeof(struct shared) + n * sizeof(struct spent), i;
+	void *p;
+
+	shared_close(s);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "rbc: cannot share memory with the workers: "
+		    "%s\n", strerror(errno));
+		return -1;
+	}
+	s->sh = p;
+	atomic_init(&s->sh->next, 0);
+	s->sh->n = n;
+	s->sh->maplen = len;
+	for (i = 0; i < n; i++)
+		s->sh->ent[i].k = -1;
+	return 0;
+}
+
+void
+shared_close(struct site *s)
+{
+	if (s->sh != NULL)
+		munmap(s->sh, s->sh->maplen);
+	s->sh = NULL;
+}
+
+/*
+ * Claims the next few of n runbooks for this worker: [*from, *to).
+ * Returns 0 when every one is claimed.  Chunks of up to 16 keep the
+ * counter cold and leave at the end at most 16 runbooks' work on one
+ * worker while the others wait.
+ */
+static int
+claim(struct shared *sh, size_t n, int jobs, size_t *from, size_t *to)
+{
+	size_t chunk = n / ((size_t)jobs * 64), at;
+
+	if (chunk < 1)
+		chunk = 1;
+	if (chunk > 16)
+		chunk = 16;
+	at = atomic_fetch_add(&sh->next, chunk);
+	if (at >= n)
+		return 0;
+	*from = at;
+	*to = n - at < chunk ? n : at + chunk;
+	return 1;
+}
+
+/* Returns 0 with runbook i's spool entry (header first) in b, or -1 if
+ * it has none or it cannot be read back. */
+static int
+spool_get(const struct site *s, size_t i, struct buf *b)
+{
+	const struct spent *e;
+	const unsigned char *h;
+
+	if (!s->pre || s->sh == NULL || i >= s->sh->n)
+		return -1;
+	e = &s->sh->ent[i];
+	if (e->k < 0 || e->k >= s->nspool)
+		return -1;
+	buf_reset(b);
+	buf_grow(b, (size_t)e->len + 9);
+	if (read_at(s->spool[e->k], b->data, (size_t)e->len + 8,
+	    (off_t)e->off) == -1)
+		return -1;
+	h = (const unsigned char *)b->data;
+	if (((uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+	    (uint32_t)h[2] << 8 | h[3]) != e->len ||
+	    ((uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
+	    (uint32_t)h[6] << 8 | h[7]) != i)
+		return -1;
+	b->len = (size_t)e->len + 8;
 	return 0;
 }
 
@@ -669,11 +774,13 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	struct site *s = j->s;
 	struct schema *builtin, *own;
 	struct buf blob = { NULL, 0, 0 };
-	size_t i, n;
+	size_t i, n, from, to;
+	uint64_t at = 0;	/* the size of spool k */
 
 	schemas_open(s, &builtin, &own, 0);
 	s->tree_arena = 1;
-	for (i = (size_t)k; i < s->nrbpaths; i += (size_t)jobs) {
+	while (claim(s->sh, s->nrbpaths, jobs, &from, &to))
+	    for (i = from; i < to; i++) {
 		struct runbook *r;
 		if (s->cache != NULL && cached_record(s, i, out)) {
 			pool_spill(out);
@@ -694,6 +801,12 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 			blob.data[3] = (char)n;
 			if (write_all(s->spool[k], blob.data, blob.len) == -1)
 				s->pre = 0;	/* the rest is rendered anew */
+			else {
+				s->sh->ent[i].off = at;
+				s->sh->ent[i].len = (uint32_t)n;
+				s->sh->ent[i].k = k;
+				at += blob.len;
+			}
 		}
 		runbook_free(r);
 		pool_spill(out);
@@ -702,6 +815,11 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	s->tree_arena = 0;
 	schema_free(builtin);
 	schema_free(own);
+	if (getenv("RBC_TIMING") != NULL) {
+		char what[32];
+		snprintf(what, sizeof(what), "scan worker %d", k);
+		phase(what);
+	}
 }
 
 /* Undoes a scan_all that failed, so that it can run again. */
@@ -722,6 +840,7 @@ scan_undo(struct site *s)
 	s->recoff = NULL;
 	s->reck = NULL;
 	spool_close(s);
+	shared_close(s);
 	for (i = 0; i < s->nrbpaths; i++) {
 		runbook_free(s->rb[i]);
 		s->rb[i] = NULL;
@@ -769,6 +888,10 @@ scan_once(struct site *s, int jobs)
 	f = xcalloc((size_t)jobs, sizeof(*f));
 	s->recoff = xcalloc(s->nrbpaths + 1, sizeof(*s->recoff));
 	s->reck = xcalloc(s->nrbpaths + 1, sizeof(*s->reck));
+	if (shared_open(s, s->nrbpaths) == -1) {
+		free(f);
+		return -1;
+	}
 	if (s->pre && (getenv("RBC_NO_PRERENDER") != NULL ||
 	    spool_open(s, jobs) == -1))
 		s->pre = 0;	/* rendered from the source, the slow way */
@@ -880,39 +1003,18 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 	struct site *s = j->s;
 	void *w = j->setup(j->arg);
 	struct buf blob = { NULL, 0, 0 };
-	unsigned char h[8];
-	off_t at = 0;
-	size_t i;
-	uint32_t len = 0, idx = RD_NONE;
-	int fd = s->pre && k < s->nspool && jobs == s->nspool ?
-	    s->spool[k] : -1;
+	size_t i, from, to;
 
+	(void)k;
 	s->tree_arena = 1;
-	for (i = (size_t)k; i < s->n; i += (size_t)jobs) {
+	while (claim(s->sh, s->n, jobs, &from, &to))
+	    for (i = from; i < to; i++) {
 		struct runbook *r;
-		/* The next spool entry at or past runbook i. */
-		while (fd != -1 && (idx == RD_NONE || idx < i)) {
-			if (idx != RD_NONE)
-				at += 8 + (off_t)len;
-			if (read_at(fd, h, 8, at) == -1) {
-				fd = -1;
-				break;
-			}
-			len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
-			    (uint32_t)h[2] << 8 | h[3];
-			idx = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-			    (uint32_t)h[6] << 8 | h[7];
-		}
 		if (s->todo != NULL && !s->todo[i])
 			continue;	/* unchanged: its outputs are linked */
-		if (fd != -1 && idx == i) {
-			buf_reset(&blob);
-			buf_grow(&blob, len + 1);
-			if (read_at(fd, blob.data, len, at + 8) == 0) {
-				blob.len = len;
-				j->one(w, s->rb[i], blob.data, blob.len, out);
-				continue;
-			}
+		if (spool_get(s, i, &blob) == 0) {
+			j->one(w, s->rb[i], blob.data + 8, blob.len - 8, out);
+			continue;
 		}
 		r = runbook_reload(s, s->rb[i]);
 		j->one(w, r, NULL, 0, out);
@@ -974,6 +1076,10 @@ render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
 
 	if (jobs > 1 && (size_t)jobs > s->n)
 		jobs = s->n > 1 ? (int)s->n : 1;
+	/* The runbooks are claimed afresh (the scan's spool entries kept). */
+	if (s->sh == NULL && shared_open(s, s->n) == -1)
+		return -1;
+	atomic_store(&s->sh->next, 0);
 	if (xfn == NULL || xjobs < 1)
 		return workers_run(jobs, render_share, &j, d);
 	c.r = &j;
