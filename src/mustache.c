@@ -45,6 +45,8 @@ struct mtok {
 	enum mtype	 type;
 	int		 bol;	/* starts a source line: indent before it */
 	size_t		 off, len;	/* text, or the tag's name */
+	size_t		 plen;		/* names: the part before any dot */
+	uint32_t	 h;		/* names: that part's hash (key_hash) */
 	size_t		 end;		/* sections: index of the close */
 	int		 standalone;	/* partials: alone on their line */
 	size_t		 ioff, ilen;	/* standalone partials: indentation */
@@ -64,6 +66,22 @@ struct mustache {
 	size_t		  n, cap;
 };
 
+/*
+ * One level of the context stack.  A map of MU_INDEX_MIN keys or more
+ * gets a hash index the first time a name is looked up in it (a page's
+ * context has some 60 keys and hundreds of tags): slots hold a key's
+ * position + 1, the first of equal keys only, as the linear search finds.
+ */
+#define MU_INDEX_MIN	8
+
+struct mlevel {
+	const struct ynode	 *v;
+	uint16_t		 *slot;		/* kept across pushes */
+	size_t			  nslot;	/* 0: not indexed (yet) */
+	size_t			  capslot;
+	int			  indexed;	/* slot is v's index */
+};
+
 /* What one render carries down its recursion. */
 struct mrender {
 	const struct mustache	 *m;
@@ -73,7 +91,7 @@ struct mrender {
 	int			(*flush)(void *, const char *, size_t);
 	void			 *farg;
 	size_t			  flushed;
-	const struct ynode	**ctx;		/* the context stack */
+	struct mlevel		 *ctx;		/* the context stack */
 	size_t			  nctx, capctx;
 	int			  partials;	/* partial depth */
 	int			  depth;	/* section + partial depth */
@@ -135,6 +153,18 @@ find(const char *hay, size_t from, size_t len, const char *needle,
 		p++;
 	}
 	return NULL;
+}
+
+/* The hash of a context key or of a name's first part (FNV-1a). */
+static uint32_t
+key_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
 }
 
 /* Returns a pointer to the new token, zeroed. */
@@ -385,6 +415,12 @@ compile(struct mtpl *t, char **err)
 		k->off = (size_t)(s - src);
 		k->len = nlen;
 		k->bol = !standalone && at_bol(src, tag);
+		{
+			const char *dot = memchr(s, '.', nlen);
+			k->plen = dot != NULL && nlen > 1 ?
+			    (size_t)(dot - s) : nlen;
+			k->h = key_hash(s, k->plen);
+		}
 		continue;
 nop:
 		if (!standalone && at_bol(src, tag))
@@ -520,20 +556,72 @@ map_get(const struct ynode *n, const char *key, size_t len)
 	return NULL;
 }
 
-/* Returns what name (len bytes) resolves to on the stack, or NULL. */
+/* Indexes level l's map (MU_INDEX_MIN keys or more) for level_get. */
+static void
+level_index(struct mlevel *l)
+{
+	const struct ynode *n = l->v, *k;
+	size_t i, j, want;
+
+	for (want = 64; want < 2 * n->n; want *= 2)
+		;
+	if (want > l->capslot) {
+		free(l->slot);
+		l->slot = xreallocarray(NULL, want, sizeof(*l->slot));
+		l->capslot = want;
+	}
+	l->nslot = want;
+	memset(l->slot, 0, want * sizeof(*l->slot));
+	for (i = 0; i < n->n; i++) {
+		if ((k = n->keys[i]) == NULL || k->s == NULL)
+			continue;
+		for (j = key_hash(k->s, k->slen) & (want - 1);
+		    l->slot[j] != 0; j = (j + 1) & (want - 1)) {
+			const struct ynode *o = n->keys[l->slot[j] - 1];
+			if (o->slen == k->slen &&
+			    memcmp(o->s, k->s, k->slen) == 0)
+				break;	/* the first one stays */
+		}
+		if (l->slot[j] == 0)
+			l->slot[j] = (uint16_t)(i + 1);
+	}
+	l->indexed = 1;
+}
+
+/* map_get on level l's value, by its index when it is a big map. */
 static const struct ynode *
-lookup(const struct mrender *r, const char *name, size_t len)
+level_get(struct mlevel *l, const char *key, size_t len, uint32_t h)
+{
+	const struct ynode *n = l->v, *k;
+	size_t j;
+
+	if (n == NULL || n->type != Y_MAP || n->n < MU_INDEX_MIN ||
+	    n->n > UINT16_MAX - 1)
+		return map_get(n, key, len);
+	if (!l->indexed)
+		level_index(l);
+	for (j = h & (l->nslot - 1); l->slot[j] != 0;
+	    j = (j + 1) & (l->nslot - 1)) {
+		k = n->keys[l->slot[j] - 1];
+		if (k->slen == len && memcmp(k->s, key, len) == 0)
+			return n->items[l->slot[j] - 1];
+	}
+	return NULL;
+}
+
+/* Returns what token k's name resolves to on the stack, or NULL. */
+static const struct ynode *
+lookup(struct mrender *r, const struct mtpl *t, const struct mtok *k)
 {
 	const struct ynode *v = NULL;
-	const char *dot, *e = name + len;
+	const char *name = t->src + k->off, *e = name + k->len, *dot;
 	size_t i, plen;
 
-	if (len == 1 && name[0] == '.')
-		return r->nctx > 0 ? r->ctx[r->nctx - 1] : NULL;
-	dot = memchr(name, '.', len);
-	plen = dot != NULL ? (size_t)(dot - name) : len;
+	if (k->len == 1 && name[0] == '.')
+		return r->nctx > 0 ? r->ctx[r->nctx - 1].v : NULL;
 	for (i = r->nctx; i > 0 && v == NULL; i--)
-		v = map_get(r->ctx[i - 1], name, plen);
+		v = level_get(&r->ctx[i - 1], name, k->plen, k->h);
+	dot = k->plen < k->len ? name + k->plen : NULL;
 	while (v != NULL && dot != NULL) {
 		name = dot + 1;
 		dot = memchr(name, '.', (size_t)(e - name));
@@ -607,8 +695,10 @@ put_esc(struct buf *out, const char *s, size_t len, int esc)
 		return;
 	}
 	for (i = 0; i < len; i++) {
-		if ((x = esc_tab[(unsigned char)s[i]]) == NULL)
-			continue;
+		i += html_plain_span(s + i, len - i, 1);
+		if (i == len)
+			break;
+		x = esc_tab[(unsigned char)s[i]];
 		buf_put(out, s + from, i - from);
 		buf_puts(out, x);
 		from = i + 1;
@@ -684,8 +774,11 @@ ctx_push(struct mrender *r, const struct ynode *v)
 	if (r->nctx == r->capctx) {
 		r->capctx = r->capctx ? r->capctx * 2 : 16;
 		r->ctx = xreallocarray(r->ctx, r->capctx, sizeof(*r->ctx));
+		memset(r->ctx + r->nctx, 0, (r->capctx - r->nctx) *
+		    sizeof(*r->ctx));
 	}
-	r->ctx[r->nctx++] = v;
+	r->ctx[r->nctx].v = v;
+	r->ctx[r->nctx++].indexed = 0;
 }
 
 static void render(struct mrender *, const struct mtpl *, size_t, size_t,
@@ -799,17 +892,16 @@ render(struct mrender *r, const struct mtpl *t, size_t from, size_t to,
 			break;
 		case MT_VAR:
 		case MT_RAW:
-			put_value(r->out, lookup(r, t->src + k->off, k->len),
-			    k->type == MT_VAR);
+			put_value(r->out, lookup(r, t, k), k->type == MT_VAR);
 			break;
 		case MT_SECTION:
-			v = lookup(r, t->src + k->off, k->len);
+			v = lookup(r, t, k);
 			if (truthy(v))
 				render_section(r, t, i, v, indent, ilen);
 			i = k->end;
 			break;
 		case MT_INVERTED:
-			v = lookup(r, t->src + k->off, k->len);
+			v = lookup(r, t, k);
 			if (!truthy(v))
 				render(r, t, i + 1, k->end + 1, indent, ilen);
 			i = k->end;
@@ -849,6 +941,7 @@ mustache_render_stream(const struct mustache *m, const char *name,
 {
 	struct mrender r;
 	const struct mtpl *t;
+	size_t i;
 
 	if ((t = tpl_find(m, name, strlen(name))) == NULL)
 		return -1;
@@ -861,6 +954,8 @@ mustache_render_stream(const struct mustache *m, const char *name,
 	if (ctx != NULL)
 		ctx_push(&r, ctx);
 	render(&r, t, 0, t->n, "", 0);
+	for (i = 0; i < r.capctx; i++)
+		free(r.ctx[i].slot);
 	free(r.ctx);
 	buf_cstr(out);
 	return r.blown ? -1 : 0;

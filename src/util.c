@@ -19,7 +19,7 @@
 
 #include "rbc.h"
 
-static void
+void
 oom(void)
 {
 	fputs("rbc: out of memory\n", stderr);
@@ -200,13 +200,7 @@ buf_free(struct buf *b)
 
 struct chunk {
 	struct chunk	*next;
-	size_t		 used, size;
 	max_align_t	 data[];
-};
-
-struct arena {
-	struct chunk	*head;
-	size_t		 next;	/* size of the next chunk: small first */
 };
 
 struct arena *
@@ -215,59 +209,37 @@ arena_new(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
-/* Returns n bytes aligned to al (a power of two), until arena_free(). */
-static void *
+/*
+ * arena_take when the current chunk has no room: a new chunk, of 512
+ * bytes doubling to 64 KiB (a light runbook stays small), or of n.
+ */
+void *
 arena_get(struct arena *a, size_t n, size_t al)
 {
-	struct chunk *c = a->head;
-	size_t at, sz;
-	void *p;
+	struct chunk *c;
+	size_t sz;
 
 	if (n == 0)
 		n = 1;
-	at = c != NULL ? (c->used + al - 1) & ~(al - 1) : 0;
-	if (c == NULL || at > c->size || c->size - at < n) {
-		/* 512 bytes, doubling to 64 KiB: a light runbook stays small. */
-		if (a->next < 512)
-			a->next = 512;
-		sz = n > a->next ? n : a->next;
-		if (a->next < 65536)
-			a->next *= 2;
-		c = xmalloc(sizeof(*c) + sz);
-		c->size = sz;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-		at = 0;
-	}
-	p = (char *)c->data + at;
-	c->used = at + n;
-	return p;
-}
-
-/* Returns n bytes aligned for any object, valid until arena_free(). */
-void *
-arena_alloc(struct arena *a, size_t n)
-{
-	return arena_get(a, n, sizeof(max_align_t));
-}
-
-void *
-arena_calloc(struct arena *a, size_t n, size_t sz)
-{
-	void *p;
-
-	if (sz && n > SIZE_MAX / sz)
+	if (a->next < 512)
+		a->next = 512;
+	sz = n > a->next ? n : a->next;
+	if (a->next < 65536)
+		a->next *= 2;
+	if (sz > SIZE_MAX - sizeof(*c) - al)
 		oom();
-	p = arena_alloc(a, n * sz);
-	memset(p, 0, n * sz);
-	return p;
+	c = xmalloc(sizeof(*c) + sz + al);
+	c->next = a->head;
+	a->head = c;
+	a->cur = (char *)c->data;
+	a->end = a->cur + sz + al;
+	return arena_take(a, n, al);
 }
 
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_get(a, n + 1, 1);	/* text: no padding */
+	char *p = arena_take(a, n + 1, 1);	/* text: no padding */
 
 	memcpy(p, s, n);
 	p[n] = '\0';

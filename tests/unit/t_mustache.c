@@ -235,6 +235,24 @@ static const struct hcase hcases[] = {
 	{ "closer only", "}} {{{ }}}", "{}", NULL, 1, NULL },
 	{ "apostrophe escaped", "{{a}}|{{{a}}}", "a: \"it's <b>\"", NULL, 0,
 	    "it&#39;s &lt;b&gt;|it's <b>" },
+	/* Escaping skips plain text 16 and 8 bytes at a time. */
+	{ "escapes past sixteen bytes",
+	    "{{a}}|{{b}}|{{c}}", "a: \"0123456789abcdef<0123456789abcdef\"\n"
+	    "b: \"0123456789abcdefghijklmnopqrstu'\"\nc: \"01234567\\\"\"",
+	    NULL, 0, "0123456789abcdef&lt;0123456789abcdef|"
+	    "0123456789abcdefghijklmnopqrstu&#39;|01234567&quot;" },
+	/* A map of eight keys or more is looked up by a hash index: the
+	 * same answers as the linear search, the first of equal keys. */
+	{ "big map", "{{k1}}{{k9}}{{#s}}{{k2}}{{x}}{{m.k3}}{{/s}}{{^nope}}-{{/nope}}",
+	    "{k1: a, k2: b, k3: c, k4: d, k5: e, k6: f, k7: g, k8: h, k9: i, "
+	    "s: {x: y}, m: {k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, "
+	    "k8: 8}}", NULL, 0, "aiby3-" },
+	/* (YAML keeps the later of equal keys only in maps of more than
+	 * 16 entries.) */
+	{ "big map, a key twice", "{{d}}{{#s}}{{d}}{{/s}}",
+	    "{k1: a, d: first, k2: b, k3: c, k4: d, k5: e, k6: f, k7: g, "
+	    "k8: h, k9: i, k10: j, k11: k, k12: l, k13: m, k14: n, "
+	    "d: second, k15: o, s: {x: y}}", NULL, 0, "firstfirst" },
 	{ "raw with delimiters", "{{=<% %>=}}<%{a}%><%&a%><%a%>",
 	    "a: '&'", NULL, 0, "&&&amp;" },
 	{ "numbers", "{{i}} {{f}} {{g}} {{b}} {{n}}",
