@@ -1455,6 +1455,24 @@ build_usage(FILE *f)
 }
 
 /* rbc build: returns the exit status. */
+/*
+ * Returns the output digest of each runbook (cache.c) and puts the site
+ * pages' in *sitedig.
+ */
+static uint64_t *
+digests(struct site *s, uint64_t *sitedig)
+{
+	uint64_t *odig = xcalloc(s->n ? s->n : 1, sizeof(*odig)), *hd;
+	size_t i;
+
+	hd = href_digests(s);
+	for (i = 0; i < s->n; i++)
+		odig[i] = runbook_digest(s, hd, s->rb[i]);
+	free(hd);
+	*sitedig = site_digest(s);
+	return odig;
+}
+
 int
 cmd_build(int argc, char **argv)
 {
@@ -1475,7 +1493,7 @@ cmd_build(int argc, char **argv)
 	struct out o;
 	struct sigaction sa;
 	char *tmp = NULL;
-	uint64_t *odig, *hd, sitedig;
+	uint64_t *odig, sitedig;
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0;
 	char *spare, *kept;
@@ -1573,12 +1591,12 @@ cmd_build(int argc, char **argv)
 		chmod(tmp, 0755);
 		/* What changed since the cached build is rendered; the rest
 		 * is linked from it (cache.c says why that is the same). */
-		odig = xcalloc(s.n ? s.n : 1, sizeof(*odig));
-		hd = href_digests(&s);
-		for (i = 0; i < s.n; i++)
-			odig[i] = runbook_digest(&s, hd, s.rb[i]);
-		free(hd);
-		sitedig = site_digest(&s);
+		/* A clean build needs them only for the cache, which a
+		 * process of its own writes: they are made there. */
+		odig = NULL;
+		sitedig = 0;
+		if (s.cache != NULL || jobs <= 1)
+			odig = digests(&s, &sitedig);
 		phase("digests");
 		/* The spare tree, if any, in place of the empty one. */
 		kept = NULL;
@@ -1599,9 +1617,12 @@ cmd_build(int argc, char **argv)
 		cpid = -1;
 		if (jobs > 1) {
 			fflush(NULL);
-			if ((cpid = fork()) == 0)
+			if ((cpid = fork()) == 0) {
+				if (odig == NULL)
+					odig = digests(&s, &sitedig);
 				_exit(cache_write(tmp, s.global, sitedig, &s,
 				    odig) == -1 ? 1 : 0);
+			}
 		}
 		if (s.cache != NULL) {
 			o.linked = 1;
@@ -1624,9 +1645,13 @@ cmd_build(int argc, char **argv)
 				;
 			if (!WIFEXITED(cst) || WEXITSTATUS(cst) != 0)
 				o.failed = 1;
-		} else if (!o.failed && cache_write(tmp, s.global, sitedig,
-		    &s, odig) == -1)
-			o.failed = 1;
+		} else if (!o.failed) {
+			if (odig == NULL)	/* the fork failed */
+				odig = digests(&s, &sitedig);
+			if (cache_write(tmp, s.global, sitedig, &s,
+			    odig) == -1)
+				o.failed = 1;
+		}
 		free(odig);
 		phase("cache");
 		if (interrupted)
