@@ -682,8 +682,40 @@ seq_of_maps(struct arena *a, const struct ynode *src, struct ynode *out,
 	}
 }
 
+/* The contexts made of a runbook's contacts, for its escalation to reuse
+ * (a page shows a contact in both). */
+struct cmemo {
+	const struct ynode	**src;
+	struct ynode		**ctx;
+	size_t			  n;
+};
+
+/* Returns the list of r's contacts' contexts, noting them in memo. */
 static struct ynode *
-escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r)
+contacts_ctx(struct arena *a, const struct runbook *r, struct cmemo *memo)
+{
+	const struct ynode *v = ymap_get(r->fm, "contacts");
+	struct ynode *l = ynew(a, Y_SEQ), *m;
+	size_t i;
+
+	memset(memo, 0, sizeof(*memo));
+	if (v == NULL || v->type != Y_SEQ)
+		return l;
+	memo->src = arena_calloc(a, v->n ? v->n : 1, sizeof(*memo->src));
+	memo->ctx = arena_calloc(a, v->n ? v->n : 1, sizeof(*memo->ctx));
+	for (i = 0; i < v->n; i++)
+		if (v->items[i]->type == Y_MAP) {
+			m = contact_ctx(a, v->items[i]);
+			memo->src[memo->n] = v->items[i];
+			memo->ctx[memo->n++] = m;
+			yseq_push(a, l, m);
+		}
+	return l;
+}
+
+static struct ynode *
+escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r,
+    const struct cmemo *memo)
 {
 	const struct ynode *esc = ymap_get(r->fm, "escalation"), *e, *c;
 	struct ynode *out = ynew(a, Y_SEQ), *m, *cm;
@@ -703,8 +735,12 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 		kv(a, m, "after", fmstr(e, "after"));
 		id = fmstr(e, "contact");
 		kv(a, m, "contact", id);
-		cm = id != NULL && (c = contact_find(s, r, id)) != NULL ?
-		    contact_ctx(a, c) : NULL;
+		cm = NULL;
+		if (id != NULL && (c = contact_find(s, r, id)) != NULL) {
+			for (k = 0; k < memo->n && memo->src[k] != c; k++)
+				;
+			cm = k < memo->n ? memo->ctx[k] : contact_ctx(a, c);
+		}
 		for (k = 0; ck[k] != NULL; k++) {
 			const struct ynode *v = ymap_get(cm, ck[k]);
 
@@ -839,6 +875,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	struct ynode *m = ynew(a, Y_MAP), *l, *x;
 	const struct ynode *v;
 	struct buf body = { NULL, 0, 0 };
+	struct cmemo memo;
 	size_t i;
 	int t;
 
@@ -875,14 +912,9 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	}
 
 	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, r));
-	l = ynew(a, Y_SEQ);
-	if ((v = ymap_get(r->fm, "contacts")) != NULL && v->type == Y_SEQ)
-		for (i = 0; i < v->n; i++)
-			if (v->items[i]->type == Y_MAP)
-				yseq_push(a, l, contact_ctx(a, v->items[i]));
-	set_list(a, m, "contacts", "has_contacts", l);
+	set_list(a, m, "contacts", "has_contacts", contacts_ctx(a, r, &memo));
 	set_list(a, m, "escalation", "has_escalation",
-	    escalation_ctx(a, s, r));
+	    escalation_ctx(a, s, r, &memo));
 	l = ynew(a, Y_SEQ);
 	if ((v = ymap_get(r->fm, "thresholds")) != NULL && v->type == Y_SEQ)
 		for (i = 0; i < v->n; i++)
@@ -1236,21 +1268,17 @@ static struct ynode *
 contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
     size_t k)
 {
-	struct ynode *m = ynew(a, Y_MAP), *l = ynew(a, Y_SEQ);
-	const struct ynode *v = ymap_get(r->fm, "contacts");
-	size_t i;
+	struct ynode *m = ynew(a, Y_MAP), *l;
+	struct cmemo memo;
 
 	(void)k;
-	if (v != NULL && v->type == Y_SEQ)
-		for (i = 0; i < v->n; i++)
-			if (v->items[i]->type == Y_MAP)
-				yseq_push(a, l, contact_ctx(a, v->items[i]));
+	l = contacts_ctx(a, r, &memo);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
 	set_href(a, m, "href", NULL, r, NULL);
 	set_list(a, m, "contacts", "has_contacts", l);
 	set_list(a, m, "escalation", "has_escalation",
-	    escalation_ctx(a, s, r));
+	    escalation_ctx(a, s, r, &memo));
 	return m;
 }
 
