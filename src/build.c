@@ -665,32 +665,40 @@ renderers_free(void *arg)
  * but its SEE ALSO with its links guessed.  render_one completes them.
  */
 void
-prerender(struct site *s, struct runbook *r, struct buf *blob)
+prerender(struct site *s, struct runbook *r, struct prerendered *p)
 {
-	struct buf b = { NULL, 0, 0 }, x = { NULL, 0, 0 };
 	struct man *m;
+	int k;
 
-	buf_put_str(blob, r->id);
-	buf_put_str(blob, r->name);
-	buf_put_u32(blob, r->fm != NULL);
+	buf_put_str(&p->head, r->id);
+	buf_put_str(&p->head, r->name);
+	buf_put_u32(&p->head, r->fm != NULL);
 	if (r->fm != NULL)
-		yput(blob, r->fm);
+		yput(&p->head, r->fm);
+	for (k = 0; k < 4; k++)
+		buf_reset(&p->part[k]);
+	p->nparts = 0;
 	if (s->pre & FMT_HTML) {
-		html_body_pre(&b, s, r, &x);
-		buf_put_mem(blob, b.data != NULL ? b.data : "", b.len);
-		buf_put_mem(blob, x.data != NULL ? x.data : "", x.len);
+		html_body_pre(&p->part[0], s, r, &p->part[1]);
+		p->nparts = 2;
 	}
 	if (s->pre & FMT_MAN) {
-		buf_reset(&b);
-		buf_reset(&x);
 		m = man_new(s);
-		man_render_pre(m, r, &b, &x);
+		man_render_pre(m, r, &p->part[p->nparts],
+		    &p->part[p->nparts + 1]);
 		man_free(m);
-		buf_put_mem(blob, b.data != NULL ? b.data : "", b.len);
-		buf_put_mem(blob, x.data != NULL ? x.data : "", x.len);
+		p->nparts += 2;
 	}
-	buf_free(&b);
-	buf_free(&x);
+}
+
+void
+prerendered_free(struct prerendered *p)
+{
+	int k;
+
+	buf_free(&p->head);
+	for (k = 0; k < 4; k++)
+		buf_free(&p->part[k]);
 }
 
 /* What prerender wrote, read back. */

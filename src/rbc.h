@@ -142,6 +142,8 @@ int	 read_file(const char *, struct buf *, size_t limit);
 int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
+struct iovec;
+int	 writev_all(int fd, const struct iovec *, int);
 void	 scratch_near(const char *path);	/* scratch files beside path */
 int	 scratch_fd(void);	/* a nameless read-write file, or -1 */
 int	 mkdir_p(const char *);
@@ -772,7 +774,18 @@ int	 scan_all(struct site *, int jobs);
 struct runbook *runbook_reload(struct site *, const struct runbook *light);
 void	 spool_close(struct site *);
 void	 shared_close(struct site *);
-void	 prerender(struct site *, struct runbook *, struct buf *);
+/*
+ * What prerender makes of a runbook: its id, name and front-matter
+ * appended to head, and nparts more parts, each to be written after its
+ * length (as buf_put_mem does).  Kept from one runbook to the next.
+ */
+struct prerendered {
+	struct buf	 head;
+	struct buf	 part[4];
+	int		 nparts;
+};
+void	 prerender(struct site *, struct runbook *, struct prerendered *);
+void	 prerendered_free(struct prerendered *);
 void	 yput(struct buf *, const struct ynode *);
 struct ynode *yget(struct rd *, int depth);
 int	 render_all_parallel(struct site *, int jobs, void *(*setup)(void *),

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE	/* O_TMPFILE */
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/types.h>
 
 #include <dirent.h>
@@ -377,6 +378,41 @@ write_all(int fd, const void *p, size_t n)
 		}
 		s += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes all of iov[0..n) (at most 16 entries) to fd; 0, or -1. */
+int
+writev_all(int fd, const struct iovec *iov, int n)
+{
+	struct iovec v[16];
+	ssize_t w;
+	int i = 0;
+
+	if (n > 16) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(v, iov, (size_t)n * sizeof(*v));
+	while (i < n) {
+		if (v[i].iov_len == 0) {
+			i++;
+			continue;
+		}
+		if ((w = writev(fd, v + i, n - i)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		while (i < n && (size_t)w >= v[i].iov_len) {
+			w -= (ssize_t)v[i].iov_len;
+			i++;
+		}
+		if (i < n) {
+			v[i].iov_base = (char *)v[i].iov_base + w;
+			v[i].iov_len -= (size_t)w;
+		}
 	}
 	return 0;
 }

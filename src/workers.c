@@ -28,6 +28,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -773,10 +774,14 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	struct scanjob *j = arg;
 	struct site *s = j->s;
 	struct schema *builtin, *own;
-	struct buf blob = { NULL, 0, 0 };
+	struct prerendered pr;
+	struct iovec iov[9];
+	unsigned char lens[4][4];
 	size_t i, n, from, to;
 	uint64_t at = 0;	/* the size of spool k */
+	int p, niov;
 
+	memset(&pr, 0, sizeof(pr));
 	schemas_open(s, &builtin, &own, 0);
 	s->tree_arena = 1;
 	while (claim(s->sh, s->nrbpaths, jobs, &from, &to))
@@ -790,28 +795,45 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 		runbook_check(s, r, builtin, own);
 		encode(out, i, r);
 		if (s->pre && k < s->nspool) {
-			buf_reset(&blob);
-			buf_put_u32(&blob, 0);
-			buf_put_u32(&blob, (uint32_t)i);
-			prerender(s, r, &blob);
-			n = blob.len - 8;
-			blob.data[0] = (char)(n >> 24);
-			blob.data[1] = (char)(n >> 16);
-			blob.data[2] = (char)(n >> 8);
-			blob.data[3] = (char)n;
-			if (write_all(s->spool[k], blob.data, blob.len) == -1)
+			/* [length][index][head][length][part]...: the parts
+			 * written where they lie, not copied together. */
+			buf_reset(&pr.head);
+			buf_put_u32(&pr.head, 0);
+			buf_put_u32(&pr.head, (uint32_t)i);
+			prerender(s, r, &pr);
+			n = pr.head.len - 8;
+			iov[0].iov_base = pr.head.data;
+			iov[0].iov_len = pr.head.len;
+			for (p = 0, niov = 1; p < pr.nparts; p++) {
+				size_t len = pr.part[p].len;
+				lens[p][0] = (unsigned char)(len >> 24);
+				lens[p][1] = (unsigned char)(len >> 16);
+				lens[p][2] = (unsigned char)(len >> 8);
+				lens[p][3] = (unsigned char)len;
+				iov[niov].iov_base = lens[p];
+				iov[niov++].iov_len = 4;
+				iov[niov].iov_base = pr.part[p].data;
+				iov[niov++].iov_len = len;
+				n += 4 + len;
+			}
+			pr.head.data[0] = (char)(n >> 24);
+			pr.head.data[1] = (char)(n >> 16);
+			pr.head.data[2] = (char)(n >> 8);
+			pr.head.data[3] = (char)n;
+			if (n > UINT32_MAX - 8 ||
+			    writev_all(s->spool[k], iov, niov) == -1)
 				s->pre = 0;	/* the rest is rendered anew */
 			else {
 				s->sh->ent[i].off = at;
 				s->sh->ent[i].len = (uint32_t)n;
 				s->sh->ent[i].k = k;
-				at += blob.len;
+				at += 8 + n;
 			}
 		}
 		runbook_free(r);
 		pool_spill(out);
 	}
-	buf_free(&blob);
+	prerendered_free(&pr);
 	s->tree_arena = 0;
 	schema_free(builtin);
 	schema_free(own);
