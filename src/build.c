@@ -460,9 +460,11 @@ folder(const char *dir)
 	return 0;
 }
 
-/* Writes bytes to dir/rel, making folders; returns 0 or -1. */
+/* Writes p (n bytes) and then q (nq) to dir/rel, making folders; returns
+ * 0 or -1. */
 static int
-put(struct out *o, const char *rel, const void *p, size_t n)
+put2(struct out *o, const char *rel, const void *p, size_t n, const void *q,
+    size_t nq)
 {
 	char *path = path_join(o->dir, rel), *slash;
 
@@ -479,7 +481,8 @@ put(struct out *o, const char *rel, const void *p, size_t n)
 	/* A name linked from the previous tree must not be written through. */
 	if (o->linked)
 		unlink(path);
-	if (write_file(path, p, n) == -1) {
+	if ((nq > 0 ? write_file2(path, p, n, q, nq) :
+	    write_file(path, p, n)) == -1) {
 		diag_add(o->d, path, 0, 0, R_IO, "cannot write: %s",
 		    strerror(errno));
 		o->failed = 1;
@@ -488,6 +491,13 @@ put(struct out *o, const char *rel, const void *p, size_t n)
 	}
 	free(path);
 	return 0;
+}
+
+/* Writes bytes to dir/rel, making folders; returns 0 or -1. */
+static int
+put(struct out *o, const char *rel, const void *p, size_t n)
+{
+	return put2(o, rel, p, n, NULL, 0);
 }
 
 /* Appends bytes to dir/rel, which put() made; returns 0 or -1. */
@@ -796,20 +806,31 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 		}
 	}
 	if (w->m != NULL) {
+		const char *head = "";
+		size_t nhead = 0;
+
 		buf_reset(&w->b);
-		if (blob != NULL && p.man != NULL) {
-			buf_put(&w->b, p.man, p.nman);
-			if (man_finish(w->m, r, &w->b, p.guess, p.nguess) == -1) {
+		if (blob != NULL && p.man != NULL && p.nman > 0 &&
+		    p.man[p.nman - 1] == '\n') {
+			/* The SEE ALSO made apart, the page written from
+			 * where the spool entry lies. */
+			if (man_finish(w->m, r, &w->b, p.guess, p.nguess) == 0) {
+				head = p.man;
+				nhead = p.nman;
+			} else {
 				/* A link went elsewhere than guessed. */
 				whole = runbook_reload(w->s, l);
 				w->reman++;
 				buf_reset(&w->b);
 				man_render(w->m, whole, &w->b);
 			}
-		} else
+		} else if (blob != NULL)
+			man_render(w->m, whole = runbook_reload(w->s, l),
+			    &w->b);
+		else
 			man_render(w->m, r, &w->b);
 		rel = xasprintf("man/man7/%s.7", r->name);
-		put(&o, rel, w->b.data, w->b.len);
+		put2(&o, rel, head, nhead, w->b.data, w->b.len);
 		free(rel);
 	}
 	if (w->c != NULL) {

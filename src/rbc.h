@@ -144,6 +144,8 @@ int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
 struct iovec;
 int	 writev_all(int fd, const struct iovec *, int);
+int	 write_file2(const char *, const void *, size_t, const void *,
+	    size_t);
 void	 scratch_near(const char *path);	/* scratch files beside path */
 int	 scratch_fd(void);	/* a nameless read-write file, or -1 */
 int	 mkdir_p(const char *);

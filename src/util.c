@@ -441,6 +441,29 @@ write_file(const char *path, const void *p, size_t n)
 	return fd == -1 ? -1 : write_close(fd, p, n);
 }
 
+/* write_file of a and then b (na, nb bytes), in one writev. */
+int
+write_file2(const char *path, const void *a, size_t na, const void *b,
+    size_t nb)
+{
+	struct iovec v[2];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e;
+
+	if (fd == -1)
+		return -1;
+	v[0].iov_base = (void *)(uintptr_t)a;
+	v[0].iov_len = na;
+	v[1].iov_base = (void *)(uintptr_t)b;
+	v[1].iov_len = nb;
+	if (writev_all(fd, v, 2) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
 /* Appends n bytes to the existing file path; returns 0 or -1. */
 int
 append_file(const char *path, const void *p, size_t n)
