@@ -533,12 +533,13 @@ read_at(int fd, void *buf, size_t n, off_t off)
 	return 0;
 }
 
-/* Where runbook i's spool entry lies: in spool k, at off (its 8-byte
- * header first), len bytes after the header.  k is -1 for none. */
+/* Where runbook i's spool entry lies: in spool k1 - 1, at off (its
+ * 8-byte header first), len bytes after the header.  k1 is 0 for none:
+ * the mapping starts zeroed, and pages no worker writes are never made. */
 struct spent {
 	uint64_t	 off;
 	uint32_t	 len;
-	int32_t		 k;
+	int32_t		 k1;
 };
 
 /* Memory the workers of a pass share (an anonymous shared mapping). */
@@ -552,7 +553,7 @@ struct shared {
 static int
 shared_open(struct site *s, size_t n)
 {
-	size_t len = sizeof(struct shared) + n * sizeof(struct spent), i;
+	size_t len = sizeof(struct shared) + n * sizeof(struct spent);
 	void *p;
 
 	shared_close(s);
@@ -567,8 +568,6 @@ shared_open(struct site *s, size_t n)
 	atomic_init(&s->sh->next, 0);
 	s->sh->n = n;
 	s->sh->maplen = len;
-	for (i = 0; i < n; i++)
-		s->sh->ent[i].k = -1;
 	return 0;
 }
 
@@ -614,11 +613,11 @@ spool_get(const struct site *s, size_t i, struct buf *b)
 	if (!s->pre || s->sh == NULL || i >= s->sh->n)
 		return -1;
 	e = &s->sh->ent[i];
-	if (e->k < 0 || e->k >= s->nspool)
+	if (e->k1 < 1 || e->k1 > s->nspool)
 		return -1;
 	buf_reset(b);
 	buf_grow(b, (size_t)e->len + 9);
-	if (read_at(s->spool[e->k], b->data, (size_t)e->len + 8,
+	if (read_at(s->spool[e->k1 - 1], b->data, (size_t)e->len + 8,
 	    (off_t)e->off) == -1)
 		return -1;
 	h = (const unsigned char *)b->data;
@@ -651,17 +650,17 @@ spool_release(const struct site *s, size_t from, size_t to)
 	if (!s->pre || s->sh == NULL || to > s->sh->n || from >= to)
 		return;
 	e = &s->sh->ent[from];
-	if ((k = e->k) < 0 || k >= s->nspool)
+	if ((k = e->k1) < 1 || k > s->nspool)
 		return;
 	start = e->off;
 	end = e->off + 8 + e->len;
 	for (i = from + 1; i < to; i++) {
 		e = &s->sh->ent[i];
-		if (e->k != k || e->off != end)
+		if (e->k1 != k || e->off != end)
 			return;
 		end += 8 + e->len;
 	}
-	(void)fallocate(s->spool[k], FALLOC_FL_PUNCH_HOLE |
+	(void)fallocate(s->spool[k - 1], FALLOC_FL_PUNCH_HOLE |
 	    FALLOC_FL_KEEP_SIZE, (off_t)start, (off_t)(end - start));
 #else
 	(void)s;
@@ -867,7 +866,7 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 			else {
 				s->sh->ent[i].off = at;
 				s->sh->ent[i].len = (uint32_t)n;
-				s->sh->ent[i].k = k;
+				s->sh->ent[i].k1 = k + 1;
 				at += 8 + n;
 			}
 		}
