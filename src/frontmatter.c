@@ -79,13 +79,11 @@ ynew_int(struct arena *a, long long v)
 }
 
 static void
-ygrow(struct arena *a, struct ynode *y, int map)
+ygrow_full(struct arena *a, struct ynode *y, int map)
 {
 	struct ynode **ni, **nk;
 	size_t cap;
 
-	if (y->n < y->cap)
-		return;
 	cap = y->cap ? y->cap * 2 : 4;
 	ni = arena_alloc(a, cap * sizeof(*ni));
 	if (y->n)
@@ -98,6 +96,14 @@ ygrow(struct arena *a, struct ynode *y, int map)
 		y->keys = nk;
 	}
 	y->cap = cap;
+}
+
+/* Makes room for one more entry of y; the common case inline. */
+static inline void
+ygrow(struct arena *a, struct ynode *y, int map)
+{
+	if (y->n >= y->cap)
+		ygrow_full(a, y, map);
 }
 
 void
