@@ -1483,7 +1483,6 @@ build_usage(FILE *f)
 	    "                 [--strict] [--today YYYY-MM-DD]\n", f);
 }
 
-/* rbc build: returns the exit status. */
 /*
  * Returns the output digest of each runbook (cache.c) and puts the site
  * pages' in *sitedig.
@@ -1502,6 +1501,7 @@ digests(struct site *s, uint64_t *sitedig)
 	return odig;
 }
 
+/* rbc build: returns the exit status. */
 int
 cmd_build(int argc, char **argv)
 {

@@ -127,27 +127,11 @@ u16(const uint8_t *p)
 	return (unsigned)p[0] << 8 | p[1];
 }
 
-static uint32_t
-u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 static void
 put16(uint8_t *p, unsigned v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 static void
@@ -164,7 +148,7 @@ buf_u32(struct buf *b, uint32_t v)
 {
 	uint8_t t[4];
 
-	put32(t, v);
+	u32_put(t, v);
 	buf_put(b, t, 4);
 }
 
@@ -182,7 +166,7 @@ table(const struct ttf *t, const char *tag, size_t *len)
 		return NULL;
 	for (i = 0; i < nt; i++) {
 		const uint8_t *e = t->d + 12 + 16 * (size_t)i;
-		uint32_t off = u32(e + 8), ln = u32(e + 12);
+		uint32_t off = u32_get(e + 8), ln = u32_get(e + 12);
 
 		if (memcmp(e, tag, 4) != 0)
 			continue;
@@ -209,7 +193,7 @@ cmap_sub(const struct ttf *t, size_t *slen)
 	for (i = 0; i < n && 4 + 8 * i + 8 <= len; i++) {
 		pid = u16(cm + 4 + 8 * i);
 		eid = u16(cm + 6 + 8 * i);
-		off = u32(cm + 8 + 8 * i);
+		off = u32_get(cm + 8 + 8 * i);
 		if (pid != 3 || (eid != 1 && eid != 10) || off + 4 > len)
 			continue;
 		fmt = u16(cm + off);
@@ -232,12 +216,12 @@ cmap_get(const uint8_t *s, size_t len, uint32_t cp)
 	if (u16(s) == 12) {
 		if (len < 16)
 			return 0;
-		n = u32(s + 12);
+		n = u32_get(s + 12);
 		for (i = 0; i < n && 16 + 12 * i + 12 <= len; i++) {
 			const uint8_t *gp = s + 16 + 12 * i;
 
-			if (cp >= u32(gp) && cp <= u32(gp + 4))
-				return (unsigned)(u32(gp + 8) + cp - u32(gp)) &
+			if (cp >= u32_get(gp) && cp <= u32_get(gp + 4))
+				return (unsigned)(u32_get(gp + 8) + cp - u32_get(gp)) &
 				    0xffff;
 		}
 		return 0;
@@ -278,8 +262,8 @@ glyph_data(const struct ttf *t, unsigned g, size_t *len)
 	if (t->longloca) {
 		if (4 * (size_t)g + 8 > t->nloca)
 			return NULL;
-		a = u32(t->loca + 4 * g);
-		b = u32(t->loca + 4 * g + 4);
+		a = u32_get(t->loca + 4 * g);
+		b = u32_get(t->loca + 4 * g + 4);
 	} else {
 		if (2 * (size_t)g + 4 > t->nloca)
 			return NULL;
@@ -412,11 +396,11 @@ checksum(const uint8_t *p, size_t n)
 	size_t i;
 
 	for (i = 0; i + 4 <= n; i += 4)
-		sum += u32(p + i);
+		sum += u32_get(p + i);
 	if (i < n) {
 		memset(t, 0, 4);
 		memcpy(t, p + i, n - i);
-		sum += u32(t);
+		sum += u32_get(t);
 	}
 	return sum;
 }
@@ -477,7 +461,7 @@ sfnt_write(struct buf *out, struct otab *tb, size_t n)
 			buf_putc(out, 0);
 	}
 	if (head != 0)
-		put32((uint8_t *)out->data + head + 8, 0xb1b0afbaU -
+		u32_put((uint8_t *)out->data + head + 8, 0xb1b0afbaU -
 		    checksum((const uint8_t *)out->data + start,
 		    out->len - start));
 }
@@ -671,7 +655,7 @@ font_load(struct pdffonts *pf, int k, const char *pat)
 		goto out;
 	t.d = (const uint8_t *)raw.data;
 	t.n = raw.len;
-	if (t.n < 12 || (u32(t.d) != 0x00010000 && memcmp(t.d, "true", 4)))
+	if (t.n < 12 || (u32_get(t.d) != 0x00010000 && memcmp(t.d, "true", 4)))
 		goto out;
 	head = table(&t, "head", &hl);
 	hhea = table(&t, "hhea", &hhl);
@@ -989,7 +973,7 @@ subset(struct pdfpage *pp, int k, struct buf *out)
 		}
 		otab_add(tb, &nt, ktag[j], t, f->tlen[j]);
 	}
-	put32(head + 8, 0);
+	u32_put(head + 8, 0);
 	put16(head + 50, 1);
 	put16(hhea + 34, (unsigned)pp->n[k]);
 	put16(maxp + 4, (unsigned)pp->n[k]);

@@ -179,6 +179,26 @@ struct rd {
 	int			 bad;
 	int			 inplace; /* yget: strings left in the bytes */
 };
+/* 32-bit numbers in records, the spool and fonts: big-endian. */
+static inline uint32_t
+u32_get(const void *p)
+{
+	const unsigned char *u = p;
+
+	return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+	    (uint32_t)u[2] << 8 | u[3];
+}
+
+static inline void
+u32_put(void *p, uint32_t v)
+{
+	unsigned char *u = p;
+
+	u[0] = (unsigned char)(v >> 24);
+	u[1] = (unsigned char)(v >> 16);
+	u[2] = (unsigned char)(v >> 8);
+	u[3] = (unsigned char)v;
+}
 void	 buf_put_u32(struct buf *, uint32_t);
 void	 buf_put_str(struct buf *, const char *);
 void	 buf_put_mem(struct buf *, const void *, size_t);

@@ -842,9 +842,9 @@ file_stamp(const char *path, uint64_t *size, uint64_t *mtime)
 void
 buf_put_u32(struct buf *b, uint32_t v)
 {
-	unsigned char c[4] = { v >> 24, (v >> 16) & 255, (v >> 8) & 255,
-	    v & 255 };
+	unsigned char c[4];
 
+	u32_put(c, v);
 	buf_put(b, c, 4);
 }
 
@@ -877,8 +877,7 @@ rd_u32(struct rd *r)
 		r->bad = 1;
 		return 0;
 	}
-	v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
-	    (uint32_t)r->p[2] << 8 | r->p[3];
+	v = u32_get(r->p);
 	r->p += 4;
 	return v;
 }

@@ -76,16 +76,12 @@ record_put(struct buf *out, size_t idx, const char *rec, size_t len)
 	size_t at = out->len;
 
 	buf_put(out, rec, len);
-	if (len >= 8) {
-		out->data[at + 4] = (char)(idx >> 24);
-		out->data[at + 5] = (char)(idx >> 16);
-		out->data[at + 6] = (char)(idx >> 8);
-		out->data[at + 7] = (char)idx;
-	}
+	if (len >= 8)
+		u32_put(out->data + at + 4, (uint32_t)idx);
 }
 
-/* The front-matter keys the site pages read from every runbook. */
-/* In the order of the FMK_ bits. */
+/* The front-matter keys the site pages read from every runbook, in the
+ * order of the FMK_ bits. */
 static const char *const site_keys[] = {
 	"tags", "last_reviewed", "contacts", "escalation", "thresholds", NULL
 };
@@ -168,11 +164,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		}
 	buf_put_u32(b, (uint32_t)r->diags.n);
 	diag_encode(b, &r->diags);
-	i = b->len - start - 4;
-	b->data[start] = (char)(i >> 24);
-	b->data[start + 1] = (char)(i >> 16);
-	b->data[start + 2] = (char)(i >> 8);
-	b->data[start + 3] = (char)i;
+	u32_put(b->data + start, (uint32_t)(b->len - start - 4));
 }
 
 /* Returns the light runbook of one record, or NULL if it is damaged. */
@@ -491,10 +483,7 @@ record_get(const struct site *s, size_t idx, struct buf *b)
 	buf_grow(b, 8192);
 	if ((got = pread(fd, b->data, 8192, (off_t)s->recoff[idx])) < 4)
 		return -1;
-	len = (uint32_t)(unsigned char)b->data[0] << 24 |
-	    (uint32_t)(unsigned char)b->data[1] << 16 |
-	    (uint32_t)(unsigned char)b->data[2] << 8 |
-	    (unsigned char)b->data[3];
+	len = u32_get(b->data);
 	buf_grow(b, (size_t)len + 4);
 	if ((size_t)got < (size_t)len + 4 && read_at(fd, b->data + got,
 	    (size_t)len + 4 - (size_t)got, (off_t)s->recoff[idx] + got) == -1)
@@ -608,7 +597,6 @@ static int
 spool_get(const struct site *s, size_t i, struct buf *b)
 {
 	const struct spent *e;
-	const unsigned char *h;
 
 	if (!s->pre || s->sh == NULL || i >= s->sh->n)
 		return -1;
@@ -620,11 +608,7 @@ spool_get(const struct site *s, size_t i, struct buf *b)
 	if (read_at(s->spool[e->k1 - 1], b->data, (size_t)e->len + 8,
 	    (off_t)e->off) == -1)
 		return -1;
-	h = (const unsigned char *)b->data;
-	if (((uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
-	    (uint32_t)h[2] << 8 | h[3]) != e->len ||
-	    ((uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-	    (uint32_t)h[6] << 8 | h[7]) != i)
+	if (u32_get(b->data) != e->len || u32_get(b->data + 4) != i)
 		return -1;
 	b->len = (size_t)e->len + 8;
 	return 0;
@@ -846,20 +830,14 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 			iov[0].iov_len = pr.head.len;
 			for (p = 0, niov = 1; p < pr.nparts; p++) {
 				size_t len = pr.part[p].len;
-				lens[p][0] = (unsigned char)(len >> 24);
-				lens[p][1] = (unsigned char)(len >> 16);
-				lens[p][2] = (unsigned char)(len >> 8);
-				lens[p][3] = (unsigned char)len;
+				u32_put(lens[p], (uint32_t)len);
 				iov[niov].iov_base = lens[p];
 				iov[niov++].iov_len = 4;
 				iov[niov].iov_base = pr.part[p].data;
 				iov[niov++].iov_len = len;
 				n += 4 + len;
 			}
-			pr.head.data[0] = (char)(n >> 24);
-			pr.head.data[1] = (char)(n >> 16);
-			pr.head.data[2] = (char)(n >> 8);
-			pr.head.data[3] = (char)n;
+			u32_put(pr.head.data, (uint32_t)n);
 			if (n > UINT32_MAX - 8 ||
 			    writev_all(s->spool[k], iov, niov) == -1)
 				s->pre = 0;	/* the rest is rendered anew */
@@ -972,8 +950,7 @@ scan_once(struct site *s, int jobs)
 		while (f[k] != NULL && fread(h, 1, 4, f[k]) == 4) {
 			struct rd one;
 			struct runbook *r;
-			len = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
-			    (uint32_t)h[2] << 8 | h[3];
+			len = u32_get(h);
 			buf_reset(&rec);
 			buf_grow(&rec, (size_t)len + 1);
 			one.p = (const unsigned char *)rec.data;
