@@ -533,7 +533,7 @@ struct spent {
 
 /* Memory the workers of a pass share (an anonymous shared mapping). */
 struct shared {
-	atomic_size_t	 next;		/* the first runbook not claimed */
+	atomic_size_t	 next;		/* the next to claim */
 	size_t		 n, maplen;
 	struct spent	 ent[];		/* n */
 };
@@ -792,6 +792,46 @@ struct scanjob {
 	struct site	*s;
 };
 
+/*
+ * Appends runbook i's prerendered outputs to spool k, whose size is *at,
+ * as [length][index][head][length][part]...: the parts written where
+ * they lie (pr), not copied together.  Notes where the entry lies for
+ * the render pass; 0, or -1 if it could not be written.
+ */
+static int
+spool_put(struct site *s, int k, size_t i, struct runbook *r,
+    struct prerendered *pr, uint64_t *at)
+{
+	struct iovec iov[9];
+	unsigned char lens[4][4];
+	size_t n;
+	int p, niov = 1;
+
+	buf_reset(&pr->head);
+	buf_put_u32(&pr->head, 0);
+	buf_put_u32(&pr->head, (uint32_t)i);
+	prerender(s, r, pr);
+	n = pr->head.len - 8;
+	iov[0].iov_base = pr->head.data;
+	iov[0].iov_len = pr->head.len;
+	for (p = 0; p < pr->nparts; p++) {
+		u32_put(lens[p], (uint32_t)pr->part[p].len);
+		iov[niov].iov_base = lens[p];
+		iov[niov++].iov_len = 4;
+		iov[niov].iov_base = pr->part[p].data;
+		iov[niov++].iov_len = pr->part[p].len;
+		n += 4 + pr->part[p].len;
+	}
+	u32_put(pr->head.data, (uint32_t)n);
+	if (n > UINT32_MAX - 8 || writev_all(s->spool[k], iov, niov) == -1)
+		return -1;
+	s->sh->ent[i].off = *at;
+	s->sh->ent[i].len = (uint32_t)n;
+	s->sh->ent[i].k1 = k + 1;
+	*at += 8 + n;
+	return 0;
+}
+
 static void
 scan_share(void *arg, int k, int jobs, struct buf *out)
 {
@@ -799,57 +839,28 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	struct site *s = j->s;
 	struct schema *builtin, *own;
 	struct prerendered pr;
-	struct iovec iov[9];
-	unsigned char lens[4][4];
-	size_t i, n, from, to;
+	size_t i, from, to;
 	uint64_t at = 0;	/* the size of spool k */
-	int p, niov;
 
 	memset(&pr, 0, sizeof(pr));
 	schemas_open(s, &builtin, &own, 0);
 	s->tree_arena = 1;
-	while (claim(s->sh, s->nrbpaths, jobs, &from, &to))
-	    for (i = from; i < to; i++) {
-		struct runbook *r;
-		if (s->cache != NULL && cached_record(s, i, out)) {
+	while (claim(s->sh, s->nrbpaths, jobs, &from, &to)) {
+		for (i = from; i < to; i++) {
+			struct runbook *r;
+			if (s->cache != NULL && cached_record(s, i, out)) {
+				pool_spill(out);
+				continue;
+			}
+			r = runbook_scan(s, s->rbpaths[i]);
+			runbook_check(s, r, builtin, own);
+			encode(out, i, r);
+			if (s->pre && k < s->nspool &&
+			    spool_put(s, k, i, r, &pr, &at) == -1)
+				s->pre = 0;	/* the rest rendered anew */
+			runbook_free(r);
 			pool_spill(out);
-			continue;
 		}
-		r = runbook_scan(s, s->rbpaths[i]);
-		runbook_check(s, r, builtin, own);
-		encode(out, i, r);
-		if (s->pre && k < s->nspool) {
-			/* [length][index][head][length][part]...: the parts
-			 * written where they lie, not copied together. */
-			buf_reset(&pr.head);
-			buf_put_u32(&pr.head, 0);
-			buf_put_u32(&pr.head, (uint32_t)i);
-			prerender(s, r, &pr);
-			n = pr.head.len - 8;
-			iov[0].iov_base = pr.head.data;
-			iov[0].iov_len = pr.head.len;
-			for (p = 0, niov = 1; p < pr.nparts; p++) {
-				size_t len = pr.part[p].len;
-				u32_put(lens[p], (uint32_t)len);
-				iov[niov].iov_base = lens[p];
-				iov[niov++].iov_len = 4;
-				iov[niov].iov_base = pr.part[p].data;
-				iov[niov++].iov_len = len;
-				n += 4 + len;
-			}
-			u32_put(pr.head.data, (uint32_t)n);
-			if (n > UINT32_MAX - 8 ||
-			    writev_all(s->spool[k], iov, niov) == -1)
-				s->pre = 0;	/* the rest is rendered anew */
-			else {
-				s->sh->ent[i].off = at;
-				s->sh->ent[i].len = (uint32_t)n;
-				s->sh->ent[i].k1 = k + 1;
-				at += 8 + n;
-			}
-		}
-		runbook_free(r);
-		pool_spill(out);
 	}
 	prerendered_free(&pr);
 	s->tree_arena = 0;
