@@ -155,16 +155,11 @@ find(const char *hay, size_t from, size_t len, const char *needle,
 	return NULL;
 }
 
-/* The hash of a context key or of a name's first part (FNV-1a). */
+/* The hash of a context key or of a name's first part. */
 static uint32_t
 key_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (uint32_t)hash64(HASH64_INIT, s, len);
 }
 
 /* Returns a pointer to the new token, zeroed. */
