@@ -154,7 +154,7 @@ char	*path_join(const char *, const char *);
 int	 str_has_suffix(const char *, const char *);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
 #define HASH64_INIT	0xcbf29ce484222325ULL
-uint64_t hash64(uint64_t, const void *, size_t);	/* FNV-1a */
+uint64_t hash64(uint64_t, const void *, size_t);	/* word at a time */
 
 /* A hash index over strings it does not own: the first value added for a
  * key is the one strtab_find returns (-1: none). */
