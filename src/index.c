@@ -85,6 +85,16 @@ case_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->rel, y->rel);
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct runbook *x = *(struct runbook *const *)a;
+	const struct runbook *y = *(struct runbook *const *)b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c ? c : strcmp(x->rel, y->rel);
+}
+
 static void
 id_pos(const struct runbook *r, int *line, int *col)
 {
@@ -125,6 +135,22 @@ check_ids(struct site *s)
 		    "id '%s' is also the id of %s" : "id '%s' differs only "
 		    "in case from the id of %s (breaks checkouts on macOS and "
 		    "Windows)", v[i]->id, v[i - 1]->src.path);
+	}
+	/* Distinct ids, one output name: "a/b" and "a-b" would write the
+	 * same man page and card. */
+	for (i = 1; i < s->n && name_cmp(&v[i - 1], &v[i]) <= 0; i++)
+		;
+	if (i < s->n)
+		qsort(v, s->n, sizeof(*v), name_cmp);
+	for (i = 1; i < s->n; i++) {
+		if (strcasecmp(v[i]->name, v[i - 1]->name) != 0 ||
+		    strcasecmp(v[i]->id, v[i - 1]->id) == 0)
+			continue;
+		id_pos(v[i], &line, &col);
+		diag_add(&v[i]->diags, v[i]->src.path, line, col,
+		    R_ID_DUPLICATE, "id '%s' makes the same man page and card "
+		    "name (%s) as the id '%s' of %s", v[i]->id, v[i]->name,
+		    v[i - 1]->id, v[i - 1]->src.path);
 	}
 	free(v);
 }
