@@ -617,14 +617,13 @@ wrap_line(struct buf *o, const char *s, size_t n, size_t width)
 void
 roff_wrap(struct buf *b, size_t from, size_t width)
 {
-	struct buf o = { NULL, 0, 0 }, w = { NULL, 0, 0 };
+	struct buf o = { NULL, 0, 0 }, w = { NULL, 0, 0 }, t;
 	const char *d = b->data, *nl;
-	size_t s, e, n, keep = from;	/* d[keep..s) is copied as it is */
+	size_t s, e, n, keep = 0;	/* d[keep..s) is copied as it is */
 	int nofill = 0, tbl = 0, head, longrun;
 
 	if (b->len <= from)
 		return;
-	buf_grow(&o, b->len + b->len / 8);
 	for (s = from; s < b->len; s = e + 1) {
 		nl = memchr(d + s, '\n', b->len - s);
 		e = nl != NULL ? (size_t)(nl - d) : b->len;
@@ -648,7 +647,10 @@ roff_wrap(struct buf *b, size_t from, size_t width)
 		longrun = has_long_run(d + s, n);
 		if ((head || n <= width) && !longrun)
 			continue;
-		/* This line changes: copy what came before it. */
+		/* This line changes: copy what came before it (the first
+		 * time, d[0..from) too: o becomes the whole of b). */
+		if (o.data == NULL)
+			buf_grow(&o, b->len + b->len / 8);
 		buf_put(&o, d + keep, s - keep);
 		keep = e < b->len ? e + 1 : e;
 		buf_reset(&w);
@@ -666,10 +668,12 @@ roff_wrap(struct buf *b, size_t from, size_t width)
 		break_words(&w, d + s, n);
 		wrap_line(&o, w.data, w.len, width);
 	}
-	if (keep != from || o.len > 0) {
+	if (o.data != NULL) {
+		/* What is left, and o in b's place: no copy back. */
 		buf_put(&o, d + keep, b->len - keep);
-		b->len = from;
-		buf_put(b, o.data, o.len);
+		t = *b;
+		*b = o;
+		o = t;
 	}
 	buf_free(&w);
 	buf_free(&o);
