@@ -184,8 +184,10 @@ render_link(struct rctx *c, cmark_node *n)
 	const char *url = cmark_node_get_url(n), *title, *href = NULL;
 	struct buf *o = c->o;
 
-	if (l != NULL && c->ins != NULL) {
-		/* No index yet: html_fill completes the link here. */
+	if (l != NULL && c->ins != NULL && !link_external(l)) {
+		/* No index yet: html_fill completes the link here.  (The
+		 * index leaves an external one as it is: written now, so
+		 * that a light runbook needs no URL; workers.c's decode.) */
 		int img = cmark_node_get_type(n) == CMARK_NODE_IMAGE ?
 		    INS_IMG : 0;
 		defer(c, l, img, cmark_node_get_title(n));

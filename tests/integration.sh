@@ -117,6 +117,10 @@ related: [ops/custom, nothing-here]
 [[ops/custom#top]], [[a]], [x](dir/), [y](a.html#top), [self](#top),
 [gone](nothing.md), [far](../out.md), ![diagram](img.png "T"),
 ![missing](nope.png), [mail](mailto:x@acme.test), <https://acme.test>.
+URLs the index leaves alone, written by the scan itself (the record
+keeps none): [empty](), [proto](//cdn.acme.test/x.png "P"),
+![remote](https://acme.test/r.png), [[https://acme.test/wiki]],
+[unsafe](javascript:alert(1)), [tel](tel:+1-555-0100), www.acme.test.
 
 ## See [[ops/custom]] and [Beta](b.md)
 
