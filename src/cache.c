@@ -28,7 +28,7 @@
 
 #include "rbc.h"
 
-#define MAGIC	"rbc-cache 6\n"
+#define MAGIC	"rbc-cache 7\n"
 
 struct centry {
 	const char	*rel;

@@ -172,7 +172,7 @@ static void
 defer(struct rctx *c, const struct link *l, int flags, const char *title)
 {
 	buf_put_u32(c->ins, (uint32_t)c->o->len);
-	buf_put_u32(c->ins, (uint32_t)(l - c->r->links));
+	buf_put_u32(c->ins, (uint32_t)link_slot(c->r, l));
 	buf_put_u32(c->ins, (uint32_t)flags);
 	buf_put_str(c->ins, title);
 }
@@ -184,10 +184,10 @@ render_link(struct rctx *c, cmark_node *n)
 	const char *url = cmark_node_get_url(n), *title, *href = NULL;
 	struct buf *o = c->o;
 
-	if (l != NULL && c->ins != NULL && !link_external(l)) {
-		/* No index yet: html_fill completes the link here.  (The
-		 * index leaves an external one as it is: written now, so
-		 * that a light runbook needs no URL; workers.c's decode.) */
+	if (l != NULL && c->ins != NULL && link_kept(l)) {
+		/* No index yet: html_fill completes the link here.  (A URL
+		 * the index leaves alone is written now: the light runbook
+		 * does not keep it, link_kept.) */
 		int img = cmark_node_get_type(n) == CMARK_NODE_IMAGE ?
 		    INS_IMG : 0;
 		defer(c, l, img, cmark_node_get_title(n));

@@ -537,7 +537,7 @@ guess_kind(struct mr *m, const struct link *l, const char *text,
 		    sizeof(*m->guess));
 	}
 	g = &m->guess[m->nguess++];
-	g->link = (size_t)(l - m->r->links);
+	g->link = link_slot(m->r, l);	/* among the light runbook's */
 	g->text = xstrdup(text);
 	g->kind = k;
 	g->what = name;

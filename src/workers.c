@@ -116,19 +116,17 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		buf_put_str(b, r->heads[i].slug);
 		buf_put_str(b, r->heads[i].text);
 	}
-	buf_put_u32(b, (uint32_t)r->nlinks);
+	/* The links the index works on (link_kept): not the URLs. */
+	for (i = 0, n = 0; i < r->nlinks; i++)
+		n += (size_t)link_kept(&r->links[i]);
+	buf_put_u32(b, (uint32_t)n);
 	for (i = 0; i < r->nlinks; i++) {
+		if (!link_kept(&r->links[i]))
+			continue;
 		buf_put_u32(b, (uint32_t)r->links[i].kind);
 		buf_put_u32(b, (uint32_t)r->links[i].line);
 		buf_put_u32(b, (uint32_t)r->links[i].col);
-		/* A URL stays out: the index leaves it alone and prerender
-		 * has written it into the page (html.c's render_link), so the
-		 * light runbook needs none; 70,000 for 10,000 runbooks.  An
-		 * empty destination is external too (link_external).  The
-		 * pages show an unresolved related: or wiki link's text. */
-		buf_put_str(b, r->links[i].kind != LINK_RELATED &&
-		    r->links[i].kind != LINK_WIKI &&
-		    link_external(&r->links[i]) ? "" : r->links[i].dest);
+		buf_put_str(b, r->links[i].dest);
 	}
 	/*
 	 * What the site pages need of the front-matter: each of site_keys'
@@ -1021,7 +1019,7 @@ struct runbook *
 runbook_reload(struct site *s, const struct runbook *l)
 {
 	struct runbook *r = runbook_scan(s, l->rel);
-	size_t i;
+	size_t i, k;
 
 	r->id = arena_strdup(r->arena, l->id);
 	r->name = arena_strdup(r->arena, l->name);
@@ -1029,12 +1027,21 @@ runbook_reload(struct site *s, const struct runbook *l)
 	r->review_by = l->review_by != NULL ?
 	    arena_strdup(r->arena, l->review_by) : NULL;
 	r->stale = l->stale;
-	for (i = 0; i < r->nlinks && i < l->nlinks; i++) {
-		r->links[i].target = l->links[i].target;
-		r->links[i].file = l->links[i].file;
-		r->links[i].frag = l->links[i].frag;
-		r->links[i].broken = l->links[i].broken;
-		r->links[i].external = l->links[i].external;
+	/* The light runbook kept the links the index resolves, in order;
+	 * the others are URLs it leaves alone. */
+	for (i = 0, k = 0; i < r->nlinks; i++) {
+		if (!link_kept(&r->links[i])) {
+			r->links[i].external = 1;
+			continue;
+		}
+		if (k >= l->nlinks)
+			break;
+		r->links[i].target = l->links[k].target;
+		r->links[i].file = l->links[k].file;
+		r->links[i].frag = l->links[k].frag;
+		r->links[i].broken = l->links[k].broken;
+		r->links[i].external = l->links[k].external;
+		k++;
 	}
 	if (l->nbacklinks > 0) {
 		r->backlinks = xreallocarray(NULL, l->nbacklinks, sizeof(int));
