@@ -944,20 +944,73 @@ table_list(struct mr *m, const struct table *t, const struct buf *cells)
 	}
 }
 
-/* Returns nothing; writes one piece of a cell on a tbl data line. */
+/* Returns nothing; writes one piece of a cell, s[0..n), on a tbl data
+ * line, and "\fR" after it if fr is set. */
 static void
-piece_put(struct mr *m, const struct buf *p)
+piece_put(struct mr *m, const char *s, size_t n, int fr)
 {
-	const char *s = p->data;
-
-	if (p->len == 0)
+	if (n == 0)
 		return;
 	/* A request, or what tbl reads as a rule or a text block. */
 	if ((roff_bol(m->out) && (s[0] == '.' || s[0] == '\'')) ||
-	    s[0] == '_' || s[0] == '=' || (s[0] == 'T' && p->len > 1 &&
+	    s[0] == '_' || s[0] == '=' || (s[0] == 'T' && n > 1 &&
 	    (s[1] == '{' || s[1] == '}')))
 		BUF_PUTSL(m->out, "\\&");
-	buf_put(m->out, s, p->len);
+	buf_put(m->out, s, n);
+	if (fr)
+		BUF_PUTSL(m->out, "\\fR");
+}
+
+/*
+ * Returns the number of pieces (0 or 1) of roff text s[0..n) that fits
+ * its column whole: what cell_split gives then, found without measuring
+ * every token again.  The piece is s without its outer blanks (*p, *pn);
+ * *fr says whether the last font it sets is not roman, so that "\fR"
+ * must follow it.  Most tables fit the page: this is their path.
+ */
+static size_t
+cell_whole(const char *s, size_t n, const char **p, size_t *pn, int *fr)
+{
+	const char *q, *font = NULL;
+	size_t i = 0, k, c, flen = 0;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	while (n > i && s[n - 1] == ' ')
+		n--;
+	if (i == n)
+		return 0;
+	/* Only an escape holds a backslash (text's are \e): from one to
+	 * the next, as cell_split's tokens would go. */
+	for (q = s + i; (q = memchr(q, '\\', (size_t)(s + n - q))) != NULL;
+	    q += k) {
+		k = roff_token(q, (size_t)(s + n - q), &c);
+		if (k > 1 && q[1] == 'f') {
+			font = q;
+			flen = k;
+		}
+	}
+	*p = s + i;
+	*pn = n - i;
+	*fr = !is_roman(font, flen);
+	return 1;
+}
+
+/* Ends the tbl data line begun at ls: an empty row still needs a line
+ * of its own. */
+static void
+row_end(struct mr *m, size_t ls)
+{
+	size_t j;
+
+	for (j = ls; j < m->out->len; j++)
+		if (m->out->data[j] != '\t')
+			break;
+	if (j == m->out->len) {
+		m->out->len = ls;
+		BUF_PUTSL(m->out, "\\&");
+	}
+	roff_nl(m->out);
 }
 
 /*
@@ -1055,6 +1108,24 @@ table(struct mr *m, const struct table *t)
 	for (r = 0; r < t->rows; r++) {
 		if (r == 1 || (r > 1 && wrap))
 			BUF_PUTSL(m->out, "_\n");
+		if (!wrap) {
+			/* Every cell fits its column: one line, a piece each. */
+			const char *p;
+			size_t pn;
+			int fr;
+
+			ls = m->out->len;
+			for (k = 0; k < t->cols; k++) {
+				i = r * t->cols + k;
+				if (k > 0)
+					buf_putc(m->out, '\t');
+				if (cell_whole(cells[i].data, cells[i].len, &p,
+				    &pn, &fr) == 1)
+					piece_put(m, p, pn, fr);
+			}
+			row_end(m, ls);
+			continue;
+		}
 		/* Room for every piece of this row: a piece per word. */
 		stride = 1;
 		for (k = 0; k < t->cols; k++) {
@@ -1085,17 +1156,10 @@ table(struct mr *m, const struct table *t)
 				if (k > 0)
 					buf_putc(m->out, '\t');
 				if (i < np[k])
-					piece_put(m, &pieces[k * stride + i]);
+					piece_put(m, pieces[k * stride + i].data,
+					    pieces[k * stride + i].len, 0);
 			}
-			/* An empty row still needs a line of its own. */
-			for (j = ls; j < m->out->len; j++)
-				if (m->out->data[j] != '\t')
-					break;
-			if (j == m->out->len) {
-				m->out->len = ls;
-				BUF_PUTSL(m->out, "\\&");
-			}
-			roff_nl(m->out);
+			row_end(m, ls);
 		}
 	}
 	BUF_PUTSL(m->out, ".TE\n");
