@@ -32,6 +32,7 @@ struct rctx {
 	int			 col;
 	int			 in_header;
 	struct buf		*ins;	/* html_body_pre: the links left open */
+	uint32_t		*slot;	/* and their light indexes (link_slots) */
 };
 
 /* An insertion html_fill makes: the start or end of a link or image. */
@@ -172,7 +173,7 @@ static void
 defer(struct rctx *c, const struct link *l, int flags, const char *title)
 {
 	buf_put_u32(c->ins, (uint32_t)c->o->len);
-	buf_put_u32(c->ins, (uint32_t)link_slot(c->r, l));
+	buf_put_u32(c->ins, c->slot[l - c->r->links]);
 	buf_put_u32(c->ins, (uint32_t)flags);
 	buf_put_str(c->ins, title);
 }
@@ -459,9 +460,11 @@ html_body_pre(struct buf *o, const struct site *s, const struct runbook *r,
 	c.s = s;
 	c.r = r;
 	c.ins = ins;
+	c.slot = link_slots(r);
 	if (r->doc != NULL)
 		render(&c, r->doc);
 	buf_free(&c.scratch);
+	free(c.slot);
 }
 
 /*

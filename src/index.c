@@ -335,16 +335,21 @@ link_kept(const struct link *l)
 	    !link_external(l);
 }
 
-/* Returns the index that link l of whole runbook r has among the links
- * its light runbook keeps (what the spool's references count). */
-size_t
-link_slot(const struct runbook *r, const struct link *l)
+/*
+ * Returns, for each link of whole runbook r, the index it has among the
+ * links its light runbook keeps (what the spool's references count), and
+ * their number after the last (malloc'd, nlinks + 1 entries).
+ */
+uint32_t *
+link_slots(const struct runbook *r)
 {
-	size_t i, k = 0;
+	uint32_t *slot = xreallocarray(NULL, r->nlinks + 1, sizeof(*slot));
+	size_t i;
 
-	for (i = 0; r->links + i < l; i++)
-		k += (size_t)link_kept(&r->links[i]);
-	return k;
+	slot[0] = 0;
+	for (i = 0; i < r->nlinks; i++)
+		slot[i + 1] = slot[i] + (uint32_t)link_kept(&r->links[i]);
+	return slot;
 }
 
 /*

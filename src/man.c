@@ -119,6 +119,7 @@ struct mr {
 	cmark_node		*skip_node;	/* text whose head a macro took */
 	size_t			 skip;
 	int			 guessing;	/* man_render_pre */
+	uint32_t		*slot;		/* then: link_slots */
 	struct guess		*guess;
 	size_t			 nguess, capguess;
 };
@@ -537,7 +538,7 @@ guess_kind(struct mr *m, const struct link *l, const char *text,
 		    sizeof(*m->guess));
 	}
 	g = &m->guess[m->nguess++];
-	g->link = link_slot(m->r, l);	/* among the light runbook's */
+	g->link = m->slot[l - m->r->links];	/* the light runbook's */
 	g->text = xstrdup(text);
 	g->kind = k;
 	g->what = name;
@@ -1973,6 +1974,7 @@ end(struct mr *m)
 	}
 	free(m->guess);
 	free(m->lists);
+	free(m->slot);
 }
 
 /* Returns nothing; appends runbook r's page to out. */
@@ -2008,6 +2010,7 @@ man_render_pre(struct man *mn, const struct runbook *r, struct buf *out,
 
 	begin(&m, mn, r, out);
 	m.guessing = 1;
+	m.slot = link_slots(r);
 	roff_nl(out);
 	start = out->len;
 	buf_grow(out, r->raw.len * 2 + 4096);

@@ -653,7 +653,7 @@ char	*resolve_path(const char *from, const char *path);
 void	 index_build(struct site *);
 int	 link_external(const struct link *);
 int	 link_kept(const struct link *);
-size_t	 link_slot(const struct runbook *, const struct link *);
+uint32_t *link_slots(const struct runbook *);
 char	*link_guess(const struct runbook *, const struct link *);
 void	 href_root(struct buf *, const char *id);
 const char *link_href(const struct site *, const struct runbook *from,

@@ -92,7 +92,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 {
 	const struct ynode *v;
 	struct buf js = { NULL, 0, 0 };
-	size_t i, n, start = b->len;
+	size_t i, n, at, start = b->len;
 
 	buf_put_u32(b, 0);			/* length, patched below */
 	buf_put_u32(b, (uint32_t)idx);
@@ -116,18 +116,20 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		buf_put_str(b, r->heads[i].slug);
 		buf_put_str(b, r->heads[i].text);
 	}
-	/* The links the index works on (link_kept): not the URLs. */
-	for (i = 0, n = 0; i < r->nlinks; i++)
-		n += (size_t)link_kept(&r->links[i]);
-	buf_put_u32(b, (uint32_t)n);
-	for (i = 0; i < r->nlinks; i++) {
+	/* The links the index works on (link_kept): not the URLs.  Their
+	 * number is patched in once counted. */
+	at = b->len;
+	buf_put_u32(b, 0);
+	for (i = 0, n = 0; i < r->nlinks; i++) {
 		if (!link_kept(&r->links[i]))
 			continue;
+		n++;
 		buf_put_u32(b, (uint32_t)r->links[i].kind);
 		buf_put_u32(b, (uint32_t)r->links[i].line);
 		buf_put_u32(b, (uint32_t)r->links[i].col);
 		buf_put_str(b, r->links[i].dest);
 	}
+	u32_put(b->data + at, (uint32_t)n);
 	/*
 	 * What the site pages need of the front-matter: each of site_keys'
 	 * values (yput) after its length, 0 for none, so that a page reads
