@@ -1084,12 +1084,14 @@ tree_index(struct tree *t)
 	for (k = 0; k < t->n; k++) {
 		p = t->names.data + t->off[k];
 		n = strlen(p);
-		if (tree_find(t, p, n) != -1)
-			continue;
-		i = (size_t)hash64(HASH64_INIT, p, n) & (t->nslot - 1);
-		while (t->slot[i] != 0)
-			i = (i + 1) & (t->nslot - 1);
-		t->slot[i] = (uint32_t)k + 1;
+		/* One probe: an equal path found, or the slot to fill. */
+		for (i = (size_t)hash64(HASH64_INIT, p, n) & (t->nslot - 1);
+		    t->slot[i] != 0; i = (i + 1) & (t->nslot - 1))
+			if (strcmp(t->names.data + t->off[t->slot[i] - 1],
+			    p) == 0)
+				break;
+		if (t->slot[i] == 0)
+			t->slot[i] = (uint32_t)k + 1;
 	}
 }
 
@@ -1689,7 +1691,6 @@ cmd_build(int argc, char **argv)
 			rm_rf(tmp);
 			rc = diags_worst(&all) == SEV_ERROR &&
 			    !interrupted ? 1 : 2;
-			diags_sort(&all);
 		} else if (swap_in(tmp, out, jobs, keep_spare) == -1) {
 			fprintf(stderr, "rbc build: cannot put %s in place: "
 			    "%s\n", out, strerror(errno));

@@ -143,15 +143,6 @@ buf_u16(struct buf *b, unsigned v)
 	buf_put(b, t, 2);
 }
 
-static void
-buf_u32(struct buf *b, uint32_t v)
-{
-	uint8_t t[4];
-
-	u32_put(t, v);
-	buf_put(b, t, 4);
-}
-
 /* Returns table tag of the font and its length in *len, or NULL. */
 static const uint8_t *
 table(const struct ttf *t, const char *tag, size_t *len)
@@ -440,7 +431,7 @@ sfnt_write(struct buf *out, struct otab *tb, size_t n)
 		sr *= 2;
 		es++;
 	}
-	buf_u32(out, 0x00010000);
+	buf_put_u32(out, 0x00010000);
 	buf_u16(out, (unsigned)n);
 	buf_u16(out, sr * 16);
 	buf_u16(out, es);
@@ -448,9 +439,9 @@ sfnt_write(struct buf *out, struct otab *tb, size_t n)
 	off = 12 + 16 * n;
 	for (i = 0; i < n; i++) {
 		buf_put(out, tb[i].tag, 4);
-		buf_u32(out, checksum(tb[i].p, tb[i].n));
-		buf_u32(out, (uint32_t)off);
-		buf_u32(out, (uint32_t)tb[i].n);
+		buf_put_u32(out, checksum(tb[i].p, tb[i].n));
+		buf_put_u32(out, (uint32_t)off);
+		buf_put_u32(out, (uint32_t)tb[i].n);
 		off += (tb[i].n + 3) & ~(size_t)3;
 	}
 	for (i = 0; i < n; i++) {
@@ -943,7 +934,7 @@ subset(struct pdfpage *pp, int k, struct buf *out)
 	for (i = 0; i < pp->n[k]; i++) {
 		unsigned g = pp->order[k][i];
 
-		buf_u32(&loca, (uint32_t)glyf.len);
+		buf_put_u32(&loca, (uint32_t)glyf.len);
 		gl = f->goff[g + 1] - f->goff[g];
 		if (gl > 0) {
 			size_t at = glyf.len;
@@ -957,7 +948,7 @@ subset(struct pdfpage *pp, int k, struct buf *out)
 		}
 		buf_put(&hmtx, f->hm + 4 * g, 4);
 	}
-	buf_u32(&loca, (uint32_t)glyf.len);
+	buf_put_u32(&loca, (uint32_t)glyf.len);
 	for (j = 0; j < T__MAX; j++) {
 		const uint8_t *t = (const uint8_t *)f->tabs.data + f->toff[j];
 		uint8_t *c = j == T_HEAD ? head : j == T_HHEA ? hhea :

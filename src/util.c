@@ -417,19 +417,30 @@ writev_all(int fd, const struct iovec *iov, int n)
 	return 0;
 }
 
-/* write_all, then close fd; returns 0 or -1 (errno of the failure). */
+/* writev_all, then close fd; returns 0 or -1 (errno of the failure). */
 static int
-write_close(int fd, const void *p, size_t n)
+writev_close(int fd, const struct iovec *v, int n)
 {
 	int e;
 
-	if (write_all(fd, p, n) == -1) {
+	if (writev_all(fd, v, n) == -1) {
 		e = errno;
 		close(fd);
 		errno = e;
 		return -1;
 	}
 	return close(fd);
+}
+
+/* write_all, then close fd; returns 0 or -1 (errno of the failure). */
+static int
+write_close(int fd, const void *p, size_t n)
+{
+	struct iovec v;
+
+	v.iov_base = (void *)(uintptr_t)p;
+	v.iov_len = n;
+	return writev_close(fd, &v, 1);
 }
 
 /* Returns 0 when all of p was written to a new file at path, else -1. */
@@ -447,7 +458,7 @@ write_file2(const char *path, const void *a, size_t na, const void *b,
     size_t nb)
 {
 	struct iovec v[2];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd == -1)
 		return -1;
@@ -455,13 +466,7 @@ write_file2(const char *path, const void *a, size_t na, const void *b,
 	v[0].iov_len = na;
 	v[1].iov_base = (void *)(uintptr_t)b;
 	v[1].iov_len = nb;
-	if (writev_all(fd, v, 2) == -1) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
+	return writev_close(fd, v, 2);
 }
 
 /* Appends n bytes to the existing file path; returns 0 or -1. */
