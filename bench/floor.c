@@ -6,7 +6,15 @@
  * --html-only) cmark's man page, and write both into OUT.  No checks, no
  * links, no templates: the least any compiler of these files must do.
  *
- *   floor [-j N] [--html-only] CORPUS OUT
+ *   floor [-j N] [--html-only] [--like SIZES] CORPUS OUT
+ *
+ * --like SIZES makes the floor write as many bytes as rbc does: SIZES
+ * lists "BYTES PATH" for every file of an rbc output tree (find -printf
+ * '%s %P\n'); each runbook's HTML and man page are padded (with their own
+ * text, repeated) to the size of rbc's html/NAME.html and man/man7/NAME.7,
+ * and the bytes of every other file rbc writes (site pages, assets, the
+ * cache) are written too, shared between the workers.  The work is the
+ * floor's, the output volume rbc's: what the output alone costs.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -24,6 +32,60 @@
 
 static char	**files;
 static size_t	  nfiles;
+
+struct like {
+	char	*path;		/* relative to rbc's output tree */
+	long	 size;
+};
+static struct like *likes;
+static size_t	    nlikes;
+static long	    like_rest;	/* bytes of the files no runbook names */
+
+static int
+like_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct like *)a)->path,
+	    ((const struct like *)b)->path);
+}
+
+static void
+like_read(const char *fn)
+{
+	char line[4096], *sp;
+	FILE *f = fopen(fn, "r");
+	size_t n;
+
+	if (f == NULL) {
+		perror(fn);
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if ((n = strlen(line)) > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		likes = realloc(likes, (nlikes + 1) * sizeof(*likes));
+		likes[nlikes].size = atol(line);
+		likes[nlikes++].path = strdup(sp + 1);
+	}
+	fclose(f);
+	qsort(likes, nlikes, sizeof(*likes), like_cmp);
+}
+
+/* The size rbc gave DIR/NAME.EXT, or -1; taken, so the rest is left. */
+static long
+like_size(const char *dir, const char *base, int len, const char *ext)
+{
+	struct like key, *l;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%.*s%s", dir, len, base, ext);
+	key.path = path;
+	l = bsearch(&key, likes, nlikes, sizeof(*likes), like_cmp);
+	if (l == NULL)
+		return -1;
+	return l->size;
+}
 
 static int
 cmp(const void *a, const void *b)
@@ -67,7 +129,62 @@ put(const char *out, const char *file, const char *ext, const char *s)
 		perror(path);
 		exit(1);
 	}
+	if (nlikes > 0)		/* one write(2) a page, as rbc does */
+		setvbuf(f, NULL, _IOFBF, 1 << 16);
 	fputs(s, f);
+	if (nlikes > 0) {
+		size_t n = strlen(s), k;
+		long want = like_size(strcmp(ext, ".7") == 0 ? "man/man7" : "html",
+		    base, (int)(strlen(base) - 3), ext);
+
+		for (k = n; n > 0 && want > 0 && (long)k < want; k += n)
+			fwrite(s, 1, (long)(k + n) <= want ? n :
+			    (size_t)(want - (long)k), f);
+	}
+	fclose(f);
+}
+
+/* The bytes of rbc's files that are no runbook's page. */
+static long
+like_others(void)
+{
+	long total = 0, n;
+	size_t i;
+	const char *base;
+
+	for (i = 0; i < nlikes; i++)
+		total += likes[i].size;
+	for (i = 0; i < nfiles; i++) {
+		base = strrchr(files[i], '/') + 1;
+		if ((n = like_size("html", base, (int)(strlen(base) - 3),
+		    ".html")) > 0)
+			total -= n;
+		if ((n = like_size("man/man7", base, (int)(strlen(base) - 3),
+		    ".7")) > 0)
+			total -= n;
+	}
+	return total;
+}
+
+/* Worker K's share of the bytes of rbc's other files. */
+static void
+put_rest(const char *out, int k, int jobs)
+{
+	static char blk[65536];
+	char path[4096];
+	long left = like_rest / jobs, w;
+	FILE *f;
+
+	memset(blk, '.', sizeof(blk));
+	snprintf(path, sizeof(path), "%s/rest-%d", out, k);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	for (; left > 0; left -= w) {
+		w = left < (long)sizeof(blk) ? left : (long)sizeof(blk);
+		fwrite(blk, 1, (size_t)w, f);
+	}
 	fclose(f);
 }
 
@@ -141,6 +258,10 @@ main(int argc, char *argv[])
 			jobs = atoi(argv[2]);
 			argv++;
 			argc--;
+		} else if (strcmp(argv[1], "--like") == 0 && argc > 2) {
+			like_read(argv[2]);
+			argv++;
+			argc--;
 		} else if (strcmp(argv[1], "--html-only") == 0)
 			html_only = 1;
 		else
@@ -149,16 +270,21 @@ main(int argc, char *argv[])
 		argc--;
 	}
 	if (argc != 3 || jobs < 1) {
-		fputs("usage: floor [-j N] [--html-only] CORPUS OUT\n", stderr);
+		fputs("usage: floor [-j N] [--html-only] [--like SIZES] CORPUS OUT\n",
+		    stderr);
 		return 2;
 	}
 	cmark_gfm_core_extensions_ensure_registered();
 	mkdir(argv[2], 0755);
 	list(argv[1]);
+	if (nlikes > 0)
+		like_rest = like_others();
 	for (k = 0; k < jobs; k++)
 		if (fork() == 0) {
 			for (i = (size_t)k; i < nfiles; i += (size_t)jobs)
 				one(files[i], argv[2], html_only);
+			if (nlikes > 0)
+				put_rest(argv[2], k, jobs);
 			_exit(0);
 		}
 	for (k = 0; k < jobs; k++) {

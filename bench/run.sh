@@ -70,6 +70,11 @@ for n in $SIZES; do
 	# benchmark measures a complete build, so that rule is off here.
 	printf 'title: Benchmark\nrules:\n  contact-placeholder: off\n' >"$c/site.yaml"
 	one=$(ls "$c" | sed -n 500p)
+	# What rbc writes, file by file, for the floor that writes as many
+	# bytes (floor_rbc_bytes: the floor's work, rbc's output volume).
+	"$RBC" build --content "$c" --out "$W/out-$n-ref" --formats html,man -j 2 \
+	    --today 2026-11-23 >/dev/null 2>&1
+	(cd "$W/out-$n-ref" && find . -type f -printf '%s %P\n') >"$W/sizes-$n"
 	[ "$HUGO" = 1 ] && hugo_site "$n"
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
@@ -81,6 +86,8 @@ for n in $SIZES; do
 		mkdir -p "$o"
 		t "$n floor_html_man" "$W/floor" -j 2 "$c" "$o/fl"
 		t "$n floor_html" "$W/floor" -j 2 --html-only "$c" "$o/fh"
+		t "$n floor_rbc_bytes" "$W/floor" -j 2 --like "$W/sizes-$n" "$c" "$o/fb"
+		t "$n floor_html_man_j1" "$W/floor" -j 1 "$c" "$o/f1"
 		t "$n rbc_html_man_j2" "$RBC" build --content "$c" --out "$o/o2" --formats html,man -j 2 --today 2026-11-23
 		t "$n rbc_html_man_j1" "$RBC" build --content "$c" --out "$o/o1" --formats html,man -j 1 --today 2026-11-23
 		t "$n rbc_all_j2" "$RBC" build --content "$c" --out "$o/oa" -j 2 --today 2026-11-23
@@ -131,7 +138,7 @@ per_round() {
 	echo "| corpus | what | median s | x floor | x floor per round | peak MiB | files/s |"
 	echo "|---:|---|---:|---:|---|---:|---:|"
 	for n in $SIZES; do
-		for what in floor_html_man floor_html rbc_html_man_j2 rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_rebuild_one_edit rbc_rebuild_next_edit hugo; do
+		for what in floor_html_man floor_html floor_rbc_bytes floor_html_man_j1 rbc_html_man_j2 rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_rebuild_one_edit rbc_rebuild_next_edit hugo; do
 			grep "^$n $what " "$W/runs" | grep -v FAILED | awk '{ print $3, $4 }' | sort -n >"$W/sel"
 			k=$(wc -l <"$W/sel")
 			if [ "$k" = 0 ]; then
@@ -160,6 +167,24 @@ per_round() {
 		    "rbc_all_j2 rbc_html_man_j2 with cards / without: <= 2" \
 		    "rbc_rebuild_one_edit rbc_html_man_j2 first rebuild / build: <= 0.10" \
 		    "rbc_rebuild_next_edit rbc_html_man_j2 next rebuild / build: <= 0.10"; do
+			set -- $pair
+			a=$1 b=$2
+			shift 2
+			echo "| $n | $* | $(per_round "$n" "$a" "$b") |"
+		done
+	done
+	# What the targets are made of: the floor writing rbc's bytes.
+	echo
+	echo "The floor writing as many bytes as rbc (floor_rbc_bytes: the floor's"
+	echo "work, each page padded to rbc's size, plus rbc's site pages, assets and"
+	echo "cache), and the floor's own scaling, round by round."
+	echo
+	echo "| corpus | ratio | per round |"
+	echo "|---:|---|---|"
+	for n in $SIZES; do
+		for pair in "floor_rbc_bytes floor_html_man floor writing rbc's bytes / floor" \
+		    "rbc_html_man_j2 floor_rbc_bytes rbc html,man -j2 / floor writing rbc's bytes" \
+		    "floor_html_man_j1 floor_html_man floor -j1 / -j2 (the floor's scaling)"; do
 			set -- $pair
 			a=$1 b=$2
 			shift 2
