@@ -16,9 +16,9 @@ OPT	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 WERROR	?= -Werror
-DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread
 PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
-PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lcmark-gfm-extensions
+PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -pthread
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 SRCS	 = $(sort $(wildcard src/*.c))

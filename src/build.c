@@ -236,7 +236,7 @@ site_load_cached(struct site *s, const char *content, const char *today,
 	if (scan_all(s, jobs) == -1)
 		return -1;
 	phase("scan");
-	index_build(s);
+	index_build(s, jobs);
 	check_site(s);
 	for (i = 0; i < s->n; i++)
 		dedupe(s->rb[i]);
@@ -349,7 +349,7 @@ site_load_some(struct site *s, const char *content, const char *today,
 		runbook_check(s, s->rb[i], builtin, own);
 	schema_free(builtin);
 	schema_free(own);
-	index_build(s);
+	index_build(s, 1);
 	check_site(s);
 	for (i = 0; i < named; i++)
 		dedupe(s->rb[i]);

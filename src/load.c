@@ -616,6 +616,8 @@ site_close(struct site *s)
 		mustache_free(s->tpl);
 	diags_free(&s->diags);
 	arena_free(s->arena);
+	if (s->arena2 != NULL)
+		arena_free(s->arena2);
 	free(s->content);
 	free(s->root);
 }

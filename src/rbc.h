@@ -592,6 +592,7 @@ struct site {
 	char		*root;		/* where templates/ and themes/ live */
 	struct site_config cfg;
 	struct arena	*arena;
+	struct arena	*arena2;	/* index_build's second thread's */
 	struct runbook	**rb;
 	size_t		 n;
 	char		**files;	/* every non-runbook file, sorted */
@@ -650,7 +651,7 @@ char	*pct_decode(const char *, size_t);
 /* The content-relative form of path written in runbook file from, or
  * NULL if it leaves the content directory. */
 char	*resolve_path(const char *from, const char *path);
-void	 index_build(struct site *);
+void	 index_build(struct site *, int jobs);
 int	 link_external(const struct link *);
 int	 link_kept(const struct link *);
 uint32_t *link_slots(const struct runbook *);

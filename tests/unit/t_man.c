@@ -432,7 +432,7 @@ pages(const char *dir, enum expect ex, const char *prefix)
 		md_parse(&s, r);
 		s.rb[s.n++] = r;
 	}
-	index_build(&s);
+	index_build(&s, 1);
 	if (s.n == 0)
 		fail("man", dir, "no runbooks");
 	m = man_new(&s);
