@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -174,9 +175,13 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 	u32_put(b->data + start, (uint32_t)(b->len - start - 4));
 }
 
-/* Returns the light runbook of one record, or NULL if it is damaged. */
+/*
+ * Returns the light runbook of one record, its strings in arena a (the
+ * site's, or the second decoding thread's), or NULL if it is damaged.
+ */
 static struct runbook *
-decode(struct site *s, struct rd *in, uint64_t base, size_t *idx)
+decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
+    size_t *idx)
 {
 	struct runbook *r = xcalloc(1, sizeof(*r));
 	struct diags *d;
@@ -184,8 +189,9 @@ decode(struct site *s, struct rd *in, uint64_t base, size_t *idx)
 	char *js;
 	size_t i, n;
 
-	/* One arena for every light runbook: no chunk half empty each. */
-	r->arena = s->arena;
+	/* One arena for every light runbook (two, decoded on two
+	 * threads): no chunk half empty each. */
+	r->arena = a;
 	r->light = 1;
 	rd.a = r->arena;
 	diags_init(&r->diags, s->cfg.sev);
@@ -986,6 +992,150 @@ scan_undo(struct site *s)
 	s->n = 0;
 }
 
+/* One record of a worker's file, decoded. */
+struct decoded {
+	struct runbook	*r;		/* NULL: the record is damaged */
+	size_t		 idx, off;
+	int		 k;		/* the worker's file */
+};
+
+/* Decodes files first, first + step, ... of f into v (decode_share). */
+struct decoder {
+	struct site	*s;
+	FILE		**f;
+	int		 nf, first, step;
+	struct arena	*a;
+	struct decoded	*v;
+	size_t		 n, cap;
+};
+
+static void
+decoded_push(struct decoder *d, struct runbook *r, size_t idx, size_t off,
+    int k)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	d->v[d->n].r = r;
+	d->v[d->n].idx = idx;
+	d->v[d->n].off = off;
+	d->v[d->n++].k = k;
+}
+
+/* Decodes its files' records, in order; stops at a damaged one. */
+static void *
+decode_share(void *arg)
+{
+	struct decoder *d = arg;
+	struct buf rec = { NULL, 0, 0 };
+	unsigned char h[4];
+	struct runbook *r;
+	size_t idx, off;
+	uint32_t len;
+	int k;
+
+	for (k = d->first; k < d->nf; k += d->step) {
+		off = 0;
+		while (d->f[k] != NULL && fread(h, 1, 4, d->f[k]) == 4) {
+			struct rd one;
+			len = u32_get(h);
+			buf_reset(&rec);
+			buf_grow(&rec, (size_t)len + 1);
+			one.p = (const unsigned char *)rec.data;
+			one.end = one.p + len;
+			one.a = NULL;
+			one.bad = 0;
+			one.inplace = 0;
+			if (fread(rec.data, 1, len, d->f[k]) != len ||
+			    (r = decode(d->s, d->a, &one, off + 4, &idx)) ==
+			    NULL) {
+				decoded_push(d, NULL, 0, off, k);
+				buf_free(&rec);
+				return NULL;
+			}
+			decoded_push(d, r, idx, off, k);
+			off += 4 + (size_t)len;
+		}
+	}
+	buf_free(&rec);
+	return NULL;
+}
+
+/*
+ * Decodes the workers' record files f[0..nf) into s->rb, in file order:
+ * 0, or -2 (a record from the cache may be at fault: scan_all retries
+ * without it) or -1 after a message, for a damaged record.  With two or
+ * more files and enough runbooks, two threads decode them (the odd
+ * files and the even ones; the parent's serial part of a build, and of
+ * a rebuild, which decodes every record); the runbooks are put in place
+ * after, in the order one thread would have, so the result is the same.
+ */
+static int
+decode_all(struct site *s, FILE **f, int nf)
+{
+	struct decoder d[2];
+	pthread_t helper;
+	int helped = 0, rc = 0, t, k;
+	size_t at[2] = { 0, 0 }, i;
+
+	memset(d, 0, sizeof(d));
+	for (t = 0; t < 2; t++) {
+		d[t].s = s;
+		d[t].f = f;
+		d[t].nf = nf;
+		d[t].first = t;
+		d[t].step = 2;
+	}
+	d[0].a = s->arena;
+	if (nf > 1 && s->nrbpaths >= 256) {
+		if (s->arena2 == NULL)
+			s->arena2 = arena_new();
+		d[1].a = s->arena2;
+		helped = pthread_create(&helper, NULL, decode_share,
+		    &d[1]) == 0;
+	}
+	if (!helped)
+		d[0].step = 1;
+	decode_share(&d[0]);
+	if (helped)
+		pthread_join(helper, NULL);
+	/* File by file, as read: the first damaged record stops it. */
+	for (k = 0; k < nf; k++) {
+		struct decoder *dk = &d[helped ? k % 2 : 0];
+		size_t *j = &at[helped ? k % 2 : 0];
+		for (; *j < dk->n && dk->v[*j].k == k; (*j)++) {
+			struct decoded *e = &dk->v[*j];
+			if (rc != 0) {
+				runbook_free(e->r);
+				continue;
+			}
+			if (e->r == NULL || s->rb[e->idx] != NULL) {
+				runbook_free(e->r);
+				if (s->cache != NULL)
+					rc = -2;	/* scan_all retries */
+				else {
+					fprintf(stderr, "rbc: a worker's "
+					    "record is damaged\n");
+					rc = -1;
+				}
+				continue;
+			}
+			s->rb[e->idx] = e->r;
+			e->r->fmfile = k;
+			s->reck[e->idx] = k;
+			s->recoff[e->idx] = e->off;
+		}
+	}
+	/* What a thread decoded past a damaged record of the other's. */
+	for (t = 0; t < 2; t++) {
+		for (i = at[t]; i < d[t].n; i++)
+			runbook_free(d[t].v[i].r);
+		free(d[t].v);
+	}
+	return rc;
+}
+
 static int scan_once(struct site *, int);
 
 /*
@@ -1014,10 +1164,7 @@ static int
 scan_once(struct site *s, int jobs)
 {
 	struct scanjob j = { s };
-	struct buf rec = { NULL, 0, 0 };
-	unsigned char h[4];
-	size_t idx, off, i;
-	uint32_t len;
+	size_t i;
 	FILE **f;
 	int k, rc = 0;
 
@@ -1043,39 +1190,8 @@ scan_once(struct site *s, int jobs)
 	/* The records stay in the workers' files: read one at a time. */
 	s->recf = f;
 	s->nrecf = jobs;
-	for (k = 0; k < jobs && rc == 0; k++) {
-		off = 0;
-		while (f[k] != NULL && fread(h, 1, 4, f[k]) == 4) {
-			struct rd one;
-			struct runbook *r;
-			len = u32_get(h);
-			buf_reset(&rec);
-			buf_grow(&rec, (size_t)len + 1);
-			one.p = (const unsigned char *)rec.data;
-			one.end = one.p + len;
-			one.a = NULL;
-			one.bad = 0;
-			one.inplace = 0;
-			if (fread(rec.data, 1, len, f[k]) != len ||
-			    (r = decode(s, &one, off + 4, &idx)) == NULL ||
-			    s->rb[idx] != NULL) {
-				if (s->cache != NULL) {
-					rc = -2;	/* scan_all retries */
-					break;
-				}
-				fprintf(stderr, "rbc: a worker's record is "
-				    "damaged\n");
-				rc = -1;
-				break;
-			}
-			s->rb[idx] = r;
-			r->fmfile = k;
-			s->reck[idx] = k;
-			s->recoff[idx] = off;
-			off += 4 + (size_t)len;
-		}
-	}
-	buf_free(&rec);
+	if (rc == 0)
+		rc = decode_all(s, f, jobs);
 	for (i = 0; i < s->nrbpaths; i++)
 		if (s->rb[i] == NULL && rc == 0) {
 			if (s->cache != NULL) {
