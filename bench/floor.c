@@ -129,8 +129,10 @@ put(const char *out, const char *file, const char *ext, const char *s)
 		perror(path);
 		exit(1);
 	}
-	if (nlikes > 0)		/* one write(2) a page, as rbc does */
-		setvbuf(f, NULL, _IOFBF, 1 << 16);
+	/* One write(2) a file, as rbc does: with stdio's 4 kB buffer a
+	 * page took three, which cost this machine's ext4 0.1 to 0.2 s for
+	 * 20,000 files, a floor slower than it need be. */
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	fputs(s, f);
 	if (nlikes > 0) {
 		size_t n = strlen(s), k;

@@ -103,6 +103,7 @@ unfresh() {
 	return 0
 }
 trap unfresh EXIT
+trap 'unfresh; exit 1' INT TERM
 
 unfresh
 : >"$W/runs"
