@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,11 +211,29 @@ global_digest(struct site *s, int formats)
  * (global_digest) is what it was.  formats are what the build writes:
  * the scan begins them (prerender).
  */
+struct cache_loading {
+	const char	*dir;
+	uint64_t	 global;
+	struct cache	*c;
+};
+
+static void *
+cache_load_thread(void *arg)
+{
+	struct cache_loading *cl = arg;
+
+	cl->c = cache_load(cl->dir, cl->global);
+	return NULL;
+}
+
 int
 site_load_cached(struct site *s, const char *content, const char *today,
     int jobs, const char *cache_dir, int formats)
 {
 	struct schema *builtin, *own;
+	struct cache_loading cl;
+	pthread_t clt;
+	int loading = 0;
 	size_t i;
 
 	phase("start");
@@ -225,9 +244,21 @@ site_load_cached(struct site *s, const char *content, const char *today,
 		/* The spool and the records beside the output, not in /tmp. */
 		scratch_near(cache_dir);
 		s->global = global_digest(s, formats);
-		s->cache = cache_load(cache_dir, s->global);
+		cl.dir = cache_dir;
+		cl.global = s->global;
+		cl.c = NULL;
+		/* The cache's index read while the walk lists the tree. */
+		if (jobs > 1 && pthread_create(&clt, NULL, cache_load_thread,
+		    &cl) == 0)
+			loading = 1;
+		else
+			s->cache = cache_load(cache_dir, s->global);
 	}
 	site_walk(s);
+	if (loading) {
+		pthread_join(clt, NULL);
+		s->cache = cl.c;
+	}
 	phase("walk");
 	/* Once here to report a broken site schema; workers compile theirs. */
 	schemas_open(s, &builtin, &own, 1);

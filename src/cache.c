@@ -102,7 +102,13 @@ cache_load(const char *dir, uint64_t global)
 	size_t i;
 
 	c->a = arena_new();
-	if ((c->f = fopen(path, "rb")) == NULL || fseeko(c->f, 0, SEEK_END) ||
+	/* The entries lie between the records: with a buffer of 256 kB
+	 * the seeks past the records stay inside it (10,000 read and seek
+	 * calls less for 10,000 runbooks; the records themselves are read
+	 * by pread). */
+	if ((c->f = fopen(path, "rb")) == NULL ||
+	    setvbuf(c->f, NULL, _IOFBF, (size_t)1 << 18) != 0 ||
+	    fseeko(c->f, 0, SEEK_END) ||
 	    (at = ftello(c->f)) < 0 || fseeko(c->f, 0, SEEK_SET))
 		goto bad;
 	size = (uint64_t)at;
