@@ -909,7 +909,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	set_list(a, m, "toc", "has_toc", l);
 
 	if (pre != NULL)
-		ymap_add(a, m, "body", ynew_str(a, pre, prelen));
+		ymap_add(a, m, "body", ynew_ref(a, pre, prelen));
 	else {
 		html_body(&body, s, r);
 		ymap_add(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));

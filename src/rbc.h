@@ -382,6 +382,7 @@ int	 ybool(const struct ynode *, int *out);	/* 1.1 forms too: yes/on */
 struct ynode *ynew(struct arena *, enum ytype);
 struct ynode *ynew_str(struct arena *, const char *, size_t);
 struct ynode *ynew_strz(struct arena *, const char *);
+struct ynode *ynew_ref(struct arena *, const char *, size_t);
 struct ynode *ynew_bool(struct arena *, int);
 struct ynode *ynew_int(struct arena *, long long);
 void	 yseq_push(struct arena *, struct ynode *seq, struct ynode *);
