@@ -9,6 +9,7 @@
  * every non-ASCII code point becomes \[uXXXX] and every byte that is not
  * UTF-8 becomes \[uFFFD].
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,12 +461,24 @@ token(const char *s, size_t n, size_t *cols)
  * Returns the columns roff text s[0..n) takes on one line, with the
  * widest blank-separated word in *word.
  */
+static int plain(const char *, size_t);
+
 size_t
 roff_width(const char *s, size_t n, size_t *word)
 {
 	size_t i, k, c, total = 0, w = 0;
 
 	*word = 0;
+	if (plain(s, n)) {
+		/* ASCII without escapes (most table cells): a column a
+		 * byte, words between blanks and newlines. */
+		for (i = 0; i < n; i++)
+			if (s[i] == ' ' || s[i] == '\n')
+				w = 0;
+			else if (++w > *word)
+				*word = w;
+		return n;
+	}
 	for (i = 0; i < n; i += k) {
 		k = token(s + i, n - i, &c);
 		if (s[i] == ' ' || s[i] == '\n')
@@ -525,12 +538,33 @@ break_words(struct buf *o, const char *s, size_t n)
 	}
 }
 
-/* Returns 1 if s[0..n) has a blank-free run of more than MAXWORD bytes. */
+/*
+ * Returns 1 if s[0..n) has a blank-free run of more than MAXWORD bytes.
+ * Eight bytes at a time first: a run of 41 bytes or more covers four
+ * whole blocks of eight (at most seven of its bytes lie before the
+ * first and seven after the last), so as long as no four blocks in a
+ * row are blank-free, there is none; prose has a blank every few bytes.
+ */
 static int
 has_long_run(const char *s, size_t n)
 {
-	size_t i, run = 0;
+	const uint64_t blanks = 0x2020202020202020ULL;
+	size_t i, run = 0, clear = 0;
+	uint64_t x, y;
 
+	if (n <= MAXWORD)
+		return 0;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		y = x ^ blanks;		/* a zero byte where a blank was */
+		if (((y - 0x0101010101010101ULL) & ~y &
+		    0x8080808080808080ULL) != 0)
+			clear = 0;
+		else if (++clear == 4)
+			break;
+	}
+	if (clear < 4)
+		return 0;
 	for (i = 0; i < n; i++)
 		if (s[i] == ' ')
 			run = 0;
@@ -543,9 +577,20 @@ has_long_run(const char *s, size_t n)
 static int
 plain(const char *s, size_t n)
 {
-	size_t i;
+	const uint64_t bs = 0x5c5c5c5c5c5c5c5cULL;
+	size_t i = 0;
+	uint64_t x, y;
 
-	for (i = 0; i < n; i++)
+	/* Eight bytes at a time: no high bit, no byte equal to '\\'. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		y = x ^ bs;
+		if ((x & 0x8080808080808080ULL) != 0 ||
+		    ((y - 0x0101010101010101ULL) & ~y &
+		    0x8080808080808080ULL) != 0)
+			return 0;
+	}
+	for (; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80 || s[i] == '\\')
 			return 0;
 	return 1;

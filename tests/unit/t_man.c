@@ -613,6 +613,70 @@ escapes(void)
 	else
 		fail("roff-esc", "wrap", "got \"%s\"", b.data);
 
+	/* A word gets break points exactly when it is longer than 40
+	 * bytes, wherever it starts (roff_wrap looks eight bytes at a
+	 * time first) and however long the line around it. */
+	{
+		int len, lead, tail, bad = 0;
+		for (len = 30; len <= 50 && !bad; len++)
+			for (lead = 0; lead <= 17 && !bad; lead++)
+				for (tail = 0; tail <= 9 && !bad; tail++) {
+					int j, want = len > 40, got;
+					buf_reset(&b);
+					for (j = 0; j < lead; j++)
+						buf_putc(&b, j % 3 == 2 ? ' ' : 'a');
+					if (lead > 0)
+						buf_putc(&b, ' ');
+					for (j = 0; j < len; j++)
+						buf_putc(&b, 'w');
+					if (tail > 0)
+						buf_putc(&b, ' ');
+					for (j = 0; j < tail; j++)
+						buf_putc(&b, 'z');
+					buf_putc(&b, '\n');
+					roff_wrap(&b, 0, 200);
+					buf_cstr(&b);
+					got = strstr(b.data, "\\:") != NULL;
+					if (got != want) {
+						fail("roff-esc", "long-word",
+						    "word of %d after %d bytes, "
+						    "%d after: break points %d, "
+						    "want %d", len, lead, tail,
+						    got, want);
+						bad = 1;
+					}
+				}
+		if (!bad)
+			pass("roff-esc", "long-word");
+	}
+	/* roff_width: plain ASCII (the fast path) as the token path counts
+	 * it, and escapes and UTF-8 as before. */
+	{
+		static const struct { const char *s; size_t cols, word; } w[] = {
+			{ "", 0, 0 },
+			{ "abc", 3, 3 },
+			{ "ab cdef g", 9, 4 },
+			{ "ab\ncdefgh ij", 12, 6 },
+			{ "  lead and trail  ", 18, 5 },
+			{ "a\\-b c", 5, 3 },
+			{ "caf\xc3\xa9 au lait", 12, 4 },
+			{ "x\\fBbold\\fR y", 7, 5 },
+		};
+		size_t k, word, cols;
+		int bad = 0;
+		for (k = 0; k < sizeof(w) / sizeof(w[0]); k++) {
+			cols = roff_width(w[k].s, strlen(w[k].s), &word);
+			if (cols != w[k].cols || word != w[k].word) {
+				fail("roff-esc", "width-plain", "\"%s\": %zu "
+				    "columns, widest %zu; want %zu, %zu",
+				    w[k].s, cols, word, w[k].cols, w[k].word);
+				bad = 1;
+			}
+		}
+		if (!bad)
+			pass("roff-esc", "width-plain");
+	}
+
 	if (roff_width("\\fBab\\fR \\[u4E2D]\\&x", 18, &n) == 6 && n == 3)
 		pass("roff-esc", "width");
 	else
