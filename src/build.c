@@ -1516,21 +1516,55 @@ build_usage(FILE *f)
 	    "                 [--strict] [--today YYYY-MM-DD]\n", f);
 }
 
-/*
- * Returns the output digest of each runbook (cache.c) and puts the site
- * pages' in *sitedig.
- */
-static uint64_t *
-digests(struct site *s, uint64_t *sitedig)
+/* Runbooks [from, to)'s output digests (digests' second thread). */
+struct digjob {
+	const struct site	*s;
+	const uint64_t		*hd;
+	uint64_t		*odig;
+	size_t			 from, to;
+};
+
+static void *
+digest_share(void *arg)
 {
-	uint64_t *odig = xcalloc(s->n ? s->n : 1, sizeof(*odig)), *hd;
+	struct digjob *j = arg;
 	size_t i;
 
+	for (i = j->from; i < j->to; i++)
+		j->odig[i] = runbook_digest(j->s, j->hd, j->s->rb[i]);
+	return NULL;
+}
+
+/*
+ * Returns the output digest of each runbook (cache.c) and puts the site
+ * pages' in *sitedig.  With jobs > 1 and enough runbooks, a second
+ * thread digests the second half (each digest reads only the site).
+ */
+static uint64_t *
+digests(struct site *s, uint64_t *sitedig, int jobs)
+{
+	uint64_t *odig = xcalloc(s->n ? s->n : 1, sizeof(*odig)), *hd;
+	struct digjob j[2];
+	pthread_t helper;
+	int helped = 0;
+
 	hd = href_digests(s);
-	for (i = 0; i < s->n; i++)
-		odig[i] = runbook_digest(s, hd, s->rb[i]);
-	free(hd);
+	j[0].s = j[1].s = s;
+	j[0].hd = j[1].hd = hd;
+	j[0].odig = j[1].odig = odig;
+	j[0].from = 0;
+	j[0].to = j[1].from = s->n / 2;
+	j[1].to = s->n;
+	if (jobs > 1 && s->n >= 256)
+		helped = pthread_create(&helper, NULL, digest_share,
+		    &j[1]) == 0;
+	if (!helped)
+		j[0].to = s->n;
+	digest_share(&j[0]);
 	*sitedig = site_digest(s);
+	if (helped)
+		pthread_join(helper, NULL);
+	free(hd);
 	return odig;
 }
 
@@ -1658,7 +1692,7 @@ cmd_build(int argc, char **argv)
 		odig = NULL;
 		sitedig = 0;
 		if (s.cache != NULL || jobs <= 1)
-			odig = digests(&s, &sitedig);
+			odig = digests(&s, &sitedig, jobs);
 		phase("digests");
 		/* The spare tree, if any, in place of the empty one. */
 		kept = NULL;
@@ -1681,7 +1715,7 @@ cmd_build(int argc, char **argv)
 			fflush(NULL);
 			if ((cpid = fork()) == 0) {
 				if (odig == NULL)
-					odig = digests(&s, &sitedig);
+					odig = digests(&s, &sitedig, jobs);
 				_exit(cache_write(tmp, s.global, sitedig, &s,
 				    odig) == -1 ? 1 : 0);
 			}
@@ -1709,7 +1743,7 @@ cmd_build(int argc, char **argv)
 				o.failed = 1;
 		} else if (!o.failed) {
 			if (odig == NULL)	/* the fork failed */
-				odig = digests(&s, &sitedig);
+				odig = digests(&s, &sitedig, jobs);
 			if (cache_write(tmp, s.global, sitedig, &s,
 			    odig) == -1)
 				o.failed = 1;
