@@ -179,6 +179,17 @@ per_round() {
 	    }'
 }
 
+# ratio_rows "A B label" ...: a table row per corpus and pair, the
+# per-round ratio of A to B.
+ratio_rows() {
+	pairs=$(printf '%s\n' "$@")
+	for n in $SIZES; do
+		echo "$pairs" | while read -r a b label; do
+			echo "| $n | $label | $(per_round "$n" "$a" "$b") |"
+		done
+	done
+}
+
 # Medians, ratios against the floor, peak memory, files/s.
 {
 	echo "# rbc benchmark"
@@ -221,18 +232,11 @@ per_round() {
 	echo
 	echo "| corpus | target | per round |"
 	echo "|---:|---|---|"
-	for n in $SIZES; do
-		for pair in "rbc_html_man_j2 floor_html_man html,man -j2 / floor: <= 1.2" \
-		    "rbc_html_man_j1 rbc_html_man_j2 -j1 / -j2 (scaling): >= 1.8" \
-		    "rbc_all_j2 rbc_html_man_j2 with cards / without: <= 2" \
-		    "rbc_rebuild_one_edit rbc_html_man_j2 first rebuild / build: <= 0.10" \
-		    "rbc_rebuild_next_edit rbc_html_man_j2 next rebuild / build: <= 0.10"; do
-			set -- $pair
-			a=$1 b=$2
-			shift 2
-			echo "| $n | $* | $(per_round "$n" "$a" "$b") |"
-		done
-	done
+	ratio_rows "rbc_html_man_j2 floor_html_man html,man -j2 / floor: <= 1.2" \
+	    "rbc_html_man_j1 rbc_html_man_j2 -j1 / -j2 (scaling): >= 1.8" \
+	    "rbc_all_j2 rbc_html_man_j2 with cards / without: <= 2" \
+	    "rbc_rebuild_one_edit rbc_html_man_j2 first rebuild / build: <= 0.10" \
+	    "rbc_rebuild_next_edit rbc_html_man_j2 next rebuild / build: <= 0.10"
 	# What the targets are made of: the floor writing rbc's bytes.
 	echo
 	echo "The floor writing as many bytes as rbc (floor_rbc_bytes: the floor's"
@@ -241,15 +245,8 @@ per_round() {
 	echo
 	echo "| corpus | ratio | per round |"
 	echo "|---:|---|---|"
-	for n in $SIZES; do
-		for pair in "floor_rbc_bytes floor_html_man floor writing rbc's bytes / floor" \
-		    "rbc_html_man_j2 floor_rbc_bytes rbc html,man -j2 / floor writing rbc's bytes" \
-		    "floor_html_man_j1 floor_html_man floor -j1 / -j2 (the floor's scaling)"; do
-			set -- $pair
-			a=$1 b=$2
-			shift 2
-			echo "| $n | $* | $(per_round "$n" "$a" "$b") |"
-		done
-	done
+	ratio_rows "floor_rbc_bytes floor_html_man floor writing rbc's bytes / floor" \
+	    "rbc_html_man_j2 floor_rbc_bytes rbc html,man -j2 / floor writing rbc's bytes" \
+	    "floor_html_man_j1 floor_html_man floor -j1 / -j2 (the floor's scaling)"
 } >"$RES"
 cat "$RES"
