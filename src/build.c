@@ -205,12 +205,7 @@ global_digest(struct site *s, int formats)
 	return h;
 }
 
-/*
- * site_load, reusing the scan records of the previous build's cache in
- * cache_dir when the digest of everything else the outputs depend on
- * (global_digest) is what it was.  formats are what the build writes:
- * the scan begins them (prerender).
- */
+/* The cache read on a thread while the walk lists the content. */
 struct cache_loading {
 	const char	*dir;
 	uint64_t	 global;
@@ -226,6 +221,12 @@ cache_load_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * site_load, reusing the scan records of the previous build's cache in
+ * cache_dir when the digest of everything else the outputs depend on
+ * (global_digest) is what it was.  formats are what the build writes:
+ * the scan begins them (prerender).
+ */
 int
 site_load_cached(struct site *s, const char *content, const char *today,
     int jobs, const char *cache_dir, int formats)
@@ -1555,7 +1556,7 @@ digests(struct site *s, uint64_t *sitedig, int jobs)
 	j[0].from = 0;
 	j[0].to = j[1].from = s->n / 2;
 	j[1].to = s->n;
-	if (jobs > 1 && s->n >= 256)
+	if (jobs > 1 && s->n >= THREADS_MIN)
 		helped = pthread_create(&helper, NULL, digest_share,
 		    &j[1]) == 0;
 	if (!helped)

@@ -17,11 +17,6 @@ static const unsigned char esc_tab[2][256] = {
 	{ ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1 },
 };
 
-/* Nonzero if a byte of x is the byte that c repeats (SWAR). */
-#define HAS_BYTE(x, c)	((((x) ^ (c)) - 0x0101010101010101ULL) & \
-	~((x) ^ (c)) & 0x8080808080808080ULL)
-#define REP(ch)		(0x0101010101010101ULL * (unsigned char)(ch))
-
 /*
  * Returns how many bytes of s (n) need no escaping, apostrophes too when
  * apos: eight at a time while none does, then one at a time.

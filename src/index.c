@@ -582,10 +582,8 @@ index_build(struct site *s, int jobs)
 	t[0].rv = t[1].rv = &rv;
 	t[0].a = s->arena;
 	t[1].a = NULL;
-	if (jobs > 1 && s->n >= 4 * RESOLVE_CHUNK) {
-		if (s->arena2 == NULL)
-			s->arena2 = arena_new();
-		t[1].a = s->arena2;
+	if (jobs > 1 && s->n >= THREADS_MIN) {
+		t[1].a = arena2(s);
 		helped = pthread_create(&helper, NULL, resolve_share,
 		    &t[1]) == 0;
 	}

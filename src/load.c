@@ -692,6 +692,19 @@ site_find(const struct site *s, const char *id)
 	return strtab_find(&s->byid, id);
 }
 
+/*
+ * Returns the arena of the parent's second thread, made the first time:
+ * the light runbooks share the site's arena, which only one thread may
+ * write at a time.
+ */
+struct arena *
+arena2(struct site *s)
+{
+	if (s->arena2 == NULL)
+		s->arena2 = arena_new();
+	return s->arena2;
+}
+
 /* Returns 1 if rel (content-relative) is a non-runbook file of the site. */
 int
 site_has_file(const struct site *s, const char *rel)

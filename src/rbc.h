@@ -179,6 +179,12 @@ struct rd {
 	int			 bad;
 	int			 inplace; /* yget: strings left in the bytes */
 };
+/* Nonzero if a byte of x is the byte that c repeats (SWAR, eight bytes
+ * at a time); REP(ch) is ch in every byte. */
+#define HAS_BYTE(x, c)	((((x) ^ (c)) - 0x0101010101010101ULL) & \
+	~((x) ^ (c)) & 0x8080808080808080ULL)
+#define REP(ch)		(0x0101010101010101ULL * (unsigned char)(ch))
+
 /* 32-bit numbers in records, the spool and fonts: big-endian. */
 static inline uint32_t
 u32_get(const void *p)
@@ -593,7 +599,7 @@ struct site {
 	char		*root;		/* where templates/ and themes/ live */
 	struct site_config cfg;
 	struct arena	*arena;
-	struct arena	*arena2;	/* index_build's second thread's */
+	struct arena	*arena2;	/* the parent's second thread's (arena2) */
 	struct runbook	**rb;
 	size_t		 n;
 	char		**files;	/* every non-runbook file, sorted */
@@ -632,6 +638,10 @@ void	 runbook_free(struct runbook *);
 void	 site_close(struct site *);
 void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
+/* With -j2 or more and this many runbooks, the parent's serial steps
+ * (decoding, link resolution, digests) take a second thread. */
+#define THREADS_MIN	256
+struct arena *arena2(struct site *);
 int	 site_has_file(const struct site *, const char *rel);
 
 /* frontmatter.c */

@@ -548,17 +548,14 @@ break_words(struct buf *o, const char *s, size_t n)
 static int
 has_long_run(const char *s, size_t n)
 {
-	const uint64_t blanks = 0x2020202020202020ULL;
 	size_t i, run = 0, clear = 0;
-	uint64_t x, y;
+	uint64_t x;
 
 	if (n <= MAXWORD)
 		return 0;
 	for (i = 0; i + 8 <= n; i += 8) {
 		memcpy(&x, s + i, 8);
-		y = x ^ blanks;		/* a zero byte where a blank was */
-		if (((y - 0x0101010101010101ULL) & ~y &
-		    0x8080808080808080ULL) != 0)
+		if (HAS_BYTE(x, REP(' ')))
 			clear = 0;
 		else if (++clear == 4)
 			break;
@@ -577,17 +574,13 @@ has_long_run(const char *s, size_t n)
 static int
 plain(const char *s, size_t n)
 {
-	const uint64_t bs = 0x5c5c5c5c5c5c5c5cULL;
 	size_t i = 0;
-	uint64_t x, y;
+	uint64_t x;
 
 	/* Eight bytes at a time: no high bit, no byte equal to '\\'. */
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&x, s + i, 8);
-		y = x ^ bs;
-		if ((x & 0x8080808080808080ULL) != 0 ||
-		    ((y - 0x0101010101010101ULL) & ~y &
-		    0x8080808080808080ULL) != 0)
+		if ((x & REP(0x80)) != 0 || HAS_BYTE(x, REP('\\')))
 			return 0;
 	}
 	for (; i < n; i++)

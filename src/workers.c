@@ -1088,10 +1088,8 @@ decode_all(struct site *s, FILE **f, int nf)
 		d[t].step = 2;
 	}
 	d[0].a = s->arena;
-	if (nf > 1 && s->nrbpaths >= 256) {
-		if (s->arena2 == NULL)
-			s->arena2 = arena_new();
-		d[1].a = s->arena2;
+	if (nf > 1 && s->nrbpaths >= THREADS_MIN) {
+		d[1].a = arena2(s);
 		helped = pthread_create(&helper, NULL, decode_share,
 		    &d[1]) == 0;
 	}
