@@ -367,8 +367,15 @@ wordch(int c)
 static int
 in_words(const char *s, size_t n, const char *const *w)
 {
+	int c;
+
+	if (n == 0)
+		return 0;
+	/* The words are lower case: most differ in their first byte. */
+	c = tolower((unsigned char)s[0]);
 	for (; *w != NULL; w++)
-		if (strlen(*w) == n && strncasecmp(s, *w, n) == 0)
+		if ((unsigned char)(*w)[0] == c && strlen(*w) == n &&
+		    strncasecmp(s, *w, n) == 0)
 			return 1;
 	return 0;
 }

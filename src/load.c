@@ -13,6 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "rbc.h"
 
 struct walk {
@@ -435,25 +439,61 @@ site_walk(struct site *s)
 	return 0;
 }
 
+
+/*
+ * The newlines of s[0..n): how many (nl_count), and the offset after
+ * each, in order (nl_ends).  Sixteen bytes at a time where the CPU has
+ * SSE2: a runbook's lines are 20 bytes long on average, so a memchr a
+ * line cost more in calls than in looking.
+ */
+static size_t
+nl_count(const char *s, size_t n)
+{
+	size_t i = 0, c = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= n; i += 16)
+		c += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const
+		    void *)(s + i)), nl)));
+#endif
+	for (; i < n; i++)
+		c += s[i] == '\n';
+	return c;
+}
+
+static void
+nl_ends(const char *s, size_t n, size_t *out)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	unsigned m;
+
+	for (; i + 16 <= n; i += 16)
+		for (m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+		    nl)); m != 0; m &= m - 1)
+			*out++ = i + (size_t)__builtin_ctz(m) + 1;
+#endif
+	for (; i < n; i++)
+		if (s[i] == '\n')
+			*out++ = i + 1;
+}
+
 /* Builds the line table of r's source. */
 static void
 index_lines(struct runbook *r)
 {
-	const char *d = r->raw.data, *e = d ? d + r->raw.len : d, *p;
-	size_t n = 1, k = 0;
+	const char *d = r->raw.data;
+	size_t len = d != NULL ? r->raw.len : 0, n = 1 + nl_count(d, len);
 
-	for (p = d; p != NULL && p < e; p++)
-		if ((p = memchr(p, '\n', (size_t)(e - p))) != NULL)
-			n++;
-		else
-			break;
 	r->src.lines = arena_alloc(r->arena, n * sizeof(size_t));
-	r->src.lines[k++] = 0;
-	for (p = d; p != NULL && p < e; p++)
-		if ((p = memchr(p, '\n', (size_t)(e - p))) != NULL)
-			r->src.lines[k++] = (size_t)(p - d) + 1;
-		else
-			break;
+	r->src.lines[0] = 0;
+	nl_ends(d, len, r->src.lines + 1);
 	r->src.nlines = n;
 	r->src.data = r->raw.data;
 	r->src.len = r->raw.len;

@@ -886,43 +886,115 @@ struct scanjob {
 };
 
 /*
+ * A scan worker's spool writes, gathered: the file gets them 256 kB at a
+ * time, at 256 kB boundaries, so that the kernel keeps the spool in
+ * large folios.  Writing it 26 kB an entry, as the entries come, cost
+ * the page cache twice as much to take in (a folio, buffer heads and a
+ * delayed-allocation reservation for every 4 kB) and, read back, to map
+ * and give back.  An entry is noted for the render pass once its bytes
+ * are written (pend: the entries still in buf).
+ */
+#define STAGE	((size_t)256 << 10)
+
+struct stage {
+	char		*buf;		/* STAGE bytes */
+	size_t		 len;
+	size_t		*pend, npend, maxpend;
+	int		 bad;		/* a write failed: nothing more */
+};
+
+/* Returns 0 after writing out the stage's bytes, or -1 (and every
+ * pending entry forgotten: the render parses those runbooks again). */
+static int
+stage_flush(struct site *s, int k, struct stage *st)
+{
+	size_t i;
+
+	if (!st->bad && st->len > 0 &&
+	    write_all(s->spool[k], st->buf, st->len) == -1)
+		st->bad = 1;
+	st->len = 0;
+	if (st->bad)
+		for (i = 0; i < st->npend; i++)
+			s->sh->ent[st->pend[i]].k1 = 0;
+	st->npend = 0;
+	return st->bad ? -1 : 0;
+}
+
+/* Appends p[0..n) to the stage, writing it out each time it fills. */
+static int
+stage_put(struct site *s, int k, struct stage *st, const void *p, size_t n)
+{
+	const char *c = p;
+	size_t room;
+
+	while (n > 0) {
+		room = STAGE - st->len;
+		if (room > n)
+			room = n;
+		memcpy(st->buf + st->len, c, room);
+		st->len += room;
+		c += room;
+		n -= room;
+		if (st->len == STAGE && stage_flush(s, k, st) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Appends runbook i's prerendered outputs to spool k, whose size is *at,
- * as [length][index][head][length][part]...: the parts written where
- * they lie (pr), not copied together.  Notes where the entry lies for
- * the render pass; 0, or -1 if it could not be written.
+ * as [length][index][head][length][part]..., through the stage.  Notes
+ * where the entry lies for the render pass; 0, or -1 if it could not be
+ * written.
  */
 static int
 spool_put(struct site *s, int k, size_t i, struct runbook *r,
-    struct prerendered *pr, uint64_t *at)
+    struct prerendered *pr, struct stage *st, uint64_t *at)
 {
-	struct iovec iov[9];
-	unsigned char lens[4][4];
+	unsigned char len[4];
 	size_t n;
-	int p, niov = 1;
+	int p;
 
+	if (st->buf == NULL)
+		st->buf = xmalloc(STAGE);
 	buf_reset(&pr->head);
 	buf_put_u32(&pr->head, 0);
 	buf_put_u32(&pr->head, (uint32_t)i);
 	prerender(s, r, pr);
 	n = pr->head.len - 8;
-	iov[0].iov_base = pr->head.data;
-	iov[0].iov_len = pr->head.len;
-	for (p = 0; p < pr->nparts; p++) {
-		u32_put(lens[p], (uint32_t)pr->part[p].len);
-		iov[niov].iov_base = lens[p];
-		iov[niov++].iov_len = 4;
-		iov[niov].iov_base = pr->part[p].data;
-		iov[niov++].iov_len = pr->part[p].len;
+	for (p = 0; p < pr->nparts; p++)
 		n += 4 + pr->part[p].len;
-	}
-	u32_put(pr->head.data, (uint32_t)n);
-	if (n > UINT32_MAX - 8 || writev_all(s->spool[k], iov, niov) == -1)
+	if (n > UINT32_MAX - 8 || st->bad)
 		return -1;
+	u32_put(pr->head.data, (uint32_t)n);
 	s->sh->ent[i].off = *at;
 	s->sh->ent[i].len = (uint32_t)n;
 	s->sh->ent[i].k1 = k + 1;
 	*at += 8 + n;
+	if (stage_put(s, k, st, pr->head.data, pr->head.len) == -1)
+		goto bad;
+	for (p = 0; p < pr->nparts; p++) {
+		u32_put(len, (uint32_t)pr->part[p].len);
+		if (stage_put(s, k, st, len, 4) == -1 ||
+		    stage_put(s, k, st, pr->part[p].data,
+		    pr->part[p].len) == -1)
+			goto bad;
+	}
+	/* Pending while any of it waits in the stage (a write out in
+	 * between has taken every entry before it). */
+	if (st->len > 0) {
+		if (st->npend == st->maxpend) {
+			st->maxpend = st->maxpend ? 2 * st->maxpend : 64;
+			st->pend = xreallocarray(st->pend, st->maxpend,
+			    sizeof(*st->pend));
+		}
+		st->pend[st->npend++] = i;
+	}
 	return 0;
+bad:
+	s->sh->ent[i].k1 = 0;
+	return -1;
 }
 
 static void
@@ -932,10 +1004,12 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 	struct site *s = j->s;
 	struct schema *builtin, *own;
 	struct prerendered pr;
+	struct stage st;
 	size_t i, from, to;
 	uint64_t at = 0;	/* the size of spool k */
 
 	memset(&pr, 0, sizeof(pr));
+	memset(&st, 0, sizeof(st));
 	schemas_open(s, &builtin, &own, 0);
 	s->tree_arena = 1;
 	while (claim(s->sh, s->nrbpaths, jobs, &from, &to)) {
@@ -949,12 +1023,16 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 			runbook_check(s, r, builtin, own);
 			encode(out, i, r);
 			if (s->pre && k < s->nspool &&
-			    spool_put(s, k, i, r, &pr, &at) == -1)
+			    spool_put(s, k, i, r, &pr, &st, &at) == -1)
 				s->pre = 0;	/* the rest rendered anew */
 			runbook_free(r);
 			pool_spill(out);
 		}
 	}
+	if (st.buf != NULL)
+		(void)stage_flush(s, k, &st);
+	free(st.buf);
+	free(st.pend);
 	prerendered_free(&pr);
 	s->tree_arena = 0;
 	schema_free(builtin);
