@@ -884,36 +884,70 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 		arena_free(a);
 }
 
-/* Hard-links old/rel to new/rel (the previous tree is never changed). */
+/*
+ * Hard-links old/rel to new/rel (the previous tree is never changed).
+ * The two trees' folders of the last few rels are held open, so that a
+ * link looks up its file name only: 20,000 links into two folders walk
+ * no path.
+ */
+struct linkdir {
+	char	*key;		/* old NUL new NUL folder */
+	size_t	 len;
+	int	 fd[2];		/* old/folder, new/folder */
+};
+
 static int
 link_one(const char *old, const char *new, const char *rel)
 {
-	static char *fdpath[2];
-	static int fd[2] = { -1, -1 };
-	const char *root[2] = { old, new };
-	char *to = path_join(new, rel), *slash;
-	int rc = 0, k;
+	static struct linkdir ld[4];
+	static size_t next;
+	const char *root[2] = { old, new }, *base = strrchr(rel, '/');
+	size_t ol = strlen(old), nl = strlen(new), i;
+	size_t dl = base != NULL ? (size_t)(base - rel) : 0;
+	size_t len = ol + nl + dl + 2;
+	struct linkdir *d = NULL;
+	char *p;
+	int k;
 
-	/* The two trees' folders held open: each link looks up rel only. */
-	for (k = 0; k < 2; k++)
-		if (fdpath[k] == NULL || strcmp(fdpath[k], root[k]) != 0) {
-			if (fd[k] != -1)
-				close(fd[k]);
-			free(fdpath[k]);
-			fdpath[k] = xstrdup(root[k]);
-			fd[k] = open(root[k], O_RDONLY | O_DIRECTORY |
-			    O_CLOEXEC);
+	base = base != NULL ? base + 1 : rel;
+	for (i = 0; i < 4 && d == NULL; i++)
+		if (ld[i].key != NULL && ld[i].len == len &&
+		    memcmp(ld[i].key, old, ol + 1) == 0 &&
+		    memcmp(ld[i].key + ol + 1, new, nl + 1) == 0 &&
+		    memcmp(ld[i].key + ol + nl + 2, rel, dl) == 0)
+			d = &ld[i];
+	if (d == NULL) {
+		d = &ld[next];
+		next = (next + 1) % 4;
+		if (d->key != NULL)
+			for (k = 0; k < 2; k++)
+				if (d->fd[k] != -1)
+					close(d->fd[k]);
+		free(d->key);
+		d->key = xmalloc(len);
+		d->len = len;
+		memcpy(d->key, old, ol + 1);
+		memcpy(d->key + ol + 1, new, nl + 1);
+		memcpy(d->key + ol + nl + 2, rel, dl);
+		for (k = 0; k < 2; k++) {
+			p = dl > 0 ? xasprintf("%s/%.*s", root[k], (int)dl,
+			    rel) : xstrdup(root[k]);
+			d->fd[k] = k == 1 && folder(p) == -1 ? -1 :
+			    open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			free(p);
 		}
-	slash = strrchr(to, '/');
-	*slash = '\0';
-	if (folder(to) == -1)
-		rc = -1;
-	*slash = '/';
-	if (rc == 0 && (fd[0] == -1 || fd[1] == -1 ||
-	    linkat(fd[0], rel, fd[1], rel, 0) == -1))
-		rc = -1;
-	free(to);
-	return rc;
+	}
+	if (d->fd[0] == -1 || d->fd[1] == -1 ||
+	    linkat(d->fd[0], base, d->fd[1], base, 0) == -1) {
+		/* Forgotten: the next link there opens the folders again. */
+		for (k = 0; k < 2; k++)
+			if (d->fd[k] != -1)
+				close(d->fd[k]);
+		free(d->key);
+		d->key = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* One output path of a runbook, NUL-terminated, into b. */
