@@ -19,7 +19,8 @@ WERROR	?= -Werror
 DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread
 PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
 PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -pthread
-SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+    -DRBC_FREE_AT_EXIT
 
 SRCS	 = $(sort $(wildcard src/*.c))
 LIBSRCS	 = $(filter-out src/main.c,$(SRCS))
@@ -68,7 +69,8 @@ $(BUILD)/obj/embed.o: $(BUILD)/embed.c
 $(SAN)/rbc: $(SOBJS)
 	$(CC) $(SANFLAGS) -g -o $@ $(SOBJS) $(PKG_LIBS) -lm
 
-$(SAN)/obj/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
+# (Makefile too: RBC_FREE_AT_EXIT is in SANFLAGS.)
+$(SAN)/obj/%.o: src/%.c $(HDRS) Makefile | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SANFLAGS) $(WARN) $(WERROR) $(DEFS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 

@@ -1812,9 +1812,19 @@ cmd_build(int argc, char **argv)
 		    diags_count(&all, SEV_ERROR) == 1 ? "" : "s",
 		    diags_count(&all, SEV_WARNING),
 		    diags_count(&all, SEV_WARNING) == 1 ? "" : "s", out);
+#ifdef RBC_FREE_AT_EXIT
 	diags_free(&all);
 	site_close(&s);
 	free(outbuf);
+#else
+	/*
+	 * rbc exits next, and the system takes the site's 40 MB back at
+	 * once: freeing it first, piece by piece, took 10 ms more (of a
+	 * 0.25 s rebuild).  The sanitizer builds free it, so that
+	 * LeakSanitizer still proves every piece can be.
+	 */
+	(void)outbuf;
+#endif
 	return rc;
 }
 

@@ -644,6 +644,7 @@ site_close(struct site *s)
 	free(s->rbpaths);
 	free(s->ids);
 	strtab_free(&s->byid);
+	recwin_free(s);
 	for (i = 0; i < (size_t)s->nrecf; i++)
 		if (s->recf[i] != NULL)
 			fclose(s->recf[i]);

@@ -621,6 +621,7 @@ struct site {
 	int		 nrecf;
 	int		*reck;
 	size_t		*recoff;
+	struct recwin	*recwin;	/* reading them back (workers.c) */
 	int		 pre;		/* FMT_ outputs begun during the scan */
 	int		*spool;		/* each scan worker's prerender file */
 	int		 nspool;
@@ -851,6 +852,7 @@ int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct site *, const uint64_t *odig);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 int	 record_get(const struct site *, size_t idx, struct buf *);
+void	 recwin_free(struct site *);
 /* The front-matter keys a scan record keeps for the site pages. */
 #define FMK_TAGS	0x01
 #define FMK_REVIEWED	0x02

@@ -432,6 +432,66 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 	return rc;
 }
 
+
+/*
+ * Reading the record files back: the cache's writer reads every record
+ * and the site pages every front-matter, each in runbook order, which is
+ * each file's order.  A window of 256 kB a file, read at once, serves
+ * them instead of a pread each (10,000 calls for 10,000 runbooks).
+ * Each process has its own windows (made after the fork); the files are
+ * complete before anything reads them.
+ */
+#define RECWIN	((size_t)256 << 10)
+
+struct recwin {
+	char		*buf;		/* RECWIN bytes, or NULL */
+	uint64_t	 at;		/* the file offset of buf[0] */
+	size_t		 len;
+};
+
+/* Reads n bytes at off of record file k into dst; 0, or -1. */
+static int
+rec_read(const struct site *s, int k, uint64_t off, void *dst, size_t n)
+{
+	struct recwin *w = s->recwin != NULL ? &s->recwin[k] : NULL;
+	int fd = fileno(s->recf[k]);
+	ssize_t got;
+
+	if (w == NULL || n > RECWIN)
+		return read_at(fd, dst, n, (off_t)off);
+	if (w->buf == NULL || off < w->at || off - w->at > w->len ||
+	    n > w->len - (off - w->at)) {
+		if (w->buf == NULL)
+			w->buf = xmalloc(RECWIN);
+		w->at = off;
+		w->len = 0;
+		while (w->len < RECWIN) {
+			got = pread(fd, w->buf + w->len, RECWIN - w->len,
+			    (off_t)(off + w->len));
+			if (got == -1 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				break;
+			w->len += (size_t)got;
+		}
+		if (n > w->len)
+			return -1;
+	}
+	memcpy(dst, w->buf + (off - w->at), n);
+	return 0;
+}
+
+void
+recwin_free(struct site *s)
+{
+	int k;
+
+	if (s->recwin != NULL)
+		for (k = 0; k < s->nrecf; k++)
+			free(s->recwin[k].buf);
+	free(s->recwin);
+	s->recwin = NULL;
+}
 /*
  * Returns light runbook r's front-matter in a: a map of those site_keys
  * that keys (FMK_ bits) names.  NULL if it has none or it cannot be read.
@@ -451,8 +511,7 @@ runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
 		return NULL;
 	/* Read into a and parsed where it lies: the text is not copied. */
 	p = arena_alloc(a, r->fmlen + 1);
-	if (read_at(fileno(s->recf[r->fmfile]), p, r->fmlen,
-	    (off_t)r->fmoff) == -1)
+	if (rec_read(s, r->fmfile, r->fmoff, p, r->fmlen) == -1)
 		return NULL;
 	rd.p = (const unsigned char *)p;
 	rd.end = rd.p + r->fmlen;
@@ -483,23 +542,18 @@ runbook_fm(const struct site *s, const struct runbook *r, struct arena *a,
 int
 record_get(const struct site *s, size_t idx, struct buf *b)
 {
-	ssize_t got;
+	unsigned char h[4];
 	uint32_t len;
-	int fd;
+	int k;
 
 	buf_reset(b);
-	if (s->recoff == NULL || idx >= s->nrbpaths || s->reck[idx] < 0 ||
-	    s->reck[idx] >= s->nrecf || s->recf[s->reck[idx]] == NULL)
+	if (s->recoff == NULL || idx >= s->nrbpaths || (k = s->reck[idx]) < 0 ||
+	    k >= s->nrecf || s->recf[k] == NULL ||
+	    rec_read(s, k, s->recoff[idx], h, 4) == -1)
 		return -1;
-	fd = fileno(s->recf[s->reck[idx]]);
-	/* Most records are a few kB: one read, a second for the rest. */
-	buf_grow(b, 8192);
-	if ((got = pread(fd, b->data, 8192, (off_t)s->recoff[idx])) < 4)
-		return -1;
-	len = u32_get(b->data);
+	len = u32_get(h);
 	buf_grow(b, (size_t)len + 4);
-	if ((size_t)got < (size_t)len + 4 && read_at(fd, b->data + got,
-	    (size_t)len + 4 - (size_t)got, (off_t)s->recoff[idx] + got) == -1)
+	if (rec_read(s, k, s->recoff[idx], b->data, (size_t)len + 4) == -1)
 		return -1;
 	b->len = (size_t)len + 4;
 	return 0;
@@ -1051,6 +1105,7 @@ scan_undo(struct site *s)
 	size_t i;
 	int k;
 
+	recwin_free(s);
 	for (k = 0; k < s->nrecf; k++)
 		if (s->recf[k] != NULL)
 			fclose(s->recf[k]);
@@ -1266,6 +1321,7 @@ scan_once(struct site *s, int jobs)
 	/* The records stay in the workers' files: read one at a time. */
 	s->recf = f;
 	s->nrecf = jobs;
+	s->recwin = xcalloc((size_t)jobs, sizeof(*s->recwin));
 	if (rc == 0)
 		rc = decode_all(s, f, jobs);
 	for (i = 0; i < s->nrbpaths; i++)
