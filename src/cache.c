@@ -47,44 +47,9 @@ struct cache {
 	struct strtab	 byrel;		/* rel -> entry */
 	uint64_t	 sitedig;
 	/* A scan worker's reads of the records, which it takes in file
-	 * order: 256 kB at a time, not a pread each. */
-	char		*win;
-	uint64_t	 winat;
-	size_t		 winlen;
+	 * order. */
+	struct rwin	 win;
 };
-
-#define CACHEWIN	((size_t)256 << 10)
-
-/* Returns 0 with the n bytes at off of c's file in dst, or -1. */
-static int
-cache_read(struct cache *c, uint64_t off, void *dst, size_t n)
-{
-	ssize_t got;
-
-	if (n > CACHEWIN)
-		return pread(fileno(c->f), dst, n, (off_t)off) == (ssize_t)n ?
-		    0 : -1;
-	if (c->win == NULL || off < c->winat || off - c->winat > c->winlen ||
-	    n > c->winlen - (off - c->winat)) {
-		if (c->win == NULL)
-			c->win = xmalloc(CACHEWIN);
-		c->winat = off;
-		c->winlen = 0;
-		while (c->winlen < CACHEWIN) {
-			got = pread(fileno(c->f), c->win + c->winlen,
-			    CACHEWIN - c->winlen, (off_t)(off + c->winlen));
-			if (got == -1 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				break;
-			c->winlen += (size_t)got;
-		}
-		if (n > c->winlen)
-			return -1;
-	}
-	memcpy(dst, c->win + (off - c->winat), n);
-	return 0;
-}
 
 static void
 put64(struct buf *b, uint64_t v)
@@ -205,7 +170,7 @@ cache_free(struct cache *c)
 	if (c->f != NULL)
 		fclose(c->f);
 	arena_free(c->a);
-	free(c->win);
+	rwin_free(&c->win);
 	free(c->v);
 	strtab_free(&c->byrel);
 	free(c);
@@ -245,8 +210,8 @@ cached_record(struct site *s, size_t idx, struct buf *out)
 		 * is shared with the other workers). */
 		buf_reset(&raw);
 		buf_grow(&raw, e->reclen);
-		if (cache_read(s->cache, e->recoff, raw.data,
-		    e->reclen) == 0) {
+		if (rwin_read(&s->cache->win, fileno(s->cache->f), e->recoff,
+		    raw.data, e->reclen) == 0) {
 			record_put(out, idx, raw.data, e->reclen);
 			hit = 1;
 		}

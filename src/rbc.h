@@ -142,6 +142,16 @@ int	 read_file(const char *, struct buf *, size_t limit);
 int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
+int	 read_at(int fd, void *, size_t, off_t);	/* 0, or -1 */
+/* A window over a file read in order (rwin_read in util.c). */
+#define RWIN_CAP	((size_t)256 << 10)
+struct rwin {
+	char		*buf;
+	uint64_t	 at;		/* the file offset of buf[0] */
+	size_t		 len, cap;	/* cap 0: RWIN_CAP */
+};
+int	 rwin_read(struct rwin *, int fd, uint64_t off, void *, size_t);
+void	 rwin_free(struct rwin *);
 struct iovec;
 int	 writev_all(int fd, const struct iovec *, int);
 int	 write_file2(const char *, const void *, size_t, const void *,
@@ -621,7 +631,7 @@ struct site {
 	int		 nrecf;
 	int		*reck;
 	size_t		*recoff;
-	struct recwin	*recwin;	/* reading them back (workers.c) */
+	struct rwin	*recwin;	/* reading them back, one a file */
 	int		 pre;		/* FMT_ outputs begun during the scan */
 	int		*spool;		/* each scan worker's prerender file */
 	int		 nspool;

@@ -417,6 +417,73 @@ writev_all(int fd, const struct iovec *iov, int n)
 	return 0;
 }
 
+/* Reads n bytes at off of fd into buf; 0, or -1 (short or failed). */
+int
+read_at(int fd, void *buf, size_t n, off_t off)
+{
+	char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = pread(fd, p, n, off)) <= 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/*
+ * Reads n bytes at off of fd into dst through w, a window of w->cap bytes
+ * (RWIN_CAP if 0) read at once: reads in file order cost a pread a window
+ * instead of one each (the record files and the cache, 10,000 reads for
+ * 10,000 runbooks).  Longer reads go straight to the file.  Returns 0, or
+ * -1 if the file has fewer bytes there.  The file must not change while
+ * a window holds it.
+ */
+int
+rwin_read(struct rwin *w, int fd, uint64_t off, void *dst, size_t n)
+{
+	ssize_t got;
+
+	if (w->cap == 0)
+		w->cap = RWIN_CAP;
+	if (n > w->cap)
+		return read_at(fd, dst, n, (off_t)off);
+	if (w->buf == NULL || off < w->at || off - w->at > w->len ||
+	    n > w->len - (off - w->at)) {
+		if (w->buf == NULL)
+			w->buf = xmalloc(w->cap);
+		w->at = off;
+		w->len = 0;
+		while (w->len < w->cap) {
+			got = pread(fd, w->buf + w->len, w->cap - w->len,
+			    (off_t)(off + w->len));
+			if (got == -1 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				break;
+			w->len += (size_t)got;
+		}
+		if (n > w->len)
+			return -1;
+	}
+	memcpy(dst, w->buf + (off - w->at), n);
+	return 0;
+}
+
+void
+rwin_free(struct rwin *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+	w->len = 0;
+}
+
 /* writev_all, then close fd; returns 0 or -1 (errno of the failure). */
 static int
 writev_close(int fd, const struct iovec *v, int n)

@@ -47,8 +47,6 @@
 
 /* ------------------------------------------------------------ records */
 
-static int	read_at(int, void *, size_t, off_t);
-
 /* Reads one diagnostic into g (file and message copied); 0 or -1. */
 static int
 get_diag(struct rd *r, struct diag *g)
@@ -434,51 +432,19 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 
 
 /*
- * Reading the record files back: the cache's writer reads every record
- * and the site pages every front-matter, each in runbook order, which is
- * each file's order.  A window of 256 kB a file, read at once, serves
- * them instead of a pread each (10,000 calls for 10,000 runbooks).
- * Each process has its own windows (made after the fork); the files are
- * complete before anything reads them.
+ * Reads n bytes at off of record file k into dst; 0, or -1.  The cache's
+ * writer reads every record and the site pages every front-matter, each
+ * in runbook order, which is each file's order: through a window a file
+ * (each process its own, made after the fork; the files are complete
+ * before anything reads them).
  */
-#define RECWIN	((size_t)256 << 10)
-
-struct recwin {
-	char		*buf;		/* RECWIN bytes, or NULL */
-	uint64_t	 at;		/* the file offset of buf[0] */
-	size_t		 len;
-};
-
-/* Reads n bytes at off of record file k into dst; 0, or -1. */
 static int
 rec_read(const struct site *s, int k, uint64_t off, void *dst, size_t n)
 {
-	struct recwin *w = s->recwin != NULL ? &s->recwin[k] : NULL;
 	int fd = fileno(s->recf[k]);
-	ssize_t got;
 
-	if (w == NULL || n > RECWIN)
-		return read_at(fd, dst, n, (off_t)off);
-	if (w->buf == NULL || off < w->at || off - w->at > w->len ||
-	    n > w->len - (off - w->at)) {
-		if (w->buf == NULL)
-			w->buf = xmalloc(RECWIN);
-		w->at = off;
-		w->len = 0;
-		while (w->len < RECWIN) {
-			got = pread(fd, w->buf + w->len, RECWIN - w->len,
-			    (off_t)(off + w->len));
-			if (got == -1 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				break;
-			w->len += (size_t)got;
-		}
-		if (n > w->len)
-			return -1;
-	}
-	memcpy(dst, w->buf + (off - w->at), n);
-	return 0;
+	return s->recwin != NULL ? rwin_read(&s->recwin[k], fd, off, dst, n) :
+	    read_at(fd, dst, n, (off_t)off);
 }
 
 void
@@ -488,7 +454,7 @@ recwin_free(struct site *s)
 
 	if (s->recwin != NULL)
 		for (k = 0; k < s->nrecf; k++)
-			free(s->recwin[k].buf);
+			rwin_free(&s->recwin[k]);
 	free(s->recwin);
 	s->recwin = NULL;
 }
@@ -570,25 +536,6 @@ record_get(const struct site *s, size_t idx, struct buf *b)
  * (its scan record came from the cache) is read and parsed again.  Only
  * the workers read the spool: the parent holds none of it.
  */
-static int
-read_at(int fd, void *buf, size_t n, off_t off)
-{
-	char *p = buf;
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = pread(fd, p, n, off)) <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-		off += r;
-	}
-	return 0;
-}
-
 /* Where runbook i's spool entry lies: in spool k1 - 1, at off (its
  * 8-byte header first), len bytes after the header.  k1 is 0 for none:
  * the mapping starts zeroed, and pages no worker writes are never made. */
