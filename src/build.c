@@ -1413,6 +1413,9 @@ render_all(struct site *s, struct out *o, int formats, int jobs,
 	buf_free(&b);
 }
 
+/* Runbooks a rebuild renders in the parent rather than in workers. */
+#define RENDER_HERE	8
+
 /* Returns 1 if dir is absent, empty, or a previous rbc output. */
 static int
 replaceable(const char *dir)
@@ -1628,7 +1631,7 @@ cmd_build(int argc, char **argv)
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0;
 	char *spare, *kept;
-	size_t nrender;
+	size_t nrender = 0;
 	pid_t cpid;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
 	int jobs = ncpus();
@@ -1770,7 +1773,12 @@ cmd_build(int argc, char **argv)
 		}
 		free(kept);
 		phase("reuse");
-		render_all(&s, &o, formats, jobs, reuse_site);
+		/* A few runbooks to render and no site page: here, not in
+		 * workers, which would cost more to start (two forks of the
+		 * parent's 40 MB) than the pages do. */
+		render_all(&s, &o, formats, s.cache != NULL && nrender <=
+		    RENDER_HERE && (reuse_site || !(formats & FMT_HTML)) ? 1 :
+		    jobs, reuse_site);
 		if (cpid > 0) {
 			while (waitpid(cpid, &cst, 0) == -1 && errno == EINTR)
 				;

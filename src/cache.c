@@ -20,6 +20,7 @@
  * in place exactly when the output it describes is.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ struct cache {
 	/* A scan worker's reads of the records, which it takes in file
 	 * order. */
 	struct rwin	 win;
+	int		 dfd;		/* its content folder, or -1 */
 };
 
 static void
@@ -105,6 +107,7 @@ cache_load(const char *dir, uint64_t global)
 	size_t i;
 
 	c->a = arena_new();
+	c->dfd = -1;
 	/* The entries lie between the records: with a buffer of 256 kB
 	 * the seeks past the records stay inside it (10,000 read and seek
 	 * calls less for 10,000 runbooks; the records themselves are read
@@ -171,6 +174,8 @@ cache_free(struct cache *c)
 		fclose(c->f);
 	arena_free(c->a);
 	rwin_free(&c->win);
+	if (c->dfd != -1)
+		close(c->dfd);
 	free(c->v);
 	strtab_free(&c->byrel);
 	free(c);
@@ -200,9 +205,16 @@ cached_record(struct site *s, size_t idx, struct buf *out)
 	if (e == NULL || e->reclen < 8)
 		return 0;
 	path = path_join(s->content, s->rbpaths[idx]);
+	/* Stamped by its name under the content folder, held open: no
+	 * walk of the folder's own path 10,000 times. */
+	if (s->cache->dfd == -1)
+		s->cache->dfd = open(s->content, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
 	/* The same size and modification time vouch for the same bytes
 	 * (as for make and ninja); otherwise the bytes are hashed. */
-	if ((file_stamp(path, &size, &mtime) == 0 && size == e->size &&
+	if ((file_stamp_at(s->cache->dfd != -1 ? s->cache->dfd : AT_FDCWD,
+	    s->cache->dfd != -1 ? s->rbpaths[idx] : path, &size,
+	    &mtime) == 0 && size == e->size &&
 	    mtime == e->mtime && mtime != 0) ||
 	    (read_file(path, &raw, RBC_MAX_FILE) == 0 &&
 	    hash64(HASH64_INIT, raw.data, raw.len) == e->hash)) {

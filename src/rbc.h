@@ -178,6 +178,7 @@ void	 strtab_add(struct strtab *, const char *, int);
 int	 strtab_find(const struct strtab *, const char *);
 void	 strtab_free(struct strtab *);
 int	 file_stamp(const char *, uint64_t *size, uint64_t *mtime_ns);
+int	 file_stamp_at(int dfd, const char *, uint64_t *size, uint64_t *mtime);
 void	 phase(const char *);	/* RBC_TIMING=1: time since last call */
 
 /* Binary records: numbers big-endian, strings length first (RD_NONE for

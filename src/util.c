@@ -898,9 +898,16 @@ strtab_free(struct strtab *t)
 int
 file_stamp(const char *path, uint64_t *size, uint64_t *mtime)
 {
+	return file_stamp_at(AT_FDCWD, path, size, mtime);
+}
+
+/* file_stamp of path under the folder open as dfd (or AT_FDCWD). */
+int
+file_stamp_at(int dfd, const char *path, uint64_t *size, uint64_t *mtime)
+{
 	struct stat st;
 
-	if (stat(path, &st) == -1)
+	if (fstatat(dfd, path, &st, 0) == -1)
 		return -1;
 	*size = (uint64_t)st.st_size;
 	*mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
