@@ -18,7 +18,10 @@ WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 WERROR	?= -Werror
 DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread
 PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
-PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -pthread
+# The card's libraries are loaded when a card is made (src/cardlib.c):
+# their headers at build time, not their link.
+LINKPKGS = libcmark-gfm yaml-0.1 libpcre2-8
+PKG_LIBS   = $$(pkg-config --libs $(LINKPKGS)) -lcmark-gfm-extensions -pthread
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
     -DRBC_FREE_AT_EXIT
 

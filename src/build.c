@@ -1773,6 +1773,10 @@ cmd_build(int argc, char **argv)
 		}
 		free(kept);
 		phase("reuse");
+		/* Cards: their libraries loaded once, here, not by each
+		 * worker. */
+		if (formats & FMT_CARD)
+			cardlib_load();
 		/* A few runbooks to render and no site page: here, not in
 		 * workers, which would cost more to start (two forks of the
 		 * parent's 40 MB) than the pages do. */

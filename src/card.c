@@ -25,10 +25,6 @@
  * A struct card is used by one thread at a time: it owns a Pango context,
  * the layouts and the display list that every render reuses.
  */
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include <assert.h>
 #include <math.h>
@@ -37,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cardlib.h"
 #include "rbc.h"
 
 #define FS_MAX		10.0	/* base font size to start from, pt */
@@ -2208,6 +2205,7 @@ card_new(const struct site *site, const char *paper)
 		paper = site->cfg.paper;
 	if (paper == NULL)
 		paper = "a4";
+	cardlib_load();
 	c = xcalloc(1, sizeof(*c));
 	if (strcasecmp(paper, "a4") == 0) {
 		c->paper = "A4";

@@ -26,8 +26,6 @@
  * subset's tag derives from its glyphs, no clock is read, and numbers are
  * printed without the locale.
  */
-#include <fontconfig/fontconfig.h>
-#include <zlib.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -35,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cardlib.h"
 #include "rbc.h"
 
 #define FMAP		0x2200	/* code points below this map directly */
@@ -765,9 +764,11 @@ out:
 struct pdffonts *
 pdf_fonts_new(const char *const pat[PDF_NFONTS])
 {
-	struct pdffonts *pf = xcalloc(1, sizeof(*pf));
+	struct pdffonts *pf;
 	int k;
 
+	cardlib_load();
+	pf = xcalloc(1, sizeof(*pf));
 	for (k = 0; k < PDF_NFONTS; k++)
 		if (font_load(pf, k, pat[k]) == -1) {
 			pdf_fonts_free(pf);

@@ -743,6 +743,9 @@ struct card *card_new(const struct site *, const char *paper);
 int	 card_render(struct card *, const struct runbook *const *rbs,
 	    size_t n, struct buf *pdf, struct buf *html, struct diags *);
 void	 card_free(struct card *);
+/* cardlib.c: the card's libraries, loaded when first wanted (exits 2 if
+ * they cannot be). */
+void	 cardlib_load(void);
 
 /*
  * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new reads
