@@ -470,6 +470,11 @@ struct out {
 	int		 linked;	/* files linked from the previous tree */
 };
 
+/* The folders folder() made last, each thread its own (link_unchanged
+ * has two). */
+static _Thread_local char *made[4];
+static _Thread_local size_t next_made;
+
 /*
  * Returns 0 when folder dir exists, made if need be; the last few made
  * are remembered, so that 20,000 outputs cost no system call for them.
@@ -477,8 +482,6 @@ struct out {
 static int
 folder(const char *dir)
 {
-	static char *made[4];
-	static size_t next;
 	size_t i;
 
 	for (i = 0; i < 4; i++)
@@ -486,9 +489,9 @@ folder(const char *dir)
 			return 0;
 	if (mkdir_p(dir) == -1)
 		return -1;
-	free(made[next]);
-	made[next] = xstrdup(dir);
-	next = (next + 1) % 4;
+	free(made[next_made]);
+	made[next_made] = xstrdup(dir);
+	next_made = (next_made + 1) % 4;
 	return 0;
 }
 
@@ -896,11 +899,32 @@ struct linkdir {
 	int	 fd[2];		/* old/folder, new/folder */
 };
 
+static _Thread_local struct linkdir ld[4];
+static _Thread_local size_t next_ld;
+
+/* Forgets the folders folder() and link_one() hold, as a thread that
+ * used them ends. */
+static void
+folders_forget(void)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < 4; i++) {
+		free(made[i]);
+		made[i] = NULL;
+		if (ld[i].key != NULL)
+			for (k = 0; k < 2; k++)
+				if (ld[i].fd[k] != -1)
+					close(ld[i].fd[k]);
+		free(ld[i].key);
+		ld[i].key = NULL;
+	}
+}
+
 static int
 link_one(const char *old, const char *new, const char *rel)
 {
-	static struct linkdir ld[4];
-	static size_t next;
 	const char *root[2] = { old, new }, *base = strrchr(rel, '/');
 	size_t ol = strlen(old), nl = strlen(new), i;
 	size_t dl = base != NULL ? (size_t)(base - rel) : 0;
@@ -917,8 +941,8 @@ link_one(const char *old, const char *new, const char *rel)
 		    memcmp(ld[i].key + ol + nl + 2, rel, dl) == 0)
 			d = &ld[i];
 	if (d == NULL) {
-		d = &ld[next];
-		next = (next + 1) % 4;
+		d = &ld[next_ld];
+		next_ld = (next_ld + 1) % 4;
 		if (d->key != NULL)
 			for (k = 0; k < 2; k++)
 				if (d->fd[k] != -1)
@@ -1041,6 +1065,23 @@ link_share(void *arg, int k, int jobs, struct buf *out)
 		    f) == -1));
 }
 
+/* link_share on a thread of its own. */
+struct linkthread {
+	struct linkjob	*j;
+	int		 k, jobs;
+	struct buf	*out;
+};
+
+static void *
+link_thread(void *arg)
+{
+	struct linkthread *lt = arg;
+
+	link_share(lt->j, lt->k, lt->jobs, lt->out);
+	folders_forget();
+	return NULL;
+}
+
 /*
  * Returns what s->todo is to be: the runbooks whose outputs changed since
  * the cached build, or are missing from its tree; the others' outputs
@@ -1060,8 +1101,20 @@ link_unchanged(struct site *s, const char *old, const char *new,
 	    (formats & ~FMT_HTML) ? 2 : 1;
 
 	memset(outs, 0, sizeof(outs));
-	if (workers_collect(n, link_share, &j, outs) == -1)
-		memset(todo, 1, s->n);	/* render it all */
+	/* Two threads, not two processes: a link is all system call, and
+	 * a fork would copy the parent's 40 MB of page tables, and have
+	 * each page it writes after copied again. */
+	if (n == 2) {
+		struct linkthread lt = { &j, 1, 2, &outs[1] };
+		pthread_t t;
+		int helped = pthread_create(&t, NULL, link_thread, &lt) == 0;
+		link_share(&j, 0, helped ? 2 : 1, &outs[0]);
+		if (helped)
+			pthread_join(t, NULL);
+		else
+			n = 1;
+	} else
+		link_share(&j, 0, 1, &outs[0]);
 	for (k = 0; k < n; k++) {
 		for (i = 0; i < s->n; i++)
 			todo[i] |= i < outs[k].len ? outs[k].data[i] : 1;

@@ -389,15 +389,26 @@ link_guess(const struct runbook *r, const struct link *l)
 	return norm;
 }
 
+/* Returns the runbook r's own id names (looked up once, into *self:
+ * a page's table of contents is a dozen links to itself). */
+static int
+self_target(const struct site *s, const struct runbook *r, int *self)
+{
+	if (*self == -2)
+		*self = site_find(s, r->id);
+	return *self;
+}
+
 /*
  * Resolves link l of runbook r: its target, file or broken flag, its
  * fragment, its diagnostics.  Reads the site and writes only l, r's
  * diagnostics and arena a (where the fragment and file path go), so
- * runbooks can be resolved on two threads at once (index_build).
+ * runbooks can be resolved on two threads at once (index_build).  *self
+ * is -2, or what r's own id names.
  */
 static void
 resolve(struct site *s, struct runbook *r, struct link *l,
-    const struct strtab *rels, struct arena *a)
+    const struct strtab *rels, struct arena *a, int *self)
 {
 	const char *d = l->dest, *hash;
 	char *path, *norm, *tmp, sb[SHORT];
@@ -430,7 +441,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		memcpy(path, d, n);
 		path[n] = '\0';
 		if (n == 0)
-			l->target = site_find(s, r->id);
+			l->target = self_target(s, r, self);
 		else {
 			l->target = site_find(s, path);
 			if (l->target == -1 && str_has_suffix(path, ".md")) {
@@ -454,7 +465,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			n = (size_t)(q - d);
 	}
 	if (n == 0) {
-		l->target = site_find(s, r->id);
+		l->target = self_target(s, r, self);
 		goto anchor;
 	}
 	path = pct_decode_into(short_get(sb, n), d, n);
@@ -544,8 +555,10 @@ resolve_share(void *arg)
 			/* Light runbooks share the site's arena: each
 			 * thread writes into its own. */
 			struct arena *a = r->light ? t->a : r->arena;
+			int self = -2;
 			for (j = 0; j < r->nlinks; j++)
-				resolve(s, r, &r->links[j], t->rv->rels, a);
+				resolve(s, r, &r->links[j], t->rv->rels, a,
+				    &self);
 		}
 	}
 	return NULL;
