@@ -536,6 +536,11 @@ record_get(const struct site *s, size_t idx, struct buf *b)
  * (its scan record came from the cache) is read and parsed again.  Only
  * the workers read the spool: the parent holds none of it.
  */
+/* The spool's block: the scan writes it a block at a time, at block
+ * boundaries (struct stage); the render gives it back whole blocks at a
+ * time (spool_release). */
+#define SPOOL_BLOCK	((uint64_t)256 << 10)
+
 /* Where runbook i's spool entry lies: in spool k1 - 1, at off (its
  * 8-byte header first), len bytes after the header.  k1 is 0 for none:
  * the mapping starts zeroed, and pages no worker writes are never made. */
@@ -738,8 +743,16 @@ spool_release(const struct site *s, size_t from, size_t to)
 
 	if (spool_span(s, from, to, &k, &start, &end) == -1)
 		return;
-	(void)fallocate(s->spool[k - 1], FALLOC_FL_PUNCH_HOLE |
-	    FALLOC_FL_KEEP_SIZE, (off_t)start, (off_t)(end - start));
+	/* Whole blocks only: the spool is in folios of up to a block (the
+	 * scan wrote it a block at a time), and a hole through a folio has
+	 * the rest of it zeroed, not freed (a third of the render workers'
+	 * system time, when chunks were punched as they lay).  The blocks
+	 * a chunk shares with its neighbours go with the spool. */
+	start = (start + SPOOL_BLOCK - 1) / SPOOL_BLOCK * SPOOL_BLOCK;
+	end = end / SPOOL_BLOCK * SPOOL_BLOCK;
+	if (start < end)
+		(void)fallocate(s->spool[k - 1], FALLOC_FL_PUNCH_HOLE |
+		    FALLOC_FL_KEEP_SIZE, (off_t)start, (off_t)(end - start));
 #else
 	(void)s;
 	(void)from;
@@ -895,7 +908,7 @@ struct scanjob {
  * and give back.  An entry is noted for the render pass once its bytes
  * are written (pend: the entries still in buf).
  */
-#define STAGE	((size_t)256 << 10)
+#define STAGE	((size_t)SPOOL_BLOCK)
 
 struct stage {
 	char		*buf;		/* STAGE bytes */
