@@ -382,7 +382,7 @@ site_open(struct site *s, const char *content, const char *today)
 	size_t n;
 
 	memset(s, 0, sizeof(*s));
-	s->arena = arena_new();
+	s->arena = arena_new_big();
 	n = strlen(content);
 	while (n > 1 && content[n - 1] == '/')
 		n--;
@@ -742,7 +742,7 @@ struct arena *
 arena2(struct site *s)
 {
 	if (s->arena2 == NULL)
-		s->arena2 = arena_new();
+		s->arena2 = arena_new_big();
 	return s->arena2;
 }
 

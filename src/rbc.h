@@ -96,8 +96,10 @@ struct arena {
 	char		*cur, *end;	/* the free part of the current chunk */
 	struct chunk	*head;
 	size_t		 next;	/* size of the next chunk: small first */
+	int		 big;	/* arena_new_big: 2 MiB chunks, huge pages */
 };
 struct arena *arena_new(void);
+struct arena *arena_new_big(void);
 void	*arena_get(struct arena *, size_t, size_t);
 void	 oom(void) __attribute__((noreturn));
 

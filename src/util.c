@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE	/* O_TMPFILE */
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/types.h>
@@ -211,6 +212,42 @@ arena_new(void)
 }
 
 /*
+ * An arena for what the whole site keeps (the parent's light runbooks,
+ * 30 MB for 10,000): its chunks are 2 MiB, aligned, and marked for huge
+ * pages, so that the system makes and unmaps one page where it made
+ * 512 (10,000 faults less for 10,000 runbooks, on the parent's serial
+ * path, and a quicker exit).  A chunk is filled before the next is
+ * made: at most one is partly used.
+ */
+#define BIGCHUNK	((size_t)2 << 20)
+
+struct arena *
+arena_new_big(void)
+{
+	struct arena *a = arena_new();
+
+	a->big = 1;
+	return a;
+}
+
+/* Returns a chunk of n bytes for a, in the way a wants them. */
+static struct chunk *
+chunk_new(struct arena *a, size_t n)
+{
+	void *p;
+
+	if (!a->big)
+		return xmalloc(n);
+	n = (n + BIGCHUNK - 1) / BIGCHUNK * BIGCHUNK;
+	if (posix_memalign(&p, BIGCHUNK, n) != 0)
+		oom();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n, MADV_HUGEPAGE);	/* a hint: no matter if not */
+#endif
+	return p;
+}
+
+/*
  * arena_take when the current chunk has no room: a new chunk, of 512
  * bytes doubling to 64 KiB (a light runbook stays small), or of n.
  */
@@ -222,14 +259,19 @@ arena_get(struct arena *a, size_t n, size_t al)
 
 	if (n == 0)
 		n = 1;
-	if (a->next < 512)
-		a->next = 512;
-	sz = n > a->next ? n : a->next;
-	if (a->next < 65536)
-		a->next *= 2;
-	if (sz > SIZE_MAX - sizeof(*c) - al)
+	if (n > SIZE_MAX - sizeof(*c) - al - BIGCHUNK)
 		oom();
-	c = xmalloc(sizeof(*c) + sz + al);
+	if (a->big)	/* whole 2 MiB chunks: the header, then the rest */
+		sz = (sizeof(*c) + n + al + BIGCHUNK - 1) / BIGCHUNK *
+		    BIGCHUNK - sizeof(*c) - al;
+	else {
+		if (a->next < 512)
+			a->next = 512;
+		sz = n > a->next ? n : a->next;
+		if (a->next < 65536)
+			a->next *= 2;
+	}
+	c = chunk_new(a, sizeof(*c) + sz + al);
 	c->next = a->head;
 	a->head = c;
 	a->cur = (char *)c->data;
