@@ -10,6 +10,7 @@
  *   check.c        semantic rules; schema.c the JSON Schema engine
  *   html.c, man.c, card.c   one file per output (render pass)
  *   pdf.c          the card's own PDF writer (card.c's fast path)
+ *   cardlib.c      the card's libraries, loaded when a card is made
  *   build.c        the build: scan, render, atomic rename
  * Support: util.c (memory, buffers, arena, files), diag.c (rules and
  * diagnostics), html_esc.c / roff_esc.c (escaping), mustache.c
