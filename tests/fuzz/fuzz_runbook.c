@@ -40,14 +40,20 @@ same(const struct buf *a, const struct buf *b, const char *what)
 	}
 }
 
+/*
+ * The body of r prerendered, then completed as the render pass does it:
+ * from the light runbook l of the index (its links without the URLs the
+ * scan wrote at once, which r, parsed whole, still has).
+ */
 static void
-same_html(const struct site *s, const struct runbook *r, const struct buf *want)
+same_html(const struct site *s, const struct runbook *r,
+    const struct runbook *l, const struct buf *want)
 {
 	struct buf pre = { NULL, 0, 0 }, ins = { NULL, 0, 0 };
 	struct buf got = { NULL, 0, 0 };
 
 	html_body_pre(&pre, s, r, &ins);
-	if (html_fill(&got, s, r, pre.data ? pre.data : "", pre.len,
+	if (html_fill(&got, s, l, pre.data ? pre.data : "", pre.len,
 	    ins.data, ins.len) == -1)
 		abort();
 	same(&got, want, "the completed HTML body");
@@ -130,6 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct man *m;
 	char *path;
 	uint8_t opts = 0;
+	char yaml[64];
 	size_t i;
 
 	if (size > 0) {
@@ -141,6 +148,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(dir, sizeof(dir), "/tmp/rbc-fuzz-%ld", (long)getpid());
 		mkdir_p(dir);
 	}
+	/* The options as a build gets them: in site.yaml, before the
+	 * load (set after it, the index would have seen other ones). */
+	path = path_join(dir, "site.yaml");
+	snprintf(yaml, sizeof(yaml), "unsafe_html: %s\nslugs: %s\n",
+	    opts & 1 ? "true" : "false", opts & 2 ? "gitlab" : "github");
+	if (write_file(path, yaml, strlen(yaml)) == -1) {
+		free(path);
+		return 0;
+	}
+	free(path);
 	path = path_join(dir, "r.md");
 	if (write_file(path, data, size) == -1) {
 		free(path);
@@ -148,15 +165,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(path);
 	if (site_load(&s, dir, "2026-11-23", 1) == 0) {
-		s.cfg.unsafe_html = opts & 1;
-		s.cfg.slugs = opts & 2 ? SLUG_GITLAB : SLUG_GITHUB;
 		h = html_new(&s);
 		m = man_new(&s);
 		for (i = 0; i < s.n; i++) {
 			struct runbook *r = runbook_reload(&s, s.rb[i]);
 			buf_reset(&b);
 			html_body(&b, &s, r);
-			same_html(&s, r, &b);
+			same_html(&s, r, s.rb[i], &b);
 			buf_reset(&b);
 			man_render(m, r, &b);
 			same_man(m, r, &b);
