@@ -887,12 +887,7 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 		arena_free(a);
 }
 
-/*
- * Hard-links old/rel to new/rel (the previous tree is never changed).
- * The two trees' folders of the last few rels are held open, so that a
- * link looks up its file name only: 20,000 links into two folders walk
- * no path.
- */
+/* A folder of both trees that link_one holds open, each thread its own. */
 struct linkdir {
 	char	*key;		/* old NUL new NUL folder */
 	size_t	 len;
@@ -922,6 +917,12 @@ folders_forget(void)
 	}
 }
 
+/*
+ * Hard-links old/rel to new/rel (the previous tree is never changed).
+ * The two trees' folders of the last few rels are held open, so that a
+ * link looks up its file name only: 20,000 links into two folders walk
+ * no path.
+ */
 static int
 link_one(const char *old, const char *new, const char *rel)
 {
