@@ -897,23 +897,31 @@ struct linkdir {
 static _Thread_local struct linkdir ld[4];
 static _Thread_local size_t next_ld;
 
+/* Closes d's folders and forgets it. */
+static void
+linkdir_drop(struct linkdir *d)
+{
+	int k;
+
+	if (d->key != NULL)
+		for (k = 0; k < 2; k++)
+			if (d->fd[k] != -1)
+				close(d->fd[k]);
+	free(d->key);
+	d->key = NULL;
+}
+
 /* Forgets the folders folder() and link_one() hold, as a thread that
  * used them ends. */
 static void
 folders_forget(void)
 {
 	size_t i;
-	int k;
 
 	for (i = 0; i < 4; i++) {
 		free(made[i]);
 		made[i] = NULL;
-		if (ld[i].key != NULL)
-			for (k = 0; k < 2; k++)
-				if (ld[i].fd[k] != -1)
-					close(ld[i].fd[k]);
-		free(ld[i].key);
-		ld[i].key = NULL;
+		linkdir_drop(&ld[i]);
 	}
 }
 
@@ -944,11 +952,7 @@ link_one(const char *old, const char *new, const char *rel)
 	if (d == NULL) {
 		d = &ld[next_ld];
 		next_ld = (next_ld + 1) % 4;
-		if (d->key != NULL)
-			for (k = 0; k < 2; k++)
-				if (d->fd[k] != -1)
-					close(d->fd[k]);
-		free(d->key);
+		linkdir_drop(d);
 		d->key = xmalloc(len);
 		d->len = len;
 		memcpy(d->key, old, ol + 1);
@@ -965,11 +969,7 @@ link_one(const char *old, const char *new, const char *rel)
 	if (d->fd[0] == -1 || d->fd[1] == -1 ||
 	    linkat(d->fd[0], base, d->fd[1], base, 0) == -1) {
 		/* Forgotten: the next link there opens the folders again. */
-		for (k = 0; k < 2; k++)
-			if (d->fd[k] != -1)
-				close(d->fd[k]);
-		free(d->key);
-		d->key = NULL;
+		linkdir_drop(d);
 		return -1;
 	}
 	return 0;
@@ -1045,11 +1045,12 @@ struct linkjob {
 	const char	*old, *new;
 	struct site	*s;
 	int		 formats;
-	const uint64_t	*odig;
+	const char	*changed;	/* output digest changed: rendered */
 	const char	*kept;		/* in the recycled tree already */
 };
 
-/* Appends a byte per runbook to out: 1 if it is to be rendered. */
+/* Appends a byte per runbook to out: 1 if its outputs, unchanged, could
+ * not be linked (it is rendered then). */
 static void
 link_share(void *arg, int k, int jobs, struct buf *out)
 {
@@ -1060,10 +1061,9 @@ link_share(void *arg, int k, int jobs, struct buf *out)
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		buf_putc(out, j->odig[i] != cache_odig(s->cache,
-		    s->rb[i]->rel) || (f != 0 && (j->kept == NULL ||
+		buf_putc(out, !j->changed[i] && f != 0 && (j->kept == NULL ||
 		    !j->kept[i]) && link_outputs(j->old, j->new, s->rb[i],
-		    f) == -1));
+		    f) == -1);
 }
 
 /* link_share on a thread of its own. */
@@ -1093,7 +1093,7 @@ static char *
 link_unchanged(struct site *s, const char *old, const char *new,
     int formats, const uint64_t *odig, const char *kept, int jobs)
 {
-	struct linkjob j = { old, new, s, formats, odig, kept };
+	struct linkjob j = { old, new, s, formats, NULL, kept };
 	struct buf outs[2];
 	char *todo = xcalloc(s->n ? s->n : 1, 1);
 	size_t i;
@@ -1101,6 +1101,10 @@ link_unchanged(struct site *s, const char *old, const char *new,
 	int k, n = jobs > 1 && kept == NULL && (formats & FMT_HTML) &&
 	    (formats & ~FMT_HTML) ? 2 : 1;
 
+	/* What changed, once for both threads. */
+	for (i = 0; i < s->n; i++)
+		todo[i] = odig[i] != cache_odig(s->cache, s->rb[i]->rel);
+	j.changed = todo;
 	memset(outs, 0, sizeof(outs));
 	/* Two threads, not two processes: a link is all system call, and
 	 * a fork would copy the parent's 40 MB of page tables, and have
@@ -1467,9 +1471,6 @@ render_all(struct site *s, struct out *o, int formats, int jobs,
 	buf_free(&b);
 }
 
-/* Runbooks a rebuild renders in the parent rather than in workers. */
-#define RENDER_HERE	8
-
 /* Returns 1 if dir is absent, empty, or a previous rbc output. */
 static int
 replaceable(const char *dir)
@@ -1685,7 +1686,7 @@ cmd_build(int argc, char **argv)
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0;
 	char *spare, *kept;
-	size_t nrender = 0;
+	size_t nrender;
 	pid_t cpid;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
 	int jobs = ncpus();
@@ -1831,12 +1832,7 @@ cmd_build(int argc, char **argv)
 		 * worker. */
 		if (formats & FMT_CARD)
 			cardlib_load();
-		/* A few runbooks to render and no site page: here, not in
-		 * workers, which would cost more to start (two forks of the
-		 * parent's 40 MB) than the pages do. */
-		render_all(&s, &o, formats, s.cache != NULL && nrender <=
-		    RENDER_HERE && (reuse_site || !(formats & FMT_HTML)) ? 1 :
-		    jobs, reuse_site);
+		render_all(&s, &o, formats, jobs, reuse_site);
 		if (cpid > 0) {
 			while (waitpid(cpid, &cst, 0) == -1 && errno == EINTR)
 				;

@@ -439,7 +439,6 @@ site_walk(struct site *s)
 	return 0;
 }
 
-
 /*
  * The newlines of s[0..n): how many (nl_count), and the offset after
  * each, in order (nl_ends).  Sixteen bytes at a time where the CPU has

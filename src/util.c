@@ -459,24 +459,31 @@ writev_all(int fd, const struct iovec *iov, int n)
 	return 0;
 }
 
+/* Returns how many of the n bytes at off of fd it read into buf: all of
+ * them, or fewer at the file's end or on an error. */
+static size_t
+read_upto(int fd, void *buf, size_t n, off_t off)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		if ((r = pread(fd, p + got, n - got, off + (off_t)got)) <= 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)r;
+	}
+	return got;
+}
+
 /* Reads n bytes at off of fd into buf; 0, or -1 (short or failed). */
 int
 read_at(int fd, void *buf, size_t n, off_t off)
 {
-	char *p = buf;
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = pread(fd, p, n, off)) <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-		off += r;
-	}
-	return 0;
+	return read_upto(fd, buf, n, off) == n ? 0 : -1;
 }
 
 /*
@@ -490,8 +497,6 @@ read_at(int fd, void *buf, size_t n, off_t off)
 int
 rwin_read(struct rwin *w, int fd, uint64_t off, void *dst, size_t n)
 {
-	ssize_t got;
-
 	if (w->cap == 0)
 		w->cap = RWIN_CAP;
 	if (n > w->cap)
@@ -501,16 +506,7 @@ rwin_read(struct rwin *w, int fd, uint64_t off, void *dst, size_t n)
 		if (w->buf == NULL)
 			w->buf = xmalloc(w->cap);
 		w->at = off;
-		w->len = 0;
-		while (w->len < w->cap) {
-			got = pread(fd, w->buf + w->len, w->cap - w->len,
-			    (off_t)(off + w->len));
-			if (got == -1 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				break;
-			w->len += (size_t)got;
-		}
+		w->len = read_upto(fd, w->buf, w->cap, (off_t)off);
 		if (n > w->len)
 			return -1;
 	}

@@ -430,7 +430,6 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 	return rc;
 }
 
-
 /*
  * Reads n bytes at off of record file k into dst; 0, or -1.  The cache's
  * writer reads every record and the site pages every front-matter, each
@@ -458,6 +457,7 @@ recwin_free(struct site *s)
 	free(s->recwin);
 	s->recwin = NULL;
 }
+
 /*
  * Returns light runbook r's front-matter in a: a map of those site_keys
  * that keys (FMK_ bits) names.  NULL if it has none or it cannot be read.
@@ -1429,6 +1429,9 @@ combined_share(void *arg, int k, int jobs, struct buf *out)
  * leave while the file system creates their files.  Returns 0, or -1 if
  * a worker failed.
  */
+/* Runbooks a rebuild renders in the parent rather than in workers. */
+#define RENDER_HERE	8
+
 int
 render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
     void (*one)(void *, struct runbook *, const char *, size_t,
@@ -1438,7 +1441,15 @@ render_all_parallel(struct site *s, int jobs, void *(*setup)(void *),
 {
 	struct renderjob j = { s, setup, one, teardown, arg };
 	struct combined c;
+	size_t i, want = 0;
 
+	/* Workers for the runbooks to render, no more; a rebuild's handful
+	 * with no site page beside them are rendered here, which costs less
+	 * than starting workers (two forks of the parent's 40 MB). */
+	for (i = 0; i < s->n; i++)
+		want += s->todo == NULL || s->todo[i];
+	if (s->todo != NULL && want <= RENDER_HERE && xfn == NULL)
+		jobs = 1;
 	if (jobs > 1 && (size_t)jobs > s->n)
 		jobs = s->n > 1 ? (int)s->n : 1;
 	/* The runbooks are claimed afresh (the scan's spool entries kept). */
