@@ -27,7 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include <pthread.h>
+
+#include "engine.h"
 
 #define MAGIC	"rbc-cache 7\n"
 
@@ -76,20 +78,6 @@ fget64(FILE *f, uint64_t *v)
 	for (i = 0; i < 8; i++)
 		*v = *v << 8 | u[i];
 	return 0;
-}
-
-static uint64_t
-hstr(uint64_t h, const char *s)
-{
-	if (s == NULL)
-		return hash64(h, "\1", 1);
-	return hash64(h, s, strlen(s) + 1);
-}
-
-static uint64_t
-hint(uint64_t h, long long v)
-{
-	return hash64(h, &v, sizeof(v));
 }
 
 /*
@@ -194,9 +182,10 @@ find(const struct cache *c, const char *rel)
  * 1 when its source is unchanged; returns 0 when it must be scanned.
  */
 int
-cached_record(struct site *s, size_t idx, struct buf *out)
+cached_record(struct build *b, size_t idx, struct buf *out)
 {
-	const struct centry *e = find(s->cache, s->rbpaths[idx]);
+	struct site *s = &b->site;
+	const struct centry *e = find(b->cache, s->rbpaths[idx]);
 	struct buf raw = { NULL, 0, 0 };
 	uint64_t size, mtime;
 	char *path;
@@ -207,13 +196,13 @@ cached_record(struct site *s, size_t idx, struct buf *out)
 	path = path_join(s->content, s->rbpaths[idx]);
 	/* Stamped by its name under the content folder, held open: no
 	 * walk of the folder's own path 10,000 times. */
-	if (s->cache->dfd == -1)
-		s->cache->dfd = open(s->content, O_RDONLY | O_DIRECTORY |
+	if (b->cache->dfd == -1)
+		b->cache->dfd = open(s->content, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC);
 	/* The same size and modification time vouch for the same bytes
 	 * (as for make and ninja); otherwise the bytes are hashed. */
-	if ((file_stamp_at(s->cache->dfd != -1 ? s->cache->dfd : AT_FDCWD,
-	    s->cache->dfd != -1 ? s->rbpaths[idx] : path, &size,
+	if ((file_stamp_at(b->cache->dfd != -1 ? b->cache->dfd : AT_FDCWD,
+	    b->cache->dfd != -1 ? s->rbpaths[idx] : path, &size,
 	    &mtime) == 0 && size == e->size &&
 	    mtime == e->mtime && mtime != 0) ||
 	    (read_file(path, &raw, RBC_MAX_FILE) == 0 &&
@@ -222,7 +211,7 @@ cached_record(struct site *s, size_t idx, struct buf *out)
 		 * is shared with the other workers). */
 		buf_reset(&raw);
 		buf_grow(&raw, e->reclen);
-		if (rwin_read(&s->cache->win, fileno(s->cache->f), e->recoff,
+		if (rwin_read(&b->cache->win, fileno(b->cache->f), e->recoff,
 		    raw.data, e->reclen) == 0) {
 			record_put(out, idx, raw.data, e->reclen);
 			hit = 1;
@@ -251,9 +240,9 @@ cache_sitedig(const struct cache *c)
 static uint64_t
 href_of(uint64_t h, const struct runbook *t)
 {
-	h = hstr(h, t->id);
-	h = hstr(h, t->name);
-	return hstr(h, t->title);
+	h = hash_str(h, t->id);
+	h = hash_str(h, t->name);
+	return hash_str(h, t->title);
 }
 
 /* Returns each runbook's href_of digest: its links hash these. */
@@ -278,11 +267,11 @@ uint64_t
 runbook_digest(const struct site *s, const uint64_t *hd,
     const struct runbook *r)
 {
-	uint64_t h = hint(HASH64_INIT, (long long)r->hash), v[2];
+	uint64_t h = hash_int(HASH64_INIT, (long long)r->hash), v[2];
 	size_t i;
 
 	h = href_of(h, r);
-	h = hint(h, r->stale);
+	h = hash_int(h, r->stale);
 	for (i = 0; i < r->nlinks; i++) {
 		const struct link *l = &r->links[i];
 		v[0] = l->target >= 0 && (size_t)l->target < s->n ?
@@ -291,32 +280,8 @@ runbook_digest(const struct site *s, const uint64_t *hd,
 		h = hash64(h, v, sizeof(v));
 	}
 	for (i = 0; i < r->nbacklinks; i++)
-		h = hint(h, (long long)hd[r->backlinks[i]]);
+		h = hash_int(h, (long long)hd[r->backlinks[i]]);
 	return h ? h : 1;
-}
-
-/*
- * Returns the digest of what the site pages show of runbook r, whose
- * front-matter keys for them yput wrote as fm (n bytes): computed by the
- * scan worker and kept in r's record, so that a rebuild reads no
- * front-matter to know whether the site pages changed.
- */
-uint64_t
-site_seen(const struct runbook *r, const char *fm, size_t n)
-{
-	uint64_t h = HASH64_INIT;
-	size_t k;
-
-	h = hstr(h, r->summary);
-	h = hstr(h, r->service);
-	h = hstr(h, r->owner);
-	h = hstr(h, r->review_by);
-	h = hint(h, r->stale);
-	h = hint(h, r->fm != NULL);
-	h = hash64(h, fm != NULL ? fm : "", n);
-	for (k = 0; k < r->nheads; k++)
-		h = hstr(h, r->heads[k].text);
-	return h;
 }
 
 /*
@@ -348,15 +313,16 @@ site_digest(const struct site *s)
  */
 int
 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
-    const struct site *s, const uint64_t *odig)
+    const struct build *b, const uint64_t *odig)
 {
-	struct buf b = { NULL, 0, 0 }, rec = { NULL, 0, 0 };
+	const struct site *s = &b->site;
+	struct buf ob = { NULL, 0, 0 }, rec = { NULL, 0, 0 };
 	char *path;
 	size_t i;
 	FILE *f;
 	int rc = 0;
 
-	if (s->recoff == NULL)
+	if (b->recoff == NULL)
 		return 0;
 	path = path_join(dir, ".rbc-cache");
 	if ((f = fopen(path, "w")) == NULL) {
@@ -366,22 +332,22 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	/* Written as it is made (10,000 records are 35 MB), 256 kB a write:
 	 * the chunks are gathered here, stdio's buffer would split them. */
 	setvbuf(f, NULL, _IONBF, 0);
-	BUF_PUTSL(&b, MAGIC);
-	put64(&b, global);
-	put64(&b, sitedig);
-	put64(&b, s->n);
+	BUF_PUTSL(&ob, MAGIC);
+	put64(&ob, global);
+	put64(&ob, sitedig);
+	put64(&ob, s->n);
 	for (i = 0; i < s->n && rc == 0; i++) {
-		if (record_get(s, i, &rec) == -1) {
+		if (record_get(b, i, &rec) == -1) {
 			rc = -1;
 			break;
 		}
-		put64(&b, strlen(s->rbpaths[i]) + 1);
-		buf_put(&b, s->rbpaths[i], strlen(s->rbpaths[i]) + 1);
-		put64(&b, s->rb[i]->hash);
-		put64(&b, odig[i]);
+		put64(&ob, strlen(s->rbpaths[i]) + 1);
+		buf_put(&ob, s->rbpaths[i], strlen(s->rbpaths[i]) + 1);
+		put64(&ob, s->rb[i]->hash);
+		put64(&ob, odig[i]);
 		{
-			const struct centry *e = s->cache != NULL ?
-			    find(s->cache, s->rbpaths[i]) : NULL;
+			const struct centry *e = b->cache != NULL ?
+			    find(b->cache, s->rbpaths[i]) : NULL;
 			uint64_t size = 0, mtime = 0;
 			char *src;
 
@@ -403,25 +369,77 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 					mtime = 0;
 				free(src);
 			}
-			put64(&b, size);
-			put64(&b, mtime);
+			put64(&ob, size);
+			put64(&ob, mtime);
 		}
-		put64(&b, rec.len);
-		buf_put(&b, rec.data, rec.len);
-		if (b.len >= ((size_t)1 << 18) || i + 1 == s->n) {
-			if (fwrite(b.data, 1, b.len, f) != b.len)
+		put64(&ob, rec.len);
+		buf_put(&ob, rec.data, rec.len);
+		if (ob.len >= ((size_t)1 << 18) || i + 1 == s->n) {
+			if (fwrite(ob.data, 1, ob.len, f) != ob.len)
 				rc = -1;
-			buf_reset(&b);
+			buf_reset(&ob);
 		}
 	}
-	if (b.len > 0 && fwrite(b.data, 1, b.len, f) != b.len)
+	if (ob.len > 0 && fwrite(ob.data, 1, ob.len, f) != ob.len)
 		rc = -1;
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == -1)
 		fprintf(stderr, "rbc: cannot write %s\n", path);
 	free(path);
-	buf_free(&b);
+	buf_free(&ob);
 	buf_free(&rec);
 	return rc;
+}
+
+/* Runbooks [from, to)'s output digests (digests' second thread). */
+struct digjob {
+	const struct site	*s;
+	const uint64_t		*hd;
+	uint64_t		*odig;
+	size_t			 from, to;
+};
+
+static void *
+digest_share(void *arg)
+{
+	struct digjob *j = arg;
+	size_t i;
+
+	for (i = j->from; i < j->to; i++)
+		j->odig[i] = runbook_digest(j->s, j->hd, j->s->rb[i]);
+	return NULL;
+}
+
+/*
+ * Returns the output digest of each runbook (cache.c) and puts the site
+ * pages' in *sitedig.  With jobs > 1 and enough runbooks, a second
+ * thread digests the second half (each digest reads only the site).
+ */
+uint64_t *
+digests(struct site *s, uint64_t *sitedig, int jobs)
+{
+	uint64_t *odig = xcalloc(s->n ? s->n : 1, sizeof(*odig)), *hd;
+	struct digjob j[2];
+	pthread_t helper;
+	int helped = 0;
+
+	hd = href_digests(s);
+	j[0].s = j[1].s = s;
+	j[0].hd = j[1].hd = hd;
+	j[0].odig = j[1].odig = odig;
+	j[0].from = 0;
+	j[0].to = j[1].from = s->n / 2;
+	j[1].to = s->n;
+	if (jobs > 1 && s->n >= THREADS_MIN)
+		helped = pthread_create(&helper, NULL, digest_share,
+		    &j[1]) == 0;
+	if (!helped)
+		j[0].to = s->n;
+	digest_share(&j[0]);
+	*sitedig = site_digest(s);
+	if (helped)
+		pthread_join(helper, NULL);
+	free(hd);
+	return odig;
 }

@@ -34,7 +34,7 @@
 #include <strings.h>
 
 #include "cardlib.h"
-#include "rbc.h"
+#include "render.h"
 
 #define FS_MAX		10.0	/* base font size to start from, pt */
 #define FS_MIN		6.0	/* the readable minimum, pt */
@@ -356,21 +356,6 @@ contact_lookup(const struct site *site, const struct runbook *r,
 	return id != NULL ? contact_find(site, r, id) : NULL;
 }
 
-/* Returns 1 if s is a YYYY-MM-DD date. */
-static int
-is_date(const char *s)
-{
-	static const char pat[] = "dddd-dd-dd";
-	size_t i;
-
-	if (s == NULL || strlen(s) != sizeof(pat) - 1)
-		return 0;
-	for (i = 0; i < sizeof(pat) - 1; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
-			return 0;
-	return 1;
-}
-
 /* Returns the runbook page's absolute URL, or NULL without a base_url. */
 static const char *
 page_url(struct arena *a, const struct site *site, const char *id)
@@ -465,7 +450,7 @@ model_build(struct arena *a, const struct site *site,
 	m->review_by = clean(a, r->review_by, 1);
 	m->version = clean(a, r->version, 1);
 	m->url = page_url(a, site, r->id);
-	if (is_date(ystr(ymap_get(fm, "last_reviewed"))))
+	if (date_valid(ystr(ymap_get(fm, "last_reviewed"))))
 		m->date = ystr(ymap_get(fm, "last_reviewed"));
 
 	/* The escalation chain, contacts resolved. */

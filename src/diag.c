@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "model.h"
 
 const struct rule_info rule_table[R__MAX] = {
 	[R_IO] = { "io", SEV_ERROR,

@@ -15,11 +15,13 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
-#include "rbc.h"
+#include "render.h"
 
 struct html {
 	const struct site	*s;
 	const struct mustache	*tpl;
+	html_fm_fn		 fm;	/* a light runbook's front-matter */
+	void			*fmarg;
 };
 
 struct rctx {
@@ -638,28 +640,6 @@ contact_ctx(struct arena *a, const struct ynode *c)
 	return m;
 }
 
-/* Returns the contact with this id, from the runbook or the site. */
-const struct ynode *
-contact_find(const struct site *s, const struct runbook *r, const char *id)
-{
-	const struct ynode *cs[2], *c;
-	size_t i, k;
-
-	cs[0] = ymap_get(r->fm, "contacts");
-	cs[1] = s->cfg.contacts;
-	for (k = 0; k < 2; k++) {
-		if (cs[k] == NULL || cs[k]->type != Y_SEQ)
-			continue;
-		for (i = 0; i < cs[k]->n; i++) {
-			c = cs[k]->items[i];
-			if (fmstr(c, "id") != NULL &&
-			    strcmp(fmstr(c, "id"), id) == 0)
-				return c;
-		}
-	}
-	return NULL;
-}
-
 static void
 set_list(struct arena *a, struct ynode *m, const char *key,
     const char *has, struct ynode *list)
@@ -1011,14 +991,20 @@ site_page(struct html *h, const char *tpl, const struct ynode *ctx,
 	    out->len);
 }
 
-/* Returns a new HTML renderer over templates already loaded in s->tpl. */
+/*
+ * Returns a new HTML renderer over the templates tpl.  Where a runbook's
+ * fm is NULL, the site pages ask fm(fmarg, ...) for it (NULL: none).
+ */
 struct html *
-html_new(const struct site *s)
+html_new(const struct site *s, const struct mustache *tpl, html_fm_fn fm,
+    void *fmarg)
 {
 	struct html *h = xcalloc(1, sizeof(*h));
 
 	h->s = s;
-	h->tpl = s->tpl;
+	h->tpl = tpl;
+	h->fm = fm;
+	h->fmarg = fmarg;
 	return h;
 }
 
@@ -1098,13 +1084,13 @@ by_service(const struct site *s)
 
 /* Light runbook r, its front-matter read into a (in tmp) if need be. */
 static const struct runbook *
-site_view(const struct site *s, const struct runbook *r, struct runbook *tmp,
+site_view(const struct html *h, const struct runbook *r, struct runbook *tmp,
     struct arena *a, unsigned keys)
 {
-	if (r->fm != NULL || !r->hasfm)
+	if (r->fm != NULL || h->fm == NULL)
 		return r;
 	*tmp = *r;
-	tmp->fm = runbook_fm(s, r, a, keys);
+	tmp->fm = h->fm(h->fmarg, r, a, keys);
 	return tmp;
 }
 
@@ -1116,6 +1102,7 @@ struct entry {
 
 /* A site page's list of services, {name, <key>: [entries]}. */
 struct spage {
+	const struct html	*h;
 	const struct site	*s;
 	const char		*key;
 	struct ynode		*(*make)(struct arena *, const struct site *,
@@ -1150,7 +1137,7 @@ entry_item(void *arg, size_t i, struct arena *a)
 	if (e->r != p->vr) {
 		arena_free(p->va);
 		p->va = arena_new();
-		p->vp = site_view(p->s, e->r, &p->view, p->va, p->keys);
+		p->vp = site_view(p->h, e->r, &p->view, p->va, p->keys);
 		p->vr = e->r;
 	}
 	return p->make(a, p->s, p->vp, e->k);
@@ -1181,7 +1168,7 @@ service_item(void *arg, size_t j, struct arena *a)
  * out; make() makes each entry.
  */
 static struct ynode *
-services(struct arena *a, struct spage *p, const struct site *s,
+services(struct arena *a, struct spage *p, const struct html *h,
     struct runbook **v, const char *key,
     size_t (*count)(const struct runbook *),
     struct ynode *(*make)(struct arena *, const struct site *,
@@ -1191,7 +1178,10 @@ services(struct arena *a, struct spage *p, const struct site *s,
 	const char *cur = NULL, *name;
 	size_t i, k, c, cap = 0;
 
+	const struct site *s = h->s;
+
 	memset(p, 0, sizeof(*p));
+	p->h = h;
 	p->s = s;
 	p->key = key;
 	p->make = make;
@@ -1316,9 +1306,10 @@ js_str(struct buf *b, const char *s)
 }
 
 static int
-search_index(const struct site *s, struct buf *o, int (*put)(void *,
+search_index(const struct html *h, struct buf *o, int (*put)(void *,
     const char *, const struct buf *, int), void *arg)
 {
+	const struct site *s = h->s;
 	struct stream st = { put, arg, "search-index.js", 0 };
 	const struct ynode *t;
 	size_t i, k;
@@ -1328,7 +1319,7 @@ search_index(const struct site *s, struct buf *o, int (*put)(void *,
 	for (i = 0; i < s->n; i++) {
 		struct arena *a = arena_new();
 		struct runbook tmp;
-		const struct runbook *r = site_view(s, s->rb[i], &tmp, a,
+		const struct runbook *r = site_view(h, s->rb[i], &tmp, a,
 		    FMK_TAGS);
 		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
 		js_str(o, r->title);
@@ -1389,7 +1380,7 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	if (!MINE(0))
 		goto contacts;
 	c = ctx_common(a, s, "", "index", s->cfg.title);
-	ymap_add(a, c, "services", services(a, &p, s, v, "runbooks", one,
+	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks", one,
 	    index_item, FMK_TAGS | FMK_REVIEWED));
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < s->n; i++)
@@ -1412,7 +1403,7 @@ contacts:
 				yseq_push(a, l, contact_ctx(a,
 				    s->cfg.contacts->items[i]));
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
-	ymap_add(a, c, "services", services(a, &p, s, v, "runbooks",
+	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks",
 	    has_contacts, contacts_item, FMK_CONTACTS | FMK_ESCALATION));
 	made = site_page(h, "contacts", c, &out, put, arg, "contacts.html") == 0;
 	spage_free(&p);
@@ -1422,7 +1413,7 @@ thresholds:
 	if (!MINE(2))
 		goto search;
 	c = ctx_common(a, s, "", "thresholds", "Thresholds");
-	ymap_add(a, c, "services", services(a, &p, s, v, "thresholds",
+	ymap_add(a, c, "services", services(a, &p, h, v, "thresholds",
 	    thresholds, thresholds_item, FMK_THRESHOLDS));
 	made = site_page(h, "thresholds", c, &out, put, arg, "thresholds.html") == 0;
 	spage_free(&p);
@@ -1430,7 +1421,7 @@ thresholds:
 		goto out;
 search:
 	if (MINE(3)) {
-		if (search_index(s, &out, put, arg) == -1)
+		if (search_index(h, &out, put, arg) == -1)
 			goto out;
 	}
 #undef MINE

@@ -9,7 +9,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "rbc.h"
+#include "util.h"
 
 /* The bytes to escape: [0] in text, [1] in attribute values. */
 static const unsigned char esc_tab[2][256] = {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rbc.h"
+#include "stages.h"
 
 /* Generated sections of a runbook page, valid fragment targets too. */
 static const char *const gen_ids[] = {
@@ -566,15 +566,15 @@ resolve_share(void *arg)
 
 /*
  * The scan pass over every parsed runbook: ids checked, the id table for
- * site_find, every link resolved and checked, backlinks collected.  With
- * jobs > 1 and enough runbooks, the links are resolved on two threads
+ * site_find, every link resolved and checked, backlinks collected.  Given
+ * a second arena (the caller's), the links are resolved on two threads
  * (the parent's serial part of a build: 157,000 links for 10,000
  * runbooks); what each link resolves to does not depend on which thread
  * did it, and the backlinks are collected after, in runbook order, so
  * the result is the same.
  */
 void
-index_build(struct site *s, int jobs)
+index_build(struct site *s, struct arena *second)
 {
 	struct resolver rv;
 	struct resolver_thread t[2];
@@ -595,8 +595,8 @@ index_build(struct site *s, int jobs)
 	t[0].rv = t[1].rv = &rv;
 	t[0].a = s->arena;
 	t[1].a = NULL;
-	if (jobs > 1 && s->n >= THREADS_MIN) {
-		t[1].a = arena2(s);
+	if (second != NULL) {
+		t[1].a = second;
 		helped = pthread_create(&helper, NULL, resolve_share,
 		    &t[1]) == 0;
 	}

@@ -17,7 +17,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "rbc.h"
+#include "stages.h"
 
 struct walk {
 	struct site	*s;
@@ -30,12 +30,6 @@ struct walk {
 	ino_t		 ino[64];
 	int		 depth;
 };
-
-static int
-strpcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int
 namecmp(const void *a, const void *b)
@@ -312,64 +306,6 @@ out:
 	free(path);
 }
 
-/* Returns 1 if s is a valid YYYY-MM-DD date. */
-static int
-valid_date(const char *s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	int y, m, d;
-	char extra;
-
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d,
-	    &extra) != 3 || s[4] != '-' || s[7] != '-')
-		return 0;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
-	    y % 400 == 0))
-		return 0;
-	return 1;
-}
-
-/*
- * Writes today's date (YYYY-MM-DD) into out: arg (--today) when given,
- * else SOURCE_DATE_EPOCH, else the clock; no other clock reading reaches
- * output.  Returns 0, or -1 with a message for a malformed one.
- */
-int
-today_date(const char *arg, char out[11])
-{
-	const char *sde;
-	struct tm tm;
-	time_t t;
-
-	if (arg != NULL) {
-		if (!valid_date(arg)) {
-			fprintf(stderr, "rbc: --today wants YYYY-MM-DD, not "
-			    "'%s'\n", arg);
-			return -1;
-		}
-		memcpy(out, arg, 10);
-		out[10] = '\0';
-		return 0;
-	}
-	if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL && *sde != '\0') {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end != '\0' || v < 0) {
-			fprintf(stderr, "rbc: SOURCE_DATE_EPOCH is not a number "
-			    "of seconds: '%s'\n", sde);
-			return -1;
-		}
-		t = (time_t)v;
-	} else
-		t = time(NULL);
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-	return 0;
-}
-
 /*
  * Opens the site: content dir, site.yaml, rule severities and today's
  * date (--today, else SOURCE_DATE_EPOCH, else the clock).  Returns 0, or
@@ -439,100 +375,6 @@ site_walk(struct site *s)
 	return 0;
 }
 
-/*
- * The newlines of s[0..n): how many (nl_count), and the offset after
- * each, in order (nl_ends).  Sixteen bytes at a time where the CPU has
- * SSE2: a runbook's lines are 20 bytes long on average, so a memchr a
- * line cost more in calls than in looking.
- */
-static size_t
-nl_count(const char *s, size_t n)
-{
-	size_t i = 0, c = 0;
-
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-
-	for (; i + 16 <= n; i += 16)
-		c += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const
-		    void *)(s + i)), nl)));
-#endif
-	for (; i < n; i++)
-		c += s[i] == '\n';
-	return c;
-}
-
-static void
-nl_ends(const char *s, size_t n, size_t *out)
-{
-	size_t i = 0;
-
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-	unsigned m;
-
-	for (; i + 16 <= n; i += 16)
-		for (m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		    _mm_loadu_si128((const __m128i *)(const void *)(s + i)),
-		    nl)); m != 0; m &= m - 1)
-			*out++ = i + (size_t)__builtin_ctz(m) + 1;
-#endif
-	for (; i < n; i++)
-		if (s[i] == '\n')
-			*out++ = i + 1;
-}
-
-/* Builds the line table of r's source. */
-static void
-index_lines(struct runbook *r)
-{
-	const char *d = r->raw.data;
-	size_t len = d != NULL ? r->raw.len : 0, n = 1 + nl_count(d, len);
-
-	r->src.lines = arena_alloc(r->arena, n * sizeof(size_t));
-	r->src.lines[0] = 0;
-	nl_ends(d, len, r->src.lines + 1);
-	r->src.nlines = n;
-	r->src.data = r->raw.data;
-	r->src.len = r->raw.len;
-}
-
-/* Returns the 1-based line and character column of byte offset off. */
-void
-src_pos(const struct srcfile *f, size_t off, int *line, int *col)
-{
-	size_t lo = 0, hi = f->nlines;
-
-	if (off > f->len)
-		off = f->len;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (f->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*line = (int)lo + 1;
-	*col = (int)utf8_count(f->data + f->lines[lo], off - f->lines[lo]) + 1;
-}
-
-/* Returns the character column of 1-based byte column bytecol on line. */
-int
-src_col(const struct srcfile *f, int line, int bytecol)
-{
-	size_t start, end, n;
-
-	if (line < 1 || (size_t)line > f->nlines || bytecol < 1)
-		return bytecol;
-	start = f->lines[line - 1];
-	end = (size_t)line < f->nlines ? f->lines[line] : f->len;
-	n = (size_t)bytecol - 1;
-	if (n > end - start)
-		n = end - start;
-	return (int)utf8_count(f->data + start, n) + 1;
-}
-
 /* Replaces invalid UTF-8 with '?' (same length), reporting each line. */
 static void
 check_utf8(struct runbook *r)
@@ -592,7 +434,9 @@ runbook_read(struct site *s, const char *rel)
 	    (size_t)(p - r->raw.data))) != NULL; p++)
 		if ((size_t)(p - r->raw.data) + 1 == r->raw.len || p[1] != '\n')
 			*p = '\n';
-	index_lines(r);
+	r->src.data = r->raw.data;
+	r->src.len = r->raw.len;
+	src_lines(&r->src, r->arena);
 	check_utf8(r);
 	if (!r->unreadable)
 		fm_parse(s, r);
@@ -630,8 +474,6 @@ site_close(struct site *s)
 {
 	size_t i;
 
-	spool_close(s);
-	shared_close(s);
 	for (i = 0; i < s->n; i++)
 		runbook_free(s->rb[i]);
 	free(s->rb);
@@ -643,111 +485,9 @@ site_close(struct site *s)
 	free(s->rbpaths);
 	free(s->ids);
 	strtab_free(&s->byid);
-	recwin_free(s);
-	for (i = 0; i < (size_t)s->nrecf; i++)
-		if (s->recf[i] != NULL)
-			fclose(s->recf[i]);
-	free(s->recf);
-	free(s->reck);
-	free(s->recoff);
-	free(s->todo);
-	cache_free(s->cache);
-	if (s->tpl != NULL)
-		mustache_free(s->tpl);
 	diags_free(&s->diags);
 	arena_free(s->arena);
-	if (s->arena2 != NULL)
-		arena_free(s->arena2);
 	free(s->content);
 	free(s->root);
 }
 
-static int
-idcmp(const void *a, const void *b)
-{
-	const struct idref *x = a, *y = b;
-
-	return strcmp(x->id, y->id);
-}
-
-/* Returns where id is in the sorted ids, by bisection; -1 if nowhere. */
-static int
-find_sorted(const struct site *s, const char *id)
-{
-	size_t lo = 0, hi = s->n;
-	int c;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		c = strcmp(id, s->ids[mid].id);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
-}
-
-/*
- * Builds the id tables for site_find: the ids sorted, and a hash table
- * over them.  A duplicate id (an error, reported elsewhere) finds the
- * runbook that bisection of the sorted ids finds, as it always has.
- */
-void
-site_index_ids(struct site *s)
-{
-	size_t i;
-	int at;
-
-	free(s->ids);
-	strtab_free(&s->byid);
-	s->ids = xcalloc(s->n ? s->n : 1, sizeof(*s->ids));
-	for (i = 0; i < s->n; i++) {
-		s->ids[i].id = s->rb[i]->id;
-		s->ids[i].idx = (int)i;
-	}
-	/* Ids follow paths unless front-matter says otherwise: often
-	 * sorted already. */
-	for (i = 1; i < s->n && idcmp(&s->ids[i - 1], &s->ids[i]) <= 0; i++)
-		;
-	if (i < s->n)
-		qsort(s->ids, s->n, sizeof(*s->ids), idcmp);
-	strtab_init(&s->byid, s->n);
-	for (i = 0; i < s->n; i++) {
-		if (i > 0 && strcmp(s->ids[i].id, s->ids[i - 1].id) == 0)
-			continue;
-		at = (int)i;
-		if (i + 1 < s->n && strcmp(s->ids[i].id, s->ids[i + 1].id) == 0)
-			at = find_sorted(s, s->ids[i].id);
-		strtab_add(&s->byid, s->ids[i].id, s->ids[at].idx);
-	}
-}
-
-/* Returns the index of the runbook with this id, or -1. */
-int
-site_find(const struct site *s, const char *id)
-{
-	return strtab_find(&s->byid, id);
-}
-
-/*
- * Returns the arena of the parent's second thread, made the first time:
- * the light runbooks share the site's arena, which only one thread may
- * write at a time.
- */
-struct arena *
-arena2(struct site *s)
-{
-	if (s->arena2 == NULL)
-		s->arena2 = arena_new_big();
-	return s->arena2;
-}
-
-/* Returns 1 if rel (content-relative) is a non-runbook file of the site. */
-int
-site_has_file(const struct site *s, const char *rel)
-{
-	return strv_find(s->files, s->nfiles, rel) != -1;
-}

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 static const char usage_text[] =
 "usage: rbc build [--content DIR] [--out DIR] [--formats html,man,card] [-j N]\n"

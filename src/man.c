@@ -47,7 +47,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
-#include "rbc.h"
+#include "render.h"
 
 #define MAN_WIDTH	71	/* text columns: 78 less the 7 of the indent */
 #define MAN_GAP		3	/* tbl's gap between columns */
@@ -444,28 +444,6 @@ fm_str(const struct ynode *map, const char *key)
 	const char *s = ystr(ymap_get(map, key));
 
 	return s != NULL && *s != '\0' ? s : NULL;
-}
-
-/* Returns 1 if s is a real YYYY-MM-DD date. */
-static int
-is_date(const char *s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	int i, y, mo, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	y = atoi(s);
-	mo = atoi(s + 5);
-	d = atoi(s + 8);
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-		return 0;
-	return !(mo == 2 && d == 29 &&
-	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
 /* ------------------------------------------------------------ links */
@@ -1900,8 +1878,8 @@ head(struct mr *m)
 	    r->name;
 
 	/* A page needs a date mandoc can read: the review, else today. */
-	if (!is_date(date))
-		date = is_date(m->site->today) ? m->site->today : "1970-01-01";
+	if (!date_valid(date))
+		date = date_valid(m->site->today) ? m->site->today : "1970-01-01";
 	mac(m, ".TH");
 	args(m, r->name, ROFF_LIT | ROFF_UPPER);
 	BUF_PUTSL(m->out, " 7");

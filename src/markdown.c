@@ -12,7 +12,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
-#include "rbc.h"
+#include "stages.h"
 
 static const char *const exts[] = {
 	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL

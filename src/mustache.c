@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "render.h"
 
 #define MU_MAX_PARTIAL	64		/* partials within partials */
 #define MU_MAX_NEST	1024		/* open sections in one template */

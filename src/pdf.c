@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "cardlib.h"
-#include "rbc.h"
+#include "render.h"
 
 #define FMAP		0x2200	/* code points below this map directly */
 #define FONT_MAX	(32u << 20)	/* a larger font file is refused */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "util.h"
 
 /* Bits of esc_tab: what a byte may need. */
 #define E_ALWAYS	0x01	/* escaped in every context */

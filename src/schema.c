@@ -25,7 +25,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "rbc.h"
+#include "stages.h"
 
 #define COMPILE_MAX_NEST	600		/* schema object nesting */
 #define VALIDATE_MAX_FRAMES	1000		/* nested subschemas */
@@ -36,7 +36,6 @@
 #define RE_HEAP_LIMIT		8192		/* pcre2 heap, KiB */
 #define CHECK_MAX_FILE		(64u * 1024 * 1024)
 
-#define BUILTIN_NAME		"schemas/runbook.schema.json"
 
 /* Instance types as a bit set; T_INT is "integer", T_NUM "number". */
 #define T_NULL	0x01
@@ -2559,7 +2558,7 @@ schema_builtin(size_t *len)
 	const struct embedded *e;
 
 	for (e = embedded_files; e->name != NULL; e++)
-		if (strcmp(e->name, BUILTIN_NAME) == 0) {
+		if (strcmp(e->name, SCHEMA_BUILTIN_NAME) == 0) {
 			if (len != NULL)
 				*len = e->len;
 			return (const char *)e->data;
@@ -2613,8 +2612,8 @@ md_front(const char *s, size_t n, size_t *flen, int *line0)
  * *.md, YAML otherwise; NULL after a diagnostic.  *ioerr is set when the
  * file cannot be read at all.
  */
-static struct ynode *
-doc_load(struct arena *a, const char *path, struct diags *d, int *ioerr)
+struct ynode *
+schema_doc_load(struct arena *a, const char *path, struct diags *d, int *ioerr)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct ynode *y = NULL;
@@ -2655,7 +2654,7 @@ schema_load(const char *path, int flags, struct diags *d)
 	struct ynode *y;
 	int ioerr = 0;
 
-	if ((y = doc_load(a, path, d, &ioerr)) == NULL ||
+	if ((y = schema_doc_load(a, path, d, &ioerr)) == NULL ||
 	    (sc = schema_compile_opts(y, path, flags, d)) == NULL) {
 		arena_free(a);
 		return NULL;
@@ -2675,171 +2674,16 @@ schema_runbook(struct diags *d)
 	size_t n;
 
 	if ((s = schema_builtin(&n)) == NULL) {
-		diag_add(d, BUILTIN_NAME, 0, 0, R_IO, "the built-in schema "
+		diag_add(d, SCHEMA_BUILTIN_NAME, 0, 0, R_IO, "the built-in schema "
 		    "is missing from this rbc binary");
 		return NULL;
 	}
 	a = arena_new();
-	if ((y = json_load(a, s, n, BUILTIN_NAME, d)) == NULL ||
-	    (sc = schema_compile(y, BUILTIN_NAME, d)) == NULL) {
+	if ((y = json_load(a, s, n, SCHEMA_BUILTIN_NAME, d)) == NULL ||
+	    (sc = schema_compile(y, SCHEMA_BUILTIN_NAME, d)) == NULL) {
 		arena_free(a);
 		return NULL;
 	}
 	sc->docs = a;
 	return sc;
-}
-
-/* Returns the exit status after printing the usage to f. */
-static int
-schema_usage(FILE *f)
-{
-	fputs("usage: rbc schema [--content DIR]      print the effective "
-	    "runbook schema (JSON)\n"
-	    "       rbc schema --check [--formats] SCHEMA FILE...\n"
-	    "                                       validate YAML/JSON "
-	    "documents (exit 0 valid, 1 not)\n"
-	    "  --formats   assert \"format\" (date, email, uri, duration, "
-	    "phone)\n", f);
-	return f == stdout ? 0 : 2;
-}
-
-/*
- * Prints the effective schema as pretty JSON: the built-in one, or, when
- * the site's site.yaml names a schema of its own, both under allOf (as
- * validation applies them).  Returns the exit status.
- */
-static int
-print_builtin(const char *content)
-{
-	struct diags d;
-	struct arena *a = arena_new();
-	struct buf b = { NULL, 0, 0 };
-	struct ynode *y = NULL;
-	const char *s;
-	size_t n;
-	int rc = 0;
-
-	diags_init(&d, NULL);
-	if ((s = schema_builtin(&n)) != NULL)
-		y = json_load(a, s, n, BUILTIN_NAME, &d);
-	if (y != NULL && content != NULL) {
-		struct site site;
-		struct ynode *own, *all;
-		char *path;
-		int ioerr = 0;
-
-		if (site_open(&site, content, NULL) == -1) {
-			site_close(&site);
-			arena_free(a);
-			return 2;
-		}
-		if (site.cfg.schema != NULL) {
-			path = site.cfg.schema[0] == '/' ?
-			    xstrdup(site.cfg.schema) :
-			    path_join(site.content, site.cfg.schema);
-			own = doc_load(a, path, &d, &ioerr);
-			free(path);
-			if (own == NULL)
-				y = NULL;
-			else {
-				all = ynew(a, Y_MAP);
-				ymap_setz(a, all, "$schema", "https://json-schema"
-				    ".org/draft/2020-12/schema");
-				ymap_setz(a, all, "title", "Runbook front-matter "
-				    "(rbc built-in and site schema)");
-				ymap_set(a, all, "allOf", ynew(a, Y_SEQ));
-				yseq_push(a, (struct ynode *)ymap_get(all,
-				    "allOf"), y);
-				yseq_push(a, (struct ynode *)ymap_get(all,
-				    "allOf"), own);
-				y = all;
-			}
-		}
-		diags_append(&d, &site.diags);
-		site_close(&site);
-	}
-	if (y == NULL) {
-		diags_print(&d, DFMT_TEXT, stderr, 0);
-		fputs("rbc schema: the built-in schema is missing or "
-		    "broken\n", stderr);
-		rc = 2;
-	} else {
-		yjson(&b, y, 1);
-		buf_putc(&b, '\n');
-		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
-		    fflush(stdout) != 0) {
-			fprintf(stderr, "rbc schema: stdout: %s\n",
-			    strerror(errno));
-			rc = 2;
-		}
-	}
-	buf_free(&b);
-	diags_free(&d);
-	arena_free(a);
-	return rc;
-}
-
-/*
- * rbc schema [--check [--formats] SCHEMA FILE...].  Returns the exit
- * status: 0 valid, 1 a document is invalid, 2 usage, I/O or a schema
- * that does not compile.
- */
-int
-cmd_schema(int argc, char **argv)
-{
-	struct diags d;
-	struct schema *sc;
-	struct arena *a;
-	struct ynode *y;
-	const char *content = NULL;
-	int i, check = 0, formats = 0, ioerr = 0, rc;
-
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0';
-	    i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "--content") == 0 && i + 1 < argc)
-			content = argv[++i];
-		else if (strcmp(argv[i], "--check") == 0)
-			check = 1;
-		else if (strcmp(argv[i], "--formats") == 0)
-			formats = 1;
-		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0)
-			return schema_usage(stdout);
-		else {
-			fprintf(stderr, "rbc schema: unknown option %s\n",
-			    argv[i]);
-			return schema_usage(stderr);
-		}
-	}
-	if (!check) {
-		if (i < argc || formats)
-			return schema_usage(stderr);
-		return print_builtin(content);
-	}
-	if (argc - i < 2)
-		return schema_usage(stderr);
-	diags_init(&d, NULL);
-	if ((sc = schema_load(argv[i], formats ? SCHEMA_ASSERT_FORMATS : 0,
-	    &d)) == NULL) {
-		diags_sort(&d);
-		diags_print(&d, DFMT_TEXT, stderr, 0);
-		diags_free(&d);
-		return 2;
-	}
-	for (i++; i < argc; i++) {
-		a = arena_new();
-		if ((y = doc_load(a, argv[i], &d, &ioerr)) != NULL)
-			schema_validate(sc, y, argv[i], &d);
-		arena_free(a);
-	}
-	diags_sort(&d);
-	diags_print(&d, DFMT_TEXT, stderr, 0);
-	rc = ioerr ? 2 : diags_worst(&d) == SEV_ERROR ? 1 : 0;
-	diags_free(&d);
-	schema_free(sc);
-	return rc;
 }

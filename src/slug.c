@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "stages.h"
 
 #define F_REMOVE	0x01	/* github-slugger's regex removes it */
 #define F_CASED		0x02	/* Cased */

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include "util.h"
 
 void
 oom(void)
@@ -877,6 +877,22 @@ hash64(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* Returns h extended with string s (NULL distinct from ""). */
+uint64_t
+hash_str(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return hash64(h, "\1", 1);
+	return hash64(h, s, strlen(s) + 1);
+}
+
+/* Returns h extended with the number v. */
+uint64_t
+hash_int(uint64_t h, long long v)
+{
+	return hash64(h, &v, sizeof(v));
+}
+
 /* Returns key's first slot in t. */
 static size_t
 strtab_slot(const struct strtab *t, const char *key)
@@ -1073,4 +1089,10 @@ rd_var(struct rd *r)
 	}
 	r->bad = 1;
 	return 0;
+}
+
+int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }

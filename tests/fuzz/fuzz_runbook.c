@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -130,7 +130,8 @@ same_fm(const struct runbook *r)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct site s;
+	struct build bd;
+	struct site *sp = &bd.site;
 	struct buf b = { NULL, 0, 0 };
 	struct html *h;
 	struct man *m;
@@ -164,26 +165,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	free(path);
-	if (site_load(&s, dir, "2026-11-23", 1) == 0) {
-		h = html_new(&s);
-		m = man_new(&s);
-		for (i = 0; i < s.n; i++) {
-			struct runbook *r = runbook_reload(&s, s.rb[i]);
+	if (site_load(&bd, dir, "2026-11-23", 1) == 0) {
+		h = html_new(sp, NULL, runbook_fm, &bd);
+		m = man_new(sp);
+		for (i = 0; i < sp->n; i++) {
+			struct runbook *r = runbook_reload(sp, sp->rb[i]);
 			buf_reset(&b);
-			html_body(&b, &s, r);
-			same_html(&s, r, s.rb[i], &b);
+			html_body(&b, sp, r);
+			same_html(sp, r, sp->rb[i], &b);
 			buf_reset(&b);
 			man_render(m, r, &b);
 			same_man(m, r, &b);
 			same_fm(r);
 			if (opts & 4)
-				card_check(&s, r, opts & 8);
+				card_check(sp, r, opts & 8);
 			runbook_free(r);
 		}
 		man_free(m);
 		html_free(h);
 	}
-	site_close(&s);
+	build_close(&bd);
 	buf_free(&b);
 	return 0;
 }

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 static int npass, nfail;
 static char tmpdir[4096];

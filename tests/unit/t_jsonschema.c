@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 #define SUITE	"testsuites/json-schema-draft2020-12"
 

@@ -38,7 +38,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 static int npass, nfail;
 
@@ -432,7 +432,7 @@ pages(const char *dir, enum expect ex, const char *prefix)
 		md_parse(&s, r);
 		s.rb[s.n++] = r;
 	}
-	index_build(&s, 1);
+	index_build(&s, NULL);
 	if (s.n == 0)
 		fail("man", dir, "no runbooks");
 	m = man_new(&s);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 #define TPL	"(template)"	/* the spec template's name in the set */
 

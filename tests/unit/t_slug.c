@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 static int npass, nfail;
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 static int npass, nfail;
 

@@ -22,7 +22,7 @@
 
 #include <cmark-gfm.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 /* Writes p to path whole or not at all (a temporary, then rename). */
 static int

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rbc.h"
+#include "cmd.h"
 
 static void
 lint_usage(FILE *f)
@@ -60,10 +60,11 @@ cmd_lint(int argc, char **argv)
 	enum diag_format fmt = DFMT_TEXT;
 	char content_real[PATH_MAX], **rels = NULL;
 	struct diags all, shown;
-	struct site s;
+	struct build b;
 	size_t nrels = 0, i, j;
 	int ch, strict = 0, rc, all_files, io = 0;
 	enum severity worst;
+	memset(&b, 0, sizeof(b));
 
 	optind = 1;
 	opterr = 0;
@@ -133,34 +134,34 @@ cmd_lint(int argc, char **argv)
 		free(rels);
 		return 0;
 	}
-	if ((all_files ? site_load(&s, content, today, ncpus()) :
-	    site_load_some(&s, content, today, rels, nrels)) == -1) {
-		site_close(&s);
+	if ((all_files ? site_load(&b, content, today, ncpus()) :
+	    site_load_some(&b.site, content, today, rels, nrels)) == -1) {
+		build_close(&b);
 		for (i = 0; i < nrels; i++)
 			free(rels[i]);
 		free(rels);
 		return 2;
 	}
 	diags_init(&all, NULL);
-	site_diags(&s, &all);
+	site_diags(&b.site, &all);
 	diags_init(&shown, NULL);
 	if (all_files)
 		diags_append(&shown, &all);
 	else {
 		/* Only the named runbooks' diagnostics. */
 		struct diags one;
-		for (i = 0; i < s.n; i++)
+		for (i = 0; i < b.site.n; i++)
 			for (j = 0; j < nrels; j++)
-				if (strcmp(s.rb[i]->rel, rels[j]) == 0) {
+				if (strcmp(b.site.rb[i]->rel, rels[j]) == 0) {
 					diags_init(&one, NULL);
-					diags_append(&shown, &s.rb[i]->diags);
+					diags_append(&shown, &b.site.rb[i]->diags);
 					break;
 				}
 		/* Errors of site.yaml concern every runbook. */
-		for (i = 0; i < s.diags.n; i++)
-			if (s.diags.v[i].sev == SEV_ERROR) {
+		for (i = 0; i < b.site.diags.n; i++)
+			if (b.site.diags.v[i].sev == SEV_ERROR) {
 				diags_init(&one, NULL);
-				one.v = &s.diags.v[i];
+				one.v = &b.site.diags.v[i];
 				one.n = 1;
 				diags_append(&shown, &one);
 			}
@@ -174,7 +175,7 @@ cmd_lint(int argc, char **argv)
 		rc = 2;
 	diags_free(&shown);
 	diags_free(&all);
-	site_close(&s);
+	build_close(&b);
 	for (i = 0; i < nrels; i++)
 		free(rels[i]);
 	free(rels);

@@ -1,0 +1,19 @@
+/*
+ * The commands, one file each (main.c dispatches).  Includes only
+ * engine.h.
+ */
+#ifndef RBC_CMD_H
+#define RBC_CMD_H
+
+#include "engine.h"
+
+
+/* Subcommands (main.c dispatches). */
+int	 cmd_build(int, char **);
+int	 cmd_lint(int, char **);
+int	 cmd_card(int, char **);
+int	 cmd_new(int, char **);
+int	 cmd_import(int, char **);
+int	 cmd_schema(int, char **);
+
+#endif /* RBC_CMD_H */

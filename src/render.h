@@ -1,0 +1,132 @@
+/*
+ * The renderers, one file per output (html.c, man.c, card.c), each a
+ * new / render / free trio over the model, and the templates they share
+ * (mustache.c).  Includes only stages.h.
+ */
+#ifndef RBC_RENDER_H
+#define RBC_RENDER_H
+
+#include "stages.h"
+
+/* ------------------------------------------------------------- mustache.c */
+
+/*
+ * Logic-less Mustache (the spec's core modules: interpolation, sections,
+ * inverted, comments, partials, delimiters) over struct ynode contexts.
+ * Templates are compiled when added; rendering does not change the set, so
+ * many renders may run at once.
+ */
+struct mustache;
+struct mustache *mustache_new(void);
+/* 0, or -1 with *err (malloc'd "line N: ...") for a malformed template. */
+int	 mustache_add(struct mustache *, const char *name,
+	    const char *src, size_t len, char **err);
+int	 mustache_has(const struct mustache *, const char *name);
+/* 0, or -1 if no such template or a limit was hit (partials 64 deep, or
+ * runaway effort); appends to out.  Missing partials render as empty. */
+int	 mustache_render(const struct mustache *, const char *name,
+	    const struct ynode *ctx, struct buf *out);
+int	 mustache_render_stream(const struct mustache *, const char *name,
+	    const struct ynode *ctx, struct buf *out,
+	    int (*flush)(void *, const char *, size_t), void *);
+void	 mustache_free(struct mustache *);
+
+
+/* Renderers: one file per output, each a new / render / free trio; render
+ * touches no global mutable state (runs in worker processes). */
+
+/* html.c */
+struct html;
+void	 html_body(struct buf *, const struct site *, const struct runbook *);
+/* A build renders each body during the scan (html_body_pre), with the
+ * links the index resolves left open, and completes them later. */
+void	 html_body_pre(struct buf *, const struct site *,
+	    const struct runbook *, struct buf *ins);
+int	 html_fill(struct buf *, const struct site *, const struct runbook *,
+	    const char *body, size_t, const char *ins, size_t);
+/* The front-matter keys a site page reads of a light runbook. */
+#define FMK_TAGS	0x01
+#define FMK_REVIEWED	0x02
+#define FMK_CONTACTS	0x04
+#define FMK_ESCALATION	0x08
+#define FMK_THRESHOLDS	0x10
+/* A light runbook's front-matter (its FMK_ keys made in the arena), for a
+ * caller that keeps it out of memory; NULL if it has none. */
+typedef struct ynode *(*html_fm_fn)(void *, const struct runbook *,
+	    struct arena *, unsigned keys);
+struct html *html_new(const struct site *, const struct mustache *tpl,
+	    html_fm_fn, void *);
+int	 html_render(struct html *, const struct runbook *, struct buf *out);
+int	 html_render_body(struct html *, const struct runbook *,
+	    const char *body, size_t, struct buf *out);
+/* put(arg, path, bytes, more): more is 0 for a file's first (or only)
+ * bytes, 1 for bytes to append to it. */
+int	 html_site(struct html *, int (*put)(void *, const char *path,
+	    const struct buf *, int more), void *, int k, int jobs);
+void	 html_free(struct html *);
+
+/* man.c: a section-7 page (rbc's own roff writer, not cmark's). */
+struct man;
+struct man *man_new(const struct site *);
+void	 man_render(struct man *, const struct runbook *, struct buf *out);
+/* A build renders each page during the scan, before the index exists,
+ * guessing where links go, and finishes it once the index has checked
+ * the guesses (-1: one was wrong, render it again with man_render). */
+void	 man_render_pre(struct man *, const struct runbook *, struct buf *,
+	    struct buf *guesses);
+int	 man_finish(struct man *, const struct runbook *, struct buf *,
+	    const char *guesses, size_t);
+void	 man_free(struct man *);
+
+/*
+ * card.c: the one-page quick-reference card, PDF (pdf.c, or Cairo/Pango
+ * for scripts that need shaping) and HTML.
+ * card_new: paper "a4" or "letter" (NULL: the site's card: paper:, else
+ * A4); NULL for any other paper.  card_render lays out rbs[0..n-1] on one
+ * page (text from 10 pt down to 6 pt) and appends the PDF to pdf and the
+ * HTML card to html (either may be NULL); it returns 0, or -1 after a
+ * card-overflow (or, if cairo fails, io) diagnostic with nothing appended.
+ * Output is deterministic.  A struct card is for one thread at a time.
+ */
+struct card;
+struct card *card_new(const struct site *, const char *paper);
+int	 card_render(struct card *, const struct runbook *const *rbs,
+	    size_t n, struct buf *pdf, struct buf *html, struct diags *);
+void	 card_free(struct card *);
+/* cardlib.c: the card's libraries, loaded when first wanted (exits 2 if
+ * they cannot be). */
+void	 cardlib_load(void);
+
+/*
+ * pdf.c: the card's own PDF writer, its fast path.  pdf_fonts_new reads
+ * the fonts fontconfig matches for the patterns, once, limited to Latin,
+ * Greek, Cyrillic and common punctuation (NULL if one cannot serve);
+ * pdf_glyph is 0 for a code point outside that set.  Metrics are in ems.
+ * A page numbers the glyphs its content stream shows (pdf_use, fonts
+ * /F0../F2); pdf_page_end appends the whole one-page document with
+ * subsets of just those glyphs, and empties the page for the next.
+ */
+#define PDF_NFONTS	3
+struct pdffonts;
+struct pdfpage;
+struct pdflink {
+	double		 rect[4];	/* x0 y0 x1 y1, PDF space */
+	const char	*uri;
+};
+struct pdffonts *pdf_fonts_new(const char *const pat[PDF_NFONTS]);
+void	 pdf_fonts_free(struct pdffonts *);
+unsigned pdf_glyph(const struct pdffonts *, int, uint32_t);
+double	 pdf_advance(const struct pdffonts *, int, unsigned);
+double	 pdf_kern(const struct pdffonts *, int, unsigned, unsigned);
+double	 pdf_ascent(const struct pdffonts *, int);
+double	 pdf_descent(const struct pdffonts *, int);
+void	 pdf_num(struct buf *, double);
+void	 pdf_glyph_hex(struct buf *, unsigned);
+struct pdfpage *pdf_page_new(const struct pdffonts *);
+unsigned pdf_use(struct pdfpage *, int, unsigned);
+void	 pdf_page_end(struct pdfpage *, struct buf *, double pw, double ph,
+	    const struct buf *content, const struct pdflink *, size_t,
+	    const char *title, const char *creator, const char *date);
+void	 pdf_page_free(struct pdfpage *);
+
+#endif /* RBC_RENDER_H */

@@ -1,0 +1,108 @@
+/*
+ * Looking things up in the site: runbooks by id, files by path, contacts
+ * by id (a runbook's own, then the site's).  One home for each lookup.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model.h"
+
+/* Returns the contact with this id, from the runbook or the site. */
+const struct ynode *
+contact_find(const struct site *s, const struct runbook *r, const char *id)
+{
+	const struct ynode *cs[2], *c;
+	size_t i, k;
+
+	cs[0] = ymap_get(r->fm, "contacts");
+	cs[1] = s->cfg.contacts;
+	for (k = 0; k < 2; k++) {
+		if (cs[k] == NULL || cs[k]->type != Y_SEQ)
+			continue;
+		for (i = 0; i < cs[k]->n; i++) {
+			c = cs[k]->items[i];
+			const char *cid = ystr(ymap_get(c, "id"));
+			if (cid != NULL && strcmp(cid, id) == 0)
+				return c;
+		}
+	}
+	return NULL;
+}
+
+static int
+idcmp(const void *a, const void *b)
+{
+	const struct idref *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* Returns where id is in the sorted ids, by bisection; -1 if nowhere. */
+static int
+find_sorted(const struct site *s, const char *id)
+{
+	size_t lo = 0, hi = s->n;
+	int c;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		c = strcmp(id, s->ids[mid].id);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/*
+ * Builds the id tables for site_find: the ids sorted, and a hash table
+ * over them.  A duplicate id (an error, reported elsewhere) finds the
+ * runbook that bisection of the sorted ids finds, as it always has.
+ */
+void
+site_index_ids(struct site *s)
+{
+	size_t i;
+	int at;
+
+	free(s->ids);
+	strtab_free(&s->byid);
+	s->ids = xcalloc(s->n ? s->n : 1, sizeof(*s->ids));
+	for (i = 0; i < s->n; i++) {
+		s->ids[i].id = s->rb[i]->id;
+		s->ids[i].idx = (int)i;
+	}
+	/* Ids follow paths unless front-matter says otherwise: often
+	 * sorted already. */
+	for (i = 1; i < s->n && idcmp(&s->ids[i - 1], &s->ids[i]) <= 0; i++)
+		;
+	if (i < s->n)
+		qsort(s->ids, s->n, sizeof(*s->ids), idcmp);
+	strtab_init(&s->byid, s->n);
+	for (i = 0; i < s->n; i++) {
+		if (i > 0 && strcmp(s->ids[i].id, s->ids[i - 1].id) == 0)
+			continue;
+		at = (int)i;
+		if (i + 1 < s->n && strcmp(s->ids[i].id, s->ids[i + 1].id) == 0)
+			at = find_sorted(s, s->ids[i].id);
+		strtab_add(&s->byid, s->ids[i].id, s->ids[at].idx);
+	}
+}
+
+/* Returns the index of the runbook with this id, or -1. */
+int
+site_find(const struct site *s, const char *id)
+{
+	return strtab_find(&s->byid, id);
+}
+
+/* Returns 1 if rel (content-relative) is a non-runbook file of the site. */
+int
+site_has_file(const struct site *s, const char *rel)
+{
+	return strv_find(s->files, s->nfiles, rel) != -1;
+}

@@ -1,0 +1,106 @@
+/*
+ * The stages, in pipeline order: load (walk the content tree, read,
+ * validate UTF-8), front-matter (YAML events to struct ynode), markdown
+ * (cmark-gfm), slugs, index (ids, anchors, links, backlinks), check (the
+ * rules) and schema (JSON Schema 2020-12).  Includes only model.h.
+ */
+#ifndef RBC_STAGES_H
+#define RBC_STAGES_H
+
+#include "model.h"
+
+/*
+ * Parse YAML from buf (len bytes) whose first line is line `line0` of
+ * `file`.  Returns the root (Y_NULL for an empty document) or NULL after a
+ * diagnostic.  Aliases, anchors, tags and merge keys are refused.  Plain
+ * scalars resolve by YAML 1.2's JSON-compatible rules: true/false,
+ * null/~/empty, -?(0|[1-9][0-9]*) integers and decimal floats; anything
+ * else (yes, no, on, 0755, 2026-10-01) stays a string.
+ */
+struct ynode *yaml_load(struct arena *, const char *buf, size_t len,
+	    const char *file, int line0, struct diags *);
+
+
+/* ----------------------------------------------------------------- slug.c */
+
+/* The slug of a heading's plain text (not yet de-duplicated). */
+char	*slug_make(const char *, size_t, enum slug_style);
+struct slugger;
+struct slugger *slugger_new(enum slug_style);
+/* The unique slug: the plain slug, then -1, -2 ... for repeats. */
+char	*slugger_slug(struct slugger *, const char *, size_t);
+void	 slugger_free(struct slugger *);
+
+
+/* load.c */
+int	 site_open(struct site *, const char *content, const char *today);
+int	 site_walk(struct site *);
+struct runbook *runbook_read(struct site *, const char *rel);
+void	 runbook_free(struct runbook *);
+void	 site_close(struct site *);
+
+/* frontmatter.c */
+void	 fm_parse(struct site *, struct runbook *);
+
+/* markdown.c: the cmark-gfm tree is r->doc.  Link nodes (inline links,
+ * images and wiki links, which become real CMARK_NODE_LINK nodes) and
+ * heading nodes carry their struct link / struct heading; renderers ask. */
+void	 md_parse(struct site *, struct runbook *);
+const struct link *md_node_link(const struct runbook *, void *node);
+void	 md_text(void *node, struct buf *, int with_images);
+const struct heading *md_node_heading(const struct runbook *, void *node);
+void	 md_free(struct runbook *);
+
+/* index.c */
+int	 id_valid(const char *);
+char	*pct_decode(const char *, size_t);
+/* The content-relative form of path written in runbook file from, or
+ * NULL if it leaves the content directory. */
+char	*resolve_path(const char *from, const char *path);
+/* second: an arena for a second thread's strings, or NULL for one. */
+void	 index_build(struct site *, struct arena *second);
+int	 link_external(const struct link *);
+int	 link_kept(const struct link *);
+uint32_t *link_slots(const struct runbook *);
+char	*link_guess(const struct runbook *, const struct link *);
+void	 href_root(struct buf *, const char *id);
+const char *link_href(const struct site *, const struct runbook *from,
+	    const struct link *, struct buf *scratch);
+
+/* check.c */
+void	 check_runbook(struct site *, struct runbook *);
+void	 check_site(struct site *);
+void	 silence_install(struct runbook *);
+
+
+/*
+ * schema.c: JSON Schema draft 2020-12 over struct ynode.  Compile once,
+ * validate many documents (also from several threads at once).  Messages
+ * name the value's path and JSON pointer and sit at its line:col.  Out of
+ * scope: unevaluated*, $dynamicRef, $vocabulary, remote $refs.
+ */
+struct schema;
+#define SCHEMA_ASSERT_FORMATS	0x1	/* "format" asserts, not annotates */
+/* NULL after diagnostics; root must outlive the schema.  schema_compile
+ * asserts formats (rbc's own use); _opts chooses with flags. */
+struct schema *schema_compile(const struct ynode *root, const char *file,
+	    struct diags *);
+struct schema *schema_compile_opts(const struct ynode *root,
+	    const char *file, int flags, struct diags *);
+/* The built-in schema's name in diagnostics. */
+#define SCHEMA_BUILTIN_NAME	"schemas/runbook.schema.json"
+/* A .json, .yaml/.yml or .md (its front-matter) document read into the
+ * arena; NULL after a diagnostic (*ioerr set if it could not be read). */
+struct ynode *schema_doc_load(struct arena *, const char *path,
+	    struct diags *, int *ioerr);
+/* A .json, .yaml/.yml (or .md front-matter) schema file, compiled. */
+struct schema *schema_load(const char *path, int flags, struct diags *);
+/* The built-in runbook schema, compiled with formats asserted. */
+struct schema *schema_runbook(struct diags *);
+/* Returns the number of problems reported (R_SCHEMA, R_LIMIT). */
+int	 schema_validate(const struct schema *, const struct ynode *doc,
+	    const char *file, struct diags *);
+void	 schema_free(struct schema *);
+const char *schema_builtin(size_t *len);	/* the runbook schema, JSON */
+
+#endif /* RBC_STAGES_H */
