@@ -90,15 +90,19 @@ check: deps $(SAN)/rbc $(addprefix $(SAN)/,$(UNITS))
 test: check
 
 install: $(BUILD)/rbc
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)
 	cp $(BUILD)/rbc $(DESTDIR)$(BINDIR)/rbc
 	chmod 755 $(DESTDIR)$(BINDIR)/rbc
 	cp doc/rbc.1 $(DESTDIR)$(MANDIR)/man1/rbc.1
+	cp doc/rbc-runbook.5 $(DESTDIR)$(MANDIR)/man5/rbc-runbook.5
+	cp doc/rbc-rules.7 $(DESTDIR)$(MANDIR)/man7/rbc-rules.7
 	rm -rf $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/themes
 	cp -R templates themes $(DESTDIR)$(DATADIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/rbc $(DESTDIR)$(MANDIR)/man1/rbc.1
+	rm -f $(DESTDIR)$(BINDIR)/rbc $(DESTDIR)$(MANDIR)/man1/rbc.1 \
+	    $(DESTDIR)$(MANDIR)/man5/rbc-runbook.5 $(DESTDIR)$(MANDIR)/man7/rbc-rules.7
 	rm -rf $(DESTDIR)$(DATADIR)
 
 bench: $(BUILD)/rbc
