@@ -1,5 +1,8 @@
-# rbc — the runbook compiler.  `make` installs missing Debian packages,
-# builds rbc and compiles content/ into out/; `make check` runs every test.
+# rbc — the runbook compiler.  `make` installs missing Debian packages
+# (the deps step, first), builds rbc and compiles content/ into out/;
+# `make check` runs every test.  `make all` builds without the deps step.
+
+VERSION	 = 0.1.0
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -16,7 +19,8 @@ OPT	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 WERROR	?= -Werror
-DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread
+DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread \
+	   -DRBC_VERSION='"$(VERSION)"' -I$(BUILD)
 PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
 # The card's libraries are loaded when a card is made (src/cardlib.c):
 # their headers at build time, not their link.
@@ -36,15 +40,28 @@ LIBOBJS	 = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 SOBJS	 = $(patsubst src/%.c,$(SAN)/obj/%.o,$(SRCS)) $(SAN)/obj/embed.o
 SLIBOBJS = $(filter-out $(SAN)/obj/main.o,$(SOBJS))
 
-.PHONY: all deps site check test install uninstall clean bench fuzz
+.PHONY: world all deps check-deps site check test install uninstall clean \
+	bench fuzz
 .SUFFIXES:
 
-all: deps rbc site
+# The deps step runs first and on its own: it installs what is missing
+# from Debian's packages (or names it, when it cannot); nothing built
+# depends on it.
+world: deps
+	@$(MAKE) --no-print-directory all
 
-deps: $(BUILD)/.deps
-$(BUILD)/.deps: tools/deps.sh
+all: rbc site
+
+deps:
 	@sh tools/deps.sh build
-	@mkdir -p $(BUILD) && touch $@
+check-deps:
+	@sh tools/deps.sh check
+
+# The card libraries' names for dlopen, from the system built on.
+$(BUILD)/cardlib_sonames.h: tools/sonames.sh
+	@mkdir -p $(BUILD)
+	sh tools/sonames.sh $(CC) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/cardlib.o $(SAN)/obj/cardlib.o: $(BUILD)/cardlib_sonames.h
 
 rbc: $(BUILD)/rbc
 	cp $(BUILD)/rbc rbc
@@ -55,7 +72,7 @@ site: rbc
 $(BUILD)/rbc: $(OBJS)
 	$(CC) $(OPT) -o $@ $(OBJS) $(PKG_LIBS) -lm
 
-$(BUILD)/obj/%.o: src/%.c $(HDRS) | $(BUILD)/.deps
+$(BUILD)/obj/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(OPT) $(WARN) $(WERROR) $(DEFS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
@@ -64,28 +81,29 @@ $(BUILD)/embed.c: $(ASSETS) tools/embed.c
 	$(CC) -O1 -o $(BUILD)/embed-gen tools/embed.c
 	$(BUILD)/embed-gen $(ASSETS) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/embed.o: $(BUILD)/embed.c
+$(BUILD)/obj/embed.o: $(BUILD)/embed.c src/util.h
 	@mkdir -p $(@D)
-	$(CC) $(OPT) -I$(CURDIR)/src -c -o $@ $<
+	$(CC) $(OPT) $(DEFS) -I$(CURDIR)/src -c -o $@ $<
 
 # The sanitized build that `make check` tests.
 $(SAN)/rbc: $(SOBJS)
 	$(CC) $(SANFLAGS) -g -o $@ $(SOBJS) $(PKG_LIBS) -lm
 
-# (Makefile too: RBC_FREE_AT_EXIT is in SANFLAGS.)
-$(SAN)/obj/%.o: src/%.c $(HDRS) Makefile | $(BUILD)/.deps
+# (Makefile too: RBC_FREE_AT_EXIT is in SANFLAGS, the version in DEFS.)
+$(SAN)/obj/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SANFLAGS) $(WARN) $(WERROR) $(DEFS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
-$(SAN)/obj/embed.o: $(BUILD)/embed.c
+$(SAN)/obj/embed.o: $(BUILD)/embed.c src/util.h
 	@mkdir -p $(@D)
-	$(CC) -O1 -g $(SANFLAGS) -I$(CURDIR)/src -c -o $@ $<
+	$(CC) -O1 -g $(SANFLAGS) $(DEFS) -I$(CURDIR)/src -c -o $@ $<
 
 $(SAN)/%: tests/unit/%.c $(SLIBOBJS) $(HDRS)
 	$(CC) -O1 -g $(SANFLAGS) $(WARN) $(WERROR) $(DEFS) $(PKG_CFLAGS) -Isrc -o $@ $< $(SLIBOBJS) $(PKG_LIBS) -lm
 
-check: deps $(SAN)/rbc $(addprefix $(SAN)/,$(UNITS))
-	@sh tools/deps.sh check
+check: check-deps
+	@$(MAKE) --no-print-directory $(SAN)/rbc $(addprefix $(SAN)/,$(UNITS))
+	@python3 tools/layers.py src $(SAN)/obj
 	@RBC=$(CURDIR)/$(SAN)/rbc UNITDIR=$(CURDIR)/$(SAN) sh tests/run.sh
 test: check
 
@@ -115,7 +133,7 @@ clean:
 # build/fuzz/fuzz_runbook build/fuzz/corpus tests/fuzz/corpus (new
 # inputs go to the first folder).
 FUZZFLAGS = -fsanitize=fuzzer,address,undefined -g -O1
-fuzz: $(BUILD)/embed.c
+fuzz: $(BUILD)/embed.c $(BUILD)/cardlib_sonames.h
 	@mkdir -p $(BUILD)/fuzz $(BUILD)/fuzz/corpus
 	clang $(FUZZFLAGS) -std=c11 $(DEFS) $(PKG_CFLAGS) -Isrc -o $(BUILD)/fuzz/fuzz_runbook \
 	    tests/fuzz/fuzz_runbook.c $(LIBSRCS) $(BUILD)/embed.c $(PKG_LIBS) -lm

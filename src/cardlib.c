@@ -7,15 +7,12 @@
 #include <stdlib.h>
 
 #include "cardlib.h"
+#include "cardlib_sonames.h"	/* made by tools/sonames.sh */
 
 struct cardlib cardlib;
 
-/* Their sonames, as Debian's packages install them. */
-static const char *const sonames[L__MAX] = {
-	"libpangocairo-1.0.so.0", "libpango-1.0.so.0", "libcairo.so.2",
-	"libgobject-2.0.so.0", "libqrencode.so.4", "libfontconfig.so.1",
-	"libz.so.1"
-};
+/* Their sonames, in enum cardlib_lib's order, as this system has them. */
+static const char *const sonames[L__MAX] = { CARDLIB_SONAMES };
 
 void
 cardlib_load(void)

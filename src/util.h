@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RBC_VERSION "0.1.0"
+#ifndef RBC_VERSION
+#error "RBC_VERSION comes from the Makefile (VERSION)"
+#endif
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

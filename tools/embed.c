@@ -25,7 +25,7 @@ main(int argc, char *argv[])
 		printf("0};\n");
 		fclose(f);
 	}
-	puts("#include \"rbc.h\"");
+	puts("#include \"util.h\"");
 	puts("const struct embedded embedded_files[] = {");
 	for (i = 1; i < argc; i++)
 		printf("\t{ \"%s\", f%d, sizeof(f%d) - 1 },\n", argv[i], i, i);
