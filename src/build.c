@@ -379,6 +379,7 @@ build_close(struct build *b)
 	free(b->recf);
 	free(b->reck);
 	free(b->recoff);
+	free(b->ref);
 	free(b->todo);
 	cache_free(b->cache);
 	if (b->tpl != NULL)

@@ -291,15 +291,16 @@ runbook_digest(const struct site *s, const uint64_t *hd,
  * site.yaml and the templates, which the global digest covers.
  */
 uint64_t
-site_digest(const struct site *s)
+site_digest(const struct build *b)
 {
+	const struct site *s = &b->site;
 	uint64_t h = HASH64_INIT, v[2];
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
 
-		v[0] = r->sdig;
+		v[0] = b->ref != NULL ? b->ref[i].seen : 0;
 		v[1] = r->nbacklinks == 0;
 		h = href_of(h, r);
 		h = hash64(h, v, sizeof(v));
@@ -417,8 +418,9 @@ digest_share(void *arg)
  * thread digests the second half (each digest reads only the site).
  */
 uint64_t *
-digests(struct site *s, uint64_t *sitedig, int jobs)
+digests(const struct build *b, uint64_t *sitedig, int jobs)
 {
+	const struct site *s = &b->site;
 	uint64_t *odig = xcalloc(s->n ? s->n : 1, sizeof(*odig)), *hd;
 	struct digjob j[2];
 	pthread_t helper;
@@ -437,7 +439,7 @@ digests(struct site *s, uint64_t *sitedig, int jobs)
 	if (!helped)
 		j[0].to = s->n;
 	digest_share(&j[0]);
-	*sitedig = site_digest(s);
+	*sitedig = site_digest(b);
 	if (helped)
 		pthread_join(helper, NULL);
 	free(hd);

@@ -15,8 +15,21 @@
  * struct site) and everything the engine keeps to make it fast, none of
  * which the stages or renderers see.
  */
+/*
+ * Where a light runbook's scan record left what the site pages read of
+ * its front-matter (runbook_fm), and the digest of what they show of it.
+ */
+struct recref {
+	int		 hasfm;
+	int		 fmfile;	/* the record file */
+	uint64_t	 fmoff;
+	size_t		 fmlen;
+	uint64_t	 seen;		/* site_seen */
+};
+
 struct build {
 	struct site	 site;
+	struct recref	*ref;		/* runbook i's is ref[i] */
 	struct arena	*arena2;	/* the parent's second thread's */
 	struct mustache	*tpl;		/* the templates, compiled */
 	struct cache	*cache;		/* the previous build's, or NULL */
@@ -102,7 +115,7 @@ uint64_t *href_digests(const struct site *);
 uint64_t runbook_digest(const struct site *, const uint64_t *,
 	    const struct runbook *);
 uint64_t site_seen(const struct runbook *, const char *fm, size_t);
-uint64_t site_digest(const struct site *);
+uint64_t site_digest(const struct build *);
 int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct build *, const uint64_t *odig);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
@@ -170,7 +183,7 @@ int	 pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *,
 /* record.c */
 void	 encode(struct buf *, size_t idx, const struct runbook *);
 struct runbook *decode(struct site *, struct arena *, struct rd *,
-	    uint64_t base, size_t *idx);
+	    uint64_t base, size_t *idx, struct recref *);
 
 /* spool.c */
 int	 shared_open(struct build *, size_t n);
@@ -224,6 +237,6 @@ void	 render_all(struct build *, struct out *, int formats, int jobs,
 
 /* build.c */
 int	 load_templates(struct build *);
-uint64_t *digests(struct site *, uint64_t *sitedig, int jobs);
+uint64_t *digests(const struct build *, uint64_t *sitedig, int jobs);
 
 #endif /* RBC_ENGINE_H */

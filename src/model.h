@@ -238,6 +238,7 @@ struct site;
 struct runbook {
 	struct arena	*arena;
 	int		 light;		/* arena, heads, links: the site's */
+	size_t		 idx;		/* its place in the site's rb[] */
 	char		*rel;		/* path under content/, "db/failover.md" */
 	char		*id;		/* "db/failover" */
 	char		*name;		/* "db-failover" (man, card) */
@@ -253,13 +254,6 @@ struct runbook {
 	uint32_t	*smask;		/* rules silenced per line, or NULL */
 	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
-	/* A light runbook's front-matter (what the site pages read), as
-	 * yput wrote it, left in its scan record: fmlen bytes at fmoff of
-	 * the site's record file fmfile (runbook_fm reads it). */
-	int		 hasfm;
-	int		 fmfile;
-	uint64_t	 fmoff;
-	size_t		 fmlen;
 	/* Maps in its contacts + escalation, and in its thresholds: how
 	 * many entries it has on the contacts and thresholds pages. */
 	uint32_t	 nreach, nthr;
@@ -278,7 +272,6 @@ struct runbook {
 	int		 stale;
 	char		*version;	/* short hash of the source */
 	uint64_t	 hash;		/* hash of the source (cache.c) */
-	uint64_t	 sdig;		/* what the site pages show (site_seen) */
 	struct diags	 diags;
 };
 

@@ -710,7 +710,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		odig = NULL;
 		sitedig = 0;
 		if (b->cache != NULL || jobs <= 1)
-			odig = digests(&b->site, &sitedig, jobs);
+			odig = digests(b, &sitedig, jobs);
 		phase("digests");
 		/* The spare tree, if any, in place of the empty one. */
 		kept = NULL;
@@ -733,7 +733,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 			fflush(NULL);
 			if ((cpid = fork()) == 0) {
 				if (odig == NULL)
-					odig = digests(&b->site, &sitedig, jobs);
+					odig = digests(b, &sitedig, jobs);
 				_exit(cache_write(tmp, b->global, sitedig, b,
 				    odig) == -1 ? 1 : 0);
 			}
@@ -765,7 +765,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 				o.failed = 1;
 		} else if (!o.failed) {
 			if (odig == NULL)	/* the fork failed */
-				odig = digests(&b->site, &sitedig, jobs);
+				odig = digests(b, &sitedig, jobs);
 			if (cache_write(tmp, b->global, sitedig, b,
 			    odig) == -1)
 				o.failed = 1;

@@ -139,7 +139,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
  */
 struct runbook *
 decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
-    size_t *idx)
+    size_t *idx, struct recref *ref)
 {
 	struct runbook *r = xcalloc(1, sizeof(*r));
 	struct diags *d;
@@ -213,13 +213,13 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 		const char *fm = rd_mem(&rd, &n0);
 		if (fm != NULL) {
 			/* Not copied: read again when wanted (runbook_fm). */
-			r->hasfm = 1;
-			r->fmoff = base + (uint64_t)(fm - (const char *)in->p);
-			r->fmlen = n0;
+			ref->hasfm = 1;
+			ref->fmoff = base + (uint64_t)(fm - (const char *)in->p);
+			ref->fmlen = n0;
 		}
 	}
-	r->sdig = (uint64_t)rd_u32(&rd) << 32;
-	r->sdig |= rd_u32(&rd);
+	ref->seen = (uint64_t)rd_u32(&rd) << 32;
+	ref->seen |= rd_u32(&rd);
 	r->nreach = rd_u32(&rd);
 	r->nthr = rd_u32(&rd);
 	n = rd_u32(&rd);
@@ -305,15 +305,20 @@ runbook_fm(void *arg, const struct runbook *r, struct arena *a, unsigned keys)
 	size_t i;
 	char *p;
 
-	if (!r->hasfm || r->fmfile < 0 || r->fmfile >= b->nrecf ||
-	    b->recf[r->fmfile] == NULL)
+	const struct recref *ref;
+
+	if (b->ref == NULL || r->idx >= b->site.nrbpaths)
+		return NULL;
+	ref = &b->ref[r->idx];
+	if (!ref->hasfm || ref->fmfile < 0 || ref->fmfile >= b->nrecf ||
+	    b->recf[ref->fmfile] == NULL)
 		return NULL;
 	/* Read into a and parsed where it lies: the text is not copied. */
-	p = arena_alloc(a, r->fmlen + 1);
-	if (rec_read(b, r->fmfile, r->fmoff, p, r->fmlen) == -1)
+	p = arena_alloc(a, ref->fmlen + 1);
+	if (rec_read(b, ref->fmfile, ref->fmoff, p, ref->fmlen) == -1)
 		return NULL;
 	rd.p = (const unsigned char *)p;
-	rd.end = rd.p + r->fmlen;
+	rd.end = rd.p + ref->fmlen;
 	rd.a = a;
 	rd.bad = 0;
 	rd.inplace = 1;

@@ -97,8 +97,10 @@ scan_undo(struct build *b)
 	b->nrecf = 0;
 	free(b->recoff);
 	free(b->reck);
+	free(b->ref);
 	b->recoff = NULL;
 	b->reck = NULL;
+	b->ref = NULL;
 	spool_close(b);
 	shared_close(b);
 	for (i = 0; i < s->nrbpaths; i++) {
@@ -111,6 +113,7 @@ scan_undo(struct build *b)
 /* One record of a worker's file, decoded. */
 struct decoded {
 	struct runbook	*r;		/* NULL: the record is damaged */
+	struct recref	 ref;
 	size_t		 idx, off;
 	int		 k;		/* the worker's file */
 };
@@ -126,14 +129,16 @@ struct decoder {
 };
 
 static void
-decoded_push(struct decoder *d, struct runbook *r, size_t idx, size_t off,
-    int k)
+decoded_push(struct decoder *d, struct runbook *r, const struct recref *ref,
+    size_t idx, size_t off, int k)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 1024;
 		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 	}
 	d->v[d->n].r = r;
+	if (ref != NULL)
+		d->v[d->n].ref = *ref;
 	d->v[d->n].idx = idx;
 	d->v[d->n].off = off;
 	d->v[d->n++].k = k;
@@ -147,6 +152,7 @@ decode_share(void *arg)
 	struct buf rec = { NULL, 0, 0 };
 	unsigned char h[4];
 	struct runbook *r;
+	struct recref ref;
 	size_t idx, off;
 	uint32_t len;
 	int k;
@@ -163,14 +169,15 @@ decode_share(void *arg)
 			one.a = NULL;
 			one.bad = 0;
 			one.inplace = 0;
+			memset(&ref, 0, sizeof(ref));
 			if (fread(rec.data, 1, len, d->f[k]) != len ||
-			    (r = decode(d->s, d->a, &one, off + 4, &idx)) ==
-			    NULL) {
-				decoded_push(d, NULL, 0, off, k);
+			    (r = decode(d->s, d->a, &one, off + 4, &idx,
+			    &ref)) == NULL) {
+				decoded_push(d, NULL, NULL, 0, off, k);
 				buf_free(&rec);
 				return NULL;
 			}
-			decoded_push(d, r, idx, off, k);
+			decoded_push(d, r, &ref, idx, off, k);
 			off += 4 + (size_t)len;
 		}
 	}
@@ -237,7 +244,9 @@ decode_all(struct build *b, FILE **f, int nf)
 				continue;
 			}
 			s->rb[e->idx] = e->r;
-			e->r->fmfile = k;
+			e->r->idx = e->idx;
+			b->ref[e->idx] = e->ref;
+			b->ref[e->idx].fmfile = k;
 			b->reck[e->idx] = k;
 			b->recoff[e->idx] = e->off;
 		}
@@ -287,6 +296,7 @@ scan_once(struct build *b, int jobs)
 	f = xcalloc((size_t)jobs, sizeof(*f));
 	b->recoff = xcalloc(s->nrbpaths + 1, sizeof(*b->recoff));
 	b->reck = xcalloc(s->nrbpaths + 1, sizeof(*b->reck));
+	b->ref = xcalloc(s->nrbpaths + 1, sizeof(*b->ref));
 	if (shared_open(b, s->nrbpaths) == -1) {
 		free(f);
 		return -1;
