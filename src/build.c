@@ -169,7 +169,7 @@ site_load_cached(struct build *b, const char *content, const char *today,
 	if (scan_all(b, jobs) == -1)
 		return -1;
 	phase("scan");
-	index_build(s, jobs > 1 && s->n >= THREADS_MIN ? build_arena2(b) :
+	index_build(s, jobs > 1 && s->n >= THREADS_MIN ? build_second_arena(b) :
 	    NULL);
 	check_site(s);
 	for (i = 0; i < s->n; i++)
@@ -385,6 +385,6 @@ build_close(struct build *b)
 	if (b->tpl != NULL)
 		mustache_free(b->tpl);
 	site_close(&b->site);
-	if (b->arena2 != NULL)
-		arena_free(b->arena2);
+	if (b->second_arena != NULL)
+		arena_free(b->second_arena);
 }

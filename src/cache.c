@@ -35,7 +35,7 @@
 
 struct centry {
 	const char	*rel;
-	uint64_t	 hash, odig;
+	uint64_t	 hash, out_digest;
 	uint64_t	 size, mtime;	/* the file as stat() saw it */
 	uint64_t	 recoff;	/* its scan record, in the file */
 	size_t		 reclen;
@@ -126,7 +126,7 @@ cache_load(const char *dir, uint64_t global)
 			goto bad;
 		e->rel = arena_strdup(c->a, rel.data);
 		if (fget64(c->f, &e->hash) == -1 ||
-		    fget64(c->f, &e->odig) == -1 ||
+		    fget64(c->f, &e->out_digest) == -1 ||
 		    fget64(c->f, &e->size) == -1 ||
 		    fget64(c->f, &e->mtime) == -1 ||
 		    fget64(c->f, &len) == -1 || (at = ftello(c->f)) < 0 ||
@@ -228,7 +228,7 @@ cache_odig(const struct cache *c, const char *rel)
 {
 	const struct centry *e = c != NULL ? find(c, rel) : NULL;
 
-	return e != NULL ? e->odig : 0;
+	return e != NULL ? e->out_digest : 0;
 }
 
 uint64_t
@@ -314,7 +314,7 @@ site_digest(const struct build *b)
  */
 int
 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
-    const struct build *b, const uint64_t *odig)
+    const struct build *b, const uint64_t *out_digest)
 {
 	const struct site *s = &b->site;
 	struct buf ob = { NULL, 0, 0 }, rec = { NULL, 0, 0 };
@@ -345,7 +345,7 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 		put64(&ob, strlen(s->rbpaths[i]) + 1);
 		buf_put(&ob, s->rbpaths[i], strlen(s->rbpaths[i]) + 1);
 		put64(&ob, s->rb[i]->hash);
-		put64(&ob, odig[i]);
+		put64(&ob, out_digest[i]);
 		{
 			const struct centry *e = b->cache != NULL ?
 			    find(b->cache, s->rbpaths[i]) : NULL;
@@ -397,7 +397,7 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 struct digjob {
 	const struct site	*s;
 	const uint64_t		*hd;
-	uint64_t		*odig;
+	uint64_t		*out_digest;
 	size_t			 from, to;
 };
 
@@ -408,7 +408,7 @@ digest_share(void *arg)
 	size_t i;
 
 	for (i = j->from; i < j->to; i++)
-		j->odig[i] = runbook_digest(j->s, j->hd, j->s->rb[i]);
+		j->out_digest[i] = runbook_digest(j->s, j->hd, j->s->rb[i]);
 	return NULL;
 }
 
@@ -421,7 +421,7 @@ uint64_t *
 digests(const struct build *b, uint64_t *sitedig, int jobs)
 {
 	const struct site *s = &b->site;
-	uint64_t *odig = xcalloc(s->n ? s->n : 1, sizeof(*odig)), *hd;
+	uint64_t *out_digest = xcalloc(s->n ? s->n : 1, sizeof(*out_digest)), *hd;
 	struct digjob j[2];
 	pthread_t helper;
 	int helped = 0;
@@ -429,7 +429,7 @@ digests(const struct build *b, uint64_t *sitedig, int jobs)
 	hd = href_digests(s);
 	j[0].s = j[1].s = s;
 	j[0].hd = j[1].hd = hd;
-	j[0].odig = j[1].odig = odig;
+	j[0].out_digest = j[1].out_digest = out_digest;
 	j[0].from = 0;
 	j[0].to = j[1].from = s->n / 2;
 	j[1].to = s->n;
@@ -443,5 +443,5 @@ digests(const struct build *b, uint64_t *sitedig, int jobs)
 	if (helped)
 		pthread_join(helper, NULL);
 	free(hd);
-	return odig;
+	return out_digest;
 }

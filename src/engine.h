@@ -30,7 +30,7 @@ struct recref {
 struct build {
 	struct site	 site;
 	struct recref	*ref;		/* runbook i's is ref[i] */
-	struct arena	*arena2;	/* the parent's second thread's */
+	struct arena	*second_arena;	/* the parent's second thread's */
 	struct mustache	*tpl;		/* the templates, compiled */
 	struct cache	*cache;		/* the previous build's, or NULL */
 	char		*todo;		/* render runbook i only if todo[i] */
@@ -53,7 +53,7 @@ struct build {
 /* With -j2 or more and this many runbooks, the parent's serial steps
  * (decoding, link resolution, digests) take a second thread. */
 #define THREADS_MIN	256
-struct arena *build_arena2(struct build *);
+struct arena *build_second_arena(struct build *);
 /* Frees the engine's state and the site. */
 void	 build_close(struct build *);
 
@@ -91,13 +91,14 @@ struct prerendered {
 };
 void	 prerender(struct build *, struct runbook *, struct prerendered *);
 void	 prerendered_free(struct prerendered *);
-void	 yput(struct buf *, const struct ynode *);
-struct ynode *yget(struct rd *, int depth);
+void	 ynode_encode(struct buf *, const struct ynode *);
+struct ynode *ynode_decode(struct rd *, int depth);
 int	 render_all_parallel(struct build *, int jobs, void *(*setup)(void *),
 	    void (*one)(void *, struct runbook *, const char *, size_t,
 	    struct buf *),
 	    void (*teardown)(void *), void *arg, struct diags *,
-	    void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs);
+	    void (*side_fn)(void *, int, int, struct buf *), void *side_arg,
+	    int side_jobs);
 int	 workers_collect(int jobs, void (*)(void *, int k, int jobs,
 	    struct buf *), void *, struct buf *outs);
 int	 workers_run(int jobs, void (*)(void *, int k, int jobs, struct buf *),
@@ -117,7 +118,7 @@ uint64_t runbook_digest(const struct site *, const uint64_t *,
 uint64_t site_seen(const struct runbook *, const char *fm, size_t);
 uint64_t site_digest(const struct build *);
 int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
-	    const struct build *, const uint64_t *odig);
+	    const struct build *, const uint64_t *out_digest);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 int	 record_get(const struct build *, size_t idx, struct buf *);
 void	 recwin_free(struct build *);

@@ -238,7 +238,7 @@ link_thread(void *arg)
  */
 static char *
 link_unchanged(struct build *b, const char *old, const char *new,
-    int formats, const uint64_t *odig, const char *kept, int jobs)
+    int formats, const uint64_t *out_digest, const char *kept, int jobs)
 {
 	struct site *s = &b->site;
 	struct linkjob j = { old, new, s, formats, NULL, kept };
@@ -251,7 +251,7 @@ link_unchanged(struct build *b, const char *old, const char *new,
 
 	/* What changed, once for both threads. */
 	for (i = 0; i < s->n; i++)
-		todo[i] = odig[i] != cache_odig(b->cache, s->rb[i]->rel);
+		todo[i] = out_digest[i] != cache_odig(b->cache, s->rb[i]->rel);
 	j.changed = todo;
 	memset(outs, 0, sizeof(outs));
 	/* Two threads, not two processes: a link is all system call, and
@@ -502,7 +502,7 @@ keep_same(struct tree *t, const char *const *rel, int n)
  */
 static char *
 recycle(const struct build *b, const char *live, const char *dir,
-    int formats, const uint64_t *odig, uint64_t sitedig, int *site)
+    int formats, const uint64_t *out_digest, uint64_t sitedig, int *site)
 {
 	const struct site *s = &b->site;
 	struct tree t;
@@ -518,7 +518,7 @@ recycle(const struct build *b, const char *live, const char *dir,
 	    4 : 2) + 64)) == 0) {
 		kept = xcalloc(s->n ? s->n : 1, 1);
 		for (i = 0; i < s->n; i++) {
-			if (odig[i] != cache_odig(b->cache, s->rb[i]->rel))
+			if (out_digest[i] != cache_odig(b->cache, s->rb[i]->rel))
 				continue;
 			n = output_rels(s->rb[i], formats, &ob, rel);
 			kept[i] = (char)keep_same(&t, rel, n);
@@ -671,7 +671,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 	struct out o;
 	struct sigaction sa;
 	char *tmp = NULL;
-	uint64_t *odig, sitedig;
+	uint64_t *out_digest, sitedig;
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0, rc = 0;
 	char *spare, *kept;
@@ -707,16 +707,16 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		 * is linked from it (cache.c says why that is the same). */
 		/* A clean build needs them only for the cache, which a
 		 * process of its own writes: they are made there. */
-		odig = NULL;
+		out_digest = NULL;
 		sitedig = 0;
 		if (b->cache != NULL || jobs <= 1)
-			odig = digests(b, &sitedig, jobs);
+			out_digest = digests(b, &sitedig, jobs);
 		phase("digests");
 		/* The spare tree, if any, in place of the empty one. */
 		kept = NULL;
 		spare = path_join(out, SPARE);
 		if (b->cache != NULL && rename(spare, tmp) == 0 &&
-		    (kept = recycle(b, out, tmp, formats, odig, sitedig,
+		    (kept = recycle(b, out, tmp, formats, out_digest, sitedig,
 		    &site_kept)) == NULL) {
 			rm_rf(tmp);
 			mkdir(tmp, 0755);
@@ -732,15 +732,15 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		if (jobs > 1) {
 			fflush(NULL);
 			if ((cpid = fork()) == 0) {
-				if (odig == NULL)
-					odig = digests(b, &sitedig, jobs);
+				if (out_digest == NULL)
+					out_digest = digests(b, &sitedig, jobs);
 				_exit(cache_write(tmp, b->global, sitedig, b,
-				    odig) == -1 ? 1 : 0);
+				    out_digest) == -1 ? 1 : 0);
 			}
 		}
 		if (b->cache != NULL) {
 			o.linked = 1;
-			b->todo = link_unchanged(b, out, tmp, formats, odig,
+			b->todo = link_unchanged(b, out, tmp, formats, out_digest,
 			    kept, jobs);
 			reuse_site = (formats & FMT_HTML) &&
 			    sitedig == cache_sitedig(b->cache) &&
@@ -764,13 +764,13 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 			if (!WIFEXITED(cst) || WEXITSTATUS(cst) != 0)
 				o.failed = 1;
 		} else if (!o.failed) {
-			if (odig == NULL)	/* the fork failed */
-				odig = digests(b, &sitedig, jobs);
+			if (out_digest == NULL)	/* the fork failed */
+				out_digest = digests(b, &sitedig, jobs);
 			if (cache_write(tmp, b->global, sitedig, b,
-			    odig) == -1)
+			    out_digest) == -1)
 				o.failed = 1;
 		}
-		free(odig);
+		free(out_digest);
 		phase("cache");
 		if (interrupted)
 			o.failed = 1;

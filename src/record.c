@@ -91,7 +91,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 	u32_put(b->data + at, (uint32_t)n);
 	/*
 	 * What the site pages need of the front-matter: each of site_keys'
-	 * values (yput) after its length, 0 for none, so that a page reads
+	 * values (ynode_encode) after its length, 0 for none, so that a page reads
 	 * only the keys it shows (runbook_fm).
 	 */
 	if (r->fm != NULL) {
@@ -100,7 +100,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		for (i = 0; site_keys[i] != NULL; i++) {
 			buf_reset(&one);
 			if ((v = ymap_get(r->fm, site_keys[i])) != NULL)
-				yput(&one, v);
+				ynode_encode(&one, v);
 			buf_put_var(&js, one.len);
 			buf_put(&js, one.data, one.len);
 		}
@@ -207,7 +207,7 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 			rd.bad = 1;
 	}
 	r->nlinks = n;
-	/* Where yput left it: only the site pages read it (runbook_fm). */
+	/* Where ynode_encode left it: only the site pages read it (runbook_fm). */
 	{
 		size_t n0;
 		const char *fm = rd_mem(&rd, &n0);
@@ -330,7 +330,7 @@ runbook_fm(void *arg, const struct runbook *r, struct arena *a, unsigned keys)
 		if (n > 0 && (keys & (1u << i))) {
 			one = rd;
 			one.end = one.p + n;
-			if ((v = yget(&one, 1)) == NULL || one.bad)
+			if ((v = ynode_decode(&one, 1)) == NULL || one.bad)
 				return NULL;
 			ymap_add(a, m, site_keys[i], v);
 		}
@@ -367,12 +367,12 @@ record_get(const struct build *b, size_t idx, struct buf *out)
 /* ------------------------------------------------------------ scanning */
 
 /*
- * Appends y (front-matter) in the form yget reads, compact and whole:
+ * Appends y (front-matter) in the form ynode_decode reads, compact and whole:
  * a byte of type and flags, line and column, the text, the number of a
  * number, the entries of a map or sequence.
  */
 void
-yput(struct buf *b, const struct ynode *y)
+ynode_encode(struct buf *b, const struct ynode *y)
 {
 	unsigned char h[48];
 	size_t i, n = 0;
@@ -385,7 +385,7 @@ yput(struct buf *b, const struct ynode *y)
 		n += put_var(h + n, y->slen);
 	buf_put(b, h, n);
 	if (y->s != NULL) {
-		/* With its NUL: yget can leave it where it is. */
+		/* With its NUL: ynode_decode can leave it where it is. */
 		buf_grow(b, y->slen + 1);
 		memcpy(b->data + b->len, y->s, y->slen);
 		b->data[b->len + y->slen] = '\0';
@@ -403,14 +403,14 @@ yput(struct buf *b, const struct ynode *y)
 	if (y->type == Y_MAP || y->type == Y_SEQ)
 		for (i = 0; i < y->n; i++) {
 			if (y->type == Y_MAP)
-				yput(b, y->keys[i]);
-			yput(b, y->items[i]);
+				ynode_encode(b, y->keys[i]);
+			ynode_encode(b, y->items[i]);
 		}
 }
 
-/* Returns the value yput wrote (in rd's arena), or NULL if damaged. */
+/* Returns the value ynode_encode wrote (in rd's arena), or NULL if damaged. */
 struct ynode *
-yget(struct rd *rd, int depth)
+ynode_decode(struct rd *rd, int depth)
 {
 	struct ynode *y;
 	uint64_t len, n, i;
@@ -464,9 +464,9 @@ yget(struct rd *rd, int depth)
 	}
 	for (i = 0; i < n; i++) {
 		if (y->type == Y_MAP &&
-		    (y->keys[i] = yget(rd, depth + 1)) == NULL)
+		    (y->keys[i] = ynode_decode(rd, depth + 1)) == NULL)
 			return NULL;
-		if ((y->items[i] = yget(rd, depth + 1)) == NULL)
+		if ((y->items[i] = ynode_decode(rd, depth + 1)) == NULL)
 			return NULL;
 	}
 	return y;
@@ -478,7 +478,7 @@ yget(struct rd *rd, int depth)
 
 /*
  * Returns the digest of what the site pages show of runbook r, whose
- * front-matter keys for them yput wrote as fm (n bytes): computed by the
+ * front-matter keys for them ynode_encode wrote as fm (n bytes): made by the
  * scan worker and kept in r's record, so that a rebuild reads no
  * front-matter to know whether the site pages changed.
  */
@@ -506,9 +506,9 @@ site_seen(const struct runbook *r, const char *fm, size_t n)
  * write at a time.
  */
 struct arena *
-build_arena2(struct build *b)
+build_second_arena(struct build *b)
 {
-	if (b->arena2 == NULL)
-		b->arena2 = arena_new_big();
-	return b->arena2;
+	if (b->second_arena == NULL)
+		b->second_arena = arena_new_big();
+	return b->second_arena;
 }

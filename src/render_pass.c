@@ -78,9 +78,9 @@ render_share(void *arg, int k, int jobs, struct buf *out)
 struct combined {
 	struct renderjob	*r;
 	int			 rjobs;
-	void			(*xfn)(void *, int, int, struct buf *);
-	void			*xarg;
-	int			 xjobs;
+	void			(*side_fn)(void *, int, int, struct buf *);
+	void			*side_arg;
+	int			 side_jobs;
 };
 
 /* Worker k: a share of the runbooks, or (past rjobs) of the extra work. */
@@ -93,7 +93,7 @@ combined_share(void *arg, int k, int jobs, struct buf *out)
 	if (k < c->rjobs)
 		render_share(c->r, k, c->rjobs, out);
 	else
-		c->xfn(c->xarg, k - c->rjobs, c->xjobs, out);
+		c->side_fn(c->side_arg, k - c->rjobs, c->side_jobs, out);
 	if (getenv("RBC_TIMING") != NULL) {
 		char what[32];
 		snprintf(what, sizeof(what), "%s worker %d", k < c->rjobs ?
@@ -111,8 +111,8 @@ combined_share(void *arg, int k, int jobs, struct buf *out)
  * frees them with teardown(state).  one() gets the light runbook and its
  * spool entry, or (blob NULL) the whole runbook read and parsed again;
  * what one() appends to out (diagnostics, as diag_encode() writes them)
- * comes back into d.  With xfn, xjobs more
- * workers run xfn(xarg, k, xjobs, out) at the same time (the site pages,
+ * comes back into d.  With side_fn, side_jobs more workers run
+ * side_fn(side_arg, k, side_jobs, out) at the same time (the site pages,
  * which need only the index): they fill the CPU time the runbook workers
  * leave while the file system creates their files.  Returns 0, or -1 if
  * a worker failed.
@@ -122,7 +122,8 @@ render_all_parallel(struct build *b, int jobs, void *(*setup)(void *),
     void (*one)(void *, struct runbook *, const char *, size_t,
     struct buf *),
     void (*teardown)(void *), void *arg, struct diags *d,
-    void (*xfn)(void *, int, int, struct buf *), void *xarg, int xjobs)
+    void (*side_fn)(void *, int, int, struct buf *), void *side_arg,
+    int side_jobs)
 {
 	struct site *s = &b->site;
 	struct renderjob j = { b, setup, one, teardown, arg };
@@ -134,7 +135,7 @@ render_all_parallel(struct build *b, int jobs, void *(*setup)(void *),
 	 * than starting workers (two forks of the parent's 40 MB). */
 	for (i = 0; i < s->n; i++)
 		want += b->todo == NULL || b->todo[i];
-	if (b->todo != NULL && want <= RENDER_HERE && xfn == NULL)
+	if (b->todo != NULL && want <= RENDER_HERE && side_fn == NULL)
 		jobs = 1;
 	if (jobs > 1 && (size_t)jobs > s->n)
 		jobs = s->n > 1 ? (int)s->n : 1;
@@ -142,14 +143,14 @@ render_all_parallel(struct build *b, int jobs, void *(*setup)(void *),
 	if (b->sh == NULL && shared_open(b, s->n) == -1)
 		return -1;
 	atomic_store(&b->sh->next, 0);
-	if (xfn == NULL || xjobs < 1)
+	if (side_fn == NULL || side_jobs < 1)
 		return workers_run(jobs, render_share, &j, d);
 	c.r = &j;
 	c.rjobs = jobs;
-	c.xfn = xfn;
-	c.xarg = xarg;
-	c.xjobs = xjobs;
-	return workers_run(jobs + xjobs, combined_share, &c, d);
+	c.side_fn = side_fn;
+	c.side_arg = side_arg;
+	c.side_jobs = side_jobs;
+	return workers_run(jobs + side_jobs, combined_share, &c, d);
 }
 
 /* One worker's renderers, made in the worker (Pango and fontconfig are
@@ -225,7 +226,7 @@ pre_read(struct pre *p, struct build *b, struct runbook *l, struct arena *a,
 	p->r = *l;
 	p->id = rd_mem(&rd, &p->nid);
 	p->name = rd_mem(&rd, &p->nname);
-	if (rd_u32(&rd) && (p->r.fm = yget(&rd, 0)) == NULL)
+	if (rd_u32(&rd) && (p->r.fm = ynode_decode(&rd, 0)) == NULL)
 		return -1;
 	if (b->pre & FMT_HTML) {
 		p->body = rd_mem(&rd, &p->nbody);

@@ -213,7 +213,7 @@ decode_all(struct build *b, FILE **f, int nf)
 	}
 	d[0].a = s->arena;
 	if (nf > 1 && s->nrbpaths >= THREADS_MIN) {
-		d[1].a = build_arena2(b);
+		d[1].a = build_second_arena(b);
 		helped = pthread_create(&helper, NULL, decode_share,
 		    &d[1]) == 0;
 	}

@@ -369,7 +369,7 @@ prerender(struct build *b, struct runbook *r, struct prerendered *p)
 	buf_put_str(&p->head, r->name);
 	buf_put_u32(&p->head, r->fm != NULL);
 	if (r->fm != NULL)
-		yput(&p->head, r->fm);
+		ynode_encode(&p->head, r->fm);
 	for (k = 0; k < 4; k++)
 		buf_reset(&p->part[k]);
 	p->nparts = 0;

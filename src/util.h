@@ -172,7 +172,7 @@ struct rd {
 	const unsigned char	*p, *end;
 	struct arena		*a;	/* where rd_str copies to */
 	int			 bad;
-	int			 inplace; /* yget: strings left in the bytes */
+	int			 inplace; /* ynode_decode: strings left in the bytes */
 };
 /* Nonzero if a byte of x is the byte that c repeats (SWAR, eight bytes
  * at a time); REP(ch) is ch in every byte. */

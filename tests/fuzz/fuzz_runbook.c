@@ -4,7 +4,7 @@
  * It also checks what a build relies on: the body rendered before the
  * index and completed after it (html_body_pre, html_fill), and the man
  * page whose guesses held (man_render_pre, man_finish), are the bytes of
- * the plain renders; the front-matter survives yput and yget.  A
+ * the plain renders; the front-matter survives ynode_encode and ynode_decode.  A
  * difference aborts.
  * The first input byte chooses options (cmark's fuzz/cmark-fuzz.c does
  * the same): bit 0 unsafe_html, bit 1 GitLab slugs, bit 2 render the
@@ -112,15 +112,15 @@ same_fm(const struct runbook *r)
 		arena_free(a);
 		return;
 	}
-	yput(&b, r->fm);
+	ynode_encode(&b, r->fm);
 	rd.p = (const unsigned char *)b.data;
 	rd.end = rd.p + b.len;
 	rd.a = a;
 	rd.bad = 0;
 	rd.inplace = 0;
-	y = yget(&rd, 0);
+	y = ynode_decode(&rd, 0);
 	if (y == NULL || rd.p != rd.end || !yequal(y, r->fm)) {
-		fprintf(stderr, "the front-matter does not survive yput\n");
+		fprintf(stderr, "the front-matter does not survive ynode_encode\n");
 		abort();
 	}
 	buf_free(&b);

@@ -1,7 +1,7 @@
 /*
  * Document model tests: yequal() (JSON equality: 1 equals 1.0, key order
  * does not count) and the compact copy a build keeps of the front-matter
- * (yput, yget), which must come back equal, duplicate keys included (the
+ * (ynode_encode, ynode_decode), which must come back equal, duplicate keys included (the
  * fuzzer found yequal pairing a duplicate key with its first copy).
  * Prints PASS/FAIL per case and "N passed, N failed"; exits 1 on any
  * failure.
@@ -37,20 +37,20 @@ map_of(struct arena *a, const char *const *k, const char *const *v, size_t n)
 	return m;
 }
 
-/* Returns y after yput and yget, in arena a. */
+/* Returns y after ynode_encode and ynode_decode, in arena a. */
 static struct ynode *
 copied(struct arena *a, const struct ynode *y, struct buf *b)
 {
 	struct rd rd;
 
 	buf_reset(b);
-	yput(b, y);
+	ynode_encode(b, y);
 	rd.p = (const unsigned char *)b->data;
 	rd.end = rd.p + b->len;
 	rd.a = a;
 	rd.bad = 0;
 	rd.inplace = 0;
-	return yget(&rd, 0);
+	return ynode_decode(&rd, 0);
 }
 
 int
