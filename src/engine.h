@@ -232,6 +232,18 @@ void	 copy_linked(struct site *, struct out *);
 int	 build_write(struct build *, const char *out, int formats, int jobs,
 	    struct diags *all);
 
+/* spool.c: what the scan renders before the index exists. */
+void	 prerender_body(const struct site *, const struct runbook *,
+	    struct buf *body, struct buf *ins);
+void	 prerender_man(const struct site *, const struct runbook *,
+	    struct buf *page, struct buf *guesses);
+
+/* render_pass.c: a prerendered body completed from the index (0, or -1
+ * if damaged), and whether a prerendered man page's guesses held (0). */
+int	 body_fill(struct buf *, const struct site *, const struct runbook *,
+	    const char *body, size_t, const char *ins, size_t);
+int	 guesses_hold(const struct site *, const struct runbook *,
+	    const char *guesses, size_t);
 /* render_pass.c: every output of every runbook to render, and the site. */
 void	 render_all(struct build *, struct out *, int formats, int jobs,
 	    int reuse_site);

@@ -33,13 +33,9 @@ struct rctx {
 	uint8_t			*align;
 	int			 col;
 	int			 in_header;
-	struct buf		*ins;	/* html_body_pre: the links left open */
-	uint32_t		*slot;	/* and their light indexes (link_slots) */
+	html_link_fn		 link;	/* writes where links go */
+	void			*link_arg;
 };
-
-/* An insertion html_fill makes: the start or end of a link or image. */
-#define INS_CLOSE	0x1
-#define INS_IMG		0x2
 
 /* The search index is written every 256 kB. */
 #define SEARCH_FLUSH	((size_t)256 << 10)
@@ -143,7 +139,7 @@ static void
 link_open(struct buf *o, const char *href, int flags, const char *title,
     size_t tn, int broken)
 {
-	if (flags & INS_IMG) {
+	if (flags & HTML_LINK_IMG) {
 		BUF_PUTSL(o, "<img src=\"");
 		html_esc_url(o, href, strlen(href));
 		BUF_PUTSL(o, "\" alt=\"");
@@ -162,7 +158,7 @@ link_open(struct buf *o, const char *href, int flags, const char *title,
 static void
 link_close(struct buf *o, int flags, const char *title, size_t tn)
 {
-	if (flags & INS_IMG) {
+	if (flags & HTML_LINK_IMG) {
 		buf_putc(o, '"');
 		title_attr(o, title, tn);
 		buf_putc(o, '>');
@@ -170,14 +166,24 @@ link_close(struct buf *o, int flags, const char *title, size_t tn)
 		BUF_PUTSL(o, "</a>");
 }
 
-/* Notes an insertion for html_fill at the end of the output. */
-static void
-defer(struct rctx *c, const struct link *l, int flags, const char *title)
+/*
+ * Appends the start of link l of r (flags 0, or HTML_LINK_IMG for an
+ * image), or its end (| HTML_LINK_CLOSE), as the index resolved it:
+ * nothing where it goes nowhere.  The default html_link_fn.
+ */
+void
+html_link_put(void *site, struct buf *o, const struct runbook *r,
+    const struct link *l, int flags, const char *title, size_t tn,
+    struct buf *scratch)
 {
-	buf_put_u32(c->ins, (uint32_t)c->o->len);
-	buf_put_u32(c->ins, c->slot[l - c->r->links]);
-	buf_put_u32(c->ins, (uint32_t)flags);
-	buf_put_str(c->ins, title);
+	const char *href = link_href(site, r, l, scratch);
+
+	if (href == NULL)
+		return;
+	if (flags & HTML_LINK_CLOSE)
+		link_close(o, flags, title, tn);
+	else
+		link_open(o, href, flags, title, tn, l->broken);
 }
 
 static void
@@ -187,24 +193,24 @@ render_link(struct rctx *c, cmark_node *n)
 	const char *url = cmark_node_get_url(n), *title, *href = NULL;
 	struct buf *o = c->o;
 
-	if (l != NULL && c->ins != NULL && link_kept(l)) {
-		/* No index yet: html_fill completes the link here.  (A URL
-		 * the index leaves alone is written now: the light runbook
-		 * does not keep it, link_kept.) */
+	if (l != NULL) {
 		int img = cmark_node_get_type(n) == CMARK_NODE_IMAGE ?
-		    INS_IMG : 0;
-		defer(c, l, img, cmark_node_get_title(n));
+		    HTML_LINK_IMG : 0;
+
+		title = cmark_node_get_title(n);
+		c->link(c->link_arg, o, c->r, l, img, title,
+		    title != NULL ? strlen(title) : 0, &c->scratch);
 		if (img)
 			alt_text(o, n);
 		else
 			children(c, n);
-		defer(c, l, img | INS_CLOSE, img ? cmark_node_get_title(n) :
-		    NULL);
+		if (!img)
+			title = NULL;
+		c->link(c->link_arg, o, c->r, l, img | HTML_LINK_CLOSE, title,
+		    title != NULL ? strlen(title) : 0, &c->scratch);
 		return;
 	}
-	if (l != NULL)
-		href = link_href(c->s, c->r, l, &c->scratch);
-	else if (url != NULL && url_safe(url, strlen(url)))
+	if (url != NULL && url_safe(url, strlen(url)))
 		href = url;
 	title = cmark_node_get_title(n);
 	if (title == NULL)
@@ -214,9 +220,9 @@ render_link(struct rctx *c, cmark_node *n)
 			alt_text(o, n);
 			return;
 		}
-		link_open(o, href, INS_IMG, title, strlen(title), 0);
+		link_open(o, href, HTML_LINK_IMG, title, strlen(title), 0);
 		alt_text(o, n);
-		link_close(o, INS_IMG, title, strlen(title));
+		link_close(o, HTML_LINK_IMG, title, strlen(title));
 		return;
 	}
 	if (href == NULL) {
@@ -439,21 +445,13 @@ render(struct rctx *c, cmark_node *n)
 	children(c, n);
 }
 
-/* Renders r's Markdown body as HTML into o. */
-void
-html_body(struct buf *o, const struct site *s, const struct runbook *r)
-{
-	html_body_pre(o, s, r, NULL);
-}
-
 /*
- * Renders r's body during the scan, before the index exists: each link
- * and image that the index resolves is left open, its place noted in ins
- * for html_fill.  (ins NULL: links completed now, as html_body does.)
+ * Renders r's Markdown body as HTML into o; link(arg, ...) writes where
+ * each link and image goes (NULL: html_link_put, from the index).
  */
 void
-html_body_pre(struct buf *o, const struct site *s, const struct runbook *r,
-    struct buf *ins)
+html_body(struct buf *o, const struct site *s, const struct runbook *r,
+    html_link_fn link, void *arg)
 {
 	struct rctx c;
 
@@ -461,55 +459,11 @@ html_body_pre(struct buf *o, const struct site *s, const struct runbook *r,
 	c.o = o;
 	c.s = s;
 	c.r = r;
-	c.ins = ins;
-	c.slot = link_slots(r);
+	c.link = link != NULL ? link : html_link_put;
+	c.link_arg = link != NULL ? arg : (void *)(uintptr_t)s;
 	if (r->doc != NULL)
 		render(&c, r->doc);
 	buf_free(&c.scratch);
-	free(c.slot);
-}
-
-/*
- * Appends body (from html_body_pre) to out with its links completed from
- * the index: the same bytes as html_body.  Returns 0, or -1 if ins is
- * damaged.
- */
-int
-html_fill(struct buf *out, const struct site *s, const struct runbook *r,
-    const char *body, size_t len, const char *ins, size_t inslen)
-{
-	struct rd rd = { (const unsigned char *)ins, ins != NULL ?
-	    (const unsigned char *)ins + inslen : NULL, NULL, 0, 0 };
-	struct buf scratch = { NULL, 0, 0 };
-	const char *href, *title;
-	size_t at = 0, tn;
-	uint32_t off, li, fl;
-	int rc = 0;
-
-	while (rd.p < rd.end) {
-		off = rd_u32(&rd);
-		li = rd_u32(&rd);
-		fl = rd_u32(&rd);
-		title = rd_mem(&rd, &tn);
-		if (rd.bad || off < at || off > len || li >= r->nlinks) {
-			rc = -1;
-			break;
-		}
-		buf_put(out, body + at, off - at);
-		at = off;
-		href = link_href(s, r, &r->links[li], &scratch);
-		if (href == NULL)
-			continue;
-		if (fl & INS_CLOSE)
-			link_close(out, (int)fl, title, tn);
-		else
-			link_open(out, href, (int)fl, title, tn,
-			    r->links[li].broken);
-	}
-	if (rc == 0)
-		buf_put(out, body + at, len - at);
-	buf_free(&scratch);
-	return rc;
 }
 
 /* ------------------------------------------------------------ contexts */
@@ -891,7 +845,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	if (pre != NULL)
 		ymap_add(a, m, "body", ynew_ref(a, pre, prelen));
 	else {
-		html_body(&body, s, r);
+		html_body(&body, s, r, NULL, NULL);
 		ymap_add(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
 		buf_free(&body);
 	}

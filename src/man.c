@@ -760,11 +760,13 @@ head(struct mr *m)
 
 /* Returns a man page renderer for the site. */
 struct man *
-man_new(const struct site *site)
+man_new(const struct site *site, man_link_fn link, void *arg)
 {
 	struct man *mn = xcalloc(1, sizeof(*mn));
 
 	mn->site = site;
+	mn->link = link != NULL ? link : man_target_index;
+	mn->link_arg = link != NULL ? arg : (void *)(uintptr_t)site;
 	cmark_gfm_core_extensions_ensure_registered();
 	return mn;
 }
@@ -776,6 +778,8 @@ begin(struct mr *m, const struct man *mn, const struct runbook *r,
 {
 	memset(m, 0, sizeof(*m));
 	m->site = mn->site;
+	m->link = mn->link;
+	m->link_arg = mn->link_arg;
 	m->r = r;
 	m->out = out;
 	m->cur = F_R;
@@ -805,20 +809,12 @@ page(struct mr *m)
 static void
 end(struct mr *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->nguess; i++) {
-		free(m->guess[i].text);
-		free(m->guess[i].what);
-	}
-	free(m->guess);
 	free(m->lists);
-	free(m->slot);
 }
 
-/* Returns nothing; appends runbook r's page to out. */
+/* Appends r's page, but its SEE ALSO (man_see_also), to out. */
 void
-man_render(struct man *mn, const struct runbook *r, struct buf *out)
+man_render_page(struct man *mn, const struct runbook *r, struct buf *out)
 {
 	struct mr m;
 	size_t start;
@@ -828,88 +824,32 @@ man_render(struct man *mn, const struct runbook *r, struct buf *out)
 	start = out->len;
 	buf_grow(out, r->raw.len * 2 + 4096);	/* most pages fit at once */
 	page(&m);
-	sec_see_also(&m);
 	roff_nl(out);
 	roff_wrap(out, start, 78);	/* mandoc -Tlint: under 80 */
 	end(&m);
 }
 
-/*
- * Returns nothing; appends runbook r's page but its SEE ALSO to out, as
- * a build does during the scan, before the index exists: a link to
- * another runbook is shown as if it reached the runbook its destination
- * names (guess_kind), and each such guess goes to guesses for man_finish.
- */
+/* Appends r's SEE ALSO section (related runbooks and backlinks). */
 void
-man_render_pre(struct man *mn, const struct runbook *r, struct buf *out,
-    struct buf *guesses)
+man_see_also(struct man *mn, const struct runbook *r, struct buf *out)
 {
 	struct mr m;
-	size_t start, i;
+	size_t start;
 
 	begin(&m, mn, r, out);
-	m.guessing = 1;
-	m.slot = link_slots(r);
-	roff_nl(out);
 	start = out->len;
-	buf_grow(out, r->raw.len * 2 + 4096);
-	page(&m);
+	sec_see_also(&m);
 	roff_nl(out);
 	roff_wrap(out, start, 78);
-	for (i = 0; i < m.nguess; i++) {
-		buf_put_u32(guesses, (uint32_t)m.guess[i].link);
-		buf_put_u32(guesses, (uint32_t)m.guess[i].kind);
-		buf_put_str(guesses, m.guess[i].text);
-		buf_put_str(guesses, m.guess[i].what);
-	}
 	end(&m);
 }
 
-/*
- * Completes out, a page from man_render_pre, for r as the index left it
- * (same id, links resolved, backlinks): checks every guess and appends
- * the SEE ALSO.  Returns 0, or -1 if a guess was wrong (or the guesses
- * are damaged): out is then not the page, and man_render must make it.
- */
-int
-man_finish(struct man *mn, const struct runbook *r, struct buf *out,
-    const char *guesses, size_t n)
+/* Appends r's section-7 page to out. */
+void
+man_render(struct man *mn, const struct runbook *r, struct buf *out)
 {
-	struct rd rd = { (const unsigned char *)guesses, guesses != NULL ?
-	    (const unsigned char *)guesses + n : NULL, NULL, 0, 0 };
-	const char *what, *text, *gwhat;
-	size_t tn, wn, start;
-	uint32_t li, kind;
-	struct mr m;
-	char *t;
-	int ok = 1;
-
-	begin(&m, mn, r, out);
-	while (ok && rd.p < rd.end) {
-		li = rd_u32(&rd);
-		kind = rd_u32(&rd);
-		text = rd_mem(&rd, &tn);
-		gwhat = rd_mem(&rd, &wn);
-		if (rd.bad || text == NULL || li >= r->nlinks) {
-			ok = 0;
-			break;
-		}
-		t = xstrndup(text, tn);
-		what = NULL;
-		if (page_kind(&m, &r->links[li], t, &what) != (enum lkind)kind ||
-		    (kind != LK_TEXT && (what == NULL || gwhat == NULL ||
-		    strlen(what) != wn || memcmp(what, gwhat, wn) != 0)))
-			ok = 0;
-		free(t);
-	}
-	if (ok) {
-		start = out->len;
-		sec_see_also(&m);
-		roff_nl(out);
-		roff_wrap(out, start, 78);
-	}
-	end(&m);
-	return ok ? 0 : -1;
+	man_render_page(mn, r, out);
+	man_see_also(mn, r, out);
 }
 
 /* Returns nothing; frees the renderer. */

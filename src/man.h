@@ -16,6 +16,8 @@
 
 struct man {
 	const struct site	*site;
+	man_link_fn		 link;	/* where a link goes */
+	void			*link_arg;
 };
 
 enum font {
@@ -47,14 +49,6 @@ struct lframe {
 	int	 task;
 };
 
-/* A link shown before the index existed, as man_render_pre guessed. */
-struct guess {
-	size_t		 link;	/* in r->links */
-	char		*text;	/* its plain text */
-	enum lkind	 kind;
-	char		*what;	/* the guessed runbook's name, or NULL */
-};
-
 /* One render: everything lives here, nothing global. */
 struct mr {
 	const struct site	*site;
@@ -74,10 +68,8 @@ struct mr {
 	int			 in_section;
 	cmark_node		*skip_node;	/* text whose head a macro took */
 	size_t			 skip;
-	int			 guessing;	/* man_render_pre */
-	uint32_t		*slot;		/* then: link_slots */
-	struct guess		*guess;
-	size_t			 nguess, capguess;
+	man_link_fn		 link;		/* where a link goes */
+	void			*link_arg;
 };
 
 /* A table cell: a cmark cell node, or a string from the front-matter. */
@@ -107,8 +99,6 @@ const char *lit(cmark_node *n);
 void	 mac(struct mr *m, const char *name);
 void	 mac_end(struct mr *m);
 void	 need_section(struct mr *m);
-enum lkind page_kind(const struct mr *m, const struct link *l,
-	    const char *text, const char **what);
 void	 para(struct mr *m);
 void	 plain(cmark_node *n, struct buf *b);
 void	 put_text(struct mr *m, const char *s, size_t n, int flags);

@@ -336,68 +336,40 @@ is_self(const struct mr *m, const struct runbook *t)
 	    strcmp(t->id, m->r->id) == 0);
 }
 
-/* Returns 1 if text names runbook t (name, id or title) or is dest. */
-static int
-names(const char *text, const char *name, const char *id,
-    const char *title, const char *dest)
+/*
+ * Returns 1 if a link's text names the page t (its name, id or title, or
+ * the link as written), so that name(7) alone shows it.
+ */
+int
+man_names(const char *text, const char *dest, const struct man_target *t)
 {
-	return strcasecmp(text, name) == 0 || strcasecmp(text, id) == 0 ||
-	    strcmp(text, dest) == 0 ||
-	    (title != NULL && strcasecmp(text, title) == 0);
+	return strcasecmp(text, t->name) == 0 ||
+	    strcasecmp(text, t->id) == 0 || strcmp(text, dest) == 0 ||
+	    (t->title != NULL && strcasecmp(text, t->title) == 0);
 }
 
 /*
- * Returns how a link the index resolves is shown, given its plain text,
- * with the other runbook's name in *what.
+ * The default man_link_fn (arg: the site): the runbook the index found
+ * for link l of r, unless it is r itself or the link is broken.
  */
-enum lkind
-page_kind(const struct mr *m, const struct link *l, const char *text,
-    const char **what)
+int
+man_target_index(void *arg, const struct runbook *r, const struct link *l,
+    const char *text, struct man_target *t)
 {
-	const struct runbook *t;
+	const struct site *s = arg;
+	const struct runbook *to;
 
-	if (l->broken || l->target < 0 || (size_t)l->target >= m->site->n ||
-	    is_self(m, t = m->site->rb[l->target]))
-		return LK_TEXT;
-	*what = t->name;
-	return names(text, t->name, t->id, t->title, l->dest) ? LK_PAGE :
-	    LK_PAGE_TEXT;
-}
-
-/*
- * The same before the index exists (man_render_pre): the target guessed
- * from the destination alone, as if the runbook it names were there with
- * the id its path gives, and the guess noted for man_finish to check.
- */
-static enum lkind
-guess_kind(struct mr *m, const struct link *l, const char *text,
-    const char **what)
-{
-	char *id = link_guess(m->r, l), *name = NULL, *p;
-	struct guess *g;
-	enum lkind k = LK_TEXT;
-
-	if (id != NULL && strcmp(id, m->r->id) != 0) {
-		name = xstrdup(id);
-		for (p = name; *p != '\0'; p++)
-			if (*p == '/')
-				*p = '-';
-		*what = name;
-		k = names(text, name, id, NULL, l->dest) ? LK_PAGE :
-		    LK_PAGE_TEXT;
-	}
-	free(id);
-	if (m->nguess == m->capguess) {
-		m->capguess = m->capguess ? m->capguess * 2 : 16;
-		m->guess = xreallocarray(m->guess, m->capguess,
-		    sizeof(*m->guess));
-	}
-	g = &m->guess[m->nguess++];
-	g->link = m->slot[l - m->r->links];	/* the light runbook's */
-	g->text = xstrdup(text);
-	g->kind = k;
-	g->what = name;
-	return k;
+	(void)text;
+	if (l->broken || l->target < 0 || (size_t)l->target >= s->n)
+		return 0;
+	to = s->rb[l->target];
+	if (to == r || (to->id != NULL && r->id != NULL &&
+	    strcmp(to->id, r->id) == 0))
+		return 0;
+	t->name = to->name;
+	t->id = to->id;
+	t->title = to->title;
+	return 1;
 }
 
 /*
@@ -416,10 +388,17 @@ link_kind(struct mr *m, cmark_node *n, const char **what)
 		url = "";
 	*what = url;
 	if (l != NULL && !link_external(l)) {
+		struct man_target to;
+
 		plain(n, &b);
 		buf_cstr(&b);
-		k = m->guessing ? guess_kind(m, l, b.data, what) :
-		    page_kind(m, l, b.data, what);
+		if (!m->link(m->link_arg, m->r, l, b.data, &to))
+			k = LK_TEXT;
+		else {
+			*what = to.name;
+			k = man_names(b.data, l->dest, &to) ? LK_PAGE :
+			    LK_PAGE_TEXT;
+		}
 		buf_free(&b);
 		return k;
 	}

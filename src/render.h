@@ -37,13 +37,22 @@ void	 mustache_free(struct mustache *);
 
 /* html.c */
 struct html;
-void	 html_body(struct buf *, const struct site *, const struct runbook *);
-/* A build renders each body during the scan (html_body_pre), with the
- * links the index resolves left open, and completes them later. */
-void	 html_body_pre(struct buf *, const struct site *,
-	    const struct runbook *, struct buf *ins);
-int	 html_fill(struct buf *, const struct site *, const struct runbook *,
-	    const char *body, size_t, const char *ins, size_t);
+/*
+ * Where a page's links go: link(arg, o, r, l, flags, title, tn, scratch)
+ * appends the start of link l (flags 0; HTML_LINK_IMG for an image) or
+ * its end (| HTML_LINK_CLOSE).  html_link_put answers from the index
+ * (arg: the site); a caller may answer otherwise.
+ */
+#define HTML_LINK_CLOSE	0x1
+#define HTML_LINK_IMG	0x2
+typedef void (*html_link_fn)(void *, struct buf *, const struct runbook *,
+	    const struct link *, int flags, const char *title, size_t tn,
+	    struct buf *scratch);
+void	 html_link_put(void *, struct buf *, const struct runbook *,
+	    const struct link *, int, const char *, size_t, struct buf *);
+/* r's Markdown body, links through link (NULL: html_link_put). */
+void	 html_body(struct buf *, const struct site *, const struct runbook *,
+	    html_link_fn link, void *arg);
 /* The front-matter keys a site page reads of a light runbook. */
 #define FMK_TAGS	0x01
 #define FMK_REVIEWED	0x02
@@ -67,15 +76,29 @@ void	 html_free(struct html *);
 
 /* man.c: a section-7 page (rbc's own roff writer, not cmark's). */
 struct man;
-struct man *man_new(const struct site *);
+/* A runbook a page links to: its page name, id and title (NULL: unknown). */
+struct man_target {
+	const char	*name, *id, *title;
+};
+/*
+ * Where link l of r (its text, text) goes: link(arg, r, l, text, t) is 1
+ * with *t another runbook's page (its strings valid while r renders), or
+ * 0 for the text alone.  man_target_index answers from the index (arg:
+ * the site); a caller may answer otherwise.
+ */
+typedef int (*man_link_fn)(void *, const struct runbook *,
+	    const struct link *, const char *text, struct man_target *);
+int	 man_target_index(void *, const struct runbook *, const struct link *,
+	    const char *, struct man_target *);
+/* 1 if a link's text names t, so that name(7) alone shows the link. */
+int	 man_names(const char *text, const char *dest,
+	    const struct man_target *);
+/* link NULL: man_target_index. */
+struct man *man_new(const struct site *, man_link_fn link, void *arg);
 void	 man_render(struct man *, const struct runbook *, struct buf *out);
-/* A build renders each page during the scan, before the index exists,
- * guessing where links go, and finishes it once the index has checked
- * the guesses (-1: one was wrong, render it again with man_render). */
-void	 man_render_pre(struct man *, const struct runbook *, struct buf *,
-	    struct buf *guesses);
-int	 man_finish(struct man *, const struct runbook *, struct buf *,
-	    const char *guesses, size_t);
+/* man_render in two: the page but its SEE ALSO, and the SEE ALSO. */
+void	 man_render_page(struct man *, const struct runbook *, struct buf *);
+void	 man_see_also(struct man *, const struct runbook *, struct buf *);
 void	 man_free(struct man *);
 
 /*

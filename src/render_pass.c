@@ -178,7 +178,7 @@ renderers_new(void *arg)
 		w->h = html_new(&w->build->site, w->build->tpl, runbook_fm,
 		    w->build);
 	if (w->formats & FMT_MAN)
-		w->m = man_new(&w->build->site);
+		w->m = man_new(&w->build->site, NULL, NULL);
 	if (w->formats & FMT_CARD)
 		w->c = card_new(&w->build->site,
 		    w->build->site.cfg.paper);
@@ -203,6 +203,81 @@ renderers_free(void *arg)
 	buf_free(&w->b);
 	buf_free(&w->pdf);
 	free(w);
+}
+
+/*
+ * Returns 0 if every guess made while r's man page was rendered before
+ * the index (link_guessed) is where the index resolved the link, the
+ * page shown the same way; -1 if one is not (or guesses is damaged).
+ */
+int
+guesses_hold(const struct site *s, const struct runbook *r,
+    const char *guesses, size_t n)
+{
+	struct rd rd = { (const unsigned char *)guesses, guesses != NULL ?
+	    (const unsigned char *)guesses + n : NULL, NULL, 0, 0 };
+	struct man_target to;
+	const char *text, *gwhat;
+	size_t tn, wn;
+	uint32_t li, kind, real;
+	char *t;
+	int ok = 1;
+
+	while (ok && rd.p < rd.end) {
+		li = rd_u32(&rd);
+		kind = rd_u32(&rd);
+		text = rd_mem(&rd, &tn);
+		gwhat = rd_mem(&rd, &wn);
+		if (rd.bad || text == NULL || li >= r->nlinks)
+			return -1;
+		t = xstrndup(text, tn);
+		real = 0;
+		if (man_target_index((void *)(uintptr_t)s, r, &r->links[li], t,
+		    &to))
+			real = man_names(t, r->links[li].dest, &to) ? 1 : 2;
+		if (real != kind || (kind != 0 && (gwhat == NULL ||
+		    strlen(to.name) != wn || memcmp(to.name, gwhat, wn) != 0)))
+			ok = 0;
+		free(t);
+	}
+	return ok ? 0 : -1;
+}
+
+/*
+ * Appends body (len bytes, rendered with link_defer) to out with its
+ * links completed from the index: the same bytes as html_body.  Returns
+ * 0, or -1 if ins is damaged.
+ */
+int
+body_fill(struct buf *out, const struct site *s, const struct runbook *r,
+    const char *body, size_t len, const char *ins, size_t inslen)
+{
+	struct rd rd = { (const unsigned char *)ins, ins != NULL ?
+	    (const unsigned char *)ins + inslen : NULL, NULL, 0, 0 };
+	struct buf scratch = { NULL, 0, 0 };
+	const char *title;
+	size_t at = 0, tn;
+	uint32_t off, li, fl;
+	int rc = 0;
+
+	while (rd.p < rd.end) {
+		off = rd_u32(&rd);
+		li = rd_u32(&rd);
+		fl = rd_u32(&rd);
+		title = rd_mem(&rd, &tn);
+		if (rd.bad || off < at || off > len || li >= r->nlinks) {
+			rc = -1;
+			break;
+		}
+		buf_put(out, body + at, off - at);
+		at = off;
+		html_link_put((void *)(uintptr_t)s, out, r, &r->links[li],
+		    (int)fl, title, tn, &scratch);
+	}
+	if (rc == 0)
+		buf_put(out, body + at, len - at);
+	buf_free(&scratch);
+	return rc;
 }
 
 /* What prerender wrote, read back. */
@@ -284,7 +359,7 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 		buf_reset(&w->b);
 		if (blob != NULL && p.body != NULL) {
 			buf_reset(&w->pdf);
-			ok = html_fill(&w->pdf, &w->build->site, r, p.body, p.nbody,
+			ok = body_fill(&w->pdf, &w->build->site, r, p.body, p.nbody,
 			    p.ins, p.nins) == 0 && html_render_body(w->h, r,
 			    w->pdf.data != NULL ? w->pdf.data : "", w->pdf.len,
 			    &w->b) == 0;
@@ -308,7 +383,9 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 		    p.man[p.nman - 1] == '\n') {
 			/* The SEE ALSO made apart, the page written from
 			 * where the spool entry lies. */
-			if (man_finish(w->m, r, &w->b, p.guess, p.nguess) == 0) {
+			if (guesses_hold(&w->build->site, r, p.guess,
+			    p.nguess) == 0) {
+				man_see_also(w->m, r, &w->b);
 				head = p.man;
 				nhead = p.nman;
 			} else {

@@ -353,6 +353,124 @@ bad:
 }
 
 /*
+ * A man page rendered before the index exists: where each link to
+ * another runbook goes is guessed from its path (link_guess), and each
+ * guess noted in out (the light runbook's link, how the page showed it,
+ * its text, the page named) for guesses_hold to check against the index.
+ */
+struct guesser {
+	struct buf	*out;
+	uint32_t	*slot;		/* link_slots */
+	char		**keep;		/* names shown, freed after the page */
+	size_t		 nkeep, capkeep;
+};
+
+/* The man_link_fn of a page rendered before the index. */
+static int
+link_guessed(void *arg, const struct runbook *r, const struct link *l,
+    const char *text, struct man_target *t)
+{
+	struct guesser *g = arg;
+	char *id = link_guess(r, l), *name = NULL, *p;
+	uint32_t kind = 0;	/* the text alone */
+
+	if (id != NULL && strcmp(id, r->id) != 0) {
+		name = xstrdup(id);
+		for (p = name; *p != '\0'; p++)
+			if (*p == '/')
+				*p = '-';
+		t->name = name;
+		t->id = id;
+		t->title = NULL;
+		kind = man_names(text, l->dest, t) ? 1 : 2;
+	}
+	buf_put_u32(g->out, g->slot[l - r->links]);
+	buf_put_u32(g->out, kind);
+	buf_put_str(g->out, text);
+	buf_put_str(g->out, name);
+	if (g->nkeep + 2 > g->capkeep) {
+		g->capkeep = g->capkeep ? g->capkeep * 2 : 16;
+		g->keep = xreallocarray(g->keep, g->capkeep, sizeof(*g->keep));
+	}
+	g->keep[g->nkeep++] = id;
+	g->keep[g->nkeep++] = name;
+	return kind != 0;
+}
+
+static void
+guesser_free(struct guesser *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nkeep; i++)
+		free(g->keep[i]);
+	free(g->keep);
+	free(g->slot);
+}
+
+/*
+ * A body rendered before the index exists: each link and image that the
+ * index resolves is left open, its place noted in ins (where, the light
+ * runbook's link, how, the title) for body_fill to complete.
+ */
+struct deferral {
+	const struct site	*s;
+	struct buf		*ins;
+	uint32_t		*slot;		/* link_slots */
+};
+
+/* The html_link_fn of a body rendered before the index. */
+static void
+link_defer(void *arg, struct buf *o, const struct runbook *r,
+    const struct link *l, int flags, const char *title, size_t tn,
+    struct buf *scratch)
+{
+	struct deferral *d = arg;
+
+	if (!link_kept(l)) {
+		/* The index leaves it alone (the light runbook does not
+		 * keep it): written now. */
+		html_link_put((void *)(uintptr_t)d->s, o, r, l, flags, title,
+		    tn, scratch);
+		return;
+	}
+	buf_put_u32(d->ins, (uint32_t)o->len);
+	buf_put_u32(d->ins, d->slot[l - r->links]);
+	buf_put_u32(d->ins, (uint32_t)flags);
+	buf_put_str(d->ins, title);
+}
+
+/* Appends r's HTML body to body, its links left open and noted in ins
+ * (body_fill completes them). */
+void
+prerender_body(const struct site *s, const struct runbook *r,
+    struct buf *body, struct buf *ins)
+{
+	struct deferral d = { s, ins, link_slots(r) };
+
+	html_body(body, s, r, link_defer, &d);
+	free(d.slot);
+}
+
+/* Appends r's man page, but its SEE ALSO, to page, where its links go
+ * guessed and the guesses noted in guesses (guesses_hold checks them). */
+void
+prerender_man(const struct site *s, const struct runbook *r,
+    struct buf *page, struct buf *guesses)
+{
+	struct guesser g;
+	struct man *m;
+
+	memset(&g, 0, sizeof(g));
+	g.out = guesses;
+	g.slot = link_slots(r);
+	m = man_new(s, link_guessed, &g);
+	man_render_page(m, r, page);
+	man_free(m);
+	guesser_free(&g);
+}
+
+/*
  * Appends to blob what of r's outputs needs no index, rendered while the
  * scan has its tree (workers.c keeps it in the spool): its id and name,
  * its front-matter, the HTML body with its links left open, the man page
@@ -362,7 +480,6 @@ void
 prerender(struct build *b, struct runbook *r, struct prerendered *p)
 {
 	struct site *s = &b->site;
-	struct man *m;
 	int k;
 
 	buf_put_str(&p->head, r->id);
@@ -374,14 +491,12 @@ prerender(struct build *b, struct runbook *r, struct prerendered *p)
 		buf_reset(&p->part[k]);
 	p->nparts = 0;
 	if (b->pre & FMT_HTML) {
-		html_body_pre(&p->part[0], s, r, &p->part[1]);
+		prerender_body(s, r, &p->part[0], &p->part[1]);
 		p->nparts = 2;
 	}
 	if (b->pre & FMT_MAN) {
-		m = man_new(s);
-		man_render_pre(m, r, &p->part[p->nparts],
+		prerender_man(s, r, &p->part[p->nparts],
 		    &p->part[p->nparts + 1]);
-		man_free(m);
 		p->nparts += 2;
 	}
 }

@@ -2,8 +2,8 @@
  * libFuzzer harness: one runbook through the whole pipeline (load,
  * front-matter, Markdown, index, checks, schema, HTML and man render).
  * It also checks what a build relies on: the body rendered before the
- * index and completed after it (html_body_pre, html_fill), and the man
- * page whose guesses held (man_render_pre, man_finish), are the bytes of
+ * index and completed after it (prerender_body, body_fill), and the man
+ * page whose guesses held (prerender_man, guesses_hold), are the bytes of
  * the plain renders; the front-matter survives ynode_encode and ynode_decode.  A
  * difference aborts.
  * The first input byte chooses options (cmark's fuzz/cmark-fuzz.c does
@@ -52,8 +52,8 @@ same_html(const struct site *s, const struct runbook *r,
 	struct buf pre = { NULL, 0, 0 }, ins = { NULL, 0, 0 };
 	struct buf got = { NULL, 0, 0 };
 
-	html_body_pre(&pre, s, r, &ins);
-	if (html_fill(&got, s, l, pre.data ? pre.data : "", pre.len,
+	prerender_body(s, r, &pre, &ins);
+	if (body_fill(&got, s, l, pre.data ? pre.data : "", pre.len,
 	    ins.data, ins.len) == -1)
 		abort();
 	same(&got, want, "the completed HTML body");
@@ -63,13 +63,16 @@ same_html(const struct site *s, const struct runbook *r,
 }
 
 static void
-same_man(struct man *m, const struct runbook *r, const struct buf *want)
+same_man(struct man *m, const struct site *s, const struct runbook *r,
+    const struct buf *want)
 {
 	struct buf got = { NULL, 0, 0 }, g = { NULL, 0, 0 };
 
-	man_render_pre(m, r, &got, &g);
-	if (man_finish(m, r, &got, g.data, g.len) == 0)
+	prerender_man(s, r, &got, &g);
+	if (guesses_hold(s, r, g.data, g.len) == 0) {
+		man_see_also(m, r, &got);
 		same(&got, want, "the finished man page");
+	}
 	buf_free(&got);
 	buf_free(&g);
 }
@@ -167,15 +170,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(path);
 	if (site_load(&bd, dir, "2026-11-23", 1) == 0) {
 		h = html_new(sp, NULL, runbook_fm, &bd);
-		m = man_new(sp);
+		m = man_new(sp, NULL, NULL);
 		for (i = 0; i < sp->n; i++) {
 			struct runbook *r = runbook_reload(sp, sp->rb[i]);
 			buf_reset(&b);
-			html_body(&b, sp, r);
+			html_body(&b, sp, r, NULL, NULL);
 			same_html(sp, r, sp->rb[i], &b);
 			buf_reset(&b);
 			man_render(m, r, &b);
-			same_man(m, r, &b);
+			same_man(m, sp, r, &b);
 			same_fm(r);
 			if (opts & 4)
 				card_check(sp, r, opts & 8);

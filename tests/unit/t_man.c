@@ -435,7 +435,7 @@ pages(const char *dir, enum expect ex, const char *prefix)
 	index_build(&s, NULL);
 	if (s.n == 0)
 		fail("man", dir, "no runbooks");
-	m = man_new(&s);
+	m = man_new(&s, NULL, NULL);
 	for (i = 0; i < s.n; i++) {
 		buf_reset(&page);
 		man_render(m, s.rb[i], &page);
@@ -736,7 +736,7 @@ render_md(const char *md, size_t len, struct buf *page)
 	memset(&r, 0, sizeof(r));
 	r.id = r.name = r.title = (char *)"stress";
 	r.doc = parse(md, len);
-	m = man_new(&s);
+	m = man_new(&s, NULL, NULL);
 	buf_reset(page);
 	man_render(m, &r, page);
 	buf_cstr(page);
