@@ -1,16 +1,12 @@
 /*
  * The JSON Schema engine: the official JSON Schema Test Suite (draft
  * 2020-12, from $RBC_SHARED or ../shared), hostile schemas and patterns,
- * the built-in runbook schema, and the expected-output cases of
- * tests/schema/NAME/ (args, expected.err, expected.exit, expected.out),
- * which run `rbc schema ARGS` in-process from inside the case folder.
+ * the built-in runbook schema, and `rbc schema` printing it.  (The
+ * command's diagnostics are case folders: tests/cases/schema-NAME/.)
  * One PASS/FAIL/SKIP line per case, "N passed, N failed" at the end, exit
  * 1 on any failure.
  */
-#include <sys/stat.h>
-
 #include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -744,21 +740,7 @@ done:
 	arena_free(a);
 }
 
-/* ------------------------------------------------- tests/schema/ cases */
-
-/* Returns the file's contents (empty if absent) in b; -1 if absent. */
-static int
-slurp(const char *dir, const char *name, struct buf *b)
-{
-	char *p = path_join(dir, name);
-	int rc = read_file(p, b, 1u << 20);
-
-	free(p);
-	if (rc != 0)
-		buf_reset(b);
-	buf_cstr(b);
-	return rc;
-}
+/* ------------------------------------------------------ rbc schema */
 
 /* Returns what fd (a temporary file) holds. */
 static void
@@ -772,123 +754,6 @@ drain(FILE *f, struct buf *b)
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
 		buf_put(b, tmp, n);
 	buf_cstr(b);
-}
-
-/* Runs one tests/schema/NAME case in-process. */
-static void
-schema_case(const char *root, const char *cname)
-{
-	struct buf args = { NULL, 0, 0 }, want = { NULL, 0, 0 },
-	    got = { NULL, 0, 0 }, wexit = { NULL, 0, 0 },
-	    wout = { NULL, 0, 0 };
-	char *dir = path_join(root, cname), name[512], *av[64], *tok, *save;
-	FILE *ef, *of;
-	int ac = 0, rc, cwd, saved_err, saved_out, ok = 1, wrc;
-
-	snprintf(name, sizeof(name), "schema-case/%s", cname);
-	if (slurp(dir, "args", &args) != 0) {
-		fail(name, "no args file", NULL);
-		buf_free(&args);
-		free(dir);
-		return;
-	}
-	slurp(dir, "expected.err", &want);
-	wrc = slurp(dir, "expected.exit", &wexit) == 0 ? atoi(wexit.data) : 0;
-	av[ac++] = (char *)"schema";
-	for (tok = strtok_r(args.data, " \t\n", &save); tok != NULL &&
-	    ac < 63; tok = strtok_r(NULL, " \t\n", &save))
-		av[ac++] = tok;
-	av[ac] = NULL;
-
-	cwd = open(".", O_RDONLY | O_DIRECTORY);
-	ef = tmpfile();
-	of = tmpfile();
-	fflush(stdout);
-	fflush(stderr);
-	saved_err = dup(2);
-	saved_out = dup(1);
-	if (cwd == -1 || ef == NULL || of == NULL || chdir(dir) == -1) {
-		fail(name, "cannot set up", NULL);
-		goto out;
-	}
-	dup2(fileno(ef), 2);
-	dup2(fileno(of), 1);
-	rc = cmd_schema(ac, av);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_err, 2);
-	dup2(saved_out, 1);
-	if (fchdir(cwd) == -1)
-		abort();
-	drain(ef, &got);
-	if (strcmp(got.data, want.data) != 0) {
-		printf("# stderr:\n%s# expected:\n%s", got.data, want.data);
-		ok = 0;
-	}
-	if (slurp(dir, "expected.out", &wout) == 0) {
-		drain(of, &got);
-		if (strcmp(got.data, wout.data) != 0) {
-			printf("# stdout differs\n");
-			ok = 0;
-		}
-	}
-	if (rc != wrc) {
-		printf("# exit %d, expected %d\n", rc, wrc);
-		ok = 0;
-	}
-	if (ok)
-		test_pass(name);
-	else
-		fail(name, "see above", NULL);
-out:
-	close(saved_err);
-	close(saved_out);
-	if (cwd != -1)
-		close(cwd);
-	if (ef != NULL)
-		fclose(ef);
-	if (of != NULL)
-		fclose(of);
-	buf_free(&args);
-	buf_free(&want);
-	buf_free(&got);
-	buf_free(&wexit);
-	buf_free(&wout);
-	free(dir);
-}
-
-/* Runs every tests/schema/ case folder, in name order. */
-static void
-schema_cases(void)
-{
-	const char *root = "tests/schema";
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
-	DIR *dp;
-
-	if ((dp = opendir(root)) == NULL) {
-		test_skip("schema-case", "%s", "tests/schema not found (run from the "
-		    "repository root)");
-		return;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		struct stat st;
-		char *p = path_join(root, de->d_name);
-		if (de->d_name[0] != '.' && stat(p, &st) == 0 &&
-		    S_ISDIR(st.st_mode)) {
-			names = xreallocarray(names, n + 1, sizeof(*names));
-			names[n++] = xstrdup(de->d_name);
-		}
-		free(p);
-	}
-	closedir(dp);
-	qsort(names, n, sizeof(*names), namecmp);
-	for (i = 0; i < n; i++) {
-		schema_case(root, names[i]);
-		free(names[i]);
-	}
-	free(names);
 }
 
 /* `rbc schema` prints the embedded schema, as pretty JSON, unchanged. */
@@ -939,7 +804,6 @@ main(int argc, char **argv)
 	uri_tests();
 	json_tests();
 	builtin_tests();
-	schema_cases();
 	print_test();
 	return test_summary();
 }
