@@ -1,6 +1,5 @@
 # The pre-commit hook of .pre-commit-hooks.yaml, run by the real pre-commit
-# tool in a throwaway git repository.  A shell fragment: tests/integration.sh
-# sources it (the runner's pass/fail/skip, $RBC, $TMP, $ROOT).
+# tool in a throwaway git repository.
 #
 # The repository's .pre-commit-config.yaml is the shipped hook definition
 # itself under "repo: local" (language: system, so nothing is fetched), and
