@@ -310,7 +310,7 @@ check_apropos(const struct site *s, const char *tmp, const char *prefix)
 	int mandb;
 
 	if (!have("makewhatis") || !have("mapropos")) {
-		puts("SKIP apropos: no makewhatis/mapropos (mandoc)");
+		test_skip("apropos", "no makewhatis/mapropos (mandoc)");
 		return;
 	}
 	cmd = xasprintf("makewhatis '%s' 2>&1", tmp);

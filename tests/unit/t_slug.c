@@ -312,10 +312,9 @@ github_fixtures(void)
 		if (!j.bad && !j_eat(&j, ']'))
 			j.bad = 1;
 	}
-	if (j.bad || n == 0) {
+	if (j.bad || n == 0)
 		FAIL("slug/fixtures", "%s: bad JSON near byte %zu", path,
 		    j.i);
-	}
 	slugger_free(sg);
 	buf_free(&b);
 	free(path);
