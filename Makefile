@@ -98,12 +98,11 @@ $(SAN)/obj/embed.o: $(BUILD)/embed.c src/util.h
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(SANFLAGS) $(DEFS) -I$(CURDIR)/src -c -o $@ $<
 
-$(SAN)/%: tests/unit/%.c $(SLIBOBJS) $(HDRS)
+$(SAN)/%: tests/unit/%.c tests/unit/harness.h $(SLIBOBJS) $(HDRS)
 	$(CC) -O1 -g $(SANFLAGS) $(WARN) $(WERROR) $(DEFS) $(PKG_CFLAGS) -Isrc -o $@ $< $(SLIBOBJS) $(PKG_LIBS) -lm
 
 check: check-deps
 	@$(MAKE) --no-print-directory $(SAN)/rbc $(addprefix $(SAN)/,$(UNITS))
-	@python3 tools/layers.py src $(SAN)/obj
 	@RBC=$(CURDIR)/$(SAN)/rbc UNITDIR=$(CURDIR)/$(SAN) sh tests/run.sh
 test: check
 

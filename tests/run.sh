@@ -1,15 +1,25 @@
 #!/bin/sh
 # rbc's test runner.  Runs, from the repository root:
-#   1. the unit programs ($UNITDIR/t_*), which print PASS/FAIL/SKIP lines;
+#   1. the unit programs ($UNITDIR/t_*, from tests/unit/t_*.c and their
+#      harness, tests/unit/harness.h);
 #   2. every case folder tests/cases/NAME/ (see tests/cases/README.md):
 #      `cmd` is run in a copy of the folder, its output and exit status are
 #      compared with expected.out / expected.exit, and every file under
 #      expected/ with the file of the same path that the command produced;
-#   3. the integration checks in tests/integration.sh.
-# Ends with "N passed, N failed" and exits 1 on any failure.
+#   3. every integration check tests/integration/NAME.sh, in name order,
+#      each in a shell of its own that has sourced tests/harness.sh, with a
+#      scratch folder of its own ($TMP).
+# Each prints PASS, FAIL and SKIP lines, which are counted here; the FAIL
+# and SKIP lines are shown (with VERBOSE=1, the PASS lines too).  A program
+# or check that stops before its end, exits non-zero with no FAIL line,
+# reports no check at all or trips a sanitizer fails as well.
+# Ends with "N passed, N failed" (", N skipped" if any) and exits 1 on any
+# failure.
 #
 # Environment: RBC (the binary under test), UNITDIR (unit programs),
-# RBC_SHARED (../shared by default; tests that need it say "skipped").
+# RBC_SHARED (../shared by default; what needs it says "skipped" when it is
+# missing, and fails under CI=true), UPDATE=1 (rewrite the expectations of
+# the failing cases and man pages: review the diff).
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,42 +37,61 @@ if [ -f "$ROOT/tests/lsan.supp" ]; then
 fi
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+. "$ROOT/tests/harness.sh"
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rbc-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 PASSN=0
 FAILN=0
 SKIPN=0
 
-pass() { PASSN=$((PASSN + 1)); [ -n "${VERBOSE:-}" ] && echo "PASS $1"; return 0; }
-fail() { FAILN=$((FAILN + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "    $l"; done; return 0; }
-skip() { SKIPN=$((SKIPN + 1)); echo "SKIP $1"; return 0; }
+# flunk NAME [DETAIL...]: a failure the runner finds itself, counted here.
+flunk() {
+	fail "$@"
+	FAILN=$((FAILN + 1))
+}
 
-# --- 1. unit programs -----------------------------------------------------
-for t in "$UNITDIR"/t_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	out="$TMP/$name.out"
-	"$t" >"$out" 2>&1
-	rc=$?
-	p=$(grep -c '^PASS ' "$out")
-	f=$(grep -c '^FAIL ' "$out")
-	s=$(grep -c '^SKIP ' "$out")
-	PASSN=$((PASSN + p))
-	FAILN=$((FAILN + f))
-	SKIPN=$((SKIPN + s))
-	grep -E '^(FAIL|SKIP) ' "$out" | head -50
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		fail "$name exited $rc with no FAIL line" "$(tail -20 "$out")"
+# tally NAME LOG: counts the PASS, FAIL and SKIP lines of LOG, the output
+# of NAME (T_PASS, T_FAIL and T_SKIP are its own counts), and shows its
+# FAIL lines (with their indented details) and SKIP lines, at most 50 of
+# them (all, and the PASS lines, with VERBOSE).  Returns 1 if NAME
+# reported no check at all.
+tally() {
+	T_PASS=$(grep -c '^PASS ' "$2")
+	T_FAIL=$(grep -c '^FAIL ' "$2")
+	T_SKIP=$(grep -c '^SKIP ' "$2")
+	PASSN=$((PASSN + T_PASS))
+	FAILN=$((FAILN + T_FAIL))
+	SKIPN=$((SKIPN + T_SKIP))
+	awk -v all="${VERBOSE:-}" '
+	    /^FAIL / { more = 1; print; next }
+	    /^    / && more { print; next }
+	    { more = 0 }
+	    /^SKIP / || (all != "" && /^PASS /) { print }' "$2" |
+	    if [ -n "${VERBOSE:-}" ]; then cat; else head -50; fi
+	if grep -q 'Sanitizer' "$2"; then
+		flunk "$1: sanitizer report" "$(grep -A8 'Sanitizer' "$2" | head -20)"
 	fi
-	if grep -q 'Sanitizer' "$out"; then
-		fail "$name: sanitizer report" "$(grep -A8 'Sanitizer' "$out" | head -20)"
-	fi
-done
+	[ $((T_PASS + T_FAIL + T_SKIP)) -gt 0 ]
+}
 
-# --- 2. case folders ------------------------------------------------------
-for dir in tests/cases/*/; do
-	[ -f "$dir/cmd" ] || continue
+# Returns 0 if UPDATE asks for the expectations to be rewritten.
+update() {
+	case ${UPDATE:-} in
+	'' | 0) return 1 ;;
+	esac
+	return 0
+}
+
+# run_case DIR: runs the case folder DIR, printing its PASS, FAIL or SKIP
+# line; with UPDATE, rewrites the expectations of a failing case.
+run_case() {
+	dir=${1%/}
 	name=case/$(basename "$dir")
+	if [ ! -f "$dir/cmd" ]; then
+		fail "$name: no cmd: a case folder needs its command (tests/cases/README.md)"
+		return
+	fi
 	work="$TMP/case"
 	rm -rf "$work"
 	cp -R "$dir" "$work"
@@ -71,8 +100,8 @@ for dir in tests/cases/*/; do
 	rc=$?
 	if [ $rc = 77 ]; then
 		# The case needs something absent here (../shared): say so.
-		skip "$name: $(tail -1 "$TMP/out")"
-		continue
+		missing "$name: $(tail -1 "$TMP/out")"
+		return
 	fi
 	ok=1
 	msgs=""
@@ -107,7 +136,7 @@ for dir in tests/cases/*/; do
 		done
 	fi
 	if [ $ok = 1 ]; then pass "$name"; else fail "$name" "$msgs"; fi
-	if [ -n "${UPDATE:-}" ] && [ $ok = 0 ]; then
+	if update && [ $ok = 0 ]; then
 		# UPDATE=1 make check: rewrite the expectations (review the diff!).
 		cp "$TMP/out" "$dir/expected.out"
 		echo "$rc" >"$dir/expected.exit"
@@ -117,10 +146,42 @@ for dir in tests/cases/*/; do
 			done
 		fi
 	fi
+}
+
+# --- 1. unit programs -----------------------------------------------------
+for t in "$UNITDIR"/t_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	out="$TMP/$name.out"
+	"$t" >"$out" 2>&1
+	rc=$?
+	tally "$name" "$out" || flunk "$name reported no check" "$(tail -20 "$out")"
+	if [ "$rc" -ne 0 ] && [ "$T_FAIL" -eq 0 ]; then
+		flunk "$name exited $rc with no FAIL line" "$(tail -20 "$out")"
+	fi
+done
+
+# --- 2. case folders ------------------------------------------------------
+for c in tests/cases/*/; do
+	run_case "$c" >"$TMP/case.log"
+	tally "case/$(basename "$c")" "$TMP/case.log"
 done
 
 # --- 3. integration checks ------------------------------------------------
-. "$ROOT/tests/integration.sh"
+# Each in its own shell: one that stops early (an exit, a syntax error)
+# never prints the line that says it ran to its end.
+for it in tests/integration/*.sh; do
+	name=integration/$(basename "$it" .sh)
+	dir="$TMP/it/$(basename "$it" .sh)"
+	mkdir -p "$dir"
+	TMP=$dir sh -c '. "$ROOT/tests/harness.sh"; . "$1"; echo "END OF $1"' \
+	    sh "$it" >"$dir.log" 2>&1
+	rc=$?
+	tally "$name" "$dir.log" || flunk "$name reported no check" "$(tail -20 "$dir.log")"
+	if ! grep -qx "END OF $it" "$dir.log"; then
+		flunk "$name stopped before its end (exit $rc)" "$(tail -20 "$dir.log")"
+	fi
+done
 
 echo
 if [ "$SKIPN" -gt 0 ]; then

@@ -27,35 +27,15 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "harness.h"
 
-static int npass, nfail;
+/* Every check here is named card/NAME. */
+#define CARD(name)	test_name("card/%s", (name))
+
 static char tmpdir[4096];
 static int have_chromium, have_zbar, have_qpdf;
 /* The second pass: every card by Pango and Cairo (RBC_CARD_PANGO). */
 static int pango_pass;
-
-static void
-result(const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Prints PASS for fmt NULL, else FAIL with the message. */
-static void
-result(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt == NULL) {
-		printf("PASS card/%s\n", name);
-		npass++;
-		return;
-	}
-	printf("FAIL card/%s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	nfail++;
-}
 
 /* Returns the output of a shell command (NULL if it could not run). */
 static char *
@@ -414,15 +394,15 @@ check_qr(const char *tn, const struct site *site, const char *pdf,
 	for (k = 0; k < n; k++) {
 		url = page_url(site, rbs[k]->id);
 		if (out == NULL || strstr(out, url) == NULL) {
-			result(tn, "no QR code of %s (zbarimg read: %.200s)",
-			    url, out != NULL ? out : "nothing");
+			FAIL(CARD(tn), "no QR code of %s (zbarimg read: "
+			    "%.200s)", url, out != NULL ? out : "nothing");
 			free(url);
 			break;
 		}
 		free(url);
 	}
 	if (k == n)
-		result(tn, NULL);
+		test_pass(CARD(tn));
 	free(out);
 }
 
@@ -497,21 +477,21 @@ check_card(struct site *site, int p, const char *name,
 	rc = card_render(c, rbs, n, &pdf, &html, &d);
 	if (expect_overflow) {
 		if (rc != -1)
-			result(tn, "an impossible card was not refused");
+			FAIL(CARD(tn), "an impossible card was not refused");
 		else if (count_rule(&d, R_CARD_OVERFLOW) != 1)
-			result(tn, "want one card-overflow diagnostic, "
+			FAIL(CARD(tn), "want one card-overflow diagnostic, "
 			    "have %zu diagnostics", d.n);
 		else if (pdf.len != 0 || html.len != 0)
-			result(tn, "a refused card produced %zu PDF and %zu "
-			    "HTML bytes", pdf.len, html.len);
+			FAIL(CARD(tn), "a refused card produced %zu PDF and "
+			    "%zu HTML bytes", pdf.len, html.len);
 		else {
-			printf("INFO card/%s: %s\n", tn, d.v[0].msg);
-			result(tn, NULL);
+			test_info(CARD(tn), "%s", d.v[0].msg);
+			test_pass(CARD(tn));
 		}
 		goto out;
 	}
 	if (rc != 0 || d.n != 0) {
-		result(tn, "render failed (%d): %s", rc, d.n ? d.v[0].msg :
+		FAIL(CARD(tn), "render failed (%d): %s", rc, d.n ? d.v[0].msg :
 		    "no diagnostic");
 		goto out;
 	}
@@ -522,12 +502,12 @@ check_card(struct site *site, int p, const char *name,
 	pages = pdf_pages(path, &size);
 	snprintf(tn, sizeof(tn), "%s-%s-pdf-one-page", name, papers[p]);
 	if (pages != 1)
-		result(tn, "pdfinfo says %d pages", pages);
+		FAIL(CARD(tn), "pdfinfo says %d pages", pages);
 	else if (size == NULL || strcmp(size, sizes[p]) != 0)
-		result(tn, "page size is \"%s\", want \"%s\"",
+		FAIL(CARD(tn), "page size is \"%s\", want \"%s\"",
 		    size ? size : "?", sizes[p]);
 	else
-		result(tn, NULL);
+		test_pass(CARD(tn));
 	free(size);
 
 	/* Made by the engine it should be; a well-formed file either way. */
@@ -537,10 +517,10 @@ check_card(struct site *site, int p, const char *name,
 		char *o = run(cmd);
 
 		if (o == NULL || strstr(o, cairo ? "cairo" : "rbc") == NULL)
-			result(tn, "want the %s engine, pdfinfo says %s",
+			FAIL(CARD(tn), "want the %s engine, pdfinfo says %s",
 			    cairo ? "Cairo" : "fast", o ? o : "nothing");
 		else
-			result(tn, NULL);
+			test_pass(CARD(tn));
 		free(o);
 		free(cmd);
 	}
@@ -551,7 +531,7 @@ check_card(struct site *site, int p, const char *name,
 	 */
 	snprintf(tn, sizeof(tn), "%s-%s-qpdf-check", name, papers[p]);
 	if (!have_qpdf)
-		printf("SKIP card/%s: qpdf not installed\n", tn);
+		test_skip(CARD(tn), "qpdf not installed");
 	else {
 		char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1; "
 		    "echo $?", path);
@@ -559,14 +539,14 @@ check_card(struct site *site, int p, const char *name,
 		int st = o != NULL ? atoi(o) : -1;
 
 		if (st == 0 || (cairo && st == 3))
-			result(tn, NULL);
+			test_pass(CARD(tn));
 		else {
 			free(o);
 			free(cmd);
 			cmd = xasprintf("qpdf --check '%s' 2>&1 | tail -3",
 			    path);
 			o = run(cmd);
-			result(tn, "qpdf --check exits %d: %.300s", st,
+			FAIL(CARD(tn), "qpdf --check exits %d: %.300s", st,
 			    o ? o : "?");
 		}
 		free(o);
@@ -585,15 +565,15 @@ check_card(struct site *site, int p, const char *name,
 			break;
 	}
 	if (k < n)
-		result(tn, "pdftotext lacks \"%s\"", want[i]);
+		FAIL(CARD(tn), "pdftotext lacks \"%s\"", want[i]);
 	else
-		result(tn, NULL);
+		test_pass(CARD(tn));
 	free(text);
 
 	/* The QR codes scan, to the runbooks' pages. */
 	snprintf(tn, sizeof(tn), "%s-%s-qr", name, papers[p]);
 	if (!have_zbar)
-		printf("SKIP card/%s: zbarimg (zbar-tools) not installed\n", tn);
+		test_skip(CARD(tn), "zbarimg (zbar-tools) not installed");
 	else
 		check_qr(tn, site, path, rbs, n);
 
@@ -604,45 +584,46 @@ check_card(struct site *site, int p, const char *name,
 	snprintf(tn, sizeof(tn), "%s-%s-deterministic", name, papers[p]);
 	card_render(c, rbs, n, &pdf2, &html2, &d);
 	if (!same_bytes(&pdf, &pdf2) || !same_bytes(&html, &html2))
-		result(tn, "two renders differ");
+		FAIL(CARD(tn), "two renders differ");
 	else if (buf_reset(&pdf2), buf_reset(&html2),
 	    card_render(shared[p], rbs, n, &pdf2, &html2, &d) != 0 ||
 	    !same_bytes(&pdf, &pdf2) || !same_bytes(&html, &html2))
-		result(tn, "a card that rendered others renders differently");
+		FAIL(CARD(tn), "a card that rendered others renders "
+		    "differently");
 	else if (!same_in_child(site, p, rbs, n, &pdf, &html))
-		result(tn, "another process renders differently");
+		FAIL(CARD(tn), "another process renders differently");
 	else
-		result(tn, NULL);
+		test_pass(CARD(tn));
 
 	/* The HTML card: escaped, valid UTF-8, and one printed page. */
 	snprintf(tn, sizeof(tn), "%s-%s-html", name, papers[p]);
 	if (strstr(html.data, "<script") || strstr(html.data, "<img") ||
 	    strstr(html.data, "<b>tags") || strstr(html.data, "<b>bold"))
-		result(tn, "unescaped markup in the HTML card");
+		FAIL(CARD(tn), "unescaped markup in the HTML card");
 	else if (utf8_valid(html.data, html.len) != html.len)
-		result(tn, "the HTML card is not valid UTF-8");
+		FAIL(CARD(tn), "the HTML card is not valid UTF-8");
 	else if (strstr(html.data, p == 0 ? "size:A4" : "size:letter") ==
 	    NULL)
-		result(tn, "no @page size");
+		FAIL(CARD(tn), "no @page size");
 	else
-		result(tn, NULL);
+		test_pass(CARD(tn));
 	hpath = xasprintf("%s/%s-%s.html", tmpdir, name, papers[p]);
 	write_buf(hpath, &html);
 	snprintf(tn, sizeof(tn), "%s-%s-chromium-one-page", name, papers[p]);
 	if (pango_pass)
 		;	/* the HTML card is the same whatever the PDF engine */
 	else if (!have_chromium)
-		printf("SKIP card/%s: chromium not installed\n", tn);
+		test_skip(CARD(tn), "chromium not installed");
 	else {
 		cpath = xasprintf("%s/%s-%s.chromium.pdf", tmpdir, name,
 		    papers[p]);
 		size = NULL;
 		if (chromium_print(hpath, cpath) != 0)
-			result(tn, "chromium failed to print %s", hpath);
+			FAIL(CARD(tn), "chromium failed to print %s", hpath);
 		else if ((pages = pdf_pages(cpath, &size)) != 1)
-			result(tn, "chromium printed %d pages", pages);
+			FAIL(CARD(tn), "chromium printed %d pages", pages);
 		else if (!same_size(size, sizes[p]))
-			result(tn, "chromium page size is \"%s\"", size);
+			FAIL(CARD(tn), "chromium page size is \"%s\"", size);
 		else {
 			text = pdf_text(cpath);
 			nwant = expected_texts(site, rbs[0], want, 512);
@@ -651,10 +632,10 @@ check_card(struct site *site, int p, const char *name,
 				    !contains_text(text, want[i]))
 					break;
 			if (i < nwant)
-				result(tn, "chromium's print lacks \"%s\"",
+				FAIL(CARD(tn), "chromium's print lacks \"%s\"",
 				    want[i]);
 			else
-				result(tn, NULL);
+				test_pass(CARD(tn));
 			free(text);
 		}
 		free(size);
@@ -729,8 +710,8 @@ check_edge(struct site *site, int p, const struct rb *base,
 	}
 	diags_free(&d);
 	card_free(c);
-	printf("INFO card/%s-%s: %d more lines fit, one more overflows\n", tn,
-	    papers[p], lo);
+	test_info(test_name("card/%s-%s", tn, papers[p]),
+	    "%d more lines fit, one more overflows", lo);
 	t = rb_grown(base, before, fmt, lo);
 	check_card(site, p, tn, (const struct runbook *const *)&t, 1, 0);
 	rb_free(t);
@@ -784,27 +765,28 @@ check_odd(struct site *site)
 	r.title = (char *)"Plain \xff\xfe runbook";
 	r.src.path = (char *)"content/no-front-matter.md";
 	if (card_render(c, &rp, 1, &pdf, &html, &d) != 0)
-		result("no-front-matter", "render failed");
+		FAIL(CARD("no-front-matter"), "render failed");
 	else {
 		path = xasprintf("%s/no-front-matter.pdf", tmpdir);
 		write_buf(path, &pdf);
 		text = pdf_text(path);
 		if (pdf_pages(path, NULL) != 1)
-			result("no-front-matter", "not one page");
+			FAIL(CARD("no-front-matter"), "not one page");
 		else if (!contains_text(text, "Plain") ||
 		    !contains_text(text, "runbook"))
-			result("no-front-matter", "title missing: %s", text);
+			FAIL(CARD("no-front-matter"), "title missing: %s",
+			    text);
 		else if (utf8_valid(html.data, html.len) != html.len)
-			result("no-front-matter", "invalid UTF-8 in HTML");
+			FAIL(CARD("no-front-matter"), "invalid UTF-8 in HTML");
 		else
-			result("no-front-matter", NULL);
+			test_pass(CARD("no-front-matter"));
 		free(text);
 		free(path);
 	}
 	if (card_new(site, "a3") != NULL)
-		result("paper-unknown", "card_new accepted paper a3");
+		FAIL(CARD("paper-unknown"), "card_new accepted paper a3");
 	else
-		result("paper-unknown", NULL);
+		test_pass(CARD("paper-unknown"));
 	buf_free(&pdf);
 	buf_free(&html);
 	diags_free(&d);
@@ -820,7 +802,7 @@ check_vnu(const char *root)
 	struct stat st;
 
 	if (stat(jar, &st) != 0) {
-		printf("SKIP card/html-valid: no %s (make check installs it)\n",
+		test_skip("card/html-valid", "no %s (make check installs it)",
 		    jar);
 		free(jar);
 		return;
@@ -829,9 +811,9 @@ check_vnu(const char *root)
 	    "echo VNU-OK", jar, tmpdir);
 	out = run(cmd);
 	if (out != NULL && strstr(out, "VNU-OK") != NULL)
-		result("html-valid", NULL);
+		test_pass(CARD("html-valid"));
 	else
-		result("html-valid", "the Nu checker says: %.500s",
+		FAIL(CARD("html-valid"), "the Nu checker says: %.500s",
 		    out != NULL ? out : "(did not run)");
 	free(out);
 	free(cmd);
@@ -864,8 +846,8 @@ bench(struct site *site, const struct runbook *r)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("INFO card/bench: %d renders of '%s' (PDF %zu bytes + HTML "
-	    "%zu bytes) in %.2f s: %.0f cards/s\n", n, r->id, pdf.len,
+	test_info("card/bench", "%d renders of '%s' (PDF %zu bytes + HTML "
+	    "%zu bytes) in %.2f s: %.0f cards/s", n, r->id, pdf.len,
 	    html.len, s, n / s);
 	buf_free(&pdf);
 	buf_free(&html);
@@ -911,9 +893,9 @@ main(void)
 	free(o);
 	o = run("command -v pdfinfo && command -v pdftotext");
 	if (o == NULL || *o == '\0') {
-		printf("FAIL card/tools: pdfinfo and pdftotext "
-		    "(poppler-utils) are needed\n");
-		return 1;
+		FAIL("card/tools", "pdfinfo and pdftotext (poppler-utils) "
+		    "are needed");
+		return test_summary();
 	}
 	free(o);
 
@@ -1005,7 +987,6 @@ main(void)
 	if (getenv("CARD_KEEP") == NULL)
 		rm_rf(tmpdir);
 	else
-		printf("INFO card: output kept in %s\n", tmpdir);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail > 0;
+		test_info("card", "output kept in %s", tmpdir);
+	return test_summary();
 }

@@ -19,8 +19,9 @@
  * of hostile structure (deep nesting, long words, wide tables) and 300
  * random documents, all of which must keep their shape and lint clean.
  *
- * Usage: t_man [DIR].  RBC_MAN_UPDATE=1 writes the .7 files instead of
- * comparing (inspect them: they are the spec); RBC_MAN_FUZZ=N runs N
+ * Usage: t_man [DIR].  UPDATE=1 (UPDATE=1 make check, as for the case
+ * folders) rewrites the .7 files that differ, after reporting them as
+ * failures (review the diff: they are the spec); RBC_MAN_FUZZ=N runs N
  * random documents from another seed; RBC_MAN_KEEP=1 keeps them (with
  * their Markdown) in a temporary folder.  A missing tool is a SKIP line.
  * Prints PASS/FAIL per check, "N passed, N failed", exits 1 on failure.
@@ -39,48 +40,14 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "cmd.h"
-
-static int npass, nfail;
+#include "harness.h"
 
 /* What pages() does with the expected .7 files. */
 enum expect {
 	EXP_COMPARE,	/* compare, byte for byte */
-	EXP_UPDATE,	/* write them (RBC_MAN_UPDATE) */
+	EXP_UPDATE,	/* compare, and rewrite those that differ (UPDATE) */
 	EXP_NONE	/* the example site: lint only */
 };
-
-static void	fail(const char *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/* Returns nothing; prints a PASS line. */
-static void
-pass(const char *what, const char *name)
-{
-	printf("PASS %s/%s\n", what, name);
-	npass++;
-}
-
-/* Returns nothing; prints a PASS line for prefix + name. */
-static void
-pass2(const char *what, const char *prefix, const char *name)
-{
-	printf("PASS %s/%s%s\n", what, prefix, name);
-	npass++;
-}
-
-/* Returns nothing; prints a FAIL line with a reason. */
-static void
-fail(const char *what, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL %s/%s: ", what, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	nfail++;
-}
 
 /* Returns 1 if the program is on PATH. */
 static int
@@ -132,7 +99,8 @@ diff(const char *name, const struct buf *got, const struct buf *want)
 		;
 	for (we = ls; we < want->len && want->data[we] != '\n'; we++)
 		;
-	fail("man", name, "line %zu: expected \"%.*s\" got \"%.*s\"", line,
+	FAIL(test_name("man/%s", name),
+	    "line %zu: expected \"%.*s\" got \"%.*s\"", line,
 	    (int)(we - ls), want->data + ls, (int)(ge - ls), got->data + ls);
 }
 
@@ -222,26 +190,31 @@ check_page(const char *dir, const char *tmp, const struct runbook *r,
 
 	if (ex == EXP_NONE)
 		;
-	else if (ex == EXP_UPDATE) {
-		if (write_file(exp, page->data, page->len) == -1)
-			fail("man", base, "cannot write %s", exp);
-		else
-			printf("UPDATED %s\n", exp);
-	} else if (read_file(exp, &want, RBC_MAX_FILE) != 0)
-		fail("man", base, "no expected output %s", exp);
+	else if (read_file(exp, &want, RBC_MAX_FILE) != 0)
+		FAIL(test_name("man/%s", base), "no expected output %s", exp);
 	else if (want.len != page->len ||
 	    memcmp(want.data, page->data, page->len) != 0)
 		diff(base, page, &want);
-	else
-		pass("man", base);
+	else {
+		test_pass(test_name("man/%s", base));
+		ex = EXP_COMPARE;	/* nothing to rewrite */
+	}
+	/* UPDATE=1 make check: the page that failed becomes the spec. */
+	if (ex == EXP_UPDATE) {
+		if (write_file(exp, page->data, page->len) == -1)
+			FAIL(test_name("man/%s", base), "cannot write %s", exp);
+		else
+			test_info(test_name("man/%s", base), "rewrote %s", exp);
+	}
 
 	if ((why = shape(page, &line)) != NULL)
-		fail("man-shape", base, "line %zu: %s", line, why);
+		FAIL(test_name("man-shape/%s", base), "line %zu: %s", line,
+		    why);
 	else
-		pass("man-shape", base);
+		test_pass(test_name("man-shape/%s", base));
 
 	if (write_file(file, page->data, page->len) == -1) {
-		fail("man", base, "cannot write %s", file);
+		FAIL(test_name("man/%s", base), "cannot write %s", file);
 		goto out;
 	}
 	if (have("mandoc")) {
@@ -249,11 +222,11 @@ check_page(const char *dir, const char *tmp, const struct runbook *r,
 		rc = run(cmd, &out);
 		free(cmd);
 		if (out.len > 0 || rc != 0)
-			fail("mandoc-lint", base, "%s", out.data);
+			FAIL(test_name("mandoc-lint/%s", base), "%s", out.data);
 		else
-			pass("mandoc-lint", base);
+			test_pass(test_name("mandoc-lint/%s", base));
 	} else
-		printf("SKIP mandoc-lint/%s: no mandoc\n", base);
+		test_skip(test_name("mandoc-lint/%s", base), "no mandoc");
 
 	/*
 	 * groff's default device (ps) has no glyph for many code points
@@ -269,11 +242,11 @@ check_page(const char *dir, const char *tmp, const struct runbook *r,
 		rc = run(cmd, &out);
 		free(cmd);
 		if (out.len > 0 || rc != 0)
-			fail("groff-lint", base, "%s", out.data);
+			FAIL(test_name("groff-lint/%s", base), "%s", out.data);
 		else
-			pass("groff-lint", base);
+			test_pass(test_name("groff-lint/%s", base));
 	} else
-		printf("SKIP groff-lint/%s: no groff\n", base);
+		test_skip(test_name("groff-lint/%s", base), "no groff");
 
 	/* man-db reads the NAME line too (mandb, whatis). */
 	if (have("lexgrog")) {
@@ -283,12 +256,13 @@ check_page(const char *dir, const char *tmp, const struct runbook *r,
 		p = xasprintf(": \"%s - ", r->name);
 		if (rc != 0 || strstr(out.data, p) == NULL ||
 		    strstr(out.data, "[u") != NULL)
-			fail("lexgrog", base, "%s", out.data);
+			FAIL(test_name("lexgrog/%s", base), "%s", out.data);
 		else
-			pass("lexgrog", base);
+			test_pass(test_name("lexgrog/%s", base));
 		free((char *)p);
 	} else
-		printf("SKIP lexgrog/%s: no lexgrog (man-db)\n", base);
+		test_skip(test_name("lexgrog/%s", base),
+		    "no lexgrog (man-db)");
 
 	if (read_file(lit, &want, RBC_MAX_FILE) == 0 && have("mandoc")) {
 		cmd = xasprintf("mandoc -Tutf8 -Owidth=500 '%s' 2>&1", file);
@@ -305,15 +279,16 @@ check_page(const char *dir, const char *tmp, const struct runbook *r,
 			{
 				char *needle = xstrndup(p, (size_t)(e - p));
 				if (strstr(out.data, needle) == NULL) {
-					fail("mandoc-literal", base, "\"%s\" is "
-					    "not shown literally", needle);
+					FAIL(test_name("mandoc-literal/%s",
+					    base), "\"%s\" is not shown "
+					    "literally", needle);
 					rc = 1;
 				}
 				free(needle);
 			}
 		}
 		if (rc == 0)
-			pass("mandoc-literal", base);
+			test_pass(test_name("mandoc-literal/%s", base));
 	}
 out:
 	buf_free(&want);
@@ -335,12 +310,12 @@ check_apropos(const struct site *s, const char *tmp, const char *prefix)
 	int mandb;
 
 	if (!have("makewhatis") || !have("mapropos")) {
-		puts("SKIP apropos: no makewhatis/mapropos (mandoc)");
+		test_skip("apropos", "no makewhatis/mapropos (mandoc)");
 		return;
 	}
 	cmd = xasprintf("makewhatis '%s' 2>&1", tmp);
 	if (run(cmd, &out) != 0) {
-		fail("apropos", "makewhatis", "%s", out.data);
+		FAIL("apropos/makewhatis", "%s", out.data);
 		free(cmd);
 		buf_free(&out);
 		return;
@@ -349,7 +324,7 @@ check_apropos(const struct site *s, const char *tmp, const char *prefix)
 	if ((mandb = have("mandb") && have("apropos"))) {
 		cmd = xasprintf("mandb -q '%s' 2>&1", tmp);
 		if (run(cmd, &out) != 0) {
-			fail("mandb-apropos", "mandb", "%s", out.data);
+			FAIL("mandb-apropos/mandb", "%s", out.data);
 			mandb = 0;
 		}
 		free(cmd);
@@ -379,10 +354,10 @@ check_apropos(const struct site *s, const char *tmp, const char *prefix)
 		run(cmd, &out);
 		want = xasprintf("%s(7)", r->name);
 		if (strstr(out.data, want) != NULL)
-			pass2("apropos", prefix, r->name);
+			test_pass(test_name("apropos/%s%s", prefix, r->name));
 		else
-			fail("apropos", r->name, "'%s' does not find it: %s",
-			    word, out.data);
+			FAIL(test_name("apropos/%s", r->name),
+			    "'%s' does not find it: %s", word, out.data);
 		free(want);
 		free(cmd);
 		/* man-db's index of the same tree. */
@@ -391,10 +366,12 @@ check_apropos(const struct site *s, const char *tmp, const char *prefix)
 			run(cmd, &out);
 			want = xasprintf("%s (7)", r->name);
 			if (strstr(out.data, want) != NULL)
-				pass2("mandb-apropos", prefix, r->name);
+				test_pass(test_name("mandb-apropos/%s%s",
+				    prefix, r->name));
 			else
-				fail("mandb-apropos", r->name, "'%s' does not "
-				    "find it: %s", word, out.data);
+				FAIL(test_name("mandb-apropos/%s", r->name),
+				    "'%s' does not find it: %s", word,
+				    out.data);
 			free(want);
 			free(cmd);
 		}
@@ -417,13 +394,13 @@ pages(const char *dir, enum expect ex, const char *prefix)
 	size_t i;
 
 	if ((tmp = mkdtemp(tmpl)) == NULL) {
-		fail("man", dir, "mkdtemp: %s", strerror(errno));
+		FAIL(test_name("man/%s", dir), "mkdtemp: %s", strerror(errno));
 		return;
 	}
 	man7 = path_join(tmp, "man7");
 	mkdir_p(man7);
 	if (site_open(&s, dir, "2026-01-01") == -1) {
-		fail("man", dir, "cannot open the site");
+		FAIL(test_name("man/%s", dir), "cannot open the site");
 		goto out;
 	}
 	site_walk(&s);
@@ -434,7 +411,7 @@ pages(const char *dir, enum expect ex, const char *prefix)
 	}
 	index_build(&s, NULL);
 	if (s.n == 0)
-		fail("man", dir, "no runbooks");
+		FAIL(test_name("man/%s", dir), "no runbooks");
 	m = man_new(&s, NULL, NULL);
 	for (i = 0; i < s.n; i++) {
 		buf_reset(&page);
@@ -447,8 +424,8 @@ pages(const char *dir, enum expect ex, const char *prefix)
 			man_render(m, s.rb[i], &again);
 			if (again.len != page.len ||
 			    memcmp(again.data, page.data, page.len) != 0)
-				fail("man-repeat", s.rb[i]->name, "second "
-				    "render differs");
+				FAIL(test_name("man-repeat/%s",
+				    s.rb[i]->name), "second render differs");
 			buf_free(&again);
 		}
 	}
@@ -540,10 +517,10 @@ escapes(void)
 		roff_esc(&b, c->in, n, c->flags);
 		buf_cstr(&b);
 		if (strcmp(b.data, c->want) == 0)
-			pass("roff-esc", c->name);
+			test_pass(test_name("roff-esc/%s", c->name));
 		else
-			fail("roff-esc", c->name, "expected \"%s\" got \"%s\"",
-			    c->want, b.data);
+			FAIL(test_name("roff-esc/%s", c->name),
+			    "expected \"%s\" got \"%s\"", c->want, b.data);
 	}
 
 	buf_reset(&b);
@@ -552,34 +529,34 @@ escapes(void)
 	roff_esc_arg(&b, "\"a\" b\n.c", 9);
 	buf_cstr(&b);
 	if (strcmp(b.data, "\\&.x\n\\&'y \\(dqa\\(dq b .c") == 0)
-		pass("roff-esc", "text-and-arg");
+		test_pass("roff-esc/text-and-arg");
 	else
-		fail("roff-esc", "text-and-arg", "got \"%s\"", b.data);
+		FAIL("roff-esc/text-and-arg", "got \"%s\"", b.data);
 
 	buf_reset(&b);
 	BUF_PUTSL(&b, ".EX");
 	roff_esc_block(&b, "first\n.second\n'third\n\n", 22);
 	buf_cstr(&b);
 	if (strcmp(b.data, ".EX\nfirst\n\\&.second\n\\(aqthird\n\\&\n") == 0)
-		pass("roff-esc", "block");
+		test_pass("roff-esc/block");
 	else
-		fail("roff-esc", "block", "got \"%s\"", b.data);
+		FAIL("roff-esc/block", "got \"%s\"", b.data);
 
 	buf_reset(&b);
 	roff_esc_block(&b, "a\n   \n", 6);
 	buf_cstr(&b);
 	if (strcmp(b.data, "a\n\\&\n") == 0)
-		pass("roff-esc", "block-blank-end");
+		test_pass("roff-esc/block-blank-end");
 	else
-		fail("roff-esc", "block-blank-end", "got \"%s\"", b.data);
+		FAIL("roff-esc/block-blank-end", "got \"%s\"", b.data);
 
 	buf_reset(&b);
 	roff_esc_block(&b, "", 0);
 	buf_cstr(&b);
 	if (strcmp(b.data, "\\&\n") == 0)
-		pass("roff-esc", "block-empty");
+		test_pass("roff-esc/block-empty");
 	else
-		fail("roff-esc", "block-empty", "got \"%s\"", b.data);
+		FAIL("roff-esc/block-empty", "got \"%s\"", b.data);
 
 	/* Wrapping: at a blank (a '.' after it escaped), \c in a word,
 	 * break points in long words; code and tbl lines stay whole. */
@@ -609,9 +586,9 @@ escapes(void)
 	    "xxxxxxxxxxxxxx\\:xxx\n"
 	    ".SH \"a https://\\:example.test/\\:abcdefghij/\\:"
 	    "klmnopqrstuvwxyz\"\n") == 0)
-		pass("roff-esc", "wrap");
+		test_pass("roff-esc/wrap");
 	else
-		fail("roff-esc", "wrap", "got \"%s\"", b.data);
+		FAIL("roff-esc/wrap", "got \"%s\"", b.data);
 
 	/* A word gets break points exactly when it is longer than 40
 	 * bytes, wherever it starts (roff_wrap looks eight bytes at a
@@ -638,7 +615,7 @@ escapes(void)
 					buf_cstr(&b);
 					got = strstr(b.data, "\\:") != NULL;
 					if (got != want) {
-						fail("roff-esc", "long-word",
+						FAIL("roff-esc/long-word",
 						    "word of %d after %d bytes, "
 						    "%d after: break points %d, "
 						    "want %d", len, lead, tail,
@@ -647,7 +624,7 @@ escapes(void)
 					}
 				}
 		if (!bad)
-			pass("roff-esc", "long-word");
+			test_pass("roff-esc/long-word");
 	}
 	/* roff_width: plain ASCII (the fast path) as the token path counts
 	 * it, and escapes and UTF-8 as before. */
@@ -667,20 +644,20 @@ escapes(void)
 		for (k = 0; k < sizeof(w) / sizeof(w[0]); k++) {
 			cols = roff_width(w[k].s, strlen(w[k].s), &word);
 			if (cols != w[k].cols || word != w[k].word) {
-				fail("roff-esc", "width-plain", "\"%s\": %zu "
+				FAIL("roff-esc/width-plain", "\"%s\": %zu "
 				    "columns, widest %zu; want %zu, %zu",
 				    w[k].s, cols, word, w[k].cols, w[k].word);
 				bad = 1;
 			}
 		}
 		if (!bad)
-			pass("roff-esc", "width-plain");
+			test_pass("roff-esc/width-plain");
 	}
 
 	if (roff_width("\\fBab\\fR \\[u4E2D]\\&x", 18, &n) == 6 && n == 3)
-		pass("roff-esc", "width");
+		test_pass("roff-esc/width");
 	else
-		fail("roff-esc", "width", "got %zu, word %zu",
+		FAIL("roff-esc/width", "got %zu, word %zu",
 		    roff_width("\\fBab\\fR \\[u4E2D]\\&x", 18, &n), n);
 
 	buf_reset(&b);
@@ -689,9 +666,9 @@ escapes(void)
 	roff_nl(&b);
 	buf_cstr(&b);
 	if (strcmp(b.data, "text\n") == 0)
-		pass("roff-esc", "nl");
+		test_pass("roff-esc/nl");
 	else
-		fail("roff-esc", "nl", "got \"%s\"", b.data);
+		FAIL("roff-esc/nl", "got \"%s\"", b.data);
 	buf_free(&b);
 }
 
@@ -757,9 +734,10 @@ lint_dir(const char *name, const char *dir)
 		rc = run(cmd, &out);
 		free(cmd);
 		if (out.len > 0 || rc != 0)
-			fail("mandoc-lint", name, "%.2000s", out.data);
+			FAIL(test_name("mandoc-lint/%s", name), "%.2000s",
+			    out.data);
 		else
-			pass("mandoc-lint", name);
+			test_pass(test_name("mandoc-lint/%s", name));
 	}
 	if (have("groff")) {
 		cmd = xasprintf("for f in '%s'/*.7; do groff -man -t -ww -z "
@@ -767,9 +745,10 @@ lint_dir(const char *name, const char *dir)
 		rc = run(cmd, &out);
 		free(cmd);
 		if (out.len > 0 || rc != 0)
-			fail("groff-lint", name, "%.2000s", out.data);
+			FAIL(test_name("groff-lint/%s", name), "%.2000s",
+			    out.data);
 		else
-			pass("groff-lint", name);
+			test_pass(test_name("groff-lint/%s", name));
 	}
 	buf_free(&out);
 }
@@ -783,12 +762,13 @@ stress_page(const char *name, const char *dir, const struct buf *page)
 	size_t line;
 
 	if ((why = shape(page, &line)) != NULL)
-		fail("man-shape", name, "line %zu: %s", line, why);
+		FAIL(test_name("man-shape/%s", name), "line %zu: %s", line,
+		    why);
 	else
-		pass("man-shape", name);
+		test_pass(test_name("man-shape/%s", name));
 	file = xasprintf("%s/%s.7", dir, name);
 	if (write_file(file, page->data, page->len) == -1)
-		fail("man", name, "cannot write %s", file);
+		FAIL(test_name("man/%s", name), "cannot write %s", file);
 	free(file);
 }
 
@@ -900,24 +880,26 @@ fuzz(const char *dir)
 		render_md(md.data, md.len, &page);
 		snprintf(name, sizeof(name), "fuzz-%04zu", i);
 		if ((why = shape(&page, &k)) != NULL && bad++ < 3)
-			fail("man-shape", "fuzz", "%s line %zu: %s", name, k,
+			FAIL("man-shape/fuzz", "%s line %zu: %s", name, k,
 			    why);
 		snprintf(name + strlen(name), sizeof(name) - strlen(name),
 		    ".7");
 		path = path_join(dir, name);
 		if (write_file(path, page.data, page.len) == -1)
-			fail("man", name, "cannot write %s", path);
+			FAIL(test_name("man/%s", name), "cannot write %s",
+			    path);
 		free(path);
 		if (getenv("RBC_MAN_KEEP") != NULL) {
 			/* The input beside the page, as fuzz-NNNN.md. */
 			path = xasprintf("%s/fuzz-%04zu.md", dir, i);
 			if (write_file(path, md.data, md.len) == -1)
-				fail("man", name, "cannot write %s", path);
+				FAIL(test_name("man/%s", name),
+				    "cannot write %s", path);
 			free(path);
 		}
 	}
 	if (bad == 0)
-		pass("man-shape", "fuzz");
+		test_pass("man-shape/fuzz");
 	buf_free(&md);
 	buf_free(&page);
 }
@@ -931,8 +913,7 @@ main(int argc, char **argv)
 	struct stat st;
 
 	escapes();
-	pages(argc > 1 ? argv[1] : "tests/man", getenv("RBC_MAN_UPDATE") !=
-	    NULL && *getenv("RBC_MAN_UPDATE") != '\0' ? EXP_UPDATE :
+	pages(argc > 1 ? argv[1] : "tests/man", test_update() ? EXP_UPDATE :
 	    EXP_COMPARE, "");
 	/* The example site: every page lints clean too. */
 	if (site == NULL)
@@ -940,9 +921,9 @@ main(int argc, char **argv)
 	if (argc <= 1 && stat(site, &st) == 0 && S_ISDIR(st.st_mode))
 		pages(site, EXP_NONE, "site/");
 	else if (argc <= 1)
-		printf("SKIP site: no %s\n", site);
+		test_skip("site", "no %s", site);
 	if ((tmp = mkdtemp(tmpl)) == NULL)
-		fail("man", "stress", "mkdtemp: %s", strerror(errno));
+		FAIL("man/stress", "mkdtemp: %s", strerror(errno));
 	else {
 		structure(tmp);
 		lint_dir("structure", tmp);
@@ -960,6 +941,5 @@ main(int argc, char **argv)
 			fprintf(stderr, "t_man: cannot remove %s\n", tmp);
 		free(cmd);
 	}
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail > 0;
+	return test_summary();
 }

@@ -12,53 +12,59 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "harness.h"
 
 #define TPL	"(template)"	/* the spec template's name in the set */
 
-static int npass, nfail;
+/* Reports a case, at the caller's line: see report_at(). */
+#define report(group, name, ok, exp, explen, got, gotlen) \
+	report_at(__FILE__, __LINE__, (group), (name), (ok), (exp), \
+	    (explen), (got), (gotlen))
 
-/* Writes s (len bytes) quoted, with newlines and the like escaped. */
-static void
-put_quoted(FILE *f, const char *s, size_t len)
+/* Returns s (len bytes) quoted, with newlines and the like escaped, in b. */
+static const char *
+quoted(struct buf *b, const char *s, size_t len)
 {
 	size_t i;
 
-	fputc('"', f);
+	buf_reset(b);
+	buf_putc(b, '"');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\n')
-			fputs("\\n", f);
+			BUF_PUTSL(b, "\\n");
 		else if (c == '\r')
-			fputs("\\r", f);
+			BUF_PUTSL(b, "\\r");
 		else if (c == '\t')
-			fputs("\\t", f);
+			BUF_PUTSL(b, "\\t");
 		else if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
+			buf_printf(b, "\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
+			buf_printf(b, "\\x%02x", c);
 		else
-			fputc(c, f);
+			buf_putc(b, c);
 	}
-	fputc('"', f);
+	buf_putc(b, '"');
+	return buf_cstr(b);
 }
 
 /* Returns ok after printing the case's PASS or FAIL line. */
 static int
-report(const char *group, const char *name, int ok, const char *exp,
-    size_t explen, const char *got, size_t gotlen)
+report_at(const char *file, int line, const char *group, const char *name,
+    int ok, const char *exp, size_t explen, const char *got, size_t gotlen)
 {
+	struct buf e = { NULL, 0, 0 }, g = { NULL, 0, 0 };
+	const char *tn = test_name("mustache/%s/%s", group, name);
+
 	if (ok) {
-		printf("PASS mustache/%s/%s\n", group, name);
-		npass++;
+		test_pass(tn);
 		return ok;
 	}
-	printf("FAIL mustache/%s/%s: expected ", group, name);
-	put_quoted(stdout, exp, explen);
-	fputs(" got ", stdout);
-	put_quoted(stdout, got, gotlen);
-	putchar('\n');
-	nfail++;
+	test_fail_at(file, line, tn, "expected %s got %s",
+	    quoted(&e, exp, explen), quoted(&g, got, gotlen));
+	buf_free(&e);
+	buf_free(&g);
 	return ok;
 }
 
@@ -137,10 +143,9 @@ spec_file(const char *dir, const char *file)
 	    (root = yaml_load(a, b.data, b.len, path, 1, &d)) == NULL ||
 	    (tests = ymap_get(root, "tests")) == NULL ||
 	    tests->type != Y_SEQ) {
-		printf("FAIL mustache/%s: cannot load %s\n", group, path);
+		FAIL(test_name("mustache/%s", group), "cannot load %s", path);
 		for (i = 0; i < d.n; i++)
 			printf("  line %d: %s\n", d.v[i].line, d.v[i].msg);
-		nfail++;
 	} else
 		for (i = 0; i < tests->n; i++)
 			spec_case(group, tests->items[i]);
@@ -158,7 +163,7 @@ namecmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Returns 0 after running the suite, -1 if it is not there. */
+/* Returns 0 after running the suite, -1 (reported) if it is not there. */
 static int
 spec_suite(void)
 {
@@ -174,6 +179,7 @@ spec_suite(void)
 	dir = path_join(shared, "testsuites/mustache");
 	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
 	    (d = opendir(dir)) == NULL) {
+		test_missing("mustache-spec", "%s not found", dir);
 		free(dir);
 		return -1;
 	}
@@ -573,8 +579,7 @@ main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (spec_suite() == -1)
-		puts("SKIP mustache-spec: ../shared not found");
+	spec_suite();
 	for (i = 0; i < sizeof(hcases) / sizeof(hcases[0]); i++)
 		hostile_case(&hcases[i]);
 	nested_case(1000, 0);
@@ -583,6 +588,5 @@ main(int argc, char **argv)
 	deep_partial_case();
 	exp_sections_case();
 	fuzz_case();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail > 0;
+	return test_summary();
 }

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
-
-static int npass, nfail;
+#include "harness.h"
 
 /* A string out of the fixtures: bytes, maybe with NULs. */
 struct str {
@@ -19,48 +18,59 @@ struct str {
 	size_t	 len;
 };
 
-/* Returns nothing; prints s with quotes and escapes as a C literal would. */
-static void
-put_quoted(const char *s, size_t len)
+/* Reports one case, at the caller's line: see check_at(). */
+#define check(name, want, wantlen, got) \
+	check_at(__FILE__, __LINE__, (name), (want), (wantlen), (got))
+/* The same for a fresh slug got, which it frees. */
+#define check_free(name, want, got) \
+	check_free_at(__FILE__, __LINE__, (name), (want), (got))
+
+/* Returns s with quotes and escapes as a C literal would, in b. */
+static const char *
+quoted(struct buf *b, const char *s, size_t len)
 {
 	size_t i;
 	unsigned char c;
 
-	putchar('"');
+	buf_reset(b);
+	buf_putc(b, '"');
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			buf_printf(b, "\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
-			printf("\\x%02x", c);
+			buf_printf(b, "\\x%02x", c);
 		else
-			putchar(c);
+			buf_putc(b, c);
 	}
-	putchar('"');
+	buf_putc(b, '"');
+	return buf_cstr(b);
 }
 
 /* Returns nothing; reports one case, comparing got with want. */
 static void
-check(const char *name, const char *want, size_t wantlen, const char *got)
+check_at(const char *file, int line, const char *name, const char *want,
+    size_t wantlen, const char *got)
 {
+	struct buf w = { NULL, 0, 0 }, g = { NULL, 0, 0 };
+
 	if (strlen(got) == wantlen && memcmp(got, want, wantlen) == 0) {
-		printf("PASS slug/%s\n", name);
-		npass++;
+		test_pass(test_name("slug/%s", name));
 		return;
 	}
-	printf("FAIL slug/%s: expected ", name);
-	put_quoted(want, wantlen);
-	fputs(" got ", stdout);
-	put_quoted(got, strlen(got));
-	putchar('\n');
-	nfail++;
+	test_fail_at(file, line, test_name("slug/%s", name),
+	    "expected %s got %s", quoted(&w, want, wantlen),
+	    quoted(&g, got, strlen(got)));
+	buf_free(&w);
+	buf_free(&g);
 }
 
 /* Returns nothing; checks the fresh slug got (which it frees). */
 static void
-check_free(const char *name, const char *want, char *got)
+check_free_at(const char *file, int line, const char *name,
+    const char *want, char *got)
 {
-	check(name, want, strlen(want), got);
+	check_at(file, line, name, want, strlen(want), got);
 	free(got);
 }
 
@@ -282,7 +292,7 @@ github_fixtures(void)
 		shared = "../shared";
 	path = xasprintf("%s/testsuites/github-slugger/fixtures.json", shared);
 	if (read_file(path, &b, 64u * 1024 * 1024) != 0) {
-		printf("SKIP slug-fixtures: %s not found\n", shared);
+		test_missing("slug-fixtures", "%s not found", path);
 		free(path);
 		return;
 	}
@@ -302,11 +312,9 @@ github_fixtures(void)
 		if (!j.bad && !j_eat(&j, ']'))
 			j.bad = 1;
 	}
-	if (j.bad || n == 0) {
-		printf("FAIL slug/fixtures: %s: bad JSON near byte %zu\n",
-		    path, j.i);
-		nfail++;
-	}
+	if (j.bad || n == 0)
+		FAIL("slug/fixtures", "%s: bad JSON near byte %zu", path,
+		    j.i);
 	slugger_free(sg);
 	buf_free(&b);
 	free(path);
@@ -501,6 +509,5 @@ main(void)
 	github_more();
 	gitlab();
 	hostile();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return test_summary();
 }

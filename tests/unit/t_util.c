@@ -10,20 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-
-static int npass, nfail;
-
-static void
-check(int ok, const char *what)
-{
-	if (ok) {
-		npass++;
-		printf("PASS %s\n", what);
-	} else {
-		nfail++;
-		printf("FAIL %s\n", what);
-	}
-}
+#include "harness.h"
 
 /* The byte at offset i of the test file. */
 static unsigned char
@@ -94,19 +81,18 @@ main(void)
 			snprintf(what, sizeof(what), "rwin_read/window %zu, %s: "
 			    "every offset and length gives the file's bytes",
 			    caps[c], back ? "backwards" : "in order");
-			check(sweep(fd, size, caps[c], back) == 0, what);
+			CHECK(sweep(fd, size, caps[c], back) == 0, what);
 		}
 	/* The default window, over a file smaller than it. */
 	{
 		struct rwin w = { NULL, 0, 0, 0 };
 		unsigned char d[10];
-		check(rwin_read(&w, fd, 990, d, 10) == 0 && d[9] ==
+		CHECK(rwin_read(&w, fd, 990, d, 10) == 0 && d[9] ==
 		    byte_at(999) && rwin_read(&w, fd, 991, d, 10) == -1 &&
 		    rwin_read(&w, fd, 0, d, 10) == 0 && d[0] == byte_at(0),
 		    "rwin_read/default window: the file's end is its end");
 		rwin_free(&w);
 	}
 	close(fd);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail > 0;
+	return test_summary();
 }

@@ -12,18 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
-
-static int npass, nfail;
-
-static void
-check(const char *name, int ok)
-{
-	printf("%s ynode/%s\n", ok ? "PASS" : "FAIL", name);
-	if (ok)
-		npass++;
-	else
-		nfail++;
-}
+#include "harness.h"
 
 /* Returns a map of n keys k[i] with string values v[i]. */
 static struct ynode *
@@ -70,14 +59,15 @@ main(void)
 
 	dup = map_of(a, k1, v1, 3);
 	c = copied(a, dup, &b);
-	check("duplicate-keys-survive-copy", c != NULL && yequal(dup, c) &&
-	    yequal(c, dup));
+	CHECK(c != NULL && yequal(dup, c) && yequal(c, dup),
+	    "ynode/duplicate-keys-survive-copy");
 	one = map_of(a, k2, v2, 2);
 	two = map_of(a, k4, v4, 2);
 	three = map_of(a, k2, v3, 2);
-	check("key-order-does-not-count", yequal(one, two) && yequal(two, one));
-	check("different-values-differ", !yequal(one, three));
-	check("different-sizes-differ", !yequal(one, dup));
+	CHECK(yequal(one, two) && yequal(two, one),
+	    "ynode/key-order-does-not-count");
+	CHECK(!yequal(one, three), "ynode/different-values-differ");
+	CHECK(!yequal(one, dup), "ynode/different-sizes-differ");
 	i1 = ynew(a, Y_INT);
 	i1->num = 1;
 	i1->s = "1";
@@ -86,11 +76,10 @@ main(void)
 	f1->num = 1.0;
 	f1->s = "1.0";
 	f1->slen = 3;
-	check("one-equals-one-point-zero", yequal(i1, f1));
+	CHECK(yequal(i1, f1), "ynode/one-equals-one-point-zero");
 	c = copied(a, one, &b);
-	check("map-survives-copy", c != NULL && yequal(one, c));
+	CHECK(c != NULL && yequal(one, c), "ynode/map-survives-copy");
 	buf_free(&b);
 	arena_free(a);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail > 0;
+	return test_summary();
 }

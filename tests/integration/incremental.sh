@@ -1,0 +1,84 @@
+# Incremental rebuilds (the cache in out/.rbc-cache) give the same bytes as
+# a clean build, after each kind of edit.
+it_incremental() {
+	w="$TMP/inc"
+	rm -rf "$w" && mkdir -p "$w" && cp -R content "$w/content"
+	b() { "$RBC" build --content "$w/content" --out "$w/$1" --today $TODAY -j 2 >"$w/log" 2>&1; }
+	b out
+	ok=1 why=""
+	# Each step also checks that the tree the build replaced, now the
+	# spare (out/.rbc-spare), is byte for byte what was live before it:
+	# the build wrote through none of the files the trees share.
+	step() {
+		rm -rf "$w/prev" && cp -R "$w/out" "$w/prev" && rm -rf "$w/prev/.rbc-spare"
+		b out || { ok=0; why="$why $1: build failed;"; }
+		rm -rf "$w/clean"
+		b clean
+		rm -f "$w/clean/.rbc-cache" "$w/out/.rbc-cache.cmp"
+		if ! diff -r -x .rbc-cache -x .rbc-spare "$w/clean" "$w/out" >/dev/null; then
+			ok=0
+			why="$why $1 differs from a clean build;"
+		fi
+		if [ -d "$w/out/.rbc-spare" ] &&
+		    ! diff -r "$w/prev" "$w/out/.rbc-spare" >/dev/null; then
+			ok=0
+			why="$why $1: the previous tree changed;"
+		fi
+		[ -d "$w/out/.rbc-spare" ] && spares=$((spares + 1))
+	}
+	spares=0
+	step unchanged
+	echo "One more line." >>"$w/content/db/redis-cache.md"
+	step "body edit"
+	sed -i 's/^title: .*/title: Redis cache, renamed/' "$w/content/db/redis-cache.md"
+	step "title edit"
+	sed -i 's/^## Rollback (manual)/## Manual rollback/' "$w/content/db/postgres-failover.md"
+	sed -i 's/#rollback-manual/#manual-rollback/g' "$w"/content/*/*.md "$w"/content/*/*/*.md 2>/dev/null
+	step "anchor edit"
+	printf -- '---\ntitle: New one\nowner: team-x\n---\n# New one\n\nSee [[db/redis-cache]].\n' >"$w/content/new-one.md"
+	step "file added"
+	rm "$w/content/new-one.md"
+	step "file removed"
+	# A spare tree tampered with: a stray file, a page replaced, a
+	# folder where a page should be.  None of it may reach the output.
+	sp="$w/out/.rbc-spare"
+	if [ -d "$sp/html" ]; then
+		echo stray >"$sp/html/stray.html"
+		rm -f "$sp/html/db/redis-cache.html" && echo junk >"$sp/html/db/redis-cache.html"
+		rm -f "$sp/man/man7/db-postgres-failover.7" && mkdir -p "$sp/man/man7/db-postgres-failover.7/x"
+	else
+		ok=0 why="$why no spare tree after an edit;"
+	fi
+	step "spare tampered with"
+	# A spare that is a link to a folder elsewhere: removed as a link,
+	# never followed (a full rebuild removes the old tree and its spare).
+	mkdir -p "$w/victim/html" "$w/victim/man"
+	echo keep >"$w/victim/html/keep.html"
+	echo keep >"$w/victim/man/keep.7"
+	rm -rf "$w/out/.rbc-spare" && ln -s "$w/victim" "$w/out/.rbc-spare"
+	sed -i 's/^title: .*/title: Renamed site/' "$w/content/site.yaml"
+	step "site.yaml edit"
+	[ -f "$w/victim/html/keep.html" ] && [ -f "$w/victim/man/keep.7" ] ||
+	    { ok=0; why="$why a linked spare was followed;"; }
+	# Nothing shared with the tree it replaced: that one is not kept.
+	[ -d "$w/out/.rbc-spare" ] && { ok=0; why="$why a full rebuild kept a spare;"; }
+	# Shown on the site pages only: their digest must see it.
+	sed -i 's/^summary: .*/summary: A summary edited/' "$w/content/db/redis-cache.md"
+	step "summary edit"
+	# The last record's end overwritten: built without the cache.
+	c="$w/out/.rbc-cache"
+	sz=$(stat -c %s "$c")
+	truncate -s $((sz - 16)) "$c"
+	printf '\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377' >>"$c"
+	b out || { ok=0; why="$why damaged cache: build failed;"; }
+	grep -q 'build cache is damaged: building without it' "$w/log" ||
+	    { ok=0; why="$why damaged cache: not reported;"; }
+	step "damaged cache"
+	[ "$spares" -ge 5 ] || { ok=0; why="$why spare trees kept $spares times;"; }
+	if [ $ok = 1 ]; then
+		pass "incremental rebuilds equal clean builds after 10 kinds of edit"
+	else
+		fail "incremental rebuilds equal clean builds" "$why"
+	fi
+}
+it_incremental

@@ -1,0 +1,21 @@
+# Every page of the example site, and of the seeds when ../shared has
+# them, is valid HTML5 (the Nu HTML checker).
+it_vnu() {
+	jar="$ROOT/build/npm/node_modules/vnu-jar/build/dist/vnu.jar"
+	if [ ! -f "$jar" ] || ! command -v java >/dev/null 2>&1; then
+		fail "vnu: the Nu HTML checker is not installed (tools/deps.sh check)"
+		return
+	fi
+	example_site "$TMP/ex"
+	seeds_content "$TMP/seeds/content" &&
+	    "$RBC" build --content "$TMP/seeds/content" --out "$TMP/seeds/out" \
+	    --today $TODAY >/dev/null 2>&1
+	files=$(find "$TMP/ex/html" "$TMP/seeds/out/html" -name '*.html' 2>/dev/null | sort)
+	if java -jar "$jar" --errors-only --exit-zero-always $files >"$TMP/vnu.log" 2>&1 &&
+	    [ ! -s "$TMP/vnu.log" ]; then
+		pass "vnu: $(echo "$files" | wc -l) pages, no error"
+	else
+		fail "vnu reports errors" "$(head -20 "$TMP/vnu.log")"
+	fi
+}
+it_vnu
