@@ -22,7 +22,8 @@ W=$ROOT/build/bench
 RES=$ROOT/bench/results.md
 mkdir -p "$W"
 # A private copy: a rebuild during the benchmark must not change it.
-cp "$ROOT/build/rbc" "$W/rbc"
+# RBC_BENCH names another binary to measure (an older rbc, to compare).
+cp "${RBC_BENCH:-$ROOT/build/rbc}" "$W/rbc"
 RBC=$W/rbc
 
 [ -f "$GEN" ] || { echo "bench: $GEN not found" >&2; exit 2; }

@@ -1351,6 +1351,43 @@ check_site(struct site *s)
 	free(path);
 }
 
+/*
+ * Reports the characters that would make a command, a contact or a URL
+ * under y (named what) read otherwise than it is copied: C0 and C1
+ * controls, DEL, and bidi or zero-width controls (utf8_hidden).
+ */
+static void
+check_hidden(const struct ynode *y, const char *what, struct runbook *r)
+{
+	const char *p;
+	uint32_t cp;
+	size_t i, n;
+	int k;
+
+	if (y == NULL)
+		return;
+	if (y->type == Y_SEQ || y->type == Y_MAP) {
+		for (i = 0; i < y->n; i++)
+			check_hidden(y->items[i], what, r);
+		return;
+	}
+	if (y->s == NULL)
+		return;
+	for (p = y->s, n = y->slen; n > 0; p += k, n -= (size_t)k) {
+		if ((k = utf8_decode(p, n, &cp)) <= 0)
+			return;
+		if (cp == '\t' || cp == '\n' || !(cp < 0x20 || (cp >= 0x7f &&
+		    cp < 0xa0) || utf8_hidden(cp)))
+			continue;
+		diag_add(&r->diags, r->src.path, y->line, y->col,
+		    R_CONTROL_CHAR, "%s U+%04X in %s: what a reader sees is "
+		    "not what is copied", utf8_hidden(cp) ? "bidi or "
+		    "zero-width control" : "control character", (unsigned)cp,
+		    what);
+		return;
+	}
+}
+
 /* Runs the semantic rules on r. */
 void
 check_runbook(struct site *s, struct runbook *r)
@@ -1363,6 +1400,12 @@ check_runbook(struct site *s, struct runbook *r)
 		check_contact_refs(s, r);
 		check_escalation(r);
 		check_thresholds(r);
+		if (diag_on(&r->diags, R_CONTROL_CHAR)) {
+			check_hidden(ymap_get(r->fm, "contacts"), "contacts",
+			    r);
+			check_hidden(ymap_get(r->fm, "quickref"), "quickref",
+			    r);
+		}
 	}
 	if (r->doc != NULL && diag_on(&r->diags, R_CONTACT_PLACEHOLDER))
 		check_body_contacts(r);

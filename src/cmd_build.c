@@ -132,7 +132,9 @@ cmd_build(int argc, char **argv)
 	if (site_load_cached(&b, content, today, jobs, out, formats) == -1) {
 		build_close(&b);
 		free(outbuf);
-		return 2;
+		/* A full disk is the content's problem to fix: exit 1, as
+		 * when the output cannot be written (the cause is said). */
+		return pool_disk_full() ? 1 : 2;
 	}
 	if (formats & FMT_HTML)
 		load_templates(&b);
@@ -142,6 +144,8 @@ cmd_build(int argc, char **argv)
 	rc = worst == SEV_ERROR || (strict && worst == SEV_WARNING) ? 1 : 0;
 	if (rc == 0)
 		rc = build_write(&b, out, formats, jobs, &all);
+	if (rc == 2 && pool_disk_full())
+		rc = 1;
 	phase("finish");
 	/* The render workers' come in whatever order they claimed runbooks. */
 	diags_sort(&all);

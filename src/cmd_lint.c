@@ -4,6 +4,8 @@
  * SARIF or GitHub workflow-command form; the exit status is 1 for errors
  * (or warnings under --strict), 0 otherwise, 2 for usage and I/O.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -36,12 +38,24 @@ content_rel(const char *content_real, const char *file)
 
 	if (realpath(file, real) == NULL)
 		return NULL;
+	if (strcmp(real, content_real) == 0)
+		return xstrdup("");
 	if (strncmp(real, content_real, n) != 0 || real[n] != '/')
 		return NULL;
 	for (p = real + n; *p != '\0'; p++)
 		if (p[0] == '/' && (p[1] == '_' || p[1] == '.'))
 			return NULL;
 	return xstrdup(real + n + 1);
+}
+
+/* Returns 1 if the runbook path rel is dir (content-relative) or under
+ * it ("" is the content folder). */
+static int
+under(const char *rel, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return n == 0 || (strncmp(rel, dir, n) == 0 && rel[n] == '/');
 }
 
 /* rbc lint: returns the exit status. */
@@ -58,10 +72,11 @@ cmd_lint(int argc, char **argv)
 	};
 	const char *content = "content", *today = NULL;
 	enum diag_format fmt = DFMT_TEXT;
-	char content_real[PATH_MAX], **rels = NULL;
+	char content_real[PATH_MAX], **rels = NULL, **dirs = NULL;
 	struct diags all, shown;
 	struct build b;
-	size_t nrels = 0, i, j;
+	struct stat st;
+	size_t nrels = 0, ndirs = 0, i, j;
 	int ch, strict = 0, rc, all_files, io = 0;
 	enum severity worst;
 	memset(&b, 0, sizeof(b));
@@ -112,17 +127,36 @@ cmd_lint(int argc, char **argv)
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		char *rel;
-		if (access(argv[i], R_OK) == -1) {
+		if (stat(argv[i], &st) == -1 || access(argv[i], R_OK) == -1) {
 			fprintf(stderr, "rbc lint: %s: %s\n", argv[i],
 			    strerror(errno));
 			io = 1;
 			continue;
 		}
-		if ((rel = content_rel(content_real, argv[i])) == NULL)
+		rel = content_rel(content_real, argv[i]);
+		if (S_ISDIR(st.st_mode) && rel != NULL) {
+			/* The runbooks under it, linted with the whole tree. */
+			dirs = xreallocarray(dirs, ndirs + 1, sizeof(*dirs));
+			dirs[ndirs++] = rel;
 			continue;
+		}
+		if (rel == NULL || !S_ISREG(st.st_mode) ||
+		    !str_has_suffix(rel, ".md")) {
+			/* Never silence: say why it was not linted. */
+			fprintf(stderr, "rbc lint: note: %s is not a runbook of "
+			    "%s (%s); not linted\n", argv[i], content,
+			    rel == NULL ? "outside it, or under a name that "
+			    "starts with _ or ." : S_ISDIR(st.st_mode) ?
+			    "a folder outside it" : !S_ISREG(st.st_mode) ?
+			    "not a regular file" : "not a .md file");
+			free(rel);
+			continue;
+		}
 		rels = xreallocarray(rels, nrels + 1, sizeof(*rels));
 		rels[nrels++] = rel;
 	}
+	if (ndirs > 0)
+		all_files = 1;	/* loaded whole, shown by folder below */
 	if (!all_files && nrels == 0 && !io) {
 		/* Nothing of ours was named: a clean, quiet pass. */
 		if (fmt == DFMT_JSON)
@@ -140,23 +174,30 @@ cmd_lint(int argc, char **argv)
 		for (i = 0; i < nrels; i++)
 			free(rels[i]);
 		free(rels);
+		for (i = 0; i < ndirs; i++)
+			free(dirs[i]);
+		free(dirs);
 		return 2;
 	}
 	diags_init(&all, NULL);
 	site_diags(&b.site, &all);
 	diags_init(&shown, NULL);
-	if (all_files)
+	if (all_files && ndirs == 0)
 		diags_append(&shown, &all);
 	else {
 		/* Only the named runbooks' diagnostics. */
 		struct diags one;
-		for (i = 0; i < b.site.n; i++)
-			for (j = 0; j < nrels; j++)
-				if (strcmp(b.site.rb[i]->rel, rels[j]) == 0) {
-					diags_init(&one, NULL);
-					diags_append(&shown, &b.site.rb[i]->diags);
-					break;
-				}
+		for (i = 0; i < b.site.n; i++) {
+			const char *rel = b.site.rb[i]->rel;
+			int want = 0;
+
+			for (j = 0; j < nrels && !want; j++)
+				want = strcmp(rel, rels[j]) == 0;
+			for (j = 0; j < ndirs && !want; j++)
+				want = under(rel, dirs[j]);
+			if (want)
+				diags_append(&shown, &b.site.rb[i]->diags);
+		}
 		/* Errors of site.yaml concern every runbook. */
 		for (i = 0; i < b.site.diags.n; i++)
 			if (b.site.diags.v[i].sev == SEV_ERROR) {
@@ -179,5 +220,8 @@ cmd_lint(int argc, char **argv)
 	for (i = 0; i < nrels; i++)
 		free(rels[i]);
 	free(rels);
+	for (i = 0; i < ndirs; i++)
+		free(dirs[i]);
+	free(dirs);
 	return rc;
 }

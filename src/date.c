@@ -4,6 +4,7 @@
  * proleptic Gregorian calendar; a duration is Nm, Nh, Nd or Nw.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,9 +116,9 @@ today_date(const char *arg, char out[11])
 	time_t t;
 
 	if (arg != NULL) {
-		if (!date_valid(arg)) {
-			fprintf(stderr, "rbc: --today wants YYYY-MM-DD, not "
-			    "'%s'\n", arg);
+		if (!date_valid(arg) || date_days(arg) < 0) {
+			fprintf(stderr, "rbc: --today wants YYYY-MM-DD from "
+			    "1970 on, not '%s'\n", arg);
 			return -1;
 		}
 		memcpy(out, arg, 10);
@@ -126,16 +127,30 @@ today_date(const char *arg, char out[11])
 	}
 	if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL && *sde != '\0') {
 		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end != '\0' || v < 0) {
+		long long v;
+
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (!isdigit((unsigned char)*sde) || *end != '\0' ||
+		    errno == ERANGE) {
 			fprintf(stderr, "rbc: SOURCE_DATE_EPOCH is not a number "
 			    "of seconds: '%s'\n", sde);
+			return -1;
+		}
+		/* 9999-12-31T23:59:59Z: a date has four digits of year. */
+		if (v > 253402300799LL) {
+			fprintf(stderr, "rbc: SOURCE_DATE_EPOCH is past the "
+			    "year 9999: '%s'\n", sde);
 			return -1;
 		}
 		t = (time_t)v;
 	} else
 		t = time(NULL);
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 1970 ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) != 10) {
+		fprintf(stderr, "rbc: the clock's date is out of range\n");
+		return -1;
+	}
 	return 0;
 }

@@ -61,6 +61,9 @@ const struct rule_info rule_table[R__MAX] = {
 	    "a symbolic link that leaves the content directory" },
 	[R_TEMPLATE] = { "template", SEV_ERROR,
 	    "a template does not compile" },
+	[R_CONTROL_CHAR] = { "control-char", SEV_ERROR,
+	    "a control character, or a bidi or zero-width control in a "
+	    "command, contact or URL" },
 };
 
 static const char *const sevname[] = { "off", "warning", "error" };
@@ -197,11 +200,63 @@ json_str(FILE *f, const char *s)
 }
 
 /* GitHub workflow commands: % CR LF escaped, and in properties , and :. */
+/*
+ * Writes s with what must not reach a terminal or start a line shown
+ * as a C escape: C0 controls (a tab too), DEL, C1 controls, and the
+ * bidi and zero-width controls that reorder or hide text (\u202E).
+ * Quoted input can then never forge a diagnostic or drive a terminal.
+ */
+static void
+text_esc(FILE *f, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	int n;
+
+	while (*u != '\0') {
+		if (*u < 0x20 || *u == 0x7f) {
+			switch (*u) {
+			case '\n':
+				fputs("\\n", f);
+				break;
+			case '\r':
+				fputs("\\r", f);
+				break;
+			case '\t':
+				fputs("\\t", f);
+				break;
+			default:
+				fprintf(f, "\\x%02x", *u);
+			}
+			u++;
+			continue;
+		}
+		if (*u < 0x80) {
+			putc(*u++, f);
+			continue;
+		}
+		n = utf8_decode((const char *)u, strlen((const char *)u), &cp);
+		if (n <= 0) {
+			fprintf(f, "\\x%02x", *u++);
+			continue;
+		}
+		if ((cp >= 0x80 && cp < 0xa0) || utf8_hidden(cp))
+			fprintf(f, "\\u%04X", (unsigned)cp);
+		else
+			fwrite(u, 1, (size_t)n, f);
+		u += n;
+	}
+}
+
 static void
 gh_esc(FILE *f, const char *s, int prop)
 {
 	for (; *s != '\0'; s++) {
-		if (*s == '%')
+		if ((unsigned char)*s < 0x20 && *s != '\r' && *s != '\n')
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else if (*s == 0x7f)
+			fputs("\\x7f", f);
+		else if (*s == '%')
 			fputs("%25", f);
 		else if (*s == '\r')
 			fputs("%0D", f);
@@ -325,7 +380,7 @@ print_all(const struct diags *d, enum diag_format fmt, FILE *f, int colour)
 		default:
 			if (colour)
 				fputs("\033[1m", f);
-			fputs(g->file, f);
+			text_esc(f, g->file);
 			if (g->line > 0) {
 				fprintf(f, ":%d", g->line);
 				if (g->col > 0)
@@ -340,8 +395,9 @@ print_all(const struct diags *d, enum diag_format fmt, FILE *f, int colour)
 			fprintf(f, "%s:", sevname[g->sev]);
 			if (colour)
 				fputs("\033[0m", f);
-			fprintf(f, " %s [%s]\n", g->msg,
-			    rule_table[g->rule].id);
+			putc(' ', f);
+			text_esc(f, g->msg);
+			fprintf(f, " [%s]\n", rule_table[g->rule].id);
 			break;
 		}
 	}

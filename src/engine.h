@@ -178,6 +178,8 @@ struct out {
  * shares run in jobs workers, their outputs in outs[] or files[]. */
 void	 pool_spill(struct buf *);
 int	 diag_get(struct rd *, struct diag *);	/* one, as encoded */
+int	 pool_disk_full(void);
+extern int pool_close_fd;	/* workers close it as they start, or -1 */
 int	 pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *,
 	    struct buf *outs, FILE **files);
 

@@ -107,6 +107,34 @@ html_esc_attr(struct buf *b, const char *s, size_t n)
 }
 
 /*
+ * Returns 1 if s is an absolute http or https URL whose authority is a
+ * host (and port) alone: no user:password@ or other text before the host
+ * that a reader would take for it, no space or control character.
+ */
+int
+url_http_absolute(const char *s)
+{
+	const char *p;
+
+	if (strncasecmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return 0;
+	if (*p == '\0' || *p == '/' || *p == '\\' || *p == ':')
+		return 0;
+	for (; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == '@' || *p == '\\' || (unsigned char)*p <= 0x20 ||
+		    *p == 0x7f)
+			return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
  * Returns 1 if the URL may be linked: no scheme (relative), or http,
  * https, mailto, tel.  Browsers drop tabs and newlines inside a scheme
  * and ignore leading blanks and controls, so those are skipped as they

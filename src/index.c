@@ -13,13 +13,6 @@
 
 #include "stages.h"
 
-/* Generated sections of a runbook page, valid fragment targets too. */
-static const char *const gen_ids[] = {
-	"rbc-toc", "rbc-severity", "rbc-contacts", "rbc-escalation",
-	"rbc-thresholds", "rbc-quickref", "rbc-related", "rbc-backlinks",
-	NULL
-};
-
 /* Returns 1 if id is a valid runbook id (SPEC §3 "Ids"). */
 int
 id_valid(const char *id)
@@ -113,6 +106,14 @@ check_ids(struct site *s)
 
 	for (i = 0; i < s->n; i++) {
 		struct runbook *r = s->rb[i];
+		if (strlen(r->id) > RBC_MAX_ID) {
+			id_pos(r, &line, &col);
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_ID_INVALID, "id is %zu bytes long, more than %d: "
+			    "it names the page's files, and a file name has "
+			    "255 bytes at most", strlen(r->id), RBC_MAX_ID);
+			continue;
+		}
 		if (id_valid(r->id))
 			continue;
 		id_pos(r, &line, &col);
@@ -309,8 +310,8 @@ has_anchor(const struct runbook *r, const char *slug)
 		if (r->heads[i].slug[0] == slug[0] &&
 		    strcmp(r->heads[i].slug, slug) == 0)
 			return 1;
-	for (i = 0; gen_ids[i] != NULL; i++)
-		if (strcmp(gen_ids[i], slug) == 0)
+	for (i = 0; page_ids[i] != NULL; i++)
+		if (strcmp(page_ids[i], slug) == 0)
 			return 1;
 	return 0;
 }

@@ -142,7 +142,9 @@ walk_dir(struct walk *w, const char *rel)
 				push(&w->other, &w->nother, &w->capother, sub);
 				sub = NULL;
 			}
-		}
+		} else if (str_has_suffix(sub, ".md"))
+			diag_add(&w->s->diags, subabs, 0, 0, R_IO, "not a "
+			    "regular file (a FIFO, device or socket): refused");
 next:
 		free(sub);
 		free(subabs);
@@ -190,9 +192,9 @@ load_config(struct site *s)
 		if (r == -2)
 			diag_add(&s->diags, path, 0, 0, R_LIMIT,
 			    "site.yaml larger than %u bytes", RBC_MAX_FM);
-		else if (errno != ENOENT)
+		else if (r == -3 || errno != ENOENT)
 			diag_add(&s->diags, path, 0, 0, R_IO, "cannot read: "
-			    "%s", strerror(errno));
+			    "%s", read_error(r));
 		goto out;
 	}
 	if (utf8_valid(b.data, b.len) != b.len) {
@@ -228,11 +230,11 @@ load_config(struct site *s)
 		cfg_str(s, root, "organization", &c->organisation, path);
 	cfg_str(s, root, "theme", &c->theme, path);
 	cfg_str(s, root, "schema", &c->schema, path);
-	if (c->base_url != NULL && !url_safe(c->base_url,
-	    strlen(c->base_url))) {
+	if (c->base_url != NULL && !url_http_absolute(c->base_url)) {
 		v = ymap_get(root, "base_url");
 		diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
-		    "site.yaml: base_url must be an http(s) URL");
+		    "site.yaml: base_url must be an absolute http(s) URL "
+		    "with a host and nothing before it (no user:password@)");
 		c->base_url = NULL;
 	}
 	if (c->theme != NULL && (strchr(c->theme, '/') != NULL ||
@@ -375,6 +377,55 @@ site_walk(struct site *s)
 	return 0;
 }
 
+/*
+ * Reports, in r's body, what no reader should get: NUL, C0 controls but
+ * tab and newline, DEL (HTML forbids them; a terminal obeys them), and
+ * the bidi embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069) that show text in another order than it is copied.
+ * Eight bytes at a time while none of them can be one (0xE2 leads those
+ * bidi controls).
+ */
+static void
+check_controls(struct runbook *r)
+{
+	const unsigned char *p = (const unsigned char *)r->raw.data;
+	size_t len = r->raw.len, i = r->body_off <= len ? r->body_off : 0;
+	int line, col, reported = 0;
+	uint64_t x;
+
+	while (i < len && reported < 20) {
+		if (i + 8 <= len) {
+			memcpy(&x, p + i, 8);
+			if (((((x) - REP(0x20)) & ~(x) & 0x8080808080808080ULL) |
+			    HAS_BYTE(x, REP(0x7f)) | HAS_BYTE(x, REP(0xe2))) ==
+			    0) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+		    p[i] != '\r') || p[i] == 0x7f) {
+			src_pos(&r->src, i, &line, &col);
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_CONTROL_CHAR, "control character U+%04X in the "
+			    "text: HTML forbids it and a terminal obeys it",
+			    p[i]);
+			reported++;
+		} else if (p[i] == 0xe2 && i + 2 < len && ((p[i + 1] == 0x80 &&
+		    p[i + 2] >= 0xaa && p[i + 2] <= 0xae) || (p[i + 1] == 0x81 &&
+		    p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9))) {
+			src_pos(&r->src, i, &line, &col);
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_CONTROL_CHAR, "bidi control U+%04X in the text: "
+			    "it shows what follows in another order than a "
+			    "reader copies it", 0x2000u | ((p[i + 1] & 0x3u) << 6) |
+			    (p[i + 2] & 0x3fu));
+			reported++;
+		}
+		i++;
+	}
+}
+
 /* Replaces invalid UTF-8 with '?' (same length), reporting each line. */
 static void
 check_utf8(struct runbook *r)
@@ -424,7 +475,7 @@ runbook_read(struct site *s, const char *rel)
 			    RBC_MAX_FILE);
 		else
 			diag_add(&r->diags, r->src.path, 0, 0, R_IO,
-			    "cannot read: %s", strerror(errno));
+			    "cannot read: %s", read_error(rc));
 		buf_reset(&r->raw);
 		buf_cstr(&r->raw);
 		r->unreadable = 1;
@@ -440,6 +491,8 @@ runbook_read(struct site *s, const char *rel)
 	check_utf8(r);
 	if (!r->unreadable)
 		fm_parse(s, r);
+	if (!r->unreadable && diag_on(&r->diags, R_CONTROL_CHAR))
+		check_controls(r);
 	if (r->id == NULL) {
 		r->id = arena_strndup(r->arena, rel, strlen(rel) - 3);
 	}

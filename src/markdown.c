@@ -121,6 +121,7 @@ struct mdctx {
 	struct slugger	*sl;
 	size_t		 caplinks, capheads;
 	int		 too_many;
+	struct srccur	 cur;		/* the last link's column */
 };
 
 /*
@@ -241,7 +242,7 @@ link_pos(struct mdctx *m, cmark_node *n, int *line, int *col)
 	if (bc < 1)
 		bc = 1;
 	*line = bl + m->r->body_line - 1;
-	*col = src_col(&m->r->src, *line, bc);
+	*col = src_col_next(&m->r->src, *line, bc, &m->cur);
 }
 
 /*
@@ -335,7 +336,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	s = xstrdup(lit);
 	start = 0;
 	after = t;
-	for (j = 0; j + 1 < ln; j++) {
+	for (j = 0; j + 1 < ln && !m->too_many; j++) {
 		if (s[j] != '[' || s[j + 1] != '[' || esc[j] || esc[j + 1])
 			continue;
 		if (j > 0 && s[j - 1] == '!')
@@ -397,7 +398,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 			cmark_node_append_child(link, txt);
 			if (pos[j] >= 0) {
 				bc = tc + (int)pos[j];
-				col = src_col(&r->src, line, bc);
+				col = src_col_next(&r->src, line, bc, &m->cur);
 			} else {
 				link_pos(m, t, &line, &col);
 				line = tl + r->body_line - 1;
@@ -465,7 +466,7 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 
 	switch (t) {
 	case CMARK_NODE_TEXT:
-		if (!inlink)
+		if (!inlink && !m->too_many)
 			wiki_text(m, n);
 		return;
 	case CMARK_NODE_HEADING:
@@ -473,6 +474,8 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 		break;
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:
+		if (m->too_many)	/* the limit stops the work too */
+			break;
 		url = cmark_node_get_url(n);
 		if (url == NULL)
 			url = "";
@@ -553,6 +556,112 @@ autolink_candidates(const char *s, size_t n)
 }
 
 /*
+ * Returns the columns of the GFM table delimiter row s[0..n) ("| --- |
+ * :-: |"), or 0 if it is not one.
+ */
+static size_t
+delimiter_cols(const char *s, size_t n)
+{
+	size_t i = 0, cols = 0;
+	int dash = 0, cell = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < n && s[i] == '|')
+		i++;
+	for (; i < n; i++) {
+		switch (s[i]) {
+		case '-':
+			dash = 1;
+			/* FALLTHROUGH */
+		case ':':
+			cell = 1;
+			break;
+		case ' ':
+		case '\t':
+			break;
+		case '|':
+			if (!dash)
+				return 0;
+			cols++;
+			dash = cell = 0;
+			break;
+		default:
+			return 0;
+		}
+	}
+	if (cell) {
+		if (!dash)
+			return 0;
+		cols++;
+	}
+	return cols;
+}
+
+/*
+ * libcmark-gfm pads every row of a table to its header's width: 5,000
+ * columns and 4,000 rows are 20 million cells from 28 kB.  Counts the
+ * cells of s[0..n)'s tables before the parse; past RBC_MAX_CELLS, each
+ * table from the one that crosses it is reported (limit, at its header)
+ * and kept from being one: its delimiter row's dashes become blanks in
+ * the copy parsed (*copy, to free; same length, same positions).
+ */
+static void
+table_cap(struct runbook *r, const char *s, size_t n, char **copy)
+{
+	size_t at = 0, next, cols, rows, cells = 0, hdr = 0;
+	const char *e;
+	int line, col;
+
+	*copy = NULL;
+	if (memchr(s, '|', n) == NULL)
+		return;
+	for (at = 0; at < n; at = next) {
+		e = memchr(s + at, '\n', n - at);
+		next = e != NULL ? (size_t)(e - s) + 1 : n;
+		if (memchr(s + at, '-', next - at) == NULL ||
+		    (cols = delimiter_cols(s + at, next - at)) == 0) {
+			hdr = at;
+			continue;
+		}
+		/* Its rows: the lines up to a blank one. */
+		for (rows = 1; next < n; rows++) {
+			size_t k = next;
+			while (k < n && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (k >= n || s[k] == '\n' || s[k] == '\r')
+				break;
+			e = memchr(s + next, '\n', n - next);
+			next = e != NULL ? (size_t)(e - s) + 1 : n;
+		}
+		if (cols > RBC_MAX_CELLS / (rows + 1) ||
+		    cells + cols * (rows + 1) > RBC_MAX_CELLS) {
+			size_t k;
+
+			if (*copy == NULL) {
+				*copy = xmalloc(n + 1);
+				memcpy(*copy, s, n);
+				(*copy)[n] = '\0';
+			}
+			for (k = at; k < n && s[k] != '\n'; k++)
+				if (s[k] == '-')
+					(*copy)[k] = ' ';
+			src_pos(&r->src, (size_t)(s - r->raw.data) + hdr, &line,
+			    &col);
+			diag_add(&r->diags, r->src.path, line, 1, R_LIMIT,
+			    "table of %zu columns and %zu rows: more than %d "
+			    "cells in the runbook's tables; shown as text",
+			    cols, rows, RBC_MAX_CELLS);
+		} else
+			cells += cols * (rows + 1);
+		hdr = next;
+	}
+}
+
+/*
  * Parses r's body into r->doc and collects headings and links.  The
  * title falls back to the first H1, then to the id.
  */
@@ -562,6 +671,7 @@ md_parse(struct site *s, struct runbook *r)
 	struct mdctx m;
 	cmark_parser *p;
 	cmark_node *doc;
+	char *capped;
 	size_t i;
 	int opts = CMARK_OPT_DEFAULT, many;
 
@@ -570,6 +680,7 @@ md_parse(struct site *s, struct runbook *r)
 	m.s = s;
 	m.r = r;
 	m.sl = slugger_new(s->cfg.slugs);
+	slugger_reserve(m.sl, page_ids);
 	if (!s->cfg.unsafe_html)
 		opts |= CMARK_OPT_SAFE;
 	/*
@@ -592,8 +703,11 @@ md_parse(struct site *s, struct runbook *r)
 		if (!many || strcmp(exts[i], "autolink") != 0)
 			cmark_parser_attach_syntax_extension(p,
 			    cmark_find_syntax_extension(exts[i]));
-	cmark_parser_feed(p, r->raw.data + r->body_off,
-	    r->raw.len - r->body_off);
+	table_cap(r, r->raw.data + r->body_off, r->raw.len - r->body_off,
+	    &capped);
+	cmark_parser_feed(p, capped != NULL ? capped : r->raw.data +
+	    r->body_off, r->raw.len - r->body_off);
+	free(capped);
 	doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
 	/* Renderers recurse over the tree: its depth is bounded here. */

@@ -14,8 +14,10 @@
 #define RBC_MAX_DEPTH	32			/* YAML nesting */
 #define RBC_MAX_NODES	100000			/* YAML nodes per document */
 #define RBC_MAX_LINKS	10000			/* links per runbook */
+#define RBC_MAX_ID	200	/* bytes of an id: it names files (NAME_MAX 255) */
 #define RBC_MAX_NEST	256			/* Markdown nesting */
 #define RBC_MAX_AUTOLINKS 10000			/* autolink candidates */
+#define RBC_MAX_CELLS	100000			/* table cells per runbook */
 
 /* ---------------------------------------------------------------- diag.c */
 
@@ -51,6 +53,7 @@ enum rule {
 	R_CARD_OVERFLOW,
 	R_SYMLINK,
 	R_TEMPLATE,
+	R_CONTROL_CHAR,
 	R__MAX
 };
 
@@ -206,6 +209,13 @@ void	 src_lines(struct srcfile *, struct arena *);
 void	 src_pos(const struct srcfile *, size_t off, int *line, int *col);
 /* Character column from a 1-based byte column of a 1-based line. */
 int	 src_col(const struct srcfile *, int line, int bytecol);
+/* src_col for positions met in order along a line: where the last one
+ * was (zeroed to start), so that many on one line cost one pass. */
+struct srccur {
+	int	 line, bytecol, col;
+};
+int	 src_col_next(const struct srcfile *, int line, int bytecol,
+	    struct srccur *);
 
 enum link_kind {
 	LINK_MD,	/* [t](x.md#a), [t](#a), ![](img.png) */
@@ -318,6 +328,12 @@ struct site {
 	struct diags	 diags;		/* site-level diagnostics */
 	int		 tree_arena;	/* one tree at a time: cmark's arena */
 };
+
+/*
+ * The ids the page templates give their own elements (site.c), NULL
+ * last: no heading's id is one of them, and a link may name one.
+ */
+extern const char *const page_ids[];
 
 /* site.c: looking things up in the model. */
 void	 site_index_ids(struct site *);

@@ -5,6 +5,10 @@
  * swapped into place only when everything succeeded.
  */
 #define _GNU_SOURCE
+#include <sys/file.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/types.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -86,6 +90,7 @@ link_one(const char *old, const char *new, const char *rel)
 	size_t dl = base != NULL ? (size_t)(base - rel) : 0;
 	size_t len = ol + nl + dl + 2;
 	struct linkdir *d = NULL;
+	struct stat st;
 	char *p;
 	int k;
 
@@ -113,7 +118,11 @@ link_one(const char *old, const char *new, const char *rel)
 			free(p);
 		}
 	}
+	/* Nothing in the old tree is trusted: only a regular file is
+	 * linked (a symlink planted there would be linked as itself). */
 	if (d->fd[0] == -1 || d->fd[1] == -1 ||
+	    fstatat(d->fd[0], base, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode) ||
 	    linkat(d->fd[0], base, d->fd[1], base, 0) == -1) {
 		/* Forgotten: the next link there opens the folders again. */
 		linkdir_drop(d);
@@ -405,7 +414,8 @@ tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
 				rc = -1;
 				break;
 			}
-			type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ?
+			    DT_REG : DT_LNK;
 		}
 		prefix->len = plen;
 		if (plen > 0)
@@ -420,7 +430,8 @@ tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
 			}
 			tree_add(t, prefix->data, prefix->len, de->d_ino,
 			    type == DT_DIR ? T_DIR : T_FILE);
-		} else if (type != DT_DIR) {
+		} else if (type == DT_REG) {
+			/* Only a regular file is kept: nothing planted. */
 			if ((k = tree_find(t, prefix->data, prefix->len)) !=
 			    -1 && t->kind[k] == T_FILE &&
 			    t->ino[k] == de->d_ino)
@@ -658,6 +669,58 @@ on_signal(int sig)
 }
 
 /*
+ * Removes what builds into out that were killed left beside it, called
+ * with out's lock held (no other build of out runs): the temporary
+ * folders out.tmp-XXXXXX.  A killed swap's out.tmp-XXXXXX.old is the
+ * previous site: put back if out is missing, else removed.
+ */
+static void
+sweep_stale(const char *out)
+{
+	char *dir = xstrdup(out), *slash = strrchr(dir, '/'), *prefix, *path;
+	const char *parent, *base;
+	struct dirent *de;
+	struct stat st;
+	size_t pl;
+	DIR *d;
+
+	if (slash != NULL) {
+		*slash = '\0';
+		parent = dir[0] != '\0' ? dir : "/";
+		base = slash + 1;
+	} else {
+		parent = ".";
+		base = dir;
+	}
+	prefix = xasprintf("%s.tmp-", base);
+	pl = strlen(prefix);
+	if ((d = opendir(parent)) == NULL) {
+		free(prefix);
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (strncmp(de->d_name, prefix, pl) != 0 || (n != pl + 6 &&
+		    (n != pl + 10 || strcmp(de->d_name + pl + 6, ".old") != 0)))
+			continue;
+		path = path_join(parent, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (n == pl + 10 && lstat(out, &st) == -1 &&
+			    errno == ENOENT)
+				(void)rename(path, out);
+			else
+				rm_rf(path);
+		}
+		free(path);
+	}
+	closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+/*
  * Writes the site of b (loaded) into out: every output into a temporary
  * folder beside it, from the previous build where nothing changed, then
  * swapped into place only when everything succeeded.  Diagnostics go to
@@ -674,7 +737,8 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 	uint64_t *out_digest, sitedig;
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0, rc = 0;
-	char *spare, *kept;
+	int lockfd = -1;
+	char *spare, *kept, *lock;
 	size_t nrender;
 	pid_t cpid;
 
@@ -682,6 +746,25 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		fprintf(stderr, "rbc build: refusing to replace %s: it is not "
 		    "empty and not an rbc output directory\n", out);
 		rc = 2;
+	}
+	if (rc == 0) {
+		/*
+		 * One build of out at a time (a second waits here), so that
+		 * every out.tmp-* beside it is what a killed build left.  The
+		 * workers close the lock as they start: a build killed is a
+		 * lock released, whatever its workers still do.
+		 */
+		lock = xasprintf("%s.lock", out);
+		if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC |
+		    O_NOFOLLOW, 0644)) == -1 || flock(lockfd, LOCK_EX) == -1) {
+			fprintf(stderr, "rbc build: cannot lock %s: %s\n",
+			    lock, strerror(errno));
+			rc = 2;
+		} else {
+			pool_close_fd = lockfd;
+			sweep_stale(out);
+		}
+		free(lock);
 	}
 	if (rc == 0) {
 		memset(&sa, 0, sizeof(sa));
@@ -732,6 +815,10 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		if (jobs > 1) {
 			fflush(NULL);
 			if ((cpid = fork()) == 0) {
+				close(lockfd);
+#ifdef __linux__
+				(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
 				if (out_digest == NULL)
 					out_digest = digests(b, &sitedig, jobs);
 				_exit(cache_write(tmp, b->global, sitedig, b,
@@ -785,6 +872,10 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 			rc = 2;
 		}
 		free(tmp);
+	}
+	if (lockfd != -1) {
+		pool_close_fd = -1;
+		close(lockfd);
 	}
 	return rc;
 }

@@ -13,6 +13,9 @@
 #include <sys/wait.h>
 
 #include <dirent.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -28,7 +31,11 @@
 
 /* In a worker writing to a file: that file, and whether a write failed. */
 static FILE	*pool_out;
-static int	 pool_bad;
+static int	 pool_bad;	/* its errno */
+/* A worker could not write because the disk (or quota) is full. */
+static int	 pool_full;
+/* A descriptor the workers close as they start (a build's lock). */
+int		 pool_close_fd = -1;
 
 /* Returns the number of CPUs, the default for -j. */
 int
@@ -49,8 +56,8 @@ pool_spill(struct buf *b)
 {
 	if (pool_out == NULL || b->len < ((size_t)1 << 20))
 		return;
-	if (fwrite(b->data, 1, b->len, pool_out) != b->len)
-		pool_bad = 1;
+	if (fwrite(b->data, 1, b->len, pool_out) != b->len && !pool_bad)
+		pool_bad = errno != 0 ? errno : EIO;
 	buf_reset(b);
 }
 
@@ -66,7 +73,7 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
     struct buf *outs, FILE **files)
 {
 	FILE **tmp;
-	pid_t *pid;
+	pid_t *pid, parent;
 	int k, st, fd, rc = 0;
 
 	if (jobs <= 1 && files == NULL) {
@@ -75,6 +82,7 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 	}
 	tmp = xcalloc((size_t)jobs, sizeof(*tmp));
 	pid = xcalloc((size_t)jobs, sizeof(*pid));
+	parent = getpid();
 	fflush(NULL);
 	for (k = 0; k < jobs; k++) {
 		fd = scratch_fd();
@@ -94,8 +102,10 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 			pool_out = NULL;
 			if (pool_bad || (b.len > 0 && fwrite(b.data, 1, b.len,
 			    tmp[k]) != b.len) || fflush(tmp[k]) != 0) {
+				int e = pool_bad ? pool_bad : errno;
 				fprintf(stderr, "rbc: cannot write a temporary "
-				    "file: %s\n", strerror(errno));
+				    "file: %s\n", strerror(e));
+				pool_full |= e == ENOSPC || e == EDQUOT;
 				rc = -1;
 			}
 			buf_free(&b);
@@ -109,11 +119,24 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 		}
 		if (pid[k] == 0) {
 			struct buf b = { NULL, 0, 0 };
+#ifdef __linux__
+			/* A build killed is its workers killed: none goes on
+			 * writing into a tree the next build removes. */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+			    getppid() != parent)
+				_exit(3);
+#endif
+			if (pool_close_fd != -1)
+				close(pool_close_fd);
 			pool_out = tmp[k];
 			fn(arg, k, jobs, &b);
 			if (pool_bad || (b.len > 0 && fwrite(b.data, 1, b.len,
-			    tmp[k]) != b.len) || fflush(tmp[k]) != 0)
-				_exit(3);
+			    tmp[k]) != b.len) || fflush(tmp[k]) != 0) {
+				int e = pool_bad ? pool_bad : errno;
+				fprintf(stderr, "rbc: worker %d cannot write its "
+				    "temporary file: %s\n", k, strerror(e));
+				_exit(e == ENOSPC || e == EDQUOT ? 4 : 3);
+			}
 			_exit(0);
 		}
 	}
@@ -126,7 +149,9 @@ pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *arg,
 			if (WIFSIGNALED(st))
 				fprintf(stderr, "rbc: worker %d died of signal "
 				    "%d\n", k, WTERMSIG(st));
-			else
+			else if (WEXITSTATUS(st) == 4)
+				pool_full = 1;	/* it said why */
+			else if (WEXITSTATUS(st) != 3)
 				fprintf(stderr, "rbc: worker %d failed\n", k);
 			rc = -1;
 			continue;
@@ -239,4 +264,11 @@ diag_decode(struct diags *d, const char *p, size_t n)
 	}
 	arena_free(rd.a);
 	return rc;
+}
+
+/* Returns 1 if a worker of this process failed for want of disk space. */
+int
+pool_disk_full(void)
+{
+	return pool_full;
 }

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -789,6 +790,36 @@ re_ecma(struct buf *b, const char *s, size_t n)
 	buf_cstr(b);
 }
 
+/*
+ * Returns the offset of the first PCRE2 construct that ECMA-262 lacks and
+ * that would change how rbc runs the pattern, "(*" (start-of-pattern
+ * options such as (*LIMIT_MATCH=), verbs) or "(?C" (callouts), outside a
+ * character class and not escaped; (PCRE2_SIZE)-1 if there is none.
+ */
+static PCRE2_SIZE
+pcre_only(const char *s, size_t n)
+{
+	size_t i;
+	int cls = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (cls) {
+			cls = s[i] != ']';
+			continue;
+		}
+		if (s[i] == '[')
+			cls = 1;
+		else if (s[i] == '(' && i + 1 < n && (s[i + 1] == '*' ||
+		    (s[i + 1] == '?' && i + 2 < n && s[i + 2] == 'C')))
+			return i;
+	}
+	return (PCRE2_SIZE)-1;
+}
+
 /* Returns a compiled regex for the pattern string y, or a NULL re. */
 static struct regex
 re_compile(struct cctx *cc, const struct ynode *y)
@@ -807,6 +838,15 @@ re_compile(struct cctx *cc, const struct ynode *y)
 		/* ECMA-262 escapes: \uHHHH, \u{H...}, \xHH. */
 		pcre2_set_compile_extra_options(cc->ccx,
 		    PCRE2_EXTRA_ALT_BSUX);
+	}
+	if ((off = pcre_only(y->s, y->slen)) != (PCRE2_SIZE)-1) {
+		put_q(&b, y->s, y->slen, 60);
+		cerr(cc, y, R_SCHEMA, "pattern %s is not an ECMA-262 regular "
+		    "expression: PCRE2's %s at offset %zu is refused",
+		    buf_cstr(&b), y->s[off + 1] == '*' ? "(*...) options and "
+		    "verbs" : "(?C) callouts", (size_t)off);
+		buf_free(&b);
+		return r;
 	}
 	re_ecma(&b, y->s, y->slen);
 	/*
@@ -1324,6 +1364,14 @@ struct gaveup {
 	const struct ynode	*y;
 };
 
+/*
+ * Patterns that gave up (match, depth or heap limit) in this process, and
+ * how many may before none is matched any more: a pattern's work is
+ * bounded for a document and for a build, not only for one value.
+ */
+#define PATTERN_GIVEUPS	16
+static atomic_uint giveups;
+
 struct vctx {
 	const struct schema	*sc;
 	const char		*file;
@@ -1339,6 +1387,7 @@ struct vctx {
 	int			 frames;
 	unsigned long		 steps, maxsteps;
 	int			 stopped;	/* a global limit was hit */
+	int			 nomatch;	/* patterns given up (budget) */
 	int			 looped;	/* a $ref loop was reported */
 	int			 nreport;
 };
@@ -1528,6 +1577,20 @@ re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
 
 	if (r->re == NULL)
 		return 1;
+	/*
+	 * The effort budget: a runbook whose pattern gave up matches no
+	 * more patterns, and past PATTERN_GIVEUPS in the process none does;
+	 * each runbook is told once.
+	 */
+	if (!v->nomatch && atomic_load(&giveups) >= PATTERN_GIVEUPS) {
+		v->nomatch = 1;
+		BUF_PUTSL(&b, "patterns not matched: the schema's patterns "
+		    "used up their effort budget on earlier values");
+		v_report(v, at, R_LIMIT, buf_cstr(&b));
+		buf_free(&b);
+	}
+	if (v->nomatch)
+		return -1;
 	if (v->md == NULL &&
 	    (v->md = pcre2_match_data_create(1, NULL)) == NULL) {
 		fputs("rbc: out of memory\n", stderr);
@@ -1548,6 +1611,8 @@ re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
 	}
 	v->gave[v->ngave].re = r->re;
 	v->gave[v->ngave++].y = at;
+	v->nomatch = 1;
+	atomic_fetch_add(&giveups, 1);
 	BUF_PUTSL(&b, "pattern ");
 	put_q(&b, r->src->s, r->src->slen, 80);
 	BUF_PUTSL(&b, " gave up: ");
@@ -1566,6 +1631,7 @@ re_match(struct vctx *v, const struct regex *r, const struct ynode *at,
 		buf_puts(&b, (const char *)msg);
 		break;
 	}
+	BUF_PUTSL(&b, "; no other value of this document is matched");
 	v_report(v, at, R_LIMIT, buf_cstr(&b));
 	buf_free(&b);
 	return -1;
@@ -2404,7 +2470,7 @@ schema_doc_load(struct arena *a, const char *path, struct diags *d, int *ioerr)
 			    "%u MiB", CHECK_MAX_FILE >> 20);
 		else
 			diag_add(d, path, 0, 0, R_IO, "cannot read: %s",
-			    strerror(errno));
+			    read_error(rc));
 		*ioerr = 1;
 	} else if (str_has_suffix(path, ".json"))
 		y = json_load(a, b.data != NULL ? b.data : "", b.len, path, d);

@@ -8,6 +8,14 @@
 
 #include "model.h"
 
+const char *const page_ids[] = {
+	"main", "rbc-toc", "rbc-toc-title", "rbc-severity", "rbc-contacts",
+	"rbc-escalation", "rbc-thresholds", "rbc-quickref", "rbc-related",
+	"rbc-backlinks", "rbc-source", "rbc-search", "rbc-search-input",
+	"rbc-search-hint", "rbc-search-results", "rbc-search-status",
+	"rbc-orphans", "rbc-site-contacts", NULL
+};
+
 /* Returns the contact with this id, from the runbook or the site. */
 const struct ynode *
 contact_find(const struct site *s, const struct runbook *r, const char *id)

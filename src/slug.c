@@ -826,6 +826,7 @@ struct slot {
 
 struct slugger {
 	enum slug_style	 style;
+	const char *const *reserved;	/* ids no slug may take */
 	struct slot	*slots;
 	size_t		 cap;	/* a power of two */
 	size_t		 used;
@@ -901,6 +902,28 @@ slugger_new(enum slug_style style)
 	return sg;
 }
 
+/* Reserves the ids of list (NULL last, kept): slugger_slug returns
+ * none of them. */
+void
+slugger_reserve(struct slugger *sg, const char *const *list)
+{
+	sg->reserved = list;
+}
+
+/* Returns 1 if the slug s (len bytes) is reserved. */
+static int
+reserved(const struct slugger *sg, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; sg->reserved != NULL && sg->reserved[i] != NULL; i++)
+		if (sg->reserved[i][0] == s[0] &&
+		    strlen(sg->reserved[i]) == len &&
+		    memcmp(sg->reserved[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Returns the unique slug (the caller frees it): the plain slug, or while
  * that is taken the plain slug with -1, -2 ... counted per plain slug.
@@ -917,7 +940,10 @@ slugger_slug(struct slugger *sg, const char *s, size_t len)
 	orig = slot_find(sg, base, blen, slot_hash(base, blen));
 	if (orig->key == NULL) {
 		slot_add(sg, base, blen);
-		return base;
+		if (!reserved(sg, base, blen))
+			return base;
+		/* Taken by the page itself: numbered as a repeat. */
+		orig = slot_find(sg, base, blen, slot_hash(base, blen));
 	}
 	for (;;) {
 		orig->n++;
@@ -931,6 +957,7 @@ slugger_slug(struct slugger *sg, const char *s, size_t len)
 	slot_add(sg, try, tlen);
 	return try;
 }
+
 
 /* Returns nothing; frees sg and every slug it remembers. */
 void

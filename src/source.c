@@ -102,3 +102,31 @@ src_col(const struct srcfile *f, int line, int bytecol)
 		n = end - start;
 	return (int)utf8_count(f->data + start, n) + 1;
 }
+
+/* Returns src_col(f, line, bytecol), counting on from cur when it was on
+ * the same line, at or before bytecol; cur is left at this position. */
+int
+src_col_next(const struct srcfile *f, int line, int bytecol,
+    struct srccur *cur)
+{
+	size_t start, end, from, to;
+
+	if (line < 1 || (size_t)line > f->nlines || bytecol < 1)
+		return bytecol;
+	if (cur->line != line || cur->bytecol < 1 || cur->bytecol > bytecol) {
+		cur->line = line;
+		cur->bytecol = 1;
+		cur->col = 1;
+	}
+	start = f->lines[line - 1];
+	end = (size_t)line < f->nlines ? f->lines[line] : f->len;
+	from = (size_t)cur->bytecol - 1;
+	to = (size_t)bytecol - 1;
+	if (to > end - start)
+		to = end - start;
+	if (from > to)
+		from = to;
+	cur->col += (int)utf8_count(f->data + start + from, to - from);
+	cur->bytecol = (int)to + 1;
+	return cur->col;
+}

@@ -30,6 +30,9 @@ struct slugger *slugger_new(enum slug_style);
 /* The unique slug: the plain slug, then -1, -2 ... for repeats. */
 char	*slugger_slug(struct slugger *, const char *, size_t);
 void	 slugger_free(struct slugger *);
+/* Keeps the ids of list (NULL last) from every slug: a heading that
+ * would take one gets id-1. */
+void	 slugger_reserve(struct slugger *, const char *const *list);
 
 
 /* load.c */

@@ -311,6 +311,14 @@ arena_free(struct arena *a)
 
 /* ---------------------------------------------------------------- files */
 
+/* Returns what read_file's failure rc (-1 or -3) was, in words. */
+const char *
+read_error(int rc)
+{
+	return rc == -3 ? "not a regular file (a folder, FIFO, device or "
+	    "socket): refused" : strerror(errno);
+}
+
 /* Returns 0 with the file in b, -1 (errno) on error, -2 if over limit. */
 int
 read_file(const char *path, struct buf *b, size_t limit)
@@ -320,7 +328,9 @@ read_file(const char *path, struct buf *b, size_t limit)
 	int fd;
 
 	buf_reset(b);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO would block the open until a writer came. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) ==
+	    -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
 		close(fd);
@@ -328,8 +338,7 @@ read_file(const char *path, struct buf *b, size_t limit)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		errno = EISDIR;
-		return -1;
+		return -3;
 	}
 	if ((size_t)st.st_size > limit) {
 		close(fd);
@@ -793,6 +802,15 @@ utf8_count(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			c++;
 	return c;
+}
+
+/* Returns 1 if cp reorders or hides the text around it (util.h). */
+int
+utf8_hidden(uint32_t cp)
+{
+	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
 /*

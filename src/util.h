@@ -119,8 +119,11 @@ char	*arena_strndup(struct arena *, const char *, size_t);
 char	*arena_strdup(struct arena *, const char *);
 void	 arena_free(struct arena *);
 
-/* Whole-file I/O.  read_file: 0 ok, -1 errno set, -2 larger than limit. */
+/* Whole-file I/O.  read_file: 0 ok, -1 errno set, -2 larger than limit,
+ * -3 not a regular file (a folder, FIFO, device or socket: never opened
+ * for long, never blocks); read_error says which in words. */
 int	 read_file(const char *, struct buf *, size_t limit);
+const char *read_error(int rc);
 int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
@@ -216,6 +219,10 @@ size_t	 ascii_span(const char *, size_t);	/* leading bytes < 0x80 */
 int	 utf8_decode(const char *, size_t, uint32_t *cp);	/* bytes used */
 int	 utf8_encode(uint32_t, char out[4]);
 size_t	 utf8_count(const char *, size_t);	/* code points */
+/* 1 for a bidi control or zero-width character, which reorders or hides
+ * the text around it (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064,
+ * U+2066-U+2069, U+FEFF). */
+int	 utf8_hidden(uint32_t);
 
 /* Default templates and themes compiled in (build/embed.c, tools/embed.c):
  * names are repository paths, "templates/page.mustache". */
@@ -234,6 +241,7 @@ void	 html_esc_text(struct buf *, const char *, size_t);
 void	 html_esc_attr(struct buf *, const char *, size_t);
 /* 1 if the URL's scheme is allowed (http, https, mailto, tel, relative). */
 int	 url_safe(const char *, size_t);
+int	 url_http_absolute(const char *);	/* and a host, no userinfo */
 void	 html_esc_url(struct buf *, const char *, size_t);
 
 /* ------------------------------------------------------------- roff_esc.c */
