@@ -29,6 +29,9 @@
 
 #include "engine.h"
 
+/* The spare tree a rebuild keeps in out (recycle). */
+#define SPARE	".rbc-spare"
+
 
 
 static const char *const site_pages[] = { "html/index.html",
@@ -38,6 +41,94 @@ static const char *const site_pages[] = { "html/index.html",
 /* ------------------------------------------------------ the spare tree */
 
 enum tkind { T_FILE, T_DIR, T_SAME, T_KEEP };	/* T_SAME: live has it */
+
+/*
+ * What is neither a folder nor a regular file in the tree a rebuild links
+ * from, by path: planted there (a symlink to elsewhere, say), it is never
+ * linked into the new tree.  Found with the entries' types as the folders
+ * are read, so a tree of 20,000 files costs a few dozen system calls.
+ */
+static struct strtab planted;
+static char **planted_v;
+static size_t nplanted;
+
+static void
+find_planted(int fd, struct buf *prefix, int depth)
+{
+	size_t plen = prefix->len;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int type, sub;
+
+	if (depth > 64 || (d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    (depth == 0 && strcmp(de->d_name, SPARE) == 0))
+			continue;
+		type = de->d_type;
+		if (type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1)
+				continue;
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ?
+			    DT_REG : DT_LNK;
+		}
+		if (type == DT_REG)
+			continue;
+		prefix->len = plen;
+		if (plen > 0)
+			buf_putc(prefix, '/');
+		buf_put(prefix, de->d_name, strlen(de->d_name));
+		if (type == DT_DIR) {
+			sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub != -1)
+				find_planted(sub, prefix, depth + 1);
+		} else {
+			planted_v = xreallocarray(planted_v, nplanted + 1,
+			    sizeof(*planted_v));
+			planted_v[nplanted++] = xstrdup(prefix->data);
+		}
+	}
+	prefix->len = plen;
+	if (prefix->data != NULL)
+		prefix->data[plen] = '\0';
+	closedir(d);
+}
+
+/* Lists what was planted in the tree old (planted, nplanted). */
+static void
+planted_find(const char *old)
+{
+	struct buf prefix = { NULL, 0, 0 };
+	size_t i;
+	int fd;
+
+	if ((fd = open(old, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1)
+		find_planted(fd, &prefix, 0);
+	buf_free(&prefix);
+	strtab_init(&planted, nplanted);
+	for (i = 0; i < nplanted; i++)
+		strtab_add(&planted, planted_v[i], (int)i);
+}
+
+static void
+planted_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < nplanted; i++)
+		free(planted_v[i]);
+	free(planted_v);
+	planted_v = NULL;
+	nplanted = 0;
+	strtab_free(&planted);
+}
 
 /* A folder of both trees that link_one holds open, each thread its own. */
 struct linkdir {
@@ -90,7 +181,6 @@ link_one(const char *old, const char *new, const char *rel)
 	size_t dl = base != NULL ? (size_t)(base - rel) : 0;
 	size_t len = ol + nl + dl + 2;
 	struct linkdir *d = NULL;
-	struct stat st;
 	char *p;
 	int k;
 
@@ -118,11 +208,11 @@ link_one(const char *old, const char *new, const char *rel)
 			free(p);
 		}
 	}
-	/* Nothing in the old tree is trusted: only a regular file is
-	 * linked (a symlink planted there would be linked as itself). */
+	/* Nothing in the old tree is trusted: what is not a regular file
+	 * there (a symlink planted, linked, would stay one) is made anew. */
+	if (nplanted > 0 && strtab_find(&planted, rel) != -1)
+		return -1;
 	if (d->fd[0] == -1 || d->fd[1] == -1 ||
-	    fstatat(d->fd[0], base, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    !S_ISREG(st.st_mode) ||
 	    linkat(d->fd[0], base, d->fd[1], base, 0) == -1) {
 		/* Forgotten: the next link there opens the folders again. */
 		linkdir_drop(d);
@@ -258,6 +348,7 @@ link_unchanged(struct build *b, const char *old, const char *new,
 	int k, n = jobs > 1 && kept == NULL && (formats & FMT_HTML) &&
 	    (formats & ~FMT_HTML) ? 2 : 1;
 
+	planted_find(old);
 	/* What changed, once for both threads. */
 	for (i = 0; i < s->n; i++)
 		todo[i] = out_digest[i] != cache_odig(b->cache, s->rb[i]->rel);
@@ -311,7 +402,6 @@ link_site_pages(const char *old, const char *new)
  * The result is what linking into an empty tree gives, but a one-edit
  * rebuild makes and removes a few links instead of 20,000 of each.
  */
-#define SPARE	".rbc-spare"
 
 /*
  * A tree's entries, below its root: paths, inodes, kinds, and an index
@@ -873,6 +963,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		}
 		free(tmp);
 	}
+	planted_free();
 	if (lockfd != -1) {
 		pool_close_fd = -1;
 		close(lockfd);
