@@ -253,7 +253,7 @@ cmd_import(int argc, char **argv)
 	}
 	if ((i = read_file(in, &raw, RBC_MAX_FILE)) != 0) {
 		fprintf(stderr, "rbc import: %s: %s\n", in, i == -2 ?
-		    "larger than 4 MiB" : read_error(i));
+		    "larger than 1 MiB" : read_error(i));
 		return 2;
 	}
 	body = buf_cstr(&raw);

@@ -9,7 +9,10 @@
 #include "util.h"
 
 /* Limits on untrusted input; each one hit is a diagnostic. */
-#define RBC_MAX_FILE	(4u * 1024 * 1024)	/* one runbook */
+/* One runbook.  libcmark-gfm can make 170 bytes of tree of a byte of
+ * hostile Markdown ("[[t]]" repeated): 1 MiB keeps that a few hundred
+ * MiB at worst; a runbook of 1 MiB is 500 printed pages. */
+#define RBC_MAX_FILE	(1u * 1024 * 1024)
 #define RBC_MAX_FM	(256u * 1024)		/* its front-matter */
 #define RBC_MAX_DEPTH	32			/* YAML nesting */
 #define RBC_MAX_NODES	100000			/* YAML nodes per document */
