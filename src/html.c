@@ -192,7 +192,26 @@ render_link(struct rctx *c, cmark_node *n)
 	const struct link *l = md_node_link(c->r, n);
 	const char *url = cmark_node_get_url(n), *title, *href = NULL;
 	struct buf *o = c->o;
+	size_t mark;
 
+	/*
+	 * An image from another site would be a request leaving the page,
+	 * which its policy blocks (a broken image): a link to it instead,
+	 * its alt text the link's.
+	 */
+	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && url != NULL &&
+	    (strncasecmp(url, "https://", 8) == 0 ||
+	    strncasecmp(url, "http://", 7) == 0 || strncmp(url, "//", 2) == 0)) {
+		BUF_PUTSL(o, "<a class=\"external-image\" href=\"");
+		html_esc_url(o, url, strlen(url));
+		BUF_PUTSL(o, "\">");
+		mark = o->len;
+		alt_text(o, n);
+		if (o->len == mark)
+			BUF_PUTSL(o, "image");
+		BUF_PUTSL(o, "</a>");
+		return;
+	}
 	if (l != NULL) {
 		int img = cmark_node_get_type(n) == CMARK_NODE_IMAGE ?
 		    HTML_LINK_IMG : 0;

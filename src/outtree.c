@@ -828,7 +828,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0, rc = 0;
 	int lockfd = -1;
-	char *spare, *kept, *lock;
+	char *spare, *kept, *lock, *parent, *slash;
 	size_t nrender;
 	pid_t cpid;
 
@@ -844,6 +844,15 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		 * workers close the lock as they start: a build killed is a
 		 * lock released, whatever its workers still do.
 		 */
+		/* --out build/site/out: its folders made, as mkdir -p. */
+		parent = xstrdup(out);
+		if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+			*slash = '\0';
+			if (mkdir_p(parent) == -1)
+				fprintf(stderr, "rbc build: cannot make %s: %s\n",
+				    parent, strerror(errno));
+		}
+		free(parent);
 		lock = xasprintf("%s.lock", out);
 		if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC |
 		    O_NOFOLLOW, 0644)) == -1 || flock(lockfd, LOCK_EX) == -1) {
