@@ -116,8 +116,9 @@ UNIT_ALIASES = {
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
     "min": "min", "mins": "min", "minute": "min", "minutes": "min", "m": "min",
     "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "d": "d", "day": "d", "days": "d",
 }
-TIME_MS = {"ms": 1, "s": 1000, "min": 60000, "h": 3600000}
+TIME_MS = {"ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}
 
 
 def canon_unit(u):
@@ -515,11 +516,12 @@ def check_label(name, label, path):
                     errs.append(f"{name}:{it['line']}: direction must be above or below")
                 for f in ("warning", "critical"):
                     for a in alternatives(it.get(f)):
-                        if a is not None and num(a) is None:
+                        if a is not None and num(a) is None and not it.get("optional"):
                             errs.append(f"{name}:{it['line']}: {f} {a!r} is not a number")
             for f in ("response", "after"):
                 for a in alternatives(it.get(f)):
-                    if f in it and a is not None and minutes(a) is None:
+                    if f in it and a is not None and minutes(a) is None and \
+                            not is_placeholder(a):
                         errs.append(f"{name}:{it['line']}: {f} {a!r} is not Nm/Nh/Nd/Nw")
             # the labelled line should name the item
             idf = {"contacts": ["role", "name", "email", "chat", "phone"],
