@@ -225,7 +225,7 @@ def item_right(kind, lab, ext):
                             return True, None
             return False, f
         return True, None
-    if kind == "escalation" and "severity" in lab:
+    if kind == "escalation" and "severity" in lab and ext.get("severity") is not None:
         if not value_ok(kind, "severity", lab["severity"], ext.get("severity")):
             return False, "severity"
     for f in fields:
