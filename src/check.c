@@ -30,6 +30,12 @@ review(struct site *s, struct runbook *r)
 
 	from = date_days(ystr(lr));
 	every = duration_minutes(ystr(re));
+	if (from < 0)
+		diag_add(&r->diags, r->src.path, lr != NULL ? lr->line : 1,
+		    lr != NULL ? lr->col : 1, R_REVIEW_UNKNOWN, lr == NULL ?
+		    "no review date: neither last_reviewed nor a \"Last "
+		    "updated\" line, so never reviewed" : "last_reviewed is "
+		    "not a date: never reviewed");
 	if (from < 0 || every < 0)
 		return;
 	days_date(from + every / 1440, by);
@@ -676,7 +682,8 @@ shorten(const char *s, char out[72])
  * way to reach it and for placeholder values; diagnostics go to d.
  */
 static void
-check_contact_list(const struct ynode *cs, struct diags *d, const char *file)
+check_contact_list(const struct ynode *cs, struct diags *d, const char *file,
+    int from_text)
 {
 	const struct ynode *c, *v, *idn;
 	const char *id;
@@ -701,7 +708,9 @@ check_contact_list(const struct ynode *cs, struct diags *d, const char *file)
 			    idn != NULL ? idn->col : c->col,
 			    R_CONTACT_UNREACHABLE, "contact '%s' has neither "
 			    "phone, email nor chat", id);
-		for (k = 0; k < c->n; k++) {
+		/* Read from the text: the contacts section's own scan
+		 * reports its placeholders, where they stand. */
+		for (k = 0; !from_text && k < c->n; k++) {
 			v = c->items[k];
 			if (strcmp(c->keys[k]->s, "id") == 0 ||
 			    scalar(v) == NULL || !ph_value(v->s, v->slen))
@@ -1347,7 +1356,7 @@ check_site(struct site *s)
 	if (s->cfg.contacts == NULL)
 		return;
 	path = path_join(s->content, "site.yaml");
-	check_contact_list(s->cfg.contacts, &s->diags, path);
+	check_contact_list(s->cfg.contacts, &s->diags, path, 0);
 	free(path);
 }
 
@@ -1393,10 +1402,10 @@ void
 check_runbook(struct site *s, struct runbook *r)
 {
 	silence_setup(r);
+	review(s, r);
 	if (r->fm != NULL) {
-		review(s, r);
 		check_contact_list(ymap_get(r->fm, "contacts"), &r->diags,
-		    r->src.path);
+		    r->src.path, (r->from_text & TEXT_CONTACTS) != 0);
 		check_contact_refs(s, r);
 		check_escalation(r);
 		check_thresholds(r);

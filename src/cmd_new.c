@@ -219,102 +219,351 @@ id_of(const char *file)
 static void
 import_usage(FILE *f)
 {
-	fputs("usage: rbc import FILE.md [-o OUT.md]\n", f);
+	fputs("usage: rbc import [--dry-run | --json] FILE.md... [-o OUT.md]\n"
+	    "  Gives plain runbooks (or another tool's) front-matter from what\n"
+	    "  their text says: contacts, severity levels, escalation,\n"
+	    "  thresholds, owner and review dates, each with the line it came\n"
+	    "  from.  Each FILE is rewritten in place, its body byte for byte;\n"
+	    "  keys its front-matter has already are kept.\n"
+	    "  -o OUT.md   write the one FILE's result to OUT.md instead\n"
+	    "  --dry-run   print the front-matter each FILE would get\n"
+	    "  --json      print what was read, as JSON (for tools)\n"
+	    "example: rbc import --dry-run docs/runbooks/*.md\n", f);
+}
+
+/* Appends a JSON string, or null. */
+static void
+json_val(struct buf *b, const char *s)
+{
+	if (s == NULL) {
+		BUF_PUTSL(b, "null");
+		return;
+	}
+	json_esc(b, s, strlen(s), 0);
+}
+
+/* Appends {"value": ..., "line": N} for key of x, or null. */
+static void
+json_at(struct buf *b, const struct ynode *x, const char *key)
+{
+	const struct ynode *v = ymap_get(x, key);
+
+	if (v == NULL || ystr(v) == NULL) {
+		BUF_PUTSL(b, "null");
+		return;
+	}
+	BUF_PUTSL(b, "{\"value\": ");
+	json_val(b, ystr(v));
+	buf_printf(b, ", \"line\": %d}", v->line);
+}
+
+/* Appends the list key of x, each item with its line and fields. */
+static void
+json_list(struct buf *b, const struct ynode *x, const char *key,
+    const char *const *fields)
+{
+	const struct ynode *l = ymap_get(x, key), *it, *v;
+	const struct ynode *more = strcmp(key, "escalation") == 0 ?
+	    ymap_get(x, "escalation_more") : NULL;
+	size_t i, k, n = l != NULL ? l->n : 0;
+
+	BUF_PUTSL(b, "[");
+	for (i = 0; i < n + (more != NULL ? more->n : 0); i++) {
+		it = i < n ? l->items[i] : more->items[i - n];
+		buf_printf(b, "%s\n    {\"line\": %d", i ? "," : "", it->line);
+		for (k = 0; fields[k] != NULL; k++) {
+			buf_printf(b, ", \"%s\": ", fields[k]);
+			v = ymap_get(it, fields[k]);
+			if (v != NULL && (v->type == Y_INT ||
+			    v->type == Y_FLOAT))
+				buf_printf(b, "%.15g", v->num);
+			else
+				json_val(b, ystr(v));
+		}
+		BUF_PUTSL(b, "}");
+	}
+	buf_puts(b, i > 0 ? "\n  ]" : "]");
+}
+
+/* Appends what was read of file, as one JSON object. */
+static void
+import_json(struct buf *b, const char *file, const struct ynode *x)
+{
+	static const char *const contact[] = { "id", "role", "name",
+	    "phone", "email", "chat", "url", NULL };
+	static const char *const severity[] = { "name", "description",
+	    "response", NULL };
+	static const char *const escalation[] = { "level", "who", "contact",
+	    "after", "severity", NULL };
+	static const char *const threshold[] = { "metric", "unit",
+	    "direction", "target", "warning", "critical", "for", NULL };
+
+	BUF_PUTSL(b, "{\n  \"file\": ");
+	json_val(b, file);
+	BUF_PUTSL(b, ",\n  \"owner\": ");
+	json_at(b, x, "owner");
+	BUF_PUTSL(b, ",\n  \"last_reviewed\": ");
+	json_at(b, x, "last_reviewed");
+	BUF_PUTSL(b, ",\n  \"review_every\": ");
+	json_at(b, x, "review_every");
+	BUF_PUTSL(b, ",\n  \"contacts\": ");
+	json_list(b, x, "contacts", contact);
+	BUF_PUTSL(b, ",\n  \"severity_levels\": ");
+	json_list(b, x, "severity_levels", severity);
+	BUF_PUTSL(b, ",\n  \"escalation\": ");
+	json_list(b, x, "escalation", escalation);
+	BUF_PUTSL(b, ",\n  \"thresholds\": ");
+	json_list(b, x, "thresholds", threshold);
+	BUF_PUTSL(b, "\n}");
+}
+
+/* Appends key: value (a scalar of x) with its source line. */
+static void
+yaml_line(struct buf *b, const char *indent, const char *key,
+    const struct ynode *v)
+{
+	buf_printf(b, "%s%s: ", indent, key);
+	if (v->type == Y_INT || v->type == Y_FLOAT)
+		buf_put(b, v->s, v->slen);
+	else
+		yaml_quoted(b, ystr(v));
+	buf_printf(b, "\t# line %d\n", v->line);
+}
+
+/* Appends the list key of x as YAML, each item's line in a comment. */
+static void
+yaml_list(struct buf *b, const struct ynode *x, const char *key)
+{
+	const struct ynode *l = ymap_get(x, key), *it;
+	size_t i, k;
+
+	if (l == NULL || l->type != Y_SEQ || l->n == 0)
+		return;
+	buf_printf(b, "%s:\n", key);
+	for (i = 0; i < l->n; i++) {
+		it = l->items[i];
+		for (k = 0; k < it->n; k++)
+			yaml_line(b, k == 0 ? "  - " : "    ",
+			    it->keys[k]->s, it->items[k]);
+	}
+}
+
+/* The first H1's text and the first paragraph's first sentence. */
+static void
+title_summary(cmark_node *doc, struct buf *title, struct buf *summary)
+{
+	cmark_node *n;
+	char *dot;
+
+	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n)) {
+		if (title->len == 0 &&
+		    cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) == 1)
+			md_text(n, title, 1);
+		else if (summary->len == 0 &&
+		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
+			md_text(n, summary, 1);
+			/* The first sentence, at most 160 bytes. */
+			buf_cstr(summary);
+			if ((dot = strstr(summary->data, ". ")) != NULL)
+				summary->len = (size_t)(dot - summary->data) + 1;
+			if (summary->len > 160) {
+				summary->len = 157;
+				while (summary->len > 0 &&
+				    (summary->data[summary->len] & 0xc0) == 0x80)
+					summary->len--;
+				BUF_PUTSL(summary, "...");
+			}
+			summary->data[summary->len] = '\0';
+		}
+	}
+}
+
+/*
+ * Reads file as a runbook and makes its new text in out: the front-matter
+ * it has, completed with what its text says, then its body byte for
+ * byte.  Appends what was read to json when json is not NULL.  Returns
+ * the number of keys added, or -1 after a message.
+ */
+static int
+import_one(const char *file, struct buf *out, struct buf *json,
+    struct buf *fmonly)
+{
+	struct site s;
+	struct runbook *r;
+	const struct ynode *x;
+	struct buf title = { NULL, 0, 0 }, summary = { NULL, 0, 0 };
+	char *dir = xstrdup(file), *slash = strrchr(dir, '/'), *id;
+	const char *base = slash != NULL ? slash + 1 : file;
+	size_t fmlen = 0;
+	int added = 0, rc = 0;
+	static const char *const lists[] = { "severity_levels", "contacts",
+	    "escalation", "thresholds", NULL };
+	static const char *const scalars[] = { "owner", "last_reviewed",
+	    "review_every", NULL };
+	size_t k;
+
+	if (slash != NULL)
+		*slash = '\0';
+	if (site_open(&s, slash != NULL ? dir : ".", "2026-01-01") == -1) {
+		free(dir);
+		return -1;
+	}
+	r = runbook_read(&s, base);
+	if (r->unreadable || r->bad_utf8) {
+		fprintf(stderr, "rbc import: %s: %s\n", file, r->unreadable ?
+		    "cannot be read (or larger than 1 MiB)" : "not UTF-8");
+		runbook_free(r);
+		site_close(&s);
+		free(dir);
+		return -1;
+	}
+	md_parse(&s, r);
+	x = extract(r, 1);
+	if (json != NULL)
+		import_json(json, file, x);
+	title_summary(r->doc, &title, &summary);
+	/* The front-matter as written (another tool's keys kept). */
+	if (r->fm != NULL && r->body_off > 0) {
+		const char *p = r->raw.data;
+		size_t start = r->raw.len >= 3 && memcmp(p, "\xef\xbb\xbf",
+		    3) == 0 ? 3 : 0, end = r->body_off;
+		/* Up to its closing line, which is rewritten below. */
+		while (end > start && p[end - 1] != '\n')
+			end--;
+		if (end > start)
+			end--;
+		while (end > start && p[end - 1] != '\n')
+			end--;
+		buf_put(fmonly, p + start, end - start);
+		fmlen = end - start;
+	} else
+		BUF_PUTSL(fmonly, "---\n");
+	if (ymap_get(r->fm, "id") == NULL && !id_valid(r->id)) {
+		id = id_of(file);
+		buf_printf(fmonly, "id: %s\n", id);
+		free(id);
+		added++;
+	}
+	if (ymap_get(r->fm, "title") == NULL) {
+		BUF_PUTSL(fmonly, "title: ");
+		yaml_quoted(fmonly, title.len ? buf_cstr(&title) : r->id);
+		buf_putc(fmonly, '\n');
+		added++;
+	}
+	if (ymap_get(r->fm, "summary") == NULL && summary.len > 0) {
+		BUF_PUTSL(fmonly, "summary: ");
+		yaml_quoted(fmonly, buf_cstr(&summary));
+		buf_putc(fmonly, '\n');
+		added++;
+	}
+	for (k = 0; scalars[k] != NULL; k++) {
+		const struct ynode *v;
+		if (ymap_get(r->fm, scalars[k]) != NULL)
+			continue;
+		if ((v = ymap_get(x, scalars[k])) != NULL) {
+			yaml_line(fmonly, "", scalars[k], v);
+			added++;
+		} else if (k == 0) {
+			/* Said nowhere: a placeholder lint reports. */
+			BUF_PUTSL(fmonly, "owner: \"[owning team]\"\n");
+			added++;
+		}
+	}
+	for (k = 0; lists[k] != NULL; k++)
+		if (ymap_get(r->fm, lists[k]) == NULL &&
+		    ymap_get(x, lists[k]) != NULL) {
+			yaml_list(fmonly, x, lists[k]);
+			added++;
+		}
+	BUF_PUTSL(fmonly, "---\n");
+	buf_put(out, fmonly->data, fmonly->len);
+	buf_put(out, r->raw.data + r->body_off, r->raw.len - r->body_off);
+	(void)fmlen;
+	rc = added;
+	buf_free(&title);
+	buf_free(&summary);
+	runbook_free(r);
+	site_close(&s);
+	free(dir);
+	return rc;
 }
 
 /* rbc import: returns the exit status. */
 int
 cmd_import(int argc, char **argv)
 {
-	const char *in = NULL, *outf = NULL, *body;
-	struct buf raw = { NULL, 0, 0 }, b = { NULL, 0, 0 };
-	struct buf title = { NULL, 0, 0 }, summary = { NULL, 0, 0 };
-	cmark_node *doc, *n;
-	char *id, date[11];
-	size_t blen;
-	int i, rc = 0;
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *outf = NULL;
+	struct buf out = { NULL, 0, 0 }, json = { NULL, 0, 0 };
+	struct buf fm = { NULL, 0, 0 };
+	int ch, i, n, dry = 0, asjson = 0, rc = 0, files;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			outf = argv[++i];
-		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			dry = 1;
+			break;
+		case 'j':
+			asjson = 1;
+			break;
+		case 'o':
+			outf = optarg;
+			break;
+		case 'h':
 			import_usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-' || in != NULL) {
+		default:
 			import_usage(stderr);
 			return 2;
-		} else
-			in = argv[i];
+		}
 	}
-	if (in == NULL) {
+	files = argc - optind;
+	if (files == 0 || (outf != NULL && files != 1)) {
 		import_usage(stderr);
 		return 2;
 	}
-	if ((i = read_file(in, &raw, RBC_MAX_FILE)) != 0) {
-		fprintf(stderr, "rbc import: %s: %s\n", in, i == -2 ?
-		    "larger than 1 MiB" : read_error(i));
-		return 2;
-	}
-	body = buf_cstr(&raw);
-	blen = raw.len;
-	if (blen >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
-		body += 3, blen -= 3;
-	if (strncmp(body, "---\n", 4) == 0 || strncmp(body, "---\r\n", 5) == 0) {
-		fprintf(stderr, "rbc import: %s has front-matter already\n", in);
-		buf_free(&raw);
-		return 1;
-	}
-	doc = cmark_parse_document(body, blen, CMARK_OPT_DEFAULT);
-	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n)) {
-		if (title.len == 0 &&
-		    cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-		    cmark_node_get_heading_level(n) == 1)
-			md_text(n, &title, 1);
-		else if (summary.len == 0 &&
-		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
-			char *dot;
-			md_text(n, &summary, 1);
-			/* The first sentence, at most 160 bytes. */
-			buf_cstr(&summary);
-			if ((dot = strstr(summary.data, ". ")) != NULL)
-				summary.len = (size_t)(dot - summary.data) + 1;
-			if (summary.len > 160) {
-				summary.len = 157;
-				while (summary.len > 0 &&
-				    (summary.data[summary.len] & 0xc0) == 0x80)
-					summary.len--;
-				BUF_PUTSL(&summary, "...");
-			}
-			summary.data[summary.len] = '\0';
-		}
-	}
-	cmark_node_free(doc);
-	if (today_date(NULL, date) == -1) {
-		buf_free(&raw);
-		return 2;
-	}
-	id = id_of(in);
-	BUF_PUTSL(&b, "---\nid: ");
-	buf_puts(&b, id);
-	BUF_PUTSL(&b, "\ntitle: ");
-	yaml_quoted(&b, title.len ? buf_cstr(&title) : id);
-	if (summary.len) {
-		BUF_PUTSL(&b, "\nsummary: ");
-		yaml_quoted(&b, buf_cstr(&summary));
-	}
-	buf_printf(&b, "\nowner: \"[owning team]\"\nlast_reviewed: %s\n"
-	    "review_every: 90d\n---\n", date);
-	buf_put(&b, body, blen);
-	if (outf != NULL) {
-		if (write_whole(outf, b.data, b.len) == -1)
+	if (asjson)
+		BUF_PUTSL(&json, "[");
+	for (i = optind; i < argc; i++) {
+		buf_reset(&out);
+		buf_reset(&fm);
+		if (asjson && i > optind)
+			BUF_PUTSL(&json, ",\n");
+		if ((n = import_one(argv[i], &out, asjson ? &json : NULL,
+		    &fm)) == -1) {
 			rc = 2;
-	} else if (fwrite(b.data, 1, b.len, stdout) != b.len)
-		rc = 2;
-	free(id);
-	buf_free(&raw);
-	buf_free(&b);
-	buf_free(&title);
-	buf_free(&summary);
+			continue;
+		}
+		if (asjson)
+			continue;
+		if (dry) {
+			printf("%s:\n", argv[i]);
+			fwrite(fm.data, 1, fm.len, stdout);
+			continue;
+		}
+		if (write_whole(outf != NULL ? outf : argv[i], out.data,
+		    out.len) == -1)
+			rc = 2;
+		else
+			fprintf(stderr, "rbc import: %s: %d key%s added%s%s\n",
+			    argv[i], n, n == 1 ? "" : "s", outf != NULL ?
+			    " into " : "", outf != NULL ? outf : "");
+	}
+	if (asjson) {
+		BUF_PUTSL(&json, "]\n");
+		fwrite(json.data, 1, json.len, stdout);
+	}
+	buf_free(&out);
+	buf_free(&json);
+	buf_free(&fm);
 	return rc;
 }

@@ -64,6 +64,14 @@ const struct rule_info rule_table[R__MAX] = {
 	[R_CONTROL_CHAR] = { "control-char", SEV_ERROR,
 	    "a control character, or a bidi or zero-width control in a "
 	    "command, contact or URL" },
+	[R_THRESHOLD_CONFLICT] = { "threshold-conflict", SEV_WARNING,
+	    "one metric with different numbers in two places of a runbook" },
+	[R_REVIEW_UNKNOWN] = { "review-unknown", SEV_WARNING,
+	    "no review date anywhere: never reviewed" },
+	[R_KEY_UNKNOWN] = { "key-unknown", SEV_WARNING,
+	    "a front-matter key within a typo of a known one" },
+	[R_PLACEHOLDER] = { "placeholder", SEV_ERROR,
+	    "template text left in a value a reader relies on" },
 };
 
 static const char *const sevname[] = { "off", "warning", "error" };

@@ -262,6 +262,13 @@ load_config(struct site *s)
 			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
 			    "site.yaml: unsafe_html must be true or false");
 	}
+	if ((v = ymap_get(root, "extract")) != NULL) {
+		if (ybool(v, &bv))
+			c->no_extract = !bv;
+		else
+			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
+			    "site.yaml: extract must be true or false");
+	}
 	if ((v = ymap_get(root, "slugs")) != NULL) {
 		if (ystr(v) && strcmp(v->s, "github") == 0)
 			c->slugs = SLUG_GITHUB;

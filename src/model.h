@@ -57,6 +57,10 @@ enum rule {
 	R_SYMLINK,
 	R_TEMPLATE,
 	R_CONTROL_CHAR,
+	R_THRESHOLD_CONFLICT,
+	R_REVIEW_UNKNOWN,
+	R_KEY_UNKNOWN,
+	R_PLACEHOLDER,
 	R__MAX
 };
 
@@ -267,6 +271,10 @@ struct runbook {
 	uint32_t	*smask;		/* rules silenced per line, or NULL */
 	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
+	/* What the body says (extract.c), and which keys of fm came from
+	 * it rather than from the front-matter (TEXT_ bits). */
+	struct ynode	*text;
+	unsigned	 from_text;
 	/* Maps in its contacts + escalation, and in its thresholds: how
 	 * many entries it has on the contacts and thresholds pages. */
 	uint32_t	 nreach, nthr;
@@ -295,6 +303,7 @@ struct site_config {
 	const char	*theme;
 	const char	*paper;		/* card paper: a4 or letter */
 	int		 unsafe_html;
+	int		 no_extract;	/* extract: false */
 	enum slug_style	 slugs;
 	struct ynode	*contacts;	/* site-wide contacts */
 	const char	*schema;	/* path of the site's schema file */
@@ -337,6 +346,16 @@ struct site {
  * last: no heading's id is one of them, and a link may name one.
  */
 extern const char *const page_ids[];
+
+/* Keys of a runbook's data that its text can give (struct runbook's
+ * from_text). */
+#define TEXT_CONTACTS	0x01
+#define TEXT_SEVERITY	0x02
+#define TEXT_ESCALATION	0x04
+#define TEXT_THRESHOLDS	0x08
+#define TEXT_OWNER	0x10
+#define TEXT_REVIEWED	0x20
+#define TEXT_EVERY	0x40
 
 /* site.c: looking things up in the model. */
 void	 site_index_ids(struct site *);

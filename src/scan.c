@@ -342,6 +342,7 @@ runbook_reload(struct site *s, const struct runbook *l)
 	struct runbook *r = runbook_scan(s, l->rel);
 	size_t i, k;
 
+	extract_merge(r);
 	r->id = arena_strdup(r->arena, l->id);
 	r->name = arena_strdup(r->arena, l->name);
 	r->title = arena_strdup(r->arena, l->title);
@@ -392,6 +393,8 @@ runbook_scan(struct site *s, const char *rel)
 
 	stamp(r);
 	md_parse(s, r);
+	if (!s->cfg.no_extract && !r->unreadable)
+		r->text = extract(r, 0);
 	return r;
 }
 
@@ -466,6 +469,8 @@ runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
 		if (own != NULL)
 			schema_validate(own, r->fm, r->src.path, &r->diags);
 	}
+	/* What the text says, once the front-matter as written passed. */
+	extract_merge(r);
 	check_runbook(s, r);
 	dedupe(r);
 }

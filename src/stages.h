@@ -70,6 +70,14 @@ void	 href_root(struct buf *, const char *id);
 const char *link_href(const struct site *, const struct runbook *from,
 	    const struct link *, struct buf *scratch);
 
+/* extract.c: what a runbook's text says of contacts, severity levels,
+ * escalation, thresholds, owner and review dates, in the front-matter's
+ * shape, each value at its line. */
+struct ynode *extract(struct runbook *, int all);
+/* Adds r->text's keys that r->fm lacks to r->fm (from_text says which);
+ * reports threshold-conflict. */
+void	 extract_merge(struct runbook *);
+
 /* check.c */
 void	 check_runbook(struct site *, struct runbook *);
 void	 check_site(struct site *);

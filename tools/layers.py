@@ -24,7 +24,7 @@ LAYERS = [
     ('model', ['model.h'], ['diag.c', 'ynode.c', 'json.c', 'source.c',
                             'site.c']),
     ('stages', ['stages.h'], ['load.c', 'frontmatter.c', 'markdown.c',
-                              'slug.c', 'index.c', 'check.c', 'schema.c', 'schema.h',
+                              'slug.c', 'index.c', 'check.c', 'schema.c', 'schema.h', 'extract.c',
                               'schema_format.c']),
     ('render', ['render.h', 'cardlib.h', 'cardlib_sonames.h', 'card.h'],
      ['mustache.c', 'html.c', 'man.c', 'man.h', 'man_inline.c', 'man_table.c', 'card.c', 'card_layout.c',

@@ -1,0 +1,2328 @@
+/*
+ * Extraction: what a plain runbook's text says that its front-matter
+ * does not (SPEC §7).  Contacts, severity levels, escalation steps and
+ * thresholds come from the tables, lists and heading blocks of the
+ * sections whose headings name them; the owner and the review dates from
+ * "Owner:", "Last updated:" and "Review schedule:" lines anywhere.  The
+ * result has the front-matter's shape (struct ynode, each item at its
+ * line in the body), so that every rule and every output takes it as it
+ * takes front-matter.  Nothing is invented: what the text does not say
+ * is left out, and a placeholder stays as written.
+ */
+#define _GNU_SOURCE	/* strcasestr */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "stages.h"
+
+enum section {
+	SEC_NONE,
+	SEC_CONTACTS,
+	SEC_SEVERITY,
+	SEC_ESCALATION,
+	SEC_THRESHOLDS
+};
+
+/* One extraction: the runbook, its arena, and the lists being filled. */
+struct ex {
+	struct runbook	*r;
+	struct arena	*a;
+	struct ynode	*contacts, *severity, *escalation, *thresholds;
+	struct ynode	*esc_more;	/* a matrix's other severities' */
+	struct ynode	*owner, *reviewed, *every;
+	char		*heads[7];	/* the headings above, by level */
+	int		 levels[7];	/* their sections */
+	int		 hline[7];	/* their lines */
+	int		 want[5];	/* sections worth reading */
+	int		 want_meta;	/* owner, review lines */
+};
+
+static void	meta_line(struct ex *, const char *, int);
+static char	*sev_name(const char *);
+
+/* ------------------------------------------------------------- text */
+
+/* Returns 1 if s contains any of the (lower-case) words of list, in any
+ * case. */
+static int
+has_any(const char *s, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcasestr(s, list[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+static char *
+lower(const char *s)
+{
+	char *l = xstrdup(s), *p;
+
+	for (p = l; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return l;
+}
+
+/* Returns s with blanks, '*', '_' and ':' trimmed from both ends. */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '*' || *s == '_')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '*' ||
+	    e[-1] == '_' || e[-1] == ':' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* The plain text of node n, malloc'd. */
+static char *
+node_text(cmark_node *n)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	md_text(n, &b, 0);
+	buf_cstr(&b);
+	return buf_detach(&b);
+}
+
+/* The text of a list item's first block, malloc'd. */
+static char *
+item_text(cmark_node *item)
+{
+	cmark_node *c = cmark_node_first_child(item);
+
+	return c != NULL && cmark_node_get_type(c) != CMARK_NODE_LIST ?
+	    node_text(c) : xstrdup("");
+}
+
+/* The line in the file of node n. */
+static int
+node_line(const struct ex *x, cmark_node *n)
+{
+	int l = cmark_node_get_start_line(n);
+
+	return l > 0 ? l + x->r->body_line - 1 : x->r->body_line;
+}
+
+static struct ynode *
+str_at(struct ex *x, const char *s, size_t n, int line)
+{
+	struct ynode *y = ynew_str(x->a, s, n);
+
+	y->line = line;
+	y->col = 1;
+	return y;
+}
+
+static void
+put(struct ex *x, struct ynode *m, const char *key, const char *s,
+    int line)
+{
+	if (s != NULL && *s != '\0')
+		ymap_add(x->a, m, key, str_at(x, s, strlen(s), line));
+}
+
+static struct ynode *
+item_at(struct ex *x, int line)
+{
+	struct ynode *m = ynew(x->a, Y_MAP);
+
+	m->line = line;
+	m->col = 1;
+	return m;
+}
+
+/* ------------------------------------------------------- durations */
+
+/*
+ * Writes into out the duration that s states ("< 15 minutes" 15m, "1
+ * hour" 1h, "immediately" 0m, "next business day" 1d); returns 1, or 0
+ * if it states none.
+ */
+static int
+duration(const char *s, char out[24])
+{
+	static const struct {
+		const char	*word;
+		char		 unit;
+		int		 mul;
+	} units[] = {
+		{ "second", 'm', 0 }, { "sec", 'm', 0 },
+		{ "minute", 'm', 1 }, { "min", 'm', 1 }, { "mins", 'm', 1 },
+		{ "m", 'm', 1 }, { "hour", 'h', 1 }, { "hr", 'h', 1 },
+		{ "hrs", 'h', 1 }, { "h", 'h', 1 }, { "day", 'd', 1 },
+		{ "d", 'd', 1 }, { "week", 'w', 1 }, { "wk", 'w', 1 },
+		{ "w", 'w', 1 }, { "month", 'd', 30 },
+		{ "minuten", 'm', 1 }, { "minutos", 'm', 1 },
+		{ "stunden", 'h', 1 }, { "stunde", 'h', 1 },
+		{ "horas", 'h', 1 }, { "hora", 'h', 1 }, { "tage", 'd', 1 },
+		{ "tag", 'd', 1 }, { "d\xc3\xad" "as", 'd', 1 },
+	};
+	char *l = lower(s);
+	const char *p;
+	size_t i, n;
+	long v;
+
+	if (strstr(l, "immediate") != NULL || strstr(l, "asap") != NULL ||
+	    strstr(l, "at once") != NULL || strstr(l, "straight away") !=
+	    NULL || strstr(l, "right away") != NULL || strstr(l, "sofort") !=
+	    NULL || strstr(l, "inmediat") != NULL) {
+		strcpy(out, "0m");
+		free(l);
+		return 1;
+	}
+	if (strstr(l, "next business day") != NULL ||
+	    strstr(l, "next working day") != NULL ||
+	    strstr(l, "werktag") != NULL ||
+	    strstr(l, "siguiente d\xc3\xad" "a h\xc3\xa1" "bil") != NULL) {
+		strcpy(out, "1d");
+		free(l);
+		return 1;
+	}
+	for (p = l; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) || (p > l &&
+		    (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
+			continue;
+		v = strtol(p, (char **)&p, 10);
+		if (*p == '.' || *p == ',')
+			continue;	/* a fraction, a number not a time */
+		while (*p == ' ' || *p == '-')
+			p++;
+		/* "3 business days", "2 working days" */
+		if (strncmp(p, "business ", 9) == 0)
+			p += 9;
+		else if (strncmp(p, "working ", 8) == 0)
+			p += 8;
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			n = strlen(units[i].word);
+			if (strncmp(p, units[i].word, n) != 0 ||
+			    (isalpha((unsigned char)p[n]) &&
+			    !(p[n] == 's' && !isalpha((unsigned char)p[n + 1]))))
+				continue;
+			if (units[i].mul == 0)
+				break;	/* seconds: not a response time */
+			snprintf(out, 24, "%ld%c", v * units[i].mul,
+			    units[i].unit);
+			free(l);
+			return 1;
+		}
+		p--;
+	}
+	free(l);
+	return 0;
+}
+
+/* ----------------------------------------------------------- dates */
+
+static int
+month_of(const char *s)
+{
+	static const char *const m[] = { "jan", "feb", "mar", "apr", "may",
+	    "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (strncasecmp(s, m[i], 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/*
+ * Writes into out the date s states, as YYYY-MM-DD: 2024-12-13,
+ * "December 13, 2024", "13 December 2024", "13/12/2024" (day first, the
+ * common form outside the US; month first when the first number is over
+ * 12... the other way round when the second is), "October 2025" (its first
+ * day); returns 1, or 0 for none.
+ */
+static int
+date_of(const char *s, char out[11])
+{
+	const char *p;
+	int y = 0, m = 0, d = 0, a, b, c;
+
+	for (p = s; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p) && (p == s ||
+		    !isdigit((unsigned char)p[-1]))) {
+			if (sscanf(p, "%4d-%2d-%2d", &y, &m, &d) == 3 &&
+			    y > 1900)
+				goto found;
+			if (sscanf(p, "%d/%d/%d", &a, &b, &c) == 3 &&
+			    c > 1900) {
+				y = c;
+				d = a, m = b;
+				if (m > 12 && d <= 12)
+					d = b, m = a;
+				goto found;
+			}
+			if (sscanf(p, "%d", &a) == 1 && a >= 1 && a <= 31) {
+				const char *q = p;
+				while (isdigit((unsigned char)*q))
+					q++;
+				while (*q == ' ' || *q == '.')
+					q++;
+				if ((m = month_of(q)) != 0) {
+					while (isalpha((unsigned char)*q))
+						q++;
+					while (*q == ' ' || *q == ',')
+						q++;
+					if (sscanf(q, "%4d", &y) == 1 &&
+					    y > 1900) {
+						d = a;
+						goto found;
+					}
+				}
+			}
+		}
+		if (isalpha((unsigned char)*p) && (p == s ||
+		    !isalpha((unsigned char)p[-1])) && (m = month_of(p)) != 0) {
+			const char *q = p;
+			while (isalpha((unsigned char)*q))
+				q++;
+			if (q - p > 3 && q - p < 3)
+				continue;
+			while (*q == ' ' || *q == '.')
+				q++;
+			if (sscanf(q, "%d, %4d", &d, &y) == 2 && y > 1900 &&
+			    d >= 1 && d <= 31)
+				goto found;
+			if (sscanf(q, "%d %4d", &d, &y) == 2 && y > 1900 &&
+			    d >= 1 && d <= 31)
+				goto found;
+			if (sscanf(q, "%4d", &y) == 1 && y > 1900) {
+				d = 1;
+				goto found;
+			}
+		}
+	}
+	return 0;
+found:
+	if (y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return date_valid(out);
+}
+
+/* Writes the review interval s states ("monthly", "+ 3 months"); 1 or 0. */
+static int
+every_of(const char *s, char out[24])
+{
+	static const struct {
+		const char	*word;
+		int		 days;
+	} words[] = {
+		{ "daily", 1 }, { "weekly", 7 }, { "fortnight", 14 },
+		{ "biweekly", 14 }, { "monthly", 30 }, { "quarter", 90 },
+		{ "half-year", 180 }, { "semi-annual", 180 },
+		{ "biannual", 180 }, { "annual", 365 }, { "yearly", 365 },
+		{ "every year", 365 },
+	};
+	char *l = lower(s), *p;
+	size_t i;
+	long v;
+
+	for (p = l; *p != '\0'; p++)
+		if (isdigit((unsigned char)*p)) {
+			v = strtol(p, &p, 10);
+			while (*p == ' ')
+				p++;
+			if (strncmp(p, "month", 5) == 0)
+				snprintf(out, 24, "%ldd", v * 30);
+			else if (strncmp(p, "week", 4) == 0)
+				snprintf(out, 24, "%ldw", v);
+			else if (strncmp(p, "day", 3) == 0)
+				snprintf(out, 24, "%ldd", v);
+			else if (strncmp(p, "year", 4) == 0)
+				snprintf(out, 24, "%ldd", v * 365);
+			else
+				continue;
+			free(l);
+			return 1;
+		}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(l, words[i].word) != NULL) {
+			snprintf(out, 24, "%dd", words[i].days);
+			free(l);
+			return 1;
+		}
+	free(l);
+	return 0;
+}
+
+/* -------------------------------------------------------- sections */
+
+/* Returns the section a heading's text names. */
+static enum section
+section_of(const char *text)
+{
+	static const char *const sev[] = { "severi", "priority level",
+	    "priorities", "incident level", "incident classification",
+	    "sev level", "impact level", "schwere", NULL };
+	static const char *const esc[] = { "escalat", "eskal", "escala",
+	    "gets paged", "paging order", "who to page", "page order",
+	    "call order", NULL };
+	static const char *const con[] = { "contact", "on-call", "oncall",
+	    "on call", "who to call", "people", "phone", "rotation",
+	    "responders", "ansprech", "bereitschaft", "guardia", NULL };
+	static const char *const thr[] = { "threshold", "alert", "metric",
+	    "slo", "sli", "baseline", "limits", "kpi", NULL };
+	enum section s = SEC_NONE;
+
+	if (has_any(text, esc))
+		s = SEC_ESCALATION;
+	else if (has_any(text, sev))
+		s = SEC_SEVERITY;
+	else if (has_any(text, con))
+		s = SEC_CONTACTS;
+	else if (has_any(text, thr))
+		s = SEC_THRESHOLDS;
+	return s;
+}
+
+/* The section of what is under the headings x has seen: the nearest one
+ * that names one; its heading's text in *head. */
+static enum section
+current(const struct ex *x, const char **head)
+{
+	int i;
+
+	for (i = 6; i >= 1; i--)
+		if (x->heads[i] != NULL && x->levels[i] != SEC_NONE) {
+			*head = x->heads[i];
+			return x->want[x->levels[i]] ? (enum section)x->levels[i] :
+			    SEC_NONE;
+		}
+	*head = NULL;
+	return SEC_NONE;
+}
+
+/* The nearest heading's text (a heading block's: "### On-call SRE"). */
+static const char *
+nearest(const struct ex *x, int *level)
+{
+	int i;
+
+	for (i = 6; i >= 1; i--)
+		if (x->heads[i] != NULL) {
+			*level = i;
+			return x->heads[i];
+		}
+	*level = 0;
+	return NULL;
+}
+
+/* -------------------------------------------------------- contacts */
+
+enum field {
+	F_NONE,
+	F_ROLE,
+	F_NAME,
+	F_PHONE,
+	F_EMAIL,
+	F_CHAT,
+	F_URL
+};
+
+/* Returns 1 if a word of the lower-cased s begins with w. */
+static int
+word_at(const char *s, const char *w)
+{
+	const char *p;
+
+	for (p = s; (p = strstr(p, w)) != NULL; p++)
+		if (p == s || !isalpha((unsigned char)p[-1]))
+			return 1;
+	return 0;
+}
+
+/* The field a label or column head names ("Phone", "E-mail", "Slack"). */
+static enum field
+field_of(const char *label)
+{
+	static const char *const phone[] = { "phone", "mobile", "tel",
+	    "number", "cell", "pager", "handy", "m\xc3\xb3vil", NULL };
+	static const char *const email[] = { "mail", "e-mail", "correo",
+	    NULL };
+	static const char *const chat[] = { "slack", "chat", "channel",
+	    "handle", "teams", "irc", "matrix", NULL };
+	static const char *const url[] = { "url", "website", "link",
+	    "portal", NULL };
+	static const char *const role[] = { "role", "rol", "rolle",
+	    "position", "team", "title", "function", "funktion", "who",
+	    "contact", "person", "ansprech", NULL };
+	char *l = lower(label);
+	enum field f = F_NONE;
+	size_t i;
+
+	for (i = 0; phone[i] != NULL && f == F_NONE; i++)
+		if (word_at(l, phone[i]))
+			f = F_PHONE;
+	for (i = 0; email[i] != NULL && f == F_NONE; i++)
+		if (word_at(l, email[i]) || strstr(l, "mail") != NULL)
+			f = F_EMAIL;
+	for (i = 0; chat[i] != NULL && f == F_NONE; i++)
+		if (word_at(l, chat[i]))
+			f = F_CHAT;
+	for (i = 0; url[i] != NULL && f == F_NONE; i++)
+		if (word_at(l, url[i]))
+			f = F_URL;
+	if (f == F_NONE && (strcmp(trim(l), "name") == 0 ||
+	    strcmp(trim(l), "nombre") == 0 || word_at(l, "name")))
+		f = F_NAME;
+	for (i = 0; role[i] != NULL && f == F_NONE; i++)
+		if (word_at(l, role[i]))
+			f = strcmp(role[i], "contact") == 0 ||
+			    strcmp(role[i], "who") == 0 ||
+			    strcmp(role[i], "person") == 0 ? F_NAME : F_ROLE;
+	free(l);
+	return f;
+}
+
+/* The field a value looks like, whatever its label. */
+static enum field
+looks(const char *v)
+{
+	size_t digits = 0, xs = 0, i, n = strlen(v);
+	char *l;
+	enum field f = F_NONE;
+
+	if (n == 0)
+		return F_NONE;
+	if (v[0] == '[' || v[0] == '<') {
+		l = lower(v);
+		if (strstr(l, "phone") || strstr(l, "number") ||
+		    strstr(l, "mobile"))
+			f = F_PHONE;
+		else if (strstr(l, "mail"))
+			f = F_EMAIL;
+		else if (strstr(l, "slack") || strstr(l, "handle") ||
+		    strstr(l, "channel"))
+			f = F_CHAT;
+		else if (strstr(l, "name"))
+			f = F_NAME;
+		free(l);
+		/* "[Account ID]": a placeholder of no contact detail. */
+		return f;
+	}
+	if (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0)
+		return F_URL;
+	if ((v[0] == '#' || v[0] == '@') && n > 1 && strchr(v, ' ') == NULL)
+		return F_CHAT;
+	if (strchr(v, '@') != NULL && strchr(v, ' ') == NULL &&
+	    strchr(strchr(v, '@'), '.') != NULL)
+		return F_EMAIL;
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)v[i]))
+			digits++;
+		else if (v[i] == 'X' || v[i] == 'x')
+			xs++;
+		else if (!strchr(" +-().", v[i]))
+			return F_NAME;
+	}
+	if (digits + xs >= 7 && digits >= 1)
+		return F_PHONE;
+	return F_NONE;
+}
+
+/* Makes a contact id of a role or name: "On-call SRE" on-call-sre. */
+static char *
+contact_id(struct ex *x, const char *s)
+{
+	char buf[64], *id;
+	size_t i, k = 0, n, j;
+	int dash = 0;
+
+	for (i = 0; s[i] != '\0' && k + 1 < sizeof(buf); i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c)) {
+			buf[k++] = (char)tolower(c);
+			dash = 0;
+		} else if (!dash && k > 0) {
+			buf[k++] = '-';
+			dash = 1;
+		}
+	}
+	while (k > 0 && buf[k - 1] == '-')
+		k--;
+	if (k == 0)
+		memcpy(buf, "contact", k = 7);
+	buf[k] = '\0';
+	id = arena_strdup(x->a, buf);
+	/* Unique within the runbook. */
+	for (j = 2;; j++) {
+		for (n = 0; n < x->contacts->n; n++)
+			if (strcmp(ystr(ymap_get(x->contacts->items[n], "id")),
+			    id) == 0)
+				break;
+		if (n == x->contacts->n)
+			return id;
+		snprintf(buf + (k < 50 ? k : 50), 14, "-%zu", j);
+		id = arena_strdup(x->a, buf);
+	}
+}
+
+static void
+set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
+    int line)
+{
+	static const char *const key[] = { NULL, "role", "name", "phone",
+	    "email", "chat", "url" };
+
+	if (f == F_NONE || *v == '\0' || ymap_get(c, key[f]) != NULL)
+		return;
+	put(x, c, key[f], v, line);
+}
+
+/* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
+ * 0100, jane@acme.test") and sets the fields they look like. */
+static void
+set_parts(struct ex *x, struct ynode *c, const char *text, int line,
+    enum field hint)
+{
+	char *t = xstrdup(text), *p = t, *part, *e;
+	enum field f;
+
+	for (;;) {
+		part = p;
+		e = NULL;
+		for (; *p != '\0'; p++) {
+			if (*p == '[' || *p == '<' || *p == '"') {
+				/* "[Email or phone if available]" is one. */
+				char close = *p == '[' ? ']' : *p == '<' ? '>' :
+				    '"', *q = strchr(p + 1, close);
+				if (q != NULL) {
+					p = q;
+					continue;
+				}
+			}
+			if (*p == ',' || *p == ';' || *p == '|' ||
+			    (*p == ' ' && (p[1] == '-' || p[1] == '/') &&
+			    p[2] == ' ') || (*p == '(' && p > t) || *p == ')') {
+				e = p;
+				break;
+			}
+			/* " - " as an en or em dash, " or ", " and " */
+			if (*p == ' ' && (unsigned char)p[1] == 0xe2 &&
+			    (unsigned char)p[2] == 0x80 &&
+			    ((unsigned char)p[3] == 0x93 ||
+			    (unsigned char)p[3] == 0x94)) {
+				e = p;
+				*e = '\0';
+				p += 4;
+				e = NULL;
+				goto cut;
+			}
+			if (strncmp(p, " or ", 4) == 0 ||
+			    strncmp(p, " and ", 5) == 0) {
+				*p = '\0';
+				p += p[1] == 'o' ? 4 : 5;
+				goto cut;
+			}
+		}
+		if (e != NULL) {
+			*e = '\0';
+			p = e + 1;
+			if (*p == '-' || *p == '/')
+				p++;
+		}
+		if (0) {
+cut:
+			e = p;	/* a cut made: go on after it */
+		}
+		part = trim(part);
+		if (*part != '\0') {
+			enum field pf = F_NONE;
+			char *sp = strpbrk(part, " :");
+
+			/* "Slack #netops", "tel: +1 555 0100" */
+			if (sp != NULL && sp - part < 12 && part[0] != '[' &&
+			    part[0] != '<') {
+				static const char *const fw[] = { "phone", "tel",
+				    "mobile", "cell", "pager", "email", "e-mail",
+				    "mail", "slack", "chat", "teams", "url",
+				    "web", NULL };
+				char *w = lower(part);
+				size_t q;
+				w[sp - part] = '\0';
+				for (q = 0; fw[q] != NULL && strcmp(w, fw[q]);
+				    q++)
+					;
+				pf = fw[q] != NULL ? field_of(w) : F_NONE;
+				free(w);
+				if (pf == F_PHONE || pf == F_EMAIL ||
+				    pf == F_CHAT || pf == F_URL) {
+					part = trim(sp + 1);
+					hint = pf;
+				} else
+					pf = F_NONE;
+			}
+			f = looks(part);
+			if (f == F_NONE && hint != F_NONE)
+				f = hint;
+			/* "Phone: TBD" */
+			if (f == F_NAME && (hint == F_PHONE || hint == F_EMAIL ||
+			    hint == F_CHAT) && (strcasecmp(part, "tbd") == 0 ||
+			    strcasecmp(part, "tba") == 0 || strcasecmp(part,
+			    "n/a") == 0 || strcasecmp(part, "todo") == 0 ||
+			    strcasecmp(part, "unknown") == 0))
+				f = hint;
+			if (f == F_NAME && (hint == F_ROLE || hint == F_NAME))
+				f = hint;
+			if (f == F_NAME && ymap_get(c, "name") != NULL)
+				f = F_NONE;
+			set_field(x, c, f, part, line);
+			if (pf != F_NONE)
+				hint = F_NONE;
+		}
+		if (e == NULL)
+			break;
+	}
+	free(t);
+}
+
+static int
+has_reach(const struct ynode *c)
+{
+	return ymap_get(c, "phone") != NULL || ymap_get(c, "email") !=
+	    NULL || ymap_get(c, "chat") != NULL || ymap_get(c, "url") != NULL;
+}
+
+static void
+add_contact(struct ex *x, struct ynode *c)
+{
+	const char *who = ystr(ymap_get(c, "role"));
+
+	/* Without a way to reach it, a name is not a contact (a vendor
+	 * named in a list, a role in a rota). */
+	if (!has_reach(c))
+		return;
+	if (who == NULL)
+		who = ystr(ymap_get(c, "name"));
+	if (who == NULL)
+		who = "contact";
+	ymap_add(x->a, c, "id", str_at(x, contact_id(x, who),
+	    strlen(contact_id(x, who)), c->line));
+	/* id first, as a person writes it. */
+	if (c->n > 1) {
+		struct ynode *k = c->keys[c->n - 1], *v = c->items[c->n - 1];
+		memmove(c->keys + 1, c->keys, (c->n - 1) * sizeof(*c->keys));
+		memmove(c->items + 1, c->items, (c->n - 1) *
+		    sizeof(*c->items));
+		c->keys[0] = k;
+		c->items[0] = v;
+	}
+	yseq_push(x->a, x->contacts, c);
+}
+
+/* ------------------------------------------------------ thresholds */
+
+/* One comparison in text: "> 80%", "p95 < 300ms". */
+struct cmp {
+	int	 op;		/* '>', '<' or 0 */
+	double	 num;
+	char	 unit[16];
+	char	 text[32];	/* the number as written */
+	const char *end;	/* after it, in the text */
+};
+
+/* Finds the next comparison in s; returns 1 with *c, or 0. */
+static int
+next_cmp(const char *s, struct cmp *c)
+{
+	const char *p = s, *q;
+	size_t k;
+
+	memset(c, 0, sizeof(*c));
+	for (; *p != '\0'; p++) {
+		if (*p == '>' || *p == '<') {
+			c->op = *p;
+			continue;
+		}
+		/* "above 1%", "below 15%", "under", "over" */
+		if (strncasecmp(p, "above", 5) == 0 ||
+		    strncasecmp(p, "over ", 5) == 0 ||
+		    strncasecmp(p, "more than", 9) == 0 ||
+		    strncasecmp(p, "exceed", 6) == 0)
+			c->op = '>';
+		else if (strncasecmp(p, "below", 5) == 0 ||
+		    strncasecmp(p, "under ", 6) == 0 ||
+		    strncasecmp(p, "less than", 9) == 0)
+			c->op = '<';
+		if (*p == '=' || *p == ' ' || *p == '~')
+			continue;
+		if ((isdigit((unsigned char)*p) || (*p == '.' &&
+		    isdigit((unsigned char)p[1]))) && (p == s ||
+		    !isalnum((unsigned char)p[-1]))) {
+			c->num = strtod(p, (char **)&q);
+			/* 1,600 and 1,500,000,000: thousands. */
+			while (q[0] == ',' && isdigit((unsigned char)q[1]) &&
+			    isdigit((unsigned char)q[2]) &&
+			    isdigit((unsigned char)q[3]) &&
+			    !isdigit((unsigned char)q[4])) {
+				c->num = c->num * 1000 + (q[1] - '0') * 100 +
+				    (q[2] - '0') * 10 + (q[3] - '0');
+				q += 4;
+			}
+			snprintf(c->text, sizeof(c->text), "%.15g", c->num);
+			while (*q == ' ' && q[1] != '\0' &&
+			    (q[1] == '%' || isalpha((unsigned char)q[1])))
+				q++;
+			for (k = 0; k + 1 < sizeof(c->unit) && (*q == '%' ||
+			    *q == '/' || isalpha((unsigned char)*q)); q++)
+				c->unit[k++] = *q;
+			c->end = q;
+			return 1;
+		}
+		if (isalpha((unsigned char)*p) && !(p[0] == 'p' &&
+		    isdigit((unsigned char)p[1])))
+			c->op = c->op == 0 ? 0 : c->op;
+	}
+	return 0;
+}
+
+/* Normalizes a unit as written: "seconds" s, "percent" %. */
+static void
+unit_norm(char *u)
+{
+	static const struct {
+		const char	*in, *out;
+	} map[] = {
+		{ "seconds", "s" }, { "second", "s" }, { "sec", "s" },
+		{ "secs", "s" }, { "percent", "%" }, { "milliseconds", "ms" },
+		{ "minutes", "min" }, { "minute", "min" }, { "mins", "min" },
+		{ "days", "days" }, { "day", "days" }, { "hours", "h" },
+		{ "hour", "h" }, { "hrs", "h" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasecmp(u, map[i].in) == 0) {
+			strcpy(u, map[i].out);
+			return;
+		}
+	/* Words after a number that are not units ("utilization"). */
+	if (strcmp(u, "%") != 0 && strcasecmp(u, "ms") != 0 &&
+	    strcasecmp(u, "s") != 0 && strcasecmp(u, "min") != 0 &&
+	    strcasecmp(u, "mb") != 0 && strcasecmp(u, "gb") != 0 &&
+	    strcasecmp(u, "kb") != 0 && strcasecmp(u, "tb") != 0 &&
+	    strcasecmp(u, "rps") != 0 && strcasecmp(u, "qps") != 0 &&
+	    strcasecmp(u, "days") != 0 && strcasecmp(u, "h") != 0 &&
+	    strchr(u, '/') == NULL)
+		u[0] = '\0';
+}
+
+static void
+put_num(struct ex *x, struct ynode *t, const char *key, const struct cmp *c,
+    int line)
+{
+	struct ynode *y = ynew(x->a, strchr(c->text, '.') != NULL ? Y_FLOAT :
+	    Y_INT);
+
+	y->s = arena_strdup(x->a, c->text);
+	y->slen = strlen(c->text);
+	y->num = c->num;
+	y->line = line;
+	y->col = 1;
+	ymap_add(x->a, t, key, y);
+}
+
+/* Adds threshold metric with what is known of it; fills unit and
+ * direction from the comparisons. */
+static void
+add_threshold(struct ex *x, const char *metric, const struct cmp *target,
+    const struct cmp *warn, const struct cmp *crit, int line)
+{
+	struct ynode *t;
+	const struct cmp *any = warn != NULL ? warn : crit;
+	char unit[16];
+	int op = 0;
+
+	if (any == NULL || metric == NULL || *metric == '\0')
+		return;
+	t = item_at(x, line);
+	put(x, t, "metric", metric, line);
+	unit[0] = '\0';
+	if (warn != NULL && warn->unit[0] != '\0')
+		strcpy(unit, warn->unit);
+	else if (crit != NULL && crit->unit[0] != '\0')
+		strcpy(unit, crit->unit);
+	unit_norm(unit);
+	if (unit[0] != '\0')
+		put(x, t, "unit", unit, line);
+	if (warn != NULL && warn->op != 0)
+		op = warn->op;
+	else if (crit != NULL && crit->op != 0)
+		op = crit->op;
+	else if (warn != NULL && crit != NULL && crit->num < warn->num)
+		op = '<';
+	put(x, t, "direction", op == '<' ? "below" : "above", line);
+	if (target != NULL)
+		put_num(x, t, "target", target, line);
+	if (warn != NULL)
+		put_num(x, t, "warning", warn, line);
+	if (crit != NULL)
+		put_num(x, t, "critical", crit, line);
+	yseq_push(x->a, x->thresholds, t);
+}
+
+/* Returns 1 if the lower-cased s calls a level a warning (in English,
+ * German or Spanish). */
+static int
+is_warn(const char *s)
+{
+	return strstr(s, "warn") != NULL || strstr(s, "advert") != NULL ||
+	    strstr(s, "aviso") != NULL;
+}
+
+/* Returns 1 if it calls a level critical. */
+static int
+is_crit(const char *s)
+{
+	return strstr(s, "crit") != NULL || strstr(s, "krit") != NULL ||
+	    strstr(s, "cr\xc3\xad" "t") != NULL;
+}
+
+/* Returns 1 if the digits at s run into letters ("5xx", "95th"): a
+ * word, not a number. */
+static int
+num_word(const char *s)
+{
+	while (isdigit((unsigned char)*s))
+		s++;
+	return isalpha((unsigned char)*s) && !(s[0] == 'm' && s[1] == 's') &&
+	    !(s[0] == 's' && !isalpha((unsigned char)s[1]));
+}
+
+/*
+ * A line that states a threshold: "Error rate > 1% (warning), > 5%
+ * (critical)", "CPU: warning > 80%, critical > 95%", "Database pool >
+ * 80% utilization (warning)".  Each clause (between commas, semicolons
+ * or "and") holds one number and what it is.  Returns 1 if it was one.
+ */
+static int
+threshold_line(struct ex *x, const char *text, int line)
+{
+	struct cmp c, warn, crit, target;
+	char *l = lower(text), *metric, *rest, *clause, *next, *lc;
+	int hw = 0, hc = 0, ht = 0, single;
+	size_t mlen;
+
+	if (!is_warn(l) && !is_crit(l) && strstr(l, "alert") == NULL &&
+	    strstr(l, "page") == NULL && strstr(l, "threshold") == NULL) {
+		free(l);
+		return 0;
+	}
+	single = !is_warn(l) && !is_crit(l);
+	free(l);
+	/* The metric: the text before the first comparison or keyword. */
+	for (mlen = 0; text[mlen] != '\0' && text[mlen] != ':' &&
+	    text[mlen] != '>' && text[mlen] != '<' && text[mlen] != '(' &&
+	    text[mlen] != '=' && !(isdigit((unsigned char)text[mlen]) &&
+	    (mlen == 0 || !isalnum((unsigned char)text[mlen - 1])) &&
+	    !num_word(text + mlen)); mlen++)
+		if (strncasecmp(text + mlen, "warn", 4) == 0 ||
+		    strncasecmp(text + mlen, "crit", 4) == 0 ||
+		    strncasecmp(text + mlen, "above", 5) == 0 ||
+		    strncasecmp(text + mlen, "below", 5) == 0 ||
+		    strncasecmp(text + mlen, "alert", 5) == 0 ||
+		    strncasecmp(text + mlen, " at ", 4) == 0)
+			break;
+	metric = xstrndup(text, mlen);
+	rest = xstrdup(text + mlen);
+	for (clause = rest; clause != NULL; clause = next) {
+		/* ", " or ";": a comma in 1,600 is a number's. */
+		for (next = clause; *next != '\0' && *next != ';' &&
+		    !(*next == ',' && next[1] == ' ') &&
+		    strncmp(next, " and ", 5) != 0; next++)
+			;
+		if (*next != '\0') {
+			if (*next == ' ')
+				*next++ = '\0';
+			*next++ = '\0';
+		} else
+			next = NULL;
+		if (!next_cmp(clause, &c))
+			continue;
+		lc = lower(clause);
+		if (single) {
+			/* One level, not called a warning: the page.  What
+			 * stands before "alert at" is the target. */
+			const char *kw = NULL, *const kws[] = { "alert",
+			    "page", "threshold", "trigger", NULL };
+			struct cmp after;
+			size_t q;
+
+			for (q = 0; kws[q] != NULL && kw == NULL; q++)
+				kw = strstr(lc, kws[q]);
+			if (kw != NULL && next_cmp(clause + (kw - lc), &after)) {
+				if (c.end <= clause + (kw - lc) && !ht)
+					target = c, ht = 1;
+				c = after;
+			}
+			if (!hc)
+				crit = c, hc = 1;
+		} else if (is_crit(lc) || strstr(lc, "page") != NULL) {
+			if (!hc)
+				crit = c, hc = 1;
+		} else if (is_warn(lc)) {
+			if (!hw)
+				warn = c, hw = 1;
+		} else if (strstr(lc, "target") != NULL ||
+		    strstr(lc, "normal") != NULL) {
+			if (!ht)
+				target = c, ht = 1;
+		}
+		free(lc);
+	}
+	free(rest);
+	if (hw || hc)
+		add_threshold(x, trim(metric), ht ? &target : NULL,
+		    hw ? &warn : NULL, hc ? &crit : NULL, line);
+	free(metric);
+	return hw || hc;
+}
+
+/* ------------------------------------------------------------- tables */
+
+static int
+is_table(cmark_node *n)
+{
+	const char *s = cmark_node_get_type_string(n);
+
+	return s != NULL && strcmp(s, "table") == 0;
+}
+
+/* Cell k of row (a table row node), or NULL. */
+static cmark_node *
+cell(cmark_node *row, size_t k)
+{
+	cmark_node *c = cmark_node_first_child(row);
+
+	while (c != NULL && k-- > 0)
+		c = cmark_node_next(c);
+	return c;
+}
+
+static char *
+cell_text(cmark_node *row, size_t k)
+{
+	cmark_node *c = cell(row, k);
+
+	return c != NULL ? node_text(c) : xstrdup("");
+}
+
+/* The unit in parentheses that ends s ("Replication lag (s)"), moved to
+ * unit and cut from s; or nothing. */
+static void
+paren_unit(char *s, char unit[16])
+{
+	char *o = strrchr(s, '('), *c;
+
+	if (o == NULL || (c = strchr(o, ')')) == NULL || c - o > 14 ||
+	    c[1] != '\0')
+		return;
+	*c = '\0';
+	snprintf(unit, 16, "%s", o + 1);
+	unit_norm(unit);
+	if (unit[0] != '\0' || strcmp(o + 1, "%") == 0) {
+		if (unit[0] == '\0')
+			strcpy(unit, "%");
+		*o = '\0';
+		trim(s);
+		while (*s != '\0' && s[strlen(s) - 1] == ' ')
+			s[strlen(s) - 1] = '\0';
+	} else
+		*c = ')';
+}
+
+/* Column kinds of a table, from its header words. */
+enum col {
+	C_NONE, C_METRIC, C_WARN, C_CRIT, C_TARGET, C_FOR, C_UNIT, C_DIR,
+	C_SEV, C_RESP, C_DESC, C_WHEN, C_WHO
+};
+
+static enum col
+col_of(const char *h, enum section sec)
+{
+	static const struct {
+		const char	*word;
+		enum col	 c;
+	} words[] = {
+		{ "warn", C_WARN }, { "crit", C_CRIT }, { "page", C_CRIT },
+		{ "krit", C_CRIT }, { "advert", C_WARN },
+		{ "cr\xc3\xad" "t", C_CRIT },
+		{ "alert at", C_CRIT }, { "threshold", C_CRIT },
+		{ "condition", C_CRIT }, { "trigger", C_CRIT },
+		{ "umbral", C_CRIT }, { "schwell", C_CRIT },
+		{ "respon", C_RESP }, { "ack", C_RESP }, { "sla", C_RESP },
+		{ "reaktion", C_RESP }, { "respuesta", C_RESP },
+		{ "time to", C_RESP },
+		{ "target", C_TARGET }, { "baseline", C_TARGET },
+		{ "normal", C_TARGET }, { "expected", C_TARGET },
+		{ "healthy", C_TARGET }, { "slo", C_TARGET },
+		{ "duration", C_FOR }, { "sustained", C_FOR },
+		{ "window", C_FOR }, { "unit", C_UNIT }, { "direction", C_DIR },
+		{ "sever", C_SEV }, { "priority", C_SEV }, { "sev", C_SEV },
+		{ "stufe", C_SEV }, { "prioridad", C_SEV },
+		{ "desc", C_DESC }, { "definition", C_DESC },
+		{ "impact", C_DESC }, { "meaning", C_DESC },
+		{ "metric", C_METRIC }, { "signal", C_METRIC },
+		{ "indicator", C_METRIC }, { "alert", C_METRIC },
+		{ "check", C_METRIC }, { "kpi", C_METRIC }, { "sli", C_METRIC },
+		{ "métrica", C_METRIC }, { "metrik", C_METRIC },
+	};
+	size_t i;
+
+	if (strcmp(h, "for") == 0)
+		return C_FOR;
+	if (strcmp(h, "level") == 0)
+		return sec == SEC_ESCALATION ? C_NONE : C_SEV;
+	if (sec == SEC_ESCALATION && (strstr(h, "after") != NULL ||
+	    strstr(h, "when") != NULL || strstr(h, "delay") != NULL ||
+	    strstr(h, "wait") != NULL || strcmp(h, "time") == 0))
+		return C_WHEN;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(h, words[i].word) != NULL)
+			return words[i].c;
+	if (strstr(h, "who") != NULL || strstr(h, "contact") != NULL ||
+	    strstr(h, "role") != NULL || strstr(h, "person") != NULL)
+		return C_WHO;
+	if (strcmp(h, "name") == 0)
+		return C_METRIC;	/* a threshold's, or a contact's */
+	return C_NONE;
+}
+
+static void
+table(struct ex *x, cmark_node *t, enum section sec)
+{
+	cmark_node *head = cmark_node_first_child(t), *row;
+	size_t cols = 0, k;
+	char *h[16], unit_h[16][16];
+	enum col c[16];
+	enum field f[16];
+	int metric = -1, warn = -1, crit = -1, target = -1, sevc = -1;
+	int resp = -1, desc = -1, forc = -1, unitc = -1, when = -1, who = -1;
+	int reach = 0;
+
+	if (head == NULL)
+		return;
+	for (row = cmark_node_first_child(head); row != NULL && cols < 16;
+	    row = cmark_node_next(row)) {
+		char *text = node_text(row);
+		h[cols] = lower(trim(text));
+		unit_h[cols][0] = '\0';
+		paren_unit(h[cols], unit_h[cols]);
+		cols++;
+		free(text);
+	}
+	for (k = 0; k < cols; k++) {
+		f[k] = field_of(h[k]);
+		c[k] = col_of(h[k], sec);
+		reach |= f[k] == F_PHONE || f[k] == F_EMAIL || f[k] == F_CHAT;
+		switch (c[k]) {
+		case C_WARN: if (warn == -1) warn = (int)k; break;
+		case C_CRIT: if (crit == -1) crit = (int)k; break;
+		case C_TARGET: if (target == -1) target = (int)k; break;
+		case C_FOR: if (forc == -1) forc = (int)k; break;
+		case C_UNIT: if (unitc == -1) unitc = (int)k; break;
+		case C_SEV: if (sevc == -1) sevc = (int)k; break;
+		case C_RESP: if (resp == -1) resp = (int)k; break;
+		case C_DESC: if (desc == -1) desc = (int)k; break;
+		case C_METRIC: if (metric == -1) metric = (int)k; break;
+		case C_WHEN: if (when == -1) when = (int)k; break;
+		case C_WHO: if (who == -1) who = (int)k; break;
+		default: break;
+		}
+	}
+	if (metric == -1 && (warn > 0 || crit > 0))
+		metric = 0;
+	for (row = cmark_node_next(head); row != NULL;
+	    row = cmark_node_next(row)) {
+		int line = node_line(x, row);
+
+		/* A "Field | Value" table: "Owner | team-edge". */
+		if (cols == 2) {
+			char *a = cell_text(row, 0), *b = cell_text(row, 1);
+			char *kv = xasprintf("%s: %s", trim(a), trim(b));
+			meta_line(x, kv, line);
+			free(kv);
+			free(a);
+			free(b);
+		}
+		if ((warn != -1 || crit != -1) && metric != -1 && sevc == -1 &&
+		    sec != SEC_CONTACTS && sec != SEC_ESCALATION) {
+			struct cmp cw, cc, ct;
+			char *m = cell_text(row, (size_t)metric), *mt = trim(m);
+			char *w = warn != -1 ? cell_text(row, (size_t)warn) :
+			    NULL, *cr = crit != -1 ? cell_text(row,
+			    (size_t)crit) : NULL, *tg = target != -1 ?
+			    cell_text(row, (size_t)target) : NULL;
+			int hw = w != NULL && next_cmp(w, &cw);
+			int hc = cr != NULL && next_cmp(cr, &cc);
+			int ht = tg != NULL && next_cmp(tg, &ct);
+			char unit[16] = "";
+
+			paren_unit(mt, unit);
+			if (unit[0] == '\0' && unitc != -1) {
+				char *u = cell_text(row, (size_t)unitc);
+				snprintf(unit, sizeof(unit), "%s", trim(u));
+				free(u);
+			}
+			if (unit[0] == '\0' && warn != -1)
+				snprintf(unit, sizeof(unit), "%s",
+				    unit_h[warn]);
+			if (unit[0] == '\0' && crit != -1)
+				snprintf(unit, sizeof(unit), "%s",
+				    unit_h[crit]);
+			if (unit[0] != '\0') {
+				if (hw && cw.unit[0] == '\0')
+					strcpy(cw.unit, unit);
+				if (hc && cc.unit[0] == '\0')
+					strcpy(cc.unit, unit);
+			}
+			if (hw || hc) {
+				size_t before = x->thresholds->n;
+				add_threshold(x, mt, ht ? &ct : NULL,
+				    hw ? &cw : NULL, hc ? &cc : NULL, line);
+				if (forc != -1 && x->thresholds->n > before) {
+					char *fv = cell_text(row, (size_t)forc),
+					    d[24];
+					if (duration(fv, d))
+						put(x, x->thresholds->items[before],
+						    "for", d, line);
+					free(fv);
+				}
+			}
+			free(m);
+			free(w);
+			free(cr);
+			free(tg);
+		} else if (sevc != -1 && (resp != -1 || desc != -1) &&
+		    sec != SEC_ESCALATION) {
+			struct ynode *s = item_at(x, line);
+			char *n = cell_text(row, (size_t)sevc), d[24];
+			char *code = sev_name(trim(n));
+
+			put(x, s, "name", code, line);
+			free(code);
+			free(n);
+			if (desc != -1) {
+				n = cell_text(row, (size_t)desc);
+				put(x, s, "description", trim(n), line);
+				free(n);
+			}
+			if (resp != -1) {
+				n = cell_text(row, (size_t)resp);
+				if (duration(n, d))
+					put(x, s, "response", d, line);
+				free(n);
+			}
+			yseq_push(x->a, x->severity, s);
+		} else if (sec == SEC_ESCALATION && sevc != -1) {
+			/* A severity x contact matrix: the first row's
+			 * contacts, in order, are the escalation; the other
+			 * rows' are kept apart (each severity its chain). */
+			struct ynode *chain = x->escalation->n == 0 ?
+			    x->escalation : x->esc_more;
+			char *sv = cell_text(row, (size_t)sevc);
+			long long lvl = 0;
+
+			for (k = 0; k < cols; k++) {
+				char *wv;
+				struct ynode *s;
+				if ((int)k == sevc)
+					continue;
+				wv = cell_text(row, k);
+				if (*trim(wv) != '\0') {
+					s = item_at(x, line);
+					ymap_add(x->a, s, "level", ynew_int(x->a,
+					    ++lvl));
+					s->items[s->n - 1]->line = line;
+					put(x, s, "who", trim(wv), line);
+					put(x, s, "severity", trim(sv), line);
+					yseq_push(x->a, chain, s);
+				}
+				free(wv);
+			}
+			free(sv);
+		} else if (sec == SEC_ESCALATION) {
+			/* "After | Who", "Level | Who | When" */
+			struct ynode *s = item_at(x, line);
+			int wc = who != -1 ? who : (when == 0 ? 1 : 0);
+			char *wv = cell_text(row, (size_t)wc), d[24];
+
+			if (*trim(wv) != '\0') {
+				ymap_add(x->a, s, "level", ynew_int(x->a,
+				    (long long)x->escalation->n + 1));
+				s->items[s->n - 1]->line = line;
+				put(x, s, "who", trim(wv), line);
+				if (when != -1) {
+					char *tv = cell_text(row, (size_t)when);
+					if (duration(tv, d))
+						put(x, s, "after", d, line);
+					free(tv);
+				}
+				yseq_push(x->a, x->escalation, s);
+			}
+			free(wv);
+		} else if (sec == SEC_CONTACTS || reach) {
+			struct ynode *ct = item_at(x, line);
+
+			for (k = 0; k < cols; k++) {
+				char *v = cell_text(row, k), *tv = trim(v);
+				enum field ff = f[k];
+				enum field lk = looks(tv);
+				if (ff == F_NAME && strcmp(h[k], "name") != 0 &&
+				    strcmp(h[k], "nombre") != 0)
+					ff = F_ROLE;
+				if ((ff == F_NONE || ff == F_NAME ||
+				    ff == F_ROLE) && lk != F_NONE &&
+				    lk != F_NAME)
+					ff = lk;
+				if (ff == F_NONE && (int)k == 0)
+					ff = F_ROLE;
+				if (ff != F_NONE && *tv != '\0')
+					set_parts(x, ct, tv, line, ff);
+				free(v);
+			}
+			if (has_reach(ct) || (sec == SEC_CONTACTS &&
+			    ymap_get(ct, "name") != NULL))
+				add_contact(x, ct);
+		}
+	}
+	for (k = 0; k < cols; k++)
+		free(h[k]);
+}
+
+/* ------------------------------------------------------------- lists */
+
+/* Splits "Label: rest" ("**SEV-1**: ...", "SEV-1 - ..."): returns the
+ * label (malloc'd) and points *rest after it, or NULL. */
+static char *
+label_of(const char *text, const char **rest)
+{
+	const char *c = strchr(text, ':'), *d = strstr(text, " - ");
+	const char *e = strstr(text, " \xe2\x80\x93 ");	/* en dash */
+	const char *m = strstr(text, " \xe2\x80\x94 ");	/* em dash */
+	const char *cut = c;
+	size_t n;
+
+	if (d != NULL && (cut == NULL || d < cut))
+		cut = d;
+	if (e != NULL && (cut == NULL || e < cut))
+		cut = e;
+	if (m != NULL && (cut == NULL || m < cut))
+		cut = m, e = m;
+	if (cut == NULL || cut == text || (size_t)(cut - text) > 60)
+		return NULL;
+	/* "https://" is not a label. */
+	if (cut == c && c[1] == '/')
+		return NULL;
+	n = (size_t)(cut - text);
+	*rest = cut + (cut == c ? 1 : cut == d ? 3 : 5);
+	while (**rest == ' ')
+		(*rest)++;
+	return xstrndup(text, n);
+}
+
+/* Returns the severity code in s ("P1", "SEV-1", "Sev 2", "S1"), as
+ * written, malloc'd; or NULL. */
+static char *
+sev_code(const char *s)
+{
+	const char *p;
+	size_t n;
+
+	for (p = s; *p != '\0'; p++) {
+		if (p > s && isalnum((unsigned char)p[-1]))
+			continue;
+		if ((p[0] == 'P' || p[0] == 'S' || p[0] == 'p') &&
+		    isdigit((unsigned char)p[1]) && !isalnum((unsigned char)p[2]))
+			return xstrndup(p, 2);
+		if (strncasecmp(p, "stufe ", 6) == 0 &&
+		    isdigit((unsigned char)p[6]))
+			return xstrndup(p, 7);
+		if (strncasecmp(p, "sev", 3) == 0) {
+			n = 3;
+			if (strncasecmp(p, "severity", 8) == 0)
+				n = 8;
+			if (p[n] == '-' || p[n] == ' ' || p[n] == '_')
+				n++;
+			if (isdigit((unsigned char)p[n]) &&
+			    !isalnum((unsigned char)p[n + 1]))
+				return xstrndup(p, n + 1);
+		}
+	}
+	return NULL;
+}
+
+/* Returns 1 if s begins with a word that names a severity ("Critical",
+ * "High", "Major"). */
+static int
+sev_word(const char *s)
+{
+	static const char *const words[] = { "critical", "high", "medium",
+	    "low", "major", "minor", "urgent", "emergency", "severe",
+	    "moderate", "informational", NULL };
+	char *l = lower(s), *t = trim(l);
+	size_t i;
+	int r = 0;
+
+	for (i = 0; words[i] != NULL && !r; i++)
+		r = strncmp(t, words[i], strlen(words[i])) == 0;
+	free(l);
+	return r;
+}
+
+/* The severity's name in a heading or label: its code, else its first
+ * word ("Critical - Immediate response" Critical); malloc'd. */
+static char *
+sev_name(const char *s)
+{
+	char *code = sev_code(s), *t, *e;
+
+	if (code != NULL)
+		return code;
+	t = xstrdup(s);
+	for (e = t; *e != '\0' && *e != ' ' && *e != '(' && *e != ':' &&
+	    *e != '-'; e++)
+		;
+	*e = '\0';
+	return t;
+}
+
+/* Returns where in the lower-cased s a response time is stated
+ * ("respond within", "response:", "acknowledge within", "Reaktionszeit",
+ * "tiempo de respuesta"), or NULL. */
+static const char *
+resp_at(const char *l)
+{
+	static const char *const words[] = { "respon", "acknowledg", "ack ",
+	    "ack:", "sla", "reaktion", "respuesta", "time to", NULL };
+	const char *p;
+	size_t i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if ((p = strstr(l, words[i])) != NULL)
+			return p;
+	return NULL;
+}
+
+/* The response time a severity item's text or its sub-items state. */
+static int
+sev_response(cmark_node *item, const char *text, char d[24])
+{
+	cmark_node *sub, *it;
+	char *l = lower(text), *t, *lt;
+	const char *r;
+	int ok = 0;
+
+	if ((r = resp_at(l)) != NULL && duration(r, d))
+		ok = 1;
+	free(l);
+	if (ok)
+		return 1;
+	for (sub = item != NULL ? cmark_node_first_child(item) : NULL;
+	    sub != NULL && !ok; sub = cmark_node_next(sub)) {
+		if (cmark_node_get_type(sub) != CMARK_NODE_LIST)
+			continue;
+		for (it = cmark_node_first_child(sub); it != NULL && !ok;
+		    it = cmark_node_next(it)) {
+			t = item_text(it);
+			lt = lower(t);
+			if ((r = resp_at(lt)) != NULL)
+				ok = duration(r, d);
+			free(lt);
+			free(t);
+		}
+	}
+	return ok;
+}
+
+/* Returns 1 for the label of a line about the document, not a person
+ * ("Version", "Last updated", "Owner"). */
+static int
+meta_label(const char *label)
+{
+	static const char *const words[] = { "version", "updated", "review",
+	    "owner", "maintain", "date", "status", "author", NULL };
+	char *l = lower(label);
+	int r = has_any(l, words);
+
+	free(l);
+	return r;
+}
+
+/* The field a "Label: value" item's label names in a heading block
+ * ("Phone", "E-mail", "Emergency contact"), or F_NONE. */
+static enum field
+block_field(const char *label)
+{
+	enum field f = field_of(label);
+	char *l = lower(label);
+
+	if (f == F_ROLE || (f == F_NAME && strcmp(trim(l), "name") != 0 &&
+	    strstr(l, "contact") == NULL))
+		f = F_NONE;
+	free(l);
+	return f;
+}
+
+/* Returns 1 if most labelled items of lst name contact fields: the list
+ * is one contact's ("### On-call" then "- Phone: ...", "- Email: ..."). */
+static int
+is_block(cmark_node *lst)
+{
+	cmark_node *it;
+	int fields = 0, labels = 0;
+
+	for (it = cmark_node_first_child(lst); it != NULL;
+	    it = cmark_node_next(it)) {
+		char *text = item_text(it), *lab;
+		const char *rest;
+
+		if ((lab = label_of(text, &rest)) != NULL) {
+			labels++;
+			fields += block_field(lab) != F_NONE;
+			free(lab);
+		}
+		free(text);
+	}
+	return labels > 0 && 2 * fields >= labels;
+}
+
+/* Returns 1 if lst is a rota: items "Primary: X", "Secondary: Y",
+ * "Escalation: Z", none with a phone, address or channel. */
+static int
+is_rota(cmark_node *lst)
+{
+	static const char *const words[] = { "primary", "secondary",
+	    "tertiary", "backup", "escalation", "fallback", "first",
+	    "second", "third", NULL };
+	cmark_node *it;
+	int rota = 0, n = 0;
+
+	for (it = cmark_node_first_child(lst); it != NULL;
+	    it = cmark_node_next(it)) {
+		char *text = item_text(it), *lab, *l;
+		const char *rest;
+		size_t k;
+
+		n++;
+		if (strchr(text, '@') != NULL || strchr(text, '#') != NULL ||
+		    strchr(text, '+') != NULL) {
+			free(text);
+			return 0;
+		}
+		if ((lab = label_of(text, &rest)) != NULL) {
+			l = lower(trim(lab));
+			for (k = 0; words[k] != NULL; k++)
+				if (strcmp(l, words[k]) == 0)
+					rota++;
+			free(l);
+			free(lab);
+		}
+		free(text);
+	}
+	return rota >= 2 && rota == n;
+}
+
+/* The items of a list under sec. */
+static void
+list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
+{
+	cmark_node *it, *sub;
+	struct ynode *block = NULL;
+	int level = 0, hl, blockmode = sec == SEC_CONTACTS && is_block(lst);
+
+	/* "- Primary: Team lead", "- Secondary: ...": a rota, no way to
+	 * reach anyone given: the order of escalation. */
+	if (sec == SEC_CONTACTS && !blockmode && is_rota(lst) &&
+	    x->escalation->n == 0)
+		sec = SEC_ESCALATION;
+	struct ynode *sevblock = NULL;
+	char d[24];
+
+	if (sec == SEC_SEVERITY) {
+		/* Under a heading that is a severity level itself. */
+		const char *h = nearest(x, &hl);
+		char *code = h != NULL && h != head ? sev_code(h) : NULL;
+
+		if (code == NULL && h != NULL && h != head && sev_word(h))
+			code = sev_name(h);
+		if (code != NULL) {
+			sevblock = item_at(x, x->hline[hl]);
+			put(x, sevblock, "name", code, sevblock->line);
+			free(code);
+		}
+	}
+
+	for (it = cmark_node_first_child(lst); it != NULL;
+	    it = cmark_node_next(it)) {
+		char *text = item_text(it), *lab;
+		const char *rest = NULL;
+		int line = node_line(x, it);
+
+		level++;
+		lab = label_of(text, &rest);
+		switch (sec) {
+		case SEC_CONTACTS: {
+			if (blockmode) {
+				/* A heading block: "### On-call" then
+				 * "- Phone: ...", "- Email: ..." */
+				enum field f = lab != NULL ? block_field(lab) :
+				    F_NONE;
+				if (block == NULL)
+					block = item_at(x, node_line(x, lst));
+				if (f == F_NAME && strcasecmp(trim(lab), "name") ==
+				    0)
+					set_field(x, block, F_NAME,
+					    trim((char *)rest), line);
+				else if (f != F_NONE)
+					set_parts(x, block, rest, line,
+					    f == F_NAME ? F_NONE : f);
+				break;
+			}
+			if (lab != NULL && ((block_field(lab) == F_NONE &&
+			    field_of(lab) != F_NONE && field_of(lab) != F_ROLE &&
+			    field_of(lab) != F_NAME) || meta_label(lab)))
+				break;
+			if (lab != NULL) {
+				struct ynode *c = item_at(x, line);
+				put(x, c, "role", trim(lab), line);
+				set_parts(x, c, rest, line, F_NONE);
+				add_contact(x, c);
+			}
+			break;
+		}
+		case SEC_SEVERITY: {
+			char *code = sev_code(lab != NULL ? lab : text);
+			struct ynode *s;
+
+			if (sevblock != NULL) {
+				/* "#### Critical (P1)" then "- Response
+				 * time: 15 minutes" */
+				char *ll = lab != NULL ? lower(lab) : NULL;
+				char *lt = lower(text);
+				const char *ra = resp_at(lt);
+				if (ra != NULL && ymap_get(sevblock,
+				    "response") == NULL && duration(ra, d))
+					put(x, sevblock, "response", d, line);
+				free(lt);
+				if (ra != NULL)
+					;
+				else if (ll != NULL && (strstr(ll, "defin") ||
+				    strstr(ll, "descr") || strstr(ll,
+				    "impact")) && ymap_get(sevblock,
+				    "description") == NULL)
+					put(x, sevblock, "description",
+					    trim((char *)rest), line);
+				free(ll);
+				free(code);
+				break;
+			}
+			if (code == NULL && (lab == NULL || !sev_word(lab))) {
+				free(code);
+				break;
+			}
+			s = item_at(x, line);
+			put(x, s, "name", code != NULL ? code : trim(lab), line);
+			if (rest != NULL && *rest != '\0')
+				put(x, s, "description", trim((char *)rest),
+				    line);
+			if (sev_response(it, rest != NULL ? rest : "", d))
+				put(x, s, "response", d, line);
+			yseq_push(x->a, x->severity, s);
+			free(code);
+			break;
+		}
+		case SEC_ESCALATION: {
+			struct ynode *s = item_at(x, line);
+			const char *who = rest != NULL ? rest : text;
+			char *lv = lab != NULL ? lower(lab) : NULL;
+			int n = level;
+
+			if (lv != NULL && (strstr(lv, "level") != NULL ||
+			    strstr(lv, "tier") != NULL || strstr(lv, "step") !=
+			    NULL)) {
+				const char *q = lv;
+				while (*q != '\0' && !isdigit((unsigned char)*q))
+					q++;
+				if (*q != '\0')
+					n = atoi(q);
+			} else if (lab != NULL && rest != NULL) {
+				who = text;
+			}
+			free(lv);
+			ymap_add(x->a, s, "level", ynew_int(x->a, n));
+			s->items[s->n - 1]->line = line;
+			put(x, s, "who", trim((char *)who), line);
+			if (duration(text, d))
+				put(x, s, "after", d, line);
+			yseq_push(x->a, x->escalation, s);
+			break;
+		}
+		case SEC_THRESHOLDS:
+			if (threshold_line(x, text, line))
+				break;
+			/* "Error Rate" then "- Warning: > 1%". */
+			for (sub = cmark_node_first_child(it); sub != NULL;
+			    sub = cmark_node_next(sub)) {
+				cmark_node *s2;
+				struct cmp cw, cc, ct;
+				int hw = 0, hc = 0, ht = 0;
+
+				if (cmark_node_get_type(sub) != CMARK_NODE_LIST)
+					continue;
+				for (s2 = cmark_node_first_child(sub); s2 != NULL;
+				    s2 = cmark_node_next(s2)) {
+					char *t2 = item_text(s2), *l2 = lower(t2);
+					if (strncmp(trim(l2), "warn", 4) == 0)
+						hw = next_cmp(t2, &cw);
+					else if (strncmp(trim(l2), "crit", 4) == 0)
+						hc = next_cmp(t2, &cc);
+					else if (strncmp(trim(l2), "target", 6) ==
+					    0 || strncmp(trim(l2), "normal", 6) ==
+					    0 || strncmp(trim(l2), "baseline",
+					    8) == 0)
+						ht = next_cmp(t2, &ct);
+					free(l2);
+					free(t2);
+				}
+				if (hw || hc)
+					add_threshold(x, trim(text), ht ? &ct :
+					    NULL, hw ? &cw : NULL, hc ? &cc :
+					    NULL, line);
+			}
+			break;
+		default:
+			break;
+		}
+		free(lab);
+		free(text);
+	}
+	if (sevblock != NULL) {
+		/* One level a heading: once, however many lists it has. */
+		size_t k;
+		for (k = 0; k < x->severity->n; k++)
+			if (x->severity->items[k]->line == sevblock->line)
+				break;
+		if (k == x->severity->n)
+			yseq_push(x->a, x->severity, sevblock);
+	}
+	if (block != NULL) {
+		const char *h = nearest(x, &hl);
+		if (h != NULL) {
+			/* "📞 Contact Methods": the words, not the icon. */
+			const char *w = h;
+			while ((unsigned char)*w >= 0x80)
+				w++;
+			if (w > h && *w == ' ')
+				h = w + 1;
+			set_field(x, block, F_ROLE, h, block->line);
+		}
+		if (has_reach(block) || ymap_get(block, "name") != NULL) {
+			/* The heading's line is the contact's. */
+			block->line = hl > 0 ? x->hline[hl] : block->line;
+			add_contact(x, block);
+		}
+	}
+}
+
+/* ------------------------------------------------------ anywhere */
+
+/* What a line about the document says: owner, last review, interval. */
+enum meta {
+	M_NONE,
+	M_OWNER,
+	M_REVIEWED,
+	M_EVERY
+};
+
+/* Returns what the part of a line s begins with says, and points *rest
+ * after its words ("Last reviewed 2025-09-12", "Owner: team-x",
+ * "Maintained by the Platform team", "Zuletzt geprüft: 04.02.2025"). */
+static enum meta
+meta_of(const char *s, const char **rest)
+{
+	static const struct {
+		const char	*words;
+		enum meta	 m;
+	} phrases[] = {
+		{ "owner", M_OWNER }, { "owners", M_OWNER },
+		{ "owned by", M_OWNER }, { "maintained by", M_OWNER },
+		{ "maintainer", M_OWNER }, { "service owner", M_OWNER },
+		{ "owning team", M_OWNER }, { "team", M_OWNER },
+		{ "verantwortlich", M_OWNER }, { "responsable", M_OWNER },
+		{ "last reviewed", M_REVIEWED }, { "last updated", M_REVIEWED },
+		{ "last review", M_REVIEWED }, { "reviewed on", M_REVIEWED },
+		{ "updated on", M_REVIEWED }, { "review date", M_REVIEWED },
+		{ "last revised", M_REVIEWED }, { "revised", M_REVIEWED },
+		{ "last modified", M_REVIEWED },
+		{ "zuletzt gepr\xc3\xbc" "ft", M_REVIEWED },
+		{ "zuletzt aktualisiert", M_REVIEWED },
+		{ "stand", M_REVIEWED },
+		{ "\xc3\xbaltima revisi\xc3\xb3n", M_REVIEWED },
+		{ "\xc3\xbaltima actualizaci\xc3\xb3n", M_REVIEWED },
+		{ "review schedule", M_EVERY }, { "review cycle", M_EVERY },
+		{ "review frequency", M_EVERY }, { "review every", M_EVERY },
+		{ "next review", M_EVERY }, { "reviewed every", M_EVERY },
+		{ "review interval", M_EVERY }, { "review", M_EVERY },
+		{ "\xc3\xbc" "berpr\xc3\xbc" "fung", M_EVERY },
+		{ "revisi\xc3\xb3n", M_EVERY },
+	};
+	const char *p;
+	size_t i, n, best = 0;
+	enum meta m = M_NONE;
+
+	for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
+		n = strlen(phrases[i].words);
+		if (n > best && strncasecmp(s, phrases[i].words, n) == 0 &&
+		    !isalpha((unsigned char)s[n])) {
+			best = n;
+			m = phrases[i].m;
+		}
+	}
+	if (m == M_NONE)
+		return m;
+	p = s + best;
+	while (*p == ' ' || *p == ':' || *p == '-' || *p == '\t')
+		p++;
+	/* "Maintained by the Platform team" */
+	if (strncasecmp(p, "by ", 3) == 0)
+		p += 3;
+	if (m == M_OWNER && strncasecmp(p, "the ", 4) == 0)
+		p += 4;
+	/* "Team" alone is an owner only with a colon after it. */
+	if (best == 4 && strncasecmp(s, "team", 4) == 0 && s[4] != ':')
+		return M_NONE;
+	*rest = p;
+	return m;
+}
+
+/* One part of a line: "Owner: team-payments". */
+static void
+meta_part(struct ex *x, char *part, int line)
+{
+	const char *rest;
+	char d[24], date[11], *v, *e;
+
+	part = trim(part);
+	switch (meta_of(part, &rest)) {
+	case M_OWNER:
+		if (x->owner != NULL)
+			break;
+		v = xstrdup(rest);
+		e = v + strlen(v);
+		while (e > v && (e[-1] == '.' || e[-1] == ' '))
+			*--e = '\0';
+		if (*v != '\0' && strlen(v) < 80)
+			x->owner = str_at(x, v, strlen(v), line);
+		free(v);
+		break;
+	case M_REVIEWED:
+		if (x->reviewed != NULL)
+			break;
+		if (date_of(rest, date))
+			x->reviewed = str_at(x, date, 10, line);
+		else if (rest[0] == '[' || rest[0] == '<' ||
+		    strncasecmp(rest, "TBD", 3) == 0) {
+			v = xstrdup(rest);
+			x->reviewed = str_at(x, trim(v), strlen(trim(v)), line);
+			free(v);
+		}
+		break;
+	case M_EVERY:
+		if (x->every == NULL && every_of(rest, d))
+			x->every = str_at(x, d, strlen(d), line);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "Owner: ...", "Last updated: ...", "Review schedule: ..." lines, in
+ * parts where a line has several ("Team: X · Last updated: Y", "Owner:
+ * X. Last reviewed Y."). */
+static void
+meta_line(struct ex *x, const char *text, int line)
+{
+	char *t, *p, *e;
+
+	if (!x->want_meta)
+		return;
+	t = p = xstrdup(text);
+	for (;;) {
+		e = NULL;
+		for (char *q = p; *q != '\0'; q++) {
+			if ((unsigned char)q[0] == 0xc2 &&
+			    (unsigned char)q[1] == 0xb7) {	/* middle dot */
+				e = q;
+				*e = '\0';
+				e += 2;
+				break;
+			}
+			if (*q == '|' || (*q == '.' && q[1] == ' ' &&
+			    isupper((unsigned char)q[2]))) {
+				e = q;
+				*e = '\0';
+				e++;
+				break;
+			}
+		}
+		meta_part(x, p, line);
+		if (e == NULL)
+			break;
+		p = e;
+	}
+	free(t);
+}
+
+/* "Billing on-call: +1 555 0160, billing-oncall@acme.test": a line that
+ * names a role and how to reach it. */
+static void
+contact_line(struct ex *x, const char *text, int line)
+{
+	const char *rest;
+	char *lab = label_of(text, &rest);
+	struct ynode *c;
+
+	if (lab == NULL || field_of(lab) == F_PHONE || field_of(lab) ==
+	    F_EMAIL || field_of(lab) == F_CHAT || meta_label(lab)) {
+		free(lab);
+		return;
+	}
+	c = item_at(x, line);
+	put(x, c, "role", trim(lab), line);
+	set_parts(x, c, rest, line, F_NONE);
+	add_contact(x, c);
+	free(lab);
+}
+
+/* Line l of the file without Markdown's emphasis marks, malloc'd. */
+static char *
+source_line(const struct ex *x, int l)
+{
+	const struct srcfile *f = &x->r->src;
+	size_t start, end, i, k = 0;
+	char *t;
+
+	if (l < 1 || (size_t)l > f->nlines)
+		return xstrdup("");
+	start = f->lines[l - 1];
+	end = (size_t)l < f->nlines ? f->lines[l] : f->len;
+	t = xmalloc(end - start + 1);
+	for (i = start; i < end; i++)
+		if (f->data[i] != '*' && f->data[i] != '`' &&
+		    f->data[i] != '\n' && f->data[i] != '\r' &&
+		    !(f->data[i] == '_' && (i == start ||
+		    !isalnum((unsigned char)f->data[i - 1]))))
+			t[k++] = f->data[i];
+	t[k] = '\0';
+	return t;
+}
+
+/*
+ * Thresholds in prose, sentence by sentence, a sentence across the lines
+ * first..last as they are written: "Cache hit ratio < 70% is a warning
+ * and < 50% is critical."
+ */
+static void
+threshold_prose(struct ex *x, int first, int last)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t *at = xcalloc((size_t)(last - first + 2), sizeof(*at));
+	size_t start = 0, i, k;
+	int l;
+
+	for (l = first; l <= last; l++) {
+		char *line = source_line(x, l), *p = trim(line);
+		at[l - first] = b.len;
+		buf_puts(&b, p);
+		buf_putc(&b, ' ');
+		free(line);
+	}
+	buf_cstr(&b);
+	for (i = 0; i <= b.len; i++) {
+		if (i < b.len && !(b.data[i] == '.' && (i + 1 == b.len ||
+		    (b.data[i + 1] == ' ' && (i + 2 >= b.len ||
+		    isupper((unsigned char)b.data[i + 2]))))))
+			continue;
+		if (i > start) {
+			char *sent = xstrndup(b.data + start, i - start);
+			for (k = 0; k + 1 < (size_t)(last - first + 1) &&
+			    at[k + 1] <= start; k++)
+				;
+			threshold_line(x, trim(sent), first + (int)k);
+			free(sent);
+		}
+		start = i + 1;
+	}
+	free(at);
+	buf_free(&b);
+}
+
+/*
+ * A paragraph, line by line as written: "**Last Updated**: 2024-01-01"
+ * then "**Owner**: DevOps Team"; a threshold line; or a severity level
+ * in bold ("**SEV-1: Critical**") whose list follows.
+ */
+static void
+paragraph(struct ex *x, cmark_node *n, enum section sec)
+{
+	int first = node_line(x, n), last, l, hl;
+	cmark_node *nx = cmark_node_next(n), *li;
+	const char *head, *h;
+	char *p, *code, *lp, d[24];
+	struct ynode *lvl = NULL;
+
+	last = cmark_node_get_end_line(n) + x->r->body_line - 1;
+	if (last < first || last - first > 200)
+		last = first;
+	/* Under a heading that is a level ("### SEV1 - invoices wrong"):
+	 * the paragraph says its response time. */
+	if (sec == SEC_SEVERITY) {
+		(void)current(x, &head);
+		h = nearest(x, &hl);
+		if (h != NULL && h != head && (code = sev_code(h)) != NULL) {
+			size_t k;
+			for (k = 0; k < x->severity->n; k++)
+				if (x->severity->items[k]->line == x->hline[hl])
+					lvl = x->severity->items[k];
+			if (lvl == NULL) {
+				lvl = item_at(x, x->hline[hl]);
+				put(x, lvl, "name", code, lvl->line);
+				yseq_push(x->a, x->severity, lvl);
+			}
+			free(code);
+		}
+	}
+	if (sec == SEC_THRESHOLDS)
+		threshold_prose(x, first, last);
+	for (l = first; l <= last; l++) {
+		char *line = source_line(x, l);
+
+		p = trim(line);
+		meta_line(x, p, l);
+		if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
+			contact_line(x, p, l);
+		if (sec == SEC_SEVERITY && lvl != NULL) {
+			lp = lower(p);
+			if (ymap_get(lvl, "response") == NULL &&
+			    resp_at(lp) != NULL && duration(resp_at(lp), d))
+				put(x, lvl, "response", d, l);
+			free(lp);
+		} else if (sec == SEC_SEVERITY &&
+		    (code = sev_code(p)) != NULL) {
+			/* "**P1 - Critical.** ... Response: 10 minutes." or
+			 * "**SEV-1: Critical**" then a list. */
+			if (strstr(p, code) - p < 4) {
+				struct ynode *s = item_at(x, l);
+				put(x, s, "name", code, l);
+				lp = lower(p);
+				if (resp_at(lp) != NULL && duration(resp_at(lp), d))
+					put(x, s, "response", d, l);
+				free(lp);
+				if (first == last && nx != NULL &&
+				    cmark_node_get_type(nx) == CMARK_NODE_LIST)
+					for (li = cmark_node_first_child(nx);
+					    li != NULL; li = cmark_node_next(li)) {
+						char *lt = item_text(li);
+						char *ll = lower(lt);
+						if (resp_at(ll) != NULL &&
+						    ymap_get(s, "response") ==
+						    NULL && duration(resp_at(ll),
+						    d))
+							put(x, s, "response", d,
+							    l);
+						free(ll);
+						free(lt);
+					}
+				yseq_push(x->a, x->severity, s);
+			}
+			free(code);
+		}
+		free(line);
+	}
+}
+
+/* Walks the blocks of the body in order, in the sections they are in. */
+static void
+walk_blocks(struct ex *x, cmark_node *parent)
+{
+	cmark_node *n, *it, *c1;
+	const char *head;
+	enum section sec;
+	int i, level;
+
+	for (n = cmark_node_first_child(parent); n != NULL;
+	    n = cmark_node_next(n)) {
+		cmark_node_type t = cmark_node_get_type(n);
+		char *text;
+
+		if (t == CMARK_NODE_HEADING) {
+			level = cmark_node_get_heading_level(n);
+			if (level < 1 || level > 6)
+				continue;
+			for (i = level; i <= 6; i++) {
+				free(x->heads[i]);
+				x->heads[i] = NULL;
+				x->levels[i] = SEC_NONE;
+			}
+			/* Most headings are one text node: no copy. */
+			c1 = cmark_node_first_child(n);
+			if (c1 != NULL && cmark_node_next(c1) == NULL &&
+			    cmark_node_get_type(c1) == CMARK_NODE_TEXT &&
+			    cmark_node_get_literal(c1) != NULL)
+				text = xstrdup(cmark_node_get_literal(c1));
+			else
+				text = node_text(n);
+			x->levels[level] = section_of(text);
+			x->heads[level] = text;
+			x->hline[level] = node_line(x, n);
+			continue;
+		}
+		sec = current(x, &head);
+		if (is_table(n)) {
+			if (sec != SEC_NONE || x->want_meta)
+				table(x, n, sec);
+			continue;
+		}
+		if (t == CMARK_NODE_LIST) {
+			/* "- Owner: ...", "- Last updated: ..." anywhere */
+			for (it = x->want_meta ? cmark_node_first_child(n) :
+			    NULL; it != NULL; it = cmark_node_next(it)) {
+				text = item_text(it);
+				meta_line(x, text, node_line(x, it));
+				free(text);
+			}
+			if (sec != SEC_NONE)
+				list(x, n, sec, head);
+			continue;
+		}
+		if (t == CMARK_NODE_PARAGRAPH && (sec != SEC_NONE ||
+		    x->want_meta))
+			paragraph(x, n, sec);
+	}
+}
+
+/* ------------------------------------------------------ the interface */
+
+/*
+ * Returns what r's body says (SPEC §7), in the front-matter's shape: a
+ * map of contacts, severity_levels, escalation, thresholds, owner,
+ * last_reviewed and review_every, each only where the text says it, its
+ * values at their lines; an empty map when it says none.
+ */
+struct ynode *
+extract(struct runbook *r, int all)
+{
+	struct ex x;
+	struct ynode *m;
+	int i;
+
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	x.a = r->arena;
+	/* What the front-matter says already is not looked for, but the
+	 * thresholds (threshold-conflict compares them). */
+	x.want[SEC_CONTACTS] = all || ymap_get(r->fm, "contacts") == NULL;
+	x.want[SEC_SEVERITY] = all || ymap_get(r->fm, "severity_levels") ==
+	    NULL;
+	x.want[SEC_ESCALATION] = all || ymap_get(r->fm, "escalation") == NULL;
+	x.want[SEC_THRESHOLDS] = all || ymap_get(r->fm, "thresholds") ==
+	    NULL || diag_on(&r->diags, R_THRESHOLD_CONFLICT);
+	x.want_meta = all || ymap_get(r->fm, "owner") == NULL ||
+	    ymap_get(r->fm, "last_reviewed") == NULL ||
+	    ymap_get(r->fm, "review_every") == NULL;
+	x.contacts = ynew(x.a, Y_SEQ);
+	x.severity = ynew(x.a, Y_SEQ);
+	x.escalation = ynew(x.a, Y_SEQ);
+	x.thresholds = ynew(x.a, Y_SEQ);
+	x.esc_more = ynew(x.a, Y_SEQ);
+	if (r->doc != NULL)
+		walk_blocks(&x, r->doc);
+	for (i = 0; i < 7; i++)
+		free(x.heads[i]);
+	/* An escalation step names a contact by its id where one is its
+	 * "who": then contact-unknown and the pages can follow it. */
+	for (i = 0; (size_t)i < x.escalation->n; i++) {
+		struct ynode *s = x.escalation->items[i];
+		const char *who = ystr(ymap_get(s, "who"));
+		size_t k;
+
+		for (k = 0; who != NULL && k < x.contacts->n; k++) {
+			const struct ynode *c = x.contacts->items[k];
+			const char *role = ystr(ymap_get(c, "role"));
+			const char *name = ystr(ymap_get(c, "name"));
+
+			if ((role != NULL && strcasecmp(role, who) == 0) ||
+			    (name != NULL && strcasecmp(name, who) == 0)) {
+				put(&x, s, "contact", ystr(ymap_get(c, "id")),
+				    s->line);
+				break;
+			}
+		}
+	}
+	m = ynew(x.a, Y_MAP);
+	m->line = r->body_line;
+	m->col = 1;
+	if (x.owner != NULL)
+		ymap_add(x.a, m, "owner", x.owner);
+	if (x.reviewed != NULL)
+		ymap_add(x.a, m, "last_reviewed", x.reviewed);
+	if (x.every != NULL)
+		ymap_add(x.a, m, "review_every", x.every);
+	if (x.severity->n > 0)
+		ymap_add(x.a, m, "severity_levels", x.severity);
+	if (x.contacts->n > 0)
+		ymap_add(x.a, m, "contacts", x.contacts);
+	if (x.escalation->n > 0)
+		ymap_add(x.a, m, "escalation", x.escalation);
+	if (x.thresholds->n > 0)
+		ymap_add(x.a, m, "thresholds", x.thresholds);
+	if (x.esc_more->n > 0)
+		ymap_add(x.a, m, "escalation_more", x.esc_more);
+	return m;
+}
+
+/* Returns the metric's name reduced to its letters and digits, lower
+ * case, malloc'd: "Response Time (P95)" responsetimep95. */
+static char *
+metric_key(const char *m)
+{
+	char *k = xmalloc(strlen(m) + 1), *p = k;
+
+	for (; *m != '\0'; m++)
+		if (isalnum((unsigned char)*m))
+			*p++ = (char)tolower((unsigned char)*m);
+	*p = '\0';
+	return k;
+}
+
+/* Returns 1 if a and b (metric keys) name one metric. */
+static int
+same_metric(const char *a, const char *b)
+{
+	return *a != '\0' && *b != '\0' && (strcmp(a, b) == 0 ||
+	    strstr(a, b) != NULL || strstr(b, a) != NULL);
+}
+
+/* Returns 1 if thresholds t and u give one of warning or critical as
+ * different numbers. */
+static int
+differ(const struct ynode *t, const struct ynode *u)
+{
+	static const char *const keys[] = { "warning", "critical", NULL };
+	const struct ynode *a, *b;
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		a = ymap_get(t, keys[i]);
+		b = ymap_get(u, keys[i]);
+		if (a != NULL && b != NULL && (a->type == Y_INT ||
+		    a->type == Y_FLOAT) && (b->type == Y_INT ||
+		    b->type == Y_FLOAT) && a->num != b->num)
+			return 1;
+	}
+	return 0;
+}
+
+/* Reports each threshold of list that another of other (or, when other
+ * is list, a later one of list) gives with other numbers. */
+static void
+conflicts(struct runbook *r, const struct ynode *list,
+    const struct ynode *other, const char *where)
+{
+	size_t i, j;
+
+	if (list == NULL || other == NULL || list->type != Y_SEQ ||
+	    other->type != Y_SEQ)
+		return;
+	for (i = 0; i < list->n; i++) {
+		const char *m = ystr(ymap_get(list->items[i], "metric"));
+		char *km;
+
+		if (m == NULL)
+			continue;
+		km = metric_key(m);
+		for (j = list == other ? i + 1 : 0; j < other->n; j++) {
+			const char *o = ystr(ymap_get(other->items[j],
+			    "metric"));
+			char *ko;
+			int hit;
+
+			if (o == NULL)
+				continue;
+			ko = metric_key(o);
+			hit = same_metric(km, ko) && differ(list->items[i],
+			    other->items[j]);
+			free(ko);
+			if (hit) {
+				diag_add(&r->diags, r->src.path,
+				    other->items[j]->line, other->items[j]->col,
+				    R_THRESHOLD_CONFLICT, "threshold '%s' has "
+				    "other numbers than '%s' at line %d (%s)",
+				    o, m, list->items[i]->line, where);
+				break;
+			}
+		}
+		free(km);
+	}
+}
+
+/*
+ * Gives r's data what its text says (r->text) where its front-matter
+ * says nothing, noting which (r->from_text); reports threshold-conflict
+ * where both, or two places of the text, give one metric other numbers.
+ */
+void
+extract_merge(struct runbook *r)
+{
+	static const struct {
+		const char	*key;
+		unsigned	 bit;
+	} keys[] = {
+		{ "owner", TEXT_OWNER }, { "last_reviewed", TEXT_REVIEWED },
+		{ "review_every", TEXT_EVERY },
+		{ "severity_levels", TEXT_SEVERITY },
+		{ "contacts", TEXT_CONTACTS }, { "escalation", TEXT_ESCALATION },
+		{ "thresholds", TEXT_THRESHOLDS },
+	};
+	const struct ynode *t;
+	size_t i;
+
+	if (r->text == NULL || r->text->n == 0)
+		return;
+	if (diag_on(&r->diags, R_THRESHOLD_CONFLICT)) {
+		t = ymap_get(r->text, "thresholds");
+		conflicts(r, t, t, "both in the text");
+		conflicts(r, ymap_get(r->fm, "thresholds"), t,
+		    "front-matter and text");
+	}
+	if (r->fm == NULL) {
+		r->fm = ynew(r->arena, Y_MAP);
+		r->fm->line = 1;
+		r->fm->col = 1;
+	}
+	if (r->fm->type != Y_MAP)
+		return;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (ymap_get(r->fm, keys[i].key) == NULL &&
+		    (t = ymap_get(r->text, keys[i].key)) != NULL) {
+			ymap_add(r->arena, r->fm, keys[i].key,
+			    (struct ynode *)t);
+			r->from_text |= keys[i].bit;
+		}
+}
