@@ -116,6 +116,12 @@ for n in $SIZES; do
 	# benchmark measures a complete build, so that rule is off here.
 	printf 'title: Benchmark\nrules:\n  contact-placeholder: off\n' >"$c/site.yaml"
 	one=$(ls "$c" | sed -n 500p)
+	# The same corpus with extraction off (site.yaml extract: false),
+	# for what reading the text costs a build.
+	rm -rf "$c-noext"
+	cp -r "$c" "$c-noext"
+	rm -f "$c-noext/site.yaml"
+	printf 'title: Benchmark\nextract: false\nrules:\n  contact-placeholder: off\n' >"$c-noext/site.yaml"
 	r=ref
 	# What rbc writes, file by file, for the floor that writes as many
 	# bytes (floor_rbc_bytes: the floor's work, rbc's output volume).
@@ -135,6 +141,8 @@ for n in $SIZES; do
 		fresh o2 o2
 		o2=$F
 		t "$n rbc_html_man_j2" "$RBC" build --content "$c" --out "$o2" --formats html,man -j 2 --today 2026-11-23
+		fresh run ox
+		t "$n rbc_html_man_j2_noextract" "$RBC" build --content "$c-noext" --out "$F" --formats html,man -j 2 --today 2026-11-23
 		fresh run fb
 		t "$n floor_rbc_bytes" "$W/floor" -j 2 --like "$W/sizes-$n" "$c" "$F"
 		fresh run fh
@@ -210,7 +218,7 @@ ratio_rows() {
 	echo "| corpus | what | median s | x floor | x floor per round | peak MiB | files/s |"
 	echo "|---:|---|---:|---:|---|---:|---:|"
 	for n in $SIZES; do
-		for what in floor_html_man floor_html floor_rbc_bytes floor_html_man_j1 rbc_html_man_j2 rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_rebuild_one_edit rbc_rebuild_next_edit hugo; do
+		for what in floor_html_man floor_html floor_rbc_bytes floor_html_man_j1 rbc_html_man_j2 rbc_html_man_j2_noextract rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_rebuild_one_edit rbc_rebuild_next_edit hugo; do
 			grep "^$n $what " "$W/runs" | grep -v FAILED | awk '{ print $3, $4 }' | sort -n >"$W/sel"
 			k=$(wc -l <"$W/sel")
 			if [ "$k" = 0 ]; then
@@ -227,9 +235,9 @@ ratio_rows() {
 			echo "| $n | $what | $med | $ratio | $rounds | $mem | $fps |"
 		done
 	done
-	# Issue 7's targets, each a ratio of two runs of the same round.
+	# The targets, each a ratio of two runs of the same round.
 	echo
-	echo "Issue 7's targets, round by round: median (lowest-highest)."
+	echo "The targets, round by round: median (lowest-highest)."
 	echo
 	echo "| corpus | target | per round |"
 	echo "|---:|---|---|"
@@ -237,7 +245,8 @@ ratio_rows() {
 	    "rbc_html_man_j1 rbc_html_man_j2 -j1 / -j2 (scaling): >= 1.8" \
 	    "rbc_all_j2 rbc_html_man_j2 with cards / without: <= 2" \
 	    "rbc_rebuild_one_edit rbc_html_man_j2 first rebuild / build: <= 0.10" \
-	    "rbc_rebuild_next_edit rbc_html_man_j2 next rebuild / build: <= 0.10"
+	    "rbc_rebuild_next_edit rbc_html_man_j2 next rebuild / build: <= 0.10" \
+	    "rbc_html_man_j2 rbc_html_man_j2_noextract build / build with extract false: <= 1.10"
 	# What the targets are made of: the floor writing rbc's bytes.
 	echo
 	echo "The floor writing as many bytes as rbc (floor_rbc_bytes: the floor's"

@@ -9,7 +9,6 @@
  * takes front-matter.  Nothing is invented: what the text does not say
  * is left out, and a placeholder stays as written.
  */
-#define _GNU_SOURCE	/* strcasestr */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,15 +47,15 @@ static char	*sev_name(const char *);
 
 /* ------------------------------------------------------------- text */
 
-/* Returns 1 if s contains any of the (lower-case) words of list, in any
- * case. */
+/* Returns 1 if the lower-case string l contains any of the (lower-case)
+ * words of list. */
 static int
-has_any(const char *s, const char *const *list)
+has_any(const char *l, const char *const *list)
 {
 	size_t i;
 
 	for (i = 0; list[i] != NULL; i++)
-		if (strcasestr(s, list[i]) != NULL)
+		if (strstr(l, list[i]) != NULL)
 			return 1;
 	return 0;
 }
@@ -378,15 +377,17 @@ section_of(const char *text)
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", NULL };
 	enum section s = SEC_NONE;
+	char *l = lower(text);
 
-	if (has_any(text, esc))
+	if (has_any(l, esc))
 		s = SEC_ESCALATION;
-	else if (has_any(text, sev))
+	else if (has_any(l, sev))
 		s = SEC_SEVERITY;
-	else if (has_any(text, con))
+	else if (has_any(l, con))
 		s = SEC_CONTACTS;
-	else if (has_any(text, thr))
+	else if (has_any(l, thr))
 		s = SEC_THRESHOLDS;
+	free(l);
 	return s;
 }
 
@@ -750,7 +751,9 @@ next_cmp(const char *s, struct cmp *c)
 			continue;
 		}
 		/* "above 1%", "below 15%", "under", "over" */
-		if (strncasecmp(p, "above", 5) == 0 ||
+		if (strchr("aAoOmMeEbBuUlL", *p) == NULL)
+			;
+		else if (strncasecmp(p, "above", 5) == 0 ||
 		    strncasecmp(p, "over ", 5) == 0 ||
 		    strncasecmp(p, "more than", 9) == 0 ||
 		    strncasecmp(p, "exceed", 6) == 0)
