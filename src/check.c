@@ -1344,6 +1344,7 @@ check_site(struct site *s)
 {
 	char *path;
 
+	alerts_check(s);
 	if (s->cfg.contacts == NULL)
 		return;
 	path = path_join(s->content, "site.yaml");
@@ -1400,6 +1401,8 @@ check_runbook(struct site *s, struct runbook *r)
 		check_contact_refs(s, r);
 		check_escalation(r);
 		check_thresholds(r);
+		if (s->alerts.configured)
+			alerts_drift(s, r);
 		if (diag_on(&r->diags, R_CONTROL_CHAR)) {
 			check_hidden(ymap_get(r->fm, "contacts"), "contacts",
 			    r);
