@@ -24,7 +24,7 @@
 
 static const char *const tpl_names[] = {
 	"head", "header", "footer", "runbook", "index", "contacts",
-	"thresholds", NULL
+	"thresholds", "alerts", NULL
 };
 
 /* ------------------------------------------------------ loading a site */
@@ -43,7 +43,7 @@ site_load(struct build *b, const char *content, const char *today, int jobs)
 
 static const char *const tpl_names_all[] = {
 	"head", "header", "footer", "runbook", "index", "contacts",
-	"thresholds", NULL
+	"thresholds", "alerts", NULL
 };
 
 /* Hashes the file at path (or a marker for a missing one) into h. */

@@ -400,8 +400,9 @@ extern const char *const page_ids[];
 void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
 int	 site_has_file(const struct site *, const char *rel);
-/* The indexes of the alerts that point at runbook idx (*n of them). */
-const int *alerts_of(const struct site *, size_t idx, size_t *n);
+/* The indexes of the alerts that point at runbook r (*n of them). */
+const int *alerts_of(const struct site *, const struct runbook *r,
+	    size_t *n);
 /* The contact id names in r, or else among the site's contacts; NULL. */
 const struct ynode *contact_find(const struct site *, const struct runbook *,
 	    const char *id);

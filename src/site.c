@@ -115,15 +115,22 @@ site_has_file(const struct site *s, const char *rel)
 	return strv_find(s->files, s->nfiles, rel) != -1;
 }
 
-/* The alerts whose runbook_url names runbook idx, in rule-file order. */
+/* The alerts whose runbook_url names runbook r (the site's, or a copy
+ * read again), in rule-file order. */
 const int *
-alerts_of(const struct site *s, size_t idx, size_t *n)
+alerts_of(const struct site *s, const struct runbook *r, size_t *n)
 {
 	const struct alerts *al = &s->alerts;
+	size_t idx = r->idx;
 
-	if (al->first == NULL || idx >= s->n) {
-		*n = 0;
+	*n = 0;
+	if (al->first == NULL)
 		return NULL;
+	if (idx >= s->n || s->rb[idx] != r) {
+		int k = site_find(s, r->id);
+		if (k < 0)
+			return NULL;
+		idx = (size_t)k;
 	}
 	*n = al->first[idx + 1] - al->first[idx];
 	return al->byrb + al->first[idx];
