@@ -24,7 +24,7 @@
 
 static const char *const tpl_names[] = {
 	"head", "header", "footer", "runbook", "index", "contacts",
-	"thresholds", NULL
+	"thresholds", "alerts", NULL
 };
 
 /* ------------------------------------------------------ loading a site */
@@ -43,7 +43,7 @@ site_load(struct build *b, const char *content, const char *today, int jobs)
 
 static const char *const tpl_names_all[] = {
 	"head", "header", "footer", "runbook", "index", "contacts",
-	"thresholds", NULL
+	"thresholds", "alerts", NULL
 };
 
 /* Hashes the file at path (or a marker for a missing one) into h. */
@@ -79,6 +79,8 @@ global_digest(struct site *s, int formats)
 	path = path_join(s->content, "site.yaml");
 	h = hash_file(h, path);
 	free(path);
+	/* Every rule file: each runbook's page lists its alerts. */
+	h = hash64(h, &s->alerts.digest, sizeof(s->alerts.digest));
 	if (s->cfg.schema != NULL) {
 		path = s->cfg.schema[0] == '/' ? xstrdup(s->cfg.schema) :
 		    path_join(s->content, s->cfg.schema);
@@ -284,6 +286,7 @@ site_load_some(struct site *s, const char *content, const char *today,
 	schema_free(builtin);
 	schema_free(own);
 	index_build(s, NULL);
+	s->partial = 1;
 	check_site(s);
 	for (i = 0; i < named; i++)
 		dedupe(s->rb[i]);
@@ -297,6 +300,8 @@ site_diags(const struct site *s, struct diags *all)
 	size_t i;
 
 	diags_append(all, &s->diags);
+	if (!s->partial)
+		diags_append(all, &s->alerts.diags);
 	for (i = 0; i < s->n; i++)
 		diags_append(all, &s->rb[i]->diags);
 	diags_sort(all);

@@ -201,6 +201,7 @@ struct cmodel {
 	const struct runbook *r;
 	const char	*id, *title, *summary, *service, *owner;
 	const char	*review_by, *version, *url, *date;
+	const char	*alerts;	/* the alerts that point here, or NULL */
 	struct cesc	*esc;
 	size_t		 nesc;
 	struct ccontact	*others;	/* contacts not in the chain */

@@ -250,6 +250,25 @@ model_build(struct arena *a, const struct site *site,
 	m->review_by = clean(a, r->review_by, 1);
 	m->version = clean(a, r->version, 1);
 	m->url = page_url(a, site, r->id);
+	{
+		/* The alerts that page for this runbook, the first few. */
+		size_t na, ka;
+		const int *ai = alerts_of(site, r, &na);
+
+		for (ka = 0; ka < na && ka < 6; ka++) {
+			if (ka)
+				BUF_PUTSL(&b, ", ");
+			buf_puts(&b, site->alerts.v[ai[ka]].name);
+		}
+		if (na > 6) {
+			char more[32];
+			snprintf(more, sizeof(more), " (+%zu more)", na - 6);
+			buf_puts(&b, more);
+		}
+		if (na > 0)
+			m->alerts = clean(a, buf_cstr(&b), 1);
+		buf_reset(&b);
+	}
 	if (date_valid(ystr(ymap_get(fm, "last_reviewed"))))
 		m->date = ystr(ymap_get(fm, "last_reviewed"));
 
@@ -815,7 +834,7 @@ lay_header(struct lay *L, const struct cmodel *m)
 	double fs = L->fs, pad = P_BAND * L->pf * fs, q = 0, tw, y, h;
 	double y0 = L->y, x = L->x + pad, cap = 0, capgap = 0;
 	struct buf b = { NULL, 0, 0 };
-	struct span sp[8];
+	struct span sp[10];
 	size_t nsp = 0;
 	struct op o;
 
@@ -834,6 +853,7 @@ lay_header(struct lay *L, const struct cmodel *m)
 	meta_add(&b, sp, &nsp, "OWNER", m->owner);
 	meta_add(&b, sp, &nsp, "REVIEW BY", m->review_by);
 	meta_add(&b, sp, &nsp, "VERSION", m->version);
+	meta_add(&b, sp, &nsp, "ALERTS", m->alerts);
 	if (b.len > 0) {
 		y += P_META * fs;
 		y += prep_attr(L, b.data, F_SANS, Z_META, x, y, tw,

@@ -17,7 +17,7 @@
 
 #include "stages.h"
 
-_Static_assert(R__MAX <= 32, "rule masks are 32 bits");
+_Static_assert(R__MAX <= 64, "rule masks are 64 bits");
 
 /* Sets r->review_by and r->stale from last_reviewed and review_every. */
 static void
@@ -84,7 +84,7 @@ src_line(const struct srcfile *f, int line, size_t *n)
 /* The rules silenced on each line of one runbook. */
 struct silence {
 	const char	*file;
-	uint32_t	*mask;		/* indexed by 1-based line */
+	uint64_t	*mask;		/* indexed by 1-based line */
 	size_t		 nlines;
 };
 
@@ -105,11 +105,11 @@ silenced(void *arg, const char *file, int line, enum rule rule)
  * rule for a comment that names none), 0 for a line without one.  *only
  * tells whether the line holds nothing else, so that comments can stack.
  */
-static uint32_t
+static uint64_t
 disable_mask(const char *p, size_t n, int *only)
 {
 	const char *end = p + n, *q = p, *c, *close, *t;
-	uint32_t mask = 0, m;
+	uint64_t mask = 0, m;
 	char id[64];
 	size_t k;
 	int rule, named;
@@ -162,11 +162,11 @@ disable_mask(const char *p, size_t n, int *only)
 				memcpy(id, t, k);
 				id[k] = '\0';
 				if ((rule = rule_lookup(id)) >= 0)
-					m |= 1u << rule;
+					m |= (uint64_t)1 << rule;
 			}
 			t += k;
 		}
-		mask |= named ? m : 0xffffffffu;
+		mask |= named ? m : ~(uint64_t)0;
 		q = close + 3;
 	}
 	if (mask == 0)
@@ -201,7 +201,7 @@ static void
 silence_setup(struct runbook *r)
 {
 	size_t nl = r->src.nlines, i, n, flen = 0, k, t;
-	uint32_t *raw;
+	uint64_t *raw;
 	char *only, ch, fch = 0;
 	const char *p;
 	int o, any = 0;
@@ -1353,6 +1353,7 @@ check_site(struct site *s)
 {
 	char *path;
 
+	alerts_check(s);
 	if (s->cfg.contacts == NULL)
 		return;
 	path = path_join(s->content, "site.yaml");
@@ -1409,6 +1410,8 @@ check_runbook(struct site *s, struct runbook *r)
 		check_contact_refs(s, r);
 		check_escalation(r);
 		check_thresholds(r);
+		if (s->alerts.configured)
+			alerts_drift(s, r);
 		if (diag_on(&r->diags, R_CONTROL_CHAR)) {
 			check_hidden(ymap_get(r->fm, "contacts"), "contacts",
 			    r);

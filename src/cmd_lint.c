@@ -58,6 +58,45 @@ under(const char *rel, const char *dir)
 	return n == 0 || (strncmp(rel, dir, n) == 0 && rel[n] == '/');
 }
 
+/* Appends to shown the diagnostics of from that are in one of the n
+ * rule files named (the same file, however its path is spelled). */
+static void
+rule_diags(struct diags *shown, const struct diags *from, char **named,
+    size_t n)
+{
+	char real[PATH_MAX], **reals;
+	const char *last = NULL;
+	struct diags one;
+	size_t i, j;
+	int want = 0;
+
+	if (n == 0)
+		return;
+	reals = xcalloc(n, sizeof(*reals));
+	for (j = 0; j < n; j++)
+		reals[j] = realpath(named[j], real) != NULL ? xstrdup(real) :
+		    xstrdup(named[j]);
+	for (i = 0; i < from->n; i++) {
+		if (last == NULL || strcmp(last, from->v[i].file) != 0) {
+			last = from->v[i].file;
+			want = 0;
+			if (realpath(last, real) != NULL)
+				for (j = 0; j < n && !want; j++)
+					want = strcmp(real, reals[j]) == 0;
+		}
+		if (!want)
+			continue;
+		diags_init(&one, NULL);
+		one.v = &from->v[i];
+		one.n = 1;
+		diags_append(shown, &one);
+	}
+	for (j = 0; j < n; j++)
+		free(reals[j]);
+	free(reals);
+	diags_sort(shown);
+}
+
 /* rbc lint: returns the exit status. */
 int
 cmd_lint(int argc, char **argv)
@@ -73,10 +112,11 @@ cmd_lint(int argc, char **argv)
 	const char *content = "content", *today = NULL;
 	enum diag_format fmt = DFMT_TEXT;
 	char content_real[PATH_MAX], **rels = NULL, **dirs = NULL;
+	char **rules = NULL;
 	struct diags all, shown;
 	struct build b;
 	struct stat st;
-	size_t nrels = 0, ndirs = 0, i, j;
+	size_t nrels = 0, ndirs = 0, nrules = 0, i, j;
 	int ch, strict = 0, rc, all_files, io = 0;
 	enum severity worst;
 	memset(&b, 0, sizeof(b));
@@ -140,6 +180,15 @@ cmd_lint(int argc, char **argv)
 			dirs[ndirs++] = rel;
 			continue;
 		}
+		if (rel == NULL && S_ISREG(st.st_mode) &&
+		    (str_has_suffix(argv[i], ".yaml") ||
+		    str_has_suffix(argv[i], ".yml"))) {
+			/* An alert rule file, checked against the site. */
+			rules = xreallocarray(rules, nrules + 1,
+			    sizeof(*rules));
+			rules[nrules++] = argv[i];
+			continue;
+		}
 		if (rel == NULL || !S_ISREG(st.st_mode) ||
 		    !str_has_suffix(rel, ".md")) {
 			/* Never silence: say why it was not linted. */
@@ -155,7 +204,7 @@ cmd_lint(int argc, char **argv)
 		rels = xreallocarray(rels, nrels + 1, sizeof(*rels));
 		rels[nrels++] = rel;
 	}
-	if (ndirs > 0)
+	if (ndirs > 0 || nrules > 0)
 		all_files = 1;	/* loaded whole, shown by folder below */
 	if (!all_files && nrels == 0 && !io) {
 		/* Nothing of ours was named: a clean, quiet pass. */
@@ -177,13 +226,20 @@ cmd_lint(int argc, char **argv)
 		for (i = 0; i < ndirs; i++)
 			free(dirs[i]);
 		free(dirs);
+		free(rules);
 		return 2;
 	}
+	for (i = 0; i < nrules; i++)
+		alerts_add(&b.site, rules[i]);
+	if (nrules > 0)
+		alerts_check(&b.site);
 	diags_init(&all, NULL);
 	site_diags(&b.site, &all);
 	diags_init(&shown, NULL);
-	if (all_files && ndirs == 0)
+	if (all_files && ndirs == 0 && nrules == 0)
 		diags_append(&shown, &all);
+	else if (nrules > 0 && ndirs == 0 && nrels == 0)
+		rule_diags(&shown, &b.site.alerts.diags, rules, nrules);
 	else {
 		/* Only the named runbooks' diagnostics. */
 		struct diags one;
@@ -198,6 +254,7 @@ cmd_lint(int argc, char **argv)
 			if (want)
 				diags_append(&shown, &b.site.rb[i]->diags);
 		}
+		rule_diags(&shown, &b.site.alerts.diags, rules, nrules);
 		/* Errors of site.yaml concern every runbook. */
 		for (i = 0; i < b.site.diags.n; i++)
 			if (b.site.diags.v[i].sev == SEV_ERROR) {
@@ -223,5 +280,6 @@ cmd_lint(int argc, char **argv)
 	for (i = 0; i < ndirs; i++)
 		free(dirs[i]);
 	free(dirs);
+	free(rules);
 	return rc;
 }

@@ -72,6 +72,15 @@ const struct rule_info rule_table[R__MAX] = {
 	    "a front-matter key within a typo of a known one" },
 	[R_PLACEHOLDER] = { "placeholder", SEV_ERROR,
 	    "template text left in a value a reader relies on" },
+	[R_ALERT_RUNBOOK_BROKEN] = { "alert-runbook-broken", SEV_ERROR,
+	    "an alert rule's runbook_url names no runbook (or no anchor) of "
+	    "this site" },
+	[R_ALERT_NO_RUNBOOK] = { "alert-no-runbook", SEV_WARNING,
+	    "an alert rule without a runbook_url" },
+	[R_RUNBOOK_NO_ALERT] = { "runbook-no-alert", SEV_OFF,
+	    "a runbook that no alert rule points at" },
+	[R_THRESHOLD_DRIFT] = { "threshold-drift", SEV_WARNING,
+	    "a runbook threshold whose numbers differ from its alert rule's" },
 };
 
 static const char *const sevname[] = { "off", "warning", "error" };
@@ -320,7 +329,8 @@ print_sarif(const struct diags *d, FILE *f)
 		fputs(", \"shortDescription\": {\"text\": ", f);
 		json_str(f, rule_table[r].what);
 		fprintf(f, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
-		    rule_table[r].def == SEV_ERROR ? "error" : "warning");
+		    rule_table[r].def == SEV_ERROR ? "error" :
+		    rule_table[r].def == SEV_WARNING ? "warning" : "none");
 	}
 	fputs("\n          ]\n        }\n      },\n"
 	    "      \"columnKind\": \"unicodeCodePoints\",\n"

@@ -21,6 +21,8 @@ struct loader {
 	size_t		 len;
 	int		 line0;
 	size_t		 nodes;
+	size_t		 max_nodes;	/* over the whole stream */
+	const char	*where;		/* "front-matter", "rule files" */
 	int		 failed;
 };
 
@@ -247,8 +249,8 @@ refuse(struct loader *l, const yaml_event_t *ev, const char *what,
 
 	mark_pos(l, &ev->start_mark, &line, &col);
 	diag_add(l->d, l->file, line, col, R_YAML_UNSUPPORTED,
-	    "%s '%s' is not supported in front-matter", what,
-	    name != NULL ? name : "");
+	    "%s '%s' is not supported in %s", what,
+	    name != NULL ? name : "", l->where);
 	l->failed = 1;
 	return -1;
 }
@@ -266,9 +268,9 @@ load_node(struct loader *l, yaml_parser_t *p, yaml_event_t *ev, int depth,
 	int line, col, rc;
 
 	mark_pos(l, &ev->start_mark, &line, &col);
-	if (++l->nodes > RBC_MAX_NODES) {
+	if (++l->nodes > l->max_nodes) {
 		diag_add(l->d, l->file, line, col, R_LIMIT,
-		    "more than %d YAML nodes", RBC_MAX_NODES);
+		    "more than %zu YAML nodes", l->max_nodes);
 		l->failed = 1;
 		return -1;
 	}
@@ -387,16 +389,80 @@ load_node(struct loader *l, yaml_parser_t *p, yaml_event_t *ev, int depth,
 	return 0;
 }
 
+/*
+ * Loads the documents of buf into *docs (at most one unless multi);
+ * returns how many, or -1 after a diagnostic.
+ */
+static long
+load_stream(struct loader *l, int multi, struct ynode ***docs)
+{
+	yaml_parser_t p;
+	yaml_event_t e;
+	struct ynode *root, **v = NULL;
+	size_t n = 0, cap = 0;
+	int line, col, done = 0;
+
+	if (!yaml_parser_initialize(&p)) {
+		fputs("rbc: out of memory\n", stderr);
+		exit(2);
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)l->buf,
+	    l->len);
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	while (!done && !l->failed) {
+		if (!yaml_parser_parse(&p, &e)) {
+			parse_error(l, &p);
+			break;
+		}
+		switch (e.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (n > 0 && !multi) {
+				mark_pos(l, &e.start_mark, &line, &col);
+				diag_add(l->d, l->file, line, col,
+				    R_YAML_SYNTAX, "more than one YAML "
+				    "document");
+				l->failed = 1;
+			}
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			if (load_node(l, &p, &e, 0, &root) == 0) {
+				if (n == cap) {
+					cap = cap ? 2 * cap : 4;
+					v = xreallocarray(v, cap, sizeof(*v));
+				}
+				v[n++] = root;
+			}
+			break;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	if (l->failed) {
+		free(v);
+		return -1;
+	}
+	if (n > 0) {
+		*docs = arena_calloc(l->a, n, sizeof(**docs));
+		memcpy(*docs, v, n * sizeof(*v));
+	}
+	free(v);
+	return (long)n;
+}
+
 /* Returns the root of the first YAML document in buf, or NULL. */
 struct ynode *
 yaml_load(struct arena *a, const char *buf, size_t len, const char *file,
     int line0, struct diags *d)
 {
 	struct loader l;
-	yaml_parser_t p;
-	yaml_event_t e;
-	struct ynode *root = NULL;
-	int line, col, done = 0;
+	struct ynode **docs = NULL, *root;
+	long n;
 
 	memset(&l, 0, sizeof(l));
 	l.a = a;
@@ -405,49 +471,38 @@ yaml_load(struct arena *a, const char *buf, size_t len, const char *file,
 	l.buf = buf;
 	l.len = len;
 	l.line0 = line0;
-	if (!yaml_parser_initialize(&p)) {
-		fputs("rbc: out of memory\n", stderr);
-		exit(2);
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-	while (!done && !l.failed) {
-		if (!yaml_parser_parse(&p, &e)) {
-			parse_error(&l, &p);
-			break;
-		}
-		switch (e.type) {
-		case YAML_STREAM_START_EVENT:
-		case YAML_DOCUMENT_END_EVENT:
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (root != NULL) {
-				mark_pos(&l, &e.start_mark, &line, &col);
-				diag_add(d, file, line, col, R_YAML_SYNTAX,
-				    "more than one YAML document");
-				l.failed = 1;
-			}
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		default:
-			if (load_node(&l, &p, &e, 0, &root) == -1)
-				root = NULL;
-			break;
-		}
-		yaml_event_delete(&e);
-	}
-	yaml_parser_delete(&p);
-	if (l.failed)
+	l.max_nodes = RBC_MAX_NODES;
+	l.where = "front-matter";
+	if ((n = load_stream(&l, 0, &docs)) == -1)
 		return NULL;
-	if (root == NULL) {
-		root = ynew(a, Y_NULL);
-		root->line = line0;
-		root->col = 1;
-		root->s = "";
-	}
+	if (n > 0)
+		return docs[0];
+	root = ynew(a, Y_NULL);
+	root->line = line0;
+	root->col = 1;
+	root->s = "";
 	return root;
+}
+
+/* Every document of a YAML stream; see stages.h. */
+long
+yaml_load_all(struct arena *a, const char *buf, size_t len,
+    const char *file, size_t max_nodes, const char *where,
+    struct ynode ***docs, struct diags *d)
+{
+	struct loader l;
+
+	memset(&l, 0, sizeof(l));
+	l.a = a;
+	l.d = d;
+	l.file = file;
+	l.buf = buf;
+	l.len = len;
+	l.line0 = 1;
+	l.max_nodes = max_nodes;
+	l.where = where;
+	*docs = NULL;
+	return load_stream(&l, 1, docs);
 }
 
 /* ----------------------------------------------------- the runbook side */

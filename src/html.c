@@ -823,6 +823,42 @@ ref_ctx(struct arena *a, const struct runbook *from, const struct runbook *t)
 	return m;
 }
 
+/* The context of alert a; from: the page it is shown on (NULL: the
+ * site's root), for the link to its runbook. */
+static struct ynode *
+alert_ctx(struct arena *a, const struct site *s, const struct runbook *from,
+    const struct alert *al)
+{
+	struct ynode *m = ynew(a, Y_MAP);
+	char *h;
+
+	kv(a, m, "name", al->name);
+	kv(a, m, "group", al->group);
+	kv(a, m, "severity", al->severity);
+	kv(a, m, "for", al->dur);
+	kv(a, m, "expr", al->expr);
+	kv(a, m, "summary", al->summary);
+	kv(a, m, "file", al->file);
+	ymap_add(a, m, "line", ynew_int(a, al->line));
+	kv(a, m, "runbook_url", al->url);
+	kv(a, m, "problem", al->problem);
+	ymap_add(a, m, "ok", ynew_bool(a, al->problem == NULL));
+	kv(a, m, "section", al->frag);
+	if (from != NULL && al->frag != NULL) {
+		h = xasprintf("#%s", al->frag);
+		kv(a, m, "section_href", h);
+		free(h);
+	}
+	if (al->target >= 0) {
+		kv(a, m, "runbook_id", s->rb[al->target]->id);
+		kv(a, m, "runbook_title", s->rb[al->target]->title);
+		if (from == NULL)
+			set_href(a, m, "href", NULL, s->rb[al->target],
+			    al->problem == NULL ? al->frag : NULL);
+	}
+	return m;
+}
+
 /* Returns the context of r's page. */
 static struct ynode *
 runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
@@ -880,6 +916,16 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 				yseq_push(a, l, threshold_ctx(a, r, r,
 				    v->items[i]));
 	set_list(a, m, "thresholds", "has_thresholds", l);
+	l = ynew(a, Y_SEQ);
+	{
+		size_t na;
+		const int *ai = alerts_of(s, r, &na);
+
+		for (i = 0; i < na; i++)
+			yseq_push(a, l, alert_ctx(a, s, r,
+			    &s->alerts.v[ai[i]]));
+	}
+	set_list(a, m, "alerts", "has_alerts", l);
 	l = ynew(a, Y_SEQ);
 	seq_of_maps(a, ymap_get(r->fm, "quickref"), l, qk);
 	set_list(a, m, "quickref", "has_quickref", l);
@@ -1318,6 +1364,17 @@ search_index(const struct html *h, struct buf *o, int (*put)(void *,
 				buf_putc(o, ',');
 			js_str(o, r->heads[k].text);
 		}
+		if (s->alerts.configured) {
+			size_t na;
+			const int *ai = alerts_of(s, s->rb[i], &na);
+
+			BUF_PUTSL(o, "],\"a\":[");
+			for (k = 0; k < na; k++) {
+				if (k)
+					buf_putc(o, ',');
+				js_str(o, s->alerts.v[ai[k]].name);
+			}
+		}
 		BUF_PUTSL(o, "]}");
 		arena_free(a);
 		if (o->len > SEARCH_FLUSH) {
@@ -1361,6 +1418,7 @@ html_site(struct html *h, int (*put)(void *, const char *,
 			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
 	set_list(a, c, "orphans", "has_orphans", l);
 	ymap_add(a, c, "count", ynew_int(a, (long long)s->n));
+	ymap_add(a, c, "has_alerts", ynew_bool(a, s->alerts.configured));
 	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);
 	if (!made)
@@ -1395,6 +1453,25 @@ thresholds:
 search:
 	if (MINE(3)) {
 		if (search_index(h, &out, put, arg) == -1)
+			goto out;
+	}
+	if (MINE(4) && s->alerts.configured) {
+		size_t bad = 0;
+
+		c = ctx_common(a, s, "", "alerts", "Alerts");
+		l = ynew(a, Y_SEQ);
+		for (i = 0; i < s->alerts.n; i++) {
+			yseq_push(a, l, alert_ctx(a, s, NULL,
+			    &s->alerts.v[i]));
+			bad += s->alerts.v[i].problem != NULL;
+		}
+		set_list(a, c, "alerts", "has_alerts", l);
+		ymap_add(a, c, "count", ynew_int(a, (long long)s->alerts.n));
+		ymap_add(a, c, "ok_count", ynew_int(a,
+		    (long long)(s->alerts.n - bad)));
+		ymap_add(a, c, "problem_count", ynew_int(a, (long long)bad));
+		if (site_page(h, "alerts", c, &out, put, arg,
+		    "alerts.html") != 0)
 			goto out;
 	}
 #undef MINE

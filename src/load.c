@@ -351,6 +351,7 @@ site_open(struct site *s, const char *content, const char *today)
 		}
 	}
 	load_config(s);
+	alerts_open(s);
 	return 0;
 }
 
@@ -546,6 +547,7 @@ site_close(struct site *s)
 	free(s->ids);
 	strtab_free(&s->byid);
 	diags_free(&s->diags);
+	alerts_free(s);
 	arena_free(s->arena);
 	free(s->content);
 	free(s->root);

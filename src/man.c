@@ -726,6 +726,50 @@ sec_see_also(struct mr *m)
 	free(v);
 }
 
+/*
+ * Returns nothing; writes ALERTS: the alert rules whose runbook_url
+ * names this runbook, each with its severity, for:, expression and
+ * summary.  Made with SEE ALSO, once the alerts are mapped.
+ */
+static void
+sec_alerts(struct mr *m)
+{
+	const struct site *s = m->site;
+	const struct alert *a;
+	struct buf e = { NULL, 0, 0 };
+	const char *p;
+	const int *ai;
+	size_t n, i;
+	int first;
+
+	if ((ai = alerts_of(s, m->r, &n)) == NULL || n == 0)
+		return;
+	mac(m, ".SH ALERTS");
+	mac_end(m);
+	for (i = 0; i < n; i++) {
+		a = &s->alerts.v[ai[i]];
+		tp(m, a->name, ROFF_LIT);
+		first = 1;
+		field(m, &first, "Severity", a->severity, 0);
+		field(m, &first, "For", a->dur, ROFF_LIT);
+		/* A multi-line expression on one line, spaces collapsed. */
+		buf_reset(&e);
+		for (p = a->expr; p != NULL && *p != '\0'; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\n' &&
+			    *p != '\r')
+				buf_putc(&e, *p);
+			else if (e.len > 0 && e.data[e.len - 1] != ' ' &&
+			    p[1] != '\0')
+				buf_putc(&e, ' ');
+		field(m, &first, "Expression", a->expr != NULL ?
+		    buf_cstr(&e) : NULL, 0);
+		field(m, &first, "Summary", a->summary, 0);
+		field(m, &first, "Section", heading_text(m->r, a->frag), 0);
+		field(m, &first, "Problem", a->problem, 0);
+	}
+	buf_free(&e);
+}
+
 /* ------------------------------------------------------------ the page */
 
 /* Returns nothing; writes .TH and NAME. */
@@ -838,6 +882,7 @@ man_see_also(struct man *mn, const struct runbook *r, struct buf *out)
 
 	begin(&m, mn, r, out);
 	start = out->len;
+	sec_alerts(&m);
 	sec_see_also(&m);
 	roff_nl(out);
 	roff_wrap(out, start, 78);

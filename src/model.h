@@ -21,6 +21,9 @@
 #define RBC_MAX_NEST	256			/* Markdown nesting */
 #define RBC_MAX_AUTOLINKS 10000			/* autolink candidates */
 #define RBC_MAX_CELLS	100000			/* table cells per runbook */
+#define RBC_MAX_RULEFILE (32u * 1024 * 1024)	/* one alert rule file */
+#define RBC_MAX_RULENODES 2000000		/* YAML nodes per rule file */
+#define RBC_MAX_URL	4096			/* a runbook_url checked */
 
 /* ---------------------------------------------------------------- diag.c */
 
@@ -61,6 +64,10 @@ enum rule {
 	R_REVIEW_UNKNOWN,
 	R_KEY_UNKNOWN,
 	R_PLACEHOLDER,
+	R_ALERT_RUNBOOK_BROKEN,
+	R_ALERT_NO_RUNBOOK,
+	R_RUNBOOK_NO_ALERT,
+	R_THRESHOLD_DRIFT,
 	R__MAX
 };
 
@@ -268,7 +275,7 @@ struct runbook {
 	int		 bad_utf8;	/* the file failed UTF-8 validation */
 	int		 unreadable;	/* too large or unreadable: empty */
 	int		 id_line, id_col; /* where front-matter sets the id */
-	uint32_t	*smask;		/* rules silenced per line, or NULL */
+	uint64_t	*smask;		/* rules silenced per line, or NULL */
 	size_t		 nsmask;	/* entries of smask (lines + 1) */
 	struct ynode	*fm;		/* front-matter, NULL when none */
 	/* What the body says (extract.c), and which keys of fm came from
@@ -311,6 +318,58 @@ struct site_config {
 	struct ynode	*root;		/* site.yaml as parsed */
 };
 
+/*
+ * One Prometheus alert rule (alerts.c), read from a rule file listed in
+ * site.yaml's alerts: (or named to rbc lint).  Strings live in the
+ * site's arena; positions are the rule file's.
+ */
+struct alert {
+	const char	*name;		/* alert: */
+	const char	*group;		/* its group's name, or "" */
+	const char	*file;		/* the rule file as shown */
+	int		 line, col;	/* its name */
+	const char	*expr;		/* or NULL */
+	const char	*dur;		/* for:, or NULL */
+	int		 dur_line, dur_col;
+	const char	*severity;	/* labels.severity, or NULL */
+	const char	*summary;	/* annotations.summary (or description) */
+	const char	*url;		/* annotations.runbook_url, or NULL */
+	int		 url_line, url_col;
+	const struct ynode *labels;	/* a map, or NULL */
+	/* Filled by alerts_check. */
+	int		 target;	/* the runbook it names, or -1 */
+	const char	*frag;		/* the heading it names, or NULL */
+	const char	*problem;	/* what is wrong, or NULL */
+};
+
+/* An alert_urls: pattern: a runbook_url that matches url names runbook. */
+struct alert_pattern {
+	const char	*url;		/* with {alert}, {group}, {label}... */
+	const char	*runbook;	/* id[#fragment], same placeholders */
+};
+
+/* The alert rules of a site (alerts.c). */
+struct alerts {
+	int		 configured;	/* site.yaml lists rule files */
+	int		 failed;	/* a rule file could not be read whole */
+	struct alert	*v;
+	size_t		 n, cap;
+	size_t		 mapped;	/* v[0..mapped) are mapped */
+	int		 checked;	/* runbook-no-alert was checked */
+	struct alert_pattern *pat;
+	size_t		 npat;
+	char		**real;		/* the rule files read (realpath) */
+	size_t		 nreal;
+	uint64_t	 digest;	/* of every rule file's bytes */
+	struct strtab	 byname;	/* name -> first alert of that name */
+	int		*next;		/* the next alert of the same name */
+	/* After alerts_check: runbook i's alerts are byrb[first[i]] up to
+	 * byrb[first[i + 1]] (NULL while there are no alerts). */
+	int		*byrb;
+	size_t		*first;
+	struct diags	 diags;		/* the rule files' */
+};
+
 /* What rbc build writes. */
 enum {
 	FMT_HTML = 1,
@@ -339,6 +398,8 @@ struct site {
 	char		 today[11];	/* YYYY-MM-DD */
 	struct diags	 diags;		/* site-level diagnostics */
 	int		 tree_arena;	/* one tree at a time: cmark's arena */
+	int		 partial;	/* only some runbooks were read */
+	struct alerts	 alerts;
 };
 
 /*
@@ -361,6 +422,9 @@ extern const char *const page_ids[];
 void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
 int	 site_has_file(const struct site *, const char *rel);
+/* The indexes of the alerts that point at runbook r (*n of them). */
+const int *alerts_of(const struct site *, const struct runbook *r,
+	    size_t *n);
 /* The contact id names in r, or else among the site's contacts; NULL. */
 const struct ynode *contact_find(const struct site *, const struct runbook *,
 	    const char *id);

@@ -34,9 +34,12 @@
 
 
 
+/* The site pages; the last only for a site with alert rules
+ * (SITE_PAGES says how many a site has). */
 static const char *const site_pages[] = { "html/index.html",
     "html/contacts.html", "html/thresholds.html", "html/search-index.js",
-    NULL };
+    "html/alerts.html", NULL };
+#define SITE_PAGES(s)	((s)->alerts.configured ? 5 : 4)
 
 /* ------------------------------------------------------ the spare tree */
 
@@ -378,14 +381,14 @@ link_unchanged(struct build *b, const char *old, const char *new,
 
 /* The site pages, linked from the previous tree; 0 or -1 (none left). */
 static int
-link_site_pages(const char *old, const char *new)
+link_site_pages(const char *old, const char *new, int n)
 {
 	int i, rc = 0;
 
-	for (i = 0; site_pages[i] != NULL && rc == 0; i++)
+	for (i = 0; i < n && rc == 0; i++)
 		rc = link_one(old, new, site_pages[i]);
 	if (rc == -1)
-		for (i = 0; site_pages[i] != NULL; i++) {
+		for (i = 0; i < n; i++) {
 			char *p = path_join(new, site_pages[i]);
 			unlink(p);
 			free(p);
@@ -583,7 +586,7 @@ tree_free(struct tree *t)
 static int
 keep_same(struct tree *t, const char *const *rel, int n)
 {
-	int i, k[4];
+	int i, k[5];
 
 	for (i = 0; i < n; i++)
 		if ((k[i] = (int)tree_find(t, rel[i], strlen(rel[i]))) == -1 ||
@@ -626,7 +629,7 @@ recycle(const struct build *b, const char *live, const char *dir,
 		}
 		buf_free(&ob);
 		if ((formats & FMT_HTML) && sitedig == cache_sitedig(b->cache))
-			*site = keep_same(&t, site_pages, 4);
+			*site = keep_same(&t, site_pages, SITE_PAGES(s));
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 			rc = -1;
 	}
@@ -930,7 +933,8 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 			    kept, jobs);
 			reuse_site = (formats & FMT_HTML) &&
 			    sitedig == cache_sitedig(b->cache) &&
-			    (site_kept || link_site_pages(out, tmp) == 0);
+			    (site_kept || link_site_pages(out, tmp,
+			    SITE_PAGES(&b->site)) == 0);
 			/* Sharing most of the new tree's files, the old one
 			 * costs little to keep and saves the next build. */
 			for (i = 0, nrender = 0; i < b->site.n; i++)

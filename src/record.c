@@ -126,7 +126,8 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 	for (i = 0; i < r->nsmask; i++)
 		if (r->smask[i] != 0) {
 			buf_put_u32(b, (uint32_t)i);
-			buf_put_u32(b, r->smask[i]);
+			buf_put_u32(b, (uint32_t)(r->smask[i] >> 32));
+			buf_put_u32(b, (uint32_t)r->smask[i]);
 		}
 	buf_put_u32(b, (uint32_t)r->diags.n);
 	diag_encode(b, &r->diags);
@@ -223,13 +224,15 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 	r->nreach = rd_u32(&rd);
 	r->nthr = rd_u32(&rd);
 	n = rd_u32(&rd);
-	if (rd.bad || n > (size_t)(rd.end - rd.p) / 8)
+	if (rd.bad || n > (size_t)(rd.end - rd.p) / 12)
 		goto bad;
 	if (n > 0) {
-		uint32_t line, mask;
+		uint32_t line;
+		uint64_t mask;
 		for (i = 0; i < n; i++) {
 			line = rd_u32(&rd);
-			mask = rd_u32(&rd);
+			mask = (uint64_t)rd_u32(&rd) << 32;
+			mask |= rd_u32(&rd);
 			if (line > 10000000)
 				goto bad;
 			if (line >= r->nsmask) {

@@ -13,7 +13,7 @@ const char *const page_ids[] = {
 	"rbc-escalation", "rbc-thresholds", "rbc-quickref", "rbc-related",
 	"rbc-backlinks", "rbc-source", "rbc-search", "rbc-search-input",
 	"rbc-search-hint", "rbc-search-results", "rbc-search-status",
-	"rbc-orphans", "rbc-site-contacts", NULL
+	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", NULL
 };
 
 /* Returns the contact with this id, from the runbook or the site. */
@@ -113,4 +113,25 @@ int
 site_has_file(const struct site *s, const char *rel)
 {
 	return strv_find(s->files, s->nfiles, rel) != -1;
+}
+
+/* The alerts whose runbook_url names runbook r (the site's, or a copy
+ * read again), in rule-file order. */
+const int *
+alerts_of(const struct site *s, const struct runbook *r, size_t *n)
+{
+	const struct alerts *al = &s->alerts;
+	size_t idx = r->idx;
+
+	*n = 0;
+	if (al->first == NULL)
+		return NULL;
+	if (idx >= s->n || s->rb[idx] != r) {
+		int k = site_find(s, r->id);
+		if (k < 0)
+			return NULL;
+		idx = (size_t)k;
+	}
+	*n = al->first[idx + 1] - al->first[idx];
+	return al->byrb + al->first[idx];
 }

@@ -19,6 +19,15 @@
  */
 struct ynode *yaml_load(struct arena *, const char *buf, size_t len,
 	    const char *file, int line0, struct diags *);
+/*
+ * yaml_load for a stream of documents (rule files): their roots in *docs
+ * (in the arena; empty documents are Y_NULL), how many returned, or -1
+ * after a diagnostic.  max_nodes bounds the whole stream; where names
+ * the kind of file in messages ("rule files").
+ */
+long	 yaml_load_all(struct arena *, const char *buf, size_t len,
+	    const char *file, size_t max_nodes, const char *where,
+	    struct ynode ***docs, struct diags *);
 
 
 /* ----------------------------------------------------------------- slug.c */
@@ -77,6 +86,18 @@ struct ynode *extract(struct runbook *, int all);
 /* Adds r->text's keys that r->fm lacks to r->fm (from_text says which);
  * reports threshold-conflict. */
 void	 extract_merge(struct runbook *);
+
+/* alerts.c: alert rule files and the runbooks they name (model.h's
+ * struct alerts).  alerts_open reads what site.yaml lists (site_open
+ * calls it); alerts_add one more file; alerts_check maps every
+ * runbook_url once the index exists; alerts_drift compares r's
+ * thresholds with their alerts. */
+void	 alerts_open(struct site *);
+int	 alerts_read(struct site *, const char *path, const char *shown);
+int	 alerts_add(struct site *, const char *path);
+void	 alerts_check(struct site *);
+void	 alerts_drift(const struct site *, struct runbook *);
+void	 alerts_free(struct site *);
 
 /* check.c */
 void	 check_runbook(struct site *, struct runbook *);

@@ -6,7 +6,7 @@
  * relative (no scheme, no "//").
  *
  * Index entries: {t: title, u: href from the site root, s: summary,
- * v: service, o: owner, g: [tags], h: [headings]}.
+ * v: service, o: owner, g: [tags], h: [headings], a: [alert names]}.
  */
 (function () {
 	"use strict";
@@ -67,7 +67,8 @@
 			service: str(e.v),
 			owner: str(e.o),
 			tags: strs(e.g),
-			headings: strs(e.h)
+			headings: strs(e.h),
+			alerts: strs(e.a)
 		};
 		if (d.href === null || d.title === "")
 			continue;
@@ -77,6 +78,7 @@
 		d.lo = lower(d.owner);
 		d.lg = d.tags.map(lower);
 		d.lh = d.headings.map(lower);
+		d.la = d.alerts.map(lower);
 		docs.push(d);
 	}
 
@@ -121,6 +123,7 @@
 			st = fieldScore(d.lt, t, 100);
 			sh = listScore(d.lh, t, 30);
 			sc = Math.max(st, sh, listScore(d.lg, t, 30),
+			    listScore(d.la, t, 30),
 			    fieldScore(d.lv, t, 30), fieldScore(d.lo, t, 20),
 			    fieldScore(d.ls, t, 10));
 			if (sc === 0)
