@@ -289,8 +289,6 @@ date_of(const char *s, char out[11])
 			const char *q = p;
 			while (isalpha((unsigned char)*q))
 				q++;
-			if (q - p > 3 && q - p < 3)
-				continue;
 			while (*q == ' ' || *q == '.')
 				q++;
 			if (sscanf(q, "%d, %4d", &d, &y) == 2 && y > 1900 &&
@@ -307,9 +305,10 @@ date_of(const char *s, char out[11])
 	}
 	return 0;
 found:
-	if (y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return 0;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
 	return date_valid(out);
 }
 
