@@ -15,5 +15,6 @@ int	 cmd_card(int, char **);
 int	 cmd_new(int, char **);
 int	 cmd_import(int, char **);
 int	 cmd_schema(int, char **);
+int	 cmd_serve(int, char **);
 
 #endif /* RBC_CMD_H */

@@ -29,6 +29,7 @@ static const struct {
 	{ "new", cmd_new },
 	{ "import", cmd_import },
 	{ "schema", cmd_schema },
+	{ "serve", cmd_serve },
 };
 
 int
