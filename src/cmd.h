@@ -17,4 +17,8 @@ int	 cmd_import(int, char **);
 int	 cmd_schema(int, char **);
 int	 cmd_serve(int, char **);
 
+/* cmd_build.c: the content folder a command works on (see there). */
+const char *content_folder(const char *cmd, const char *content, int given,
+	    int here_ok);
+
 #endif /* RBC_CMD_H */

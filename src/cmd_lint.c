@@ -23,7 +23,24 @@ lint_usage(FILE *f)
 {
 	fputs("usage: rbc lint [--content DIR] [--format text|json|sarif|"
 	    "github] [--strict]\n"
-	    "                [--today YYYY-MM-DD] [--staged] [FILE|DIR...]\n", f);
+	    "                [--today YYYY-MM-DD] [--staged] [FILE|DIR...]\n"
+	    "  Checks runbooks without writing anything: the named files "
+	    "or folders\n"
+	    "  (default: every runbook), their links resolved against the "
+	    "whole tree.\n"
+	    "  --content DIR   the content folder (default: content)\n"
+	    "  --format FMT    text, json, sarif or github (default: "
+	    "text)\n"
+	    "  --strict        exit 1 on warnings too (default: only "
+	    "errors)\n"
+	    "  --today DATE    the date review staleness is judged on "
+	    "(default:\n"
+	    "                  SOURCE_DATE_EPOCH, else today)\n"
+	    "  --staged        the runbooks the git index adds, changes "
+	    "or renames, and\n"
+	    "                  those linking to what it deletes or "
+	    "renames (pre-commit)\n"
+	    "example: rbc lint --format github content/db\n", f);
 }
 
 /*
@@ -240,7 +257,7 @@ cmd_lint(int argc, char **argv)
 	struct build b;
 	struct stat st;
 	size_t nrels = 0, ndirs = 0, ngone = 0, i, j;
-	int ch, strict = 0, rc, all_files, io = 0, staged = 0;
+	int ch, strict = 0, rc, all_files, io = 0, staged = 0, given = 0;
 	enum severity worst;
 	memset(&b, 0, sizeof(b));
 
@@ -251,6 +268,7 @@ cmd_lint(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			content = optarg;
+			given = 1;
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
@@ -293,13 +311,11 @@ cmd_lint(int argc, char **argv)
 		lint_usage(stderr);
 		return 2;
 	}
+	/* From inside the content folder, it is the content folder. */
+	if ((content = content_folder("lint", content, given, 1)) == NULL)
+		return 2;
 	if (realpath(content, content_real) == NULL) {
 		fprintf(stderr, "rbc lint: %s: %s\n", content, strerror(errno));
-		if (errno == ENOENT && strcmp(content, "content") == 0 &&
-		    access("site.yaml", F_OK) == 0)
-			fprintf(stderr, "rbc lint: this folder has a site.yaml: "
-			    "run rbc from the folder above it, or pass "
-			    "--content .\n");
 		return 2;
 	}
 	if (staged && staged_files(content, content_real, &rels, &nrels,

@@ -972,7 +972,7 @@ cmd_serve(int argc, char **argv)
 	char *tmpdir = NULL, *end, content_real[PATH_MAX], today[11];
 	char out_real[PATH_MAX];
 	long port = 8000;
-	int ch, v6 = 0, loopback = 1, sfd, rounds, rc = 0;
+	int ch, v6 = 0, loopback = 1, sfd, rounds, rc = 0, given = 0;
 	socklen_t salen;
 	size_t i;
 
@@ -985,6 +985,7 @@ cmd_serve(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			sv.content = optarg;
+			given = 1;
 			break;
 		case 'b':
 			bind_addr = optarg;
@@ -1030,6 +1031,10 @@ cmd_serve(int argc, char **argv)
 		    "IPv6 address (default 127.0.0.1)\n");
 		return 2;
 	}
+	/* From inside the content folder, it is the content folder. */
+	if ((sv.content = content_folder("serve", sv.content, given, 1)) ==
+	    NULL)
+		return 2;
 	if (realpath(sv.content, content_real) == NULL) {
 		fprintf(stderr, "rbc serve: %s: %s\n", sv.content,
 		    strerror(errno));
