@@ -236,6 +236,27 @@ under(const char *rel, const char *dir)
 	return n == 0 || (strncmp(rel, dir, n) == 0 && rel[n] == '/');
 }
 
+/*
+ * Adds to r's diagnostics a card-overflow when its quick-reference card
+ * cannot fit one page, measured by the card's own layout (nothing is
+ * drawn); c is made on first use, which loads the card's libraries.
+ */
+static void
+card_fit(struct build *b, struct card **c, struct runbook *r)
+{
+	struct runbook *whole;
+
+	if (!diag_on(&r->diags, R_CARD_OVERFLOW) || r->unreadable ||
+	    r->bad_utf8)
+		return;
+	if (*c == NULL)
+		*c = card_new(&b->site, b->site.cfg.paper);
+	whole = runbook_reload(&b->site, r);
+	(void)card_render(*c, (const struct runbook *const *)&whole, 1, NULL,
+	    NULL, &r->diags);
+	runbook_free(whole);
+}
+
 /* rbc lint: returns the exit status. */
 int
 cmd_lint(int argc, char **argv)
@@ -253,6 +274,7 @@ cmd_lint(int argc, char **argv)
 	enum diag_format fmt = DFMT_TEXT;
 	char content_real[PATH_MAX], **rels = NULL, **dirs = NULL;
 	char **gone = NULL;
+	struct card *card = NULL;
 	struct diags all, shown;
 	struct build b;
 	struct stat st;
@@ -378,6 +400,22 @@ cmd_lint(int argc, char **argv)
 		free(gone);
 		return 2;
 	}
+	/* Card fit, for the runbooks whose diagnostics are shown. */
+	for (i = 0; i < b.site.n; i++) {
+		const char *rel = b.site.rb[i]->rel;
+		int want = all_files && ndirs == 0 && !staged;
+
+		for (j = 0; j < nrels && !want; j++)
+			want = strcmp(rel, rels[j]) == 0;
+		for (j = 0; j < ndirs && !want; j++)
+			want = under(rel, dirs[j]);
+		if (!want && ngone > 0)
+			want = links_to_gone(b.site.rb[i], gone, ngone);
+		if (want)
+			card_fit(&b, &card, b.site.rb[i]);
+	}
+	if (card != NULL)
+		card_free(card);
 	diags_init(&all, NULL);
 	site_diags(&b.site, &all);
 	diags_init(&shown, NULL);
