@@ -140,7 +140,63 @@ overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
 	return buf_detach(&b);
 }
 
-/* Reports the card-overflow diagnostic for a card that does not fit. */
+/*
+ * Stores in *line and *col where the front-matter of r holds section k
+ * (its key), or the first line of the body when the data came from the
+ * body; 0 when unknown.
+ */
+static void
+sect_pos(const struct runbook *r, int k, int *line, int *col)
+{
+	static const char *const key[S__MAX] = { "summary", "escalation",
+	    "contacts", "severity_levels", "thresholds", "quickref", NULL };
+	const struct ynode *v;
+	size_t i;
+
+	*line = *col = 0;
+	if (k < 0 || k >= S__MAX || key[k] == NULL || r->fm == NULL ||
+	    r->fm->type != Y_MAP)
+		return;
+	for (i = 0; i < r->fm->n; i++)
+		if (r->fm->keys[i]->slen == strlen(key[k]) &&
+		    memcmp(r->fm->keys[i]->s, key[k], r->fm->keys[i]->slen) ==
+		    0) {
+			*line = r->fm->keys[i]->line;
+			*col = r->fm->keys[i]->col;
+			return;
+		}
+	if ((v = ymap_get(r->fm, key[k])) != NULL && v->line > 0) {
+		*line = v->line;	/* extracted from the body */
+		*col = v->col;
+	}
+}
+
+/* Returns the section that took the most height, or -1. */
+static int
+sect_largest(const struct cmodel *ms, size_t n, const struct lay *L)
+{
+	size_t i, cnt[S__MAX];
+	int k, best = -1;
+
+	memset(cnt, 0, sizeof(cnt));
+	cnt[S_HEADER] = n;
+	for (i = 0; i < n; i++) {
+		cnt[S_ESC] += ms[i].nesc;
+		cnt[S_OTHERS] += ms[i].nothers;
+		cnt[S_SEV] += ms[i].nsev;
+		cnt[S_THR] += ms[i].nthr;
+		cnt[S_QUICK] += ms[i].nquick;
+	}
+	for (k = S_HEADER; k <= S_QUICK; k++)
+		if (cnt[k] > 0 && (best == -1 || L->sect[k] > L->sect[best]))
+			best = k;
+	return best;
+}
+
+/*
+ * Reports the card-overflow diagnostic for a card that does not fit, at
+ * the line of what takes the most space.
+ */
 static void
 overflow(struct card *c, const struct runbook *const *rbs,
     const struct cmodel *ms, size_t n, const struct lay *L, double h,
@@ -150,19 +206,21 @@ overflow(struct card *c, const struct runbook *const *rbs,
 	const char *file = rbs[0]->src.path;
 	const char *id = ms[0].id != NULL ? ms[0].id : ms[0].title;
 	char *what = overflow_what(ms, n, L), *who;
+	int line, col;
 
+	sect_pos(rbs[0], sect_largest(ms, n, L), &line, &col);
 	who = n == 1 ? xasprintf("card for '%s'", id) :
 	    xasprintf("card for %zu runbooks ('%s', ...)", n, id);
 	if (h <= avail && L->haswide)
-		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s does not fit one "
+		diag_add(d, file, line, col, R_CARD_OVERFLOW, "%s does not fit one "
 		    "%s page: \"%.40s\" is wider than its column even wrapped "
 		    "at %.0f pt", who, c->paper, L->wide, FS_MIN);
 	else if (h > MEASURE_PAGES * avail)
-		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s needs more than "
+		diag_add(d, file, line, col, R_CARD_OVERFLOW, "%s needs more than "
 		    "%d %s pages at %.0f pt; share of the height: %s", who,
 		    MEASURE_PAGES, c->paper, FS_MIN, what);
 	else
-		diag_add(d, file, 0, 0, R_CARD_OVERFLOW, "%s needs %.1f %s "
+		diag_add(d, file, line, col, R_CARD_OVERFLOW, "%s needs %.1f %s "
 		    "pages at %.0f pt; share of the height: %s", who,
 		    h / avail, c->paper, FS_MIN, what);
 	free(what);

@@ -15,5 +15,10 @@ int	 cmd_card(int, char **);
 int	 cmd_new(int, char **);
 int	 cmd_import(int, char **);
 int	 cmd_schema(int, char **);
+int	 cmd_serve(int, char **);
+
+/* cmd_build.c: the content folder a command works on (see there). */
+const char *content_folder(const char *cmd, const char *content, int given,
+	    int here_ok);
 
 #endif /* RBC_CMD_H */

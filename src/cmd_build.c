@@ -53,7 +53,55 @@ build_usage(FILE *f)
 {
 	fputs("usage: rbc build [--content DIR] [--out DIR] "
 	    "[--formats html,man,card] [-j N]\n"
-	    "                 [--strict] [--today YYYY-MM-DD]\n", f);
+	    "                 [--strict] [--today YYYY-MM-DD]\n"
+	    "  Checks the runbooks and writes the site; on errors the "
+	    "previous output\n"
+	    "  stays as it was (exit 1).\n"
+	    "  --content DIR   the content folder (default: content)\n"
+	    "  --out DIR       the output folder (default: out)\n"
+	    "  --formats LIST  any of html, man, card (default: all "
+	    "three)\n"
+	    "  -j N            worker processes (default: the number of "
+	    "CPUs)\n"
+	    "  --strict        warnings fail the build too (default: "
+	    "only errors)\n"
+	    "  --today DATE    the date review staleness is judged on "
+	    "(default:\n"
+	    "                  SOURCE_DATE_EPOCH, else today)\n"
+	    "example: rbc build --content docs/runbooks --out public "
+	    "--formats html\n", f);
+}
+
+/*
+ * Returns the content folder for command cmd: content when it is a
+ * folder.  Run from inside the content folder (no ./content, but a
+ * site.yaml here) without --content, it is "." when here_ok (a command
+ * that writes nothing there), else NULL after saying what to do.  NULL
+ * too, with the cause, when content is missing.
+ */
+const char *
+content_folder(const char *cmd, const char *content, int given, int here_ok)
+{
+	struct stat st;
+	int here;
+
+	if (stat(content, &st) == 0 && S_ISDIR(st.st_mode))
+		return content;
+	here = !given && access("site.yaml", F_OK) == 0;
+	if (here && here_ok)
+		return ".";
+	fprintf(stderr, "rbc %s: %s: %s\n", cmd, content, stat(content,
+	    &st) == 0 ? "not a folder" : strerror(errno));
+	if (here)
+		fprintf(stderr, "rbc %s: this folder has a site.yaml: it "
+		    "looks like the content folder itself; run rbc from the "
+		    "folder above it, or pass --content .%s\n", cmd,
+		    strcmp(cmd, "build") == 0 ? " --out ../out" : "");
+	else if (!given)
+		fprintf(stderr, "rbc %s: run rbc from the folder that holds "
+		    "content/, or name the content folder with --content "
+		    "DIR\n", cmd);
+	return NULL;
 }
 
 /* rbc build: returns the exit status. */
@@ -75,7 +123,7 @@ cmd_build(int argc, char **argv)
 	struct diags all;
 	struct build b;
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
-	int jobs = ncpus();
+	int jobs = ncpus(), given = 0;
 	enum severity worst;
 
 	memset(&b, 0, sizeof(b));
@@ -86,6 +134,7 @@ cmd_build(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			content = optarg;
+			given = 1;
 			break;
 		case 'o':
 			out = optarg;
@@ -126,6 +175,10 @@ cmd_build(int argc, char **argv)
 	}
 	if (optind != argc) {
 		build_usage(stderr);
+		free(outbuf);
+		return 2;
+	}
+	if ((content = content_folder("build", content, given, 0)) == NULL) {
 		free(outbuf);
 		return 2;
 	}

@@ -59,7 +59,13 @@ title_of(const char *id)
 static void
 new_usage(FILE *f)
 {
-	fputs("usage: rbc new [--content DIR] ID\n", f);
+	fputs("usage: rbc new [--content DIR] ID\n"
+	    "  Writes DIR/ID.md from the runbook template; it passes lint "
+	    "except for\n"
+	    "  its placeholders, which lint names until they are filled "
+	    "in.\n"
+	    "  --content DIR   the content folder (default: content)\n"
+	    "example: rbc new db/postgres-failover\n", f);
 }
 
 /* rbc new: returns the exit status. */
@@ -78,7 +84,7 @@ cmd_new(int argc, char **argv)
 	struct ynode *ctx;
 	char *path, *root, *slash, *title, *err, date[11];
 	size_t k;
-	int ch, rc = 0;
+	int ch, rc = 0, given = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -86,6 +92,7 @@ cmd_new(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			content = optarg;
+			given = 1;
 			break;
 		case 'h':
 			new_usage(stdout);
@@ -102,6 +109,11 @@ cmd_new(int argc, char **argv)
 		return 2;
 	}
 	id = argv[optind];
+	/* From inside the content folder (a site.yaml here, no content/),
+	 * the runbook goes here; otherwise content/ is made if need be. */
+	if (!given && access(content, F_OK) != 0 &&
+	    access("site.yaml", F_OK) == 0)
+		content = ".";
 	if (today_date(NULL, date) == -1)
 		return 2;
 	if (!id_valid(id)) {

@@ -18,8 +18,13 @@ schema_usage(FILE *f)
 	    "       rbc schema --check [--formats] SCHEMA FILE...\n"
 	    "                                       validate YAML/JSON "
 	    "documents (exit 0 valid, 1 not)\n"
-	    "  --formats   assert \"format\" (date, email, uri, duration, "
-	    "phone)\n", f);
+	    "  --content DIR   the content folder whose site.yaml schema "
+	    "is added\n"
+	    "                  (default: content)\n"
+	    "  --formats       assert \"format\" (date, email, uri, "
+	    "duration, phone;\n"
+	    "                  default: formats are annotations only)\n"
+	    "example: rbc schema > runbook.schema.json\n", f);
 	return f == stdout ? 0 : 2;
 }
 

@@ -11,13 +11,16 @@ static const char usage_text[] =
 "usage: rbc build [--content DIR] [--out DIR] [--formats html,man,card] [-j N]\n"
 "                 [--strict] [--today YYYY-MM-DD]\n"
 "       rbc lint  [--content DIR] [--format text|json|sarif|github] [--strict]\n"
-"                 [--today YYYY-MM-DD] [FILE...]\n"
-"       rbc card  [--content DIR] [--paper a4|letter] [-o FILE.pdf|FILE.html] [ID...]\n"
+"                 [--today YYYY-MM-DD] [--staged] [FILE|DIR...]\n"
+"       rbc serve [--content DIR] [--bind ADDR] [--port N]\n"
+"       rbc card  [--content DIR] [--paper a4|letter] [-o FILE.pdf|FILE.html|DIR]\n"
+"                 [ID...]\n"
 "       rbc new   [--content DIR] ID\n"
 "       rbc import FILE.md [-o OUT.md]\n"
 "       rbc schema [--content DIR]\n"
 "       rbc schema --check SCHEMA FILE...\n"
-"       rbc --help | --version | COMMAND --help\n";
+"       rbc --help | --version | COMMAND --help\n"
+"COMMAND --help lists the command's options, their defaults and an example.\n";
 
 static const struct {
 	const char	*name;
@@ -29,6 +32,7 @@ static const struct {
 	{ "new", cmd_new },
 	{ "import", cmd_import },
 	{ "schema", cmd_schema },
+	{ "serve", cmd_serve },
 };
 
 int

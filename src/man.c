@@ -33,7 +33,8 @@
  * not.  Links to other runbooks are .BR name (7), external ones .UR/.UE
  * or .MT/.ME; other links, raw HTML and images keep only their text.
  * Pages are ragged right without hyphenation (.ad l, .nh), so commands and
- * host names stay whole and copyable.
+ * host names stay whole and copyable; .nr HY 0 keeps it off after code
+ * blocks, whose .EE in groff's an-ext.tmac turns hyphenation back on.
  *
  * The tree is walked with cmark's iterator, not recursion, so hostile
  * nesting costs heap, not stack; .RS nesting stops at MAN_MAXRS.
@@ -794,7 +795,7 @@ head(struct mr *m)
 	args(m, "Runbooks", 0);
 	mac_end(m);
 	/* Ragged right, no hyphens: commands and hosts stay copyable. */
-	BUF_PUTSL(m->out, ".ad l\n.nh\n.SH NAME\n");
+	BUF_PUTSL(m->out, ".ad l\n.nh\n.nr HY 0\n.SH NAME\n");
 	roff_esc(m->out, r->name, strlen(r->name), ROFF_LIT | ROFF_ONELINE);
 	BUF_PUTSL(m->out, " \\- ");
 	/* Indexers read named glyphs here, not \[uXXXX]. */

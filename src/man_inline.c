@@ -87,6 +87,27 @@ put_text(struct mr *m, const char *s, size_t n, int flags)
 }
 
 /*
+ * Returns nothing; puts \% at the start of the word the text ends in
+ * (at its end if it ends in a blank).  Inside a word ("(" before a URL),
+ * \% would be a hyphenation point instead, and groff would break there
+ * with a hyphen.
+ */
+static void
+nohyph(struct buf *o)
+{
+	size_t i = o->len;
+
+	while (i > 0 && o->data[i - 1] != ' ' && o->data[i - 1] != '\t' &&
+	    o->data[i - 1] != '\n')
+		i--;
+	if (o->len - i >= 2 && o->data[i] == '\\' && o->data[i + 1] == '%')
+		return;
+	BUF_PUTSL(o, "\\%");
+	memmove(o->data + i + 2, o->data + i, o->len - 2 - i);
+	memcpy(o->data + i, "\\%", 2);
+}
+
+/*
  * Returns nothing; writes s[0..n) as one word that is never hyphenated
  * (URLs, addresses), in code glyphs.
  */
@@ -97,7 +118,7 @@ put_word(struct mr *m, const char *s, size_t n)
 		return;
 	if (m->mode != IM_ARG) {
 		font_sync(m);
-		BUF_PUTSL(m->out, "\\%");
+		nohyph(m->out);
 	}
 	roff_esc(m->out, s, n, ROFF_LIT | (m->mode == IM_TEXT ? 0 :
 	    ROFF_ONELINE));
@@ -450,6 +471,34 @@ link_tail(struct mr *m, cmark_node *n, int sep)
 	mac_end(m);	/* trims the blank if the tail was all controls */
 }
 
+/*
+ * Takes off the end of the text line an opening bracket glued to the
+ * link that follows ("(" of "(see name(7))"), so that the link's macro
+ * carries it and no blank comes between them.  Returns its length (0
+ * for none), the bracket in lead.
+ */
+static size_t
+lead_take(struct mr *m, char lead[4])
+{
+	struct buf *o = m->out;
+	size_t k = 0, ls;
+
+	while (k < 3 && k < o->len && o->data[o->len - 1 - k] != '\0' &&
+	    strchr("([{", o->data[o->len - 1 - k]) != NULL)
+		k++;
+	if (k == 0 || (o->len > k && o->data[o->len - 1 - k] != ' ' &&
+	    o->data[o->len - 1 - k] != '\n'))
+		return 0;
+	for (ls = o->len - k; ls > 0 && o->data[ls - 1] != '\n'; ls--)
+		;
+	if (o->data[ls] == '.' || o->data[ls] == '\'')
+		return 0;	/* a request's line, not text */
+	memcpy(lead, o->data + o->len - k, k);
+	lead[k] = '\0';
+	o->len -= k;
+	return k;
+}
+
 /* Returns nothing; writes name(7) inside text, bold name. */
 static void
 page_inline(struct mr *m, const char *name)
@@ -493,7 +542,15 @@ link_event(struct mr *m, cmark_node *n, int enter, int flags)
 			page_inline(m, what);
 			return 1;
 		}
-		mac(m, ".BR");
+		{
+			char lead[4];
+
+			if (lead_take(m, lead) > 0) {
+				mac(m, ".RB ");
+				buf_puts(m->out, lead);
+			} else
+				mac(m, ".BR");
+		}
 		arg(m, what, wn, ROFF_LIT);
 		BUF_PUTSL(m->out, " (7)");
 		link_tail(m, n, 0);

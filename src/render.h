@@ -74,6 +74,11 @@ int	 html_site(struct html *, int (*put)(void *, const char *path,
 	    const struct buf *, int more), void *, int k, int jobs);
 void	 html_free(struct html *);
 
+/* banner.c: a preview page's diagnostics (rbc serve) as HTML under
+ * heading, appended to out; nothing when there are none. */
+void	 banner_html(struct buf *out, const struct diags *,
+	    const char *heading);
+
 /* man.c: a section-7 page (rbc's own roff writer, not cmark's). */
 struct man;
 /* A runbook a page links to: its page name, id and title (NULL: unknown). */

@@ -29,12 +29,13 @@ LAYERS = [
                               'schema_format.c']),
     ('render', ['render.h', 'cardlib.h', 'cardlib_sonames.h', 'card.h'],
      ['mustache.c', 'html.c', 'man.c', 'man.h', 'man_inline.c', 'man_table.c', 'card.c', 'card_layout.c',
-      'card_pdf.c', 'card_html.c', 'pdf.c', 'cardlib.c']),
+      'card_pdf.c', 'card_html.c', 'pdf.c', 'cardlib.c', 'banner.c']),
     ('engine', ['engine.h'], ['build.c', 'record.c', 'pool.c', 'spool.c',
                               'scan.c', 'render_pass.c', 'outtree.c', 'output.c',
                               'cache.c']),
     ('commands', ['cmd.h'], ['main.c', 'cmd_build.c', 'cmd_card.c',
-                             'cmd_lint.c', 'cmd_new.c', 'cmd_schema.c']),
+                             'cmd_lint.c', 'cmd_new.c', 'cmd_schema.c',
+                             'cmd_serve.c']),
 ]
 
 

@@ -110,6 +110,60 @@ EOF
 		    "git commit exit $pc_rc, expected a failure showing:" \
 		    "$pc_want" "$(head -20 "$pc_dir/bad.log")"
 	fi
+
+	# pc_commit NAME MESSAGE: commits what is staged; prints the exit
+	# status, the log in $pc_dir/NAME.log.
+	pc_commit() {
+		pc_run git commit -q -m "$2" >"$pc_dir/$1.log" 2>&1
+		echo $?
+	}
+	# A plain edit that fixes the phone number passes.
+	sed -i 's/"\[Phone\]"/"+44 20 7946 0959"/' "$pc_repo/content/billing.md"
+	pc_run git add content/billing.md
+	pc_rc=$(pc_commit edit "Billing phone")
+	if [ "$pc_rc" = 0 ] && grep -q '^rbc lint\.*Passed' "$pc_dir/edit.log" &&
+	    [ "$(pc_run git rev-list --count HEAD 2>/dev/null)" = 2 ]; then
+		pass "pre-commit: a plain edit passes"
+	else
+		fail "pre-commit: a plain edit passes" "exit $pc_rc" "$(head -20 "$pc_dir/edit.log")"
+	fi
+
+	# Deleting a runbook that another links to blocks the commit, at the
+	# link (the linking runbook is not staged).
+	pc_run git rm -q content/payments.md
+	pc_rc=$(pc_commit delete "Remove payments")
+	if [ "$pc_rc" != 0 ] && grep -q '^rbc lint\.*Failed' "$pc_dir/delete.log" &&
+	    grep -q '^content/billing.md:11:[0-9]*: error: .*payments.md.*\[link-broken\]' "$pc_dir/delete.log" &&
+	    [ "$(pc_run git rev-list --count HEAD 2>/dev/null)" = 2 ]; then
+		pass "pre-commit: deleting a runbook that is linked to blocks the commit"
+	else
+		fail "pre-commit: deleting a runbook that is linked to blocks the commit" \
+		    "exit $pc_rc" "$(head -20 "$pc_dir/delete.log")"
+	fi
+	pc_run git reset -q HEAD -- content/payments.md
+	pc_run git checkout -q -- content/payments.md
+
+	# Renaming it away breaks the same link; renaming and fixing passes.
+	pc_run git mv content/payments.md content/payments-api.md
+	pc_rc=$(pc_commit rename "Rename payments")
+	if [ "$pc_rc" != 0 ] && grep -q '^rbc lint\.*Failed' "$pc_dir/rename.log" &&
+	    grep -q '^content/billing.md:11:[0-9]*: error: .*payments.md.*\[link-broken\]' "$pc_dir/rename.log" &&
+	    [ "$(pc_run git rev-list --count HEAD 2>/dev/null)" = 2 ]; then
+		pass "pre-commit: renaming a runbook away from its links blocks the commit"
+	else
+		fail "pre-commit: renaming a runbook away from its links blocks the commit" \
+		    "exit $pc_rc" "$(head -20 "$pc_dir/rename.log")"
+	fi
+	sed -i 's/(payments.md)/(payments-api.md)/' "$pc_repo/content/billing.md"
+	pc_run git add content/billing.md
+	pc_rc=$(pc_commit renamefix "Rename payments, fix the link")
+	if [ "$pc_rc" = 0 ] && grep -q '^rbc lint\.*Passed' "$pc_dir/renamefix.log" &&
+	    [ "$(pc_run git rev-list --count HEAD 2>/dev/null)" = 3 ]; then
+		pass "pre-commit: a rename with its links fixed passes"
+	else
+		fail "pre-commit: a rename with its links fixed passes" \
+		    "exit $pc_rc" "$(head -20 "$pc_dir/renamefix.log")"
+	fi
 }
 
 it_precommit

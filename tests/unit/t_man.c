@@ -112,7 +112,7 @@ shape(const struct buf *b, size_t *lineno)
 		".TH ", ".SH ", ".SS ", ".PP\n", ".IP ", ".TP\n", ".RS ",
 		".RE\n", ".EX\n", ".EE\n", ".br\n", ".B ", ".BR ", ".RB ",
 		".UR ", ".UE", ".MT ", ".ME", ".TS\n", ".TE\n", ".ce\n",
-		".na\n", ".nh\n", ".ad l\n", NULL
+		".na\n", ".nh\n", ".nr HY 0\n", ".ad l\n", NULL
 	};
 	size_t s, e, i;
 	int found;
