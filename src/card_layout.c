@@ -302,6 +302,11 @@ model_build(struct arena *a, const struct site *site,
 				contact_fill(a, c, &x->c);
 				x->known = 1;
 			}
+		} else if (c == NULL && ystr(ymap_get(e, "who")) != NULL) {
+			/* Someone the text names, no contact of the
+			 * runbook: shown as written. */
+			x->c.name = clean(a, ystr(ymap_get(e, "who")), 1);
+			x->known = 1;
 		}
 	}
 

@@ -644,6 +644,117 @@ ph_value(const char *v, size_t n)
 	return in_words(v, n, w) || ph_next(v, n, 0, 1, &m);
 }
 
+/*
+ * Returns 1 with *m set to template text left in a value a reader relies
+ * on (owner, service, title, summary, a quickref command): the whole value
+ * in brackets ("[owning team]", "<service>"), TBD and the like, a
+ * "your-..." word, or brackets naming what to put there ("<your-service>",
+ * "[insert command]", and outside commands "[Service name]").  A
+ * command's "<pod-name>" is an argument the reader fills in, not a
+ * leftover.
+ */
+static int
+ph_text(const char *v, size_t n, int cmd, struct ph *m)
+{
+	static const char *const whole[] = {
+		"tbd", "tbc", "todo", "fixme", "n/a", "-", "--", "?", "??",
+		"xxx", "changeme", "change me", "placeholder", "lorem ipsum",
+		NULL
+	};
+	static const char *const fill[] = {
+		"your", "insert", "enter", "fill", "replace", "tbd", "tbc",
+		"todo", "placeholder", "changeme", NULL
+	};
+	size_t i, b0, e, w, k;
+
+	b0 = 0;
+	while (b0 < n && isspace((unsigned char)v[b0]))
+		b0++;
+	e = n;
+	while (e > b0 && isspace((unsigned char)v[e - 1]))
+		e--;
+	m->off = b0;
+	m->len = e - b0;
+	if (e - b0 > 2 && (v[b0] == '[' || v[b0] == '<') &&
+	    ph_label(v, e, b0, 1) == e)
+		return 1;
+	if (in_words(v + b0, e - b0, whole))
+		return 1;
+	for (i = b0; i < e; i++) {
+		int bow = i == 0 || !wordch((unsigned char)v[i - 1]);
+
+		if (!bow)
+			continue;
+		if ((v[i] == '[' || v[i] == '<') &&
+		    (k = ph_label(v, e, i, 1)) > 0) {
+			for (w = i + 1; w < k; ) {
+				size_t l;
+				for (l = 0; w + l < k && isalpha((unsigned char)
+				    v[w + l]); l++)
+					;
+				if (l > 0 && (in_words(v + w, l, fill) ||
+				    (!cmd && l == 4 && strncasecmp(v + w,
+				    "name", 4) == 0)))
+					break;
+				w += l > 0 ? l : 1;
+			}
+			if (w < k) {
+				m->off = i;
+				m->len = k - i;
+				return 1;
+			}
+			i = k - 1;
+			continue;
+		}
+		if ((v[i] == 'y' || v[i] == 'Y') && (k = your_end(v, e, i)) > 0) {
+			m->off = i;
+			m->len = k - i;
+			return 1;
+		}
+		if ((k = word_end(v, e, i, 0)) > 0) {
+			m->off = i;
+			m->len = k - i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Reports a placeholder in the string value y of what (a key's name). */
+static void
+check_ph_value(struct runbook *r, const struct ynode *y, const char *what)
+{
+	const char *v = ystr(y);
+	struct ph m;
+
+	if (v == NULL || y->slen > 4096 || !ph_text(v, y->slen,
+	    strcmp(what, "quickref command") == 0, &m))
+		return;
+	diag_add(&r->diags, r->src.path, y->line, y->col, R_PLACEHOLDER,
+	    "%s holds template text: \"%.*s\"", what,
+	    (int)(m.len > 64 ? 64 : m.len), v + m.off);
+}
+
+/* placeholder: template text in the values a reader relies on. */
+static void
+check_placeholders(struct runbook *r)
+{
+	static const char *const keys[] = { "title", "owner", "service",
+	    "summary", NULL };
+	const struct ynode *q, *c;
+	size_t i;
+
+	if (!diag_on(&r->diags, R_PLACEHOLDER))
+		return;
+	for (i = 0; keys[i] != NULL; i++)
+		check_ph_value(r, ymap_get(r->fm, keys[i]), keys[i]);
+	if ((q = ymap_get(r->fm, "quickref")) == NULL || q->type != Y_SEQ)
+		return;
+	for (i = 0; i < q->n; i++)
+		if ((c = ymap_get(q->items[i], "command")) != NULL)
+			check_ph_value(r, c, "quickref command");
+}
+
 /* --------------------------------------------------------- contacts */
 
 /* Returns the text of a non-blank scalar, or NULL. */
@@ -1245,6 +1356,26 @@ clip(const char *s, size_t n)
 	return n;
 }
 
+/* Returns 1 if a contact of r's own front-matter has the value s[0..n):
+ * the placeholder is reported there (rbc import copied it from here). */
+static int
+fm_contact_has(const struct runbook *r, const char *s, size_t n)
+{
+	const struct ynode *cs = ymap_get(r->fm, "contacts"), *c;
+	size_t i, k;
+
+	if (cs == NULL || cs->type != Y_SEQ || (r->from_text & TEXT_CONTACTS))
+		return 0;
+	for (i = 0; i < cs->n; i++) {
+		c = cs->items[i];
+		for (k = 0; c->type == Y_MAP && k < c->n; k++)
+			if (c->items[k]->s != NULL && c->items[k]->slen == n &&
+			    memcmp(c->items[k]->s, s, n) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 /*
  * Reports the placeholders of one text (or inline HTML) node; *count
  * counts them in the runbook, up to MAX_REPORTS.
@@ -1289,6 +1420,10 @@ body_text(struct runbook *r, cmark_node *t, const char *sect, int *count)
 			cb = (size_t)(f - p);
 			col = cc;
 			look = (size_t)(f - p) + m.len;
+		}
+		if (fm_contact_has(r, lit + m.off, m.len)) {
+			from = m.off + m.len;
+			continue;
 		}
 		if (++*count > MAX_REPORTS) {
 			diag_add(&r->diags, r->src.path, line, col,
@@ -1410,6 +1545,7 @@ check_runbook(struct site *s, struct runbook *r)
 		check_contact_refs(s, r);
 		check_escalation(r);
 		check_thresholds(r);
+		check_placeholders(r);
 		if (s->alerts.configured)
 			alerts_drift(s, r);
 		if (diag_on(&r->diags, R_CONTROL_CHAR)) {

@@ -276,7 +276,8 @@ json_list(struct buf *b, const struct ynode *x, const char *key,
 {
 	const struct ynode *l = ymap_get(x, key), *it, *v;
 	const struct ynode *more = strcmp(key, "escalation") == 0 ?
-	    ymap_get(x, "escalation_more") : NULL;
+	    ymap_get(x, "escalation_more") : strcmp(key, "thresholds") == 0 ?
+	    ymap_get(x, "thresholds_more") : NULL;
 	size_t i, k, n = l != NULL ? l->n : 0;
 
 	BUF_PUTSL(b, "[");

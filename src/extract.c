@@ -43,6 +43,7 @@ struct ex {
 };
 
 static void	meta_line(struct ex *, const char *, int);
+static struct ynode *repeats(struct arena *, struct ynode *);
 static char	*sev_name(const char *);
 
 /* ------------------------------------------------------------- text */
@@ -2131,7 +2132,7 @@ struct ynode *
 extract(struct runbook *r, int all)
 {
 	struct ex x;
-	struct ynode *m;
+	struct ynode *m, *more;
 	int i;
 
 	memset(&x, 0, sizeof(x));
@@ -2196,6 +2197,10 @@ extract(struct runbook *r, int all)
 		ymap_add(x.a, m, "thresholds", x.thresholds);
 	if (x.esc_more->n > 0)
 		ymap_add(x.a, m, "escalation_more", x.esc_more);
+	/* A metric given again (a second table) is not a second threshold:
+	 * threshold-conflict compares it with the first. */
+	if ((more = repeats(x.a, x.thresholds)) != NULL)
+		ymap_add(x.a, m, "thresholds_more", more);
 	return m;
 }
 
@@ -2221,12 +2226,52 @@ same_metric(const char *a, const char *b)
 	    strstr(a, b) != NULL || strstr(b, a) != NULL);
 }
 
-/* Returns 1 if thresholds t and u give one of warning or critical as
+/* Moves the thresholds of list whose metric an earlier one names into a
+ * new list, returned (NULL when there are none). */
+static struct ynode *
+repeats(struct arena *a, struct ynode *list)
+{
+	struct ynode *more = NULL;
+	char **keys;
+	size_t i, j, n = 0;
+
+	if (list->n < 2)
+		return NULL;
+	keys = xcalloc(list->n, sizeof(*keys));
+	for (i = 0; i < list->n; i++) {
+		const char *m = ystr(ymap_get(list->items[i], "metric"));
+
+		keys[i] = metric_key(m != NULL ? m : "");
+		for (j = 0; j < n; j++)
+			if (same_metric(keys[j], keys[i]))
+				break;
+		if (j < n) {
+			if (more == NULL)
+				more = ynew(a, Y_SEQ);
+			yseq_push(a, more, list->items[i]);
+			free(keys[i]);
+			keys[i] = NULL;
+			continue;
+		}
+		keys[n] = keys[i];
+		if (n != i)
+			keys[i] = NULL;
+		list->items[n++] = list->items[i];
+	}
+	list->n = n;
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return more;
+}
+
+/* Returns 1 if thresholds t and u give their target, warning or critical as
  * different numbers. */
 static int
 differ(const struct ynode *t, const struct ynode *u)
 {
-	static const char *const keys[] = { "warning", "critical", NULL };
+	static const char *const keys[] = { "target", "warning", "critical",
+	    NULL };
 	const struct ynode *a, *b;
 	size_t i;
 
@@ -2241,11 +2286,32 @@ differ(const struct ynode *t, const struct ynode *u)
 	return 0;
 }
 
-/* Reports each threshold of list that another of other (or, when other
- * is list, a later one of list) gives with other numbers. */
+/* Returns 1 if a threshold of list names the metric key k. */
+static int
+names(const struct ynode *list, const char *k)
+{
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; list != NULL && list->type == Y_SEQ && i < list->n &&
+	    !hit; i++) {
+		const char *m = ystr(ymap_get(list->items[i], "metric"));
+		char *km;
+
+		if (m == NULL)
+			continue;
+		km = metric_key(m);
+		hit = same_metric(km, k);
+		free(km);
+	}
+	return hit;
+}
+
+/* Reports each threshold of other that one of list gives with other
+ * numbers, but those of a metric that skip names (compared already). */
 static void
 conflicts(struct runbook *r, const struct ynode *list,
-    const struct ynode *other, const char *where)
+    const struct ynode *other, const struct ynode *skip, const char *where)
 {
 	size_t i, j;
 
@@ -2269,7 +2335,7 @@ conflicts(struct runbook *r, const struct ynode *list,
 				continue;
 			ko = metric_key(o);
 			hit = same_metric(km, ko) && differ(list->items[i],
-			    other->items[j]);
+			    other->items[j]) && !names(skip, ko);
 			free(ko);
 			if (hit) {
 				diag_add(&r->diags, r->src.path,
@@ -2308,10 +2374,14 @@ extract_merge(struct runbook *r)
 	if (r->text == NULL || r->text->n == 0)
 		return;
 	if (diag_on(&r->diags, R_THRESHOLD_CONFLICT)) {
+		const struct ynode *f = ymap_get(r->fm, "thresholds");
+		const struct ynode *more = ymap_get(r->text,
+		    "thresholds_more");
+
 		t = ymap_get(r->text, "thresholds");
-		conflicts(r, t, t, "both in the text");
-		conflicts(r, ymap_get(r->fm, "thresholds"), t,
-		    "front-matter and text");
+		conflicts(r, f, t, NULL, "front-matter and text");
+		conflicts(r, f, more, NULL, "front-matter and text");
+		conflicts(r, t, more, f, "both in the text");
 	}
 	if (r->fm == NULL) {
 		r->fm = ynew(r->arena, Y_MAP);

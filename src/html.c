@@ -702,6 +702,10 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 		for (k = 0; ck[k] != NULL; k++) {
 			const struct ynode *v = ymap_get(cm, ck[k]);
 
+			/* A step the text names someone at, no contact of
+			 * the runbook: its "who". */
+			if (v == NULL && id == NULL && k == 0)
+				v = ymap_get(e, "who");
 			ymap_add(a, m, ck[k], v != NULL ? (struct ynode *)v :
 			    ynew(a, Y_NULL));
 		}

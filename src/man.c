@@ -544,8 +544,8 @@ sec_escalation(struct mr *m)
 		c = id != NULL ? contact_find(m->site, m->r, id) : NULL;
 		tset(&t, i + 1, 0, fm_str(e->items[i], "level"), ROFF_LIT);
 		tset(&t, i + 1, 1, fm_str(e->items[i], "after"), ROFF_LIT);
-		tset(&t, i + 1, 2, id != NULL ? contact_label(m, id) : NULL,
-		    0);
+		tset(&t, i + 1, 2, id != NULL ? contact_label(m, id) :
+		    fm_str(e->items[i], "who"), 0);
 		tset(&t, i + 1, 3, fm_str(c, "role"), 0);
 		tset(&t, i + 1, 4, fm_str(c, "phone"), ROFF_LIT);
 	}

@@ -468,6 +468,7 @@ runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
 			    &r->diags);
 		if (own != NULL)
 			schema_validate(own, r->fm, r->src.path, &r->diags);
+		schema_typos(builtin, own, r->fm, r->src.path, &r->diags);
 	}
 	/* What the text says, once the front-matter as written passed. */
 	extract_merge(r);

@@ -2377,6 +2377,146 @@ schema_validate(const struct schema *sc, const struct ynode *doc,
 	return v.nreport;
 }
 
+/* ------------------------------------------------------------ typos */
+
+/*
+ * key-unknown: a key no schema knows, within a typo of one they know at
+ * that place ("contcts" for "contacts", "Phone" for "phone").  The walk
+ * follows the document through properties, items and the applicators
+ * ($ref, allOf, anyOf, oneOf, then, else), so a key is judged at any
+ * depth of the known structure; where patternProperties or propertyNames
+ * decide what is allowed, nothing is said.
+ */
+#define TYPO_SET	64	/* schemas that apply at one place */
+#define TYPO_DEPTH	64	/* of the document and of the applicators */
+
+struct typoset {
+	const struct snode	*v[TYPO_SET];
+	size_t			 n;
+};
+
+static void
+typo_gather(struct typoset *t, const struct snode *s, int depth)
+{
+	size_t i;
+
+	if (s == NULL || depth > TYPO_DEPTH || t->n >= TYPO_SET)
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->v[i] == s)
+			return;
+	t->v[t->n++] = s;
+	typo_gather(t, s->ref, depth + 1);
+	for (i = 0; i < s->nallof; i++)
+		typo_gather(t, s->allof[i], depth + 1);
+	for (i = 0; i < s->nanyof; i++)
+		typo_gather(t, s->anyof[i], depth + 1);
+	for (i = 0; i < s->noneof; i++)
+		typo_gather(t, s->oneof[i], depth + 1);
+	typo_gather(t, s->then_, depth + 1);
+	typo_gather(t, s->else_, depth + 1);
+}
+
+/* The known name nearest to key, within a typo of it, or NULL. */
+static const struct prop *
+typo_near(const struct typoset *t, const struct ynode *key)
+{
+	const struct prop *best = NULL;
+	size_t i, j, d, bestd = SIZE_MAX, most;
+
+	/* One slip in a short key, two in a long one. */
+	most = key->slen >= 8 ? 2 : 1;
+	if (key->slen < 3)
+		return NULL;
+	for (i = 0; i < t->n; i++)
+		for (j = 0; j < t->v[i]->nprops; j++) {
+			const struct prop *p = &t->v[i]->props[j];
+
+			d = str_distance(key->s, key->slen, p->name, p->len);
+			if (d == 0)	/* the same letters in another case */
+				d = 1;
+			if (d <= most && (d < bestd || (d == bestd &&
+			    strcmp(p->name, best->name) < 0))) {
+				best = p;
+				bestd = d;
+			}
+		}
+	return best;
+}
+
+static void
+typo_walk(const struct typoset *t, const struct ynode *y, const char *file,
+    struct diags *d, int depth)
+{
+	struct typoset sub;
+	const struct prop *p;
+	size_t i, k;
+	int known, free_keys = 0;
+
+	if (y == NULL || depth > TYPO_DEPTH || t->n == 0)
+		return;
+	if (y->type == Y_SEQ) {
+		for (i = 0; i < y->n; i++) {
+			sub.n = 0;
+			for (k = 0; k < t->n; k++) {
+				if (i < t->v[k]->nprefix)
+					typo_gather(&sub, t->v[k]->prefix[i],
+					    0);
+				else
+					typo_gather(&sub, t->v[k]->items, 0);
+			}
+			typo_walk(&sub, y->items[i], file, d, depth + 1);
+		}
+		return;
+	}
+	if (y->type != Y_MAP)
+		return;
+	for (k = 0; k < t->n; k++)
+		if (t->v[k]->npprops > 0 || t->v[k]->propnames != NULL)
+			free_keys = 1;
+	for (i = 0; i < y->n; i++) {
+		const struct ynode *key = y->keys[i];
+
+		if (key == NULL || key->s == NULL)
+			continue;
+		sub.n = 0;
+		known = 0;
+		for (k = 0; k < t->n; k++)
+			if ((p = prop_find(t->v[k]->props, t->v[k]->nprops,
+			    key)) != NULL) {
+				known = 1;
+				typo_gather(&sub, p->s, 0);
+			}
+		if (known) {
+			typo_walk(&sub, y->items[i], file, d, depth + 1);
+			continue;
+		}
+		if (free_keys || (p = typo_near(t, key)) == NULL)
+			continue;
+		diag_add(d, file, key->line, key->col, R_KEY_UNKNOWN,
+		    "unknown key '%.*s': did you mean '%s'?",
+		    (int)(key->slen > 80 ? 80 : key->slen), key->s, p->name);
+	}
+}
+
+/*
+ * Reports the keys of doc that neither schema knows but that are within a
+ * typo of one they know at that place (own may be NULL).
+ */
+void
+schema_typos(const struct schema *builtin, const struct schema *own,
+    const struct ynode *doc, const char *file, struct diags *d)
+{
+	struct typoset t;
+
+	t.n = 0;
+	if (builtin != NULL)
+		typo_gather(&t, builtin->root, 0);
+	if (own != NULL)
+		typo_gather(&t, own->root, 0);
+	typo_walk(&t, doc, file, d, 0);
+}
+
 /* Frees the schema and what it owns. */
 void
 schema_free(struct schema *sc)

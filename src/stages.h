@@ -133,6 +133,9 @@ struct schema *schema_runbook(struct diags *);
 int	 schema_validate(const struct schema *, const struct ynode *doc,
 	    const char *file, struct diags *);
 void	 schema_free(struct schema *);
+/* key-unknown: keys of doc within a typo of one a schema knows there. */
+void	 schema_typos(const struct schema *builtin, const struct schema *own,
+	    const struct ynode *doc, const char *file, struct diags *);
 const char *schema_builtin(size_t *len);	/* the runbook schema, JSON */
 
 #endif /* RBC_STAGES_H */

@@ -9,6 +9,7 @@
 #include <sys/uio.h>
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -683,6 +684,41 @@ str_has_suffix(const char *s, const char *suf)
 	size_t n = strlen(s), m = strlen(suf);
 
 	return n >= m && memcmp(s + n - m, suf, m) == 0;
+}
+
+/*
+ * The edit distance of a and b (insertions, deletions, substitutions and
+ * swaps of two neighbours, letters compared in any case), or SIZE_MAX when
+ * either is longer than 64 bytes: for "did you mean", never for long text.
+ */
+size_t
+str_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t d[65][65], i, j, v;
+
+	if (na > 64 || nb > 64)
+		return SIZE_MAX;
+	for (i = 0; i <= na; i++)
+		d[i][0] = i;
+	for (j = 0; j <= nb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= na; i++)
+		for (j = 1; j <= nb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+
+			v = d[i - 1][j - 1] + (ca != cb);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)
+			    b[j - 2]) && tolower((unsigned char)a[i - 2]) == cb &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[na][nb];
 }
 
 /* ---------------------------------------------------------------- UTF-8 */

@@ -147,6 +147,7 @@ int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
 int	 str_has_suffix(const char *, const char *);
+size_t	 str_distance(const char *, size_t, const char *, size_t);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
 #define HASH64_INIT	0xcbf29ce484222325ULL
 uint64_t hash64(uint64_t, const void *, size_t);	/* word at a time */
