@@ -31,7 +31,7 @@
 
 #include "engine.h"
 
-#define MAGIC	"rbc-cache 8\n"
+#define MAGIC	"rbc-cache 9\n"
 
 struct centry {
 	const char	*rel;

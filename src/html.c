@@ -714,6 +714,36 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	return out;
 }
 
+/*
+ * Marks what the page shows that was read from the runbook's text rather
+ * than its front-matter: KEY_from_text is the line it starts at.
+ */
+static void
+from_text(struct arena *a, struct ynode *m, const struct runbook *r)
+{
+	static const struct {
+		const char	*key, *field;
+		unsigned	 bit;
+	} k[] = {
+		{ "severity_levels", "severity_from_text", TEXT_SEVERITY },
+		{ "contacts", "contacts_from_text", TEXT_CONTACTS },
+		{ "escalation", "escalation_from_text", TEXT_ESCALATION },
+		{ "thresholds", "thresholds_from_text", TEXT_THRESHOLDS },
+	};
+	const struct ynode *v;
+	char line[24];
+	size_t i;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if (!(r->from_text & k[i].bit) ||
+		    (v = ymap_get(r->fm, k[i].key)) == NULL ||
+		    v->type != Y_SEQ || v->n == 0)
+			continue;
+		snprintf(line, sizeof(line), "%d", v->items[0]->line);
+		kv(a, m, k[i].field, line);
+	}
+}
+
 static struct ynode *
 severity_ctx(struct arena *a, const struct runbook *r)
 {
@@ -913,6 +943,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	set_list(a, m, "contacts", "has_contacts", contacts_ctx(a, r, &memo));
 	set_list(a, m, "escalation", "has_escalation",
 	    escalation_ctx(a, s, r, &memo));
+	from_text(a, m, r);
 	l = ynew(a, Y_SEQ);
 	if ((v = ymap_get(r->fm, "thresholds")) != NULL && v->type == Y_SEQ)
 		for (i = 0; i < v->n; i++)
