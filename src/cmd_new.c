@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cmark-gfm.h>
@@ -361,7 +362,30 @@ yaml_list(struct buf *b, const struct ynode *x, const char *key)
 	}
 }
 
-/* The first H1's text and the first paragraph's first sentence. */
+/* Returns 1 for a paragraph about the document, not the service:
+ * "Owner: ...", "Last updated: ...", "Version 1.0 | ...". */
+static int
+meta_para(const char *t)
+{
+	static const char *const w[] = { "owner", "last updated",
+	    "last reviewed", "last review", "updated", "reviewed", "version",
+	    "review", "author", "maintainer", "maintained by", "status",
+	    "date", "next review", NULL };
+	size_t i, k;
+
+	while (*t == '*' || *t == '_' || *t == ' ')
+		t++;
+	for (i = 0; w[i] != NULL; i++) {
+		k = strlen(w[i]);
+		if (strncasecmp(t, w[i], k) == 0 &&
+		    !isalnum((unsigned char)t[k]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The first H1's text and the first paragraph's first sentence (not one
+ * of the lines about the document). */
 static void
 title_summary(cmark_node *doc, struct buf *title, struct buf *summary)
 {
@@ -376,6 +400,10 @@ title_summary(cmark_node *doc, struct buf *title, struct buf *summary)
 		else if (summary->len == 0 &&
 		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
 			md_text(n, summary, 1);
+			if (meta_para(buf_cstr(summary))) {
+				buf_reset(summary);
+				continue;
+			}
 			/* The first sentence, at most 160 bytes. */
 			buf_cstr(summary);
 			if ((dot = strstr(summary->data, ". ")) != NULL)

@@ -61,6 +61,18 @@ has_any(const char *l, const char *const *list)
 	return 0;
 }
 
+/* strcasestr for ASCII letters, without _GNU_SOURCE. */
+static const char *
+strcasestr_ascii(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, w, n) == 0)
+			return s;
+	return NULL;
+}
+
 static char *
 lower(const char *s)
 {
@@ -2120,6 +2132,26 @@ walk_blocks(struct ex *x, cmark_node *parent)
 	}
 }
 
+/*
+ * Returns 1 if an escalation step's "who" names the contact whose role or
+ * name is n: the same words, or them as words of who ("Primary on-call
+ * (immediately)", "Page the Engineering manager").
+ */
+static int
+who_is(const char *who, const char *n)
+{
+	size_t k;
+	const char *p;
+
+	if (n == NULL || (k = strlen(n)) < 4)
+		return n != NULL && strcasecmp(who, n) == 0;
+	for (p = who; (p = strcasestr_ascii(p, n)) != NULL; p++)
+		if ((p == who || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[k]))
+			return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------ the interface */
 
 /*
@@ -2170,8 +2202,7 @@ extract(struct runbook *r, int all)
 			const char *role = ystr(ymap_get(c, "role"));
 			const char *name = ystr(ymap_get(c, "name"));
 
-			if ((role != NULL && strcasecmp(role, who) == 0) ||
-			    (name != NULL && strcasecmp(name, who) == 0)) {
+			if (who_is(who, role) || who_is(who, name)) {
 				put(&x, s, "contact", ystr(ymap_get(c, "id")),
 				    s->line);
 				break;
@@ -2266,9 +2297,9 @@ repeats(struct arena *a, struct ynode *list)
 }
 
 /* Returns 1 if thresholds t and u give their target, warning or critical as
- * different numbers. */
+ * different numbers, said in why ("critical 5 here, 10 there"). */
 static int
-differ(const struct ynode *t, const struct ynode *u)
+differ(const struct ynode *t, const struct ynode *u, char *why, size_t sz)
 {
 	static const char *const keys[] = { "target", "warning", "critical",
 	    NULL };
@@ -2280,8 +2311,11 @@ differ(const struct ynode *t, const struct ynode *u)
 		b = ymap_get(u, keys[i]);
 		if (a != NULL && b != NULL && (a->type == Y_INT ||
 		    a->type == Y_FLOAT) && (b->type == Y_INT ||
-		    b->type == Y_FLOAT) && a->num != b->num)
+		    b->type == Y_FLOAT) && a->num != b->num) {
+			snprintf(why, sz, "%s %.15g here, %.15g there",
+			    keys[i], b->num, a->num);
 			return 1;
+		}
 	}
 	return 0;
 }
@@ -2313,6 +2347,7 @@ static void
 conflicts(struct runbook *r, const struct ynode *list,
     const struct ynode *other, const struct ynode *skip, const char *where)
 {
+	char why[96];
 	size_t i, j;
 
 	if (list == NULL || other == NULL || list->type != Y_SEQ ||
@@ -2335,18 +2370,51 @@ conflicts(struct runbook *r, const struct ynode *list,
 				continue;
 			ko = metric_key(o);
 			hit = same_metric(km, ko) && differ(list->items[i],
-			    other->items[j]) && !names(skip, ko);
+			    other->items[j], why, sizeof(why)) &&
+			    !names(skip, ko);
 			free(ko);
 			if (hit) {
 				diag_add(&r->diags, r->src.path,
 				    other->items[j]->line, other->items[j]->col,
-				    R_THRESHOLD_CONFLICT, "threshold '%s' has "
-				    "other numbers than '%s' at line %d (%s)",
-				    o, m, list->items[i]->line, where);
+				    R_THRESHOLD_CONFLICT, "threshold '%s' "
+				    "disagrees with '%s' at line %d (%s): %s",
+				    o, m, list->items[i]->line, where, why);
 				break;
 			}
 		}
 		free(km);
+	}
+}
+
+/*
+ * Another tool's review date (Hugo's lastmod, "last_updated", ...) is
+ * the last review when the front-matter has no last_reviewed: so the page
+ * says when, and review-stale can judge it once review_every is given.
+ */
+static void
+foreign_review(struct runbook *r)
+{
+	static const char *const keys[] = { "last_review", "last_updated",
+	    "last_modified", "lastmod", "reviewed", "review_date",
+	    "updated", NULL };
+	const struct ynode *v;
+	struct ynode *d;
+	char out[11];
+	size_t i;
+
+	if (r->fm == NULL || r->fm->type != Y_MAP ||
+	    ymap_get(r->fm, "last_reviewed") != NULL)
+		return;
+	for (i = 0; keys[i] != NULL; i++) {
+		if ((v = ymap_get(r->fm, keys[i])) == NULL || ystr(v) == NULL ||
+		    v->slen > 64 || !date_of(ystr(v), out))
+			continue;
+		d = ynew_strz(r->arena, out);
+		d->line = v->line;
+		d->col = v->col;
+		ymap_add(r->arena, r->fm, "last_reviewed", d);
+		r->from_text |= TEXT_REVIEWED;
+		return;
 	}
 }
 
@@ -2371,6 +2439,7 @@ extract_merge(struct runbook *r)
 	const struct ynode *t;
 	size_t i;
 
+	foreign_review(r);
 	if (r->text == NULL || r->text->n == 0)
 		return;
 	if (diag_on(&r->diags, R_THRESHOLD_CONFLICT)) {
