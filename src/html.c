@@ -824,7 +824,10 @@ ctx_common(struct arena *a, const struct site *s, const char *id,
 static void
 review_ctx(struct arena *a, struct ynode *m, const struct runbook *r)
 {
-	kv(a, m, "last_reviewed", fmstr(r->fm, "last_reviewed"));
+	const char *lr = fmstr(r->fm, "last_reviewed");
+
+	/* "[Date]" left in a template is no review: the page says never. */
+	kv(a, m, "last_reviewed", lr != NULL && date_valid(lr) ? lr : NULL);
 	kv(a, m, "review_by", r->review_by);
 	ymap_add(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
 	    !r->stale));

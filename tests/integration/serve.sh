@@ -34,6 +34,8 @@ it_serve() {
 ---
 title: Alpha service
 owner: team-alpha
+last_reviewed: 2026-11-01
+review_every: 3650d
 ---
 # Alpha service
 
@@ -43,6 +45,8 @@ EOF
 ---
 title: Cache
 owner: team-db
+last_reviewed: 2026-11-01
+review_every: 3650d
 ---
 # Cache
 
@@ -78,7 +82,7 @@ EOF
 	# A site with an error is served; its page and the home page say so.
 	code=$(sv_get /db/cache.html)
 	if [ "$code" = 200 ] && grep -q 'id="rbc-serve-banner"' "$sv/body" &&
-	    grep -q 'cache.md:7:[0-9]*</code> error: .*link-broken' "$sv/body" &&
+	    grep -q 'cache.md:9:[0-9]*</code> error: .*link-broken' "$sv/body" &&
 	    grep -qi '^content-type: text/html; charset=utf-8' "$sv/headers"; then
 		pass "serve: a page with an error is served with its diagnostics in a banner"
 	else
