@@ -619,6 +619,16 @@ set_parts(struct ex *x, struct ynode *c, const char *text, int line,
 					continue;
 				}
 			}
+			if (*p == '(' && isdigit((unsigned char)p[1])) {
+				/* An area code: "+1 (415) 555-0134". */
+				const char *q = p + 1;
+				while (isdigit((unsigned char)*q) && q < p + 6)
+					q++;
+				if (*q == ')') {
+					p = (char *)q;
+					continue;
+				}
+			}
 			if (*p == ',' || *p == ';' || *p == '|' ||
 			    (*p == ' ' && (p[1] == '-' || p[1] == '/') &&
 			    p[2] == ' ') || (*p == '(' && p > t) || *p == ')') {
