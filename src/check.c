@@ -1356,26 +1356,6 @@ clip(const char *s, size_t n)
 	return n;
 }
 
-/* Returns 1 if a contact of r's own front-matter has the value s[0..n):
- * the placeholder is reported there (rbc import copied it from here). */
-static int
-fm_contact_has(const struct runbook *r, const char *s, size_t n)
-{
-	const struct ynode *cs = ymap_get(r->fm, "contacts"), *c;
-	size_t i, k;
-
-	if (cs == NULL || cs->type != Y_SEQ || (r->from_text & TEXT_CONTACTS))
-		return 0;
-	for (i = 0; i < cs->n; i++) {
-		c = cs->items[i];
-		for (k = 0; c->type == Y_MAP && k < c->n; k++)
-			if (c->items[k]->s != NULL && c->items[k]->slen == n &&
-			    memcmp(c->items[k]->s, s, n) == 0)
-				return 1;
-	}
-	return 0;
-}
-
 /*
  * Reports the placeholders of one text (or inline HTML) node; *count
  * counts them in the runbook, up to MAX_REPORTS.
@@ -1420,10 +1400,6 @@ body_text(struct runbook *r, cmark_node *t, const char *sect, int *count)
 			cb = (size_t)(f - p);
 			col = cc;
 			look = (size_t)(f - p) + m.len;
-		}
-		if (fm_contact_has(r, lit + m.off, m.len)) {
-			from = m.off + m.len;
-			continue;
 		}
 		if (++*count > MAX_REPORTS) {
 			diag_add(&r->diags, r->src.path, line, col,

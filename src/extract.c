@@ -2175,6 +2175,7 @@ extract(struct runbook *r, int all)
 {
 	struct ex x;
 	struct ynode *m, *more;
+	const struct ynode *cl;
 	int i;
 
 	memset(&x, 0, sizeof(x));
@@ -2202,13 +2203,20 @@ extract(struct runbook *r, int all)
 		free(x.heads[i]);
 	/* An escalation step names a contact by its id where one is its
 	 * "who": then contact-unknown and the pages can follow it. */
+	/* The contacts the runbook will have: its front-matter's, if any. */
+	cl = ymap_get(r->fm, "contacts");
+	if (cl == NULL || cl->type != Y_SEQ)
+		cl = x.contacts;
 	for (i = 0; (size_t)i < x.escalation->n; i++) {
 		struct ynode *s = x.escalation->items[i];
 		const char *who = ystr(ymap_get(s, "who"));
 		size_t k;
 
-		for (k = 0; who != NULL && k < x.contacts->n; k++) {
-			const struct ynode *c = x.contacts->items[k];
+		/* "[Name of on-call engineer]" names nobody yet. */
+		if (who != NULL && (*who == '[' || *who == '<'))
+			continue;
+		for (k = 0; who != NULL && k < cl->n; k++) {
+			const struct ynode *c = cl->items[k];
 			const char *role = ystr(ymap_get(c, "role"));
 			const char *name = ystr(ymap_get(c, "name"));
 

@@ -441,6 +441,7 @@ dedupe(struct runbook *r)
 		if (d->v[i].rule == R_SCHEMA)
 			for (j = 0; j < d->n; j++)
 				if (j != i && d->v[j].rule != R_SCHEMA &&
+				    d->v[j].rule != R_REVIEW_UNKNOWN &&
 				    d->v[j].line == d->v[i].line &&
 				    d->v[j].col == d->v[i].col)
 					drop = 1;
