@@ -122,6 +122,27 @@ for n in $SIZES; do
 	cp -r "$c" "$c-noext"
 	rm -f "$c-noext/site.yaml"
 	printf 'title: Benchmark\nextract: false\nrules:\n  contact-placeholder: off\n' >"$c-noext/site.yaml"
+	# The same corpus with 10,000 alert rules pointing at its runbooks
+	# (one in a hundred at one that does not exist), for what checking
+	# alerts costs a build and a lint.
+	rm -rf "$c-alerts" "$W/rules-$n"
+	cp -r "$c" "$c-alerts"
+	mkdir -p "$W/rules-$n"
+	ls "$c" | sed -n 's/\.md$//p' | awk -v dir="$W/rules-$n" '
+	    { id[n++] = $0 }
+	    END {
+		for (k = 0; k < 10000; k++) {
+			if (k % 2500 == 0) {
+				if (k) close(r)
+				r = dir "/r" k ".yaml"
+				print "groups:\n  - name: g" k "\n    rules:" > r
+			}
+			print "      - alert: A" k "\n        expr: ratio{job=\"x\"} > 0.05\n        for: 5m\n        labels:\n          severity: critical" > r
+			u = (k % 100 == 99) ? "https://rb.test/gone/" k : "https://rb.test/" id[k % n] ".html"
+			print "        annotations:\n          runbook_url: " u > r
+		}
+	    }'
+	printf 'title: Benchmark\nbase_url: https://rb.test/\nalerts:\n  - %s/rules-%s/*.yaml\nrules:\n  contact-placeholder: off\n  alert-runbook-broken: warning\n' "$W" "$n" >"$c-alerts/site.yaml"
 	r=ref
 	# What rbc writes, file by file, for the floor that writes as many
 	# bytes (floor_rbc_bytes: the floor's work, rbc's output volume).
@@ -141,6 +162,9 @@ for n in $SIZES; do
 		fresh o2 o2
 		o2=$F
 		t "$n rbc_html_man_j2" "$RBC" build --content "$c" --out "$o2" --formats html,man -j 2 --today 2026-11-23
+		fresh run oy
+		t "$n rbc_html_man_j2_alerts" "$RBC" build --content "$c-alerts" --out "$F" --formats html,man -j 2 --today 2026-11-23
+		t "$n rbc_lint_one_alerts" "$RBC" lint --content "$c-alerts" --today 2026-11-23 "$c-alerts/$one"
 		fresh run ox
 		t "$n rbc_html_man_j2_noextract" "$RBC" build --content "$c-noext" --out "$F" --formats html,man -j 2 --today 2026-11-23
 		fresh run fb
@@ -188,6 +212,24 @@ per_round() {
 	    }'
 }
 
+# per_round_diff N A B: the median, lowest and highest of A - B, round by
+# round, in seconds.
+per_round_diff() {
+	awk -v n="$1" -v a="$2" -v b="$3" '
+	    $1 == n && $2 == a { x[++na] = $3 }
+	    $1 == n && $2 == b { y[++nb] = $3 }
+	    END {
+		for (i = 1; i <= na; i++)
+			if (x[i] != "FAILED" && y[i] != "FAILED")
+				printf "%.3f\n", x[i] - y[i]
+	    }' "$W/runs" | sort -n | awk '
+	    { v[NR] = $1 }
+	    END {
+		if (NR > 0)
+			printf "%.3f (%.3f to %.3f)", v[int((NR + 1) / 2)], v[1], v[NR]
+	    }'
+}
+
 # ratio_rows "A B label" ...: a table row per corpus and pair, the
 # per-round ratio of A to B.
 ratio_rows() {
@@ -218,7 +260,7 @@ ratio_rows() {
 	echo "| corpus | what | median s | x floor | x floor per round | peak MiB | files/s |"
 	echo "|---:|---|---:|---:|---|---:|---:|"
 	for n in $SIZES; do
-		for what in floor_html_man floor_html floor_rbc_bytes floor_html_man_j1 rbc_html_man_j2 rbc_html_man_j2_noextract rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_rebuild_one_edit rbc_rebuild_next_edit hugo; do
+		for what in floor_html_man floor_html floor_rbc_bytes floor_html_man_j1 rbc_html_man_j2 rbc_html_man_j2_noextract rbc_html_man_j2_alerts rbc_html_man_j1 rbc_all_j2 rbc_lint_one rbc_lint_one_alerts rbc_rebuild_one_edit rbc_rebuild_next_edit hugo; do
 			grep "^$n $what " "$W/runs" | grep -v FAILED | awk '{ print $3, $4 }' | sort -n >"$W/sel"
 			k=$(wc -l <"$W/sel")
 			if [ "$k" = 0 ]; then
@@ -229,9 +271,9 @@ ratio_rows() {
 			mem=$(sort -k2 -n "$W/sel" | tail -1 | awk '{ printf "%.0f", $2 / 1024 }')
 			fl=$(grep "^$n floor_html_man " "$W/runs" | awk '{ print $3 }' | sort -n | awk -v k="$k" 'NR == int((k + 1) / 2)')
 			ratio=$(awk -v a="$med" -v b="$fl" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
-			fps=$(awk -v a="$med" -v n="$n" -v w="$what" 'BEGIN { if (a > 0 && w != "rbc_lint_one") printf "%.0f", n / a }')
+			fps=$(awk -v a="$med" -v n="$n" -v w="$what" 'BEGIN { if (a > 0 && w !~ /^rbc_lint_one/) printf "%.0f", n / a }')
 			rounds=$(per_round "$n" "$what" floor_html_man)
-			[ "$what" = rbc_lint_one ] && rounds=
+			case $what in rbc_lint_one*) rounds= ;; esac
 			echo "| $n | $what | $med | $ratio | $rounds | $mem | $fps |"
 		done
 	done
@@ -247,6 +289,16 @@ ratio_rows() {
 	    "rbc_rebuild_one_edit rbc_html_man_j2 first rebuild / build: <= 0.10" \
 	    "rbc_rebuild_next_edit rbc_html_man_j2 next rebuild / build: <= 0.10" \
 	    "rbc_html_man_j2 rbc_html_man_j2_noextract build / build with extract false: <= 1.10"
+	echo
+	echo "What 10,000 alert rules add, round by round, in seconds: median"
+	echo "(lowest-highest); the target is under 0.1 s."
+	echo
+	echo "| corpus | what | added s per round |"
+	echo "|---:|---|---|"
+	for n in $SIZES; do
+		echo "| $n | build html,man -j2 | $(per_round_diff "$n" rbc_html_man_j2_alerts rbc_html_man_j2) |"
+		echo "| $n | lint of one file | $(per_round_diff "$n" rbc_lint_one_alerts rbc_lint_one) |"
+	done
 	# What the targets are made of: the floor writing rbc's bytes.
 	echo
 	echo "The floor writing as many bytes as rbc (floor_rbc_bytes: the floor's"
