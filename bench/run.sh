@@ -165,6 +165,16 @@ for n in $SIZES; do
 		fresh run oy
 		t "$n rbc_html_man_j2_alerts" "$RBC" build --content "$c-alerts" --out "$F" --formats html,man -j 2 --today 2026-11-23
 		t "$n rbc_lint_one_alerts" "$RBC" lint --content "$c-alerts" --today 2026-11-23 "$c-alerts/$one"
+		# rbc serve: from saving a file to the page's reload event,
+		# three edits, and the server's memory once idle.
+		fresh run sv
+		python3 "$(dirname "$0")/serve.py" "$RBC" "$c-alerts" \
+		    "$c-alerts/$one" "$F" 3 2>"$W/log" | while read -r what v; do
+			case $what in
+			reload) echo "$n serve_reload $v 0" >>"$W/runs" ;;
+			idle_rss) echo "$n serve_idle_rss 0 $v" >>"$W/runs" ;;
+			esac
+		done
 		fresh run ox
 		t "$n rbc_html_man_j2_noextract" "$RBC" build --content "$c-noext" --out "$F" --formats html,man -j 2 --today 2026-11-23
 		fresh run fb
@@ -298,6 +308,20 @@ ratio_rows() {
 	for n in $SIZES; do
 		echo "| $n | build html,man -j2 | $(per_round_diff "$n" rbc_html_man_j2_alerts rbc_html_man_j2) |"
 		echo "| $n | lint of one file | $(per_round_diff "$n" rbc_lint_one_alerts rbc_lint_one) |"
+	done
+	echo
+	echo "rbc serve on the corpus with its alert rules: from saving a file to"
+	echo "the open page's reload event (every edit of every round), and the"
+	echo "server's resident memory when idle (the highest)."
+	echo
+	echo "| corpus | reload s: median (lowest-highest) | target | idle MiB | target |"
+	echo "|---:|---|---|---:|---|"
+	for n in $SIZES; do
+		rl=$(awk -v n="$n" '$1 == n && $2 == "serve_reload" { print $3 }' "$W/runs" | sort -n | awk '
+		    { v[NR] = $1 }
+		    END { if (NR > 0) printf "%.3f (%.3f-%.3f)", v[int((NR + 1) / 2)], v[1], v[NR] }')
+		rs=$(awk -v n="$n" '$1 == n && $2 == "serve_idle_rss" { print $4 }' "$W/runs" | sort -n | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
+		echo "| $n | $rl | <= 0.5 | $rs | <= 50 |"
 	done
 	# What the targets are made of: the floor writing rbc's bytes.
 	echo
