@@ -1144,11 +1144,12 @@ cmd_serve(int argc, char **argv)
 			continue;
 		if (!watch_drain(&w))
 			continue;
-		/* An editor's save is several events: wait for a quiet
-		 * 100 ms (at most 20 rounds) before building. */
-		for (rounds = 0; rounds < 20; rounds++) {
+		/* An editor's save is several events, a few milliseconds
+		 * apart: wait for a quiet 50 ms (at most 40 rounds) before
+		 * building. */
+		for (rounds = 0; rounds < 40; rounds++) {
 			struct pollfd q = { w.fd, POLLIN, 0 };
-			if (poll(&q, 1, 100) <= 0)
+			if (poll(&q, 1, 50) <= 0)
 				break;
 			watch_drain(&w);
 		}
