@@ -400,7 +400,10 @@ title_summary(cmark_node *doc, struct buf *title, struct buf *summary)
 		else if (summary->len == 0 &&
 		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
 			md_text(n, summary, 1);
-			if (meta_para(buf_cstr(summary))) {
+			/* Not a line about the document, nor one that
+			 * introduces what follows ("Check memory:"). */
+			if (meta_para(buf_cstr(summary)) || (summary->len > 0 &&
+			    summary->data[summary->len - 1] == ':')) {
 				buf_reset(summary);
 				continue;
 			}
@@ -439,7 +442,7 @@ import_one(const char *file, struct buf *out, struct buf *json,
 	size_t fmlen = 0;
 	int added = 0, rc = 0;
 	static const char *const lists[] = { "severity_levels", "contacts",
-	    "escalation", "thresholds", NULL };
+	    "escalation", "thresholds", "quickref", NULL };
 	static const char *const scalars[] = { "owner", "last_reviewed",
 	    "review_every", NULL };
 	size_t k;

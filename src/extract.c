@@ -25,8 +25,11 @@ enum section {
 	SEC_CONTACTS,
 	SEC_SEVERITY,
 	SEC_ESCALATION,
-	SEC_THRESHOLDS
+	SEC_THRESHOLDS,
+	SEC_QUICKREF
 };
+
+#define QUICK_MAX	8	/* commands read for the card, at most */
 
 /* One extraction: the runbook, its arena, and the lists being filled. */
 struct ex {
@@ -38,7 +41,10 @@ struct ex {
 	char		*heads[7];	/* the headings above, by level */
 	int		 levels[7];	/* their sections */
 	int		 hline[7];	/* their lines */
-	int		 want[5];	/* sections worth reading */
+	int		 want[6];	/* sections worth reading */
+	struct ynode	*quick;		/* quickref commands */
+	char		*qlabel;	/* what the paragraph before a code
+					 * block said it does */
 	int		 want_meta;	/* owner, review lines */
 };
 
@@ -388,6 +394,10 @@ section_of(const char *text)
 	    "responders", "ansprech", "bereitschaft", "guardia", NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", NULL };
+	static const char *const quick[] = { "quick reference", "quick ref",
+	    "quickref", "cheat sheet", "cheatsheet", "useful commands",
+	    "common commands", "handy commands", "key commands",
+	    "commands", NULL };
 	enum section s = SEC_NONE;
 	char *l = lower(text);
 
@@ -399,6 +409,8 @@ section_of(const char *text)
 		s = SEC_CONTACTS;
 	else if (has_any(l, thr))
 		s = SEC_THRESHOLDS;
+	else if (has_any(l, quick))
+		s = SEC_QUICKREF;
 	free(l);
 	return s;
 }
@@ -2082,6 +2094,162 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 	}
 }
 
+/* ------------------------------------------------------- quickref */
+
+/* Adds a quickref entry (label may be NULL), up to QUICK_MAX. */
+static void
+quick_add(struct ex *x, const char *label, const char *cmd, size_t n,
+    int line)
+{
+	struct ynode *q;
+	char *c;
+
+	while (n > 0 && (cmd[n - 1] == ' ' || cmd[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*cmd == ' ' || *cmd == '\t' || *cmd == '$'))
+		cmd++, n--;
+	if (n == 0 || x->quick->n >= QUICK_MAX)
+		return;
+	q = item_at(x, line);
+	if (label != NULL) {
+		char *l = trim(xstrdup(label)), *e = l + strlen(l);
+
+		for (;;) {
+			if (e > l && (e[-1] == ':' || e[-1] == ' ' ||
+			    e[-1] == '-'))
+				*--e = '\0';
+			else if (e - l >= 3 && (unsigned char)e[-3] == 0xe2 &&
+			    (unsigned char)e[-2] == 0x80 &&
+			    ((unsigned char)e[-1] == 0x93 ||
+			    (unsigned char)e[-1] == 0x94)) {
+				e -= 3;	/* an en or em dash */
+				*e = '\0';
+			} else
+				break;
+		}
+		put(x, q, "label", l, line);
+		free(l);
+	}
+	c = xstrndup(cmd, n);
+	put(x, q, "command", c, line);
+	free(c);
+	yseq_push(x->a, x->quick, q);
+}
+
+/* A code block's commands: each line but comments and blank ones, a
+ * comment naming the command under it. */
+static void
+quick_code(struct ex *x, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n), *p, *e;
+	char *comment = NULL;
+	const char *head;
+	int flen, foff, line, lvl;
+	char fch;
+
+	line = node_line(x, n) + (cmark_node_get_fenced(n, &flen, &foff,
+	    &fch) ? 1 : 0);
+
+	if (lit == NULL)
+		return;
+	head = nearest(x, &lvl);
+	for (p = lit; *p != '\0'; p = *e != '\0' ? e + 1 : e, line++) {
+		const char *q = p;
+
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == e)
+			continue;
+		if (*q == '#' || (q + 1 < e && q[0] == '/' && q[1] == '/')) {
+			free(comment);
+			while (q < e && (*q == '#' || *q == '/' || *q == ' '))
+				q++;
+			comment = xstrndup(q, (size_t)(e - q));
+			continue;
+		}
+		/* A line that goes on ("\") is a command too long for a
+		 * card line: its first line stands for it. */
+		quick_add(x, comment != NULL ? comment : x->qlabel != NULL ?
+		    x->qlabel : lvl > 0 && x->levels[lvl] != SEC_QUICKREF ?
+		    head : NULL, q, (size_t)(e - q), line);
+		free(comment);
+		comment = NULL;
+	}
+	free(comment);
+	free(x->qlabel);
+	x->qlabel = NULL;
+}
+
+/* The first code span of a block and the text before it: "Restart the
+ * pods: `kubectl rollout restart ...`". */
+static void
+quick_inline(struct ex *x, cmark_node *blk, int line)
+{
+	cmark_node *c;
+	struct buf lab = { NULL, 0, 0 };
+	const char *code;
+
+	for (c = cmark_node_first_child(blk); c != NULL;
+	    c = cmark_node_next(c)) {
+		if (cmark_node_get_type(c) == CMARK_NODE_CODE &&
+		    (code = cmark_node_get_literal(c)) != NULL) {
+			quick_add(x, lab.len > 0 ? buf_cstr(&lab) : NULL, code,
+			    strlen(code), line);
+			break;
+		}
+		md_text(c, &lab, 0);
+	}
+	buf_free(&lab);
+}
+
+/* A block of a quick-reference section. */
+static void
+quick_block(struct ex *x, cmark_node *n)
+{
+	cmark_node *it, *c;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_CODE_BLOCK:
+		quick_code(x, n);
+		break;
+	case CMARK_NODE_LIST:
+		for (it = cmark_node_first_child(n); it != NULL;
+		    it = cmark_node_next(it))
+			for (c = cmark_node_first_child(it); c != NULL;
+			    c = cmark_node_next(c)) {
+				if (cmark_node_get_type(c) ==
+				    CMARK_NODE_PARAGRAPH)
+					quick_inline(x, c, node_line(x, c));
+				else if (cmark_node_get_type(c) ==
+				    CMARK_NODE_CODE_BLOCK)
+					quick_code(x, c);
+			}
+		break;
+	case CMARK_NODE_PARAGRAPH: {
+		size_t before = x->quick->n;
+		char *t;
+
+		quick_inline(x, n, node_line(x, n));
+		free(x->qlabel);
+		x->qlabel = NULL;
+		/* No command in it: it says what the next code block does. */
+		if (x->quick->n == before) {
+			t = node_text(n);
+			if (strlen(t) <= 80)
+				x->qlabel = t;
+			else
+				free(t);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 /* Walks the blocks of the body in order, in the sections they are in. */
 static void
 walk_blocks(struct ex *x, cmark_node *parent)
@@ -2119,6 +2287,14 @@ walk_blocks(struct ex *x, cmark_node *parent)
 			continue;
 		}
 		sec = current(x, &head);
+		if (sec == SEC_QUICKREF) {
+			/* Its commands; then, as anywhere, "Owner:" lines. */
+			quick_block(x, n);
+			sec = SEC_NONE;
+		} else {
+			free(x->qlabel);
+			x->qlabel = NULL;
+		}
 		if (is_table(n)) {
 			if (sec != SEC_NONE || x->want_meta)
 				table(x, n, sec);
@@ -2197,10 +2373,13 @@ extract(struct runbook *r, int all)
 	x.escalation = ynew(x.a, Y_SEQ);
 	x.thresholds = ynew(x.a, Y_SEQ);
 	x.esc_more = ynew(x.a, Y_SEQ);
+	x.quick = ynew(x.a, Y_SEQ);
+	x.want[SEC_QUICKREF] = all || ymap_get(r->fm, "quickref") == NULL;
 	if (r->doc != NULL)
 		walk_blocks(&x, r->doc);
 	for (i = 0; i < 7; i++)
 		free(x.heads[i]);
+	free(x.qlabel);
 	/* An escalation step names a contact by its id where one is its
 	 * "who": then contact-unknown and the pages can follow it. */
 	/* The contacts the runbook will have: its front-matter's, if any. */
@@ -2244,6 +2423,8 @@ extract(struct runbook *r, int all)
 		ymap_add(x.a, m, "escalation", x.escalation);
 	if (x.thresholds->n > 0)
 		ymap_add(x.a, m, "thresholds", x.thresholds);
+	if (x.quick->n > 0)
+		ymap_add(x.a, m, "quickref", x.quick);
 	if (x.esc_more->n > 0)
 		ymap_add(x.a, m, "escalation_more", x.esc_more);
 	/* A metric given again (a second table) is not a second threshold:
@@ -2453,6 +2634,7 @@ extract_merge(struct runbook *r)
 		{ "severity_levels", TEXT_SEVERITY },
 		{ "contacts", TEXT_CONTACTS }, { "escalation", TEXT_ESCALATION },
 		{ "thresholds", TEXT_THRESHOLDS },
+		{ "quickref", TEXT_QUICKREF },
 	};
 	const struct ynode *t;
 	size_t i;

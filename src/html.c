@@ -729,6 +729,7 @@ from_text(struct arena *a, struct ynode *m, const struct runbook *r)
 		{ "contacts", "contacts_from_text", TEXT_CONTACTS },
 		{ "escalation", "escalation_from_text", TEXT_ESCALATION },
 		{ "thresholds", "thresholds_from_text", TEXT_THRESHOLDS },
+		{ "quickref", "quickref_from_text", TEXT_QUICKREF },
 	};
 	const struct ynode *v;
 	char line[24];

@@ -417,6 +417,7 @@ extern const char *const page_ids[];
 #define TEXT_OWNER	0x10
 #define TEXT_REVIEWED	0x20
 #define TEXT_EVERY	0x40
+#define TEXT_QUICKREF	0x80
 
 /* site.c: looking things up in the model. */
 void	 site_index_ids(struct site *);
