@@ -887,7 +887,9 @@ check_contact_refs(struct site *s, struct runbook *r)
 		    R_CONTACT_UNKNOWN, "escalation names contact '%s', which "
 		    "is neither in contacts nor in site.yaml", v->s);
 	}
-	sev = ymap_get(r->fm, "severity_levels");
+	/* Read from the text, notify holds names as written, not ids. */
+	sev = (r->from_text & TEXT_SEVERITY) ? NULL :
+	    ymap_get(r->fm, "severity_levels");
 	for (i = 0; sev != NULL && sev->type == Y_SEQ && i < sev->n; i++) {
 		c = sev->items[i];
 		notify = ymap_get(c, "notify");

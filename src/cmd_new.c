@@ -336,11 +336,23 @@ static void
 yaml_line(struct buf *b, const char *indent, const char *key,
     const struct ynode *v)
 {
+	size_t i;
+
 	buf_printf(b, "%s%s: ", indent, key);
 	if (v->type == Y_INT || v->type == Y_FLOAT)
 		buf_put(b, v->s, v->slen);
-	else
-		yaml_quoted(b, ystr(v));
+	else if (v->type == Y_SEQ) {
+		/* A list of names (notify): one line, as a flow sequence. */
+		buf_putc(b, '[');
+		for (i = 0; i < v->n; i++) {
+			if (i > 0)
+				BUF_PUTSL(b, ", ");
+			yaml_quoted(b, ystr(v->items[i]) != NULL ?
+			    ystr(v->items[i]) : "");
+		}
+		buf_putc(b, ']');
+	} else
+		yaml_quoted(b, ystr(v) != NULL ? ystr(v) : "");
 	buf_printf(b, "\t# line %d\n", v->line);
 }
 

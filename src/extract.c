@@ -50,6 +50,7 @@ struct ex {
 
 static void	meta_line(struct ex *, const char *, int);
 static struct ynode *repeats(struct arena *, struct ynode *);
+static void	put_notify(struct ex *, struct ynode *, const char *, int);
 static char	*sev_name(const char *);
 
 /* ------------------------------------------------------------- text */
@@ -1086,7 +1087,7 @@ paren_unit(char *s, char unit[16])
 /* Column kinds of a table, from its header words. */
 enum col {
 	C_NONE, C_METRIC, C_WARN, C_CRIT, C_TARGET, C_FOR, C_UNIT, C_DIR,
-	C_SEV, C_RESP, C_DESC, C_WHEN, C_WHO
+	C_SEV, C_RESP, C_DESC, C_WHEN, C_WHO, C_NOTIFY
 };
 
 static enum col
@@ -1102,6 +1103,7 @@ col_of(const char *h, enum section sec)
 		{ "alert at", C_CRIT }, { "threshold", C_CRIT },
 		{ "condition", C_CRIT }, { "trigger", C_CRIT },
 		{ "umbral", C_CRIT }, { "schwell", C_CRIT },
+		{ "notif", C_NOTIFY }, { "escalate to", C_NOTIFY },
 		{ "respon", C_RESP }, { "ack", C_RESP }, { "sla", C_RESP },
 		{ "reaktion", C_RESP }, { "respuesta", C_RESP },
 		{ "time to", C_RESP },
@@ -1150,6 +1152,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 	enum field f[16];
 	int metric = -1, warn = -1, crit = -1, target = -1, sevc = -1;
 	int resp = -1, desc = -1, forc = -1, unitc = -1, when = -1, who = -1;
+	int notc = -1;
 	int reach = 0;
 
 	if (head == NULL)
@@ -1176,6 +1179,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 		case C_SEV: if (sevc == -1) sevc = (int)k; break;
 		case C_RESP: if (resp == -1) resp = (int)k; break;
 		case C_DESC: if (desc == -1) desc = (int)k; break;
+		case C_NOTIFY: if (notc == -1) notc = (int)k; break;
 		case C_METRIC: if (metric == -1) metric = (int)k; break;
 		case C_WHEN: if (when == -1) when = (int)k; break;
 		case C_WHO: if (who == -1) who = (int)k; break;
@@ -1263,6 +1267,11 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				n = cell_text(row, (size_t)resp);
 				if (duration(n, d))
 					put(x, s, "response", d, line);
+				free(n);
+			}
+			if (notc != -1) {
+				n = cell_text(row, (size_t)notc);
+				put_notify(x, s, n, line);
 				free(n);
 			}
 			yseq_push(x->a, x->severity, s);
@@ -1487,6 +1496,71 @@ sev_response(cmark_node *item, const char *text, char d[24])
 	return ok;
 }
 
+/*
+ * Sets the notify list of severity level s to the people text names
+ * ("incident commander, VP Engineering"), as written: the text rarely
+ * uses contact ids, so check.c does not hold them to be ids.
+ */
+static void
+put_notify(struct ex *x, struct ynode *s, const char *text, int line)
+{
+	struct ynode *l = NULL;
+	char *t = xstrdup(text), *p = t, *e, *w;
+
+	while (*p != '\0') {
+		e = p + strcspn(p, ",;/");
+		if (*e != '\0')
+			*e++ = '\0';
+		else
+			e = p + strlen(p);
+		w = trim(p);
+		if (strncasecmp(w, "and ", 4) == 0)
+			w = trim(w + 4);
+		if (*w != '\0' && strlen(w) < 80 && strcmp(w, "-") != 0 &&
+		    strcasecmp(w, "n/a") != 0) {
+			if (l == NULL)
+				l = ynew(x->a, Y_SEQ);
+			yseq_push(x->a, l, str_at(x, w, strlen(w), line));
+		}
+		p = e;
+	}
+	free(t);
+	if (l != NULL && ymap_get(s, "notify") == NULL) {
+		l->line = line;
+		l->col = 1;
+		ymap_add(x->a, s, "notify", l);
+	}
+}
+
+/* The people a severity list item's sub-items say are notified
+ * ("Notify: ...", "Who is notified: ...", "Escalate to: ..."). */
+static void
+sev_notify(struct ex *x, struct ynode *s, cmark_node *item)
+{
+	cmark_node *sub, *it;
+	char *t, *lt, *colon;
+
+	for (sub = item != NULL ? cmark_node_first_child(item) : NULL;
+	    sub != NULL; sub = cmark_node_next(sub)) {
+		if (cmark_node_get_type(sub) != CMARK_NODE_LIST)
+			continue;
+		for (it = cmark_node_first_child(sub); it != NULL;
+		    it = cmark_node_next(it)) {
+			t = item_text(it);
+			lt = lower(t);
+			if ((colon = strchr(lt, ':')) != NULL) {
+				*colon = '\0';	/* the label */
+				if (strstr(lt, "notif") != NULL ||
+				    strstr(lt, "escalate to") != NULL)
+					put_notify(x, s, t + (colon - lt) + 1,
+					    node_line(x, it));
+			}
+			free(lt);
+			free(t);
+		}
+	}
+}
+
 /* Returns 1 for the label of a line about the document, not a person
  * ("Version", "Last updated", "Owner"). */
 static int
@@ -1680,6 +1754,7 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				    line);
 			if (sev_response(it, rest != NULL ? rest : "", d))
 				put(x, s, "response", d, line);
+			sev_notify(x, s, it);
 			yseq_push(x->a, x->severity, s);
 			free(code);
 			break;
@@ -2404,6 +2479,43 @@ extract(struct runbook *r, int all)
 				    s->line);
 				break;
 			}
+		}
+	}
+	/* Who a severity level notifies: a contact's id where one is them;
+	 * else the name as written, for the pages, but not for import,
+	 * which writes front-matter, where notify holds ids. */
+	for (i = 0; (size_t)i < x.severity->n; i++) {
+		struct ynode *nl = (struct ynode *)ymap_get(
+		    x.severity->items[i], "notify");
+		size_t k, j, o = 0;
+
+		for (j = 0; nl != NULL && j < nl->n; j++) {
+			struct ynode *w = nl->items[j];
+			const char *id = NULL;
+
+			for (k = 0; k < cl->n && id == NULL; k++)
+				if (who_is(w->s, ystr(ymap_get(cl->items[k],
+				    "role"))) || who_is(w->s, ystr(ymap_get(
+				    cl->items[k], "name"))))
+					id = ystr(ymap_get(cl->items[k], "id"));
+			if (id != NULL)
+				nl->items[o++] = str_at(&x, id, strlen(id),
+				    w->line);
+			else if (!all)
+				nl->items[o++] = w;
+		}
+		if (nl != NULL)
+			nl->n = o;
+		if (nl != NULL && o == 0) {
+			/* None left: no notify key. */
+			struct ynode *sv = x.severity->items[i];
+
+			for (j = k = 0; j < sv->n; j++)
+				if (sv->items[j] != nl) {
+					sv->keys[k] = sv->keys[j];
+					sv->items[k++] = sv->items[j];
+				}
+			sv->n = k;
 		}
 	}
 	m = ynew(x.a, Y_MAP);
