@@ -32,35 +32,23 @@ static const char *const fcpat[PDF_NFONTS] = {
 
 /* Returns a card renderer for paper "a4" or "letter" (NULL: the site's
  * card: paper:, else A4), or NULL for an unknown paper name. */
-struct card *
-card_new(const struct site *site, const char *paper)
+/*
+ * Sets up Pango and Cairo for c, once: the slow path's layouts and every
+ * PDF Cairo draws need them; the fast path, and so a lint's measure of a
+ * Latin card, does not, and never loads them.
+ */
+void
+card_pango(struct card *c)
 {
 	static const char *const face[F__MAX] = {
 		"DejaVu Sans", "DejaVu Sans Bold", "DejaVu Sans Mono"
 	};
 	cairo_font_options_t *fo;
-	struct card *c;
 	size_t i;
 
-	if (paper == NULL && site != NULL)
-		paper = site->cfg.paper;
-	if (paper == NULL)
-		paper = "a4";
+	if (c->fontmap != NULL)
+		return;
 	cardlib_load();
-	c = xcalloc(1, sizeof(*c));
-	if (strcasecmp(paper, "a4") == 0) {
-		c->paper = "A4";
-		c->pw = 595.276;	/* 210 x 297 mm */
-		c->ph = 841.89;
-	} else if (strcasecmp(paper, "letter") == 0) {
-		c->paper = "letter";
-		c->pw = 612;
-		c->ph = 792;
-	} else {
-		free(c);
-		return NULL;
-	}
-	c->site = site;
 	/* A private font map, so that no Pango state is shared. */
 	c->fontmap = pango_cairo_font_map_new();
 	c->pctx = pango_font_map_create_context(c->fontmap);
@@ -77,6 +65,32 @@ card_new(const struct site *site, const char *paper)
 		c->fd[i] = pango_font_description_from_string(face[i]);
 	c->nohyph = pango_attr_list_new();
 	pango_attr_list_insert(c->nohyph, pango_attr_insert_hyphens_new(FALSE));
+}
+
+struct card *
+card_new(const struct site *site, const char *paper)
+{
+	struct card *c;
+
+	if (paper == NULL && site != NULL)
+		paper = site->cfg.paper;
+	if (paper == NULL)
+		paper = "a4";
+	cardlib_load_fast();
+	c = xcalloc(1, sizeof(*c));
+	if (strcasecmp(paper, "a4") == 0) {
+		c->paper = "A4";
+		c->pw = 595.276;	/* 210 x 297 mm */
+		c->ph = 841.89;
+	} else if (strcasecmp(paper, "letter") == 0) {
+		c->paper = "letter";
+		c->pw = 612;
+		c->ph = 792;
+	} else {
+		free(c);
+		return NULL;
+	}
+	c->site = site;
 	/* RBC_CARD_PANGO=1: every card by Pango and Cairo (for tests). */
 	if (getenv("RBC_CARD_PANGO") != NULL)
 		c->pfstate = -1;
@@ -349,10 +363,12 @@ card_free(struct card *c)
 	free(c->ch);
 	pdf_page_free(c->pp);
 	pdf_fonts_free(c->pf);
-	for (i = 0; i < F__MAX; i++)
-		pango_font_description_free(c->fd[i]);
-	pango_attr_list_unref(c->nohyph);
-	g_object_unref(c->pctx);
-	g_object_unref(c->fontmap);
+	if (c->fontmap != NULL) {
+		for (i = 0; i < F__MAX; i++)
+			pango_font_description_free(c->fd[i]);
+		pango_attr_list_unref(c->nohyph);
+		g_object_unref(c->pctx);
+		g_object_unref(c->fontmap);
+	}
 	free(c);
 }

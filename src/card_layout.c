@@ -442,6 +442,7 @@ layout_get(struct lay *L)
 {
 	struct card *c = L->c;
 
+	card_pango(c);
 	if (L->npl == c->npl) {
 		c->pl = xreallocarray(c->pl, c->npl + 1, sizeof(*c->pl));
 		c->pl[c->npl] = pango_layout_new(c->pctx);
@@ -687,6 +688,7 @@ prep_attr(struct lay *L, const char *s, enum font f, double sz, double x,
 	if (L->c->fast)
 		return fprep(L, s, f, zpt(sz, L->fs), w, al, col, sp, nsp, o);
 	pl = layout_get(L);
+	fd = L->c->fd[f];	/* set up by layout_get's card_pango */
 	pango_font_description_set_size(fd,
 	    (gint)(zpt(sz, L->fs) * PANGO_SCALE + 0.5));
 	pango_layout_set_font_description(pl, fd);

@@ -131,6 +131,7 @@ pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	char *d;
 	size_t i;
 
+	card_pango(c);
 	s = cairo_pdf_surface_create_for_stream(pdf_write, &t, c->pw, c->ph);
 	/*
 	 * No clock reading reaches output: the newest review date, or no

@@ -93,7 +93,8 @@ extern struct cardlib cardlib;
 
 /* Loads the libraries once; on failure says so and exits 2 (as the
  * dynamic loader did, when they were linked in). */
-void	cardlib_load(void);
+void	cardlib_load(void);		/* every library */
+void	cardlib_load_fast(void);	/* the fast path's: no Pango, Cairo */
 
 #ifndef CARDLIB_SELF
 #define pango_cairo_context_set_font_options	(*cardlib.pango_cairo_context_set_font_options)

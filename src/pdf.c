@@ -767,7 +767,7 @@ pdf_fonts_new(const char *const pat[PDF_NFONTS])
 	struct pdffonts *pf;
 	int k;
 
-	cardlib_load();
+	cardlib_load_fast();
 	pf = xcalloc(1, sizeof(*pf));
 	for (k = 0; k < PDF_NFONTS; k++)
 		if (font_load(pf, k, pat[k]) == -1) {
