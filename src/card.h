@@ -255,7 +255,7 @@ double	 lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
 int	 qr_run(const QRcode *q, int i, int *j);
 int	 fast_pdf(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	    struct buf *out);
-/* card.c: Pango and Cairo set up for c, on first need. */
+/* card_layout.c: Pango and Cairo set up for c, on first need. */
 void	 card_pango(struct card *);
 int	 pdf_make(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	    struct buf *out);

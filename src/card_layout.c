@@ -1290,3 +1290,38 @@ lay_card(struct card *c, const struct cmodel *ms, size_t n, double fs,
 	return L->y - top + fh;
 }
 
+
+/*
+ * Sets up Pango and Cairo for c, once: the slow path's layouts and every
+ * PDF Cairo draws need them; the fast path, and so a lint's measure of a
+ * Latin card, does not, and never loads them.
+ */
+void
+card_pango(struct card *c)
+{
+	static const char *const face[F__MAX] = {
+		"DejaVu Sans", "DejaVu Sans Bold", "DejaVu Sans Mono"
+	};
+	cairo_font_options_t *fo;
+	size_t i;
+
+	if (c->fontmap != NULL)
+		return;
+	cardlib_load();
+	/* A private font map, so that no Pango state is shared. */
+	c->fontmap = pango_cairo_font_map_new();
+	c->pctx = pango_font_map_create_context(c->fontmap);
+	/* What a PDF surface uses: outlines, no hinting, 1 unit = 1 pt. */
+	fo = cairo_font_options_create();
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(c->pctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_cairo_context_set_resolution(c->pctx, 72);
+	pango_context_set_round_glyph_positions(c->pctx, FALSE);
+	for (i = 0; i < F__MAX; i++)
+		c->fd[i] = pango_font_description_from_string(face[i]);
+	c->nohyph = pango_attr_list_new();
+	pango_attr_list_insert(c->nohyph, pango_attr_insert_hyphens_new(FALSE));
+}
