@@ -768,7 +768,6 @@ struct cmp {
 	int	 op;		/* '>', '<' or 0 */
 	double	 num;
 	char	 unit[16];
-	char	 text[32];	/* the number as written */
 	const char *end;	/* after it, in the text */
 };
 
@@ -812,7 +811,6 @@ next_cmp(const char *s, struct cmp *c)
 				    (q[2] - '0') * 10 + (q[3] - '0');
 				q += 4;
 			}
-			snprintf(c->text, sizeof(c->text), "%.15g", c->num);
 			while (*q == ' ' && q[1] != '\0' &&
 			    (q[1] == '%' || isalpha((unsigned char)q[1])))
 				q++;
@@ -864,11 +862,14 @@ static void
 put_num(struct ex *x, struct ynode *t, const char *key, const struct cmp *c,
     int line)
 {
-	struct ynode *y = ynew(x->a, strchr(c->text, '.') != NULL ? Y_FLOAT :
-	    Y_INT);
+	char text[32];
+	struct ynode *y;
 
-	y->s = arena_strdup(x->a, c->text);
-	y->slen = strlen(c->text);
+	/* Made here, not for every number the scanner meets. */
+	snprintf(text, sizeof(text), "%.15g", c->num);
+	y = ynew(x->a, strchr(text, '.') != NULL ? Y_FLOAT : Y_INT);
+	y->s = arena_strdup(x->a, text);
+	y->slen = strlen(text);
 	y->num = c->num;
 	y->line = line;
 	y->col = 1;
@@ -969,7 +970,9 @@ threshold_line(struct ex *x, const char *text, int line)
 	    text[mlen] != '=' && !(isdigit((unsigned char)text[mlen]) &&
 	    (mlen == 0 || !isalnum((unsigned char)text[mlen - 1])) &&
 	    !num_word(text + mlen)); mlen++)
-		if (strncasecmp(text + mlen, "warn", 4) == 0 ||
+		if (strchr("wWcCaAbB ", text[mlen]) == NULL)
+			continue;
+		else if (strncasecmp(text + mlen, "warn", 4) == 0 ||
 		    strncasecmp(text + mlen, "crit", 4) == 0 ||
 		    strncasecmp(text + mlen, "above", 5) == 0 ||
 		    strncasecmp(text + mlen, "below", 5) == 0 ||
