@@ -842,6 +842,8 @@ unit_norm(char *u)
 	};
 	size_t i;
 
+	if (u[0] == '\0' || strcmp(u, "%") == 0)
+		return;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcasecmp(u, map[i].in) == 0) {
 			strcpy(u, map[i].out);
@@ -865,8 +867,20 @@ put_num(struct ex *x, struct ynode *t, const char *key, const struct cmp *c,
 	char text[32];
 	struct ynode *y;
 
-	/* Made here, not for every number the scanner meets. */
-	snprintf(text, sizeof(text), "%.15g", c->num);
+	/* Made here, not for every number the scanner meets; a whole
+	 * number (most are) without printf. */
+	if (c->num >= 0 && c->num < 1e15 &&
+	    c->num == (double)(long long)c->num) {
+		long long v = (long long)c->num;
+		char *p = text + sizeof(text) - 1;
+
+		*p = '\0';
+		do
+			*--p = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		memmove(text, p, (size_t)(text + sizeof(text) - p));
+	} else
+		snprintf(text, sizeof(text), "%.15g", c->num);
 	y = ynew(x->a, strchr(text, '.') != NULL ? Y_FLOAT : Y_INT);
 	y->s = arena_strdup(x->a, text);
 	y->slen = strlen(text);
