@@ -359,6 +359,11 @@ ph_label(const char *s, size_t n, size_t i, int any)
 		"insert", "enter", "fill", "your", "tbd", "tbc", "todo",
 		"placeholder", NULL
 	};
+	static const char *const glue[] = {
+		"of", "the", "a", "or", "and", "e", "full", "first", "last",
+		"primary", "secondary", "on", "call", "oncall", "person",
+		"contact", "owner", "here", NULL
+	};
 	char close = s[i] == '[' ? ']' : '>';
 	size_t j, w;
 	int kw = 0;
@@ -381,6 +386,21 @@ ph_label(const char *s, size_t n, size_t i, int any)
 			kw = 1;
 		w += k > 0 ? k : 1;
 	}
+	/* <pod-name>, <volume-id>, <ticket-number>: a command's argument
+	 * names what it is of; an angle-bracket label is a contact's only
+	 * when every word of it is about one (<name>, <your-email>,
+	 * <phone-number>). */
+	if (kw && !any && close == '>')
+		for (w = i + 1; w < j; ) {
+			size_t k;
+			for (k = 0; w + k < j && isalnum((unsigned char)
+			    s[w + k]); k++)
+				;
+			if (k > 0 && !in_words(s + w, k, words) &&
+			    !in_words(s + w, k, glue))
+				return 0;
+			w += k > 0 ? k : 1;
+		}
 	return kw || any ? j + 1 : 0;
 }
 
