@@ -2722,16 +2722,31 @@ conflicts(struct runbook *r, const struct ynode *list,
 static void
 foreign_review(struct runbook *r)
 {
-	static const char *const keys[] = { "last_review", "last_updated",
-	    "last_modified", "lastmod", "reviewed", "review_date",
-	    "updated", NULL };
+	static const char *const keys[] = { "last_reviewed_on",
+	    "last_review", "last_updated", "last_modified", "lastmod",
+	    "reviewed", "review_date", "updated", NULL };
+	static const char *const every[] = { "review_in", "review_interval",
+	    "review_cycle", "review_frequency", NULL };
 	const struct ynode *v;
 	struct ynode *d;
-	char out[11];
+	char out[24];
 	size_t i;
 
-	if (r->fm == NULL || r->fm->type != Y_MAP ||
-	    ymap_get(r->fm, "last_reviewed") != NULL)
+	if (r->fm == NULL || r->fm->type != Y_MAP)
+		return;
+	/* GOV.UK tech-docs' "review_in: 6 months", and its kin. */
+	for (i = 0; every[i] != NULL &&
+	    ymap_get(r->fm, "review_every") == NULL; i++) {
+		if ((v = ymap_get(r->fm, every[i])) == NULL ||
+		    ystr(v) == NULL || v->slen > 64 || !every_of(ystr(v), out))
+			continue;
+		d = ynew_strz(r->arena, out);
+		d->line = v->line;
+		d->col = v->col;
+		ymap_add(r->arena, r->fm, "review_every", d);
+		r->from_text |= TEXT_EVERY;
+	}
+	if (ymap_get(r->fm, "last_reviewed") != NULL)
 		return;
 	for (i = 0; keys[i] != NULL; i++) {
 		if ((v = ymap_get(r->fm, keys[i])) == NULL || ystr(v) == NULL ||
