@@ -1212,6 +1212,7 @@ char *
 footer_text(const struct site *site, const struct cmodel *m, size_t n)
 {
 	struct buf b = { NULL, 0, 0 };
+	size_t i;
 
 	if (site != NULL && site->cfg.organisation != NULL)
 		buf_printf(&b, "%s \xc2\xb7 ", site->cfg.organisation);
@@ -1219,8 +1220,12 @@ footer_text(const struct site *site, const struct cmodel *m, size_t n)
 		buf_printf(&b, "%s \xc2\xb7 ", site->cfg.title);
 	if (n == 1 && m->url != NULL)
 		buf_printf(&b, "%s \xc2\xb7 ", m->url);
-	BUF_PUTSL(&b, "Printed card made by rbc " RBC_VERSION ". Past its "
-	    "review-by date, get a fresh copy.");
+	BUF_PUTSL(&b, "Printed card made by rbc " RBC_VERSION ".");
+	/* Only a card with a review-by date can be past it. */
+	for (i = 0; i < n && m[i].review_by == NULL; i++)
+		;
+	if (i < n)
+		BUF_PUTSL(&b, " Past its review-by date, get a fresh copy.");
 	return buf_detach(&b);
 }
 

@@ -398,7 +398,8 @@ section_of(const char *text)
 	static const char *const quick[] = { "quick reference", "quick ref",
 	    "quickref", "cheat sheet", "cheatsheet", "useful commands",
 	    "common commands", "handy commands", "key commands",
-	    "commands", NULL };
+	    "commands", "mitigation", "remediation", "quick fix",
+	    NULL };
 	enum section s = SEC_NONE;
 	char *l = lower(text);
 
