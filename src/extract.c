@@ -1185,7 +1185,8 @@ table(struct ex *x, cmark_node *t, enum section sec)
 		free(text);
 	}
 	for (k = 0; k < cols; k++) {
-		f[k] = field_of(h[k]);
+		/* Who to reach is not looked for in a thresholds table. */
+		f[k] = sec == SEC_THRESHOLDS ? F_NONE : field_of(h[k]);
 		c[k] = col_of(h[k], sec);
 		reach |= f[k] == F_PHONE || f[k] == F_EMAIL || f[k] == F_CHAT;
 		switch (c[k]) {
