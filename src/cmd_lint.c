@@ -293,10 +293,13 @@ card_fit(struct build *b, struct card **c, struct runbook *r)
 		return;
 	if (*c == NULL)
 		*c = card_new(&b->site, b->site.cfg.paper);
-	whole = runbook_reload(&b->site, r);
+	/* A runbook linted by name is whole already; one of a whole-site
+	 * lint is light, its front-matter in the scan's spool. */
+	whole = r->light ? runbook_reload(&b->site, r) : r;
 	(void)card_render(*c, (const struct runbook *const *)&whole, 1, NULL,
 	    NULL, &r->diags);
-	runbook_free(whole);
+	if (whole != r)
+		runbook_free(whole);
 }
 
 /* rbc lint: returns the exit status. */
@@ -439,18 +442,8 @@ cmd_lint(int argc, char **argv)
 	}
 	if ((all_files ? site_load(&b, content, today, ncpus()) :
 	    site_load_some(&b.site, content, today, rels, nrels)) == -1) {
-		build_close(&b);
-		for (i = 0; i < nrels; i++)
-			free(rels[i]);
-		free(rels);
-		for (i = 0; i < ndirs; i++)
-			free(dirs[i]);
-		free(dirs);
-		free(rules);
-		for (i = 0; i < ngone; i++)
-			free(gone[i]);
-		free(gone);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	for (i = 0; i < nrules; i++)
 		alerts_add(&b.site, rules[i]);
@@ -515,6 +508,7 @@ cmd_lint(int argc, char **argv)
 		rc = 2;
 	diags_free(&shown);
 	diags_free(&all);
+out:
 	build_close(&b);
 	for (i = 0; i < nrels; i++)
 		free(rels[i]);
