@@ -77,20 +77,13 @@ fit(struct card *c, const struct cmodel *ms, size_t n, double fs, int dens,
 	return *h <= avail && !L->haswide;
 }
 
-/*
- * Returns what the card holds and how much of the height each part took,
- * the largest first: "300 thresholds (92%), 1 escalation step (2%)".
- */
-static char *
-overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
+/* Counts what the cards hold, section by section, into cnt. */
+static void
+sect_counts(const struct cmodel *ms, size_t n, size_t cnt[S__MAX])
 {
-	struct buf b = { NULL, 0, 0 };
-	size_t i, cnt[S__MAX];
-	double tot = 0;
-	int k, best, done[S__MAX];
+	size_t i;
 
-	memset(cnt, 0, sizeof(cnt));
-	memset(done, 0, sizeof(done));
+	memset(cnt, 0, S__MAX * sizeof(*cnt));
 	cnt[S_HEADER] = n;
 	for (i = 0; i < n; i++) {
 		cnt[S_ESC] += ms[i].nesc;
@@ -99,16 +92,40 @@ overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
 		cnt[S_THR] += ms[i].nthr;
 		cnt[S_QUICK] += ms[i].nquick;
 	}
+}
+
+/* Returns the section not done yet that holds something and took the most
+ * height, or -1. */
+static int
+sect_next(const size_t cnt[S__MAX], const int done[S__MAX],
+    const struct lay *L)
+{
+	int k, best = -1;
+
+	for (k = S_HEADER; k <= S_QUICK; k++)
+		if (cnt[k] > 0 && !done[k] && (best == -1 ||
+		    L->sect[k] > L->sect[best]))
+			best = k;
+	return best;
+}
+
+/*
+ * Returns what the card holds and how much of the height each part took,
+ * the largest first: "300 thresholds (92%), 1 escalation step (2%)".
+ */
+static char *
+overflow_what(const struct cmodel *ms, size_t n, const struct lay *L)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t cnt[S__MAX];
+	double tot = 0;
+	int k, best, done[S__MAX];
+
+	sect_counts(ms, n, cnt);
+	memset(done, 0, sizeof(done));
 	for (k = 0; k < S__MAX; k++)
 		tot += L->sect[k];
-	for (;;) {
-		best = -1;
-		for (k = S_HEADER; k <= S_QUICK; k++)
-			if (cnt[k] > 0 && !done[k] && (best == -1 ||
-			    L->sect[k] > L->sect[best]))
-				best = k;
-		if (best == -1)
-			break;
+	while ((best = sect_next(cnt, done, L)) != -1) {
 		done[best] = 1;
 		if (b.len > 0)
 			BUF_PUTSL(&b, ", ");
@@ -154,22 +171,11 @@ sect_pos(const struct runbook *r, int k, int *line, int *col)
 static int
 sect_largest(const struct cmodel *ms, size_t n, const struct lay *L)
 {
-	size_t i, cnt[S__MAX];
-	int k, best = -1;
+	size_t cnt[S__MAX];
+	int done[S__MAX] = { 0 };
 
-	memset(cnt, 0, sizeof(cnt));
-	cnt[S_HEADER] = n;
-	for (i = 0; i < n; i++) {
-		cnt[S_ESC] += ms[i].nesc;
-		cnt[S_OTHERS] += ms[i].nothers;
-		cnt[S_SEV] += ms[i].nsev;
-		cnt[S_THR] += ms[i].nthr;
-		cnt[S_QUICK] += ms[i].nquick;
-	}
-	for (k = S_HEADER; k <= S_QUICK; k++)
-		if (cnt[k] > 0 && (best == -1 || L->sect[k] > L->sect[best]))
-			best = k;
-	return best;
+	sect_counts(ms, n, cnt);
+	return sect_next(cnt, done, L);
 }
 
 /*
