@@ -455,6 +455,23 @@ load_stream(struct loader *l, int multi, struct ynode ***docs)
 	return (long)n;
 }
 
+/* Sets up a loader of the YAML in buf, its lines counted from line0. */
+static void
+loader_init(struct loader *l, struct arena *a, const char *buf, size_t len,
+    const char *file, int line0, size_t max_nodes, const char *where,
+    struct diags *d)
+{
+	memset(l, 0, sizeof(*l));
+	l->a = a;
+	l->d = d;
+	l->file = file;
+	l->buf = buf;
+	l->len = len;
+	l->line0 = line0;
+	l->max_nodes = max_nodes;
+	l->where = where;
+}
+
 /* Returns the root of the first YAML document in buf, or NULL. */
 struct ynode *
 yaml_load(struct arena *a, const char *buf, size_t len, const char *file,
@@ -464,15 +481,8 @@ yaml_load(struct arena *a, const char *buf, size_t len, const char *file,
 	struct ynode **docs = NULL, *root;
 	long n;
 
-	memset(&l, 0, sizeof(l));
-	l.a = a;
-	l.d = d;
-	l.file = file;
-	l.buf = buf;
-	l.len = len;
-	l.line0 = line0;
-	l.max_nodes = RBC_MAX_NODES;
-	l.where = "front-matter";
+	loader_init(&l, a, buf, len, file, line0, RBC_MAX_NODES,
+	    "front-matter", d);
 	if ((n = load_stream(&l, 0, &docs)) == -1)
 		return NULL;
 	if (n > 0)
@@ -492,15 +502,7 @@ yaml_load_all(struct arena *a, const char *buf, size_t len,
 {
 	struct loader l;
 
-	memset(&l, 0, sizeof(l));
-	l.a = a;
-	l.d = d;
-	l.file = file;
-	l.buf = buf;
-	l.len = len;
-	l.line0 = 1;
-	l.max_nodes = max_nodes;
-	l.where = where;
+	loader_init(&l, a, buf, len, file, 1, max_nodes, where, d);
 	*docs = NULL;
 	return load_stream(&l, 1, docs);
 }
