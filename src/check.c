@@ -740,15 +740,16 @@ ph_text(const char *v, size_t n, int cmd, struct ph *m)
 	return 0;
 }
 
-/* Reports a placeholder in the string value y of what (a key's name). */
+/* Reports a placeholder in the string value y of what (a key's name);
+ * cmd: y is a command. */
 static void
-check_ph_value(struct runbook *r, const struct ynode *y, const char *what)
+check_ph_value(struct runbook *r, const struct ynode *y, const char *what,
+    int cmd)
 {
 	const char *v = ystr(y);
 	struct ph m;
 
-	if (v == NULL || y->slen > 4096 || !ph_text(v, y->slen,
-	    strcmp(what, "quickref command") == 0, &m))
+	if (v == NULL || y->slen > 4096 || !ph_text(v, y->slen, cmd, &m))
 		return;
 	diag_add(&r->diags, r->src.path, y->line, y->col, R_PLACEHOLDER,
 	    "%s holds template text: \"%.*s\"", what,
@@ -767,12 +768,12 @@ check_placeholders(struct runbook *r)
 	if (!diag_on(&r->diags, R_PLACEHOLDER))
 		return;
 	for (i = 0; keys[i] != NULL; i++)
-		check_ph_value(r, ymap_get(r->fm, keys[i]), keys[i]);
+		check_ph_value(r, ymap_get(r->fm, keys[i]), keys[i], 0);
 	if ((q = ymap_get(r->fm, "quickref")) == NULL || q->type != Y_SEQ)
 		return;
 	for (i = 0; i < q->n; i++)
 		if ((c = ymap_get(q->items[i], "command")) != NULL)
-			check_ph_value(r, c, "quickref command");
+			check_ph_value(r, c, "quickref command", 1);
 }
 
 /* --------------------------------------------------------- contacts */

@@ -2432,6 +2432,23 @@ who_is(const char *who, const char *n)
 	return 0;
 }
 
+/* The id of the first contact of list cl whose role or name who names,
+ * or NULL. */
+static const char *
+contact_of(const struct ynode *cl, const char *who)
+{
+	size_t k;
+
+	for (k = 0; k < cl->n; k++) {
+		const struct ynode *c = cl->items[k];
+
+		if (who_is(who, ystr(ymap_get(c, "role"))) ||
+		    who_is(who, ystr(ymap_get(c, "name"))))
+			return ystr(ymap_get(c, "id"));
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------ the interface */
 
 /*
@@ -2483,22 +2500,12 @@ extract(struct runbook *r, int all)
 	for (i = 0; (size_t)i < x.escalation->n; i++) {
 		struct ynode *s = x.escalation->items[i];
 		const char *who = ystr(ymap_get(s, "who"));
-		size_t k;
 
 		/* "[Name of on-call engineer]" names nobody yet. */
 		if (who != NULL && (*who == '[' || *who == '<'))
 			continue;
-		for (k = 0; who != NULL && k < cl->n; k++) {
-			const struct ynode *c = cl->items[k];
-			const char *role = ystr(ymap_get(c, "role"));
-			const char *name = ystr(ymap_get(c, "name"));
-
-			if (who_is(who, role) || who_is(who, name)) {
-				put(&x, s, "contact", ystr(ymap_get(c, "id")),
-				    s->line);
-				break;
-			}
-		}
+		if (who != NULL)
+			put(&x, s, "contact", contact_of(cl, who), s->line);
 	}
 	/* Who a severity level notifies: a contact's id where one is them;
 	 * else the name as written, for the pages, but not for import,
@@ -2510,13 +2517,8 @@ extract(struct runbook *r, int all)
 
 		for (j = 0; nl != NULL && j < nl->n; j++) {
 			struct ynode *w = nl->items[j];
-			const char *id = NULL;
+			const char *id = contact_of(cl, w->s);
 
-			for (k = 0; k < cl->n && id == NULL; k++)
-				if (who_is(w->s, ystr(ymap_get(cl->items[k],
-				    "role"))) || who_is(w->s, ystr(ymap_get(
-				    cl->items[k], "name"))))
-					id = ystr(ymap_get(cl->items[k], "id"));
 			if (id != NULL)
 				nl->items[o++] = str_at(&x, id, strlen(id),
 				    w->line);
