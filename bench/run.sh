@@ -204,40 +204,38 @@ for n in $SIZES; do
 	done
 done
 
-# per_round N A B: the median, lowest and highest of A / B, round by
-# round (the r-th run of each in the runs file; a failed one is skipped).
-per_round() {
-	awk -v n="$1" -v a="$2" -v b="$3" '
-	    $1 == n && $2 == a { x[++na] = $3 }
-	    $1 == n && $2 == b { y[++nb] = $3 }
-	    END {
-		for (i = 1; i <= na; i++)
-			if (x[i] != "FAILED" && y[i] + 0 > 0)
-				printf "%.3f\n", x[i] / y[i]
-	    }' "$W/runs" | sort -n | awk '
+# median_range SEP: the median, lowest and highest of the numbers on
+# standard input, as "MEDIAN (LOWEST<SEP>HIGHEST)"; nothing for none.
+median_range() {
+	sort -n | awk -v sep="$1" '
 	    { v[NR] = $1 }
 	    END {
 		if (NR > 0)
-			printf "%.3f (%.3f-%.3f)", v[int((NR + 1) / 2)], v[1], v[NR]
+			printf "%.3f (%.3f%s%.3f)", v[int((NR + 1) / 2)], v[1], sep, v[NR]
 	    }'
 }
 
-# per_round_diff N A B: the median, lowest and highest of A - B, round by
-# round, in seconds.
-per_round_diff() {
-	awk -v n="$1" -v a="$2" -v b="$3" '
+# per_round N A B [diff]: the median, lowest and highest of A / B (with
+# diff: A - B, in seconds), round by round (the r-th run of each in the
+# runs file; a failed one is skipped).
+per_round() {
+	awk -v n="$1" -v a="$2" -v b="$3" -v op="${4:-ratio}" '
 	    $1 == n && $2 == a { x[++na] = $3 }
 	    $1 == n && $2 == b { y[++nb] = $3 }
 	    END {
-		for (i = 1; i <= na; i++)
-			if (x[i] != "FAILED" && y[i] != "FAILED")
+		for (i = 1; i <= na; i++) {
+			if (x[i] == "FAILED" || y[i] == "FAILED")
+				continue
+			if (op == "diff")
 				printf "%.3f\n", x[i] - y[i]
-	    }' "$W/runs" | sort -n | awk '
-	    { v[NR] = $1 }
-	    END {
-		if (NR > 0)
-			printf "%.3f (%.3f to %.3f)", v[int((NR + 1) / 2)], v[1], v[NR]
-	    }'
+			else if (y[i] + 0 > 0)
+				printf "%.3f\n", x[i] / y[i]
+		}
+	    }' "$W/runs" | if [ "${4:-ratio}" = diff ]; then
+		median_range " to "
+	else
+		median_range -
+	fi
 }
 
 # ratio_rows "A B label" ...: a table row per corpus and pair, the
@@ -306,8 +304,8 @@ ratio_rows() {
 	echo "| corpus | what | added s per round |"
 	echo "|---:|---|---|"
 	for n in $SIZES; do
-		echo "| $n | build html,man -j2 | $(per_round_diff "$n" rbc_html_man_j2_alerts rbc_html_man_j2) |"
-		echo "| $n | lint of one file | $(per_round_diff "$n" rbc_lint_one_alerts rbc_lint_one) |"
+		echo "| $n | build html,man -j2 | $(per_round "$n" rbc_html_man_j2_alerts rbc_html_man_j2 diff) |"
+		echo "| $n | lint of one file | $(per_round "$n" rbc_lint_one_alerts rbc_lint_one diff) |"
 	done
 	echo
 	echo "rbc serve on the corpus with its alert rules: from saving a file to"
@@ -317,9 +315,7 @@ ratio_rows() {
 	echo "| corpus | reload s: median (lowest-highest) | target | idle MiB | target |"
 	echo "|---:|---|---|---:|---|"
 	for n in $SIZES; do
-		rl=$(awk -v n="$n" '$1 == n && $2 == "serve_reload" { print $3 }' "$W/runs" | sort -n | awk '
-		    { v[NR] = $1 }
-		    END { if (NR > 0) printf "%.3f (%.3f-%.3f)", v[int((NR + 1) / 2)], v[1], v[NR] }')
+		rl=$(awk -v n="$n" '$1 == n && $2 == "serve_reload" { print $3 }' "$W/runs" | median_range -)
 		rs=$(awk -v n="$n" '$1 == n && $2 == "serve_idle_rss" { print $4 }' "$W/runs" | sort -n | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
 		echo "| $n | $rl | <= 0.5 | $rs | <= 50 |"
 	done
