@@ -304,6 +304,13 @@ site_digest(const struct build *b)
 		v[1] = r->nbacklinks == 0;
 		h = href_of(h, r);
 		h = hash64(h, v, sizeof(v));
+		if (r->home) {
+			/* Its text is the index's: as its own page's digest
+			 * would cover it. */
+			uint64_t *hd = href_digests(s);
+			h = hash_int(h, (long long)runbook_digest(s, hd, r));
+			free(hd);
+		}
 	}
 	return h ? h : 1;
 }

@@ -249,7 +249,7 @@ model_build(struct arena *a, const struct site *site,
 	m->owner = rb_text(a, r->owner, r, "owner");
 	m->review_by = clean(a, r->review_by, 1);
 	m->version = clean(a, r->version, 1);
-	m->url = page_url(a, site, r->id);
+	m->url = page_url(a, site, r->page != NULL ? r->page : r->id);
 	{
 		/* The alerts that page for this runbook, the first few. */
 		size_t na, ka;

@@ -30,7 +30,7 @@ review(struct site *s, struct runbook *r)
 
 	from = date_days(ystr(lr));
 	every = duration_minutes(ystr(re));
-	if (from < 0)
+	if (from < 0 && !r->home)
 		diag_add(&r->diags, r->src.path, lr != NULL ? lr->line : 1,
 		    lr != NULL ? lr->col : 1, R_REVIEW_UNKNOWN, lr == NULL ?
 		    "no review date: neither last_reviewed nor a \"Last "

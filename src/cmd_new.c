@@ -118,9 +118,9 @@ cmd_new(int argc, char **argv)
 	if (today_date(NULL, date) == -1)
 		return 2;
 	if (!id_valid(id)) {
-		fprintf(stderr, "rbc new: '%s' is not a valid id: each "
-		    "/-separated part must match [A-Za-z0-9][A-Za-z0-9._-]*\n",
-		    id);
+		fprintf(stderr, "rbc new: '%s' is not a valid id: a part is "
+		    "empty, '.' or '..', starts with '_' or '.', or holds a "
+		    "control character\n", id);
 		return 2;
 	}
 	path = xasprintf("%s/%s.md", content, id);

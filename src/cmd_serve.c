@@ -184,7 +184,7 @@ build_child(struct serve *sv, int fd)
 			diags_free(&page);
 			if (ban.len == 0)
 				continue;
-			path = xasprintf("%s.html", r->id);
+			path = xasprintf("%s.html", r->page);
 			put_field(&msg, path, strlen(path));
 			put_field(&msg, ban.data, ban.len);
 			free(path);

@@ -574,8 +574,11 @@ fm_parse(struct site *s, struct runbook *r)
 		p += 3, r->body_off = 3;
 	n = line_len(p, end, &next);
 	if (p == end || !is_marker(p, n, "---")) {
-		diag_add(&r->diags, r->src.path, 1, 1, R_FRONT_MATTER_MISSING,
-		    "no front-matter: the schema is not applied");
+		/* The home page's text is no runbook: none expected. */
+		if (!r->home)
+			diag_add(&r->diags, r->src.path, 1, 1,
+			    R_FRONT_MATTER_MISSING,
+			    "no front-matter: the schema is not applied");
 		return;
 	}
 	fm = next;

@@ -22,6 +22,7 @@ struct html {
 	const struct mustache	*tpl;
 	html_fm_fn		 fm;	/* a light runbook's front-matter */
 	void			*fmarg;
+	const char		*intro;	/* the home page's text, HTML */
 };
 
 struct rctx {
@@ -505,15 +506,22 @@ fmstr(const struct ynode *map, const char *key)
 	return ystr(ymap_get(map, key));
 }
 
+/* The pages rbc makes itself (at: where a link on them starts). */
+#define AT_INDEX	"index"
+#define AT_CONTACTS	RBC_DIR "/contacts"
+#define AT_THRESHOLDS	RBC_DIR "/thresholds"
+#define AT_ALERTS	RBC_DIR "/alerts"
+
+/* Sets key to the href of runbook to's page (at frag) on the page at
+ * (its path without .html). */
 static void
 set_href(struct arena *a, struct ynode *m, const char *key,
-    const struct runbook *from, const struct runbook *to, const char *frag)
+    const char *at, const struct runbook *to, const char *frag)
 {
 	struct buf b = { NULL, 0, 0 };
 
-	if (from != NULL)
-		href_root(&b, from->id);
-	buf_puts(&b, to->id);
+	href_root(&b, at);
+	href_path(&b, to->page);
 	BUF_PUTSL(&b, ".html");
 	if (frag != NULL && *frag != '\0') {
 		buf_putc(&b, '#');
@@ -798,7 +806,8 @@ threshold_ctx(struct arena *a, const struct runbook *from,
 		kv(a, m, "section_href", h);
 		free(h);
 	} else if (from != r)
-		set_href(a, m, "href", from, r, sec);
+		set_href(a, m, "href", from != NULL ? from->page :
+		    AT_THRESHOLDS, r, sec);
 	return m;
 }
 
@@ -814,6 +823,8 @@ ctx_common(struct arena *a, const struct site *s, const char *id,
 	ymap_add(a, c, "site", site);
 	href_root(&b, id);
 	kv(a, c, "root", buf_cstr(&b));
+	BUF_PUTSL(&b, RBC_DIR "/");
+	kv(a, c, "rbc", buf_cstr(&b));
 	buf_free(&b);
 	kv(a, c, "page_title", title);
 	kv(a, c, "page_kind", kind);
@@ -857,7 +868,7 @@ ref_ctx(struct arena *a, const struct runbook *from, const struct runbook *t)
 
 	kv(a, m, "id", t->id);
 	kv(a, m, "title", t->title);
-	set_href(a, m, "href", from, t, NULL);
+	set_href(a, m, "href", from != NULL ? from->page : AT_INDEX, t, NULL);
 	return m;
 }
 
@@ -891,7 +902,7 @@ alert_ctx(struct arena *a, const struct site *s, const struct runbook *from,
 		kv(a, m, "runbook_id", s->rb[al->target]->id);
 		kv(a, m, "runbook_title", s->rb[al->target]->title);
 		if (from == NULL)
-			set_href(a, m, "href", NULL, s->rb[al->target],
+			set_href(a, m, "href", AT_ALERTS, s->rb[al->target],
 			    al->problem == NULL ? al->frag : NULL);
 	}
 	return m;
@@ -912,7 +923,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
     const char *pre, size_t prelen)
 {
 	static const char *const qk[] = { "label", "command", NULL };
-	struct ynode *c = ctx_common(a, s, r->id, "runbook", r->title);
+	struct ynode *c = ctx_common(a, s, r->page, "runbook", r->title);
 	struct ynode *m = ynew(a, Y_MAP), *l, *x;
 	const struct ynode *v;
 	struct buf body = { NULL, 0, 0 };
@@ -1101,6 +1112,15 @@ html_render_body(struct html *h, const struct runbook *r, const char *body,
 	return rc;
 }
 
+/* Sets the HTML (NUL-terminated, kept by the caller) that introduces
+ * the runbook list on the index: the content root's index.md or
+ * README.md, rendered. */
+void
+html_intro(struct html *h, const char *intro)
+{
+	h->intro = intro;
+}
+
 void
 html_free(struct html *h)
 {
@@ -1287,11 +1307,11 @@ spage_free(struct spage *p)
 	arena_free(p->va);
 }
 
+/* Listed on the index: every runbook but the home page's text. */
 static size_t
-one(const struct runbook *r)
+listed(const struct runbook *r)
 {
-	(void)r;
-	return 1;
+	return !r->home;
 }
 
 /* From the scan's counts (a light runbook), or from the front-matter. */
@@ -1318,7 +1338,7 @@ index_item(struct arena *a, const struct site *s, const struct runbook *r,
 	(void)k;
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
-	set_href(a, m, "href", NULL, r, NULL);
+	set_href(a, m, "href", AT_INDEX, r, NULL);
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "owner", r->owner);
 	set_list(a, m, "tags", "has_tags", tags_ctx(a, r));
@@ -1337,7 +1357,7 @@ contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
 	l = contacts_ctx(a, r, &memo);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
-	set_href(a, m, "href", NULL, r, NULL);
+	set_href(a, m, "href", AT_CONTACTS, r, NULL);
 	set_list(a, m, "contacts", "has_contacts", l);
 	set_list(a, m, "escalation", "has_escalation",
 	    escalation_ctx(a, s, r, &memo));
@@ -1377,7 +1397,8 @@ search_index(const struct html *h, struct buf *o, int (*put)(void *,
     const char *, const struct buf *, int), void *arg)
 {
 	const struct site *s = h->s;
-	struct stream st = { put, arg, "search-index.js", 0 };
+	struct stream st = { put, arg, RBC_DIR "/search-index.js", 0 };
+	struct buf u = { NULL, 0, 0 };
 	const struct ynode *t;
 	size_t i, k;
 
@@ -1391,9 +1412,11 @@ search_index(const struct html *h, struct buf *o, int (*put)(void *,
 		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
 		js_str(o, r->title);
 		BUF_PUTSL(o, ",\"u\":");
-		buf_putc(o, '"');
-		buf_puts(o, r->id);	/* ids are [A-Za-z0-9._/-] */
-		BUF_PUTSL(o, ".html\",\"s\":");
+		buf_reset(&u);
+		href_path(&u, r->page);
+		BUF_PUTSL(&u, ".html");
+		js_str(o, buf_cstr(&u));
+		BUF_PUTSL(o, ",\"s\":");
 		js_str(o, r->summary);
 		BUF_PUTSL(o, ",\"v\":");
 		js_str(o, r->service);
@@ -1426,11 +1449,14 @@ search_index(const struct html *h, struct buf *o, int (*put)(void *,
 		BUF_PUTSL(o, "]}");
 		arena_free(a);
 		if (o->len > SEARCH_FLUSH) {
-			if (stream_flush(&st, o->data, o->len) == -1)
+			if (stream_flush(&st, o->data, o->len) == -1) {
+				buf_free(&u);
 				return -1;
+			}
 			buf_reset(o);
 		}
 	}
+	buf_free(&u);
 	BUF_PUTSL(o, "\n];\n");
 	return stream_flush(&st, o->data, o->len);
 }
@@ -1451,21 +1477,24 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	struct ynode *c, *l;
 	struct buf out = { NULL, 0, 0 };
 	struct spage p;
-	size_t i;
+	size_t i, n;
 	int rc = -1, made;
 
 #define MINE(i)	((i) % jobs == k)
 	if (!MINE(0))
 		goto contacts;
-	c = ctx_common(a, s, "", "index", s->cfg.title);
-	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks", one,
+	c = ctx_common(a, s, AT_INDEX, "index", s->cfg.title);
+	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks", listed,
 	    index_item, FMK_TAGS | FMK_REVIEWED));
 	l = ynew(a, Y_SEQ);
-	for (i = 0; i < s->n; i++)
-		if (v[i]->nbacklinks == 0)
+	for (i = 0, n = 0; i < s->n; i++) {
+		n += !v[i]->home;
+		if (v[i]->nbacklinks == 0 && !v[i]->home)
 			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
+	}
 	set_list(a, c, "orphans", "has_orphans", l);
-	ymap_add(a, c, "count", ynew_int(a, (long long)s->n));
+	ymap_add(a, c, "count", ynew_int(a, (long long)n));
+	kv(a, c, "intro", h->intro);
 	ymap_add(a, c, "has_alerts", ynew_bool(a, s->alerts.configured));
 	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);
@@ -1474,7 +1503,7 @@ html_site(struct html *h, int (*put)(void *, const char *,
 contacts:
 	if (!MINE(1))
 		goto thresholds;
-	c = ctx_common(a, s, "", "contacts", "Contacts");
+	c = ctx_common(a, s, AT_CONTACTS, "contacts", "Contacts");
 	l = ynew(a, Y_SEQ);
 	if (s->cfg.contacts != NULL)
 		for (i = 0; i < s->cfg.contacts->n; i++)
@@ -1484,17 +1513,17 @@ contacts:
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
 	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks",
 	    has_contacts, contacts_item, FMK_CONTACTS | FMK_ESCALATION));
-	made = site_page(h, "contacts", c, &out, put, arg, "contacts.html") == 0;
+	made = site_page(h, "contacts", c, &out, put, arg, RBC_DIR "/contacts.html") == 0;
 	spage_free(&p);
 	if (!made)
 		goto out;
 thresholds:
 	if (!MINE(2))
 		goto search;
-	c = ctx_common(a, s, "", "thresholds", "Thresholds");
+	c = ctx_common(a, s, AT_THRESHOLDS, "thresholds", "Thresholds");
 	ymap_add(a, c, "services", services(a, &p, h, v, "thresholds",
 	    thresholds, thresholds_item, FMK_THRESHOLDS));
-	made = site_page(h, "thresholds", c, &out, put, arg, "thresholds.html") == 0;
+	made = site_page(h, "thresholds", c, &out, put, arg, RBC_DIR "/thresholds.html") == 0;
 	spage_free(&p);
 	if (!made)
 		goto out;
@@ -1507,7 +1536,7 @@ search:
 		struct ylazy lz = { alert_item, (void *)s };
 		size_t bad = 0;
 
-		c = ctx_common(a, s, "", "alerts", "Alerts");
+		c = ctx_common(a, s, AT_ALERTS, "alerts", "Alerts");
 		/* Each alert made as the template reaches it: 10,000 of
 		 * them never exist at once. */
 		l = ynew(a, Y_SEQ);
@@ -1521,7 +1550,7 @@ search:
 		    (long long)(s->alerts.n - bad)));
 		ymap_add(a, c, "problem_count", ynew_int(a, (long long)bad));
 		if (site_page(h, "alerts", c, &out, put, arg,
-		    "alerts.html") != 0)
+		    RBC_DIR "/alerts.html") != 0)
 			goto out;
 	}
 #undef MINE

@@ -13,36 +13,37 @@
 
 #include "stages.h"
 
-/* Returns 1 if id is a valid runbook id (SPEC §3 "Ids"). */
+/*
+ * Returns 1 if id is a valid runbook id (SPEC §3 "Ids"): any file name a
+ * repository can hold, in /-separated parts, none empty, "." or "..",
+ * none starting with '_' or '.', and no control character.
+ */
 int
 id_valid(const char *id)
 {
-	const char *p = id;
+	const unsigned char *p = (const unsigned char *)id;
 
 	if (*p == '\0')
 		return 0;
 	for (;;) {
-		if (!isalnum((unsigned char)*p))
+		if (*p == '/' || *p == '\0' || *p == '_' || *p == '.')
 			return 0;
-		p++;
-		while (isalnum((unsigned char)*p) || *p == '.' || *p == '_' ||
-		    *p == '-')
-			p++;
+		for (; *p != '/' && *p != '\0'; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return 0;
 		if (*p == '\0')
 			return 1;
-		if (*p != '/')
-			return 0;
 		p++;
 	}
 }
 
 /*
- * Returns a safe output name for an invalid id: empty, "." and ".."
- * segments dropped, other bytes outside [A-Za-z0-9._-] made '_', and a
- * segment that does not start alphanumeric prefixed with '_'.
+ * Returns a valid id for an invalid one: empty, "." and ".." parts
+ * dropped, control characters made '_', and a part that starts with '_'
+ * or '.' prefixed with "x".
  */
 static char *
-id_sanitize(struct arena *a, const char *id, int sep)
+id_sanitize(struct arena *a, const char *id)
 {
 	struct buf b = { NULL, 0, 0 };
 	const char *p = id, *e;
@@ -56,18 +57,99 @@ id_sanitize(struct arena *a, const char *id, int sep)
 		    (e - p == 2 && p[0] == '.' && p[1] == '.'))
 			continue;
 		if (b.len)
-			buf_putc(&b, sep);
-		if (!isalnum((unsigned char)*p))
-			buf_putc(&b, '_');
+			buf_putc(&b, '/');
+		if (*p == '_' || *p == '.')
+			buf_putc(&b, 'x');
 		for (; p < e; p++)
-			buf_putc(&b, isalnum((unsigned char)*p) || *p == '.' ||
-			    *p == '_' || *p == '-' ? *p : '_');
+			buf_putc(&b, (unsigned char)*p < 0x20 || *p == 0x7f ?
+			    '_' : *p);
 	}
 	if (b.len == 0)
-		buf_putc(&b, '_');
+		buf_putc(&b, 'x');
 	out = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return out;
+}
+
+/* A part of a page's path longer than this is cut and given a digest, so
+ * that the file name with ".html" stays within NAME_MAX (255 bytes). */
+#define PAGE_PART_MAX	240
+
+/* Returns 1 if rel's file name (after its last '/') is name, in any case. */
+static int
+base_is(const char *rel, const char *name)
+{
+	const char *b = strrchr(rel, '/');
+
+	return strcasecmp(b != NULL ? b + 1 : rel, name) == 0;
+}
+
+/*
+ * Sets r->page and r->home (SPEC §3, §5): the content root's index.md,
+ * else its README.md, is the home page's text, whatever its id; a
+ * folder's README.md is its page (dir/index.html) unless the folder has
+ * an index.md; any other runbook's page is its id.  Only an id taken from
+ * the path moves (a README's); a long
+ * part of the page's path is cut and given a digest of the whole id.
+ */
+static void
+set_page(struct site *s, struct runbook *r)
+{
+	size_t n = strlen(r->rel);
+	struct buf b = { NULL, 0, 0 };
+	const char *p, *e;
+	char *sib;
+	int derived;
+
+	r->home = 0;
+	r->page = r->id;
+	derived = n > 3 && strlen(r->id) == n - 3 &&
+	    strncmp(r->id, r->rel, n - 3) == 0;
+	if (rel_is_home(s, r->rel)) {
+		r->home = 1;
+		r->page = "index";
+		return;
+	}
+	if (derived && base_is(r->rel, "README.md")) {
+		sib = xasprintf("%.*sindex.md", (int)(n - 9), r->rel);
+		if (strv_find(s->rbpaths, s->nrbpaths, sib) == -1) {
+			sib[n - 9 + 5] = '\0';	/* "dir/index" */
+			r->page = arena_strdup(r->arena, sib);
+		}
+		free(sib);
+	}
+	for (p = r->page; ; p = e + 1) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > PAGE_PART_MAX)
+			break;
+		if (*e == '\0')
+			return;
+	}
+	/* A part too long for a file name. */
+	for (p = r->page; ; p = e + 1) {
+		size_t k;
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) <= PAGE_PART_MAX)
+			buf_put(&b, p, (size_t)(e - p));
+		else {
+			/* Cut where a UTF-8 character starts. */
+			for (k = PAGE_PART_MAX - 17; k > 0 &&
+			    ((unsigned char)p[k] & 0xc0) == 0x80; k--)
+				;
+			buf_put(&b, p, k);
+			buf_printf(&b, "-%016llx", (unsigned long long)
+			    hash_str(HASH64_INIT, r->id));
+		}
+		if (*e == '\0')
+			break;
+		buf_putc(&b, '/');
+	}
+	r->page = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
 }
 
 static int
@@ -97,6 +179,16 @@ id_pos(const struct runbook *r, int *line, int *col)
 	*col = r->id_col > 0 ? r->id_col : 1;
 }
 
+/* Gives r the man page and card name of its (new) id. */
+static void
+rename_id(struct runbook *r)
+{
+	char *nm = id_name(r->id);
+
+	r->name = arena_strdup(r->arena, nm);
+	free(nm);
+}
+
 static void
 check_ids(struct site *s)
 {
@@ -109,19 +201,20 @@ check_ids(struct site *s)
 		if (strlen(r->id) > RBC_MAX_ID) {
 			id_pos(r, &line, &col);
 			diag_add(&r->diags, r->src.path, line, col,
-			    R_ID_INVALID, "id is %zu bytes long, more than %d: "
-			    "it names the page's files, and a file name has "
-			    "255 bytes at most", strlen(r->id), RBC_MAX_ID);
-			continue;
+			    R_ID_INVALID, "id is %zu bytes long, more than %d",
+			    strlen(r->id), RBC_MAX_ID);
+			r->id = arena_strndup(r->arena, r->id, RBC_MAX_ID);
+			rename_id(r);
+		} else if (!id_valid(r->id)) {
+			id_pos(r, &line, &col);
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_ID_INVALID, "id '%s' is not valid: a part is "
+			    "empty, '.' or '..', starts with '_' or '.', or "
+			    "holds a control character", r->id);
+			r->id = id_sanitize(r->arena, r->id);
+			rename_id(r);
 		}
-		if (id_valid(r->id))
-			continue;
-		id_pos(r, &line, &col);
-		diag_add(&r->diags, r->src.path, line, col, R_ID_INVALID,
-		    "id '%s' is not valid: each /-separated part must match "
-		    "[A-Za-z0-9][A-Za-z0-9._-]*", r->id);
-		r->id = id_sanitize(r->arena, r->id, '/');
-		r->name = id_sanitize(r->arena, r->id, '-');
+		set_page(s, r);
 	}
 	v = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*v));
 	memcpy(v, s->rb, s->n * sizeof(*v));
@@ -490,11 +583,12 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	} else if (site_has_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
 	} else if (is_dir(s, norm)) {
-		tmp = xasprintf("%s%sREADME.md", norm, *norm ? "/" : "");
+		/* The folder's page: its index.md, else its README.md. */
+		tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
 		l->target = find_rel(rels, tmp);
 		free(tmp);
 		if (l->target == -1) {
-			tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
+			tmp = xasprintf("%s%sREADME.md", norm, *norm ? "/" : "");
 			l->target = find_rel(rels, tmp);
 			free(tmp);
 		}
@@ -525,6 +619,99 @@ anchor:
 		    s->rb[l->target]->src.path);
 		l->broken = 1;
 	}
+}
+
+/* One file of the HTML output and what makes it (check_outputs). */
+struct output {
+	const char	*path;		/* under html/, without ".html" for pages */
+	int		 page;		/* a runbook's page, else a linked file */
+	int		 rb;		/* the runbook (whose page, or linking) */
+	const struct link *l;		/* the link, for a file */
+};
+
+static int
+output_cmp(const void *a, const void *b)
+{
+	const struct output *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c != 0)
+		return c;
+	if (x->page != y->page)
+		return y->page - x->page;	/* pages first */
+	return x->rb - y->rb;
+}
+
+/*
+ * No output file is ever written twice (SPEC §3, §5): each runbook's page
+ * and each linked file that is copied has a path of its own, and nothing
+ * but rbc writes into its own folder.  A clash is an error naming both
+ * sources, at the runbook whose page it is or at the link.
+ */
+static void
+check_outputs(struct site *s)
+{
+	struct output *v = NULL;
+	size_t n = 0, cap = 0, i, j;
+	int line, col;
+
+	for (i = 0; i < s->n; i++) {
+		struct runbook *r = s->rb[i];
+		if (n == cap)
+			v = xreallocarray(v, cap = cap ? cap * 2 : 64,
+			    sizeof(*v));
+		v[n++] = (struct output){ r->page, 1, (int)i, NULL };
+		for (j = 0; j < r->nlinks; j++) {
+			const struct link *l = &r->links[j];
+			if (l->file == NULL)
+				continue;
+			if (strncmp(l->file, RBC_DIR "/", sizeof(RBC_DIR)) ==
+			    0) {
+				diag_add(&r->diags, r->src.path, l->line,
+				    l->col, R_LINK_BROKEN, "link to '%s': "
+				    RBC_DIR "/ is rbc's own folder in the "
+				    "site, the file cannot be published there",
+				    l->file);
+				continue;
+			}
+			if (n == cap)
+				v = xreallocarray(v, cap *= 2, sizeof(*v));
+			v[n++] = (struct output){ l->file, 0, (int)i, l };
+		}
+	}
+	/* A page "x" is the file "x.html": sort files by their page form. */
+	for (i = 0; i < n; i++)
+		if (!v[i].page && str_has_suffix(v[i].path, ".html"))
+			v[i].path = arena_strndup(s->arena, v[i].path,
+			    strlen(v[i].path) - 5);
+		else if (!v[i].page)
+			v[i].page = -1;		/* never a page's path */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), output_cmp);
+	for (i = 1; i < n; i++) {
+		const struct output *a = &v[i - 1], *b = &v[i];
+		struct runbook *r;
+		if (strcmp(a->path, b->path) != 0 || a->page == -1 ||
+		    b->page == -1)
+			continue;
+		if (a->page == 1 && b->page == 1) {
+			r = s->rb[b->rb];
+			/* Equal ids: check_ids said so. */
+			if (strcasecmp(r->id, s->rb[a->rb]->id) == 0)
+				continue;
+			id_pos(r, &line, &col);
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_ID_DUPLICATE, "its page %s.html is also the "
+			    "page of %s", b->path, s->rb[a->rb]->src.path);
+		} else if (a->page == 1 && b->page == 0) {
+			r = s->rb[b->rb];
+			diag_add(&r->diags, r->src.path, b->l->line,
+			    b->l->col, R_ID_DUPLICATE, "link to '%s.html': "
+			    "the file would be overwritten by the page of %s",
+			    b->path, s->rb[a->rb]->src.path);
+		}
+	}
+	free(v);
 }
 
 /* Runbooks whose links a resolver thread claims at a time. */
@@ -604,6 +791,7 @@ index_build(struct site *s, struct arena *second)
 	resolve_share(&t[0]);
 	if (helped)
 		pthread_join(helper, NULL);
+	check_outputs(s);
 	cap = xcalloc(s->n ? s->n : 1, sizeof(*cap));
 	for (i = 0; i < s->n; i++) {
 		struct runbook *r = s->rb[i];
@@ -634,7 +822,7 @@ index_build(struct site *s, struct arena *second)
 	strtab_free(&rels);
 }
 
-/* Appends "../" for each folder in id, the way from page id to root. */
+/* Appends "../" for each folder in page path id, the way to the root. */
 void
 href_root(struct buf *b, const char *id)
 {
@@ -662,14 +850,14 @@ link_href(const struct site *s, const struct runbook *from,
 		return buf_cstr(scratch);
 	}
 	if (l->file != NULL) {
-		href_root(scratch, from->id);
-		buf_puts(scratch, l->file);
+		href_root(scratch, from->page);
+		href_path(scratch, l->file);
 		return buf_cstr(scratch);
 	}
 	/* from may be a reloaded copy of s->rb[target]: compare ids. */
 	if (strcmp(s->rb[l->target]->id, from->id) != 0) {
-		href_root(scratch, from->id);
-		buf_puts(scratch, s->rb[l->target]->id);
+		href_root(scratch, from->page);
+		href_path(scratch, s->rb[l->target]->page);
 		BUF_PUTSL(scratch, ".html");
 	}
 	if (l->frag != NULL) {

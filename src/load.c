@@ -472,6 +472,7 @@ runbook_read(struct site *s, const char *rel)
 	r->arena = arena_new();
 	diags_init(&r->diags, s->cfg.sev);
 	r->rel = arena_strdup(r->arena, rel);
+	r->home = rel_is_home(s, rel);
 	abs = path_join(s->content, rel);
 	r->src.path = arena_strdup(r->arena, abs);
 	free(abs);
@@ -504,10 +505,12 @@ runbook_read(struct site *s, const char *rel)
 	if (r->id == NULL) {
 		r->id = arena_strndup(r->arena, rel, strlen(rel) - 3);
 	}
-	r->name = arena_strdup(r->arena, r->id);
-	for (p = r->name; *p != '\0'; p++)
-		if (*p == '/')
-			*p = '-';
+	{
+		char *nm = id_name(r->id);
+		r->name = arena_strdup(r->arena, nm);
+		free(nm);
+	}
+	r->page = r->id;
 	return r;
 }
 

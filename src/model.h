@@ -17,7 +17,10 @@
 #define RBC_MAX_DEPTH	32			/* YAML nesting */
 #define RBC_MAX_NODES	100000			/* YAML nodes per document */
 #define RBC_MAX_LINKS	10000			/* links per runbook */
-#define RBC_MAX_ID	200	/* bytes of an id: it names files (NAME_MAX 255) */
+#define RBC_MAX_ID	1024	/* bytes of an id (its page path shortens long parts) */
+/* rbc's own folder in the HTML output: generated pages and assets.  No
+ * runbook can take it (a leading _ is not a runbook's). */
+#define RBC_DIR		"_rbc"
 #define RBC_MAX_NEST	256			/* Markdown nesting */
 #define RBC_MAX_AUTOLINKS 10000			/* autolink candidates */
 #define RBC_MAX_CELLS	100000			/* table cells per runbook */
@@ -266,6 +269,11 @@ struct runbook {
 	char		*rel;		/* path under content/, "db/failover.md" */
 	char		*id;		/* "db/failover" */
 	char		*name;		/* "db-failover" (man, card) */
+	const char	*page;		/* its HTML page without .html: the id,
+					 * "index" for the home page, "db/index"
+					 * for db/README.md (index.c) */
+	int		 home;		/* the content root's index.md or
+					 * README.md: the home page's text */
 	char		*title;
 	char		*summary;
 	char		*service;
@@ -423,6 +431,12 @@ extern const char *const page_ids[];
 void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
 int	 site_has_file(const struct site *, const char *rel);
+/* 1 if the runbook at rel is the home page's text (index.md, README.md). */
+int	 rel_is_home(const struct site *, const char *rel);
+/* The man page and card name of an id (malloc'd): [A-Za-z0-9._-] only. */
+char	*id_name(const char *id);
+/* Appends path (a page or file path) to b, percent-encoded for an href. */
+void	 href_path(struct buf *, const char *path);
 /* The indexes of the alerts that point at runbook r (*n of them). */
 const int *alerts_of(const struct site *, const struct runbook *r,
 	    size_t *n);

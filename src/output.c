@@ -144,7 +144,7 @@ copy_theme(struct site *s, struct out *o)
 		for (i = 0; i < n; i++) {
 			src = path_join(dir, names[i]);
 			if (read_file(src, &b, RBC_MAX_FILE) == 0) {
-				rel = xasprintf("html/assets/%s", names[i]);
+				rel = xasprintf("html/" RBC_DIR "/%s", names[i]);
 				put(o, rel, b.data, b.len);
 				free(rel);
 			}
@@ -161,7 +161,7 @@ copy_theme(struct site *s, struct out *o)
 			const char *nm = embedded_files[k].name;
 			if (strncmp(nm, "themes/default/", 15) != 0)
 				continue;
-			rel = xasprintf("html/assets/%s", nm + 15);
+			rel = xasprintf("html/" RBC_DIR "/%s", nm + 15);
 			put(o, rel, embedded_files[k].data,
 			    embedded_files[k].len);
 			free(rel);

@@ -37,8 +37,9 @@
 /* The site pages; the last only for a site with alert rules
  * (SITE_PAGES says how many a site has). */
 static const char *const site_pages[] = { "html/index.html",
-    "html/contacts.html", "html/thresholds.html", "html/search-index.js",
-    "html/alerts.html", NULL };
+    "html/" RBC_DIR "/contacts.html", "html/" RBC_DIR "/thresholds.html",
+    "html/" RBC_DIR "/search-index.js", "html/" RBC_DIR "/alerts.html",
+    NULL };
 #define SITE_PAGES(s)	((s)->alerts.configured ? 5 : 4)
 
 /* ------------------------------------------------------ the spare tree */
@@ -245,9 +246,9 @@ output_rels(const struct runbook *r, int formats, struct buf *b,
 	int n = 0, i;
 
 	buf_reset(b);
-	if (formats & FMT_HTML) {
+	if ((formats & FMT_HTML) && !r->home) {
 		off[n++] = b->len;
-		rel_put(b, "html/", r->id, ".html");
+		rel_put(b, "html/", r->page, ".html");
 	}
 	if (formats & FMT_MAN) {
 		off[n++] = b->len;

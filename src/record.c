@@ -179,10 +179,10 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 	r->id_col = (int)rd_u32(&rd);
 	if (r->id == NULL || r->title == NULL)
 		goto bad;
-	r->name = arena_strdup(r->arena, r->id);
-	for (js = r->name; *js != '\0'; js++)
-		if (*js == '/')
-			*js = '-';
+	js = id_name(r->id);
+	r->name = arena_strdup(r->arena, js);
+	free(js);
+	r->page = r->id;
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p))
 		goto bad;

@@ -72,6 +72,7 @@ int	 html_render_body(struct html *, const struct runbook *,
  * bytes, 1 for bytes to append to it. */
 int	 html_site(struct html *, int (*put)(void *, const char *path,
 	    const struct buf *, int more), void *, int k, int jobs);
+void	 html_intro(struct html *, const char *);
 void	 html_free(struct html *);
 
 /* banner.c: a preview page's diagnostics (rbc serve) as HTML under

@@ -368,8 +368,9 @@ render_one(void *arg, struct runbook *l, const char *blob, size_t len,
 		if (!ok)
 			diag_add(&d, r->src.path, 0, 0, R_TEMPLATE, "the "
 			    "page could not be rendered");
-		else {
-			rel = xasprintf("html/%s.html", r->id);
+		else if (!r->home) {
+			/* The home page's text is the index's (html_site). */
+			rel = xasprintf("html/%s.html", r->page);
 			put(&o, rel, w->b.data, w->b.len);
 			free(rel);
 		}
@@ -428,16 +429,30 @@ static void
 site_share(void *arg, int k, int jobs, struct buf *out)
 {
 	struct out o = *(struct out *)arg;
+	struct site *s = &o.b->site;
+	struct runbook *home = NULL;
+	struct buf intro = { NULL, 0, 0 };
 	struct diags d;
 	struct html *h;
+	size_t i;
 
 	diags_init(&d, o.b->site.cfg.sev);
 	o.d = &d;
 	h = html_new(&o.b->site, o.b->tpl, runbook_fm, o.b);
+	/* The index (page 0) opens with the home page's text. */
+	for (i = 0; k == 0 && i < s->n; i++)
+		if (s->rb[i]->home) {
+			home = runbook_reload(s, s->rb[i]);
+			html_body(&intro, s, home, NULL, NULL);
+			html_intro(h, buf_cstr(&intro));
+			break;
+		}
 	if (html_site(h, put_html, &o, k, jobs) == -1)
 		diag_add(&d, "html", 0, 0, R_TEMPLATE, "a site page could not "
 		    "be rendered");
 	html_free(h);
+	runbook_free(home);
+	buf_free(&intro);
 	diag_encode(out, &d);
 	diags_free(&d);
 }

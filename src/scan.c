@@ -345,6 +345,8 @@ runbook_reload(struct site *s, const struct runbook *l)
 	extract_merge(r);
 	r->id = arena_strdup(r->arena, l->id);
 	r->name = arena_strdup(r->arena, l->name);
+	r->page = arena_strdup(r->arena, l->page);
+	r->home = l->home;
 	r->title = arena_strdup(r->arena, l->title);
 	r->review_by = l->review_by != NULL ?
 	    arena_strdup(r->arena, l->review_by) : NULL;
@@ -463,7 +465,8 @@ void
 runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
     const struct schema *own)
 {
-	if (r->fm != NULL) {
+	/* The home page's text introduces the site: no runbook schema. */
+	if (r->fm != NULL && !r->home) {
 		if (builtin != NULL)
 			schema_validate(builtin, r->fm, r->src.path,
 			    &r->diags);

@@ -2,6 +2,7 @@
  * Looking things up in the site: runbooks by id, files by path, contacts
  * by id (a runbook's own, then the site's).  One home for each lookup.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -113,6 +114,86 @@ int
 site_has_file(const struct site *s, const char *rel)
 {
 	return strv_find(s->files, s->nfiles, rel) != -1;
+}
+
+/*
+ * Returns 1 if the runbook at rel is the home page's text: the content
+ * root's index.md, else its README.md (in any case).
+ */
+int
+rel_is_home(const struct site *s, const char *rel)
+{
+	return strcmp(rel, "index.md") == 0 || (strcasecmp(rel,
+	    "README.md") == 0 && strv_find(s->rbpaths, s->nrbpaths,
+	    "index.md") == -1);
+}
+
+/* Man page and card names: long enough to tell runbooks apart, short
+ * enough for a file name with its suffix. */
+#define NAME_MAX_BYTES	200
+
+/*
+ * Returns the man page and card name of id (malloc'd): '/' becomes '-',
+ * each run of bytes outside [A-Za-z0-9._-] one '-' ("disk full" and
+ * "vault+sso" give "disk-full" and "vault-sso"), never a leading '-' or
+ * '.', and a name longer than NAME_MAX_BYTES is cut and given a digest
+ * of the whole id.  Two ids that make one name are id-duplicate (index.c).
+ */
+char *
+id_name(const char *id)
+{
+	struct buf b = { NULL, 0, 0 };
+	const unsigned char *p;
+	char *out;
+	int gap = 0;
+
+	for (p = (const unsigned char *)id; *p != '\0'; p++) {
+		if ((*p < 0x80 && isalnum(*p)) || *p == '.' || *p == '_' ||
+		    *p == '-') {
+			if (gap && b.len > 0 && b.data[b.len - 1] != '-')
+				buf_putc(&b, '-');
+			gap = 0;
+			if (b.len == 0 && (*p == '.' || *p == '-'))
+				continue;
+			buf_putc(&b, (char)*p);
+		} else
+			gap = 1;
+	}
+	if (b.len == 0)
+		buf_printf(&b, "rb-%08llx", (unsigned long long)
+		    (hash_str(HASH64_INIT, id) & 0xffffffffu));
+	else if (b.len > NAME_MAX_BYTES) {
+		b.len = NAME_MAX_BYTES - 17;
+		buf_printf(&b, "-%016llx", (unsigned long long)
+		    hash_str(HASH64_INIT, id));
+	}
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/*
+ * Appends path to b as an href: '/' kept, each byte outside RFC 3986's
+ * unreserved set and "!$&'()*+,;=@" percent-encoded, so that a space, a
+ * '#', a '?', a '%' or a ':' in a file name never changes what the link
+ * means.  Letters beyond ASCII are encoded too (valid everywhere).
+ */
+void
+href_path(struct buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p < 0x80 && isalnum(*p)) ||
+		    strchr("-._~/!$&'()*+,;=@", *p) != NULL)
+			buf_putc(b, (char)*p);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		}
+	}
 }
 
 /* The alerts whose runbook_url names runbook r (the site's, or a copy

@@ -371,14 +371,11 @@ link_guessed(void *arg, const struct runbook *r, const struct link *l,
     const char *text, struct man_target *t)
 {
 	struct guesser *g = arg;
-	char *id = link_guess(r, l), *name = NULL, *p;
+	char *id = link_guess(r, l), *name = NULL;
 	uint32_t kind = 0;	/* the text alone */
 
 	if (id != NULL && strcmp(id, r->id) != 0) {
-		name = xstrdup(id);
-		for (p = name; *p != '\0'; p++)
-			if (*p == '/')
-				*p = '-';
+		name = id_name(id);
 		t->name = name;
 		t->id = id;
 		t->title = NULL;

@@ -2,7 +2,7 @@
 # scripts run without an error in a real browser from file://.
 it_search() {
 	example_site "$TMP/ex"
-	idx="$TMP/ex/html/search-index.js"
+	idx="$TMP/ex/html/_rbc/search-index.js"
 	if command -v node >/dev/null 2>&1; then
 		n=$(node -e 'var window = {}; eval(require("fs").readFileSync(process.argv[1], "utf8")); console.log(window.RBC_SEARCH.length)' "$idx" 2>&1)
 		want=$(find content -name '*.md' ! -name '_*' | wc -l)

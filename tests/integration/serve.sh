@@ -112,8 +112,8 @@ EOF
 	fi
 	sv_types=
 	for p in /alpha.html:text/html /__rbc/reload.js:text/javascript \
-	    /__rbc/serve.css:text/css /assets/style.css:text/css \
-	    /search-index.js:text/javascript; do
+	    /__rbc/serve.css:text/css /_rbc/style.css:text/css \
+	    /_rbc/search-index.js:text/javascript; do
 		code=$(sv_get "${p%%:*}")
 		grep -qi "^content-type: ${p#*:}" "$sv/headers" &&
 		    grep -qi '^x-content-type-options: nosniff' "$sv/headers" &&
@@ -167,7 +167,7 @@ EOF
 	for p in /../secret.html /../../../../etc/passwd /%2e%2e/secret.html \
 	    /%2E%2E/%2e%2e/%2e%2e/%2e%2e/etc/passwd /db/%2e%2e/%2e%2e/secret.html \
 	    /..%2fsecret.html /%2e%2e%2f%2e%2e%2fetc%2fpasswd /leak.html \
-	    /up/secret.html /./alpha.html /.rbc-output /assets/ /db//cache.html \
+	    /up/secret.html /./alpha.html /.rbc-output /_rbc/ /db//cache.html \
 	    '/alpha.html%00.css' /%00 /__rbc/../secret.html; do
 		code=$(sv_get "$p" --path-as-is)
 		if [ "$code" = 200 ] || grep -q 'secret-outside\|root:' "$sv/body"; then

@@ -667,7 +667,8 @@ static const char *const bad_want[] = {
 	"21:14: schema: thresholds[0].warning: expected number, got string "
 	    "(/thresholds/0/warning)",
 	"22:18: schema: related[1]: \"../evil\" does not match the pattern "
-	    "\"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$\" "
+	    "\"^[^/_.\\\\x00-\\\\x1f\\\\x7f][^/\\\\x00-\\\\x1f\\\\x7f]*"
+	    "(/[^/_.\\\\x00-\\\\x1f\\\\x7f][^/\\\\x00-\\\\x1f\\\\x7f]*)*$\" "
 	    "(/related/1)",
 	"2:1: schema: missing required property \"owner\"",
 };
