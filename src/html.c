@@ -923,6 +923,14 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	ymap_add(a, c, "runbook", m);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
+	/* The H1 the header shows instead keeps its id there. */
+	for (i = 0; i < r->nheads; i++)
+		if (r->heads[i].level == 1 &&
+		    strcmp(r->heads[i].text, r->title) == 0) {
+			if (r->heads[i].slug[0] != '\0')
+				kv(a, m, "title_id", r->heads[i].slug);
+			break;
+		}
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "service", r->service);
 	kv(a, m, "owner", r->owner);

@@ -300,20 +300,57 @@ is_dir(const struct site *s, const char *dir)
 	return 0;
 }
 
-/* Returns 1 if slug names a heading (or generated section) of r. */
-static int
-has_anchor(const struct runbook *r, const char *slug)
+/*
+ * Returns the id of r's heading (or of an element of its page) that the
+ * decoded fragment frag names, or NULL, and in *how how it matched:
+ * ANCHOR_EXACT, ANCHOR_CASE (only ignoring case, as GitHub's page script
+ * follows it) or ANCHOR_OTHER (only under the other platform's slugs:
+ * GitLab's collapsed hyphens where the ids are GitHub's, GitHub's where
+ * they are GitLab's).  The mode decides which ids r's headings have; the
+ * caller decides what a match that is not exact is worth.
+ */
+const char *
+anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
+    int *how)
 {
+	const char *found = NULL;
+	char *low, *alt;
 	size_t i;
 
+	*how = ANCHOR_EXACT;
 	for (i = 0; i < r->nheads; i++)
-		if (r->heads[i].slug[0] == slug[0] &&
-		    strcmp(r->heads[i].slug, slug) == 0)
-			return 1;
+		if (r->heads[i].slug[0] == frag[0] &&
+		    strcmp(r->heads[i].slug, frag) == 0)
+			return r->heads[i].slug;
 	for (i = 0; page_ids[i] != NULL; i++)
-		if (strcmp(page_ids[i], slug) == 0)
-			return 1;
-	return 0;
+		if (strcmp(page_ids[i], frag) == 0)
+			return page_ids[i];
+	/* Ids are lower-case: the fragment lowered meets them. */
+	low = slug_lower(frag, strlen(frag));
+	*how = ANCHOR_CASE;
+	for (i = 0; i < r->nheads && found == NULL; i++)
+		if (strcmp(r->heads[i].slug, low) == 0)
+			found = r->heads[i].slug;
+	for (i = 0; page_ids[i] != NULL && found == NULL; i++)
+		if (strcmp(page_ids[i], low) == 0)
+			found = page_ids[i];
+	if (found == NULL)
+		*how = ANCHOR_OTHER;
+	for (i = 0; i < r->nheads && found == NULL; i++) {
+		const struct heading *h = &r->heads[i];
+		if (h->slug[0] == '\0')
+			continue;
+		alt = mode == ANCHORS_GITLAB ?
+		    slug_make(h->text, strlen(h->text), SLUG_GITHUB) :
+		    slug_collapse(h->slug);
+		if (strcmp(alt, frag) == 0 || strcmp(alt, low) == 0)
+			found = h->slug;
+		free(alt);
+	}
+	free(low);
+	if (found == NULL)
+		*how = ANCHOR_NONE;
+	return found;
 }
 
 /* Returns 1 if the index leaves link l alone (a URL, an autolink). */
@@ -399,6 +436,9 @@ self_target(const struct site *s, const struct runbook *r, int *self)
 		*self = site_find(s, r->id);
 	return *self;
 }
+
+static void	anchor_check(struct site *, struct runbook *, struct link *,
+		    struct arena *);
 
 /*
  * Resolves link l of runbook r: its target, file or broken flag, its
@@ -517,14 +557,55 @@ out:
 	short_free(sb, path);
 	free(norm);
 anchor:
-	if (l->target >= 0 && l->frag != NULL &&
-	    !has_anchor(s->rb[l->target], l->frag)) {
-		diag_add(&r->diags, r->src.path, l->line, l->col,
-		    R_ANCHOR_BROKEN, "'#%s' names no heading in %s", l->frag,
-		    strcmp(s->rb[l->target]->id, r->id) == 0 ? "this runbook" :
-		    s->rb[l->target]->src.path);
+	if (l->target >= 0 && l->frag != NULL)
+		anchor_check(s, r, l, a);
+}
+
+/*
+ * Checks the fragment of link l of r, which reaches a runbook: a match
+ * that is not exact is anchor-case (the link then points at the real
+ * id) or, with anchors: strict, anchor-broken naming the id it missed.
+ */
+static void
+anchor_check(struct site *s, struct runbook *r, struct link *l,
+    struct arena *a)
+{
+	const struct runbook *t = s->rb[l->target];
+	enum anchor_mode mode = s->cfg.anchors;
+	const char *in, *id;
+	int how;
+
+	in = strcmp(t->id, r->id) == 0 ? "this runbook" : t->src.path;
+	id = anchor_find(t, l->frag, mode, &how);
+	if (how == ANCHOR_EXACT)
+		return;
+	if (id == NULL || mode == ANCHORS_STRICT) {
+		if (id != NULL)
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_ANCHOR_BROKEN, "'#%s' names no heading in %s "
+			    "(anchors: strict; the heading's id is '%s')",
+			    l->frag, in, id);
+		else
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_ANCHOR_BROKEN, "'#%s' names no heading in %s",
+			    l->frag, in);
 		l->broken = 1;
+		return;
 	}
+	if (how == ANCHOR_CASE)
+		diag_add(&r->diags, r->src.path, l->line, l->col,
+		    R_ANCHOR_CASE, "'#%s' names a heading in %s only ignoring "
+		    "case (%s); its id is '%s'", l->frag, in,
+		    mode == ANCHORS_GITHUB ? "GitHub follows it, GitLab and "
+		    "browsers do not" : "GitHub follows it, GitLab does not",
+		    id);
+	else
+		diag_add(&r->diags, r->src.path, l->line, l->col,
+		    R_ANCHOR_CASE, "'#%s' names a heading in %s only by %s "
+		    "slug; its id is '%s'", l->frag, in,
+		    mode == ANCHORS_GITHUB ? "GitLab's" : "GitHub's", id);
+	/* The published link goes where the fragment meant. */
+	l->frag = arena_strdup(a, id);
 }
 
 /* Runbooks whose links a resolver thread claims at a time. */
