@@ -4,7 +4,10 @@
  * anchors, related: ids) and backlinks.  Resolution lives here only;
  * every renderer asks link_href() or reads struct link.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -282,6 +285,36 @@ find_rel(const struct strtab *rels, const char *rel)
 	return strtab_find(rels, rel);
 }
 
+/*
+ * Returns 1 if rel, a path with a segment that starts with "_" or "."
+ * (which the walk leaves out: only runbooks skip those names), is a
+ * regular file inside the content directory.
+ */
+static int
+hidden_file(const struct site *s, const char *rel)
+{
+	char real[PATH_MAX], top[PATH_MAX], *abs;
+	const char *p;
+	struct stat st;
+	size_t n;
+	int ok;
+
+	for (p = rel; *p != '\0'; p++)
+		if ((p == rel || p[-1] == '/') && (*p == '_' || *p == '.'))
+			break;
+	if (*p == '\0')
+		return 0;
+	abs = path_join(s->content, rel);
+	ok = stat(abs, &st) == 0 && S_ISREG(st.st_mode) &&
+	    realpath(abs, real) != NULL && realpath(s->content, top) != NULL;
+	free(abs);
+	if (!ok)
+		return 0;
+	/* A symbolic link that leaves the content directory is refused. */
+	n = strlen(top);
+	return strncmp(real, top, n) == 0 && (real[n] == '/' || n == 1);
+}
+
 /* Returns 1 if some file or runbook lives below directory dir. */
 static int
 is_dir(const struct site *s, const char *dir)
@@ -521,13 +554,17 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	}
 	if (str_has_suffix(norm, ".md")) {
 		l->target = find_rel(rels, norm);
+		/* _drafts/x.md is no runbook, but a file all the same. */
+		if (l->target == -1 && hidden_file(s, norm))
+			l->file = arena_strdup(a, norm);
 	} else if (str_has_suffix(norm, ".html")) {
 		tmp = xasprintf("%.*s.md", (int)strlen(norm) - 5, norm);
 		l->target = find_rel(rels, tmp);
 		free(tmp);
-		if (l->target == -1 && site_has_file(s, norm))
+		if (l->target == -1 && (site_has_file(s, norm) ||
+		    hidden_file(s, norm)))
 			l->file = arena_strdup(a, norm);
-	} else if (site_has_file(s, norm)) {
+	} else if (site_has_file(s, norm) || hidden_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
 	} else if (is_dir(s, norm)) {
 		tmp = xasprintf("%s%sREADME.md", norm, *norm ? "/" : "");
