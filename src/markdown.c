@@ -296,6 +296,48 @@ align(const char *src, size_t sn, const char *lit, size_t ln, char *esc,
 	}
 }
 
+/*
+ * Returns 1 if p[0..n), the text between "[[" and "]]" or "|", can name
+ * a runbook (SPEC "Ids"): not "-s /etc/x" (a shell test in prose),
+ * "/abs", "$x == y", "a//b" or "../x".  What cannot stays text.
+ */
+static int
+wiki_target(const char *p, size_t n)
+{
+	const char *e, *hash, *q, *seg;
+
+	while (n > 0 && isspace((unsigned char)*p))
+		p++, n--;
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	hash = memchr(p, '#', n);
+	e = hash != NULL ? hash : p + n;
+	if (e == p)
+		return hash != NULL && n > 1;	/* [[#section]] */
+	if (strchr("-/$!=<>&|'\"`", *p) != NULL)
+		return 0;
+	for (q = p; q < e; q++) {
+		if ((unsigned char)*q < 0x20 || *q == 0x7f ||
+		    strchr("\"'`$", *q) != NULL)
+			return 0;
+		/* A blank-separated word that reads as shell. */
+		if (isspace((unsigned char)*q) && q + 1 < e &&
+		    strchr("-/$=<>&|!", q[1]) != NULL)
+			return 0;
+	}
+	for (seg = p; seg < e; seg = q + 1) {
+		for (q = seg; q < e && *q != '/'; q++)
+			;
+		if (q == seg || *seg == '_' || *seg == '.' ||
+		    isspace((unsigned char)q[-1]) ||
+		    isspace((unsigned char)*seg))
+			return 0;
+		if (q == e)
+			break;
+	}
+	return 1;
+}
+
 /* Splits text node t around [[wiki]] links, which become link nodes. */
 static void
 wiki_text(struct mdctx *m, cmark_node *t)
@@ -359,6 +401,8 @@ wiki_text(struct mdctx *m, cmark_node *t)
 			if (q == bar)
 				continue;
 		}
+		if (!wiki_target(s + j + 2, bar - (j + 2)))
+			continue;
 		/* Text before the link. */
 		if (j > start) {
 			txt = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
