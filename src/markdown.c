@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -497,6 +498,51 @@ add_heading(struct mdctx *m, cmark_node *n)
 	buf_free(&b);
 }
 
+/* What a table-of-contents marker becomes (md_node_toc). */
+#define TOC_MARK	"rbc-toc"
+
+/*
+ * Returns 1 if paragraph n is GitLab's table-of-contents marker: its
+ * source is "[[_TOC_]]" or "[TOC]" alone, in any case (as GitLab takes
+ * them).  Read from the source: cmark makes "_TOC_" emphasis.
+ */
+static int
+toc_marker(struct mdctx *m, cmark_node *n)
+{
+	const struct runbook *r = m->r;
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	int sc = cmark_node_get_start_column(n);
+	int ec = cmark_node_get_end_column(n), line;
+	const char *p;
+	size_t ls, le, len;
+
+	if (sl <= 0 || sl != el || sc < 1 || ec < sc || ec - sc > 12)
+		return 0;
+	line = sl + r->body_line - 1;
+	if (line > (int)r->src.nlines)
+		return 0;
+	ls = r->src.lines[line - 1];
+	le = (size_t)line < r->src.nlines ? r->src.lines[line] : r->src.len;
+	if (ls + (size_t)ec > le)
+		return 0;
+	p = r->src.data + ls + sc - 1;
+	len = (size_t)(ec - sc + 1);
+	return (len == 9 && strncasecmp(p, "[[_toc_]]", 9) == 0) ||
+	    (len == 5 && strncasecmp(p, "[toc]", 5) == 0);
+}
+
+/* Returns 1 if node is where a table of contents goes ([[_TOC_]]). */
+int
+md_node_toc(void *node)
+{
+	const char *on;
+
+	if (cmark_node_get_type(node) != CMARK_NODE_CUSTOM_BLOCK)
+		return 0;
+	on = cmark_node_get_on_enter(node);
+	return on != NULL && strcmp(on, TOC_MARK) == 0;
+}
+
 /* Collects headings and links below n; inlink: n is inside a link or an
  * image (its text makes no wiki links: no links in links). */
 static void
@@ -515,6 +561,16 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 		return;
 	case CMARK_NODE_HEADING:
 		add_heading(m, n);
+		break;
+	case CMARK_NODE_PARAGRAPH:
+		if (toc_marker(m, n)) {
+			cmark_node *toc = cmark_node_new_with_mem(
+			    CMARK_NODE_CUSTOM_BLOCK, m->mem);
+			cmark_node_set_on_enter(toc, TOC_MARK);
+			cmark_node_insert_before(n, toc);
+			cmark_node_free(n);
+			return;
+		}
 		break;
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:

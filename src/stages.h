@@ -66,6 +66,9 @@ void	 md_parse(struct site *, struct runbook *);
 const struct link *md_node_link(const struct runbook *, void *node);
 void	 md_text(void *node, struct buf *, int with_images);
 const struct heading *md_node_heading(const struct runbook *, void *node);
+/* 1 if node stands for GitLab's [[_TOC_]] or [TOC]: a table of contents
+ * of the page's headings goes there (man pages have none). */
+int	 md_node_toc(void *node);
 void	 md_free(struct runbook *);
 
 /* index.c */
