@@ -473,6 +473,120 @@ self_target(const struct site *s, const struct runbook *r, int *self)
 static void	anchor_check(struct site *, struct runbook *, struct link *,
 		    struct arena *);
 
+/* Returns the runbook at path p + suffix, or -1. */
+static int
+find_with(const struct strtab *rels, const char *p, const char *suffix)
+{
+	char *k = xasprintf("%s%s", p, suffix);
+	int t = strtab_find(rels, k);
+
+	free(k);
+	return t;
+}
+
+/*
+ * Returns the runbook Hugo's ref or relref names, where the path (norm,
+ * from the file's folder) is not one: norm.md, norm's folder page, else
+ * the runbook whose path ends with the name given (Hugo looks pages up
+ * by name too), or -1.
+ */
+static int
+hugo_find(const struct site *s, const struct strtab *rels, const char *norm,
+    const char *path)
+{
+	static const char *const pages[] = { ".md", "/_index.md", "/index.md",
+	    "/README.md" };
+	char *name;
+	size_t i, n;
+	int t = -1;
+
+	for (i = 0; i < 4 && t == -1; i++)
+		if (i > 0 || !str_has_suffix(norm, ".md"))
+			t = find_with(rels, norm, pages[i]);
+	if (t != -1)
+		return t;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (*path == '\0' || path[0] == '/' || strncmp(path, "../", 3) == 0)
+		return -1;
+	name = str_has_suffix(path, ".md") ? xstrdup(path) :
+	    xasprintf("%s.md", path);
+	n = strlen(name);
+	for (i = 0; i < s->n && t == -1; i++) {
+		const char *rel = s->rb[i]->rel;
+		size_t rl = strlen(rel);
+		if (rl >= n && strcmp(rel + rl - n, name) == 0 &&
+		    (rl == n || rel[rl - n - 1] == '/'))
+			t = (int)i;
+	}
+	free(name);
+	return t;
+}
+
+/* Returns s[0..n) lower-cased (ASCII, as Hugo's URLs are; malloc'd). */
+static char *
+lower_dup(const char *s, size_t n)
+{
+	char *o = xstrndup(s, n), *p;
+
+	for (p = o; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return o;
+}
+
+/*
+ * Returns the runbook a Hugo "pretty URL" names, or -1: a path with no
+ * extension ("../replicadown", "../replicadown/") that no file has,
+ * taken from the page's own URL (Hugo serves x/Page.md at x/page/) or
+ * from its folder, and compared without case with the runbooks' paths.
+ */
+static int
+pretty_find(const struct runbook *r, const struct strtab *lower,
+    const char *path, const char *norm)
+{
+	const char *last, *base, *q;
+	char *from, *p, *k;
+	size_t n = strlen(path);
+	int t = -1;
+
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	last = path;
+	for (q = path; q < path + n; q++)
+		if (*q == '/')
+			last = q + 1;
+	if (n == 0 || memchr(last, '.', (size_t)(path + n - last)) != NULL)
+		return -1;
+	/* The page's URL is a folder: x/Page.md is x/page/. */
+	base = strrchr(r->rel, '/');
+	base = base != NULL ? base + 1 : r->rel;
+	if (strcmp(base, "index.md") == 0 || strcmp(base, "_index.md") == 0 ||
+	    strcmp(base, "README.md") == 0)
+		from = xasprintf("%.*sx", (int)(base - r->rel), r->rel);
+	else
+		from = xasprintf("%.*s/x", (int)strlen(r->rel) - 3, r->rel);
+	p = resolve_path(from, path);
+	free(from);
+	if (p != NULL) {
+		n = strlen(p);
+		while (n > 0 && p[n - 1] == '/')
+			n--;
+		k = lower_dup(p, n);
+		t = strtab_find(lower, k);
+		free(k);
+		free(p);
+	}
+	if (t == -1) {
+		n = strlen(norm);
+		while (n > 0 && norm[n - 1] == '/')
+			n--;
+		k = lower_dup(norm, n);
+		t = strtab_find(lower, k);
+		free(k);
+	}
+	return t;
+}
+
 /*
  * Resolves link l of runbook r: its target, file or broken flag, its
  * fragment, its diagnostics.  Reads the site and writes only l, r's
@@ -482,7 +596,8 @@ static void	anchor_check(struct site *, struct runbook *, struct link *,
  */
 static void
 resolve(struct site *s, struct runbook *r, struct link *l,
-    const struct strtab *rels, struct arena *a, int *self)
+    const struct strtab *rels, const struct strtab *lower, struct arena *a,
+    int *self)
 {
 	const char *d = l->dest, *hash;
 	char *path, *norm, *tmp, sb[SHORT];
@@ -566,7 +681,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			l->file = arena_strdup(a, norm);
 	} else if (site_has_file(s, norm) || hidden_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
-	} else if (is_dir(s, norm)) {
+	} else if (l->kind != LINK_HUGO && is_dir(s, norm)) {
 		tmp = xasprintf("%s%sREADME.md", norm, *norm ? "/" : "");
 		l->target = find_rel(rels, tmp);
 		free(tmp);
@@ -583,7 +698,16 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		}
 		goto out;
 	}
-	if (l->target == -1 && l->file == NULL) {
+	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO)
+		l->target = hugo_find(s, rels, norm, path);
+	else if (l->target == -1 && l->file == NULL)
+		l->target = pretty_find(r, lower, path, norm);
+	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO) {
+		l->broken = 1;
+		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
+		    "Hugo ref to '%s': no runbook at that path or by that "
+		    "name", path);
+	} else if (l->target == -1 && l->file == NULL) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
 		    "link to '%s': no such %s in %s", path,
@@ -651,6 +775,7 @@ anchor_check(struct site *s, struct runbook *r, struct link *l,
 struct resolver {
 	struct site		*s;
 	const struct strtab	*rels;
+	const struct strtab	*lower;	/* lower-case paths, no .md */
 	atomic_size_t		 next;
 };
 
@@ -676,8 +801,8 @@ resolve_share(void *arg)
 			struct arena *a = r->light ? t->a : r->arena;
 			int self = -2;
 			for (j = 0; j < r->nlinks; j++)
-				resolve(s, r, &r->links[j], t->rv->rels, a,
-				    &self);
+				resolve(s, r, &r->links[j], t->rv->rels,
+				    t->rv->lower, a, &self);
 		}
 	}
 	return NULL;
@@ -700,7 +825,8 @@ index_build(struct site *s, struct arena *second)
 	pthread_t helper;
 	int helped = 0;
 	size_t i, j, *cap;
-	struct strtab rels;
+	struct strtab rels, lower;
+	char **keys;
 
 	check_ids(s);
 	site_index_ids(s);
@@ -708,8 +834,26 @@ index_build(struct site *s, struct arena *second)
 	strtab_init(&rels, s->n);
 	for (i = 0; i < s->n; i++)
 		strtab_add(&rels, s->rb[i]->rel, (int)i);
+	/* For Hugo's pretty URLs: each page's path lower-cased without
+	 * .md, and a folder page's folder. */
+	strtab_init(&lower, 2 * s->n);
+	keys = xcalloc(2 * s->n + 1, sizeof(*keys));
+	for (i = 0; i < s->n; i++) {
+		const char *rel = s->rb[i]->rel, *b = strrchr(rel, '/');
+		b = b != NULL ? b + 1 : rel;
+		keys[2 * i] = lower_dup(rel, strlen(rel) -
+		    (str_has_suffix(rel, ".md") ? 3 : 0));
+		strtab_add(&lower, keys[2 * i], (int)i);
+		if (strcmp(b, "index.md") == 0 || strcmp(b, "_index.md") == 0 ||
+		    strcmp(b, "README.md") == 0) {
+			keys[2 * i + 1] = lower_dup(rel, b > rel ?
+			    (size_t)(b - rel - 1) : 0);
+			strtab_add(&lower, keys[2 * i + 1], (int)i);
+		}
+	}
 	rv.s = s;
 	rv.rels = &rels;
+	rv.lower = &lower;
 	atomic_init(&rv.next, 0);
 	t[0].rv = t[1].rv = &rv;
 	t[0].a = s->arena;
@@ -750,6 +894,10 @@ index_build(struct site *s, struct arena *second)
 	}
 	free(cap);
 	strtab_free(&rels);
+	strtab_free(&lower);
+	for (i = 0; i < 2 * s->n; i++)
+		free(keys[i]);
+	free(keys);
 }
 
 /* Appends "../" for each folder in id, the way from page id to root. */
