@@ -576,7 +576,7 @@ pretty_find(const struct runbook *r, const struct strtab *lower,
 		free(k);
 		free(p);
 	}
-	if (t == -1) {
+	if (t == -1 && norm != NULL) {
 		n = strlen(norm);
 		while (n > 0 && norm[n - 1] == '/')
 			n--;
@@ -659,6 +659,12 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	}
 	path = pct_decode_into(short_get(sb, n), d, n);
 	norm = resolve_path(r->rel, path);
+	/* A pretty URL is relative to the page's URL, a folder deeper. */
+	if (norm == NULL && l->kind == LINK_MD &&
+	    (l->target = pretty_find(r, lower, path, NULL)) >= 0) {
+		short_free(sb, path);
+		goto anchor;
+	}
 	if (norm == NULL) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col,
@@ -698,9 +704,14 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		}
 		goto out;
 	}
-	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO)
-		l->target = hugo_find(s, rels, norm, path);
-	else if (l->target == -1 && l->file == NULL)
+	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO &&
+	    (l->target = hugo_find(s, rels, norm, path)) == -1) {
+		/* A Hugo section's own page, _index.md, is no runbook. */
+		tmp = xasprintf("%s%s_index.md", norm, *norm ? "/" : "");
+		if (hidden_file(s, tmp))
+			l->file = arena_strdup(a, tmp);
+		free(tmp);
+	} else if (l->target == -1 && l->file == NULL)
 		l->target = pretty_find(r, lower, path, norm);
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO) {
 		l->broken = 1;

@@ -446,8 +446,18 @@ template_scan(struct mdctx *m, const char *s, size_t ln, const char *esc,
 	int col;
 
 	for (j = 0; j + 1 < ln; j++) {
-		if ((s[j] != '{' && s[j] != '<') || esc[j] ||
-		    (len = template_at(s + j, ln - j)) == 0)
+		const char *arg;
+		size_t argn, sc;
+
+		if ((s[j] != '{' && s[j] != '<') || esc[j])
+			continue;
+		/* A ref or relref is a link, its delimiters too. */
+		if (s[j] == '{' && (sc = shortcode(s + j, ln - j, &arg,
+		    &argn)) > 0 && arg != NULL) {
+			j += sc - 1;
+			continue;
+		}
+		if ((len = template_at(s + j, ln - j)) == 0)
 			continue;
 		if (m->templates++ == TEMPLATE_MAX) {
 			diag_add(&r->diags, r->src.path, line, 1, R_LIMIT,
