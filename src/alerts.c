@@ -730,22 +730,6 @@ expand(struct arena *ar, const struct alert *a, const char *url,
 	return o;
 }
 
-/* Returns 1 if the heading slug frag (decoded) is one of r's. */
-static const char *
-heading_of(const struct runbook *r, const char *frag, int nocase)
-{
-	size_t i;
-
-	for (i = 0; i < r->nheads; i++)
-		if ((nocase ? strcasecmp : strcmp)(r->heads[i].slug, frag) ==
-		    0)
-			return r->heads[i].slug;
-	for (i = 0; page_ids[i] != NULL; i++)
-		if ((nocase ? strcasecmp : strcmp)(page_ids[i], frag) == 0)
-			return page_ids[i];
-	return NULL;
-}
-
 /* The heading of r whose letters and digits are frag's, or NULL. */
 static const char *
 heading_near(struct arena *ar, const struct runbook *r, const char *frag)
@@ -781,7 +765,7 @@ map_alert(struct mapper *m, struct alert *a)
 	    *near, *slug;
 	char *path = NULL, *hash, *q, *dec;
 	size_t i, bl;
-	int k;
+	int k, how;
 
 	if (a->url == NULL || *a->url == '\0') {
 		a->problem = "no runbook_url";
@@ -862,17 +846,30 @@ map_alert(struct mapper *m, struct alert *a)
 	a->target = k;
 	if (frag == NULL || *frag == '\0')
 		return;
-	if ((slug = heading_of(s->rb[k], frag, 0)) != NULL) {
+	slug = anchor_find(s->rb[k], frag, s->cfg.anchors, &how);
+	if (how == ANCHOR_EXACT) {
 		a->frag = slug;
 		return;
 	}
-	if ((slug = heading_of(s->rb[k], frag, 1)) != NULL) {
+	/* A runbook_url is opened in a browser, on this site: only the
+	 * exact id works there (index.c's anchor_find, as for links). */
+	if (how == ANCHOR_CASE) {
 		a->problem = "fragment in the wrong case";
 		diag_add(&s->alerts.diags, a->file, a->url_line, a->url_col,
 		    R_ALERT_RUNBOOK_BROKEN, "alert '%s': '#%s' names its "
 		    "heading in %s only in another case, and browsers match "
 		    "fragments exactly: write '#%s'", a->name, frag,
 		    s->rb[k]->id, slug);
+		return;
+	}
+	if (how == ANCHOR_OTHER) {
+		a->problem = "fragment under another platform's slugs";
+		diag_add(&s->alerts.diags, a->file, a->url_line, a->url_col,
+		    R_ALERT_RUNBOOK_BROKEN, "alert '%s': '#%s' names its "
+		    "heading in %s only by %s slug, and browsers match "
+		    "fragments exactly: write '#%s'", a->name, frag,
+		    s->rb[k]->id, s->cfg.anchors == ANCHORS_GITLAB ?
+		    "GitHub's" : "GitLab's", slug);
 		return;
 	}
 	if ((slug = heading_near(m->a, s->rb[k], frag)) != NULL) {

@@ -238,6 +238,27 @@ guess_paths(const struct runbook *r, const struct link *l, char *path[2])
 }
 
 /*
+ * Returns 1 if link l, whose folder pages g[0] and g[1] do not exist, may
+ * be a Hugo pretty URL ("../replicadown"): no extension, no runbook
+ * where it says.
+ */
+static int
+pretty_url(const struct site *s, const struct link *l, char *g[2])
+{
+	const char *d = l->dest, *e = d + strcspn(d, "#?"), *p, *last = d;
+
+	if (l->kind != LINK_MD || strv_find(s->rbpaths, s->nrbpaths, g[0]) !=
+	    -1 || strv_find(s->rbpaths, s->nrbpaths, g[1]) != -1)
+		return 0;
+	while (e > d && e[-1] == '/')
+		e--;
+	for (p = d; p < e; p++)
+		if (*p == '/')
+			last = p + 1;
+	return e > d && memchr(last, '.', (size_t)(e - last)) == NULL;
+}
+
+/*
  * Loads only the named runbooks (content-relative paths) and the runbooks
  * their links point at, for `rbc lint FILE...` in a pre-commit hook: a
  * listing of the tree, not a parse of it.  A wiki or related id whose
@@ -265,6 +286,11 @@ site_load_some(struct site *s, const char *content, const char *today,
 		struct runbook *r = s->rb[i];
 		for (j = 0; j < r->nlinks; j++) {
 			int k, np = guess_paths(r, &r->links[j], g);
+			/* Hugo finds pages by name, and pretty URLs
+			 * without case: only every runbook can say. */
+			if ((np == 0 && r->links[j].kind == LINK_HUGO) ||
+			    (np == 2 && pretty_url(s, &r->links[j], g)))
+				need_scan = 1;
 			for (k = 0; k < np; k++) {
 				if (r->links[j].kind != LINK_MD &&
 				    strv_find(s->rbpaths, s->nrbpaths, g[k]) ==

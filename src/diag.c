@@ -81,6 +81,11 @@ const struct rule_info rule_table[R__MAX] = {
 	    "a runbook that no alert rule points at" },
 	[R_THRESHOLD_DRIFT] = { "threshold-drift", SEV_WARNING,
 	    "a runbook threshold whose numbers differ from its alert rule's" },
+	[R_ANCHOR_CASE] = { "anchor-case", SEV_WARNING,
+	    "a #fragment that reaches its heading only in another case or "
+	    "under another platform's slugs" },
+	[R_TEMPLATE_SYNTAX] = { "template-syntax", SEV_WARNING,
+	    "Hugo, ERB or Jinja template syntax published as literal text" },
 };
 
 static const char *const sevname[] = { "off", "warning", "error" };

@@ -284,6 +284,49 @@ render_heading(struct rctx *c, cmark_node *n)
 	BUF_PUTSL(o, ">\n");
 }
 
+/*
+ * Appends the table of contents GitLab's [[_TOC_]] or [TOC] asks for:
+ * the page's headings as nested lists, each a link to its id.
+ */
+static void
+render_toc(struct rctx *c)
+{
+	const struct runbook *r = c->r;
+	struct buf *o = c->o;
+	int lv[7], depth = 0;
+	size_t i;
+
+	if (r->nheads == 0)
+		return;
+	BUF_PUTSL(o, "<nav class=\"toc-inline\" aria-label=\"Contents\">\n");
+	for (i = 0; i < r->nheads; i++) {
+		const struct heading *h = &r->heads[i];
+		if (h->slug[0] == '\0')
+			continue;
+		if (depth == 0) {
+			BUF_PUTSL(o, "<ul>\n<li>");
+			lv[depth++] = h->level;
+		} else if (h->level > lv[depth - 1] && depth < 7) {
+			BUF_PUTSL(o, "\n<ul>\n<li>");
+			lv[depth++] = h->level;
+		} else {
+			while (depth > 1 && h->level < lv[depth - 1]) {
+				BUF_PUTSL(o, "</li>\n</ul>\n");
+				depth--;
+			}
+			BUF_PUTSL(o, "</li>\n<li>");
+		}
+		BUF_PUTSL(o, "<a href=\"#");
+		html_esc_url(o, h->slug, strlen(h->slug));
+		BUF_PUTSL(o, "\">");
+		html_esc_text(o, h->text, strlen(h->text));
+		BUF_PUTSL(o, "</a>");
+	}
+	while (depth-- > 0)
+		BUF_PUTSL(o, "</li>\n</ul>\n");
+	BUF_PUTSL(o, "</nav>\n");
+}
+
 static void
 render_table(struct rctx *c, cmark_node *n)
 {
@@ -444,6 +487,10 @@ render(struct rctx *c, cmark_node *n)
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:
 		render_link(c, n);
+		return;
+	case CMARK_NODE_CUSTOM_BLOCK:
+		if (md_node_toc(n))
+			render_toc(c);
 		return;
 	default:
 		break;
@@ -934,6 +981,14 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	ymap_add(a, c, "runbook", m);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
+	/* The H1 the header shows instead keeps its id there. */
+	for (i = 0; i < r->nheads; i++)
+		if (r->heads[i].level == 1 &&
+		    strcmp(r->heads[i].text, r->title) == 0) {
+			if (r->heads[i].slug[0] != '\0')
+				kv(a, m, "title_id", r->heads[i].slug);
+			break;
+		}
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "service", r->service);
 	kv(a, m, "owner", r->owner);

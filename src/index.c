@@ -4,7 +4,10 @@
  * anchors, related: ids) and backlinks.  Resolution lives here only;
  * every renderer asks link_href() or reads struct link.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -375,6 +378,36 @@ find_rel(const struct strtab *rels, const char *rel)
 	return strtab_find(rels, rel);
 }
 
+/*
+ * Returns 1 if rel, a path with a segment that starts with "_" or "."
+ * (which the walk leaves out: only runbooks skip those names), is a
+ * regular file inside the content directory.
+ */
+static int
+hidden_file(const struct site *s, const char *rel)
+{
+	char real[PATH_MAX], top[PATH_MAX], *abs;
+	const char *p;
+	struct stat st;
+	size_t n;
+	int ok;
+
+	for (p = rel; *p != '\0'; p++)
+		if ((p == rel || p[-1] == '/') && (*p == '_' || *p == '.'))
+			break;
+	if (*p == '\0')
+		return 0;
+	abs = path_join(s->content, rel);
+	ok = stat(abs, &st) == 0 && S_ISREG(st.st_mode) &&
+	    realpath(abs, real) != NULL && realpath(s->content, top) != NULL;
+	free(abs);
+	if (!ok)
+		return 0;
+	/* A symbolic link that leaves the content directory is refused. */
+	n = strlen(top);
+	return strncmp(real, top, n) == 0 && (real[n] == '/' || n == 1);
+}
+
 /* Returns 1 if some file or runbook lives below directory dir. */
 static int
 is_dir(const struct site *s, const char *dir)
@@ -393,20 +426,57 @@ is_dir(const struct site *s, const char *dir)
 	return 0;
 }
 
-/* Returns 1 if slug names a heading (or generated section) of r. */
-static int
-has_anchor(const struct runbook *r, const char *slug)
+/*
+ * Returns the id of r's heading (or of an element of its page) that the
+ * decoded fragment frag names, or NULL, and in *how how it matched:
+ * ANCHOR_EXACT, ANCHOR_CASE (only ignoring case, as GitHub's page script
+ * follows it) or ANCHOR_OTHER (only under the other platform's slugs:
+ * GitLab's collapsed hyphens where the ids are GitHub's, GitHub's where
+ * they are GitLab's).  The mode decides which ids r's headings have; the
+ * caller decides what a match that is not exact is worth.
+ */
+const char *
+anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
+    int *how)
 {
+	const char *found = NULL;
+	char *low, *alt;
 	size_t i;
 
+	*how = ANCHOR_EXACT;
 	for (i = 0; i < r->nheads; i++)
-		if (r->heads[i].slug[0] == slug[0] &&
-		    strcmp(r->heads[i].slug, slug) == 0)
-			return 1;
+		if (r->heads[i].slug[0] == frag[0] &&
+		    strcmp(r->heads[i].slug, frag) == 0)
+			return r->heads[i].slug;
 	for (i = 0; page_ids[i] != NULL; i++)
-		if (strcmp(page_ids[i], slug) == 0)
-			return 1;
-	return 0;
+		if (strcmp(page_ids[i], frag) == 0)
+			return page_ids[i];
+	/* Ids are lower-case: the fragment lowered meets them. */
+	low = slug_lower(frag, strlen(frag));
+	*how = ANCHOR_CASE;
+	for (i = 0; i < r->nheads && found == NULL; i++)
+		if (strcmp(r->heads[i].slug, low) == 0)
+			found = r->heads[i].slug;
+	for (i = 0; page_ids[i] != NULL && found == NULL; i++)
+		if (strcmp(page_ids[i], low) == 0)
+			found = page_ids[i];
+	if (found == NULL)
+		*how = ANCHOR_OTHER;
+	for (i = 0; i < r->nheads && found == NULL; i++) {
+		const struct heading *h = &r->heads[i];
+		if (h->slug[0] == '\0')
+			continue;
+		alt = mode == ANCHORS_GITLAB ?
+		    slug_make(h->text, strlen(h->text), SLUG_GITHUB) :
+		    slug_collapse(h->slug);
+		if (strcmp(alt, frag) == 0 || strcmp(alt, low) == 0)
+			found = h->slug;
+		free(alt);
+	}
+	free(low);
+	if (found == NULL)
+		*how = ANCHOR_NONE;
+	return found;
 }
 
 /* Returns 1 if the index leaves link l alone (a URL, an autolink). */
@@ -493,6 +563,123 @@ self_target(const struct site *s, const struct runbook *r, int *self)
 	return *self;
 }
 
+static void	anchor_check(struct site *, struct runbook *, struct link *,
+		    struct arena *);
+
+/* Returns the runbook at path p + suffix, or -1. */
+static int
+find_with(const struct strtab *rels, const char *p, const char *suffix)
+{
+	char *k = xasprintf("%s%s", p, suffix);
+	int t = strtab_find(rels, k);
+
+	free(k);
+	return t;
+}
+
+/*
+ * Returns the runbook Hugo's ref or relref names, where the path (norm,
+ * from the file's folder) is not one: norm.md, norm's folder page, else
+ * the runbook whose path ends with the name given (Hugo looks pages up
+ * by name too), or -1.
+ */
+static int
+hugo_find(const struct site *s, const struct strtab *rels, const char *norm,
+    const char *path)
+{
+	static const char *const pages[] = { ".md", "/_index.md", "/index.md",
+	    "/README.md" };
+	char *name;
+	size_t i, n;
+	int t = -1;
+
+	for (i = 0; i < 4 && t == -1; i++)
+		if (i > 0 || !str_has_suffix(norm, ".md"))
+			t = find_with(rels, norm, pages[i]);
+	if (t != -1)
+		return t;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (*path == '\0' || path[0] == '/' || strncmp(path, "../", 3) == 0)
+		return -1;
+	name = str_has_suffix(path, ".md") ? xstrdup(path) :
+	    xasprintf("%s.md", path);
+	n = strlen(name);
+	for (i = 0; i < s->n && t == -1; i++) {
+		const char *rel = s->rb[i]->rel;
+		size_t rl = strlen(rel);
+		if (rl >= n && strcmp(rel + rl - n, name) == 0 &&
+		    (rl == n || rel[rl - n - 1] == '/'))
+			t = (int)i;
+	}
+	free(name);
+	return t;
+}
+
+/* Returns s[0..n) lower-cased (ASCII, as Hugo's URLs are; malloc'd). */
+static char *
+lower_dup(const char *s, size_t n)
+{
+	char *o = xstrndup(s, n), *p;
+
+	for (p = o; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return o;
+}
+
+/*
+ * Returns the runbook a Hugo "pretty URL" names, or -1: a path with no
+ * extension ("../replicadown", "../replicadown/") that no file has,
+ * taken from the page's own URL (Hugo serves x/Page.md at x/page/) or
+ * from its folder, and compared without case with the runbooks' paths.
+ */
+static int
+pretty_find(const struct runbook *r, const struct strtab *lower,
+    const char *path, const char *norm)
+{
+	const char *last, *base, *q;
+	char *from, *p, *k;
+	size_t n = strlen(path);
+	int t = -1;
+
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	last = path;
+	for (q = path; q < path + n; q++)
+		if (*q == '/')
+			last = q + 1;
+	if (n == 0 || memchr(last, '.', (size_t)(path + n - last)) != NULL)
+		return -1;
+	/* The page's URL is a folder: x/Page.md is x/page/. */
+	base = strrchr(r->rel, '/');
+	base = base != NULL ? base + 1 : r->rel;
+	if (strcmp(base, "index.md") == 0 || strcmp(base, "_index.md") == 0 ||
+	    strcmp(base, "README.md") == 0)
+		from = xasprintf("%.*sx", (int)(base - r->rel), r->rel);
+	else
+		from = xasprintf("%.*s/x", (int)strlen(r->rel) - 3, r->rel);
+	p = resolve_path(from, path);
+	free(from);
+	if (p != NULL) {
+		n = strlen(p);
+		while (n > 0 && p[n - 1] == '/')
+			n--;
+		k = lower_dup(p, n);
+		t = strtab_find(lower, k);
+		free(k);
+		free(p);
+	}
+	if (t == -1 && norm != NULL) {
+		n = strlen(norm);
+		while (n > 0 && norm[n - 1] == '/')
+			n--;
+		k = lower_dup(norm, n);
+		t = strtab_find(lower, k);
+		free(k);
+	}
+	return t;
+}
+
 /*
  * Resolves link l of runbook r: its target, file or broken flag, its
  * fragment, its diagnostics.  Reads the site and writes only l, r's
@@ -502,7 +689,8 @@ self_target(const struct site *s, const struct runbook *r, int *self)
  */
 static void
 resolve(struct site *s, struct runbook *r, struct link *l,
-    const struct strtab *rels, struct arena *a, int *self)
+    const struct strtab *rels, const struct strtab *lower, struct arena *a,
+    int *self)
 {
 	const char *d = l->dest, *hash;
 	char *path, *norm, *tmp, sb[SHORT];
@@ -564,6 +752,12 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	}
 	path = pct_decode_into(short_get(sb, n), d, n);
 	norm = resolve_path(r->rel, path);
+	/* A pretty URL is relative to the page's URL, a folder deeper. */
+	if (norm == NULL && l->kind == LINK_MD &&
+	    (l->target = pretty_find(r, lower, path, NULL)) >= 0) {
+		short_free(sb, path);
+		goto anchor;
+	}
 	if (norm == NULL) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col,
@@ -574,15 +768,19 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	}
 	if (str_has_suffix(norm, ".md")) {
 		l->target = find_rel(rels, norm);
+		/* _drafts/x.md is no runbook, but a file all the same. */
+		if (l->target == -1 && hidden_file(s, norm))
+			l->file = arena_strdup(a, norm);
 	} else if (str_has_suffix(norm, ".html")) {
 		tmp = xasprintf("%.*s.md", (int)strlen(norm) - 5, norm);
 		l->target = find_rel(rels, tmp);
 		free(tmp);
-		if (l->target == -1 && site_has_file(s, norm))
+		if (l->target == -1 && (site_has_file(s, norm) ||
+		    hidden_file(s, norm)))
 			l->file = arena_strdup(a, norm);
-	} else if (site_has_file(s, norm)) {
+	} else if (site_has_file(s, norm) || hidden_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
-	} else if (is_dir(s, norm)) {
+	} else if (l->kind != LINK_HUGO && is_dir(s, norm)) {
 		/* The folder's page: its index.md, else its README.md. */
 		tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
 		l->target = find_rel(rels, tmp);
@@ -600,7 +798,21 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		}
 		goto out;
 	}
-	if (l->target == -1 && l->file == NULL) {
+	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO &&
+	    (l->target = hugo_find(s, rels, norm, path)) == -1) {
+		/* A Hugo section's own page, _index.md, is no runbook. */
+		tmp = xasprintf("%s%s_index.md", norm, *norm ? "/" : "");
+		if (hidden_file(s, tmp))
+			l->file = arena_strdup(a, tmp);
+		free(tmp);
+	} else if (l->target == -1 && l->file == NULL)
+		l->target = pretty_find(r, lower, path, norm);
+	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO) {
+		l->broken = 1;
+		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
+		    "Hugo ref to '%s': no runbook at that path or by that "
+		    "name", path);
+	} else if (l->target == -1 && l->file == NULL) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
 		    "link to '%s': no such %s in %s", path,
@@ -611,14 +823,55 @@ out:
 	short_free(sb, path);
 	free(norm);
 anchor:
-	if (l->target >= 0 && l->frag != NULL &&
-	    !has_anchor(s->rb[l->target], l->frag)) {
-		diag_add(&r->diags, r->src.path, l->line, l->col,
-		    R_ANCHOR_BROKEN, "'#%s' names no heading in %s", l->frag,
-		    strcmp(s->rb[l->target]->id, r->id) == 0 ? "this runbook" :
-		    s->rb[l->target]->src.path);
+	if (l->target >= 0 && l->frag != NULL)
+		anchor_check(s, r, l, a);
+}
+
+/*
+ * Checks the fragment of link l of r, which reaches a runbook: a match
+ * that is not exact is anchor-case (the link then points at the real
+ * id) or, with anchors: strict, anchor-broken naming the id it missed.
+ */
+static void
+anchor_check(struct site *s, struct runbook *r, struct link *l,
+    struct arena *a)
+{
+	const struct runbook *t = s->rb[l->target];
+	enum anchor_mode mode = s->cfg.anchors;
+	const char *in, *id;
+	int how;
+
+	in = strcmp(t->id, r->id) == 0 ? "this runbook" : t->src.path;
+	id = anchor_find(t, l->frag, mode, &how);
+	if (how == ANCHOR_EXACT)
+		return;
+	if (id == NULL || mode == ANCHORS_STRICT) {
+		if (id != NULL)
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_ANCHOR_BROKEN, "'#%s' names no heading in %s "
+			    "(anchors: strict; the heading's id is '%s')",
+			    l->frag, in, id);
+		else
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_ANCHOR_BROKEN, "'#%s' names no heading in %s",
+			    l->frag, in);
 		l->broken = 1;
+		return;
 	}
+	if (how == ANCHOR_CASE)
+		diag_add(&r->diags, r->src.path, l->line, l->col,
+		    R_ANCHOR_CASE, "'#%s' names a heading in %s only ignoring "
+		    "case (%s); its id is '%s'", l->frag, in,
+		    mode == ANCHORS_GITHUB ? "GitHub follows it, GitLab and "
+		    "browsers do not" : "GitHub follows it, GitLab does not",
+		    id);
+	else
+		diag_add(&r->diags, r->src.path, l->line, l->col,
+		    R_ANCHOR_CASE, "'#%s' names a heading in %s only by %s "
+		    "slug; its id is '%s'", l->frag, in,
+		    mode == ANCHORS_GITHUB ? "GitLab's" : "GitHub's", id);
+	/* The published link goes where the fragment meant. */
+	l->frag = arena_strdup(a, id);
 }
 
 /* One file of the HTML output and what makes it (check_outputs). */
@@ -720,6 +973,7 @@ check_outputs(struct site *s)
 struct resolver {
 	struct site		*s;
 	const struct strtab	*rels;
+	const struct strtab	*lower;	/* lower-case paths, no .md */
 	atomic_size_t		 next;
 };
 
@@ -745,8 +999,8 @@ resolve_share(void *arg)
 			struct arena *a = r->light ? t->a : r->arena;
 			int self = -2;
 			for (j = 0; j < r->nlinks; j++)
-				resolve(s, r, &r->links[j], t->rv->rels, a,
-				    &self);
+				resolve(s, r, &r->links[j], t->rv->rels,
+				    t->rv->lower, a, &self);
 		}
 	}
 	return NULL;
@@ -769,7 +1023,8 @@ index_build(struct site *s, struct arena *second)
 	pthread_t helper;
 	int helped = 0;
 	size_t i, j, *cap;
-	struct strtab rels;
+	struct strtab rels, lower;
+	char **keys;
 
 	check_ids(s);
 	site_index_ids(s);
@@ -777,8 +1032,26 @@ index_build(struct site *s, struct arena *second)
 	strtab_init(&rels, s->n);
 	for (i = 0; i < s->n; i++)
 		strtab_add(&rels, s->rb[i]->rel, (int)i);
+	/* For Hugo's pretty URLs: each page's path lower-cased without
+	 * .md, and a folder page's folder. */
+	strtab_init(&lower, 2 * s->n);
+	keys = xcalloc(2 * s->n + 1, sizeof(*keys));
+	for (i = 0; i < s->n; i++) {
+		const char *rel = s->rb[i]->rel, *b = strrchr(rel, '/');
+		b = b != NULL ? b + 1 : rel;
+		keys[2 * i] = lower_dup(rel, strlen(rel) -
+		    (str_has_suffix(rel, ".md") ? 3 : 0));
+		strtab_add(&lower, keys[2 * i], (int)i);
+		if (strcmp(b, "index.md") == 0 || strcmp(b, "_index.md") == 0 ||
+		    strcmp(b, "README.md") == 0) {
+			keys[2 * i + 1] = lower_dup(rel, b > rel ?
+			    (size_t)(b - rel - 1) : 0);
+			strtab_add(&lower, keys[2 * i + 1], (int)i);
+		}
+	}
 	rv.s = s;
 	rv.rels = &rels;
+	rv.lower = &lower;
 	atomic_init(&rv.next, 0);
 	t[0].rv = t[1].rv = &rv;
 	t[0].a = s->arena;
@@ -820,6 +1093,10 @@ index_build(struct site *s, struct arena *second)
 	}
 	free(cap);
 	strtab_free(&rels);
+	strtab_free(&lower);
+	for (i = 0; i < 2 * s->n; i++)
+		free(keys[i]);
+	free(keys);
 }
 
 /* Appends "../" for each folder in page path id, the way to the root. */

@@ -186,6 +186,7 @@ load_config(struct site *s)
 	c->theme = "default";
 	c->paper = "a4";
 	c->slugs = SLUG_GITHUB;
+	c->anchors = ANCHORS_GITHUB;
 	for (i = 0; i < R__MAX; i++)
 		c->sev[i] = rule_table[i].def;
 	if ((r = read_file(path, &b, RBC_MAX_FM)) != 0) {
@@ -269,14 +270,23 @@ load_config(struct site *s)
 			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
 			    "site.yaml: extract must be true or false");
 	}
-	if ((v = ymap_get(root, "slugs")) != NULL) {
+	/* anchors:, or its older name slugs: (github or gitlab). */
+	if ((v = ymap_get(root, "anchors")) != NULL ||
+	    (v = ymap_get(root, "slugs")) != NULL) {
 		if (ystr(v) && strcmp(v->s, "github") == 0)
-			c->slugs = SLUG_GITHUB;
+			c->anchors = ANCHORS_GITHUB;
 		else if (ystr(v) && strcmp(v->s, "gitlab") == 0)
-			c->slugs = SLUG_GITLAB;
+			c->anchors = ANCHORS_GITLAB;
+		else if (ystr(v) && strcmp(v->s, "strict") == 0 &&
+		    ymap_get(root, "anchors") == v)
+			c->anchors = ANCHORS_STRICT;
 		else
 			diag_add(&s->diags, path, v->line, v->col, R_SCHEMA,
-			    "site.yaml: slugs must be github or gitlab");
+			    "site.yaml: %s must be github, gitlab or strict",
+			    ymap_get(root, "anchors") == v ? "anchors" :
+			    "slugs (the older name of anchors:)");
+		c->slugs = c->anchors == ANCHORS_GITLAB ? SLUG_GITLAB :
+		    SLUG_GITHUB;
 	}
 	if ((v = ymap_get(root, "contacts")) != NULL) {
 		if (v->type == Y_SEQ)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -121,6 +122,7 @@ struct mdctx {
 	struct slugger	*sl;
 	size_t		 caplinks, capheads;
 	int		 too_many;
+	size_t		 templates;	/* template-syntax reported */
 	struct srccur	 cur;		/* the last link's column */
 };
 
@@ -296,7 +298,276 @@ align(const char *src, size_t sn, const char *lit, size_t ln, char *esc,
 	}
 }
 
-/* Splits text node t around [[wiki]] links, which become link nodes. */
+/*
+ * Returns 1 if p[0..n), the text between "[[" and "]]" or "|", can name
+ * a runbook (SPEC "Ids"): not "-s /etc/x" (a shell test in prose),
+ * "/abs", "$x == y", "a//b" or "../x".  What cannot stays text.
+ */
+static int
+wiki_target(const char *p, size_t n)
+{
+	const char *e, *hash, *q, *seg;
+
+	while (n > 0 && isspace((unsigned char)*p))
+		p++, n--;
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	hash = memchr(p, '#', n);
+	e = hash != NULL ? hash : p + n;
+	if (e == p)
+		return hash != NULL && n > 1;	/* [[#section]] */
+	if (strchr("-/$!=<>&|'\"`", *p) != NULL)
+		return 0;
+	for (q = p; q < e; q++) {
+		if ((unsigned char)*q < 0x20 || *q == 0x7f ||
+		    strchr("\"'`$", *q) != NULL)
+			return 0;
+		/* A blank-separated word that reads as shell. */
+		if (isspace((unsigned char)*q) && q + 1 < e &&
+		    strchr("-/$=<>&|!", q[1]) != NULL)
+			return 0;
+	}
+	for (seg = p; seg < e; seg = q + 1) {
+		for (q = seg; q < e && *q != '/'; q++)
+			;
+		if (q == seg || *seg == '_' || *seg == '.' ||
+		    isspace((unsigned char)q[-1]) ||
+		    isspace((unsigned char)*seg))
+			return 0;
+		if (q == e)
+			break;
+	}
+	return 1;
+}
+
+/* How far a template's closing delimiter is looked for. */
+#define TEMPLATE_SPAN	512
+/* template-syntax reports per runbook. */
+#define TEMPLATE_MAX	100
+
+/*
+ * Returns the length of the Hugo shortcode at p (n bytes on): "{{<" or
+ * "{{%", a name, arguments, ">}}" or "%}}"; 0 if there is none.  For
+ * ref and relref, *arg and *argn are its first argument, unquoted
+ * ("x.md#y", 'x.md', or bare); otherwise *arg is NULL.
+ */
+static size_t
+shortcode(const char *p, size_t n, const char **arg, size_t *argn)
+{
+	const char *e, *q, *name;
+	char close[4] = { p[2], '}', '}', '\0' };
+	size_t k, nn;
+
+	*arg = NULL;
+	if (n < 6 || p[0] != '{' || p[1] != '{' || (p[2] != '<' && p[2] != '%'))
+		return 0;
+	if (p[2] == '<')
+		close[0] = '>';
+	for (k = 3; k + 3 <= n && k < TEMPLATE_SPAN; k++)
+		if (memcmp(p + k, close, 3) == 0)
+			break;
+	if (k + 3 > n || k >= TEMPLATE_SPAN)
+		return 0;
+	e = p + k;
+	for (q = p + 3; q < e && (*q == ' ' || *q == '\t'); q++)
+		;
+	for (name = q; q < e && !isspace((unsigned char)*q); q++)
+		;
+	nn = (size_t)(q - name);
+	if (nn == 0)
+		return 0;
+	if ((nn == 3 && memcmp(name, "ref", 3) == 0) ||
+	    (nn == 6 && memcmp(name, "relref", 6) == 0)) {
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < e && (*q == '"' || *q == '\'')) {
+			const char *c = memchr(q + 1, *q, (size_t)(e - q - 1));
+			if (c != NULL && c > q + 1) {
+				*arg = q + 1;
+				*argn = (size_t)(c - q - 1);
+			}
+		} else if (q < e) {
+			for (*arg = q; q < e && !isspace((unsigned char)*q); q++)
+				;
+			*argn = (size_t)(q - *arg);
+		}
+	}
+	return k + 3;
+}
+
+/*
+ * Returns the length of other template syntax at p (n bytes on) that a
+ * page would show as it is: ERB "<% %>", Jinja or Go "{{ }}" and
+ * "{% %}", and Hugo shortcodes other than ref and relref; 0 if none.
+ */
+static size_t
+template_at(const char *p, size_t n)
+{
+	const char *arg;
+	const char *close = NULL;
+	size_t argn, k, len;
+
+	if (n < 4)
+		return 0;
+	if (p[0] == '{' && p[1] == '{' && (p[2] == '<' || p[2] == '%')) {
+		len = shortcode(p, n, &arg, &argn);
+		return arg != NULL ? 0 : len;
+	}
+	if (p[0] == '<' && p[1] == '%')
+		close = "%>";
+	else if (p[0] == '{' && p[1] == '{' && p[2] != '{')
+		close = "}}";
+	else if (p[0] == '{' && p[1] == '%')
+		close = "%}";
+	if (close == NULL)
+		return 0;
+	for (k = 2; k + 2 <= n && k < TEMPLATE_SPAN; k++) {
+		if (p[k] == '\n')
+			return 0;
+		if (p[k] == close[0] && p[k + 1] == close[1])
+			break;
+	}
+	if (k + 2 > n || k >= TEMPLATE_SPAN)
+		return 0;
+	/* Something between the delimiters, not only blanks. */
+	for (len = 2; len < k && isspace((unsigned char)p[len]); len++)
+		;
+	return len < k ? k + 2 : 0;
+}
+
+/* Reports template-syntax for each template in literal s (ln bytes) of
+ * a text node at file line `line` whose byte k is at column tc + pos[k]. */
+static void
+template_scan(struct mdctx *m, const char *s, size_t ln, const char *esc,
+    const long *pos, int line, int tc)
+{
+	struct runbook *r = m->r;
+	size_t j, len;
+	int col;
+
+	for (j = 0; j + 1 < ln; j++) {
+		const char *arg;
+		size_t argn, sc;
+
+		if ((s[j] != '{' && s[j] != '<') || esc[j])
+			continue;
+		/* A ref or relref is a link, its delimiters too. */
+		if (s[j] == '{' && (sc = shortcode(s + j, ln - j, &arg,
+		    &argn)) > 0 && arg != NULL) {
+			j += sc - 1;
+			continue;
+		}
+		if ((len = template_at(s + j, ln - j)) == 0)
+			continue;
+		if (m->templates++ == TEMPLATE_MAX) {
+			diag_add(&r->diags, r->src.path, line, 1, R_LIMIT,
+			    "more than %d template expressions: the rest are "
+			    "not reported", TEMPLATE_MAX);
+			continue;
+		}
+		if (m->templates > TEMPLATE_MAX)
+			continue;
+		col = pos[j] >= 0 ? src_col_next(&r->src, line,
+		    tc + (int)pos[j], &m->cur) : 1;
+		diag_add(&r->diags, r->src.path, line, col, R_TEMPLATE_SYNTAX,
+		    "template syntax '%.*s%s' is published as literal text "
+		    "(Hugo shortcode, ERB or Jinja: rbc does not run it)",
+		    (int)(len > 60 ? 60 : len), s + j, len > 60 ? "..." : "");
+		j += len - 1;
+	}
+}
+
+/*
+ * Returns the end (one past) of a Hugo ref link starting at s[j]: either
+ * "[label](SHORTCODE)" (*lab, *labn its label) or a bare SHORTCODE
+ * (*lab NULL); its ref argument in *arg, *argn.  0 if none starts at j.
+ */
+static size_t
+hugo_ref(const char *s, size_t ln, const char *esc, size_t j,
+    const char **lab, size_t *labn, const char **arg, size_t *argn)
+{
+	size_t k, sc, e;
+
+	*lab = NULL;
+	if (s[j] == '{') {
+		sc = shortcode(s + j, ln - j, arg, argn);
+		return sc > 0 && *arg != NULL ? j + sc : 0;
+	}
+	if (s[j] != '[' || esc[j])
+		return 0;
+	for (k = j + 1; k < ln && s[k] != '[' && s[k] != ']'; k++)
+		;
+	if (k + 1 >= ln || s[k] != ']' || s[k + 1] != '(' || esc[k] ||
+	    k == j + 1)
+		return 0;
+	for (e = k + 2; e < ln && s[e] == ' '; e++)
+		;
+	if ((sc = shortcode(s + e, ln - e, arg, argn)) == 0 || *arg == NULL)
+		return 0;
+	for (e += sc; e < ln && s[e] == ' '; e++)
+		;
+	if (e >= ln || s[e] != ')')
+		return 0;
+	*lab = s + j + 1;
+	*labn = k - j - 1;
+	return e + 1;
+}
+
+/* Returns 1 if text (n bytes) is one template expression and nothing
+ * else, as in "# <%= page_heading %>". */
+static int
+template_only(const char *t, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*t))
+		t++, n--;
+	while (n > 0 && isspace((unsigned char)t[n - 1]))
+		n--;
+	return n > 0 && template_at(t, n) == n;
+}
+
+/*
+ * Inserts after *after a link node for Hugo's ref/relref to arg (argn
+ * bytes), its text the label (or the argument), at byte column bc of
+ * file line `line` (bc -1: unknown, from text node t of body line tl).
+ */
+static void
+hugo_link(struct mdctx *m, cmark_node *t, cmark_node **after,
+    const char *lab, size_t labn, const char *arg, size_t argn, int bc,
+    int line, int tl)
+{
+	struct runbook *r = m->r;
+	cmark_node *link, *txt;
+	struct link *l;
+	char *d, *label;
+	int col;
+
+	d = xstrndup(arg, argn);
+	label = lab != NULL && labn > 0 ? xstrndup(lab, labn) : xstrdup(d);
+	link = cmark_node_new_with_mem(CMARK_NODE_LINK, m->mem);
+	cmark_node_set_url(link, d);
+	txt = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
+	cmark_node_set_literal(txt, label);
+	cmark_node_append_child(link, txt);
+	if (bc > 0)
+		col = src_col_next(&r->src, line, bc, &m->cur);
+	else {
+		link_pos(m, t, &line, &col);
+		line = tl + r->body_line - 1;
+	}
+	l = add_link(m, LINK_HUGO, d, strlen(d), line, col);
+	if (l != NULL)
+		cmark_node_set_user_data(link, (void *)(uintptr_t)r->nlinks);
+	cmark_node_insert_after(*after, link);
+	*after = link;
+	free(d);
+	free(label);
+}
+
+/*
+ * Splits text node t around [[wiki]] links and Hugo ref/relref
+ * shortcodes, which become link nodes, and reports other template
+ * syntax (template-syntax).
+ */
 static void
 wiki_text(struct mdctx *m, cmark_node *t)
 {
@@ -308,7 +579,9 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	long *pos;
 	cmark_node *link, *txt, *after;
 
-	if (lit == NULL || strstr(lit, "[[") == NULL)
+	if (lit == NULL || (strstr(lit, "[[") == NULL &&
+	    strstr(lit, "{{") == NULL && strstr(lit, "<%") == NULL &&
+	    strstr(lit, "{%") == NULL))
 		return;
 	ln = strlen(lit);
 	tl = cmark_node_get_start_line(t);
@@ -336,7 +609,29 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	s = xstrdup(lit);
 	start = 0;
 	after = t;
+	template_scan(m, s, ln, esc, pos, line, tc);
 	for (j = 0; j + 1 < ln && !m->too_many; j++) {
+		const char *lab, *arg;
+		size_t labn = 0, argn = 0, end;
+
+		if ((s[j] == '[' || s[j] == '{') && !esc[j] &&
+		    (end = hugo_ref(s, ln, esc, j, &lab, &labn, &arg,
+		    &argn)) > 0) {
+			if (j > start) {
+				txt = cmark_node_new_with_mem(CMARK_NODE_TEXT,
+				    m->mem);
+				s[j] = '\0';
+				cmark_node_set_literal(txt, s + start);
+				s[j] = lit[j];
+				cmark_node_insert_after(after, txt);
+				after = txt;
+			}
+			hugo_link(m, t, &after, lab, labn, arg, argn,
+			    pos[j] >= 0 ? tc + (int)pos[j] : -1, line, tl);
+			start = end;
+			j = end - 1;
+			continue;
+		}
 		if (s[j] != '[' || s[j + 1] != '[' || esc[j] || esc[j + 1])
 			continue;
 		if (j > 0 && s[j - 1] == '!')
@@ -359,6 +654,8 @@ wiki_text(struct mdctx *m, cmark_node *t)
 			if (q == bar)
 				continue;
 		}
+		if (!wiki_target(s + j + 2, bar - (j + 2)))
+			continue;
 		/* Text before the link. */
 		if (j > start) {
 			txt = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
@@ -453,6 +750,51 @@ add_heading(struct mdctx *m, cmark_node *n)
 	buf_free(&b);
 }
 
+/* What a table-of-contents marker becomes (md_node_toc). */
+#define TOC_MARK	"rbc-toc"
+
+/*
+ * Returns 1 if paragraph n is GitLab's table-of-contents marker: its
+ * source is "[[_TOC_]]" or "[TOC]" alone, in any case (as GitLab takes
+ * them).  Read from the source: cmark makes "_TOC_" emphasis.
+ */
+static int
+toc_marker(struct mdctx *m, cmark_node *n)
+{
+	const struct runbook *r = m->r;
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	int sc = cmark_node_get_start_column(n);
+	int ec = cmark_node_get_end_column(n), line;
+	const char *p;
+	size_t ls, le, len;
+
+	if (sl <= 0 || sl != el || sc < 1 || ec < sc || ec - sc > 12)
+		return 0;
+	line = sl + r->body_line - 1;
+	if (line > (int)r->src.nlines)
+		return 0;
+	ls = r->src.lines[line - 1];
+	le = (size_t)line < r->src.nlines ? r->src.lines[line] : r->src.len;
+	if (ls + (size_t)ec > le)
+		return 0;
+	p = r->src.data + ls + sc - 1;
+	len = (size_t)(ec - sc + 1);
+	return (len == 9 && strncasecmp(p, "[[_toc_]]", 9) == 0) ||
+	    (len == 5 && strncasecmp(p, "[toc]", 5) == 0);
+}
+
+/* Returns 1 if node is where a table of contents goes ([[_TOC_]]). */
+int
+md_node_toc(void *node)
+{
+	const char *on;
+
+	if (cmark_node_get_type(node) != CMARK_NODE_CUSTOM_BLOCK)
+		return 0;
+	on = cmark_node_get_on_enter(node);
+	return on != NULL && strcmp(on, TOC_MARK) == 0;
+}
+
 /* Collects headings and links below n; inlink: n is inside a link or an
  * image (its text makes no wiki links: no links in links). */
 static void
@@ -471,6 +813,16 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 		return;
 	case CMARK_NODE_HEADING:
 		add_heading(m, n);
+		break;
+	case CMARK_NODE_PARAGRAPH:
+		if (toc_marker(m, n)) {
+			cmark_node *toc = cmark_node_new_with_mem(
+			    CMARK_NODE_CUSTOM_BLOCK, m->mem);
+			cmark_node_set_on_enter(toc, TOC_MARK);
+			cmark_node_insert_before(n, toc);
+			cmark_node_free(n);
+			return;
+		}
 		break;
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:
@@ -662,6 +1014,29 @@ table_cap(struct runbook *r, const char *s, size_t n, char **copy)
 }
 
 /*
+ * Drops doc's first H1 if it is only a template expression ("# <%=
+ * page_heading %>", which the front-matter's title: stands for).
+ */
+static void
+drop_template_h1(cmark_node *doc)
+{
+	struct buf b = { NULL, 0, 0 };
+	cmark_node *n;
+
+	for (n = cmark_node_first_child(doc); n != NULL;
+	    n = cmark_node_next(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) == 1)
+			break;
+	if (n == NULL)
+		return;
+	md_text(n, &b, 1);
+	if (b.len > 0 && template_only(b.data, b.len))
+		cmark_node_free(n);
+	buf_free(&b);
+}
+
+/*
  * Parses r's body into r->doc and collects headings and links.  The
  * title falls back to the first H1, then to the id.
  */
@@ -722,6 +1097,8 @@ md_parse(struct site *s, struct runbook *r)
 		doc = cmark_node_new_with_mem(CMARK_NODE_DOCUMENT, m.mem);
 	}
 	r->doc = doc;
+	if (ystr(ymap_get(r->fm, "title")))
+		drop_template_h1(doc);
 	walk(&m, doc, 0);
 	related_links(&m);
 	slugger_free(m.sl);

@@ -71,6 +71,8 @@ enum rule {
 	R_ALERT_NO_RUNBOOK,
 	R_RUNBOOK_NO_ALERT,
 	R_THRESHOLD_DRIFT,
+	R_ANCHOR_CASE,
+	R_TEMPLATE_SYNTAX,
 	R__MAX
 };
 
@@ -208,6 +210,13 @@ enum slug_style {
 	SLUG_GITLAB
 };
 
+/* How fragments are matched with heading ids (site.yaml anchors:). */
+enum anchor_mode {
+	ANCHORS_GITHUB,		/* GitHub's slugs; case-insensitive too */
+	ANCHORS_GITLAB,		/* GitLab's slugs, exactly */
+	ANCHORS_STRICT		/* GitHub's slugs, exactly */
+};
+
 
 /* ------------------------------------------------- the site and runbooks */
 
@@ -238,7 +247,8 @@ enum link_kind {
 	LINK_MD,	/* [t](x.md#a), [t](#a), ![](img.png) */
 	LINK_WIKI,	/* [[id#a|t]] */
 	LINK_RELATED,	/* related: [id] */
-	LINK_AUTO	/* autolinks, never resolved */
+	LINK_AUTO,	/* autolinks, never resolved */
+	LINK_HUGO	/* {{< ref "x.md#a" >}}, {{< relref >}} */
 };
 
 struct heading {
@@ -319,7 +329,8 @@ struct site_config {
 	const char	*paper;		/* card paper: a4 or letter */
 	int		 unsafe_html;
 	int		 no_extract;	/* extract: false */
-	enum slug_style	 slugs;
+	enum slug_style	 slugs;		/* heading ids: from anchors: */
+	enum anchor_mode anchors;
 	struct ynode	*contacts;	/* site-wide contacts */
 	const char	*schema;	/* path of the site's schema file */
 	enum severity	 sev[R__MAX];

@@ -972,3 +972,67 @@ slugger_free(struct slugger *sg)
 	free(sg->slots);
 	free(sg);
 }
+
+/*
+ * Returns s (len bytes) lower-cased as JavaScript's toLowerCase() does
+ * it (what GitHub's page script compares), nothing removed (malloc'd).
+ */
+char *
+slug_lower(const char *s, size_t len)
+{
+	char *o = xmalloc(slug_cap(len));
+	size_t i = 0, n = 0;
+	uint32_t c, l;
+	unsigned int f;
+	int cased = 0;
+
+	while (i < len) {
+		int k = utf8_decode(s + i, len - i, &c);
+
+		if (k <= 0) {
+			o[n++] = s[i++];	/* an invalid byte, as it is */
+			continue;
+		}
+		i += (size_t)k;
+		f = prop_flags(c);
+		if (c == CAPITAL_SIGMA)
+			l = cased && sigma_is_final(s, len, i) ?
+			    FINAL_SIGMA : SMALL_SIGMA;
+		else if (c == CAPITAL_I_DOT) {
+			o[n++] = 'i';
+			l = COMBINING_DOT;
+		} else
+			l = lc_simple(c);
+		if (!(f & F_IGNORABLE))
+			cased = (f & F_CASED) != 0;
+		n += (size_t)utf8_encode(l, o + n);
+	}
+	o[n] = '\0';
+	return o;
+}
+
+/*
+ * Returns GitLab's form of a GitHub slug (malloc'd): each run of "-"
+ * made one, and none at either end (what GitLab and Redcarpet-based
+ * generators write for "A - B").
+ */
+char *
+slug_collapse(const char *s)
+{
+	char *o = xmalloc(strlen(s) + 1);
+	size_t n = 0;
+	int dash = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '-') {
+			dash = n > 0;
+			continue;
+		}
+		if (dash)
+			o[n++] = '-';
+		dash = 0;
+		o[n++] = *s;
+	}
+	o[n] = '\0';
+	return o;
+}

@@ -42,6 +42,11 @@ void	 slugger_free(struct slugger *);
 /* Keeps the ids of list (NULL last) from every slug: a heading that
  * would take one gets id-1. */
 void	 slugger_reserve(struct slugger *, const char *const *list);
+/* s lower-cased as JavaScript does (GitHub's page script), malloc'd. */
+char	*slug_lower(const char *, size_t);
+/* GitLab's form of a GitHub slug: runs of "-" made one, none at the
+ * ends (malloc'd). */
+char	*slug_collapse(const char *);
 
 
 /* load.c */
@@ -61,6 +66,9 @@ void	 md_parse(struct site *, struct runbook *);
 const struct link *md_node_link(const struct runbook *, void *node);
 void	 md_text(void *node, struct buf *, int with_images);
 const struct heading *md_node_heading(const struct runbook *, void *node);
+/* 1 if node stands for GitLab's [[_TOC_]] or [TOC]: a table of contents
+ * of the page's headings goes there (man pages have none). */
+int	 md_node_toc(void *node);
 void	 md_free(struct runbook *);
 
 /* index.c */
@@ -71,6 +79,10 @@ char	*pct_decode(const char *, size_t);
 char	*resolve_path(const char *from, const char *path);
 /* second: an arena for a second thread's strings, or NULL for one. */
 void	 index_build(struct site *, struct arena *second);
+/* How anchor_find matched a fragment. */
+enum { ANCHOR_NONE, ANCHOR_EXACT, ANCHOR_CASE, ANCHOR_OTHER };
+const char *anchor_find(const struct runbook *, const char *frag,
+	    enum anchor_mode, int *how);
 int	 link_external(const struct link *);
 int	 link_kept(const struct link *);
 uint32_t *link_slots(const struct runbook *);
