@@ -260,9 +260,10 @@ render_heading(struct rctx *c, cmark_node *n)
 	int level = cmark_node_get_heading_level(n);
 	struct buf *o = c->o;
 
-	/* The page template shows the title; skip the H1 that repeats it. */
+	/* The page template shows the title (with this heading's id);
+	 * skip the H1 that repeats it. */
 	if (!c->skipped_h1 && level == 1 && h != NULL &&
-	    strcmp(h->text, c->r->title) == 0) {
+	    h == title_heading(c->r)) {
 		c->skipped_h1 = 1;
 		return;
 	}
@@ -915,6 +916,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	struct ynode *c = ctx_common(a, s, r->id, "runbook", r->title);
 	struct ynode *m = ynew(a, Y_MAP), *l, *x;
 	const struct ynode *v;
+	const struct heading *th;
 	struct buf body = { NULL, 0, 0 };
 	struct cmemo memo;
 	size_t i;
@@ -923,6 +925,9 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	ymap_add(a, c, "runbook", m);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
+	th = title_heading(r);
+	kv(a, m, "title_id", th != NULL && th->slug[0] != '\0' ? th->slug :
+	    NULL);
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "service", r->service);
 	kv(a, m, "owner", r->owner);

@@ -426,6 +426,10 @@ int	 site_has_file(const struct site *, const char *rel);
 /* The indexes of the alerts that point at runbook r (*n of them). */
 const int *alerts_of(const struct site *, const struct runbook *r,
 	    size_t *n);
+/* The heading that is r's title: its first H1 that says the title,
+ * also with other spaces, punctuation or case ("DiskPressure" for "Disk
+ * Pressure"); NULL when there is none.  The page shows the title once. */
+const struct heading *title_heading(const struct runbook *r);
 /* The contact id names in r, or else among the site's contacts; NULL. */
 const struct ynode *contact_find(const struct site *, const struct runbook *,
 	    const char *id);

@@ -2,6 +2,7 @@
  * Looking things up in the site: runbooks by id, files by path, contacts
  * by id (a runbook's own, then the site's).  One home for each lookup.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,46 @@ const char *const page_ids[] = {
 	"rbc-search-hint", "rbc-search-results", "rbc-search-status",
 	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", NULL
 };
+
+/* Returns 1 if a and b say the same when only their letters and digits
+ * count, ASCII without case (non-ASCII letters as they are). */
+static int
+same_words(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+	int any = 0;
+
+	for (;;) {
+		while (*p != '\0' && *p < 0x80 && !isalnum(*p))
+			p++;
+		while (*q != '\0' && *q < 0x80 && !isalnum(*q))
+			q++;
+		if (*p == '\0' || *q == '\0')
+			return *p == *q && any;
+		if (tolower(*p) != tolower(*q))
+			return 0;
+		any = 1;
+		p++;
+		q++;
+	}
+}
+
+/* Returns r's first H1 that says r's title (see model.h), else NULL. */
+const struct heading *
+title_heading(const struct runbook *r)
+{
+	size_t i;
+
+	if (r->title == NULL)
+		return NULL;
+	for (i = 0; i < r->nheads; i++)
+		if (r->heads[i].level == 1 &&
+		    (strcmp(r->heads[i].text, r->title) == 0 ||
+		    same_words(r->heads[i].text, r->title)))
+			return &r->heads[i];
+	return NULL;
+}
 
 /* Returns the contact with this id, from the runbook or the site. */
 const struct ynode *

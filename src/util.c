@@ -1150,3 +1150,47 @@ strpcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+/* Returns <0, 0, >0 as a orders before, with or after b naturally: ASCII
+ * letters without case, digit runs by value (leading zeros aside), other
+ * bytes by value; equal so, by bytes. */
+int
+natcmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+	int cp, cq;
+
+	while (*p != '\0' && *q != '\0') {
+		if (isdigit(*p) && isdigit(*q)) {
+			const unsigned char *ep, *eq;
+			size_t np, nq;
+
+			while (*p == '0' && isdigit(p[1]))
+				p++;
+			while (*q == '0' && isdigit(q[1]))
+				q++;
+			for (ep = p; isdigit(*ep); ep++)
+				;
+			for (eq = q; isdigit(*eq); eq++)
+				;
+			np = (size_t)(ep - p);
+			nq = (size_t)(eq - q);
+			if (np != nq)
+				return np < nq ? -1 : 1;
+			for (; p < ep; p++, q++)
+				if (*p != *q)
+					return *p < *q ? -1 : 1;
+			continue;
+		}
+		cp = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
+		cq = *q >= 'A' && *q <= 'Z' ? *q + 32 : *q;
+		if (cp != cq)
+			return cp < cq ? -1 : 1;
+		p++;
+		q++;
+	}
+	if (*p != *q)
+		return *p == '\0' ? -1 : 1;
+	return strcmp(a, b);
+}

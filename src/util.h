@@ -224,6 +224,10 @@ size_t	 utf8_count(const char *, size_t);	/* code points */
  * the text around it (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064,
  * U+2066-U+2069, U+FEFF). */
 int	 utf8_hidden(uint32_t);
+/* Natural order, for lists people read: letters without case ("etcd"
+ * before "Zone"), runs of digits by their value ("item 2" before
+ * "item 10"); strings that compare equal so are ordered by bytes. */
+int	 natcmp(const char *, const char *);
 
 /* Default templates and themes compiled in (build/embed.c, tools/embed.c):
  * names are repository paths, "templates/page.mustache". */
