@@ -717,10 +717,12 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 
 /*
  * Marks what the page shows that was read from the runbook's text rather
- * than its front-matter: KEY_from_text is the line it starts at.
+ * than its front-matter: KEY_from_text is the line it starts at; an owner
+ * from CODEOWNERS, owner_from_codeowners its line there.
  */
 static void
-from_text(struct arena *a, struct ynode *m, const struct runbook *r)
+from_text(struct arena *a, struct ynode *m, const struct site *s,
+    const struct runbook *r)
 {
 	static const struct {
 		const char	*key, *field;
@@ -731,6 +733,8 @@ from_text(struct arena *a, struct ynode *m, const struct runbook *r)
 		{ "escalation", "escalation_from_text", TEXT_ESCALATION },
 		{ "thresholds", "thresholds_from_text", TEXT_THRESHOLDS },
 		{ "quickref", "quickref_from_text", TEXT_QUICKREF },
+		{ "summary", "summary_from_text", TEXT_SUMMARY },
+		{ "owner", "owner_from_text", TEXT_OWNER },
 	};
 	const struct ynode *v;
 	char line[24];
@@ -739,10 +743,16 @@ from_text(struct arena *a, struct ynode *m, const struct runbook *r)
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		if (!(r->from_text & k[i].bit) ||
 		    (v = ymap_get(r->fm, k[i].key)) == NULL ||
-		    v->type != Y_SEQ || v->n == 0)
+		    (v->type == Y_SEQ && v->n == 0))
 			continue;
-		snprintf(line, sizeof(line), "%d", v->items[0]->line);
+		snprintf(line, sizeof(line), "%d", v->type == Y_SEQ ?
+		    v->items[0]->line : v->line);
 		kv(a, m, k[i].field, line);
+	}
+	if (r->from_text & TEXT_CODEOWNERS) {
+		snprintf(line, sizeof(line), "%d", r->owner_line);
+		kv(a, m, "owner_from_codeowners", line);
+		kv(a, m, "codeowners_file", codeowners_name(s));
 	}
 }
 
@@ -961,7 +971,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	set_list(a, m, "contacts", "has_contacts", contacts_ctx(a, r, &memo));
 	set_list(a, m, "escalation", "has_escalation",
 	    escalation_ctx(a, s, r, &memo));
-	from_text(a, m, r);
+	from_text(a, m, s, r);
 	l = ynew(a, Y_SEQ);
 	if ((v = ymap_get(r->fm, "thresholds")) != NULL && v->type == Y_SEQ)
 		for (i = 0; i < v->n; i++)
@@ -1326,6 +1336,13 @@ index_item(struct arena *a, const struct site *s, const struct runbook *r,
 	set_href(a, m, "href", NULL, r, NULL);
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "owner", r->owner);
+	/* Where they came from, when not the front-matter. */
+	ymap_add(a, m, "summary_from_text", ynew_bool(a,
+	    (r->from_text & TEXT_SUMMARY) != 0));
+	ymap_add(a, m, "owner_from_text", ynew_bool(a,
+	    (r->from_text & TEXT_OWNER) != 0));
+	kv(a, m, "owner_from_codeowners", (r->from_text & TEXT_CODEOWNERS) ?
+	    codeowners_name(s) : NULL);
 	set_list(a, m, "tags", "has_tags", tags_ctx(a, r));
 	review_ctx(a, m, r);
 	return m;

@@ -352,6 +352,7 @@ site_open(struct site *s, const char *content, const char *today)
 	}
 	load_config(s);
 	alerts_open(s);
+	codeowners_open(s);
 	return 0;
 }
 
@@ -548,6 +549,7 @@ site_close(struct site *s)
 	strtab_free(&s->byid);
 	diags_free(&s->diags);
 	alerts_free(s);
+	codeowners_free(s);
 	arena_free(s->arena);
 	free(s->content);
 	free(s->root);

@@ -282,6 +282,7 @@ struct runbook {
 	 * it rather than from the front-matter (TEXT_ bits). */
 	struct ynode	*text;
 	unsigned	 from_text;
+	int		 owner_line;	/* TEXT_CODEOWNERS: its line there */
 	/* Maps in its contacts + escalation, and in its thresholds: how
 	 * many entries it has on the contacts and thresholds pages. */
 	uint32_t	 nreach, nthr;
@@ -377,6 +378,8 @@ enum {
 	FMT_CARD = 4
 };
 
+struct codeowners;
+
 struct idref {
 	const char	*id;
 	int		 idx;
@@ -400,6 +403,7 @@ struct site {
 	int		 tree_arena;	/* one tree at a time: cmark's arena */
 	int		 partial;	/* only some runbooks were read */
 	struct alerts	 alerts;
+	struct codeowners *codeowners;	/* the repository's, or NULL */
 };
 
 /*
@@ -418,6 +422,8 @@ extern const char *const page_ids[];
 #define TEXT_REVIEWED	0x20
 #define TEXT_EVERY	0x40
 #define TEXT_QUICKREF	0x80
+#define TEXT_SUMMARY	0x100
+#define TEXT_CODEOWNERS	0x200	/* owner: from CODEOWNERS, not the text */
 
 /* site.c: looking things up in the model. */
 void	 site_index_ids(struct site *);

@@ -146,6 +146,8 @@ int	 scratch_fd(void);	/* a nameless read-write file, or -1 */
 int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
+/* path without "." and "dir/.." segments, lexically (malloc'd). */
+char	*path_tidy(const char *);
 int	 str_has_suffix(const char *, const char *);
 size_t	 str_distance(const char *, size_t, const char *, size_t);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
