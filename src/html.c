@@ -1122,29 +1122,69 @@ html_free(struct html *h)
 	free(h);
 }
 
-static const char *
-svc(const struct runbook *r)
+/*
+ * The group a site page lists runbook r in: its service (kind 0), else
+ * the top-level folder it is in (kind 1, *n bytes of *name), else the
+ * content root's (kind 2, no name).
+ */
+static int
+group_of(const struct runbook *r, const char **name, size_t *n)
 {
-	return r->service != NULL && *r->service != '\0' ? r->service : NULL;
+	const char *slash;
+
+	if (r->service != NULL && *r->service != '\0') {
+		*name = r->service;
+		*n = strlen(r->service);
+		return 0;
+	}
+	if (r->rel != NULL && (slash = strchr(r->rel, '/')) != NULL) {
+		*name = r->rel;
+		*n = (size_t)(slash - r->rel);
+		return 1;
+	}
+	*name = "";
+	*n = 0;
+	return 2;
 }
 
-/* Orders runbooks by service (none last), then title, then id. */
+/* Orders the groups of x and y: services, then folders, each in natural
+ * order, then the root's. */
+static int
+group_cmp(const struct runbook *x, const struct runbook *y)
+{
+	const char *nx, *ny;
+	size_t lx, ly;
+	int kx = group_of(x, &nx, &lx), ky = group_of(y, &ny, &ly);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return natncmp(nx, lx, ny, ly);
+}
+
+/* Orders runbooks by title in natural order, then id. */
+static int
+title_cmp(const void *a, const void *b)
+{
+	const struct runbook *x = *(struct runbook *const *)a;
+	const struct runbook *y = *(struct runbook *const *)b;
+	int c;
+
+	if ((c = natcmp(x->title, y->title)) != 0)
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+/* Orders runbooks by group (group_cmp), then title_cmp. */
 static int
 svc_cmp(const void *a, const void *b)
 {
 	const struct runbook *x = *(struct runbook *const *)a;
 	const struct runbook *y = *(struct runbook *const *)b;
-	const char *sx = svc(x), *sy = svc(y);
 	int c;
 
-	if (sx == NULL || sy == NULL) {
-		if (sx != sy)
-			return sx == NULL ? 1 : -1;
-	} else if ((c = strcmp(sx, sy)) != 0)
+	if ((c = group_cmp(x, y)) != 0)
 		return c;
-	if ((c = strcmp(x->title, y->title)) != 0)
-		return c;
-	return strcmp(x->id, y->id);
+	return title_cmp(a, b);
 }
 
 static struct runbook **
@@ -1187,9 +1227,11 @@ struct spage {
 	const struct html	*h;
 	const struct site	*s;
 	const char		*key;
-	struct ynode		*(*make)(struct arena *, const struct site *,
+	struct ynode		*(*make)(struct arena *, const struct spage *,
 				    const struct runbook *, size_t k);
 	unsigned		 keys;	/* of the front-matter: FMK_ */
+	/* twin[i]: runbook i's title is another's too (index page). */
+	const unsigned char	*twin;
 	struct entry		*e;
 	size_t			 ne;
 	size_t			*g;	/* service j is e[g[j] .. g[j + 1]) */
@@ -1222,7 +1264,7 @@ entry_item(void *arg, size_t i, struct arena *a)
 		p->vp = site_view(p->h, e->r, &p->view, p->va, p->keys);
 		p->vr = e->r;
 	}
-	return p->make(a, p->s, p->vp, e->k);
+	return p->make(a, p, p->vp, e->k);
 }
 
 static struct ynode *
@@ -1231,7 +1273,10 @@ service_item(void *arg, size_t j, struct arena *a)
 	struct spage *p = arg;
 	struct sgroup *sg = arena_calloc(a, 1, sizeof(*sg));
 	struct ynode *m = ynew(a, Y_MAP), *list = ynew(a, Y_SEQ);
-	const char *name = svc(p->e[p->g[j]].r);
+	const char *name;
+	size_t n;
+	int kind = group_of(p->e[p->g[j]].r, &name, &n);
+	char *folder;
 
 	sg->p = p;
 	sg->j = j;
@@ -1239,7 +1284,13 @@ service_item(void *arg, size_t j, struct arena *a)
 	sg->items.arg = sg;
 	list->n = p->g[j + 1] - p->g[j];
 	list->lazy = &sg->items;
-	kv(a, m, "name", name != NULL ? name : "Other");
+	if (kind == 1) {
+		folder = xasprintf("%.*s/", (int)n, name);
+		kv(a, m, "name", folder);
+		free(folder);
+	} else
+		kv(a, m, "name", kind == 0 ? name : "Other");
+	ymap_add(a, m, "folder", ynew_bool(a, kind == 1));
 	ymap_add(a, m, p->key, list);
 	return m;
 }
@@ -1253,11 +1304,11 @@ static struct ynode *
 services(struct arena *a, struct spage *p, const struct html *h,
     struct runbook **v, const char *key,
     size_t (*count)(const struct runbook *),
-    struct ynode *(*make)(struct arena *, const struct site *,
+    struct ynode *(*make)(struct arena *, const struct spage *,
     const struct runbook *, size_t), unsigned keys)
 {
 	struct ynode *list = ynew(a, Y_SEQ);
-	const char *cur = NULL, *name;
+	const struct runbook *cur = NULL;
 	size_t i, k, c, cap = 0;
 
 	const struct site *s = h->s;
@@ -1272,11 +1323,9 @@ services(struct arena *a, struct spage *p, const struct html *h,
 	for (i = 0; i < s->n; i++) {
 		if ((c = count(v[i])) == 0)
 			continue;
-		name = svc(v[i]);
-		if (p->ne == 0 || (name == NULL) != (cur == NULL) ||
-		    (name != NULL && strcmp(name, cur) != 0))
+		if (p->ne == 0 || group_cmp(cur, v[i]) != 0)
 			p->g[p->ng++] = p->ne;
-		cur = name;
+		cur = v[i];
 		for (k = 0; k < c; k++) {
 			if (p->ne == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -1324,15 +1373,17 @@ thresholds(const struct runbook *r)
 }
 
 static struct ynode *
-index_item(struct arena *a, const struct site *s, const struct runbook *r,
+index_item(struct arena *a, const struct spage *p, const struct runbook *r,
     size_t k)
 {
+	const struct site *s = p->s;
 	struct ynode *m = ynew(a, Y_MAP);
 
-	(void)s;
 	(void)k;
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
+	ymap_add(a, m, "show_id", ynew_bool(a, p->twin != NULL &&
+	    r->idx < s->n && p->twin[r->idx]));
 	set_href(a, m, "href", NULL, r, NULL);
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "owner", r->owner);
@@ -1349,9 +1400,10 @@ index_item(struct arena *a, const struct site *s, const struct runbook *r,
 }
 
 static struct ynode *
-contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
+contacts_item(struct arena *a, const struct spage *p, const struct runbook *r,
     size_t k)
 {
+	const struct site *s = p->s;
 	struct ynode *m = ynew(a, Y_MAP), *l;
 	struct cmemo memo;
 
@@ -1368,14 +1420,14 @@ contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
 
 /* The k-th threshold (map) of r. */
 static struct ynode *
-thresholds_item(struct arena *a, const struct site *s,
+thresholds_item(struct arena *a, const struct spage *p,
     const struct runbook *r, size_t k)
 {
 	const struct ynode *v = ymap_get(r->fm, "thresholds");
 	struct ynode *m;
 	size_t i;
 
-	(void)s;
+	(void)p;
 	for (i = 0; v != NULL && v->type == Y_SEQ && i < v->n; i++) {
 		if (v->items[i]->type != Y_MAP || k-- > 0)
 			continue;
@@ -1468,7 +1520,8 @@ html_site(struct html *h, int (*put)(void *, const char *,
     const struct buf *, int), void *arg, int k, int jobs)
 {
 	const struct site *s = h->s;
-	struct runbook **v = by_service(s);
+	struct runbook **v = by_service(s), **byt;
+	unsigned char *twin;
 	struct arena *a = arena_new();
 	struct ynode *c, *l;
 	struct buf out = { NULL, 0, 0 };
@@ -1482,15 +1535,29 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	c = ctx_common(a, s, "", "index", s->cfg.title);
 	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks", one,
 	    index_item, FMK_TAGS | FMK_REVIEWED));
+	/* By title: twins, and the list of runbooks nothing links to. */
+	byt = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*byt));
+	memcpy(byt, s->rb, s->n * sizeof(*byt));
+	qsort(byt, s->n, sizeof(*byt), title_cmp);
+	twin = xcalloc(s->n ? s->n : 1, 1);
+	for (i = 0; i + 1 < s->n; i++)
+		if (strcasecmp(byt[i]->title, byt[i + 1]->title) == 0)
+			twin[byt[i]->idx] = twin[byt[i + 1]->idx] = 1;
+	p.twin = twin;
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < s->n; i++)
-		if (v[i]->nbacklinks == 0)
-			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
+		if (byt[i]->nbacklinks == 0)
+			yseq_push(a, l, ref_ctx(a, NULL, byt[i]));
 	set_list(a, c, "orphans", "has_orphans", l);
+	/* A list of most runbooks says little: folded under its count. */
+	ymap_add(a, c, "orphan_count", ynew_int(a, (long long)l->n));
+	ymap_add(a, c, "orphans_folded", ynew_bool(a, l->n * 2 >= s->n));
 	ymap_add(a, c, "count", ynew_int(a, (long long)s->n));
 	ymap_add(a, c, "has_alerts", ynew_bool(a, s->alerts.configured));
 	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);
+	free(byt);
+	free(twin);
 	if (!made)
 		goto out;
 contacts:

@@ -1151,28 +1151,29 @@ strpcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Returns <0, 0, >0 as a orders before, with or after b naturally: ASCII
- * letters without case, digit runs by value (leading zeros aside), other
- * bytes by value; equal so, by bytes. */
+/* Returns <0, 0, >0 as a (na bytes) orders before, with or after b (nb
+ * bytes) naturally: ASCII letters without case, digit runs by value
+ * (leading zeros aside), other bytes by value; equal so, by bytes. */
 int
-natcmp(const char *a, const char *b)
+natncmp(const char *a, size_t na, const char *b, size_t nb)
 {
-	const unsigned char *p = (const unsigned char *)a;
-	const unsigned char *q = (const unsigned char *)b;
+	const unsigned char *p = (const unsigned char *)a, *pe = p + na;
+	const unsigned char *q = (const unsigned char *)b, *qe = q + nb;
 	int cp, cq;
+	size_t n;
 
-	while (*p != '\0' && *q != '\0') {
+	while (p < pe && q < qe) {
 		if (isdigit(*p) && isdigit(*q)) {
 			const unsigned char *ep, *eq;
 			size_t np, nq;
 
-			while (*p == '0' && isdigit(p[1]))
+			while (*p == '0' && p + 1 < pe && isdigit(p[1]))
 				p++;
-			while (*q == '0' && isdigit(q[1]))
+			while (*q == '0' && q + 1 < qe && isdigit(q[1]))
 				q++;
-			for (ep = p; isdigit(*ep); ep++)
+			for (ep = p; ep < pe && isdigit(*ep); ep++)
 				;
-			for (eq = q; isdigit(*eq); eq++)
+			for (eq = q; eq < qe && isdigit(*eq); eq++)
 				;
 			np = (size_t)(ep - p);
 			nq = (size_t)(eq - q);
@@ -1190,9 +1191,19 @@ natcmp(const char *a, const char *b)
 		p++;
 		q++;
 	}
-	if (*p != *q)
-		return *p == '\0' ? -1 : 1;
-	return strcmp(a, b);
+	if ((p < pe) != (q < qe))
+		return p < pe ? 1 : -1;
+	n = na < nb ? na : nb;
+	if ((cp = memcmp(a, b, n)) != 0)
+		return cp;
+	return na < nb ? -1 : na > nb;
+}
+
+/* natncmp of two strings. */
+int
+natcmp(const char *a, const char *b)
+{
+	return natncmp(a, strlen(a), b, strlen(b));
 }
 
 /*

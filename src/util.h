@@ -230,6 +230,7 @@ int	 utf8_hidden(uint32_t);
  * before "Zone"), runs of digits by their value ("item 2" before
  * "item 10"); strings that compare equal so are ordered by bytes. */
 int	 natcmp(const char *, const char *);
+int	 natncmp(const char *, size_t, const char *, size_t);
 
 /* Default templates and themes compiled in (build/embed.c, tools/embed.c):
  * names are repository paths, "templates/page.mustache". */
