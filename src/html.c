@@ -839,12 +839,18 @@ review_ctx(struct arena *a, struct ynode *m, const struct runbook *r)
 	const char *lr = fmstr(r->fm, "last_reviewed");
 
 	/* "[Date]" left in a template is no review: the page says never. */
-	kv(a, m, "last_reviewed", lr != NULL && date_valid(lr) ? lr : NULL);
+	int known = lr != NULL && date_valid(lr);
+
+	kv(a, m, "last_reviewed", known ? lr : NULL);
 	kv(a, m, "review_by", r->review_by);
-	ymap_add(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
-	    !r->stale));
-	ymap_add(a, m, "review_stale", ynew_bool(a, r->stale));
-	ymap_add(a, m, "review_unknown", ynew_bool(a, r->review_by == NULL));
+	/* OK only with a date and a cycle it is within; no date is never
+	 * reviewed; a date without a cycle is neither. */
+	ymap_add(a, m, "review_ok", ynew_bool(a, known &&
+	    r->review_by != NULL && !r->stale));
+	ymap_add(a, m, "review_stale", ynew_bool(a, known && r->stale));
+	ymap_add(a, m, "review_unknown", ynew_bool(a, !known));
+	ymap_add(a, m, "review_unscheduled", ynew_bool(a, known &&
+	    r->review_by == NULL));
 }
 
 static struct ynode *
