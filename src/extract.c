@@ -2477,7 +2477,9 @@ meta_para(const char *t)
  * Returns the summary the body gives, at its line: the first sentence of
  * its first paragraph (at most 160 bytes) that is neither a line about
  * the document ("Owner: ...") nor one that introduces what follows
- * ("Check memory:"); NULL when there is none.
+ * ("Check memory:"), nor without a letter or digit; from the text before
+ * the first section, or in it unless it is one of contacts, severity,
+ * escalation, thresholds or commands; NULL when there is none.
  */
 static struct ynode *
 summary_of(struct ex *x, cmark_node *doc)
@@ -2486,15 +2488,29 @@ summary_of(struct ex *x, cmark_node *doc)
 	struct ynode *y = NULL;
 	cmark_node *n;
 	char *dot;
+	size_t i;
+	int sections = 0;
 
 	for (n = cmark_node_first_child(doc); n != NULL && y == NULL;
 	    n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) > 1) {
+			buf_reset(&b);
+			md_text(n, &b, 0);
+			if (++sections > 1 || section_of(buf_cstr(&b)) !=
+			    SEC_NONE)
+				break;
+			continue;
+		}
 		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
 			continue;
 		buf_reset(&b);
 		md_text(n, &b, 1);
 		buf_cstr(&b);
-		if (b.len == 0 || meta_para(b.data) ||
+		for (i = 0; i < b.len && isascii((unsigned char)b.data[i]) &&
+		    !isalnum((unsigned char)b.data[i]); i++)
+			;
+		if (i == b.len || meta_para(b.data) ||
 		    b.data[b.len - 1] == ':')
 			continue;
 		if ((dot = strstr(b.data, ". ")) != NULL)

@@ -221,7 +221,8 @@ url_arg(struct mr *m, const char *s, size_t n)
 	if (q)
 		buf_putc(m->out, '"');
 	for (i = 0; i < n; i++)
-		if (s[i] == '/' && i + 1 < n && s[i + 1] != '/') {
+		if (s[i] == '/' && i + 1 < n && s[i + 1] != '/' &&
+		    (i == 0 || s[i - 1] != '/')) {
 			roff_esc(m->out, s + from, i + 1 - from,
 			    ROFF_LIT | ROFF_ARG);
 			BUF_PUTSL(m->out, "\\:");

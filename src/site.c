@@ -17,6 +17,21 @@ const char *const page_ids[] = {
 	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", NULL
 };
 
+/* Returns the bytes of punctuation or space at p: ASCII, U+00A0-U+00BF
+ * and U+2000-U+206F (dashes, quotes, spaces); 0 for anything else. */
+static size_t
+punct(const unsigned char *p)
+{
+	if (*p != '\0' && *p < 0x80 && !isalnum(*p))
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf)
+		return 2;
+	if (p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81) && p[2] >= 0x80 &&
+	    p[2] <= 0xbf && (p[1] == 0x80 || p[2] <= 0xaf))
+		return 3;
+	return 0;
+}
+
 /* Returns 1 if a and b say the same when only their letters and digits
  * count, ASCII without case (non-ASCII letters as they are). */
 static int
@@ -25,12 +40,13 @@ same_words(const char *a, const char *b)
 	const unsigned char *p = (const unsigned char *)a;
 	const unsigned char *q = (const unsigned char *)b;
 	int any = 0;
+	size_t k;
 
 	for (;;) {
-		while (*p != '\0' && *p < 0x80 && !isalnum(*p))
-			p++;
-		while (*q != '\0' && *q < 0x80 && !isalnum(*q))
-			q++;
+		while ((k = punct(p)) > 0)
+			p += k;
+		while ((k = punct(q)) > 0)
+			q += k;
 		if (*p == '\0' || *q == '\0')
 			return *p == *q && any;
 		if (tolower(*p) != tolower(*q))
