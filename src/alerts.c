@@ -48,47 +48,6 @@ lower(struct arena *a, const char *s, size_t n)
 	return o;
 }
 
-/*
- * Returns path with "." and "dir/.." segments taken out, lexically, for
- * showing: content/../rules/a.yaml is rules/a.yaml.
- */
-static char *
-path_tidy(const char *path)
-{
-	char *o = xstrdup(path), *seg[256], *p, *save = NULL;
-	struct buf b = { NULL, 0, 0 };
-	size_t n = 0, i;
-	int abs = path[0] == '/';
-
-	for (p = strtok_r(o, "/", &save); p != NULL;
-	    p = strtok_r(NULL, "/", &save)) {
-		if (strcmp(p, ".") == 0)
-			continue;
-		if (strcmp(p, "..") == 0 && n > 0 &&
-		    strcmp(seg[n - 1], "..") != 0) {
-			n--;
-			continue;
-		}
-		if (n == sizeof(seg) / sizeof(seg[0])) {
-			free(o);
-			return xstrdup(path);
-		}
-		seg[n++] = p;
-	}
-	if (abs)
-		buf_putc(&b, '/');
-	for (i = 0; i < n; i++) {
-		if (i)
-			buf_putc(&b, '/');
-		buf_puts(&b, seg[i]);
-	}
-	if (b.len == 0)
-		buf_putc(&b, '.');
-	free(o);
-	p = xstrdup(buf_cstr(&b));
-	buf_free(&b);
-	return p;
-}
 
 /* ------------------------------------------------------ reading rules */
 

@@ -81,6 +81,9 @@ global_digest(struct site *s, int formats)
 	free(path);
 	/* Every rule file: each runbook's page lists its alerts. */
 	h = hash64(h, &s->alerts.digest, sizeof(s->alerts.digest));
+	/* CODEOWNERS: the owner of every runbook that names none. */
+	h = hash_int(h, (long long)codeowners_digest(s));
+	h = hash_str(h, codeowners_name(s));
 	if (s->cfg.schema != NULL) {
 		path = s->cfg.schema[0] == '/' ? xstrdup(s->cfg.schema) :
 		    path_join(s->content, s->cfg.schema);

@@ -155,12 +155,14 @@ html_runbook(struct buf *b, const struct cmodel *m, double fs, int dens)
 	BUF_PUTSL(b, "<section class=\"rb\">\n<header><div class=\"txt\">");
 	el(b, "h1", "title", m->title);
 	el(b, "p", "summary", m->summary);
-	if (m->service || m->owner || m->review_by || m->version ||
-	    m->alerts) {
+	if (m->service || m->owner || m->review_by || m->date == NULL ||
+	    m->version || m->alerts) {
 		BUF_PUTSL(b, "<p class=\"meta\">");
 		html_meta(b, "SERVICE", m->service);
 		html_meta(b, "OWNER", m->owner);
 		html_meta(b, "REVIEW BY", m->review_by);
+		html_meta(b, "REVIEW", m->date == NULL ? "never reviewed" :
+		    NULL);
 		html_meta(b, "VERSION", m->version);
 		html_meta(b, "ALERTS", m->alerts);
 		BUF_PUTSL(b, "</p>");

@@ -841,7 +841,7 @@ lay_header(struct lay *L, const struct cmodel *m)
 	double fs = L->fs, pad = P_BAND * L->pf * fs, q = 0, tw, y, h;
 	double y0 = L->y, x = L->x + pad, cap = 0, capgap = 0;
 	struct buf b = { NULL, 0, 0 };
-	struct span sp[10];
+	struct span sp[12];	/* two for each meta_add */
 	size_t nsp = 0;
 	struct op o;
 
@@ -859,6 +859,9 @@ lay_header(struct lay *L, const struct cmodel *m)
 	meta_add(&b, sp, &nsp, "SERVICE", m->service);
 	meta_add(&b, sp, &nsp, "OWNER", m->owner);
 	meta_add(&b, sp, &nsp, "REVIEW BY", m->review_by);
+	/* No review date: the card never looks reviewed. */
+	meta_add(&b, sp, &nsp, "REVIEW", m->date == NULL ? "never reviewed" :
+	    NULL);
 	meta_add(&b, sp, &nsp, "VERSION", m->version);
 	meta_add(&b, sp, &nsp, "ALERTS", m->alerts);
 	if (b.len > 0) {
@@ -1226,6 +1229,12 @@ footer_text(const struct site *site, const struct cmodel *m, size_t n)
 		;
 	if (i < n)
 		BUF_PUTSL(&b, " Past its review-by date, get a fresh copy.");
+	/* A card of runbooks none of which has a review date. */
+	for (i = 0; i < n && m[i].date == NULL; i++)
+		;
+	if (n > 0 && i == n)
+		BUF_PUTSL(&b, " Never reviewed: check each step before relying "
+		    "on it.");
 	return buf_detach(&b);
 }
 

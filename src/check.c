@@ -768,7 +768,11 @@ check_placeholders(struct runbook *r)
 	if (!diag_on(&r->diags, R_PLACEHOLDER))
 		return;
 	for (i = 0; keys[i] != NULL; i++)
-		check_ph_value(r, ymap_get(r->fm, keys[i]), keys[i], 0);
+		/* A summary from the text is the body's: its rules' work. */
+		if (strcmp(keys[i], "summary") != 0 ||
+		    !(r->from_text & TEXT_SUMMARY))
+			check_ph_value(r, ymap_get(r->fm, keys[i]), keys[i],
+			    0);
 	if ((q = ymap_get(r->fm, "quickref")) == NULL || q->type != Y_SEQ)
 		return;
 	for (i = 0; i < q->n; i++)

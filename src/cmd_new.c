@@ -374,65 +374,17 @@ yaml_list(struct buf *b, const struct ynode *x, const char *key)
 	}
 }
 
-/* Returns 1 for a paragraph about the document, not the service:
- * "Owner: ...", "Last updated: ...", "Version 1.0 | ...". */
-static int
-meta_para(const char *t)
-{
-	static const char *const w[] = { "owner", "last updated",
-	    "last reviewed", "last review", "updated", "reviewed", "version",
-	    "review", "author", "maintainer", "maintained by", "status",
-	    "date", "next review", NULL };
-	size_t i, k;
-
-	while (*t == '*' || *t == '_' || *t == ' ')
-		t++;
-	for (i = 0; w[i] != NULL; i++) {
-		k = strlen(w[i]);
-		if (strncasecmp(t, w[i], k) == 0 &&
-		    !isalnum((unsigned char)t[k]))
-			return 1;
-	}
-	return 0;
-}
-
-/* The first H1's text and the first paragraph's first sentence (not one
- * of the lines about the document). */
+/* The first H1's text. */
 static void
-title_summary(cmark_node *doc, struct buf *title, struct buf *summary)
+first_h1(cmark_node *doc, struct buf *title)
 {
 	cmark_node *n;
-	char *dot;
 
-	for (n = cmark_node_first_child(doc); n != NULL; n = cmark_node_next(n)) {
-		if (title->len == 0 &&
-		    cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+	for (n = cmark_node_first_child(doc); n != NULL && title->len == 0;
+	    n = cmark_node_next(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
 		    cmark_node_get_heading_level(n) == 1)
 			md_text(n, title, 1);
-		else if (summary->len == 0 &&
-		    cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
-			md_text(n, summary, 1);
-			/* Not a line about the document, nor one that
-			 * introduces what follows ("Check memory:"). */
-			if (meta_para(buf_cstr(summary)) || (summary->len > 0 &&
-			    summary->data[summary->len - 1] == ':')) {
-				buf_reset(summary);
-				continue;
-			}
-			/* The first sentence, at most 160 bytes. */
-			buf_cstr(summary);
-			if ((dot = strstr(summary->data, ". ")) != NULL)
-				summary->len = (size_t)(dot - summary->data) + 1;
-			if (summary->len > 160) {
-				summary->len = 157;
-				while (summary->len > 0 &&
-				    (summary->data[summary->len] & 0xc0) == 0x80)
-					summary->len--;
-				BUF_PUTSL(summary, "...");
-			}
-			summary->data[summary->len] = '\0';
-		}
-	}
 }
 
 /*
@@ -448,7 +400,7 @@ import_one(const char *file, struct buf *out, struct buf *json,
 	struct site s;
 	struct runbook *r;
 	const struct ynode *x;
-	struct buf title = { NULL, 0, 0 }, summary = { NULL, 0, 0 };
+	struct buf title = { NULL, 0, 0 };
 	char *dir = xstrdup(file), *slash = strrchr(dir, '/'), *id;
 	const char *base = slash != NULL ? slash + 1 : file;
 	size_t fmlen = 0;
@@ -478,7 +430,7 @@ import_one(const char *file, struct buf *out, struct buf *json,
 	x = extract(r, 1);
 	if (json != NULL)
 		import_json(json, file, x);
-	title_summary(r->doc, &title, &summary);
+	first_h1(r->doc, &title);
 	/* The front-matter as written (another tool's keys kept). */
 	if (r->fm != NULL && r->body_off > 0) {
 		const char *p = r->raw.data;
@@ -507,9 +459,10 @@ import_one(const char *file, struct buf *out, struct buf *json,
 		buf_putc(fmonly, '\n');
 		added++;
 	}
-	if (ymap_get(r->fm, "summary") == NULL && summary.len > 0) {
+	if (ymap_get(r->fm, "summary") == NULL &&
+	    ystr(ymap_get(x, "summary")) != NULL) {
 		BUF_PUTSL(fmonly, "summary: ");
-		yaml_quoted(fmonly, buf_cstr(&summary));
+		yaml_quoted(fmonly, ystr(ymap_get(x, "summary")));
 		buf_putc(fmonly, '\n');
 		added++;
 	}
@@ -538,7 +491,6 @@ import_one(const char *file, struct buf *out, struct buf *json,
 	(void)fmlen;
 	rc = added;
 	buf_free(&title);
-	buf_free(&summary);
 	runbook_free(r);
 	site_close(&s);
 	free(dir);

@@ -2449,11 +2449,89 @@ contact_of(const struct ynode *cl, const char *who)
 	return NULL;
 }
 
+/* ------------------------------------------------------------ summary */
+
+/* Returns 1 for a paragraph about the document, not the service:
+ * "Owner: ...", "Last updated: ...", "Version 1.0 | ...". */
+static int
+meta_para(const char *t)
+{
+	static const char *const w[] = { "owner", "last updated",
+	    "last reviewed", "last review", "updated", "reviewed", "version",
+	    "review", "author", "maintainer", "maintained by", "status",
+	    "date", "next review", NULL };
+	size_t i, k;
+
+	while (*t == '*' || *t == '_' || *t == ' ')
+		t++;
+	for (i = 0; w[i] != NULL; i++) {
+		k = strlen(w[i]);
+		if (strncasecmp(t, w[i], k) == 0 &&
+		    !isalnum((unsigned char)t[k]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns the summary the body gives, at its line: the first sentence of
+ * its first paragraph (at most 160 bytes) that is neither a line about
+ * the document ("Owner: ...") nor one that introduces what follows
+ * ("Check memory:"), nor without a letter or digit; from the text before
+ * the first section, or in it unless it is one of contacts, severity,
+ * escalation, thresholds or commands; NULL when there is none.
+ */
+static struct ynode *
+summary_of(struct ex *x, cmark_node *doc)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct ynode *y = NULL;
+	cmark_node *n;
+	char *dot;
+	size_t i;
+	int sections = 0;
+
+	for (n = cmark_node_first_child(doc); n != NULL && y == NULL;
+	    n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) > 1) {
+			buf_reset(&b);
+			md_text(n, &b, 0);
+			if (++sections > 1 || section_of(buf_cstr(&b)) !=
+			    SEC_NONE)
+				break;
+			continue;
+		}
+		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+			continue;
+		buf_reset(&b);
+		md_text(n, &b, 1);
+		buf_cstr(&b);
+		for (i = 0; i < b.len && isascii((unsigned char)b.data[i]) &&
+		    !isalnum((unsigned char)b.data[i]); i++)
+			;
+		if (i == b.len || meta_para(b.data) ||
+		    b.data[b.len - 1] == ':')
+			continue;
+		if ((dot = strstr(b.data, ". ")) != NULL)
+			b.len = (size_t)(dot - b.data) + 1;
+		if (b.len > 160) {
+			b.len = 157;
+			while (b.len > 0 && (b.data[b.len] & 0xc0) == 0x80)
+				b.len--;
+			BUF_PUTSL(&b, "...");
+		}
+		y = str_at(x, b.data, b.len, node_line(x, n));
+	}
+	buf_free(&b);
+	return y;
+}
+
 /* ------------------------------------------------------ the interface */
 
 /*
  * Returns what r's body says (SPEC §7), in the front-matter's shape: a
- * map of contacts, severity_levels, escalation, thresholds, owner,
+ * map of summary, contacts, severity_levels, escalation, thresholds, owner,
  * last_reviewed and review_every, each only where the text says it, its
  * values at their lines; an empty map when it says none.
  */
@@ -2461,7 +2539,7 @@ struct ynode *
 extract(struct runbook *r, int all)
 {
 	struct ex x;
-	struct ynode *m, *more;
+	struct ynode *m, *more, *summary = NULL;
 	const struct ynode *cl;
 	int i;
 
@@ -2488,6 +2566,8 @@ extract(struct runbook *r, int all)
 	x.want[SEC_QUICKREF] = all || ymap_get(r->fm, "quickref") == NULL;
 	if (r->doc != NULL)
 		walk_blocks(&x, r->doc);
+	if (r->doc != NULL && (all || ymap_get(r->fm, "summary") == NULL))
+		summary = summary_of(&x, r->doc);
 	for (i = 0; i < 7; i++)
 		free(x.heads[i]);
 	free(x.qlabel);
@@ -2542,6 +2622,8 @@ extract(struct runbook *r, int all)
 	m = ynew(x.a, Y_MAP);
 	m->line = r->body_line;
 	m->col = 1;
+	if (summary != NULL)
+		ymap_add(x.a, m, "summary", summary);
 	if (x.owner != NULL)
 		ymap_add(x.a, m, "owner", x.owner);
 	if (x.reviewed != NULL)
@@ -2777,6 +2859,7 @@ extract_merge(struct runbook *r)
 		const char	*key;
 		unsigned	 bit;
 	} keys[] = {
+		{ "summary", TEXT_SUMMARY },
 		{ "owner", TEXT_OWNER }, { "last_reviewed", TEXT_REVIEWED },
 		{ "review_every", TEXT_EVERY },
 		{ "severity_levels", TEXT_SEVERITY },
@@ -2814,4 +2897,11 @@ extract_merge(struct runbook *r)
 			    (struct ynode *)t);
 			r->from_text |= keys[i].bit;
 		}
+	/* The fields every page shows. */
+	if ((r->from_text & TEXT_SUMMARY) && r->summary == NULL &&
+	    (t = ymap_get(r->fm, "summary")) != NULL && ystr(t) != NULL)
+		r->summary = arena_strndup(r->arena, t->s, t->slen);
+	if ((r->from_text & TEXT_OWNER) && r->owner == NULL &&
+	    (t = ymap_get(r->fm, "owner")) != NULL && ystr(t) != NULL)
+		r->owner = arena_strndup(r->arena, t->s, t->slen);
 }

@@ -261,9 +261,10 @@ render_heading(struct rctx *c, cmark_node *n)
 	int level = cmark_node_get_heading_level(n);
 	struct buf *o = c->o;
 
-	/* The page template shows the title; skip the H1 that repeats it. */
+	/* The page template shows the title (with this heading's id);
+	 * skip the H1 that repeats it. */
 	if (!c->skipped_h1 && level == 1 && h != NULL &&
-	    strcmp(h->text, c->r->title) == 0) {
+	    h == title_heading(c->r)) {
 		c->skipped_h1 = 1;
 		return;
 	}
@@ -771,10 +772,12 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 
 /*
  * Marks what the page shows that was read from the runbook's text rather
- * than its front-matter: KEY_from_text is the line it starts at.
+ * than its front-matter: KEY_from_text is the line it starts at; an owner
+ * from CODEOWNERS, owner_from_codeowners its line there.
  */
 static void
-from_text(struct arena *a, struct ynode *m, const struct runbook *r)
+from_text(struct arena *a, struct ynode *m, const struct site *s,
+    const struct runbook *r)
 {
 	static const struct {
 		const char	*key, *field;
@@ -785,6 +788,8 @@ from_text(struct arena *a, struct ynode *m, const struct runbook *r)
 		{ "escalation", "escalation_from_text", TEXT_ESCALATION },
 		{ "thresholds", "thresholds_from_text", TEXT_THRESHOLDS },
 		{ "quickref", "quickref_from_text", TEXT_QUICKREF },
+		{ "summary", "summary_from_text", TEXT_SUMMARY },
+		{ "owner", "owner_from_text", TEXT_OWNER },
 	};
 	const struct ynode *v;
 	char line[24];
@@ -793,10 +798,16 @@ from_text(struct arena *a, struct ynode *m, const struct runbook *r)
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		if (!(r->from_text & k[i].bit) ||
 		    (v = ymap_get(r->fm, k[i].key)) == NULL ||
-		    v->type != Y_SEQ || v->n == 0)
+		    (v->type == Y_SEQ && v->n == 0))
 			continue;
-		snprintf(line, sizeof(line), "%d", v->items[0]->line);
+		snprintf(line, sizeof(line), "%d", v->type == Y_SEQ ?
+		    v->items[0]->line : v->line);
 		kv(a, m, k[i].field, line);
+	}
+	if (r->from_text & TEXT_CODEOWNERS) {
+		snprintf(line, sizeof(line), "%d", r->owner_line);
+		kv(a, m, "owner_from_codeowners", line);
+		kv(a, m, "codeowners_file", codeowners_name(s));
 	}
 }
 
@@ -886,12 +897,18 @@ review_ctx(struct arena *a, struct ynode *m, const struct runbook *r)
 	const char *lr = fmstr(r->fm, "last_reviewed");
 
 	/* "[Date]" left in a template is no review: the page says never. */
-	kv(a, m, "last_reviewed", lr != NULL && date_valid(lr) ? lr : NULL);
+	int known = lr != NULL && date_valid(lr);
+
+	kv(a, m, "last_reviewed", known ? lr : NULL);
 	kv(a, m, "review_by", r->review_by);
-	ymap_add(a, m, "review_ok", ynew_bool(a, r->review_by != NULL &&
-	    !r->stale));
-	ymap_add(a, m, "review_stale", ynew_bool(a, r->stale));
-	ymap_add(a, m, "review_unknown", ynew_bool(a, r->review_by == NULL));
+	/* OK only with a date and a cycle it is within; no date is never
+	 * reviewed; a date without a cycle is neither. */
+	ymap_add(a, m, "review_ok", ynew_bool(a, known &&
+	    r->review_by != NULL && !r->stale));
+	ymap_add(a, m, "review_stale", ynew_bool(a, known && r->stale));
+	ymap_add(a, m, "review_unknown", ynew_bool(a, !known));
+	ymap_add(a, m, "review_unscheduled", ynew_bool(a, known &&
+	    r->review_by == NULL));
 }
 
 static struct ynode *
@@ -973,6 +990,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	struct ynode *c = ctx_common(a, s, r->page, "runbook", r->title);
 	struct ynode *m = ynew(a, Y_MAP), *l, *x;
 	const struct ynode *v;
+	const struct heading *th;
 	struct buf body = { NULL, 0, 0 };
 	struct cmemo memo;
 	size_t i;
@@ -981,14 +999,9 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	ymap_add(a, c, "runbook", m);
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
-	/* The H1 the header shows instead keeps its id there. */
-	for (i = 0; i < r->nheads; i++)
-		if (r->heads[i].level == 1 &&
-		    strcmp(r->heads[i].text, r->title) == 0) {
-			if (r->heads[i].slug[0] != '\0')
-				kv(a, m, "title_id", r->heads[i].slug);
-			break;
-		}
+	th = title_heading(r);
+	kv(a, m, "title_id", th != NULL && th->slug[0] != '\0' ? th->slug :
+	    NULL);
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "service", r->service);
 	kv(a, m, "owner", r->owner);
@@ -1022,7 +1035,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	set_list(a, m, "contacts", "has_contacts", contacts_ctx(a, r, &memo));
 	set_list(a, m, "escalation", "has_escalation",
 	    escalation_ctx(a, s, r, &memo));
-	from_text(a, m, r);
+	from_text(a, m, s, r);
 	l = ynew(a, Y_SEQ);
 	if ((v = ymap_get(r->fm, "thresholds")) != NULL && v->type == Y_SEQ)
 		for (i = 0; i < v->n; i++)
@@ -1182,29 +1195,69 @@ html_free(struct html *h)
 	free(h);
 }
 
-static const char *
-svc(const struct runbook *r)
+/*
+ * The group a site page lists runbook r in: its service (kind 0), else
+ * the top-level folder it is in (kind 1, *n bytes of *name), else the
+ * content root's (kind 2, no name).
+ */
+static int
+group_of(const struct runbook *r, const char **name, size_t *n)
 {
-	return r->service != NULL && *r->service != '\0' ? r->service : NULL;
+	const char *slash;
+
+	if (r->service != NULL && *r->service != '\0') {
+		*name = r->service;
+		*n = strlen(r->service);
+		return 0;
+	}
+	if (r->rel != NULL && (slash = strchr(r->rel, '/')) != NULL) {
+		*name = r->rel;
+		*n = (size_t)(slash - r->rel);
+		return 1;
+	}
+	*name = "";
+	*n = 0;
+	return 2;
 }
 
-/* Orders runbooks by service (none last), then title, then id. */
+/* Orders the groups of x and y: services, then folders, each in natural
+ * order, then the root's. */
+static int
+group_cmp(const struct runbook *x, const struct runbook *y)
+{
+	const char *nx, *ny;
+	size_t lx, ly;
+	int kx = group_of(x, &nx, &lx), ky = group_of(y, &ny, &ly);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return natncmp(nx, lx, ny, ly);
+}
+
+/* Orders runbooks by title in natural order, then id. */
+static int
+title_cmp(const void *a, const void *b)
+{
+	const struct runbook *x = *(struct runbook *const *)a;
+	const struct runbook *y = *(struct runbook *const *)b;
+	int c;
+
+	if ((c = natcmp(x->title, y->title)) != 0)
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+/* Orders runbooks by group (group_cmp), then title_cmp. */
 static int
 svc_cmp(const void *a, const void *b)
 {
 	const struct runbook *x = *(struct runbook *const *)a;
 	const struct runbook *y = *(struct runbook *const *)b;
-	const char *sx = svc(x), *sy = svc(y);
 	int c;
 
-	if (sx == NULL || sy == NULL) {
-		if (sx != sy)
-			return sx == NULL ? 1 : -1;
-	} else if ((c = strcmp(sx, sy)) != 0)
+	if ((c = group_cmp(x, y)) != 0)
 		return c;
-	if ((c = strcmp(x->title, y->title)) != 0)
-		return c;
-	return strcmp(x->id, y->id);
+	return title_cmp(a, b);
 }
 
 static struct runbook **
@@ -1247,9 +1300,11 @@ struct spage {
 	const struct html	*h;
 	const struct site	*s;
 	const char		*key;
-	struct ynode		*(*make)(struct arena *, const struct site *,
+	struct ynode		*(*make)(struct arena *, const struct spage *,
 				    const struct runbook *, size_t k);
 	unsigned		 keys;	/* of the front-matter: FMK_ */
+	/* twin[i]: runbook i's title is another's too (index page). */
+	const unsigned char	*twin;
 	struct entry		*e;
 	size_t			 ne;
 	size_t			*g;	/* service j is e[g[j] .. g[j + 1]) */
@@ -1282,7 +1337,7 @@ entry_item(void *arg, size_t i, struct arena *a)
 		p->vp = site_view(p->h, e->r, &p->view, p->va, p->keys);
 		p->vr = e->r;
 	}
-	return p->make(a, p->s, p->vp, e->k);
+	return p->make(a, p, p->vp, e->k);
 }
 
 static struct ynode *
@@ -1291,7 +1346,10 @@ service_item(void *arg, size_t j, struct arena *a)
 	struct spage *p = arg;
 	struct sgroup *sg = arena_calloc(a, 1, sizeof(*sg));
 	struct ynode *m = ynew(a, Y_MAP), *list = ynew(a, Y_SEQ);
-	const char *name = svc(p->e[p->g[j]].r);
+	const char *name;
+	size_t n;
+	int kind = group_of(p->e[p->g[j]].r, &name, &n);
+	char *folder;
 
 	sg->p = p;
 	sg->j = j;
@@ -1299,7 +1357,13 @@ service_item(void *arg, size_t j, struct arena *a)
 	sg->items.arg = sg;
 	list->n = p->g[j + 1] - p->g[j];
 	list->lazy = &sg->items;
-	kv(a, m, "name", name != NULL ? name : "Other");
+	if (kind == 1) {
+		folder = xasprintf("%.*s/", (int)n, name);
+		kv(a, m, "name", folder);
+		free(folder);
+	} else
+		kv(a, m, "name", kind == 0 ? name : "Other");
+	ymap_add(a, m, "folder", ynew_bool(a, kind == 1));
 	ymap_add(a, m, p->key, list);
 	return m;
 }
@@ -1313,11 +1377,11 @@ static struct ynode *
 services(struct arena *a, struct spage *p, const struct html *h,
     struct runbook **v, const char *key,
     size_t (*count)(const struct runbook *),
-    struct ynode *(*make)(struct arena *, const struct site *,
+    struct ynode *(*make)(struct arena *, const struct spage *,
     const struct runbook *, size_t), unsigned keys)
 {
 	struct ynode *list = ynew(a, Y_SEQ);
-	const char *cur = NULL, *name;
+	const struct runbook *cur = NULL;
 	size_t i, k, c, cap = 0;
 
 	const struct site *s = h->s;
@@ -1332,11 +1396,9 @@ services(struct arena *a, struct spage *p, const struct html *h,
 	for (i = 0; i < s->n; i++) {
 		if ((c = count(v[i])) == 0)
 			continue;
-		name = svc(v[i]);
-		if (p->ne == 0 || (name == NULL) != (cur == NULL) ||
-		    (name != NULL && strcmp(name, cur) != 0))
+		if (p->ne == 0 || group_cmp(cur, v[i]) != 0)
 			p->g[p->ng++] = p->ne;
-		cur = name;
+		cur = v[i];
 		for (k = 0; k < c; k++) {
 			if (p->ne == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -1384,27 +1446,37 @@ thresholds(const struct runbook *r)
 }
 
 static struct ynode *
-index_item(struct arena *a, const struct site *s, const struct runbook *r,
+index_item(struct arena *a, const struct spage *p, const struct runbook *r,
     size_t k)
 {
+	const struct site *s = p->s;
 	struct ynode *m = ynew(a, Y_MAP);
 
-	(void)s;
 	(void)k;
 	kv(a, m, "id", r->id);
 	kv(a, m, "title", r->title);
+	ymap_add(a, m, "show_id", ynew_bool(a, p->twin != NULL &&
+	    r->idx < s->n && p->twin[r->idx]));
 	set_href(a, m, "href", AT_INDEX, r, NULL);
 	kv(a, m, "summary", r->summary);
 	kv(a, m, "owner", r->owner);
+	/* Where they came from, when not the front-matter. */
+	ymap_add(a, m, "summary_from_text", ynew_bool(a,
+	    (r->from_text & TEXT_SUMMARY) != 0));
+	ymap_add(a, m, "owner_from_text", ynew_bool(a,
+	    (r->from_text & TEXT_OWNER) != 0));
+	kv(a, m, "owner_from_codeowners", (r->from_text & TEXT_CODEOWNERS) ?
+	    codeowners_name(s) : NULL);
 	set_list(a, m, "tags", "has_tags", tags_ctx(a, r));
 	review_ctx(a, m, r);
 	return m;
 }
 
 static struct ynode *
-contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
+contacts_item(struct arena *a, const struct spage *p, const struct runbook *r,
     size_t k)
 {
+	const struct site *s = p->s;
 	struct ynode *m = ynew(a, Y_MAP), *l;
 	struct cmemo memo;
 
@@ -1421,14 +1493,14 @@ contacts_item(struct arena *a, const struct site *s, const struct runbook *r,
 
 /* The k-th threshold (map) of r. */
 static struct ynode *
-thresholds_item(struct arena *a, const struct site *s,
+thresholds_item(struct arena *a, const struct spage *p,
     const struct runbook *r, size_t k)
 {
 	const struct ynode *v = ymap_get(r->fm, "thresholds");
 	struct ynode *m;
 	size_t i;
 
-	(void)s;
+	(void)p;
 	for (i = 0; v != NULL && v->type == Y_SEQ && i < v->n; i++) {
 		if (v->items[i]->type != Y_MAP || k-- > 0)
 			continue;
@@ -1527,7 +1599,8 @@ html_site(struct html *h, int (*put)(void *, const char *,
     const struct buf *, int), void *arg, int k, int jobs)
 {
 	const struct site *s = h->s;
-	struct runbook **v = by_service(s);
+	struct runbook **v = by_service(s), **byt;
+	unsigned char *twin;
 	struct arena *a = arena_new();
 	struct ynode *c, *l;
 	struct buf out = { NULL, 0, 0 };
@@ -1541,18 +1614,32 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	c = ctx_common(a, s, AT_INDEX, "index", s->cfg.title);
 	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks", listed,
 	    index_item, FMK_TAGS | FMK_REVIEWED));
+	/* By title: twins, and the list of runbooks nothing links to. */
+	byt = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*byt));
+	memcpy(byt, s->rb, s->n * sizeof(*byt));
+	qsort(byt, s->n, sizeof(*byt), title_cmp);
+	twin = xcalloc(s->n ? s->n : 1, 1);
+	for (i = 0; i + 1 < s->n; i++)
+		if (strcasecmp(byt[i]->title, byt[i + 1]->title) == 0)
+			twin[byt[i]->idx] = twin[byt[i + 1]->idx] = 1;
+	p.twin = twin;
 	l = ynew(a, Y_SEQ);
 	for (i = 0, n = 0; i < s->n; i++) {
-		n += !v[i]->home;
-		if (v[i]->nbacklinks == 0 && !v[i]->home)
-			yseq_push(a, l, ref_ctx(a, NULL, v[i]));
+		n += !byt[i]->home;
+		if (byt[i]->nbacklinks == 0 && !byt[i]->home)
+			yseq_push(a, l, ref_ctx(a, NULL, byt[i]));
 	}
 	set_list(a, c, "orphans", "has_orphans", l);
+	/* A list of most runbooks says little: folded under its count. */
+	ymap_add(a, c, "orphan_count", ynew_int(a, (long long)l->n));
+	ymap_add(a, c, "orphans_folded", ynew_bool(a, l->n * 2 >= n));
 	ymap_add(a, c, "count", ynew_int(a, (long long)n));
 	kv(a, c, "intro", h->intro);
 	ymap_add(a, c, "has_alerts", ynew_bool(a, s->alerts.configured));
 	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);
+	free(byt);
+	free(twin);
 	if (!made)
 		goto out;
 contacts:

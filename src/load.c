@@ -362,6 +362,7 @@ site_open(struct site *s, const char *content, const char *today)
 	}
 	load_config(s);
 	alerts_open(s);
+	codeowners_open(s);
 	return 0;
 }
 
@@ -561,6 +562,7 @@ site_close(struct site *s)
 	strtab_free(&s->byid);
 	diags_free(&s->diags);
 	alerts_free(s);
+	codeowners_free(s);
 	arena_free(s->arena);
 	free(s->content);
 	free(s->root);

@@ -77,7 +77,6 @@ static void
 heading(struct mr *m, cmark_node *n)
 {
 	int level = cmark_node_get_heading_level(n);
-	struct buf b = { NULL, 0, 0 };
 	size_t mark, after;
 	int in = m->in_section;
 
@@ -91,15 +90,9 @@ heading(struct mr *m, cmark_node *n)
 	font_reset(m);
 	roff_nl(m->out);
 	mark = m->out->len;
-	if (level == 1 && first_block(n) && m->r->title != NULL) {
-		plain(n, &b);
-		buf_cstr(&b);
-		if (strcmp(b.data, m->r->title) == 0) {
-			buf_free(&b);
-			return;
-		}
-		buf_free(&b);
-	}
+	if (level == 1 && first_block(n) && md_node_heading(m->r, n) != NULL &&
+	    md_node_heading(m->r, n) == title_heading(m->r))
+		return;
 	if (level > 2)
 		need_section(m);
 	mac(m, level > 2 ? ".SS \"" : ".SH \"");

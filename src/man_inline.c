@@ -203,6 +203,36 @@ arg(struct mr *m, const char *s, size_t n, int flags)
 		buf_putc(m->out, '"');
 }
 
+/*
+ * Returns nothing; appends URL s (n bytes) as a macro argument that may
+ * break after each "/" (\:): groff prints the URL of .UR as text, and
+ * would warn of a line it cannot break; mandoc and the link ignore it.
+ */
+static void
+url_arg(struct mr *m, const char *s, size_t n)
+{
+	size_t i, from = 0;
+	int q = n == 0;
+
+	for (i = 0; i < n && !q; i++)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')
+			q = 1;
+	buf_putc(m->out, ' ');
+	if (q)
+		buf_putc(m->out, '"');
+	for (i = 0; i < n; i++)
+		if (s[i] == '/' && i + 1 < n && s[i + 1] != '/' &&
+		    (i == 0 || s[i - 1] != '/')) {
+			roff_esc(m->out, s + from, i + 1 - from,
+			    ROFF_LIT | ROFF_ARG);
+			BUF_PUTSL(m->out, "\\:");
+			from = i + 1;
+		}
+	roff_esc(m->out, s + from, n - from, ROFF_LIT | ROFF_ARG);
+	if (q)
+		buf_putc(m->out, '"');
+}
+
 /* Returns nothing; appends argument s, a C string. */
 void
 args(struct mr *m, const char *s, int flags)
@@ -581,7 +611,10 @@ link_event(struct mr *m, cmark_node *n, int enter, int flags)
 		}
 		if (enter) {
 			mac(m, k == LK_URL ? ".UR" : ".MT");
-			arg(m, what, wn, ROFF_LIT);
+			if (k == LK_URL)
+				url_arg(m, what, wn);
+			else
+				arg(m, what, wn, ROFF_LIT);
 			mac_end(m);
 			return 0;
 		}

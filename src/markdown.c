@@ -1037,6 +1037,48 @@ drop_template_h1(cmark_node *doc)
 }
 
 /*
+ * Returns a title made from r's file name, for a runbook that has none:
+ * "disk_full.md" "Disk full", "no-h1.md" "No h1"; a folder's index.md or
+ * README.md is titled by its folder.  Its id when that leaves nothing.
+ */
+static char *
+name_title(struct runbook *r)
+{
+	const char *path = r->rel != NULL ? r->rel : r->id, *b, *e;
+	char *t, *o;
+	size_t n;
+
+	e = path + strlen(path);
+	if (e - path > 3 && strcmp(e - 3, ".md") == 0)
+		e -= 3;
+	for (b = e; b > path && b[-1] != '/'; b--)
+		;
+	n = (size_t)(e - b);
+	if (b > path && ((n == 5 && strncasecmp(b, "index", 5) == 0) ||
+	    (n == 6 && strncasecmp(b, "README", 6) == 0))) {
+		e = b - 1;
+		for (b = e; b > path && b[-1] != '/'; b--)
+			;
+	}
+	t = o = arena_alloc(r->arena, (size_t)(e - b) + 1);
+	for (; b < e; b++) {
+		char c = *b == '_' || *b == '-' ? ' ' : *b;
+
+		if (c == ' ' && (o == t || o[-1] == ' '))
+			continue;
+		*o++ = c;
+	}
+	while (o > t && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	if (*t == '\0')
+		return r->id;
+	if (*t >= 'a' && *t <= 'z')
+		*t = (char)(*t - 32);
+	return t;
+}
+
+/*
  * Parses r's body into r->doc and collects headings and links.  The
  * title falls back to the first H1, then to the id.
  */
@@ -1109,7 +1151,7 @@ md_parse(struct site *s, struct runbook *r)
 				break;
 			}
 		if (r->title == NULL)
-			r->title = r->id;
+			r->title = name_title(r);
 	}
 }
 

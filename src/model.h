@@ -300,6 +300,7 @@ struct runbook {
 	 * it rather than from the front-matter (TEXT_ bits). */
 	struct ynode	*text;
 	unsigned	 from_text;
+	int		 owner_line;	/* TEXT_CODEOWNERS: its line there */
 	/* Maps in its contacts + escalation, and in its thresholds: how
 	 * many entries it has on the contacts and thresholds pages. */
 	uint32_t	 nreach, nthr;
@@ -396,6 +397,8 @@ enum {
 	FMT_CARD = 4
 };
 
+struct codeowners;
+
 struct idref {
 	const char	*id;
 	int		 idx;
@@ -419,6 +422,7 @@ struct site {
 	int		 tree_arena;	/* one tree at a time: cmark's arena */
 	int		 partial;	/* only some runbooks were read */
 	struct alerts	 alerts;
+	struct codeowners *codeowners;	/* the repository's, or NULL */
 };
 
 /*
@@ -437,6 +441,8 @@ extern const char *const page_ids[];
 #define TEXT_REVIEWED	0x20
 #define TEXT_EVERY	0x40
 #define TEXT_QUICKREF	0x80
+#define TEXT_SUMMARY	0x100
+#define TEXT_CODEOWNERS	0x200	/* owner: from CODEOWNERS, not the text */
 
 /* site.c: looking things up in the model. */
 void	 site_index_ids(struct site *);
@@ -451,6 +457,10 @@ void	 href_path(struct buf *, const char *path);
 /* The indexes of the alerts that point at runbook r (*n of them). */
 const int *alerts_of(const struct site *, const struct runbook *r,
 	    size_t *n);
+/* The heading that is r's title: its first H1 that says the title,
+ * also with other spaces, punctuation or case ("DiskPressure" for "Disk
+ * Pressure"); NULL when there is none.  The page shows the title once. */
+const struct heading *title_heading(const struct runbook *r);
 /* The contact id names in r, or else among the site's contacts; NULL. */
 const struct ynode *contact_find(const struct site *, const struct runbook *,
 	    const char *id);

@@ -66,6 +66,7 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 	buf_put_u32(b, (uint32_t)r->hash);
 	buf_put_u32(b, (uint32_t)r->stale);
 	buf_put_u32(b, (uint32_t)r->from_text);
+	buf_put_u32(b, (uint32_t)r->owner_line);
 	v = ymap_get(r->fm, "id");
 	buf_put_u32(b, v != NULL ? (uint32_t)v->line : 0);
 	buf_put_u32(b, v != NULL ? (uint32_t)v->col : 0);
@@ -175,6 +176,7 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 	r->hash |= rd_u32(&rd);
 	r->stale = (int)rd_u32(&rd);
 	r->from_text = rd_u32(&rd);
+	r->owner_line = (int)rd_u32(&rd);
 	r->id_line = (int)rd_u32(&rd);
 	r->id_col = (int)rd_u32(&rd);
 	if (r->id == NULL || r->title == NULL)
@@ -499,6 +501,7 @@ site_seen(const struct runbook *r, const char *fm, size_t n)
 	h = hash_str(h, r->review_by);
 	h = hash_int(h, r->stale);
 	h = hash_int(h, (int)r->from_text);
+	h = hash_int(h, r->owner_line);
 	h = hash_int(h, r->fm != NULL);
 	h = hash64(h, fm != NULL ? fm : "", n);
 	for (k = 0; k < r->nheads; k++)

@@ -343,6 +343,7 @@ runbook_reload(struct site *s, const struct runbook *l)
 	size_t i, k;
 
 	extract_merge(r);
+	codeowners_merge(s, r);
 	r->id = arena_strdup(r->arena, l->id);
 	r->name = arena_strdup(r->arena, l->name);
 	r->page = arena_strdup(r->arena, l->page);
@@ -474,8 +475,10 @@ runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
 			schema_validate(own, r->fm, r->src.path, &r->diags);
 		schema_typos(builtin, own, r->fm, r->src.path, &r->diags);
 	}
-	/* What the text says, once the front-matter as written passed. */
+	/* What the text says, once the front-matter as written passed;
+	 * then who CODEOWNERS says owns it, if nothing else does. */
 	extract_merge(r);
+	codeowners_merge(s, r);
 	check_runbook(s, r);
 	dedupe(r);
 }

@@ -17,6 +17,62 @@ const char *const page_ids[] = {
 	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", NULL
 };
 
+/* Returns the bytes of punctuation or space at p: ASCII, U+00A0-U+00BF
+ * and U+2000-U+206F (dashes, quotes, spaces); 0 for anything else. */
+static size_t
+punct(const unsigned char *p)
+{
+	if (*p != '\0' && *p < 0x80 && !isalnum(*p))
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf)
+		return 2;
+	if (p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81) && p[2] >= 0x80 &&
+	    p[2] <= 0xbf && (p[1] == 0x80 || p[2] <= 0xaf))
+		return 3;
+	return 0;
+}
+
+/* Returns 1 if a and b say the same when only their letters and digits
+ * count, ASCII without case (non-ASCII letters as they are). */
+static int
+same_words(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+	int any = 0;
+	size_t k;
+
+	for (;;) {
+		while ((k = punct(p)) > 0)
+			p += k;
+		while ((k = punct(q)) > 0)
+			q += k;
+		if (*p == '\0' || *q == '\0')
+			return *p == *q && any;
+		if (tolower(*p) != tolower(*q))
+			return 0;
+		any = 1;
+		p++;
+		q++;
+	}
+}
+
+/* Returns r's first H1 that says r's title (see model.h), else NULL. */
+const struct heading *
+title_heading(const struct runbook *r)
+{
+	size_t i;
+
+	if (r->title == NULL)
+		return NULL;
+	for (i = 0; i < r->nheads; i++)
+		if (r->heads[i].level == 1 &&
+		    (strcmp(r->heads[i].text, r->title) == 0 ||
+		    same_words(r->heads[i].text, r->title)))
+			return &r->heads[i];
+	return NULL;
+}
+
 /* Returns the contact with this id, from the runbook or the site. */
 const struct ynode *
 contact_find(const struct site *s, const struct runbook *r, const char *id)

@@ -111,6 +111,17 @@ void	 alerts_check(struct site *);
 void	 alerts_drift(const struct site *, struct runbook *);
 void	 alerts_free(struct site *);
 
+/* codeowners.c: the repository's CODEOWNERS (GitHub's and GitLab's
+ * rules), read once by site_open; codeowners_merge gives a runbook that
+ * names no owner the owners of its path (r->owner, r->owner_line,
+ * TEXT_CODEOWNERS). */
+void	 codeowners_open(struct site *);
+void	 codeowners_merge(const struct site *, struct runbook *);
+/* Its path from the repository's root (".github/CODEOWNERS"), or NULL. */
+const char *codeowners_name(const struct site *);
+uint64_t codeowners_digest(const struct site *);	/* of its bytes */
+void	 codeowners_free(struct site *);
+
 /* check.c */
 void	 check_runbook(struct site *, struct runbook *);
 void	 check_site(struct site *);

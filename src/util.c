@@ -1150,3 +1150,100 @@ strpcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+/* Returns <0, 0, >0 as a (na bytes) orders before, with or after b (nb
+ * bytes) naturally: ASCII letters without case, digit runs by value
+ * (leading zeros aside), other bytes by value; equal so, by bytes. */
+int
+natncmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	const unsigned char *p = (const unsigned char *)a, *pe = p + na;
+	const unsigned char *q = (const unsigned char *)b, *qe = q + nb;
+	int cp, cq;
+	size_t n;
+
+	while (p < pe && q < qe) {
+		if (isdigit(*p) && isdigit(*q)) {
+			const unsigned char *ep, *eq;
+			size_t np, nq;
+
+			while (*p == '0' && p + 1 < pe && isdigit(p[1]))
+				p++;
+			while (*q == '0' && q + 1 < qe && isdigit(q[1]))
+				q++;
+			for (ep = p; ep < pe && isdigit(*ep); ep++)
+				;
+			for (eq = q; eq < qe && isdigit(*eq); eq++)
+				;
+			np = (size_t)(ep - p);
+			nq = (size_t)(eq - q);
+			if (np != nq)
+				return np < nq ? -1 : 1;
+			for (; p < ep; p++, q++)
+				if (*p != *q)
+					return *p < *q ? -1 : 1;
+			continue;
+		}
+		cp = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
+		cq = *q >= 'A' && *q <= 'Z' ? *q + 32 : *q;
+		if (cp != cq)
+			return cp < cq ? -1 : 1;
+		p++;
+		q++;
+	}
+	if ((p < pe) != (q < qe))
+		return p < pe ? 1 : -1;
+	n = na < nb ? na : nb;
+	if ((cp = memcmp(a, b, n)) != 0)
+		return cp;
+	return na < nb ? -1 : na > nb;
+}
+
+/* natncmp of two strings. */
+int
+natcmp(const char *a, const char *b)
+{
+	return natncmp(a, strlen(a), b, strlen(b));
+}
+
+/*
+ * Returns path with "." and "dir/.." segments taken out, lexically, for
+ * showing: content/../rules/a.yaml is rules/a.yaml.
+ */
+char *
+path_tidy(const char *path)
+{
+	char *o = xstrdup(path), *seg[256], *p, *save = NULL;
+	struct buf b = { NULL, 0, 0 };
+	size_t n = 0, i;
+	int abs = path[0] == '/';
+
+	for (p = strtok_r(o, "/", &save); p != NULL;
+	    p = strtok_r(NULL, "/", &save)) {
+		if (strcmp(p, ".") == 0)
+			continue;
+		if (strcmp(p, "..") == 0 && n > 0 &&
+		    strcmp(seg[n - 1], "..") != 0) {
+			n--;
+			continue;
+		}
+		if (n == sizeof(seg) / sizeof(seg[0])) {
+			free(o);
+			return xstrdup(path);
+		}
+		seg[n++] = p;
+	}
+	if (abs)
+		buf_putc(&b, '/');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_putc(&b, '/');
+		buf_puts(&b, seg[i]);
+	}
+	if (b.len == 0)
+		buf_putc(&b, '.');
+	free(o);
+	p = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return p;
+}

@@ -146,6 +146,8 @@ int	 scratch_fd(void);	/* a nameless read-write file, or -1 */
 int	 mkdir_p(const char *);
 int	 rm_rf(const char *);
 char	*path_join(const char *, const char *);
+/* path without "." and "dir/.." segments, lexically (malloc'd). */
+char	*path_tidy(const char *);
 int	 str_has_suffix(const char *, const char *);
 size_t	 str_distance(const char *, size_t, const char *, size_t);
 long	 strv_find(char *const *, size_t, const char *);	/* sorted; or -1 */
@@ -224,6 +226,11 @@ size_t	 utf8_count(const char *, size_t);	/* code points */
  * the text around it (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064,
  * U+2066-U+2069, U+FEFF). */
 int	 utf8_hidden(uint32_t);
+/* Natural order, for lists people read: letters without case ("etcd"
+ * before "Zone"), runs of digits by their value ("item 2" before
+ * "item 10"); strings that compare equal so are ordered by bytes. */
+int	 natcmp(const char *, const char *);
+int	 natncmp(const char *, size_t, const char *, size_t);
 
 /* Default templates and themes compiled in (build/embed.c, tools/embed.c):
  * names are repository paths, "templates/page.mustache". */

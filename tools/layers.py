@@ -25,7 +25,7 @@ LAYERS = [
                             'site.c']),
     ('stages', ['stages.h'], ['load.c', 'frontmatter.c', 'markdown.c',
                               'slug.c', 'index.c', 'check.c', 'schema.c', 'schema.h',
-                              'extract.c', 'alerts.c',
+                              'extract.c', 'alerts.c', 'codeowners.c',
                               'schema_format.c']),
     ('render', ['render.h', 'cardlib.h', 'cardlib_sonames.h', 'card.h'],
      ['mustache.c', 'html.c', 'man.c', 'man.h', 'man_inline.c', 'man_table.c', 'card.c', 'card_layout.c',
