@@ -462,6 +462,29 @@ dedupe(struct runbook *r)
  * allOf), runs the semantic rules, and keeps the most precise of two
  * diagnostics at one place.
  */
+/*
+ * The schema wants an owner; the text or CODEOWNERS gave r one (SPEC §3,
+ * §7): the front-matter's want of it is no error.
+ */
+static void
+owner_found(struct runbook *r)
+{
+	struct diags *d = &r->diags;
+	size_t i, o = 0;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].rule == R_SCHEMA && d->v[i].msg != NULL &&
+		    strcmp(d->v[i].msg, "schema: missing required property "
+		    "\"owner\"") == 0) {
+			free(d->v[i].file);
+			free(d->v[i].msg);
+			continue;
+		}
+		d->v[o++] = d->v[i];
+	}
+	d->n = o;
+}
+
 void
 runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
     const struct schema *own)
@@ -479,6 +502,8 @@ runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
 	 * then who CODEOWNERS says owns it, if nothing else does. */
 	extract_merge(r);
 	codeowners_merge(s, r);
+	if (r->fm != NULL && (r->from_text & (TEXT_OWNER | TEXT_CODEOWNERS)))
+		owner_found(r);
 	check_runbook(s, r);
 	dedupe(r);
 }
