@@ -1,0 +1,180 @@
+// Measures a page's layout in headless Chromium, driven over the DevTools
+// protocol through a pipe (--remote-debugging-pipe: no port, no package
+// from npm), and takes screenshots of it.
+//
+//   node layout.mjs CHROMIUM URL OUTDIR
+//
+// For each view (1280 px and 390 px wide, light and dark), writes
+// OUTDIR/VIEW.png and prints one line of JSON: what the page's own
+// measure() below found.  Exits 1 on any protocol error, 2 on a time-out.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const [chromium, url, outdir] = process.argv.slice(2);
+if (!chromium || !url || !outdir) {
+	console.error("usage: node layout.mjs CHROMIUM URL OUTDIR");
+	process.exit(64);
+}
+
+const views = [
+	{ name: "desktop", width: 1280, height: 800, mobile: false, dark: false },
+	{ name: "desktop-dark", width: 1280, height: 800, mobile: false, dark: true },
+	{ name: "phone", width: 390, height: 844, mobile: true, dark: false },
+	{ name: "phone-dark", width: 390, height: 844, mobile: true, dark: true },
+];
+
+// Runs in the page: what the test checks.  Everything in CSS pixels.
+function measure() {
+	const vw = document.documentElement.clientWidth;
+	const vh = window.innerHeight;
+	const r = (e) => e.getBoundingClientRect();
+	const box = document.querySelector(".oncall");
+	const out = {
+		viewport: [vw, vh],
+		// The page itself never scrolls sideways.
+		pageOverflow: document.documentElement.scrollWidth - vw,
+		box: null,
+		tables: [],
+		tels: [],
+	};
+	if (box) {
+		const b = r(box);
+		const tel = box.querySelector('a[href^="tel:"]');
+		out.box = {
+			top: Math.round(b.top), bottom: Math.round(b.bottom),
+			telBottom: tel ? Math.round(r(tel).bottom) : null,
+			tel: tel ? tel.textContent : null,
+		};
+	}
+	// A table overflows when it is wider than its container, or when
+	// it (or its wrapper) has content it would have to scroll to show.
+	for (const t of document.querySelectorAll("main table")) {
+		const c = t.parentElement;
+		const tr = r(t), cr = r(c);
+		let scroll = Math.max(t.scrollWidth - t.clientWidth,
+		    c.classList.contains("table-wrap") ?
+		    c.scrollWidth - c.clientWidth : 0);
+		out.tables.push({
+			cls: t.className || "(body)",
+			over: Math.max(Math.round(tr.right - cr.right), 0,
+			    Math.round(r(document.querySelector("main")).left - tr.left)),
+			scroll,
+			right: Math.round(tr.right),
+		});
+	}
+	// What sticks out past the page's right edge, for the report.
+	out.wide = [];
+	for (const e of document.querySelectorAll("body *"))
+		if (r(e).right > vw + 0.5 && out.wide.length < 5 &&
+		    !e.closest("pre, .visually-hidden"))
+			out.wide.push(`${e.tagName.toLowerCase()}.${e.className}` +
+			    ` ${Math.round(r(e).right)}: ` +
+			    e.textContent.slice(0, 40).replace(/\s+/g, " "));
+	// A phone number is one line: never broken mid-number.
+	for (const a of document.querySelectorAll('main a[href^="tel:"]'))
+		out.tels.push({ text: a.textContent, lines: new Set(
+		    Array.from(a.getClientRects(), (x) => Math.round(x.top))).size });
+	return out;
+}
+
+const prof = mkdtempSync(join(tmpdir(), "rbc-layout-"));
+const child = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu",
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--no-default-browser-check",
+    "--hide-scrollbars", "--remote-debugging-pipe",
+    `--user-data-dir=${prof}`, "about:blank"],
+    { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] });
+const toBrowser = child.stdio[3], fromBrowser = child.stdio[4];
+
+let seq = 0, inbuf = "";
+const waiting = new Map(), listeners = [];
+fromBrowser.on("data", (d) => {
+	inbuf += d.toString("utf8");
+	let i;
+	while ((i = inbuf.indexOf("\0")) >= 0) {
+		const msg = JSON.parse(inbuf.slice(0, i));
+		inbuf = inbuf.slice(i + 1);
+		if (msg.id !== undefined && waiting.has(msg.id)) {
+			const { ok, no } = waiting.get(msg.id);
+			waiting.delete(msg.id);
+			if (msg.error)
+				no(new Error(JSON.stringify(msg.error)));
+			else
+				ok(msg.result);
+		} else
+			for (const l of listeners.slice())
+				l(msg);
+	}
+});
+
+function send(method, params = {}, sessionId) {
+	const id = ++seq;
+	const m = { id, method, params };
+	if (sessionId)
+		m.sessionId = sessionId;
+	toBrowser.write(JSON.stringify(m) + "\0");
+	return new Promise((ok, no) => waiting.set(id, { ok, no }));
+}
+
+function once(method, sessionId) {
+	return new Promise((ok) => {
+		const l = (m) => {
+			if (m.method === method && m.sessionId === sessionId) {
+				listeners.splice(listeners.indexOf(l), 1);
+				ok(m.params);
+			}
+		};
+		listeners.push(l);
+	});
+}
+
+function finish(code) {
+	child.kill("SIGKILL");
+	try {
+		rmSync(prof, { recursive: true, force: true });
+	} catch (e) {
+		// Chromium may still be writing its profile; it is in TMP.
+	}
+	process.exit(code);
+}
+
+const timer = setTimeout(() => {
+	console.error("layout.mjs: Chromium did not answer within 90 s");
+	finish(2);
+}, 90000);
+
+try {
+	const { targetId } = await send("Target.createTarget",
+	    { url: "about:blank" });
+	const { sessionId: s } = await send("Target.attachToTarget",
+	    { targetId, flatten: true });
+	await send("Page.enable", {}, s);
+	for (const v of views) {
+		await send("Emulation.setDeviceMetricsOverride", {
+			width: v.width, height: v.height, deviceScaleFactor: 1,
+			mobile: v.mobile }, s);
+		await send("Emulation.setEmulatedMedia", { media: "screen",
+			features: [{ name: "prefers-color-scheme",
+			value: v.dark ? "dark" : "light" }] }, s);
+		const loaded = once("Page.loadEventFired", s);
+		await send("Page.navigate", { url }, s);
+		await loaded;
+		const res = await send("Runtime.evaluate", {
+			expression: `(${measure.toString()})()`,
+			returnByValue: true }, s);
+		if (res.exceptionDetails)
+			throw new Error(JSON.stringify(res.exceptionDetails));
+		const shot = await send("Page.captureScreenshot",
+		    { format: "png" }, s);
+		writeFileSync(join(outdir, `${v.name}.png`),
+		    Buffer.from(shot.data, "base64"));
+		console.log(JSON.stringify({ view: v.name, ...res.result.value }));
+	}
+	clearTimeout(timer);
+	finish(0);
+} catch (e) {
+	console.error(`layout.mjs: ${e.message}`);
+	finish(1);
+}
