@@ -79,6 +79,26 @@ function measure() {
 	return out;
 }
 
+// Writes OUTDIR/VIEW-N.png: each generated section, and the first table
+// of the body, as the page shows them.
+async function sections(s, name) {
+	const res = await send("Runtime.evaluate", { returnByValue: true,
+	    expression: `Array.from(document.querySelectorAll(
+		".rbc-section, .doc-body .table"), (e) => {
+		const r = e.getBoundingClientRect();
+		return [r.left, r.top + scrollY, r.width, r.height];
+	    })` }, s);
+	let n = 0;
+	for (const [x, y, width, height] of res.result.value) {
+		const shot = await send("Page.captureScreenshot", {
+			format: "png", captureBeyondViewport: true,
+			clip: { x, y, width, height: Math.min(height, 1600),
+			scale: 1 } }, s);
+		writeFileSync(join(outdir, `${name}-${++n}.png`),
+		    Buffer.from(shot.data, "base64"));
+	}
+}
+
 const prof = mkdtempSync(join(tmpdir(), "rbc-layout-"));
 const child = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu",
     "--disable-background-networking", "--disable-component-update",
@@ -171,6 +191,9 @@ try {
 		writeFileSync(join(outdir, `${v.name}.png`),
 		    Buffer.from(shot.data, "base64"));
 		console.log(JSON.stringify({ view: v.name, ...res.result.value }));
+		// On a phone, the tables too: one picture of each section.
+		if (v.mobile && !v.dark)
+			await sections(s, v.name);
 	}
 	clearTimeout(timer);
 	finish(0);
