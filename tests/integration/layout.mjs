@@ -2,19 +2,21 @@
 // protocol through a pipe (--remote-debugging-pipe: no port, no package
 // from npm), and takes screenshots of it.
 //
-//   node layout.mjs CHROMIUM URL OUTDIR
+//   node layout.mjs CHROMIUM OUTDIR URL...
 //
-// For each view (1280 px and 390 px wide, light and dark), writes
-// OUTDIR/VIEW.png and prints one line of JSON: what the page's own
-// measure() below found.  Exits 1 on any protocol error, 2 on a time-out.
+// For each page (N from 1) and view (1280 px and 390 px wide, light and
+// dark), writes OUTDIR/N-VIEW.png and prints one line of JSON: what the
+// page's own measure() below found.  On a phone it also writes
+// OUTDIR/N-phone-K.png, each table's section.  Exits 1 on any protocol
+// error, 2 on a time-out.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [chromium, url, outdir] = process.argv.slice(2);
-if (!chromium || !url || !outdir) {
-	console.error("usage: node layout.mjs CHROMIUM URL OUTDIR");
+const [chromium, outdir, ...urls] = process.argv.slice(2);
+if (!chromium || !outdir || urls.length === 0) {
+	console.error("usage: node layout.mjs CHROMIUM OUTDIR URL...");
 	process.exit(64);
 }
 
@@ -161,9 +163,9 @@ function finish(code) {
 }
 
 const timer = setTimeout(() => {
-	console.error("layout.mjs: Chromium did not answer within 90 s");
+	console.error("layout.mjs: Chromium took more than 120 s");
 	finish(2);
-}, 90000);
+}, 120000);
 
 try {
 	const { targetId } = await send("Target.createTarget",
@@ -171,29 +173,33 @@ try {
 	const { sessionId: s } = await send("Target.attachToTarget",
 	    { targetId, flatten: true });
 	await send("Page.enable", {}, s);
-	for (const v of views) {
-		await send("Emulation.setDeviceMetricsOverride", {
-			width: v.width, height: v.height, deviceScaleFactor: 1,
-			mobile: v.mobile }, s);
-		await send("Emulation.setEmulatedMedia", { media: "screen",
-			features: [{ name: "prefers-color-scheme",
-			value: v.dark ? "dark" : "light" }] }, s);
-		const loaded = once("Page.loadEventFired", s);
-		await send("Page.navigate", { url }, s);
-		await loaded;
-		const res = await send("Runtime.evaluate", {
-			expression: `(${measure.toString()})()`,
-			returnByValue: true }, s);
-		if (res.exceptionDetails)
-			throw new Error(JSON.stringify(res.exceptionDetails));
-		const shot = await send("Page.captureScreenshot",
-		    { format: "png" }, s);
-		writeFileSync(join(outdir, `${v.name}.png`),
-		    Buffer.from(shot.data, "base64"));
-		console.log(JSON.stringify({ view: v.name, ...res.result.value }));
-		// On a phone, the tables too: one picture of each section.
-		if (v.mobile && !v.dark)
-			await sections(s, v.name);
+	for (const [i, url] of urls.entries()) {
+		for (const v of views) {
+			const name = `${i + 1}-${v.name}`;
+			await send("Emulation.setDeviceMetricsOverride", {
+				width: v.width, height: v.height, deviceScaleFactor: 1,
+				mobile: v.mobile }, s);
+			await send("Emulation.setEmulatedMedia", { media: "screen",
+				features: [{ name: "prefers-color-scheme",
+				value: v.dark ? "dark" : "light" }] }, s);
+			const loaded = once("Page.loadEventFired", s);
+			await send("Page.navigate", { url }, s);
+			await loaded;
+			const res = await send("Runtime.evaluate", {
+				expression: `(${measure.toString()})()`,
+				returnByValue: true }, s);
+			if (res.exceptionDetails)
+				throw new Error(JSON.stringify(res.exceptionDetails));
+			const shot = await send("Page.captureScreenshot",
+			    { format: "png" }, s);
+			writeFileSync(join(outdir, `${name}.png`),
+			    Buffer.from(shot.data, "base64"));
+			console.log(JSON.stringify({ url, view: v.name,
+			    ...res.result.value }));
+			// On a phone, the tables too: one picture of each section.
+			if (v.mobile && !v.dark)
+				await sections(s, name);
+		}
 	}
 	clearTimeout(timer);
 	finish(0);
