@@ -328,14 +328,51 @@ render_toc(struct rctx *c)
 	BUF_PUTSL(o, "</nav>\n");
 }
 
+/* A body table's header cell longer than this gives its column no
+ * label: a label is repeated in every row. */
+#define LABEL_MAX	40
+
+/*
+ * Writes the header cells' text of table n into lab, attribute-escaped,
+ * and sets (*at)[k], (*len)[k] to column k's label (length 0: none);
+ * returns the number of columns.  On a phone a row stacks and each cell
+ * shows its column's label (data-label).
+ */
+static size_t
+table_labels(cmark_node *n, struct buf *lab, size_t **at, size_t **len)
+{
+	cmark_node *row = cmark_node_first_child(n), *cell;
+	size_t k = 0, cap = 0, mark;
+
+	*at = *len = NULL;
+	if (row == NULL || !is_type(row, "table_header"))
+		return 0;
+	for (cell = cmark_node_first_child(row); cell != NULL;
+	    cell = cmark_node_next(cell), k++) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 8;
+			*at = xreallocarray(*at, cap, sizeof(**at));
+			*len = xreallocarray(*len, cap, sizeof(**len));
+		}
+		mark = lab->len;
+		alt_text(lab, cell);
+		(*at)[k] = mark;
+		(*len)[k] = lab->len - mark <= LABEL_MAX ? lab->len - mark : 0;
+		lab->len = mark + (*len)[k];
+	}
+	return k;
+}
+
 static void
 render_table(struct rctx *c, cmark_node *n)
 {
 	cmark_node *row, *cell;
-	struct buf *o = c->o;
+	struct buf *o = c->o, lab = { NULL, 0, 0 };
+	size_t *lat, *llen, ncol, k;
 	int header, body_open = 0;
 
 	c->align = cmark_gfm_extensions_get_table_alignments(n);
+	ncol = table_labels(n, &lab, &lat, &llen);
 	BUF_PUTSL(o, "<div class=\"table\"><table>\n");
 	for (row = cmark_node_first_child(n); row != NULL;
 	    row = cmark_node_next(row)) {
@@ -348,8 +385,8 @@ render_table(struct rctx *c, cmark_node *n)
 		}
 		BUF_PUTSL(o, "<tr>\n");
 		c->col = 0;
-		for (cell = cmark_node_first_child(row); cell != NULL;
-		    cell = cmark_node_next(cell)) {
+		for (cell = cmark_node_first_child(row), k = 0; cell != NULL;
+		    cell = cmark_node_next(cell), k++) {
 			const char *tag = header ? "th" : "td";
 			uint8_t al = c->align != NULL ? c->align[c->col] : 0;
 			buf_putc(o, '<');
@@ -360,6 +397,11 @@ render_table(struct rctx *c, cmark_node *n)
 				BUF_PUTSL(o, " class=\"center\"");
 			else if (al == 'r')
 				BUF_PUTSL(o, " class=\"right\"");
+			if (!header && k < ncol && llen[k] > 0) {
+				BUF_PUTSL(o, " data-label=\"");
+				buf_put(o, lab.data + lat[k], llen[k]);
+				buf_putc(o, '"');
+			}
 			buf_putc(o, '>');
 			children(c, cell);
 			BUF_PUTSL(o, "</");
@@ -378,6 +420,9 @@ render_table(struct rctx *c, cmark_node *n)
 		BUF_PUTSL(o, "</tbody>\n");
 	BUF_PUTSL(o, "</table></div>\n");
 	c->align = NULL;
+	free(lat);
+	free(llen);
+	buf_free(&lab);
 }
 
 static void
@@ -811,6 +856,98 @@ from_text(struct arena *a, struct ynode *m, const struct site *s,
 	}
 }
 
+/* Returns 1 if e is one of r's own contacts (not the site's, not none). */
+static int
+own_contact(const struct runbook *r, const struct ynode *e)
+{
+	const struct ynode *v = ymap_get(r->fm, "contacts");
+	size_t i;
+
+	if (e == NULL || v == NULL || v->type != Y_SEQ)
+		return 0;
+	for (i = 0; i < v->n; i++)
+		if (v->items[i] == e)
+			return 1;
+	return 0;
+}
+
+/*
+ * Returns whom the on-call box at the top of r's page says to call
+ * first, or NULL: the first escalation step (esc, its context) when it
+ * names someone, else the contact whose id is "primary", else the first
+ * contact (cl, the contacts' contexts).  The fields are documented in
+ * templates/CONTEXT.md.
+ */
+static struct ynode *
+first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
+    const struct ynode *esc, const struct ynode *cl)
+{
+	static const char *const ck[] = { "contact", "name", "role", "phone",
+	    "tel", "email", "mailto", "chat", NULL };
+	static const char *const who[] = { "name", "phone", "email", "chat",
+	    NULL };
+	const struct ynode *fmv, *src = NULL, *step = NULL, *c = NULL, *v;
+	struct ynode *m;
+	const char *id;
+	char line[24];
+	size_t i, k;
+	int at = 0;
+
+	/* A step that names nobody this page can show (an unknown
+	 * contact id): the primary contact instead. */
+	for (k = 0; esc->n > 0 && who[k] != NULL && src == NULL; k++)
+		if (ystr(ymap_get(esc->items[0], who[k])) != NULL)
+			src = esc->items[0];
+	if (src != NULL) {
+		/* The step as the front-matter (or the text) gives it. */
+		fmv = ymap_get(r->fm, "escalation");
+		for (i = 0; fmv != NULL && i < fmv->n; i++)
+			if (fmv->items[i]->type == Y_MAP) {
+				step = fmv->items[i];
+				break;
+			}
+		if (step != NULL && (id = fmstr(step, "contact")) != NULL)
+			c = contact_find(s, r, id);
+	} else if (cl->n > 0) {
+		fmv = ymap_get(r->fm, "contacts");
+		for (i = 0; i < cl->n; i++)
+			if ((id = ystr(ymap_get(cl->items[i], "id"))) != NULL &&
+			    strcmp(id, "primary") == 0)
+				break;
+		if (i == cl->n)
+			i = 0;
+		src = cl->items[i];
+		/* contacts_ctx keeps the maps' order: the i-th map. */
+		for (k = 0; fmv != NULL && k < fmv->n; k++)
+			if (fmv->items[k]->type == Y_MAP && i-- == 0) {
+				c = fmv->items[k];
+				break;
+			}
+	} else
+		return NULL;
+
+	m = ynew(a, Y_MAP);
+	ymap_add(a, m, "escalation", ynew_bool(a, step != NULL));
+	kv(a, m, "level", step != NULL ? ystr(ymap_get(src, "level")) : NULL);
+	kv(a, m, "after", step != NULL ? ystr(ymap_get(src, "after")) : NULL);
+	for (k = 0; ck[k] != NULL; k++) {
+		v = ymap_get(src, k == 0 && step == NULL ? "id" : ck[k]);
+		ymap_add(a, m, ck[k], v != NULL ? (struct ynode *)v :
+		    ynew(a, Y_NULL));
+	}
+	/* Where the text gave it: the contact's line, else the step's. */
+	if ((r->from_text & TEXT_CONTACTS) && own_contact(r, c))
+		at = c->line;
+	else if (step != NULL && (r->from_text & TEXT_ESCALATION))
+		at = step->line;
+	if (at > 0) {
+		snprintf(line, sizeof(line), "%d", at);
+		kv(a, m, "from_text", line);
+	} else
+		kv(a, m, "from_text", NULL);
+	return m;
+}
+
 static struct ynode *
 severity_ctx(struct arena *a, const struct runbook *r)
 {
@@ -1032,10 +1169,17 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	}
 
 	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, r));
-	set_list(a, m, "contacts", "has_contacts", contacts_ctx(a, r, &memo));
-	set_list(a, m, "escalation", "has_escalation",
-	    escalation_ctx(a, s, r, &memo));
+	l = contacts_ctx(a, r, &memo);
+	set_list(a, m, "contacts", "has_contacts", l);
+	x = escalation_ctx(a, s, r, &memo);
+	set_list(a, m, "escalation", "has_escalation", x);
 	from_text(a, m, s, r);
+	/* The on-call box: whom to call first, the response times. */
+	x = first_call_ctx(a, s, r, x, l);
+	ymap_add(a, m, "first_call", x != NULL ? x : ynew(a, Y_NULL));
+	ymap_add(a, m, "has_oncall", ynew_bool(a, l->n > 0 ||
+	    ymap_get(m, "escalation")->n > 0 ||
+	    ymap_get(m, "severity_levels")->n > 0));
 	l = ynew(a, Y_SEQ);
 	if ((v = ymap_get(r->fm, "thresholds")) != NULL && v->type == Y_SEQ)
 		for (i = 0; i < v->n; i++)

@@ -14,7 +14,7 @@ const char *const page_ids[] = {
 	"rbc-escalation", "rbc-thresholds", "rbc-quickref", "rbc-related",
 	"rbc-backlinks", "rbc-source", "rbc-search", "rbc-search-input",
 	"rbc-search-hint", "rbc-search-results", "rbc-search-status",
-	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", NULL
+	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", "rbc-oncall", NULL
 };
 
 /* Returns the bytes of punctuation or space at p: ASCII, U+00A0-U+00BF
