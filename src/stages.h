@@ -61,6 +61,9 @@ void	 md_parse(struct site *, struct runbook *);
 const struct link *md_node_link(const struct runbook *, void *node);
 void	 md_text(void *node, struct buf *, int with_images);
 const struct heading *md_node_heading(const struct runbook *, void *node);
+/* 1 if node is a diagram: a code block fenced as mermaid (GitHub's rule:
+ * the info string's first word, exactly). */
+int	 md_diagram(void *node);
 void	 md_free(struct runbook *);
 
 /* index.c */
