@@ -77,6 +77,8 @@ const r = await send('Runtime.evaluate', {
     failed: document.querySelectorAll('pre.mermaid-error').length,
     blocks: document.querySelectorAll('main pre > code').length,
     highlighted: [...document.querySelectorAll('main pre > code.hljs')]
+      .map((c) => c.className),
+    coloured: [...document.querySelectorAll('main pre > code.hljs')]
       .filter((c) => c.querySelector('span[class^="hljs-"]'))
       .map((c) => c.className),
     buttons: buttons.length,
