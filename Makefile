@@ -33,6 +33,9 @@ SRCS	 = $(sort $(wildcard src/*.c))
 LIBSRCS	 = $(filter-out src/main.c,$(SRCS))
 HDRS	 = $(wildcard src/*.h)
 ASSETS	 = $(sort $(wildcard templates/*.mustache themes/*/* themes/*/*/* schemas/*.json))
+# The kept libraries pages load (diagrams, highlighting), fetched at a
+# pinned version and hash by tools/vendor.sh and compiled in.
+VENDOR	 = $(BUILD)/vendor/mermaid.min.js $(BUILD)/vendor/highlight.js
 UNITS	 = $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/t_*.c)))
 
 OBJS	 = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/embed.o
@@ -76,10 +79,13 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(OPT) $(WARN) $(WERROR) $(DEFS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
-$(BUILD)/embed.c: $(ASSETS) tools/embed.c
+$(VENDOR) &: tools/vendor.sh
+	sh tools/vendor.sh $(BUILD)/vendor
+
+$(BUILD)/embed.c: $(ASSETS) $(VENDOR) tools/embed.c
 	@mkdir -p $(BUILD)
 	$(CC) -O1 -o $(BUILD)/embed-gen tools/embed.c
-	$(BUILD)/embed-gen $(ASSETS) > $@.tmp && mv $@.tmp $@
+	$(BUILD)/embed-gen $(ASSETS) $(foreach f,$(VENDOR),vendor/$(notdir $(f))=$(f)) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/embed.o: $(BUILD)/embed.c src/util.h
 	@mkdir -p $(@D)

@@ -470,6 +470,14 @@ render(struct rctx *c, cmark_node *n)
 		return;
 	case CMARK_NODE_CODE_BLOCK:
 		info = cmark_node_get_fence_info(n);
+		if (md_diagram(n)) {
+			/* The source, which the page's script draws
+			 * (PAGE_MERMAID): readable without it. */
+			BUF_PUTSL(o, "<pre class=\"mermaid\">");
+			put_text(o, cmark_node_get_literal(n));
+			BUF_PUTSL(o, "</pre>\n");
+			return;
+		}
 		BUF_PUTSL(o, "<pre><code");
 		if (info != NULL && *info != '\0') {
 			size_t k = strcspn(info, " \t");
@@ -1118,6 +1126,44 @@ alert_item(void *arg, size_t i, struct arena *a)
 	return alert_ctx(a, s, NULL, &s->alerts.v[i]);
 }
 
+/*
+ * Sets the fields that say which scripts page c loads (head.mustache),
+ * from the HTML of its text (html, n bytes, as html_body wrote it):
+ * has_code (a code block, a diagram or quick-reference commands: the
+ * script that gives them their buttons, colours and drawings),
+ * has_highlight (a code block with a language), has_mermaid (a diagram;
+ * its policy also lets the diagrams' own styles apply).
+ */
+static void
+page_scripts(struct arena *a, struct ynode *c, const char *html, size_t n,
+    int commands)
+{
+	static const char lang[] = "<pre><code class=\"language-";
+	static const char code[] = "<pre><code>";
+	static const char mermaid[] = "<pre class=\"mermaid\">";
+	const char *p = html, *end = html + n;
+	int has_code = commands, has_hl = 0, has_mermaid = 0;
+	size_t left;
+
+	while (html != NULL && p < end &&
+	    (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		left = (size_t)(end - p);
+		if (left >= sizeof(lang) - 1 &&
+		    memcmp(p, lang, sizeof(lang) - 1) == 0)
+			has_code = has_hl = 1;
+		else if (left >= sizeof(code) - 1 &&
+		    memcmp(p, code, sizeof(code) - 1) == 0)
+			has_code = 1;
+		else if (left >= sizeof(mermaid) - 1 &&
+		    memcmp(p, mermaid, sizeof(mermaid) - 1) == 0)
+			has_mermaid = 1;
+		p++;
+	}
+	ymap_add(a, c, "has_code", ynew_bool(a, has_code || has_mermaid));
+	ymap_add(a, c, "has_highlight", ynew_bool(a, has_hl));
+	ymap_add(a, c, "has_mermaid", ynew_bool(a, has_mermaid));
+}
+
 /* Returns the context of r's page. */
 static struct ynode *
 runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
@@ -1160,13 +1206,13 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	}
 	set_list(a, m, "toc", "has_toc", l);
 
-	if (pre != NULL)
-		ymap_add(a, m, "body", ynew_ref(a, pre, prelen));
-	else {
+	if (pre == NULL) {
 		html_body(&body, s, r, NULL, NULL);
-		ymap_add(a, m, "body", ynew_str(a, buf_cstr(&body), body.len));
+		pre = arena_strndup(a, buf_cstr(&body), body.len);
+		prelen = body.len;
 		buf_free(&body);
 	}
+	ymap_add(a, m, "body", ynew_ref(a, pre, prelen));
 
 	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, r));
 	l = contacts_ctx(a, r, &memo);
@@ -1200,6 +1246,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	l = ynew(a, Y_SEQ);
 	seq_of_maps(a, ymap_get(r->fm, "quickref"), l, qk);
 	set_list(a, m, "quickref", "has_quickref", l);
+	page_scripts(a, c, pre, prelen, l->n > 0);
 
 	l = ynew(a, Y_SEQ);
 	for (i = 0; i < r->nlinks; i++) {
@@ -1779,6 +1826,8 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	ymap_add(a, c, "orphans_folded", ynew_bool(a, l->n * 2 >= n));
 	ymap_add(a, c, "count", ynew_int(a, (long long)n));
 	kv(a, c, "intro", h->intro);
+	page_scripts(a, c, h->intro, h->intro != NULL ? strlen(h->intro) : 0,
+	    0);
 	ymap_add(a, c, "has_alerts", ynew_bool(a, s->alerts.configured));
 	made = site_page(h, "index", c, &out, put, arg, "index.html") == 0;
 	spage_free(&p);

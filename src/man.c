@@ -229,13 +229,16 @@ item_enter(struct mr *m, cmark_node *n)
 		rs_push(m, f->width);
 }
 
-/* Returns nothing; writes a code block, every line literal. */
+/* Returns nothing; writes a code block, every line literal; a diagram
+ * is its source, labelled. */
 static void
 code_block(struct mr *m, cmark_node *n)
 {
 	const char *s = lit(n);
 
 	para(m);
+	if (md_diagram(n))
+		put_text(m, "Diagram (mermaid):", 18, 0);
 	rs_push(m, 4);
 	mac(m, ".EX");
 	mac_end(m);

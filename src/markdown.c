@@ -126,6 +126,19 @@ struct mdctx {
 	struct srccur	 cur;		/* the last link's column */
 };
 
+/* Returns 1 if node is a code block fenced as mermaid, else 0. */
+int
+md_diagram(void *node)
+{
+	const char *info;
+
+	if (cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
+		return 0;
+	info = cmark_node_get_fence_info(node);
+	return info != NULL && strncmp(info, "mermaid", 7) == 0 &&
+	    (info[7] == '\0' || info[7] == ' ' || info[7] == '\t');
+}
+
 /*
  * Appends the plain text of n's subtree to b: text and code, a blank for
  * a line break, raw HTML left out, and image alt text only if

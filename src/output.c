@@ -122,7 +122,23 @@ put_html(void *arg, const char *rel, const struct buf *b, int more)
 	return rc;
 }
 
-/* Copies the theme: site themes/<theme>/ if present, else rbc's own. */
+/* Returns 1 if name is one of the n names in v. */
+static int
+named(char *const *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Copies the theme: site themes/<theme>/ if present, else rbc's own;
+ * then the libraries pages load (vendor/, tools/vendor.sh), whatever the
+ * theme, unless the site's theme has a file of that name.
+ */
 void
 copy_theme(struct site *s, struct out *o)
 {
@@ -149,9 +165,7 @@ copy_theme(struct site *s, struct out *o)
 				free(rel);
 			}
 			free(src);
-			free(names[i]);
 		}
-		free(names);
 	} else if (strcmp(s->cfg.theme, "default") != 0) {
 		diag_add(o->d, dir, 0, 0, R_IO, "no theme '%s' (%s)",
 		    s->cfg.theme, strerror(errno));
@@ -167,6 +181,17 @@ copy_theme(struct site *s, struct out *o)
 			free(rel);
 		}
 	}
+	for (k = 0; embedded_files[k].name != NULL; k++) {
+		const char *nm = embedded_files[k].name;
+		if (strncmp(nm, "vendor/", 7) != 0 || named(names, n, nm + 7))
+			continue;
+		rel = xasprintf("html/" RBC_DIR "/%s", nm + 7);
+		put(o, rel, embedded_files[k].data, embedded_files[k].len);
+		free(rel);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	buf_free(&b);
 	free(dir);
 }

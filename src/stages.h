@@ -69,6 +69,9 @@ const struct heading *md_node_heading(const struct runbook *, void *node);
 /* 1 if node stands for GitLab's [[_TOC_]] or [TOC]: a table of contents
  * of the page's headings goes there (man pages have none). */
 int	 md_node_toc(void *node);
+/* 1 if node is a diagram: a code block fenced as mermaid (GitHub's rule:
+ * the info string's first word, exactly). */
+int	 md_diagram(void *node);
 void	 md_free(struct runbook *);
 
 /* index.c */
