@@ -81,6 +81,8 @@ const struct rule_info rule_table[R__MAX] = {
 	    "a runbook that no alert rule points at" },
 	[R_THRESHOLD_DRIFT] = { "threshold-drift", SEV_WARNING,
 	    "a runbook threshold whose numbers differ from its alert rule's" },
+	[R_RAW_HTML] = { "raw-html", SEV_WARNING,
+	    "raw HTML removed by the sanitizer" },
 };
 
 static const char *const sevname[] = { "off", "warning", "error" };
