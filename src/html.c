@@ -328,6 +328,21 @@ render_link(struct rctx *c, cmark_node *n)
 	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && url != NULL &&
 	    (strncasecmp(url, "https://", 8) == 0 ||
 	    strncasecmp(url, "http://", 7) == 0 || strncmp(url, "//", 2) == 0)) {
+		cmark_node *p;
+		/* In a link (a badge), a link of its own cannot be. */
+		for (p = cmark_node_parent(n); p != NULL &&
+		    cmark_node_get_type(p) != CMARK_NODE_LINK;
+		    p = cmark_node_parent(p))
+			;
+		if (p != NULL) {
+			BUF_PUTSL(o, "<span class=\"external-image\">");
+			mark = o->len;
+			alt_text(o, n);
+			if (o->len == mark)
+				BUF_PUTSL(o, "image");
+			BUF_PUTSL(o, "</span>");
+			return;
+		}
 		BUF_PUTSL(o, "<a class=\"external-image\" href=\"");
 		html_esc_url(o, url, strlen(url));
 		BUF_PUTSL(o, "\">");

@@ -343,7 +343,7 @@ html_block(struct mr *m, cmark_node *n, int enter)
 			rs_push(m, 4);
 		} else
 			rs_pop(m);
-	} else if (e->flags & HE_RULE) {
+	} else if ((e->flags & HE_RULE) && enter) {
 		para(m);
 		BUF_PUTSL(m->out, ".ce\n* * *\n");
 	} else if ((e->flags & HE_ITEM) && enter) {

@@ -340,6 +340,33 @@ run_of(struct sctx *x, cmark_node *parent, size_t off)
 	return l;
 }
 
+/*
+ * Appends child to parent, also where an extension's node refuses a
+ * custom node (a table cell takes only the inlines it knows; custom
+ * inlines render as their content).  Returns 0 only for a block node
+ * in an inline one.
+ */
+static int
+append(cmark_node *parent, cmark_node *child)
+{
+	cmark_node_type t = cmark_node_get_type(child);
+
+	if (cmark_node_append_child(parent, child))
+		return 1;
+	if (t != CMARK_NODE_CUSTOM_INLINE || parent->extension == NULL)
+		return 0;
+	cmark_node_unlink(child);
+	child->parent = parent;
+	child->prev = parent->last_child;
+	child->next = NULL;
+	if (parent->last_child != NULL)
+		parent->last_child->next = child;
+	else
+		parent->first_child = child;
+	parent->last_child = child;
+	return 1;
+}
+
 /* Appends inline node n to parent (block: into a run of inlines). */
 static void
 put_inline(struct sctx *x, cmark_node *parent, int block, cmark_node *n,
@@ -347,7 +374,7 @@ put_inline(struct sctx *x, cmark_node *parent, int block, cmark_node *n,
 {
 	if (block)
 		parent = run_of(x, parent, off);
-	if (!cmark_node_append_child(parent, n))
+	if (!append(parent, n))
 		cmark_node_free(n);
 }
 
@@ -412,7 +439,7 @@ put_text(struct sctx *x, cmark_node *parent, int block, const char *s,
 		c = x->moved[cp];
 		if (block)
 			put_block(x, parent, c);
-		else if (!cmark_node_append_child(parent, c))
+		else if (!append(parent, c))
 			x->done[cp] = 0;
 		from = i + 4;
 	}
