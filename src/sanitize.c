@@ -741,8 +741,12 @@ build(struct sctx *x, GumboNode *g, cmark_node *parent, int block,
 	e = el_find(name);
 	if (e == NULL) {
 		if (g->v.element.original_tag.length > 0)
-			report(x, off, "raw HTML: <%s> removed (its text "
-			    "kept)%s", name, "");
+			report(x, off, "raw HTML: <%s> removed%s", name,
+			    g->v.element.children.length > 0 &&
+			    g->v.element.original_end_tag.length > 0 ?
+			    " (its text "
+			    "kept)" : ": not shown (in code, `<...>` is shown "
+			    "as written)");
 		children(x, g, parent, block, inlink);
 		return;
 	}
