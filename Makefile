@@ -14,7 +14,7 @@ CC	?= cc
 BUILD	?= build
 SAN	?= $(BUILD)/san
 PKGS	 = libcmark-gfm yaml-0.1 libpcre2-8 libmicrohttpd pangocairo cairo-pdf \
-	   libqrencode fontconfig zlib
+	   libqrencode fontconfig zlib gumbo
 OPT	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
@@ -24,7 +24,7 @@ DEFS	 = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread \
 PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
 # The card's libraries are loaded when a card is made (src/cardlib.c):
 # their headers at build time, not their link.
-LINKPKGS = libcmark-gfm yaml-0.1 libpcre2-8 libmicrohttpd
+LINKPKGS = libcmark-gfm yaml-0.1 libpcre2-8 libmicrohttpd gumbo
 PKG_LIBS   = $$(pkg-config --libs $(LINKPKGS)) -lcmark-gfm-extensions -pthread
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
     -DRBC_FREE_AT_EXIT

@@ -86,6 +86,8 @@ const struct rule_info rule_table[R__MAX] = {
 	    "under another platform's slugs" },
 	[R_TEMPLATE_SYNTAX] = { "template-syntax", SEV_WARNING,
 	    "Hugo, ERB or Jinja template syntax published as literal text" },
+	[R_RAW_HTML] = { "raw-html", SEV_WARNING,
+	    "raw HTML removed by the sanitizer" },
 };
 
 static const char *const sevname[] = { "off", "warning", "error" };

@@ -1,7 +1,8 @@
 /*
  * HTML output: the runbook body rendered over the cmark-gfm tree (heading
- * ids and self-links, links rewritten through index.c, raw HTML dropped
- * unless site.yaml says unsafe_html), and every page of the site through
+ * ids and self-links, links rewritten through index.c, raw HTML as
+ * sanitize.c rebuilt it, or as written where site.yaml says unsafe_html;
+ * GitHub's alerts and :emoji:), and every page of the site through
  * the Mustache templates, with contexts built from the front-matter.
  * Front-matter values reach templates as data and are escaped there;
  * only the rendered body goes in raw.
@@ -77,6 +78,131 @@ put_text(struct buf *o, const char *s)
 {
 	if (s != NULL)
 		html_esc_text(o, s, strlen(s));
+}
+
+/* Appends text s with GitHub's :emoji: shortcodes as their emoji. */
+static void
+put_prose(struct buf *o, const char *s)
+{
+	size_t n, at, len;
+	const char *emo;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	while ((emo = emoji_next(s, n, &at, &len)) != NULL) {
+		html_esc_text(o, s, at);
+		buf_puts(o, emo);
+		s += at + len;
+		n -= at + len;
+	}
+	html_esc_text(o, s, n);
+}
+
+/* GitHub's alert icons: octicons (MIT licence, GitHub Inc.), 16 px. */
+static const char *const alert_icon[] = {
+	/* info */
+	"M0 8a8 8 0 1 1 16 0A8 8 0 0 1 0 8Zm8-6.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 "
+	"0 0 0-13ZM6.5 7.75A.75.75 0 0 1 7.25 7h1a.75.75 0 0 1 .75.75v2.75h.25"
+	"a.75.75 0 0 1 0 1.5h-2a.75.75 0 0 1 0-1.5h.25v-2h-.25a.75.75 0 0 1-.75"
+	"-.75ZM8 6a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z",
+	/* light-bulb */
+	"M8 1.5c-2.363 0-4 1.69-4 3.75 0 .984.424 1.625.984 2.304l.214.253c.22"
+	"3.264.47.556.673.848.284.411.537.896.621 1.49a.75.75 0 0 1-1.484.211c"
+	"-.04-.282-.163-.547-.37-.847a8.456 8.456 0 0 0-.542-.68c-.084-.1-.173-"
+	".205-.268-.32C3.201 7.75 2.5 6.766 2.5 5.25 2.5 2.31 4.863 0 8 0s5.5 "
+	"2.31 5.5 5.25c0 1.516-.701 2.5-1.328 3.259-.095.115-.184.22-.268.319-"
+	".207.245-.383.453-.541.681-.208.3-.33.565-.37.847a.751.751 0 0 1-1.48"
+	"5-.212c.084-.593.337-1.078.621-1.489.203-.292.45-.584.673-.848.075-.08"
+	"8.147-.173.213-.253.561-.679.985-1.32.985-2.304 0-2.06-1.637-3.75-4-3."
+	"75ZM5.75 12h4.5a.75.75 0 0 1 0 1.5h-4.5a.75.75 0 0 1 0-1.5ZM6 15.25a.7"
+	"5.75 0 0 1 .75-.75h2.5a.75.75 0 0 1 0 1.5h-2.5a.75.75 0 0 1-.75-.75Z",
+	/* report */
+	"M0 1.75C0 .784.784 0 1.75 0h12.5C15.216 0 16 .784 16 1.75v9.5A1.75 1.7"
+	"5 0 0 1 14.25 13H8.06l-2.573 2.573A1.458 1.458 0 0 1 3 14.543V13H1.75A"
+	"1.75 1.75 0 0 1 0 11.25Zm1.75-.25a.25.25 0 0 0-.25.25v9.5c0 .138.112."
+	"25.25.25h2a.75.75 0 0 1 .75.75v2.19l2.72-2.72a.749.749 0 0 1 .53-.22h6"
+	".5a.25.25 0 0 0 .25-.25v-9.5a.25.25 0 0 0-.25-.25Zm7 2.25v2.5a.75.75 0"
+	" 0 1-1.5 0v-2.5a.75.75 0 0 1 1.5 0ZM9 9a1 1 0 1 1-2 0 1 1 0 0 1 2 0Z",
+	/* alert */
+	"M6.457 1.047c.659-1.234 2.427-1.234 3.086 0l6.082 11.378A1.75 1.75 0 0"
+	" 1 14.082 15H1.918a1.75 1.75 0 0 1-1.543-2.575Zm1.763.707a.25.25 0 0 "
+	"0-.44 0L1.698 13.132a.25.25 0 0 0 .22.368h12.164a.25.25 0 0 0 .22-.36"
+	"8Zm.53 3.996v2.5a.75.75 0 0 1-1.5 0v-2.5a.75.75 0 0 1 1.5 0ZM9 11a1 1 "
+	"0 1 1-2 0 1 1 0 0 1 2 0Z",
+	/* stop */
+	"M4.47.22A.749.749 0 0 1 5 0h6c.199 0 .389.079.53.22l4.25 4.25c.141.14."
+	"22.331.22.53v6a.749.749 0 0 1-.22.53l-4.25 4.25A.749.749 0 0 1 11 16H"
+	"5a.749.749 0 0 1-.53-.22L.22 11.53A.749.749 0 0 1 0 11V5c0-.199.079-."
+	"389.22-.53Zm.84 1.28L1.5 5.31v5.38l3.81 3.81h5.38l3.81-3.81V5.31L10.6"
+	"9 1.5ZM8 4a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0"
+	" 1 8 4Zm0 8a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z",
+};
+
+/* Writes a GitHub alert's opening: its box, icon and label. */
+static void
+alert_open(struct buf *o, const struct htmlel *e, int kind)
+{
+	const char *cls = e->name;
+
+	BUF_PUTSL(o, "<div class=\"markdown-alert markdown-alert-");
+	for (; *cls != '\0'; cls++)
+		buf_putc(o, (char)tolower((unsigned char)*cls));
+	BUF_PUTSL(o, "\">\n<p class=\"markdown-alert-title\"><svg class=\""
+	    "octicon\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\" "
+	    "aria-hidden=\"true\"><path d=\"");
+	buf_puts(o, alert_icon[kind]);
+	BUF_PUTSL(o, "\"></path></svg>");
+	buf_puts(o, e->name);
+	BUF_PUTSL(o, "</p>\n");
+}
+
+static void children(struct rctx *, cmark_node *);
+
+/* Renders a custom node: raw HTML as sanitize.c rebuilt it, or an
+ * alert. */
+static void
+render_custom(struct rctx *c, cmark_node *n)
+{
+	const struct htmlel *e = md_node_html(n);
+	const char *s;
+	int block = cmark_node_get_type(n) == CMARK_NODE_CUSTOM_BLOCK;
+
+	if (e == NULL) {
+		children(c, n);
+		return;
+	}
+	if (e->flags & (HE_HIDDEN | HE_ATTRS))
+		return;
+	if (e->flags & HE_ALERT) {
+		alert_open(c->o, e, (int)((uintptr_t)
+		    cmark_node_get_user_data(n) - HEL_ALERT));
+		children(c, n);
+		BUF_PUTSL(c->o, "</div>\n");
+		return;
+	}
+	if ((s = cmark_node_get_on_enter(n)) != NULL)
+		buf_puts(c->o, s);
+	children(c, n);
+	if ((s = cmark_node_get_on_exit(n)) != NULL)
+		buf_puts(c->o, s);
+	if (block && e->name[0] != '\0')
+		buf_putc(c->o, '\n');
+}
+
+/* Appends an <img>'s own attributes (raw HTML's width, height,
+ * alignment), kept in a child node: after its alt text, in its quotes. */
+static void
+img_attrs(struct buf *o, cmark_node *img)
+{
+	cmark_node *k;
+	const struct htmlel *e;
+	const char *s;
+
+	for (k = cmark_node_first_child(img); k != NULL; k = cmark_node_next(k))
+		if ((e = md_node_html(k)) != NULL && (e->flags & HE_ATTRS) &&
+		    (s = cmark_node_get_on_enter(k)) != NULL)
+			buf_puts(o, s);
 }
 
 static int
@@ -203,6 +329,21 @@ render_link(struct rctx *c, cmark_node *n)
 	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && url != NULL &&
 	    (strncasecmp(url, "https://", 8) == 0 ||
 	    strncasecmp(url, "http://", 7) == 0 || strncmp(url, "//", 2) == 0)) {
+		cmark_node *p;
+		/* In a link (a badge), a link of its own cannot be. */
+		for (p = cmark_node_parent(n); p != NULL &&
+		    cmark_node_get_type(p) != CMARK_NODE_LINK;
+		    p = cmark_node_parent(p))
+			;
+		if (p != NULL) {
+			BUF_PUTSL(o, "<span class=\"external-image\">");
+			mark = o->len;
+			alt_text(o, n);
+			if (o->len == mark)
+				BUF_PUTSL(o, "image");
+			BUF_PUTSL(o, "</span>");
+			return;
+		}
 		BUF_PUTSL(o, "<a class=\"external-image\" href=\"");
 		html_esc_url(o, url, strlen(url));
 		BUF_PUTSL(o, "\">");
@@ -220,9 +361,10 @@ render_link(struct rctx *c, cmark_node *n)
 		title = cmark_node_get_title(n);
 		c->link(c->link_arg, o, c->r, l, img, title,
 		    title != NULL ? strlen(title) : 0, &c->scratch);
-		if (img)
+		if (img) {
 			alt_text(o, n);
-		else
+			img_attrs(o, n);
+		} else
 			children(c, n);
 		if (!img)
 			title = NULL;
@@ -242,6 +384,7 @@ render_link(struct rctx *c, cmark_node *n)
 		}
 		link_open(o, href, HTML_LINK_IMG, title, strlen(title), 0);
 		alt_text(o, n);
+		img_attrs(o, n);
 		link_close(o, HTML_LINK_IMG, title, strlen(title));
 		return;
 	}
@@ -515,7 +658,14 @@ render(struct rctx *c, cmark_node *n)
 		BUF_PUTSL(o, "<hr>\n");
 		return;
 	case CMARK_NODE_TEXT:
-		put_text(o, cmark_node_get_literal(n));
+		put_prose(o, cmark_node_get_literal(n));
+		return;
+	case CMARK_NODE_CUSTOM_BLOCK:
+	case CMARK_NODE_CUSTOM_INLINE:
+		if (md_node_toc(n))
+			render_toc(c);
+		else
+			render_custom(c, n);
 		return;
 	case CMARK_NODE_SOFTBREAK:
 		buf_putc(o, '\n');
@@ -541,10 +691,6 @@ render(struct rctx *c, cmark_node *n)
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:
 		render_link(c, n);
-		return;
-	case CMARK_NODE_CUSTOM_BLOCK:
-		if (md_node_toc(n))
-			render_toc(c);
 		return;
 	default:
 		break;

@@ -31,7 +31,10 @@
  * Tables go through tbl when they fit the page, wrapping long cells into
  * continuation rows, and become "Header: value" paragraphs when they do
  * not.  Links to other runbooks are .BR name (7), external ones .UR/.UE
- * or .MT/.ME; other links, raw HTML and images keep only their text.
+ * or .MT/.ME; other links and images keep only their text.  Raw HTML,
+ * as sanitize.c rebuilt it, keeps its text: <details>'s <summary> and
+ * headings are bold paragraphs, <kbd> and <b> bold, <img> its alt text
+ * and URL.  GitHub's alerts are indented under a bold label.
  * Pages are ragged right without hyphenation (.ad l, .nh), so commands and
  * host names stay whole and copyable; .nr HY 0 keeps it off after code
  * blocks, whose .EE in groff's an-ext.tmac turns hyphenation back on.
@@ -248,6 +251,106 @@ code_block(struct mr *m, cmark_node *n)
 	rs_pop(m);
 }
 
+/* Returns 1 if n is the first child of a raw-HTML list item. */
+static int
+html_item_head(cmark_node *n)
+{
+	const struct htmlel *e = md_node_html(cmark_node_parent(n));
+
+	return e != NULL && (e->flags & HE_ITEM) &&
+	    cmark_node_previous(n) == NULL;
+}
+
+/* Returns nothing; writes a raw-HTML block whose content is inline (a
+ * run of text, <p>, <summary>, <h1>...) as a paragraph, bold for a
+ * label, or <pre> as code. */
+static void
+html_para(struct mr *m, cmark_node *n, const struct htmlel *e)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t mark, after;
+	int in = m->in_section, head = html_item_head(n);
+
+	if (e->flags & HE_PRE) {
+		md_text(n, &b, 0);
+		para(m);
+		rs_push(m, 4);
+		mac(m, ".EX");
+		mac_end(m);
+		roff_esc_block(m->out, buf_cstr(&b), b.len);
+		mac(m, ".EE");
+		mac_end(m);
+		rs_pop(m);
+		buf_free(&b);
+		return;
+	}
+	font_reset(m);
+	if (!head)
+		roff_nl(m->out);
+	mark = m->out->len;
+	if (!head)
+		para(m);
+	after = m->out->len;
+	if (e->flags & HE_LABEL)
+		m->bold++;
+	inlines(m, n, IM_TEXT, 0);
+	if (e->flags & HE_LABEL)
+		m->bold--;
+	font_reset(m);
+	roff_nl(m->out);
+	drop_br(m);
+	if (!head)
+		take_back(m, mark, after, in);
+}
+
+/*
+ * Returns 1 if the iterator is to skip n's content; writes what a
+ * custom node (raw HTML, sanitize.c; a GitHub alert) opens or closes.
+ */
+static int
+html_block(struct mr *m, cmark_node *n, int enter)
+{
+	const struct htmlel *e = md_node_html(n);
+
+	if (e == NULL || (e->flags & HE_HIDDEN))
+		return 1;
+	if (e->flags & HE_ALERT) {
+		if (enter) {
+			need_section(m);
+			rs_push(m, 4);
+			para(m);
+			m->bold++;
+			put_text(m, e->name, strlen(e->name), 0);
+			m->bold--;
+			font_reset(m);
+			roff_nl(m->out);
+		} else
+			rs_pop(m);
+		return 0;
+	}
+	if (e->flags & HE_PARA) {
+		if (enter)
+			html_para(m, n, e);
+		return 1;
+	}
+	if (e->flags & HE_QUOTE) {
+		if (enter) {
+			need_section(m);
+			rs_push(m, 4);
+		} else
+			rs_pop(m);
+	} else if ((e->flags & HE_RULE) && enter) {
+		para(m);
+		BUF_PUTSL(m->out, ".ce\n* * *\n");
+	} else if ((e->flags & HE_ITEM) && enter) {
+		need_section(m);
+		mac(m, ".IP");
+		BUF_PUTSL(m->out, " \\(bu 2");
+		mac_end(m);
+	}
+	return 0;
+}
+
 /* Returns nothing; writes the runbook's Markdown body. */
 static void
 body(struct mr *m, cmark_node *doc)
@@ -296,7 +399,11 @@ body(struct mr *m, cmark_node *doc)
 			BUF_PUTSL(m->out, ".ce\n* * *\n");
 			break;
 		case CMARK_NODE_HTML_BLOCK:
-			break;		/* raw HTML means nothing here */
+			break;		/* sanitize.c made it nodes */
+		case CMARK_NODE_CUSTOM_BLOCK:
+			if (html_block(m, n, enter) && enter)
+				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+			break;
 		default:
 			if (enter && is_ext(n, "table")) {
 				md_table(m, n);

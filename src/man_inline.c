@@ -627,6 +627,72 @@ link_event(struct mr *m, cmark_node *n, int enter, int flags)
 
 /* ------------------------------------------------------------ inlines */
 
+/* Writes text s[0..n) with GitHub's :emoji: shortcodes as the emoji. */
+static void
+put_prose(struct mr *m, const char *s, size_t n, int flags)
+{
+	size_t at, len;
+	const char *emo;
+
+	while ((emo = emoji_next(s, n, &at, &len)) != NULL) {
+		put_text(m, s, at, flags);
+		put_text(m, emo, strlen(emo), flags);
+		s += at + len;
+		n -= at + len;
+	}
+	put_text(m, s, n, flags);
+}
+
+/* Returns 1 if image node n came from raw HTML (sanitize.c). */
+static int
+html_image(cmark_node *n)
+{
+	cmark_node *k;
+	const struct htmlel *e;
+
+	for (k = cmark_node_first_child(n); k != NULL; k = cmark_node_next(k))
+		if ((e = md_node_html(k)) != NULL && (e->flags & HE_ATTRS))
+			return 1;
+	return 0;
+}
+
+/*
+ * Returns 1 if the iterator is to skip n's content; sets the fonts a
+ * raw-HTML inline element (sanitize.c) stands for: <kbd>, <b>, <strong>
+ * bold, <i>, <em> italic, <code> constant width; <br> a break.
+ */
+static int
+html_inline(struct mr *m, cmark_node *n, int enter, int flags)
+{
+	const struct htmlel *e = md_node_html(n);
+	int d = enter ? 1 : -1;
+
+	if (e == NULL)
+		return 0;
+	if (e->flags & (HE_HIDDEN | HE_ATTRS))
+		return 1;
+	if (e->flags & HE_BOLD)
+		m->bold += d;
+	else if (e->flags & HE_ITALIC)
+		m->ital += d;
+	else if (e->flags & HE_CODE)
+		m->code += d;
+	else if ((e->flags & HE_BREAK) && enter) {
+		if (m->mode != IM_TEXT) {
+			put_text(m, " ", 1, flags);
+			return 1;
+		}
+		font_reset(m);
+		roff_nl(m->out);
+		if (m->out->len > 0 && !last_is(m->out,
+		    ".SH .SS .PP .IP .TP .RS .br")) {
+			mac(m, ".br");
+			mac_end(m);
+		}
+	}
+	return 0;
+}
+
 /*
  * Returns nothing; writes the inline content of parent in mode, with
  * roff_esc flags (ROFF_UPPER for .SH).
@@ -658,7 +724,11 @@ inlines(struct mr *m, cmark_node *parent, enum imode mode, int flags)
 				len -= m->skip;
 				m->skip_node = NULL;
 			}
-			put_text(m, s, len, flags);
+			put_prose(m, s, len, flags);
+			break;
+		case CMARK_NODE_CUSTOM_INLINE:
+			if (html_inline(m, n, enter, flags))
+				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
 			break;
 		case CMARK_NODE_CODE:
 			m->code++;
@@ -704,6 +774,14 @@ inlines(struct mr *m, cmark_node *parent, enum imode mode, int flags)
 				put_text(m, "]", 1, flags);
 			} else
 				put_text(m, "[image]", 7, flags);
+			/* Raw HTML's images say where they are. */
+			if (html_image(n) && (s = cmark_node_get_url(n)) !=
+			    NULL && *s != '\0') {
+				put_text(m, " (", 2, flags);
+				put_text(m, s, strlen(s), (flags &
+				    ~ROFF_UPPER) | ROFF_LIT);
+				put_text(m, ")", 1, flags);
+			}
 			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
 			break;
 		case CMARK_NODE_LINK:

@@ -124,6 +124,8 @@ struct mdctx {
 	int		 too_many;
 	size_t		 templates;	/* template-syntax reported */
 	struct srccur	 cur;		/* the last link's column */
+	cmark_node	**anchors;	/* <a id> nodes */
+	size_t		 nanchors, capanchors;
 };
 
 /* Returns 1 if node is a code block fenced as mermaid, else 0. */
@@ -837,6 +839,17 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 			return;
 		}
 		break;
+	case CMARK_NODE_CUSTOM_INLINE:
+		if (html_anchor_id(n, &(size_t){ 0 }) != NULL) {
+			if (m->nanchors == m->capanchors) {
+				m->capanchors = m->capanchors ?
+				    m->capanchors * 2 : 8;
+				m->anchors = xreallocarray(m->anchors,
+				    m->capanchors, sizeof(*m->anchors));
+			}
+			m->anchors[m->nanchors++] = n;
+		}
+		break;
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:
 		if (m->too_many)	/* the limit stops the work too */
@@ -859,6 +872,125 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 	for (c = cmark_node_first_child(n); c != NULL; c = next) {
 		next = cmark_node_next(c);
 		walk(m, c, inlink);
+	}
+}
+
+/*
+ * Makes raw HTML's <a id> anchors targets (struct heading of level 0),
+ * after the headings: an id a heading, a section of the page or an
+ * earlier anchor already has is removed (one id, one element).
+ */
+static void
+add_anchors(struct mdctx *m)
+{
+	struct runbook *r = m->r;
+	struct heading *h;
+	const char *id;
+	size_t i, k, n;
+	int line, col;
+	char *s;
+
+	for (i = 0; i < m->nanchors; i++) {
+		cmark_node *a = m->anchors[i];
+		id = html_anchor_id(a, &n);
+		s = xstrndup(id, n);
+		for (k = 0; k < r->nheads && strcmp(r->heads[k].slug, s); k++)
+			;
+		if (k == r->nheads)
+			for (k = 0; page_ids[k] != NULL &&
+			    strcmp(page_ids[k], s) != 0; k++)
+				;
+		if (k < r->nheads || page_ids[k] != NULL) {
+			line = cmark_node_get_start_line(a) + r->body_line - 1;
+			col = src_col(&r->src, line,
+			    cmark_node_get_start_column(a));
+			diag_add(&r->diags, r->src.path, line, col, R_RAW_HTML,
+			    "raw HTML: id '%s' of <a> removed: the page "
+			    "already has an element with that id", s);
+			cmark_node_set_on_enter(a, "<a>");
+			free(s);
+			continue;
+		}
+		if (r->nheads == m->capheads) {
+			m->capheads = m->capheads ? m->capheads * 2 : 16;
+			r->heads = xreallocarray(r->heads, m->capheads,
+			    sizeof(*r->heads));
+		}
+		h = &r->heads[r->nheads++];
+		h->text = h->slug = arena_strdup(r->arena, s);
+		h->level = 0;
+		h->line = cmark_node_get_start_line(a) + r->body_line - 1;
+		free(s);
+	}
+	free(m->anchors);
+}
+
+/*
+ * GitHub's alerts: a quote at the top level whose first line is
+ * [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] (any case)
+ * becomes a custom block (HEL_ALERT + kind) holding the rest of it.
+ */
+static void
+gh_alerts(struct mdctx *m, cmark_node *doc)
+{
+	static const char *const kinds[] = { "note", "tip", "important",
+	    "warning", "caution", NULL };
+	cmark_node *q, *next, *p, *c, *end, *al;
+	char word[16];
+	size_t wn;
+	int k;
+
+	for (q = cmark_node_first_child(doc); q != NULL; q = next) {
+		next = cmark_node_next(q);
+		if (cmark_node_get_type(q) != CMARK_NODE_BLOCK_QUOTE ||
+		    (p = cmark_node_first_child(q)) == NULL ||
+		    cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
+			continue;
+		/* The first line's text: "[" "!WARNING" "]" as cmark has it. */
+		wn = 0;
+		for (c = cmark_node_first_child(p); c != NULL &&
+		    cmark_node_get_type(c) == CMARK_NODE_TEXT;
+		    c = cmark_node_next(c)) {
+			const char *l = cmark_node_get_literal(c);
+			size_t ln = strlen(l);
+			if (wn + ln >= sizeof(word))
+				break;
+			memcpy(word + wn, l, ln);
+			wn += ln;
+		}
+		end = c;
+		if (end != NULL && cmark_node_get_type(end) !=
+		    CMARK_NODE_SOFTBREAK && cmark_node_get_type(end) !=
+		    CMARK_NODE_LINEBREAK)
+			continue;
+		while (wn > 0 && (word[wn - 1] == ' ' || word[wn - 1] == '\t'))
+			wn--;
+		word[wn] = '\0';
+		if (wn < 4 || word[0] != '[' || word[1] != '!' ||
+		    word[wn - 1] != ']')
+			continue;
+		word[wn - 1] = '\0';
+		for (k = 0; kinds[k] != NULL &&
+		    strcasecmp(kinds[k], word + 2) != 0; k++)
+			;
+		if (kinds[k] == NULL)
+			continue;
+		/* GitHub makes an alert only of one with a body. */
+		if ((end == NULL || cmark_node_next(end) == NULL) &&
+		    cmark_node_next(p) == NULL)
+			continue;
+		while ((c = cmark_node_first_child(p)) != end)
+			cmark_node_free(c);
+		if (end != NULL)
+			cmark_node_free(end);
+		if (cmark_node_first_child(p) == NULL)
+			cmark_node_free(p);
+		al = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, m->mem);
+		cmark_node_set_user_data(al, (void *)(uintptr_t)(HEL_ALERT + k));
+		while ((c = cmark_node_first_child(q)) != NULL)
+			cmark_node_append_child(al, c);
+		cmark_node_insert_before(q, al);
+		cmark_node_free(q);
 	}
 }
 
@@ -1140,6 +1272,8 @@ md_parse(struct site *s, struct runbook *r)
 	free(capped);
 	doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
+	html_sanitize(r, doc, m.mem, s->cfg.unsafe_html);
+	gh_alerts(&m, doc);
 	/* Renderers recurse over the tree: its depth is bounded here. */
 	if (tree_depth(doc) > RBC_MAX_NEST) {
 		diag_add(&r->diags, r->src.path, r->body_line, 1, R_LIMIT,
@@ -1155,6 +1289,7 @@ md_parse(struct site *s, struct runbook *r)
 	if (ystr(ymap_get(r->fm, "title")))
 		drop_template_h1(doc);
 	walk(&m, doc, 0);
+	add_anchors(&m);
 	related_links(&m);
 	slugger_free(m.sl);
 	if (r->title == NULL) {

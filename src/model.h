@@ -73,6 +73,7 @@ enum rule {
 	R_THRESHOLD_DRIFT,
 	R_ANCHOR_CASE,
 	R_TEMPLATE_SYNTAX,
+	R_RAW_HTML,
 	R__MAX
 };
 

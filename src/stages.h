@@ -74,6 +74,45 @@ int	 md_node_toc(void *node);
 int	 md_diagram(void *node);
 void	 md_free(struct runbook *);
 
+/* sanitize.c: raw HTML through an HTML5 parser (libgumbo), as GitHub
+ * sanitizes it.  What survives becomes nodes of the tree: custom nodes
+ * whose user data names their element (md_node_html) and whose on-enter
+ * and on-exit hold the sanitized tags, text nodes, and link and image
+ * nodes for href and src (collected, resolved and rewritten like any
+ * Markdown link).  Each removal is a raw-html diagnostic.  With unsafe
+ * (site.yaml unsafe_html) the raw HTML stays and only its links and
+ * anchors are added, in hidden nodes. */
+struct htmlel {
+	const char	*name;		/* "" for rbc's own nodes */
+	unsigned	 flags;
+};
+#define HE_BLOCK	0x0001	/* a custom block node */
+#define HE_PARA		0x0002	/* its content is inline */
+#define HE_VOID		0x0004	/* no content, no end tag */
+#define HE_BOLD		0x0008
+#define HE_ITALIC	0x0010
+#define HE_CODE		0x0020
+#define HE_BREAK	0x0040	/* <br> */
+#define HE_QUOTE	0x0080	/* indented: blockquote, alerts */
+#define HE_ITEM		0x0100	/* li, dd */
+#define HE_PRE		0x0200
+#define HE_LABEL	0x0400	/* summary, h1-h6, dt, caption */
+#define HE_HIDDEN	0x0800	/* not shown: unsafe_html's links */
+#define HE_ALERT	0x1000	/* a GitHub alert ("Warning") */
+#define HE_ATTRS	0x2000	/* an <img>'s attributes, after its alt */
+#define HE_ANCHOR	0x4000	/* <a id> */
+#define HE_RULE		0x8000	/* <hr> */
+/* user data of rbc's own custom nodes */
+#define HEL_RUN		1	/* inline content among blocks */
+#define HEL_ATTRS	2
+#define HEL_HIDDEN	3
+#define HEL_ALERT	4	/* .. HEL_ALERT + 4: note tip important
+				 * warning caution */
+void	 html_sanitize(struct runbook *, void *doc, void *mem, int unsafe);
+const struct htmlel *md_node_html(void *node);
+/* The id of an <a id> node, or NULL. */
+const char *html_anchor_id(void *node, size_t *n);
+
 /* index.c */
 int	 id_valid(const char *);
 char	*pct_decode(const char *, size_t);

@@ -221,6 +221,9 @@ size_t	 utf8_valid(const char *, size_t);
 size_t	 ascii_span(const char *, size_t);	/* leading bytes < 0x80 */
 int	 utf8_decode(const char *, size_t, uint32_t *cp);	/* bytes used */
 int	 utf8_encode(uint32_t, char out[4]);
+/* emoji.c: the emoji of the first ":shortcode:" of s[0..n), and where
+ * it is; NULL if none. */
+const char *emoji_next(const char *s, size_t n, size_t *at, size_t *len);
 size_t	 utf8_count(const char *, size_t);	/* code points */
 /* 1 for a bidi control or zero-width character, which reorders or hides
  * the text around it (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064,

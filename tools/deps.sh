@@ -8,7 +8,7 @@
 set -e
 mode=${1:-build}
 # fonts-droid-fallback: CJK glyphs for the cards (7 MB; DejaVu has none).
-pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev libqrencode-dev libfontconfig-dev zlib1g-dev fonts-dejavu-core fonts-droid-fallback curl ca-certificates"
+pkgs="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libpcre2-dev libmicrohttpd-dev libgumbo-dev libcairo2-dev libpango1.0-dev libqrencode-dev libfontconfig-dev zlib1g-dev fonts-dejavu-core fonts-droid-fallback curl ca-certificates"
 if [ "$mode" = check ]; then
 	pkgs="$pkgs mandoc groff-base python3 poppler-utils qpdf chromium zbar-tools pre-commit git man-db"
 	# A machine may have Java or Node.js from elsewhere: only the commands

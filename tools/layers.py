@@ -20,12 +20,14 @@ import sys
 
 LAYERS = [
     ('util', ['util.h'], ['util.c', 'date.c', 'html_esc.c', 'roff_esc.c',
-                          'json_esc.c', 'embed.c']),
+                          'json_esc.c', 'embed.c', 'emoji.c',
+                          'emoji_table.h']),
     ('model', ['model.h'], ['diag.c', 'ynode.c', 'json.c', 'source.c',
                             'site.c']),
     ('stages', ['stages.h'], ['load.c', 'frontmatter.c', 'markdown.c',
                               'slug.c', 'index.c', 'check.c', 'schema.c', 'schema.h',
                               'extract.c', 'alerts.c', 'codeowners.c',
+                              'sanitize.c',
                               'schema_format.c']),
     ('render', ['render.h', 'cardlib.h', 'cardlib_sonames.h', 'card.h'],
      ['mustache.c', 'html.c', 'man.c', 'man.h', 'man_inline.c', 'man_table.c', 'card.c', 'card_layout.c',

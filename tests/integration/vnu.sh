@@ -1,4 +1,5 @@
-# Every page of the example site, and of the seeds when ../shared has
+# Every page of the example site, of the raw-HTML site (tests/rawhtml:
+# sanitized raw HTML, alerts, emoji) and of the seeds when ../shared has
 # them, is valid HTML5 (the Nu HTML checker).
 it_vnu() {
 	jar="$ROOT/build/npm/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -7,10 +8,12 @@ it_vnu() {
 		return
 	fi
 	example_site "$TMP/ex"
+	"$RBC" build --content "$ROOT/tests/rawhtml/content" --out "$TMP/raw" \
+	    --today $TODAY >/dev/null 2>&1
 	seeds_content "$TMP/seeds/content" &&
 	    "$RBC" build --content "$TMP/seeds/content" --out "$TMP/seeds/out" \
 	    --today $TODAY >/dev/null 2>&1
-	files=$(find "$TMP/ex/html" "$TMP/seeds/out/html" -name '*.html' 2>/dev/null | sort)
+	files=$(find "$TMP/ex/html" "$TMP/raw/html" "$TMP/seeds/out/html" -name '*.html' 2>/dev/null | sort)
 	if java -jar "$jar" --errors-only --exit-zero-always $files >"$TMP/vnu.log" 2>&1 &&
 	    [ ! -s "$TMP/vnu.log" ]; then
 		pass "vnu: $(echo "$files" | wc -l) pages, no error"
