@@ -31,7 +31,7 @@
 
 #include "engine.h"
 
-#define MAGIC	"rbc-cache 9\n"
+#define MAGIC	"rbc-cache 10\n"
 
 struct centry {
 	const char	*rel;
