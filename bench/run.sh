@@ -18,6 +18,9 @@ ROUNDS=${ROUNDS:-9}
 HUGO_ROUNDS=${HUGO_ROUNDS:-3}
 SIZES=${SIZES:-"1000 10000"}
 HUGO=${HUGO:-1}
+# One-word queries for the search figures: a command, a body word, a
+# title word, a person, a metric, a prefix being typed.
+SEARCH_QUERIES=${SEARCH_QUERIES:-"kubectl replication failover Zhang http_5xx_ratio rollb"}
 W=$ROOT/build/bench
 RES=$ROOT/bench/results.md
 mkdir -p "$W"
@@ -150,6 +153,13 @@ for n in $SIZES; do
 	"$RBC" build --content "$c" --out "$F" --formats html,man -j 2 \
 	    --today 2026-11-23 >/dev/null 2>&1
 	(cd "$F" && find . -type f -printf '%s %P\n') >"$W/sizes-$n"
+	# The search index: its size against the HTML's, and one-word
+	# queries typed in headless Chromium from file://, each in a fresh
+	# page (every part it needs is loaded for it).
+	awk '$2 ~ /^html\// { h += $1 } $2 ~ /^html\/_rbc\/search\// { s += $1 }
+	    END { print h, s }' "$W/sizes-$n" >"$W/search-size-$n"
+	node tools/search_probe.js "$F/html/index.html" $SEARCH_QUERIES \
+	    >"$W/search-$n" 2>>"$W/log" || true
 	[ "$HUGO" = 1 ] && hugo_site "$n"
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
@@ -318,6 +328,28 @@ ratio_rows() {
 		rl=$(awk -v n="$n" '$1 == n && $2 == "serve_reload" { print $3 }' "$W/runs" | median_range -)
 		rs=$(awk -v n="$n" '$1 == n && $2 == "serve_idle_rss" { print $4 }' "$W/runs" | sort -n | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
 		echo "| $n | $rl | <= 0.5 | $rs | <= 50 |"
+	done
+	echo
+	echo "Search: the index (html/_rbc/search/) against the HTML output, and"
+	echo "one-word queries in headless Chromium from file://, each in a fresh"
+	echo "page: from the keystroke to the results shown, and the index bytes"
+	echo "loaded for it (index.js and the parts). Targets: index at most 25%"
+	echo "of the HTML, at most 2 MB loaded, at most 100 ms."
+	echo
+	echo "| corpus | index MB | HTML MB | index / HTML |"
+	echo "|---:|---:|---:|---:|"
+	for n in $SIZES; do
+		awk -v n="$n" '{ printf "| %s | %.1f | %.1f | %.1f%% |\n", n, $2 / 1e6, $1 / 1e6, 100 * $2 / $1 }' "$W/search-size-$n"
+	done
+	echo
+	echo "| corpus | query | ms | kB loaded | files | results |"
+	echo "|---:|---|---:|---:|---:|---|"
+	for n in $SIZES; do
+		node -e 'require("fs").readFileSync(process.argv[1], "utf8").split("\n").forEach(function (l) {
+			if (!l) return; var r = JSON.parse(l);
+			console.log("| " + process.argv[2] + " | `" + r.query + "` | " + r.ms + " | " +
+			    Math.round(r.bytes / 1000) + " | " + r.files + " | " + r.status + " |"); })' \
+		    "$W/search-$n" "$n" 2>/dev/null || echo "| $n | (Chromium could not be driven) | | | | |"
 	done
 	# What the targets are made of: the floor writing rbc's bytes.
 	echo

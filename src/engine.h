@@ -24,6 +24,8 @@ struct recref {
 	int		 fmfile;	/* the record file */
 	uint64_t	 fmoff;
 	size_t		 fmlen;
+	uint64_t	 termoff;	/* what search finds of it (terms.c) */
+	size_t		 termlen;
 	uint64_t	 seen;		/* site_seen */
 };
 
@@ -115,7 +117,8 @@ uint64_t cache_sitedig(const struct cache *);
 uint64_t *href_digests(const struct site *);
 uint64_t runbook_digest(const struct site *, const uint64_t *,
 	    const struct runbook *);
-uint64_t site_seen(const struct runbook *, const char *fm, size_t);
+uint64_t site_seen(const struct runbook *, const char *fm, size_t,
+	    const char *terms, size_t);
 uint64_t site_digest(const struct build *);
 int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	    const struct build *, const uint64_t *out_digest);
@@ -126,6 +129,9 @@ void	 recwin_free(struct build *);
  * (html_fm_fn; arg is the struct build). */
 struct ynode *runbook_fm(void *, const struct runbook *, struct arena *,
 	    unsigned keys);
+/* A light runbook's search terms (terms_collect), read back likewise
+ * (html_terms_fn): 0, or -1. */
+int	 runbook_terms(void *, const struct runbook *, struct buf *);
 
 /* ------------------------------------------ the engine's parts, shared */
 
@@ -184,7 +190,8 @@ int	 pool(int jobs, void (*fn)(void *, int, int, struct buf *), void *,
 	    struct buf *outs, FILE **files);
 
 /* record.c */
-void	 encode(struct buf *, size_t idx, const struct runbook *);
+void	 encode(struct buf *, const struct site *, size_t idx,
+	    const struct runbook *);
 struct runbook *decode(struct site *, struct arena *, struct rd *,
 	    uint64_t base, size_t *idx, struct recref *);
 

@@ -23,6 +23,8 @@ struct html {
 	const struct mustache	*tpl;
 	html_fm_fn		 fm;	/* a light runbook's front-matter */
 	void			*fmarg;
+	html_terms_fn		 terms;	/* a light runbook's search terms */
+	void			*termsarg;
 	const char		*intro;	/* the home page's text, HTML */
 };
 
@@ -38,9 +40,6 @@ struct rctx {
 	html_link_fn		 link;	/* writes where links go */
 	void			*link_arg;
 };
-
-/* The search index is written every 256 kB. */
-#define SEARCH_FLUSH	((size_t)256 << 10)
 
 static const char *const tagfilter[] = {
 	"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes",
@@ -1527,6 +1526,13 @@ html_intro(struct html *h, const char *intro)
 }
 
 void
+html_terms(struct html *h, html_terms_fn fn, void *arg)
+{
+	h->terms = fn;
+	h->termsarg = arg;
+}
+
+void
 html_free(struct html *h)
 {
 	free(h);
@@ -1849,82 +1855,6 @@ thresholds_item(struct arena *a, const struct spage *p,
 	return NULL;	/* not reached: count() counted them */
 }
 
-/* Writes a JSON string literal safe inside a script file. */
-static void
-js_str(struct buf *b, const char *s)
-{
-	json_esc(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0, 1);
-}
-
-static int
-search_index(const struct html *h, struct buf *o, int (*put)(void *,
-    const char *, const struct buf *, int), void *arg)
-{
-	const struct site *s = h->s;
-	struct stream st = { put, arg, RBC_DIR "/search-index.js", 0 };
-	struct buf u = { NULL, 0, 0 };
-	const struct ynode *t;
-	size_t i, k;
-
-	buf_reset(o);
-	BUF_PUTSL(o, "window.RBC_SEARCH = [");
-	for (i = 0; i < s->n; i++) {
-		struct arena *a = arena_new();
-		struct runbook tmp;
-		const struct runbook *r = site_view(h, s->rb[i], &tmp, a,
-		    FMK_TAGS);
-		buf_puts(o, i ? ",\n{\"t\":" : "\n{\"t\":");
-		js_str(o, r->title);
-		BUF_PUTSL(o, ",\"u\":");
-		buf_reset(&u);
-		href_path(&u, r->page);
-		BUF_PUTSL(&u, ".html");
-		js_str(o, buf_cstr(&u));
-		BUF_PUTSL(o, ",\"s\":");
-		js_str(o, r->summary);
-		BUF_PUTSL(o, ",\"v\":");
-		js_str(o, r->service);
-		BUF_PUTSL(o, ",\"o\":");
-		js_str(o, r->owner);
-		BUF_PUTSL(o, ",\"g\":[");
-		t = ymap_get(r->fm, "tags");
-		for (k = 0; t != NULL && t->type == Y_SEQ && k < t->n; k++) {
-			if (k)
-				buf_putc(o, ',');
-			js_str(o, ystr(t->items[k]));
-		}
-		BUF_PUTSL(o, "],\"h\":[");
-		for (k = 0; k < r->nheads; k++) {
-			if (k)
-				buf_putc(o, ',');
-			js_str(o, r->heads[k].text);
-		}
-		if (s->alerts.configured) {
-			size_t na;
-			const int *ai = alerts_of(s, s->rb[i], &na);
-
-			BUF_PUTSL(o, "],\"a\":[");
-			for (k = 0; k < na; k++) {
-				if (k)
-					buf_putc(o, ',');
-				js_str(o, s->alerts.v[ai[k]].name);
-			}
-		}
-		BUF_PUTSL(o, "]}");
-		arena_free(a);
-		if (o->len > SEARCH_FLUSH) {
-			if (stream_flush(&st, o->data, o->len) == -1) {
-				buf_free(&u);
-				return -1;
-			}
-			buf_reset(o);
-		}
-	}
-	buf_free(&u);
-	BUF_PUTSL(o, "\n];\n");
-	return stream_flush(&st, o->data, o->len);
-}
-
 /*
  * Renders the site-wide pages (index, contacts, thresholds, search
  * index), calling put(arg, path under html/, bytes) for each; of them,
@@ -2010,7 +1940,7 @@ thresholds:
 		goto out;
 search:
 	if (MINE(3)) {
-		if (search_index(h, &out, put, arg) == -1)
+		if (search_write(s, h->terms, h->termsarg, put, arg) == -1)
 			goto out;
 	}
 	if (MINE(4) && s->alerts.configured) {

@@ -38,9 +38,11 @@
  * (SITE_PAGES says how many a site has). */
 static const char *const site_pages[] = { "html/index.html",
     "html/" RBC_DIR "/contacts.html", "html/" RBC_DIR "/thresholds.html",
-    "html/" RBC_DIR "/search-index.js", "html/" RBC_DIR "/alerts.html",
-    NULL };
-#define SITE_PAGES(s)	((s)->alerts.configured ? 5 : 4)
+    "html/" RBC_DIR "/alerts.html", NULL };
+#define SITE_PAGES(s)	((s)->alerts.configured ? 4 : 3)
+/* The search index's parts (search.c): as many as the site needs, so
+ * found by listing the folder; a site page with the others. */
+#define SEARCH_DIR	"html/" RBC_DIR "/search"
 
 /* ------------------------------------------------------ the spare tree */
 
@@ -380,20 +382,67 @@ link_unchanged(struct build *b, const char *old, const char *new,
 	return todo;
 }
 
+/* The names of the search index's files in tree root, sorted; how many,
+ * or -1 if the folder cannot be read. */
+static long
+search_files(const char *root, char ***names)
+{
+	char *dir = path_join(root, SEARCH_DIR);
+	struct dirent *de;
+	long n = 0;
+	DIR *d;
+
+	*names = NULL;
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || de->d_type != DT_REG)
+			continue;
+		*names = xreallocarray(*names, (size_t)n + 1, sizeof(**names));
+		(*names)[n++] = xasprintf(SEARCH_DIR "/%s", de->d_name);
+	}
+	closedir(d);
+	free(dir);
+	if (n > 0)
+		qsort(*names, (size_t)n, sizeof(**names), strpcmp);
+	return n;
+}
+
+static void
+names_free(char **v, long n)
+{
+	while (n-- > 0)
+		free(v[n]);
+	free(v);
+}
+
 /* The site pages, linked from the previous tree; 0 or -1 (none left). */
 static int
 link_site_pages(const char *old, const char *new, int n)
 {
-	int i, rc = 0;
+	char **sv;
+	long ns = search_files(old, &sv), k;
+	int i, rc = ns > 0 ? 0 : -1;
 
 	for (i = 0; i < n && rc == 0; i++)
 		rc = link_one(old, new, site_pages[i]);
-	if (rc == -1)
+	for (k = 0; k < ns && rc == 0; k++)
+		rc = link_one(old, new, sv[k]);
+	if (rc == -1) {
 		for (i = 0; i < n; i++) {
 			char *p = path_join(new, site_pages[i]);
 			unlink(p);
 			free(p);
 		}
+		for (k = 0; k < ns; k++) {
+			char *p = path_join(new, sv[k]);
+			unlink(p);
+			free(p);
+		}
+	}
+	names_free(sv, ns);
 	return rc;
 }
 
@@ -599,6 +648,31 @@ keep_same(struct tree *t, const char *const *rel, int n)
 }
 
 /*
+ * Marks the search index's files T_KEEP if t has each of live's, each
+ * T_SAME, and returns 1; otherwise gives the other n site pages, which
+ * keep_same marked, back to T_SAME (they are all rendered again) and
+ * returns 0.
+ */
+static int
+keep_search(struct tree *t, const char *live, int n)
+{
+	char **sv;
+	long ns = search_files(live, &sv), k, e;
+	int ok = ns > 0;
+
+	for (k = 0; k < ns && ok; k++)
+		ok = (e = tree_find(t, sv[k], strlen(sv[k]))) != -1 &&
+		    t->kind[e] == T_SAME;
+	for (k = 0; k < ns && ok; k++)
+		t->kind[tree_find(t, sv[k], strlen(sv[k]))] = T_KEEP;
+	for (k = 0; k < n && !ok; k++)
+		t->kind[tree_find(t, site_pages[k], strlen(site_pages[k]))] =
+		    T_SAME;
+	names_free(sv, ns);
+	return ok;
+}
+
+/*
  * Makes the spare tree at dir (taken from the live tree live) hold only
  * what this build would link from live: the outputs of each runbook whose
  * digest is unchanged (marked in the returned array), and the site pages
@@ -630,7 +704,8 @@ recycle(const struct build *b, const char *live, const char *dir,
 		}
 		buf_free(&ob);
 		if ((formats & FMT_HTML) && sitedig == cache_sitedig(b->cache))
-			*site = keep_same(&t, site_pages, SITE_PAGES(s));
+			*site = keep_same(&t, site_pages, SITE_PAGES(s)) &&
+			    keep_search(&t, live, SITE_PAGES(s));
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 			rc = -1;
 	}

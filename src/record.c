@@ -47,10 +47,11 @@ static const char *const site_keys[] = {
 
 /* Appends r's scan record to b. */
 void
-encode(struct buf *b, size_t idx, const struct runbook *r)
+encode(struct buf *b, const struct site *s, size_t idx,
+    const struct runbook *r)
 {
 	const struct ynode *v;
-	struct buf js = { NULL, 0, 0 };
+	struct buf js = { NULL, 0, 0 }, terms = { NULL, 0, 0 };
 	size_t i, n, at, start = b->len;
 
 	buf_put_u32(b, 0);			/* length, patched below */
@@ -110,13 +111,19 @@ encode(struct buf *b, size_t idx, const struct runbook *r)
 		buf_put_mem(b, js.data, js.len);
 	} else
 		buf_put_mem(b, NULL, 0);
+	/* What search finds of it: only the search index reads it
+	 * (runbook_terms). */
+	terms_collect(s, r, &terms);
+	buf_put_mem(b, terms.data, terms.len);
 	/* The digest of what the site pages show of r (cache.c). */
 	{
-		uint64_t sd = site_seen(r, js.data, js.len);
+		uint64_t sd = site_seen(r, js.data, js.len, terms.data,
+		    terms.len);
 
 		buf_put_u32(b, (uint32_t)(sd >> 32));
 		buf_put_u32(b, (uint32_t)sd);
 	}
+	buf_free(&terms);
 	buf_free(&js);
 	buf_put_u32(b, (uint32_t)(ymaps(r->fm, "contacts") +
 	    ymaps(r->fm, "escalation")));
@@ -222,6 +229,14 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 			ref->fmoff = base + (uint64_t)(fm - (const char *)in->p);
 			ref->fmlen = n0;
 		}
+	}
+	{
+		size_t n0;
+		const char *t = rd_mem(&rd, &n0);
+
+		ref->termoff = t != NULL ? base + (uint64_t)(t -
+		    (const char *)in->p) : 0;
+		ref->termlen = t != NULL ? n0 : 0;
 	}
 	ref->seen = (uint64_t)rd_u32(&rd) << 32;
 	ref->seen |= rd_u32(&rd);
@@ -344,6 +359,32 @@ runbook_fm(void *arg, const struct runbook *r, struct arena *a, unsigned keys)
 		rd.p += n;
 	}
 	return m;
+}
+
+/*
+ * Appends light runbook r's search terms (terms_collect) to out, read
+ * back from its scan record: 0, or -1 if they cannot be read.
+ */
+int
+runbook_terms(void *arg, const struct runbook *r, struct buf *out)
+{
+	const struct build *b = arg;
+	const struct recref *ref;
+
+	if (b->ref == NULL || r->idx >= b->site.nrbpaths)
+		return -1;
+	ref = &b->ref[r->idx];
+	if (ref->fmfile < 0 || ref->fmfile >= b->nrecf ||
+	    b->recf[ref->fmfile] == NULL)
+		return -1;
+	if (ref->termlen == 0)
+		return 0;
+	buf_grow(out, ref->termlen);
+	if (rec_read(b, ref->fmfile, ref->termoff, out->data + out->len,
+	    ref->termlen) == -1)
+		return -1;
+	out->len += ref->termlen;
+	return 0;
 }
 
 /*
@@ -490,7 +531,8 @@ ynode_decode(struct rd *rd, int depth)
  * front-matter to know whether the site pages changed.
  */
 uint64_t
-site_seen(const struct runbook *r, const char *fm, size_t n)
+site_seen(const struct runbook *r, const char *fm, size_t n,
+    const char *terms, size_t tn)
 {
 	uint64_t h = HASH64_INIT;
 	size_t k;
@@ -504,6 +546,7 @@ site_seen(const struct runbook *r, const char *fm, size_t n)
 	h = hash_int(h, r->owner_line);
 	h = hash_int(h, r->fm != NULL);
 	h = hash64(h, fm != NULL ? fm : "", n);
+	h = hash64(h, terms != NULL ? terms : "", tn);
 	for (k = 0; k < r->nheads; k++)
 		h = hash_str(h, r->heads[k].text);
 	return h;

@@ -65,6 +65,10 @@ typedef struct ynode *(*html_fm_fn)(void *, const struct runbook *,
 	    struct arena *, unsigned keys);
 struct html *html_new(const struct site *, const struct mustache *tpl,
 	    html_fm_fn, void *);
+/* A light runbook's search terms (terms_collect) appended to out: 0, or
+ * -1 if the caller cannot say (then they are made from the runbook). */
+typedef int (*html_terms_fn)(void *, const struct runbook *, struct buf *);
+void	 html_terms(struct html *, html_terms_fn, void *);
 int	 html_render(struct html *, const struct runbook *, struct buf *out);
 int	 html_render_body(struct html *, const struct runbook *,
 	    const char *body, size_t, struct buf *out);
@@ -74,6 +78,11 @@ int	 html_site(struct html *, int (*put)(void *, const char *path,
 	    const struct buf *, int more), void *, int k, int jobs);
 void	 html_intro(struct html *, const char *);
 void	 html_free(struct html *);
+
+/* search.c: the search index (_rbc/search/), written through put as
+ * html_site's pages are; terms NULL: made from each runbook.  0 or -1. */
+int	 search_write(const struct site *, html_terms_fn terms, void *,
+	    int (*put)(void *, const char *, const struct buf *, int), void *);
 
 /* banner.c: a preview page's diagnostics (rbc serve) as HTML under
  * heading, appended to out; nothing when there are none. */

@@ -439,6 +439,7 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 	diags_init(&d, o.b->site.cfg.sev);
 	o.d = &d;
 	h = html_new(&o.b->site, o.b->tpl, runbook_fm, o.b);
+	html_terms(h, runbook_terms, o.b);
 	/* The index (page 0) opens with the home page's text. */
 	for (i = 0; k == 0 && i < s->n; i++)
 		if (s->rb[i]->home) {

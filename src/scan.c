@@ -57,7 +57,7 @@ scan_share(void *arg, int k, int jobs, struct buf *out)
 			}
 			r = runbook_scan(s, s->rbpaths[i]);
 			runbook_check(s, r, builtin, own);
-			encode(out, i, r);
+			encode(out, s, i, r);
 			if (b->pre && k < b->nspool &&
 			    spool_put(b, k, i, r, &pr, &st, &at) == -1)
 				b->pre = 0;	/* the rest rendered anew */

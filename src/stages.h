@@ -203,4 +203,20 @@ void	 schema_typos(const struct schema *builtin, const struct schema *own,
 	    const struct ynode *doc, const char *file, struct diags *);
 const char *schema_builtin(size_t *len);	/* the runbook schema, JSON */
 
+/*
+ * terms.c: what search finds of a runbook.  Where a word was found, best
+ * first: the search index ranks by it and shows it.
+ */
+enum term_field {
+	TF_TITLE, TF_HEADING, TF_ALERT, TF_METRIC, TF_PERSON, TF_COMMAND,
+	TF_TAG, TF_SERVICE, TF_SUMMARY, TF_BODY, TF__N
+};
+typedef void (*term_fn)(void *, const char *, size_t);
+/* Each word of s as search finds it (ASCII lower-cased; CJK by pairs). */
+void	 terms_words(const char *s, size_t n, term_fn, void *);
+/* r's words and the lines a result shows of it (the format is in
+ * terms.c), appended to out. */
+void	 terms_collect(const struct site *, const struct runbook *,
+	    struct buf *out);
+
 #endif /* RBC_STAGES_H */

@@ -113,7 +113,7 @@ EOF
 	sv_types=
 	for p in /alpha.html:text/html /__rbc/reload.js:text/javascript \
 	    /__rbc/serve.css:text/css /_rbc/style.css:text/css \
-	    /_rbc/search-index.js:text/javascript; do
+	    /_rbc/search/index.js:text/javascript; do
 		code=$(sv_get "${p%%:*}")
 		grep -qi "^content-type: ${p#*:}" "$sv/headers" &&
 		    grep -qi '^x-content-type-options: nosniff' "$sv/headers" &&
