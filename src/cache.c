@@ -31,7 +31,7 @@
 
 #include "engine.h"
 
-#define MAGIC	"rbc-cache 10\n"
+#define MAGIC	"rbc-cache 11\n"
 
 struct centry {
 	const char	*rel;
@@ -48,7 +48,7 @@ struct cache {
 	struct centry	*v;
 	size_t		 n;
 	struct strtab	 byrel;		/* rel -> entry */
-	uint64_t	 sitedig;
+	uint64_t	 sitedig[SD__N];
 	/* A scan worker's reads of the records, which it takes in file
 	 * order. */
 	struct rwin	 win;
@@ -110,7 +110,9 @@ cache_load(const char *dir, uint64_t global)
 	    memcmp(magic, MAGIC, sizeof(magic)) != 0)
 		goto bad;
 	if (fget64(c->f, &g) == -1 || g != global ||
-	    fget64(c->f, &c->sitedig) == -1 || fget64(c->f, &n) == -1 ||
+	    fget64(c->f, &c->sitedig[SD_PAGES]) == -1 ||
+	    fget64(c->f, &c->sitedig[SD_SEARCH]) == -1 ||
+	    fget64(c->f, &n) == -1 ||
 	    n > size / 48)
 		goto bad;
 	c->v = xcalloc((size_t)n + 1, sizeof(*c->v));
@@ -231,10 +233,11 @@ cache_odig(const struct cache *c, const char *rel)
 	return e != NULL ? e->out_digest : 0;
 }
 
+/* The site digest (SD_PAGES or SD_SEARCH) the cached build had, or 0. */
 uint64_t
-cache_sitedig(const struct cache *c)
+cache_sitedig(const struct cache *c, int which)
 {
-	return c != NULL ? c->sitedig : 0;
+	return c != NULL ? c->sitedig[which] : 0;
 }
 
 static uint64_t
@@ -288,10 +291,13 @@ runbook_digest(const struct site *s, const uint64_t *hd,
  * Returns the digest of what the site pages show (never 0): what each
  * runbook's record says they show of it (site_seen), its id, path and
  * title, and whether anything links to it.  The rest comes from
- * site.yaml and the templates, which the global digest covers.
+ * site.yaml and the templates, which the global digest covers.  Which:
+ * SD_PAGES, the index, contacts, thresholds and alerts pages, or
+ * SD_SEARCH, the search index, which has every runbook's words too (an
+ * edit of a runbook's text changes it, not the pages).
  */
 uint64_t
-site_digest(const struct build *b)
+site_digest(const struct build *b, int which)
 {
 	const struct site *s = &b->site;
 	uint64_t h = HASH64_INIT, v[2];
@@ -300,11 +306,11 @@ site_digest(const struct build *b)
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
 
-		v[0] = b->ref != NULL ? b->ref[i].seen : 0;
+		v[0] = b->ref != NULL ? b->ref[i].seen[which] : 0;
 		v[1] = r->nbacklinks == 0;
 		h = href_of(h, r);
 		h = hash64(h, v, sizeof(v));
-		if (r->home) {
+		if (r->home && which == SD_PAGES) {
 			/* Its text is the index's: as its own page's digest
 			 * would cover it. */
 			uint64_t *hd = href_digests(s);
@@ -320,7 +326,7 @@ site_digest(const struct build *b)
  * source hash, output digest and scan record.  Returns 0 or -1.
  */
 int
-cache_write(const char *dir, uint64_t global, uint64_t sitedig,
+cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
     const struct build *b, const uint64_t *out_digest)
 {
 	const struct site *s = &b->site;
@@ -342,7 +348,8 @@ cache_write(const char *dir, uint64_t global, uint64_t sitedig,
 	setvbuf(f, NULL, _IONBF, 0);
 	BUF_PUTSL(&ob, MAGIC);
 	put64(&ob, global);
-	put64(&ob, sitedig);
+	put64(&ob, sitedig[SD_PAGES]);
+	put64(&ob, sitedig[SD_SEARCH]);
 	put64(&ob, s->n);
 	for (i = 0; i < s->n && rc == 0; i++) {
 		if (record_get(b, i, &rec) == -1) {
@@ -421,7 +428,7 @@ digest_share(void *arg)
 
 /*
  * Returns the output digest of each runbook (cache.c) and puts the site
- * pages' in *sitedig.  With jobs > 1 and enough runbooks, a second
+ * pages' in sitedig[SD_PAGES], the search index's in sitedig[SD_SEARCH].  With jobs > 1 and enough runbooks, a second
  * thread digests the second half (each digest reads only the site).
  */
 uint64_t *
@@ -446,7 +453,8 @@ digests(const struct build *b, uint64_t *sitedig, int jobs)
 	if (!helped)
 		j[0].to = s->n;
 	digest_share(&j[0]);
-	*sitedig = site_digest(b);
+	sitedig[SD_PAGES] = site_digest(b, SD_PAGES);
+	sitedig[SD_SEARCH] = site_digest(b, SD_SEARCH);
 	if (helped)
 		pthread_join(helper, NULL);
 	free(hd);

@@ -26,7 +26,7 @@ struct recref {
 	size_t		 fmlen;
 	uint64_t	 termoff;	/* what search finds of it (terms.c) */
 	size_t		 termlen;
-	uint64_t	 seen;		/* site_seen */
+	uint64_t	 seen[2];	/* site_seen: SD_PAGES, SD_SEARCH */
 };
 
 struct build {
@@ -113,14 +113,18 @@ struct cache *cache_load(const char *dir, uint64_t global);
 void	 cache_free(struct cache *);
 int	 cached_record(struct build *, size_t idx, struct buf *out);
 uint64_t cache_odig(const struct cache *, const char *rel);
-uint64_t cache_sitedig(const struct cache *);
+/* The site's digests (cache.c): SD_PAGES what the index, contacts,
+ * thresholds and alerts pages show; SD_SEARCH what the search index
+ * holds (that and every runbook's words). */
+enum { SD_PAGES, SD_SEARCH, SD__N };
+uint64_t cache_sitedig(const struct cache *, int which);
 uint64_t *href_digests(const struct site *);
 uint64_t runbook_digest(const struct site *, const uint64_t *,
 	    const struct runbook *);
 uint64_t site_seen(const struct runbook *, const char *fm, size_t,
 	    const char *terms, size_t);
-uint64_t site_digest(const struct build *);
-int	 cache_write(const char *dir, uint64_t global, uint64_t sitedig,
+uint64_t site_digest(const struct build *, int which);
+int	 cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
 	    const struct build *, const uint64_t *out_digest);
 void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 int	 record_get(const struct build *, size_t idx, struct buf *);
@@ -178,6 +182,7 @@ struct out {
 	struct diags	*d;
 	int		 failed;
 	int		 linked;	/* files linked from the previous tree */
+	int		 reuse;		/* site files linked: 1 << SD_PAGES... */
 };
 
 /* pool.c: a worker's output file flushed when it grows large; fn's
@@ -259,6 +264,6 @@ void	 render_all(struct build *, struct out *, int formats, int jobs,
 
 /* build.c */
 int	 load_templates(struct build *);
-uint64_t *digests(const struct build *, uint64_t *sitedig, int jobs);
+uint64_t *digests(const struct build *, uint64_t *sitedig, int jobs);	/* SD__N */
 
 #endif /* RBC_ENGINE_H */

@@ -1859,11 +1859,13 @@ thresholds_item(struct arena *a, const struct spage *p,
  * Renders the site-wide pages (index, contacts, thresholds, search
  * index), calling put(arg, path under html/, bytes) for each; of them,
  * the k-th share of jobs (page i when i % jobs == k), so that workers can
- * split them.  Returns 0 or -1 when put failed.
+ * split them; but none that skip names (HTML_SKIP_PAGES: all but the
+ * search index; HTML_SKIP_SEARCH: that).  Returns 0 or -1 when put
+ * failed.
  */
 int
 html_site(struct html *h, int (*put)(void *, const char *,
-    const struct buf *, int), void *arg, int k, int jobs)
+    const struct buf *, int), void *arg, int k, int jobs, int skip)
 {
 	const struct site *s = h->s;
 	struct runbook **v = by_service(s), **byt;
@@ -1875,7 +1877,8 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	size_t i, n;
 	int rc = -1, made;
 
-#define MINE(i)	((i) % jobs == k)
+#define MINE(i)	((i) % jobs == k && !(skip & ((i) == 3 ? HTML_SKIP_SEARCH : \
+	    HTML_SKIP_PAGES)))
 	if (!MINE(0))
 		goto contacts;
 	c = ctx_common(a, s, AT_INDEX, "index", s->cfg.title);

@@ -418,29 +418,38 @@ names_free(char **v, long n)
 	free(v);
 }
 
-/* The site pages, linked from the previous tree; 0 or -1 (none left). */
+/* The n site pages, linked from the previous tree; 0 or -1 (none
+ * left). */
 static int
 link_site_pages(const char *old, const char *new, int n)
 {
-	char **sv;
-	long ns = search_files(old, &sv), k;
-	int i, rc = ns > 0 ? 0 : -1;
+	int i, rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++)
 		rc = link_one(old, new, site_pages[i]);
+	for (i = 0; i < n && rc == -1; i++) {
+		char *p = path_join(new, site_pages[i]);
+		unlink(p);
+		free(p);
+	}
+	return rc;
+}
+
+/* The search index's files, linked from the previous tree; 0 or -1
+ * (none left). */
+static int
+link_search(const char *old, const char *new)
+{
+	char **sv;
+	long ns = search_files(old, &sv), k;
+	int rc = ns > 0 ? 0 : -1;
+
 	for (k = 0; k < ns && rc == 0; k++)
 		rc = link_one(old, new, sv[k]);
-	if (rc == -1) {
-		for (i = 0; i < n; i++) {
-			char *p = path_join(new, site_pages[i]);
-			unlink(p);
-			free(p);
-		}
-		for (k = 0; k < ns; k++) {
-			char *p = path_join(new, sv[k]);
-			unlink(p);
-			free(p);
-		}
+	for (k = 0; k < ns && rc == -1; k++) {
+		char *p = path_join(new, sv[k]);
+		unlink(p);
+		free(p);
 	}
 	names_free(sv, ns);
 	return rc;
@@ -649,12 +658,10 @@ keep_same(struct tree *t, const char *const *rel, int n)
 
 /*
  * Marks the search index's files T_KEEP if t has each of live's, each
- * T_SAME, and returns 1; otherwise gives the other n site pages, which
- * keep_same marked, back to T_SAME (they are all rendered again) and
- * returns 0.
+ * T_SAME, and returns 1; otherwise 0.
  */
 static int
-keep_search(struct tree *t, const char *live, int n)
+keep_search(struct tree *t, const char *live)
 {
 	char **sv;
 	long ns = search_files(live, &sv), k, e;
@@ -665,9 +672,6 @@ keep_search(struct tree *t, const char *live, int n)
 		    t->kind[e] == T_SAME;
 	for (k = 0; k < ns && ok; k++)
 		t->kind[tree_find(t, sv[k], strlen(sv[k]))] = T_KEEP;
-	for (k = 0; k < n && !ok; k++)
-		t->kind[tree_find(t, site_pages[k], strlen(site_pages[k]))] =
-		    T_SAME;
 	names_free(sv, ns);
 	return ok;
 }
@@ -676,12 +680,14 @@ keep_search(struct tree *t, const char *live, int n)
  * Makes the spare tree at dir (taken from the live tree live) hold only
  * what this build would link from live: the outputs of each runbook whose
  * digest is unchanged (marked in the returned array), and the site pages
- * (*site set) if sitedig is unchanged.  Returns NULL when dir could not be
+ * and the search index, each if its digest in sitedig is unchanged (*site
+ * gets 1 << SD_PAGES, 1 << SD_SEARCH).  Returns NULL when dir could not be
  * listed or emptied of the rest: then it is to be removed whole.
  */
 static char *
 recycle(const struct build *b, const char *live, const char *dir,
-    int formats, const uint64_t *out_digest, uint64_t sitedig, int *site)
+    int formats, const uint64_t *out_digest, const uint64_t *sitedig,
+    int *site)
 {
 	const struct site *s = &b->site;
 	struct tree t;
@@ -703,9 +709,13 @@ recycle(const struct build *b, const char *live, const char *dir,
 			kept[i] = (char)keep_same(&t, rel, n);
 		}
 		buf_free(&ob);
-		if ((formats & FMT_HTML) && sitedig == cache_sitedig(b->cache))
-			*site = keep_same(&t, site_pages, SITE_PAGES(s)) &&
-			    keep_search(&t, live, SITE_PAGES(s));
+		if ((formats & FMT_HTML) && sitedig[SD_PAGES] ==
+		    cache_sitedig(b->cache, SD_PAGES) &&
+		    keep_same(&t, site_pages, SITE_PAGES(s)))
+			*site |= 1 << SD_PAGES;
+		if ((formats & FMT_HTML) && sitedig[SD_SEARCH] ==
+		    cache_sitedig(b->cache, SD_SEARCH) && keep_search(&t, live))
+			*site |= 1 << SD_SEARCH;
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 			rc = -1;
 	}
@@ -903,7 +913,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 	struct out o;
 	struct sigaction sa;
 	char *tmp = NULL;
-	uint64_t *out_digest, sitedig;
+	uint64_t *out_digest, sitedig[SD__N];
 	size_t i;
 	int reuse_site = 0, cst = 0, site_kept = 0, keep_spare = 0, rc = 0;
 	int lockfd = -1;
@@ -969,9 +979,9 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		/* A clean build needs them only for the cache, which a
 		 * process of its own writes: they are made there. */
 		out_digest = NULL;
-		sitedig = 0;
+		sitedig[SD_PAGES] = sitedig[SD_SEARCH] = 0;
 		if (b->cache != NULL || jobs <= 1)
-			out_digest = digests(b, &sitedig, jobs);
+			out_digest = digests(b, sitedig, jobs);
 		phase("digests");
 		/* The spare tree, if any, in place of the empty one. */
 		kept = NULL;
@@ -998,7 +1008,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 				(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
 				if (out_digest == NULL)
-					out_digest = digests(b, &sitedig, jobs);
+					out_digest = digests(b, sitedig, jobs);
 				_exit(cache_write(tmp, b->global, sitedig, b,
 				    out_digest) == -1 ? 1 : 0);
 			}
@@ -1007,10 +1017,17 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 			o.linked = 1;
 			b->todo = link_unchanged(b, out, tmp, formats, out_digest,
 			    kept, jobs);
-			reuse_site = (formats & FMT_HTML) &&
-			    sitedig == cache_sitedig(b->cache) &&
-			    (site_kept || link_site_pages(out, tmp,
-			    SITE_PAGES(&b->site)) == 0);
+			if ((formats & FMT_HTML) && sitedig[SD_PAGES] ==
+			    cache_sitedig(b->cache, SD_PAGES) &&
+			    ((site_kept & (1 << SD_PAGES)) ||
+			    link_site_pages(out, tmp, SITE_PAGES(&b->site)) ==
+			    0))
+				reuse_site |= 1 << SD_PAGES;
+			if ((formats & FMT_HTML) && sitedig[SD_SEARCH] ==
+			    cache_sitedig(b->cache, SD_SEARCH) &&
+			    ((site_kept & (1 << SD_SEARCH)) ||
+			    link_search(out, tmp) == 0))
+				reuse_site |= 1 << SD_SEARCH;
 			/* Sharing most of the new tree's files, the old one
 			 * costs little to keep and saves the next build. */
 			for (i = 0, nrender = 0; i < b->site.n; i++)
@@ -1031,7 +1048,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 				o.failed = 1;
 		} else if (!o.failed) {
 			if (out_digest == NULL)	/* the fork failed */
-				out_digest = digests(b, &sitedig, jobs);
+				out_digest = digests(b, sitedig, jobs);
 			if (cache_write(tmp, b->global, sitedig, b,
 			    out_digest) == -1)
 				o.failed = 1;

@@ -117,11 +117,15 @@ encode(struct buf *b, const struct site *s, size_t idx,
 	buf_put_mem(b, terms.data, terms.len);
 	/* The digest of what the site pages show of r (cache.c). */
 	{
-		uint64_t sd = site_seen(r, js.data, js.len, terms.data,
+		/* What the site pages show, then that and its words. */
+		uint64_t sd = site_seen(r, js.data, js.len, NULL, 0);
+		uint64_t td = site_seen(r, js.data, js.len, terms.data,
 		    terms.len);
 
 		buf_put_u32(b, (uint32_t)(sd >> 32));
 		buf_put_u32(b, (uint32_t)sd);
+		buf_put_u32(b, (uint32_t)(td >> 32));
+		buf_put_u32(b, (uint32_t)td);
 	}
 	buf_free(&terms);
 	buf_free(&js);
@@ -238,8 +242,10 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 		    (const char *)in->p) : 0;
 		ref->termlen = t != NULL ? n0 : 0;
 	}
-	ref->seen = (uint64_t)rd_u32(&rd) << 32;
-	ref->seen |= rd_u32(&rd);
+	ref->seen[SD_PAGES] = (uint64_t)rd_u32(&rd) << 32;
+	ref->seen[SD_PAGES] |= rd_u32(&rd);
+	ref->seen[SD_SEARCH] = (uint64_t)rd_u32(&rd) << 32;
+	ref->seen[SD_SEARCH] |= rd_u32(&rd);
 	r->nreach = rd_u32(&rd);
 	r->nthr = rd_u32(&rd);
 	n = rd_u32(&rd);

@@ -74,8 +74,11 @@ int	 html_render_body(struct html *, const struct runbook *,
 	    const char *body, size_t, struct buf *out);
 /* put(arg, path, bytes, more): more is 0 for a file's first (or only)
  * bytes, 1 for bytes to append to it. */
+/* What html_site leaves out (linked from the previous build instead). */
+#define HTML_SKIP_PAGES		1	/* index, contacts, thresholds, alerts */
+#define HTML_SKIP_SEARCH	2	/* the search index */
 int	 html_site(struct html *, int (*put)(void *, const char *path,
-	    const struct buf *, int more), void *, int k, int jobs);
+	    const struct buf *, int more), void *, int k, int jobs, int skip);
 void	 html_intro(struct html *, const char *);
 void	 html_free(struct html *);
 

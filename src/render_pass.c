@@ -441,14 +441,16 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 	h = html_new(&o.b->site, o.b->tpl, runbook_fm, o.b);
 	html_terms(h, runbook_terms, o.b);
 	/* The index (page 0) opens with the home page's text. */
-	for (i = 0; k == 0 && i < s->n; i++)
+	for (i = 0; k == 0 && !(o.reuse & (1 << SD_PAGES)) && i < s->n; i++)
 		if (s->rb[i]->home) {
 			home = runbook_reload(s, s->rb[i]);
 			html_body(&intro, s, home, NULL, NULL);
 			html_intro(h, buf_cstr(&intro));
 			break;
 		}
-	if (html_site(h, put_html, &o, k, jobs) == -1)
+	if (html_site(h, put_html, &o, k, jobs,
+	    ((o.reuse & (1 << SD_PAGES)) ? HTML_SKIP_PAGES : 0) |
+	    ((o.reuse & (1 << SD_SEARCH)) ? HTML_SKIP_SEARCH : 0)) == -1)
 		diag_add(&d, "html", 0, 0, R_TEMPLATE, "a site page could not "
 		    "be rendered");
 	html_free(h);
@@ -460,7 +462,8 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 
 /*
  * Renders every output into o->dir, with jobs workers: of the runbooks,
- * those s->todo marks; the site pages unless reuse_site (already linked).
+ * those s->todo marks; the site pages and the search index unless
+ * reuse_site says they were linked (1 << SD_PAGES, 1 << SD_SEARCH).
  */
 void
 render_all(struct build *b, struct out *o, int formats, int jobs,
@@ -470,7 +473,7 @@ render_all(struct build *b, struct out *o, int formats, int jobs,
 	struct renderers proto;
 	struct buf ob = { NULL, 0, 0 };
 	size_t before = o->d->n;
-	int site_alongside;
+	int site_alongside, all = (1 << SD_PAGES) | (1 << SD_SEARCH);
 
 	memset(&proto, 0, sizeof(proto));
 	proto.build = b;
@@ -478,7 +481,8 @@ render_all(struct build *b, struct out *o, int formats, int jobs,
 	proto.formats = formats;
 	/* Four site pages (index, contacts, thresholds, search index): with
 	 * several CPUs, two more workers render them beside the runbooks'. */
-	site_alongside = (formats & FMT_HTML) && !reuse_site && jobs > 1;
+	o->reuse = reuse_site;
+	site_alongside = (formats & FMT_HTML) && reuse_site != all && jobs > 1;
 	if (render_all_parallel(b, jobs, renderers_new, render_one,
 	    renderers_free, &proto, o->d, site_alongside ? site_share : NULL,
 	    o, 2) == -1)
@@ -487,7 +491,7 @@ render_all(struct build *b, struct out *o, int formats, int jobs,
 	if (o->d->n > before && diags_worst(o->d) == SEV_ERROR)
 		o->failed = 1;
 	if ((formats & FMT_HTML) && !o->failed) {
-		if ((!reuse_site && !site_alongside && workers_run(1,
+		if ((reuse_site != all && !site_alongside && workers_run(1,
 		    site_share, o, o->d) == -1) ||
 		    (o->d->n > before && diags_worst(o->d) == SEV_ERROR))
 			o->failed = 1;

@@ -30,15 +30,25 @@ struct tset {
 #define SHOW_CHARS	100
 #define LEAD_CHARS	160
 
+/* A word's hash for the set: eight bytes at a time (words are short). */
 static uint64_t
 term_hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, v;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	while (n >= 8) {
+		memcpy(&v, s, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		v = 0;
+		memcpy(&v, s, n);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+	}
+	return h ^ (h >> 29);
 }
 
 static void
@@ -77,7 +87,7 @@ tset_add(void *arg, const char *w, size_t n)
 	j = term_hash(w, n) & (t->cap - 1);
 	while (t->slot[j] != 0) {
 		char *e = t->out->data + t->slot[j];
-		if (strncmp(e, w, n) == 0 && e[n] == '\0') {
+		if (e[0] == w[0] && memcmp(e, w, n) == 0 && e[n] == '\0') {
 			if (e[-1] > '0' + t->field)
 				e[-1] = (char)('0' + t->field);
 			return;
@@ -116,6 +126,26 @@ is_sep(uint32_t c)
 
 #define WORD_MAX	64
 
+/* ASCII letters (lower-cased), digits and '_': what a word is made of;
+ * 0 for the rest. */
+static const unsigned char ascii_word[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['_'] = '_',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+};
+
 /* A word of w (n bytes, ASCII lower-cased): itself, and when it has an
  * underscore, each of its parts too (pg_stat_replication: stat). */
 static void
@@ -152,6 +182,27 @@ terms_words(const char *s, size_t n, term_fn emit, void *arg)
 	char cb[8];	/* the last CJK character's bytes */
 
 	while (i <= n) {
+		/* A run of ASCII word bytes, the bulk of any text, at once. */
+		if (cn == 0 && i < n && ascii_word[(unsigned char)s[i]]) {
+			size_t j = i;
+			while (j < n && ascii_word[(unsigned char)s[j]]) {
+				if (wl < WORD_MAX + 1)
+					w[wl++] = (char)ascii_word[
+					    (unsigned char)s[j]];
+				else
+					wl++;
+				j++;
+			}
+			wc += j - i;
+			i = j;
+			if (i < n && (unsigned char)s[i] >= 0x80)
+				continue;	/* a letter beyond ASCII */
+			if (wl > 0)
+				word(w, wl, wc, emit, arg);
+			wl = wc = 0;
+			i += i < n;		/* the separator */
+			continue;
+		}
 		if (i == n) {
 			c = ' ';
 			k = 1;

@@ -28,8 +28,12 @@ it_incremental() {
 	}
 	spares=0
 	step unchanged
-	echo "One more line." >>"$w/content/db/redis-cache.md"
+	# A word no page had: only the search index shows it, the site pages
+	# are linked from the last build and the index written again.
+	echo "One more line, about zanzibarquux." >>"$w/content/db/redis-cache.md"
 	step "body edit"
+	grep -q '"zanzibarquux"' "$w"/out/html/_rbc/search/t*.js ||
+	    { ok=0; why="$why body edit: the search index lacks the new word;"; }
 	sed -i 's/^title: .*/title: Redis cache, renamed/' "$w/content/db/redis-cache.md"
 	step "title edit"
 	sed -i 's/^## Rollback (manual)/## Manual rollback/' "$w/content/db/postgres-failover.md"
