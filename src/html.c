@@ -1905,6 +1905,14 @@ html_site(struct html *h, int (*put)(void *, const char *,
 	ymap_add(a, c, "orphans_folded", ynew_bool(a, l->n * 2 >= n));
 	ymap_add(a, c, "count", ynew_int(a, (long long)n));
 	kv(a, c, "intro", h->intro);
+	/* The home page's title heading is the index's: links to it land. */
+	for (i = 0; i < s->n; i++)
+		if (s->rb[i]->home) {
+			const struct heading *th = title_heading(s->rb[i]);
+			kv(a, c, "title_id", th != NULL && th->slug[0] != '\0' ?
+			    th->slug : NULL);
+			break;
+		}
 	page_scripts(a, c, h->intro, h->intro != NULL ? strlen(h->intro) : 0,
 	    0);
 	ymap_add(a, c, "has_alerts", ynew_bool(a, s->alerts.configured));
