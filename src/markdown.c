@@ -578,6 +578,21 @@ hugo_link(struct mdctx *m, cmark_node *t, cmark_node **after,
 	free(label);
 }
 
+/* Returns 1 if lit may hold a wiki link or template syntax ("[[", "{{",
+ * "{%", "<%"): one pass over the text, most of which has none. */
+static int
+maybe_syntax(const char *lit)
+{
+	const char *p;
+
+	for (p = lit; (p = strpbrk(p, "[{<")) != NULL; p++)
+		if ((p[0] == '[' && p[1] == '[') || (p[0] == '{' &&
+		    (p[1] == '{' || p[1] == '%')) || (p[0] == '<' &&
+		    p[1] == '%'))
+			return 1;
+	return 0;
+}
+
 /*
  * Splits text node t around [[wiki]] links and Hugo ref/relref
  * shortcodes, which become link nodes, and reports other template
@@ -594,9 +609,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	long *pos;
 	cmark_node *link, *txt, *after;
 
-	if (lit == NULL || (strstr(lit, "[[") == NULL &&
-	    strstr(lit, "{{") == NULL && strstr(lit, "<%") == NULL &&
-	    strstr(lit, "{%") == NULL))
+	if (lit == NULL || !maybe_syntax(lit))
 		return;
 	ln = strlen(lit);
 	tl = cmark_node_get_start_line(t);
