@@ -37,36 +37,21 @@ struct gterm {
 };
 #define NONE	UINT32_MAX
 
+struct aslot {
+	uint32_t	 i;		/* term index + 1, 0 for empty */
+	uint32_t	 hash;
+};
+
 struct agg {
 	struct buf	 names;
 	struct gterm	*t;
+	uint32_t	*hash;		/* of each term */
 	size_t		 n, cap;
-	uint32_t	*slot;		/* term index + 1 */
+	struct aslot	*slot;
 	size_t		 nslot;
 	uint32_t	 doc;
 	int		 field;
 };
-
-/* A word's hash: eight bytes at a time (words are short). */
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, v;
-
-	while (n >= 8) {
-		memcpy(&v, s, 8);
-		h = (h ^ v) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	if (n > 0) {
-		v = 0;
-		memcpy(&v, s, n);
-		h = (h ^ v) * 0xff51afd7ed558ccdULL;
-	}
-	return h ^ (h >> 29);
-}
 
 static void
 put_posting(struct gterm *g)
@@ -75,7 +60,8 @@ put_posting(struct gterm *g)
 	    << 4) | g->lastf;
 
 	if (g->plen + 10 > g->pcap) {
-		g->pcap = g->pcap ? g->pcap * 2 : 16;
+		/* By half: the postings are most of the index's memory. */
+		g->pcap = g->pcap ? g->pcap + g->pcap / 2 : 16;
 		g->p = xrealloc(g->p, g->pcap);
 	}
 	g->plen += (uint32_t)put_var(g->p + g->plen, v);
@@ -87,49 +73,71 @@ static void
 agg_rehash(struct agg *a)
 {
 	size_t ns = a->nslot ? a->nslot * 2 : 4096, i, j;
-	uint32_t *slot = xcalloc(ns, sizeof(*slot));
+	struct aslot *slot = xcalloc(ns, sizeof(*slot));
 
 	for (i = 0; i < a->n; i++) {
-		j = hash_bytes(a->names.data + a->t[i].off, a->t[i].len) &
-		    (ns - 1);
-		while (slot[j] != 0)
+		j = a->hash[i] & (ns - 1);
+		while (slot[j].i != 0)
 			j = (j + 1) & (ns - 1);
-		slot[j] = (uint32_t)i + 1;
+		slot[j].i = (uint32_t)i + 1;
+		slot[j].hash = a->hash[i];
 	}
 	free(a->slot);
 	a->slot = slot;
 	a->nslot = ns;
 }
 
-/* Runbook a->doc has word w (n bytes) in field f. */
+/* Whether words a and b of n bytes, each with eight more bytes readable,
+ * are the same: most words are eight bytes or less. */
+static int
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	if (n > 8)
+		return memcmp(a, b, n) == 0;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return n == 0 || ((x ^ y) & (~(uint64_t)0 >> (64 - 8 * n))) == 0;
+}
+
+/* Runbook a->doc has word w (n bytes, eight more readable) in field f. */
 static void
 agg_add(struct agg *a, const char *w, size_t n, int f)
 {
 	struct gterm *g;
+	uint32_t h;
 	size_t j;
 
 	if (n == 0 || n > 256)
 		return;
 	if ((a->n + 1) * 2 > a->nslot)
 		agg_rehash(a);
-	j = hash_bytes(w, n) & (a->nslot - 1);
-	while (a->slot[j] != 0) {
-		g = &a->t[a->slot[j] - 1];
-		if (g->len == n && memcmp(a->names.data + g->off, w, n) == 0)
-			goto found;
+	h = terms_hash(w, n);
+	j = h & (a->nslot - 1);
+	while (a->slot[j].i != 0) {
+		if (a->slot[j].hash == h) {
+			g = &a->t[a->slot[j].i - 1];
+			if (g->len == n && same(a->names.data + g->off, w, n))
+				goto found;
+		}
 		j = (j + 1) & (a->nslot - 1);
 	}
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 4096;
 		a->t = xreallocarray(a->t, a->cap, sizeof(*a->t));
+		a->hash = xreallocarray(a->hash, a->cap, sizeof(*a->hash));
 	}
+	a->hash[a->n] = h;
 	g = &a->t[a->n];
 	memset(g, 0, sizeof(*g));
 	g->off = (uint32_t)a->names.len;
 	g->len = (uint32_t)n;
 	g->prev = g->last = NONE;
 	buf_put(&a->names, w, n);
-	a->slot[j] = (uint32_t)++a->n;
+	buf_grow(&a->names, 8);		/* for same() */
+	a->slot[j].i = (uint32_t)++a->n;
+	a->slot[j].hash = h;
 found:
 	if (g->last == a->doc) {
 		if (f < g->lastf)
@@ -267,13 +275,17 @@ search_write(const struct site *s, html_terms_fn terms, void *targ,
 			terms_collect(s, r, &t);
 		}
 		a.doc = (uint32_t)i;
+		/* Eight bytes to spare past the last word (agg_add). */
+		buf_grow(&t, 8);
 		/* The shown lines, then a NUL, then the words. */
 		for (p = t.data, e = t.data + t.len; p < e && *p != '\0';
 		    p += strlen(p) + 1)
 			;
-		for (p++; p < e; p += strlen(p) + 1)
+		for (p++; e - p >= 2 && (size_t)(e - p) >= 2u +
+		    (unsigned char)p[1]; p += 2 + (unsigned char)p[1])
 			if (*p >= '0' && *p < '0' + TF__N)
-				agg_add(&a, p + 1, strlen(p + 1), *p - '0');
+				agg_add(&a, p + 2, (unsigned char)p[1],
+				    *p - '0');
 		if (s->alerts.configured) {
 			ai = alerts_of(s, r, &na);
 			a.field = TF_ALERT;
@@ -366,6 +378,7 @@ out:
 	for (i = 0; i < a.n; i++)
 		free(a.t[i].p);
 	free(a.t);
+	free(a.hash);
 	free(a.slot);
 	buf_free(&a.names);
 	free(order);

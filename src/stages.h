@@ -211,9 +211,12 @@ enum term_field {
 	TF_TITLE, TF_HEADING, TF_ALERT, TF_METRIC, TF_PERSON, TF_COMMAND,
 	TF_TAG, TF_SERVICE, TF_SUMMARY, TF_BODY, TF__N
 };
+/* A word and its length; eight bytes past its end can be read. */
 typedef void (*term_fn)(void *, const char *, size_t);
 /* Each word of s as search finds it (ASCII lower-cased; CJK by pairs). */
 void	 terms_words(const char *s, size_t n, term_fn, void *);
+/* A word's hash; reads eight bytes past its end (masked off). */
+uint32_t terms_hash(const char *, size_t);
 /* r's words and the lines a result shows of it (the format is in
  * terms.c), appended to out. */
 void	 terms_collect(const struct site *, const struct runbook *,

@@ -14,11 +14,15 @@
 
 #include "stages.h"
 
-/* A runbook's words, each once: an open-addressing set over the bytes
- * of blob, which holds the entries themselves. */
+/* A runbook's words, each once: an open-addressing set over the entries
+ * of out (field byte, length byte, the word's bytes). */
+struct tslot {
+	uint32_t	 off;		/* of the entry in out + 1, 0 for empty */
+	uint32_t	 hash;
+};
 struct tset {
 	struct buf	*out;
-	uint32_t	*slot;		/* offset in out + 1, 0 for empty */
+	struct tslot	*slot;
 	size_t		 cap, n;
 	int		 field;		/* of the words being added */
 };
@@ -30,40 +34,41 @@ struct tset {
 #define SHOW_CHARS	100
 #define LEAD_CHARS	160
 
-/* A word's hash for the set: eight bytes at a time (words are short). */
-static uint64_t
-term_hash(const char *s, size_t n)
+/*
+ * A word's hash for the set, eight bytes at a time.  The words come from
+ * terms_words's buffers, which hold eight readable bytes past the end of
+ * any word: the bytes past n are masked off, not copied.
+ */
+uint32_t
+terms_hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, v;
 
-	while (n >= 8) {
+	for (;;) {
 		memcpy(&v, s, 8);
+		if (n < 8)
+			v &= n == 0 ? 0 : ~(uint64_t)0 >> (64 - 8 * n);
 		h = (h ^ v) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
+		if (n <= 8)
+			break;
 		s += 8;
 		n -= 8;
 	}
-	if (n > 0) {
-		v = 0;
-		memcpy(&v, s, n);
-		h = (h ^ v) * 0xff51afd7ed558ccdULL;
-	}
-	return h ^ (h >> 29);
+	return (uint32_t)(h ^ (h >> 29));
 }
 
 static void
 tset_grow(struct tset *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024, i, j;
-	uint32_t *slot = xcalloc(cap, sizeof(*slot));
+	size_t cap = t->cap * 2, i, j;
+	struct tslot *slot = xcalloc(cap, sizeof(*slot));
 
 	for (i = 0; i < t->cap; i++) {
-		const char *e;
-		if (t->slot[i] == 0)
+		if (t->slot[i].off == 0)
 			continue;
-		e = t->out->data + t->slot[i];	/* past the field byte */
-		j = term_hash(e, strlen(e)) & (cap - 1);
-		while (slot[j] != 0)
+		j = t->slot[i].hash & (cap - 1);
+		while (slot[j].off != 0)
 			j = (j + 1) & (cap - 1);
 		slot[j] = t->slot[i];
 	}
@@ -77,27 +82,38 @@ static void
 tset_add(void *arg, const char *w, size_t n)
 {
 	struct tset *t = arg;
+	uint32_t h = terms_hash(w, n);
 	size_t j;
+	char *e;
 
 	if (t->n * 2 >= t->cap) {
 		if (t->n >= TERMS_MAX)
 			return;
 		tset_grow(t);
 	}
-	j = term_hash(w, n) & (t->cap - 1);
-	while (t->slot[j] != 0) {
-		char *e = t->out->data + t->slot[j];
-		if (e[0] == w[0] && memcmp(e, w, n) == 0 && e[n] == '\0') {
-			if (e[-1] > '0' + t->field)
-				e[-1] = (char)('0' + t->field);
-			return;
+	j = h & (t->cap - 1);
+	while (t->slot[j].off != 0) {
+		if (t->slot[j].hash == h) {
+			e = t->out->data + t->slot[j].off - 1;
+			if ((unsigned char)e[1] == n &&
+			    memcmp(e + 2, w, n) == 0) {
+				if (e[0] > '0' + t->field)
+					e[0] = (char)('0' + t->field);
+				return;
+			}
 		}
 		j = (j + 1) & (t->cap - 1);
 	}
-	buf_putc(t->out, '0' + t->field);
-	t->slot[j] = (uint32_t)t->out->len;
-	buf_put(t->out, w, n);
-	buf_putc(t->out, '\0');
+	t->slot[j].off = (uint32_t)t->out->len + 1;
+	t->slot[j].hash = h;
+	if (t->out->cap - t->out->len <= n + 2)
+		buf_grow(t->out, n + 2);
+	e = t->out->data + t->out->len;
+	e[0] = (char)('0' + t->field);
+	e[1] = (char)n;
+	memcpy(e + 2, w, n);
+	e[n + 2] = '\0';
+	t->out->len += n + 2;
 	t->n++;
 }
 
@@ -149,14 +165,14 @@ static const unsigned char ascii_word[256] = {
 /* A word of w (n bytes, ASCII lower-cased): itself, and when it has an
  * underscore, each of its parts too (pg_stat_replication: stat). */
 static void
-word(const char *w, size_t n, size_t chars, term_fn emit, void *arg)
+word(const char *w, size_t n, size_t chars, int us, term_fn emit, void *arg)
 {
 	size_t i, from;
 
 	if (chars < 2 || n > WORD_MAX)
 		return;
 	emit(arg, w, n);
-	if (memchr(w, '_', n) == NULL)
+	if (!us)
 		return;
 	for (i = from = 0; i <= n; i++)
 		if (i == n || w[i] == '_') {
@@ -175,31 +191,33 @@ word(const char *w, size_t n, size_t chars, term_fn emit, void *arg)
 void
 terms_words(const char *s, size_t n, term_fn emit, void *arg)
 {
-	char w[WORD_MAX + 8];
+	/* Eight bytes to spare past any word: term_hash reads them. */
+	char w[WORD_MAX + 16] = { 0 };
 	size_t i = 0, wl = 0, wc = 0, cl = 0;
 	uint32_t c;
 	int k, cn = 0;	/* CJK characters in the run */
-	char cb[8];	/* the last CJK character's bytes */
+	int us = 0;	/* the word has an underscore */
+	char cb[8] = { 0 };	/* the last CJK character's bytes */
 
 	while (i <= n) {
 		/* A run of ASCII word bytes, the bulk of any text, at once. */
 		if (cn == 0 && i < n && ascii_word[(unsigned char)s[i]]) {
 			size_t j = i;
-			while (j < n && ascii_word[(unsigned char)s[j]]) {
-				if (wl < WORD_MAX + 1)
-					w[wl++] = (char)ascii_word[
-					    (unsigned char)s[j]];
-				else
-					wl++;
+			unsigned char b;
+			while (j < n && (b = ascii_word[(unsigned char)s[j]])) {
+				if (wl <= WORD_MAX)
+					w[wl] = (char)b;
+				wl++;
+				us |= b == '_';
 				j++;
 			}
 			wc += j - i;
 			i = j;
 			if (i < n && (unsigned char)s[i] >= 0x80)
 				continue;	/* a letter beyond ASCII */
-			if (wl > 0)
-				word(w, wl, wc, emit, arg);
+			word(w, wl, wc, us, emit, arg);
 			wl = wc = 0;
+			us = 0;
 			i += i < n;		/* the separator */
 			continue;
 		}
@@ -215,22 +233,27 @@ terms_words(const char *s, size_t n, term_fn emit, void *arg)
 		}
 		if (is_cjk(c)) {
 			if (wl > 0)
-				word(w, wl, wc, emit, arg);
+				word(w, wl, wc, us, emit, arg);
 			wl = wc = 0;
+			us = 0;
 			if (cn > 0) {
-				char pair[8];
+				char pair[16] = { 0 };
 				memcpy(pair, cb, cl);
 				memcpy(pair + cl, s + i, (size_t)k);
 				emit(arg, pair, cl + (size_t)k);
 			}
+			memset(cb, 0, sizeof(cb));
 			memcpy(cb, s + i, (size_t)k);
 			cl = (size_t)k;
 			cn++;
 			i += (size_t)k;
 			continue;
 		}
-		if (cn == 1)
-			emit(arg, cb, cl);
+		if (cn == 1) {
+			char one[16] = { 0 };
+			memcpy(one, cb, cl);
+			emit(arg, one, cl);
+		}
 		cn = 0;
 		if ((c < 0x80 && (c == '_' || (c >= '0' && c <= '9') ||
 		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) ||
@@ -241,12 +264,14 @@ terms_words(const char *s, size_t n, term_fn emit, void *arg)
 				else
 					memcpy(w + wl, s + i, (size_t)k);
 			}
+			us |= c == '_';
 			wl += (size_t)k;
 			wc++;
 		} else {
 			if (wl > 0)
-				word(w, wl, wc, emit, arg);
+				word(w, wl, wc, us, emit, arg);
 			wl = wc = 0;
+			us = 0;
 		}
 		i += (size_t)k;
 	}
@@ -438,9 +463,10 @@ fm_values(struct tset *t, struct buf *o, const struct site *s,
  * Appends what search finds of r to out: the lines a result shows
  * ("c" a command, "p" a person, "m" a metric, "l" the first paragraph
  * when there is no summary), each a kind byte, the text and a NUL; then
- * a NUL; then each word once, its best field ('0' + enum term_field),
- * the word and a NUL.  Deterministic: the order is the text's.  r may be
- * light (no tree, no front-matter): then only what it keeps is read.
+ * a NUL; then each word once: its best field ('0' + enum term_field),
+ * its length (a byte: a word is at most WORD_MAX bytes) and its bytes.
+ * Deterministic: the order is the text's.  r may be light (no tree, no
+ * front-matter): then only what it keeps is read.
  */
 void
 terms_collect(const struct site *s, const struct runbook *r, struct buf *out)
@@ -452,9 +478,10 @@ terms_collect(const struct site *s, const struct runbook *r, struct buf *out)
 
 	memset(&t, 0, sizeof(t));
 	memset(&w, 0, sizeof(w));
-	/* Offsets of 0 mean an empty slot: the words start at 1. */
-	buf_putc(&words, '\0');
 	t.out = &words;
+	t.cap = 4096;
+	t.slot = xcalloc(t.cap, sizeof(*t.slot));
+	buf_grow(&words, 8192);
 	add_text(&t, TF_TITLE, r->title);
 	for (i = 0; i < r->nheads; i++)
 		add_text(&t, TF_HEADING, r->heads[i].text);
@@ -471,8 +498,7 @@ terms_collect(const struct site *s, const struct runbook *r, struct buf *out)
 	if ((r->summary == NULL || *r->summary == '\0') && w.lead.len > 0)
 		show(out, 'l', w.lead.data, w.lead.len, LEAD_CHARS);
 	buf_putc(out, '\0');
-	if (words.len > 1)
-		buf_put(out, words.data + 1, words.len - 1);
+	buf_put(out, words.data, words.len);
 	buf_free(&w.lead);
 	buf_free(&words);
 	free(t.slot);
