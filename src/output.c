@@ -122,6 +122,31 @@ put_html(void *arg, const char *rel, const struct buf *b, int more)
 	return rc;
 }
 
+/* The pieces a large embedded file is written in. */
+#define EMBED_PIECE	((size_t)256 << 10)
+
+/*
+ * Writes embedded file p (n bytes) at rel a piece at a time, letting go
+ * of each piece's pages once written: the diagram library alone is 6 MB,
+ * which copying it whole would add to rbc's peak memory.
+ */
+static void
+put_embedded(struct out *o, const char *rel, const unsigned char *p,
+    size_t n)
+{
+	size_t k = n < EMBED_PIECE ? n : EMBED_PIECE, m;
+
+	if (put(o, rel, p, k) == -1)
+		return;
+	mem_release(p, k);
+	for (; k < n; k += m) {
+		m = n - k < EMBED_PIECE ? n - k : EMBED_PIECE;
+		if (put_more(o, rel, p + k, m) == -1)
+			return;
+		mem_release(p + k, m);
+	}
+}
+
 /* Returns 1 if name is one of the n names in v. */
 static int
 named(char *const *v, size_t n, const char *name)
@@ -176,7 +201,7 @@ copy_theme(struct site *s, struct out *o)
 			if (strncmp(nm, "themes/default/", 15) != 0)
 				continue;
 			rel = xasprintf("html/" RBC_DIR "/%s", nm + 15);
-			put(o, rel, embedded_files[k].data,
+			put_embedded(o, rel, embedded_files[k].data,
 			    embedded_files[k].len);
 			free(rel);
 		}
@@ -186,7 +211,8 @@ copy_theme(struct site *s, struct out *o)
 		if (strncmp(nm, "vendor/", 7) != 0 || named(names, n, nm + 7))
 			continue;
 		rel = xasprintf("html/" RBC_DIR "/%s", nm + 7);
-		put(o, rel, embedded_files[k].data, embedded_files[k].len);
+		put_embedded(o, rel, embedded_files[k].data,
+		    embedded_files[k].len);
 		free(rel);
 	}
 	for (i = 0; i < n; i++)

@@ -1040,6 +1040,10 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		 * worker. */
 		if (formats & FMT_CARD)
 			cardlib_load();
+		/* The workers forked next would each count the arenas'
+		 * untouched tails. */
+		arena_trim(b->site.arena);
+		arena_trim(b->second_arena);
 		render_all(b, &o, formats, jobs, reuse_site);
 		if (cpid > 0) {
 			while (waitpid(cpid, &cst, 0) == -1 && errno == EINTR)

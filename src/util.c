@@ -199,6 +199,30 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+/*
+ * Lets go of the whole pages of [p, p + n), read-only memory backed by
+ * rbc's own file (the embedded files): they leave the process's resident
+ * memory and are read from the file again if touched.
+ */
+void
+mem_release(const void *p, size_t n)
+{
+#ifdef MADV_DONTNEED
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p, z = a + n;
+
+	if (pg <= 0)
+		return;
+	a = (a + (uintptr_t)pg - 1) / (uintptr_t)pg * (uintptr_t)pg;
+	z = z / (uintptr_t)pg * (uintptr_t)pg;
+	if (z > a)
+		(void)madvise((void *)a, z - a, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 /* ---------------------------------------------------------------- arena */
 
 struct chunk {
@@ -278,6 +302,31 @@ arena_get(struct arena *a, size_t n, size_t al)
 	a->cur = (char *)c->data;
 	a->end = a->cur + sz + al;
 	return arena_take(a, n, al);
+}
+
+/*
+ * Gives the system back the untouched whole pages at the end of big arena
+ * a's current chunk (up to 2 MiB held by a huge page), before processes
+ * are forked that would each count them: what is taken from a later
+ * comes back as ordinary pages.
+ */
+void
+arena_trim(struct arena *a)
+{
+#ifdef MADV_DONTNEED
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t from, to;
+
+	if (a == NULL || !a->big || a->cur == NULL || pg <= 0)
+		return;
+	from = ((uintptr_t)a->cur + (uintptr_t)pg - 1) / (uintptr_t)pg *
+	    (uintptr_t)pg;
+	to = (uintptr_t)a->end / (uintptr_t)pg * (uintptr_t)pg;
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+#else
+	(void)a;
+#endif
 }
 
 char *

@@ -81,6 +81,7 @@ struct arena {
 struct arena *arena_new(void);
 struct arena *arena_new_big(void);
 void	*arena_get(struct arena *, size_t, size_t);
+void	 arena_trim(struct arena *);
 void	 oom(void) __attribute__((noreturn));
 
 /* Returns n bytes aligned to al (a power of two), until arena_free(). */
@@ -128,6 +129,9 @@ int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
 int	 read_at(int fd, void *, size_t, off_t);	/* 0, or -1 */
+/* Drops the whole pages of read-only, file-backed memory from the
+ * resident set (the embedded files, once written). */
+void	 mem_release(const void *, size_t);
 /* A window over a file read in order (rwin_read in util.c). */
 #define RWIN_CAP	((size_t)256 << 10)
 struct rwin {
