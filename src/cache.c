@@ -112,6 +112,7 @@ cache_load(const char *dir, uint64_t global)
 	if (fget64(c->f, &g) == -1 || g != global ||
 	    fget64(c->f, &c->sitedig[SD_PAGES]) == -1 ||
 	    fget64(c->f, &c->sitedig[SD_SEARCH]) == -1 ||
+	    fget64(c->f, &c->sitedig[SD_DOCS]) == -1 ||
 	    fget64(c->f, &n) == -1 ||
 	    n > size / 48)
 		goto bad;
@@ -224,6 +225,65 @@ cached_record(struct build *b, size_t idx, struct buf *out)
 	return hit;
 }
 
+/*
+ * Whether runbook i's search entry may differ from the previous build's:
+ * 0 when its source is the one the cache has, or when what search shows
+ * of it (its title, and what site_seen covers) is the same; 1 when not,
+ * with the previous build's terms of it in out; -1 when the cache has no
+ * record of it to compare with.
+ */
+int
+cache_search_old(const struct build *b, size_t i, struct buf *out)
+{
+	const struct site *s = &b->site;
+	const struct runbook *r = s->rb[i], *o;
+	const struct centry *e = b->cache != NULL ? find(b->cache, r->rel) :
+	    NULL;
+	struct buf raw = { NULL, 0, 0 };
+	struct arena *a;
+	struct recref ref;
+	struct rd rd;
+	size_t idx;
+	int rc = -1;
+
+	if (e == NULL || e->reclen < 8 || r->idx >= s->nrbpaths ||
+	    b->ref == NULL)
+		return -1;
+	if (e->hash == r->hash)
+		return 0;
+	buf_grow(&raw, e->reclen);
+	if (read_at(fileno(b->cache->f), raw.data, e->reclen,
+	    (off_t)e->recoff) == -1)
+		goto out;
+	raw.len = e->reclen;
+	/* As this build's record of it: decode checks the index. */
+	u32_put(raw.data + 4, (uint32_t)r->idx);
+	rd.p = (const unsigned char *)raw.data + 4;
+	rd.end = (const unsigned char *)raw.data + raw.len;
+	rd.a = NULL;
+	rd.bad = 0;
+	rd.inplace = 0;
+	memset(&ref, 0, sizeof(ref));
+	a = arena_new();
+	if ((o = decode((struct site *)(uintptr_t)s, a, &rd, 0, &idx,
+	    &ref)) != NULL) {
+		rc = 0;
+		if (ref.seen[SD_SEARCH] != b->ref[r->idx].seen[SD_SEARCH] ||
+		    strcmp(o->title, r->title) != 0) {
+			rc = 1;
+			if (ref.termlen > 0 && ref.termoff + ref.termlen <=
+			    raw.len - 4)
+				buf_put(out, raw.data + 4 + ref.termoff,
+				    ref.termlen);
+		}
+		runbook_free((struct runbook *)(uintptr_t)o);
+	}
+	arena_free(a);
+out:
+	buf_free(&raw);
+	return rc;
+}
+
 /* Returns the output digest the previous build stored for rel, or 0. */
 uint64_t
 cache_odig(const struct cache *c, const char *rel)
@@ -303,6 +363,13 @@ site_digest(const struct build *b, int which)
 	uint64_t h = HASH64_INIT, v[2];
 	size_t i;
 
+	if (which == SD_DOCS) {
+		for (i = 0; i < s->n; i++) {
+			h = hash_str(h, s->rb[i]->id);
+			h = hash_str(h, s->rb[i]->page);
+		}
+		return hash_int(h, (long long)s->n) | 1;
+	}
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
 
@@ -350,6 +417,7 @@ cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
 	put64(&ob, global);
 	put64(&ob, sitedig[SD_PAGES]);
 	put64(&ob, sitedig[SD_SEARCH]);
+	put64(&ob, sitedig[SD_DOCS]);
 	put64(&ob, s->n);
 	for (i = 0; i < s->n && rc == 0; i++) {
 		if (record_get(b, i, &rec) == -1) {
@@ -455,6 +523,7 @@ digests(const struct build *b, uint64_t *sitedig, int jobs)
 	digest_share(&j[0]);
 	sitedig[SD_PAGES] = site_digest(b, SD_PAGES);
 	sitedig[SD_SEARCH] = site_digest(b, SD_SEARCH);
+	sitedig[SD_DOCS] = site_digest(b, SD_DOCS);
 	if (helped)
 		pthread_join(helper, NULL);
 	free(hd);

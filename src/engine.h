@@ -112,11 +112,13 @@ int	 diag_decode(struct diags *, const char *, size_t);
 struct cache *cache_load(const char *dir, uint64_t global);
 void	 cache_free(struct cache *);
 int	 cached_record(struct build *, size_t idx, struct buf *out);
+int	 cache_search_old(const struct build *, size_t i, struct buf *);
 uint64_t cache_odig(const struct cache *, const char *rel);
 /* The site's digests (cache.c): SD_PAGES what the index, contacts,
  * thresholds and alerts pages show; SD_SEARCH what the search index
- * holds (that and every runbook's words). */
-enum { SD_PAGES, SD_SEARCH, SD__N };
+ * holds (that and every runbook's words); SD_DOCS the runbooks' ids and
+ * pages, in order (the search index's numbering). */
+enum { SD_PAGES, SD_SEARCH, SD_DOCS, SD__N };
 uint64_t cache_sitedig(const struct cache *, int which);
 uint64_t *href_digests(const struct site *);
 uint64_t runbook_digest(const struct site *, const uint64_t *,
@@ -183,6 +185,9 @@ struct out {
 	int		 failed;
 	int		 linked;	/* files linked from the previous tree */
 	int		 reuse;		/* site files linked: 1 << SD_PAGES... */
+	const char	*live;		/* the previous build's tree */
+	/* Its search index, when this build's can be made from it. */
+	const struct search_prev *prev;
 };
 
 /* pool.c: a worker's output file flushed when it grows large; fn's

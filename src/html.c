@@ -25,6 +25,7 @@ struct html {
 	void			*fmarg;
 	html_terms_fn		 terms;	/* a light runbook's search terms */
 	void			*termsarg;
+	const struct search_prev *prev;	/* the previous build's index */
 	const char		*intro;	/* the home page's text, HTML */
 };
 
@@ -1525,6 +1526,14 @@ html_intro(struct html *h, const char *intro)
 	h->intro = intro;
 }
 
+/* The previous build's search index, to update rather than write anew
+ * (search_update); NULL for none. */
+void
+html_search_prev(struct html *h, const struct search_prev *prev)
+{
+	h->prev = prev;
+}
+
 void
 html_terms(struct html *h, html_terms_fn fn, void *arg)
 {
@@ -1951,7 +1960,11 @@ thresholds:
 		goto out;
 search:
 	if (MINE(3)) {
-		if (search_write(s, h->terms, h->termsarg, put, arg) == -1)
+		int u = h->prev == NULL ? 1 : search_update(s, h->terms,
+		    h->termsarg, h->prev, put, arg);
+
+		if (u == -1 || (u == 1 && search_write(s, h->terms,
+		    h->termsarg, put, arg) == -1))
 			goto out;
 	}
 	if (MINE(4) && s->alerts.configured) {

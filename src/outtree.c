@@ -227,6 +227,38 @@ link_one(const char *old, const char *new, const char *rel)
 	return 0;
 }
 
+/* The previous build's search index (struct search_prev), for o. */
+static int
+prev_read(void *arg, const char *rel, struct buf *b)
+{
+	const struct out *o = arg;
+	char *path = xasprintf("%s/html/%s", o->live, rel);
+	/* A word part of a common word can be large; none is this. */
+	int rc = read_file(path, b, (size_t)64 << 20) == 0 ? 0 : -1;
+
+	free(path);
+	return rc;
+}
+
+static int
+prev_link(void *arg, const char *rel)
+{
+	const struct out *o = arg;
+	char *r = xasprintf("html/%s", rel);
+	int rc = link_one(o->live, o->dir, r);
+
+	free(r);
+	return rc;
+}
+
+static int
+prev_changed(void *arg, size_t i, struct buf *b)
+{
+	const struct out *o = arg;
+
+	return cache_search_old(o->b, i, b);
+}
+
 /* One output path of a runbook, NUL-terminated, into b. */
 static void
 rel_put(struct buf *b, const char *a, const char *mid, const char *z)
@@ -911,6 +943,7 @@ build_write(struct build *b, const char *out, int formats, int jobs,
     struct diags *all)
 {
 	struct out o;
+	struct search_prev prev = { prev_read, prev_link, prev_changed, NULL };
 	struct sigaction sa;
 	char *tmp = NULL;
 	uint64_t *out_digest, sitedig[SD__N];
@@ -973,13 +1006,15 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 		o.dir = tmp;
 		o.d = all;
 		o.b = b;
+		o.live = out;
+		prev.arg = &o;
 		chmod(tmp, 0755);
 		/* What changed since the cached build is rendered; the rest
 		 * is linked from it (cache.c says why that is the same). */
 		/* A clean build needs them only for the cache, which a
 		 * process of its own writes: they are made there. */
 		out_digest = NULL;
-		sitedig[SD_PAGES] = sitedig[SD_SEARCH] = 0;
+		sitedig[SD_PAGES] = sitedig[SD_SEARCH] = sitedig[SD_DOCS] = 0;
 		if (b->cache != NULL || jobs <= 1)
 			out_digest = digests(b, sitedig, jobs);
 		phase("digests");
@@ -1028,6 +1063,11 @@ build_write(struct build *b, const char *out, int formats, int jobs,
 			    ((site_kept & (1 << SD_SEARCH)) ||
 			    link_search(out, tmp) == 0))
 				reuse_site |= 1 << SD_SEARCH;
+			/* The same runbooks in the same order: the search
+			 * index is updated from the previous one. */
+			else if ((formats & FMT_HTML) && sitedig[SD_DOCS] ==
+			    cache_sitedig(b->cache, SD_DOCS))
+				o.prev = &prev;
 			/* Sharing most of the new tree's files, the old one
 			 * costs little to keep and saves the next build. */
 			for (i = 0, nrender = 0; i < b->site.n; i++)

@@ -86,6 +86,25 @@ void	 html_free(struct html *);
  * html_site's pages are; terms NULL: made from each runbook.  0 or -1. */
 int	 search_write(const struct site *, html_terms_fn terms, void *,
 	    int (*put)(void *, const char *, const struct buf *, int), void *);
+/* What a rebuild's search index is made from besides the runbooks: the
+ * previous build's (search_update).  Paths are under html/. */
+struct search_prev {
+	/* The previous build's file rel into b: 0, or -1. */
+	int	(*read)(void *, const char *rel, struct buf *b);
+	/* The previous build's file rel linked into this one's: 0, or -1. */
+	int	(*link)(void *, const char *rel);
+	/* Whether runbook i's entry may have changed since: 0 no; 1 yes,
+	 * with the previous build's terms of it (terms_collect) in b; -1
+	 * when it cannot say. */
+	int	(*changed)(void *, size_t i, struct buf *b);
+	void	*arg;
+};
+/* The index made from the previous one: 0, -1, or 1 if it cannot be
+ * (then search_write). */
+int	 search_update(const struct site *, html_terms_fn, void *,
+	    const struct search_prev *,
+	    int (*put)(void *, const char *, const struct buf *, int), void *);
+void	 html_search_prev(struct html *, const struct search_prev *);
 
 /* banner.c: a preview page's diagnostics (rbc serve) as HTML under
  * heading, appended to out; nothing when there are none. */

@@ -440,6 +440,8 @@ site_share(void *arg, int k, int jobs, struct buf *out)
 	o.d = &d;
 	h = html_new(&o.b->site, o.b->tpl, runbook_fm, o.b);
 	html_terms(h, runbook_terms, o.b);
+	if (o.prev != NULL)
+		html_search_prev(h, o.prev);
 	/* The index (page 0) opens with the home page's text. */
 	for (i = 0; k == 0 && !(o.reuse & (1 << SD_PAGES)) && i < s->n; i++)
 		if (s->rb[i]->home) {

@@ -14,18 +14,32 @@
  * runbook (the first: its number) times 16, plus the best field it was
  * found in (enum term_field).  Words are in code point order and each
  * word part holds a range of them, so that a word, or the words a prefix
- * begins, are in one part or a few consecutive ones.  Parts are cut by
- * size: a small site has one of each.
+ * begins, are in one part or a few consecutive ones.
+ *
+ * Where parts begin depends on nothing but the runbooks' order and the
+ * words themselves: a doc part holds DOC_GROUP runbooks, and a word part
+ * begins at each word whose hash is a multiple of TERM_CUT.  So an edit
+ * changes only the parts of the runbooks and words it touched, and a
+ * rebuild rewrites those and links the rest (search_update), giving the
+ * bytes a clean build gives.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
 
-/* Bytes a part grows to before the next begins. */
-#define DOC_PART	((size_t)24 << 10)
-#define TERM_PART	((size_t)64 << 10)
+/* Runbooks a doc part holds (some 30 kB). */
+#define DOC_GROUP	16
+/* A word part begins at one word in TERM_CUT, and at each word found in
+ * HEAVY runbooks or more, so that no part holds many of those (a part is
+ * some 40 kB, the largest of 10,000 runbooks some 400 kB). */
+#define TERM_CUT	64
+#define HEAVY		1000
+/* Runbooks whose words a rebuild updates the index for: past this, the
+ * index is written anew. */
+#define UPDATE_MAX	64
 
 struct gterm {
 	uint32_t	 off, len;	/* in names */
@@ -34,6 +48,7 @@ struct gterm {
 	uint8_t		 lastf;		/* and its field */
 	unsigned char	*p;		/* postings, as varints */
 	uint32_t	 plen, pcap;
+	uint32_t	 df;		/* postings */
 };
 #define NONE	UINT32_MAX
 
@@ -65,6 +80,7 @@ put_posting(struct gterm *g)
 		g->p = xrealloc(g->p, g->pcap);
 	}
 	g->plen += (uint32_t)put_var(g->p + g->plen, v);
+	g->df++;
 	g->prev = g->last;
 	g->last = NONE;
 }
@@ -246,6 +262,160 @@ doc_entry(struct buf *o, const struct site *s, const struct runbook *r,
 	BUF_PUTSL(o, "]]");
 }
 
+/* Whether word w (n bytes, eight more readable), in df runbooks, begins
+ * a word part. */
+static int
+is_cut(const char *w, size_t n, size_t df)
+{
+	return df >= HEAVY || (terms_hash(w, n) >> 20) % TERM_CUT == 0;
+}
+
+/* Runbook r's terms blob into t (terms_collect's format), with eight
+ * bytes to spare past its end. */
+static void
+doc_terms(const struct site *s, const struct runbook *r,
+    html_terms_fn terms, void *targ, struct buf *t)
+{
+	buf_reset(t);
+	if (terms == NULL || !r->light || terms(targ, r, t) == -1) {
+		buf_reset(t);
+		terms_collect(s, r, t);
+	}
+	buf_grow(t, 8);
+}
+
+/* Where the words of blob t (n bytes) begin: past the shown lines. */
+static const char *
+blob_words(const char *t, size_t n)
+{
+	const char *p = t, *e = t + n;
+
+	while (p < e && *p != '\0')
+		p += strlen(p) + 1;
+	return p < e ? p + 1 : e;
+}
+
+/* Calls fn(arg, word, len, field) for each word of blob t (n bytes). */
+static void
+blob_each(const char *t, size_t n, void (*fn)(void *, const char *, size_t,
+    int), void *arg)
+{
+	const char *p = blob_words(t, n), *e = t + n;
+
+	for (; e - p >= 2 && (size_t)(e - p) >= 2u + (unsigned char)p[1];
+	    p += 2 + (unsigned char)p[1])
+		if (*p >= '0' && *p < '0' + TF__N)
+			fn(arg, p + 2, (unsigned char)p[1], *p - '0');
+}
+
+static void
+agg_blob(void *arg, const char *w, size_t n, int f)
+{
+	agg_add(arg, w, n, f);
+}
+
+/* Appends a word part's entry: the word, then its postings (varints
+ * p..p + plen) as numbers. */
+static void
+term_entry(struct buf *o, const char *w, size_t n, const unsigned char *p,
+    size_t plen)
+{
+	struct rd rd;
+	size_t k;
+
+	js_str(o, w, n);
+	BUF_PUTSL(o, ":[");
+	rd.p = p;
+	rd.end = p + plen;
+	rd.a = NULL;
+	rd.bad = 0;
+	rd.inplace = 0;
+	buf_grow(o, plen * 4 + 16);
+	for (k = 0; rd.p < rd.end && !rd.bad; k++) {
+		char d[24];
+		size_t dn = 0;
+		uint64_t v = rd_var(&rd);
+
+		if (k)
+			o->data[o->len++] = ',';
+		do
+			d[dn++] = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		while (dn > 0)
+			o->data[o->len++] = d[--dn];
+	}
+	buf_putc(o, ']');
+}
+
+/*
+ * Writes doc part g (runbooks g * DOC_GROUP on) through put; with a,
+ * gathers their words into it too.  t and u are scratch.  0 or -1.
+ */
+static int
+doc_part(const struct site *s, html_terms_fn terms, void *targ, size_t g,
+    struct agg *a, struct buf *o, struct buf *t, struct buf *u, put_fn put,
+    void *arg)
+{
+	size_t i, k, na, end = (g + 1) * DOC_GROUP;
+	const int *ai;
+
+	buf_reset(o);
+	buf_printf(o, "rbcSearchPart(\"d\",%zu,[\n", g);
+	for (i = g * DOC_GROUP; i < end && i < s->n; i++) {
+		const struct runbook *r = s->rb[i];
+
+		doc_terms(s, r, terms, targ, t);
+		if (a != NULL) {
+			a->doc = (uint32_t)i;
+			blob_each(t->data, t->len, agg_blob, a);
+			if (s->alerts.configured) {
+				ai = alerts_of(s, r, &na);
+				a->field = TF_ALERT;
+				for (k = 0; k < na; k++) {
+					const char *nm =
+					    s->alerts.v[ai[k]].name;
+					terms_words(nm, strlen(nm), agg_word,
+					    a);
+				}
+			}
+		}
+		if (i > g * DOC_GROUP)
+			BUF_PUTSL(o, ",\n");
+		doc_entry(o, s, r, t->data, t->len, u);
+	}
+	BUF_PUTSL(o, "]");
+	return put_part(put, arg, 'd', g, o);
+}
+
+/* The manifest: the runbooks, the doc parts' first runbooks and the word
+ * parts' first words (first[k], flen[k]; the first part's is ""). */
+static int
+manifest(const struct site *s, char *const *first, const size_t *flen,
+    size_t nt, put_fn put, void *arg)
+{
+	struct buf man = { NULL, 0, 0 };
+	size_t k, nd = (s->n + DOC_GROUP - 1) / DOC_GROUP;
+	int rc;
+
+	buf_printf(&man, "window.RBC_SEARCH_INDEX = {\"v\":1,\"n\":%zu,"
+	    "\"d\":[", s->n);
+	for (k = 0; k < nd; k++)
+		buf_printf(&man, k ? ",%zu" : "%zu", k * DOC_GROUP);
+	BUF_PUTSL(&man, "],\"t\":[");
+	for (k = 0; k < nt; k++) {
+		if (k)
+			buf_putc(&man, ',');
+		if (k == 0)
+			BUF_PUTSL(&man, "\"\"");
+		else
+			js_str(&man, first[k], flen[k]);
+	}
+	BUF_PUTSL(&man, "]};\n");
+	rc = put(arg, RBC_DIR "/search/index.js", &man, 0);
+	buf_free(&man);
+	return rc;
+}
+
 /*
  * Writes the search index of every runbook of s through put (paths under
  * html/), each runbook's words from terms(arg, r, out) (NULL, or a
@@ -257,57 +427,16 @@ search_write(const struct site *s, html_terms_fn terms, void *targ,
 {
 	struct agg a;
 	struct buf o = { NULL, 0, 0 }, t = { NULL, 0, 0 }, u = { NULL, 0, 0 };
-	struct buf man = { NULL, 0, 0 };
 	struct sword *order = NULL;
-	size_t i, k, nd = 0, nt = 0, *dstart = NULL, *tstart = NULL;
+	char **first = NULL;
+	size_t i, g, nt = 0, *flen = NULL;
 	int rc = -1;
 
 	memset(&a, 0, sizeof(a));
-	for (i = 0; i < s->n; i++) {
-		const struct runbook *r = s->rb[i];
-		const char *p, *e;
-		size_t na;
-		const int *ai;
-
-		buf_reset(&t);
-		if (terms == NULL || !r->light || terms(targ, r, &t) == -1) {
-			buf_reset(&t);
-			terms_collect(s, r, &t);
-		}
-		a.doc = (uint32_t)i;
-		/* Eight bytes to spare past the last word (agg_add). */
-		buf_grow(&t, 8);
-		/* The shown lines, then a NUL, then the words. */
-		for (p = t.data, e = t.data + t.len; p < e && *p != '\0';
-		    p += strlen(p) + 1)
-			;
-		for (p++; e - p >= 2 && (size_t)(e - p) >= 2u +
-		    (unsigned char)p[1]; p += 2 + (unsigned char)p[1])
-			if (*p >= '0' && *p < '0' + TF__N)
-				agg_add(&a, p + 2, (unsigned char)p[1],
-				    *p - '0');
-		if (s->alerts.configured) {
-			ai = alerts_of(s, r, &na);
-			a.field = TF_ALERT;
-			for (k = 0; k < na; k++) {
-				const char *nm = s->alerts.v[ai[k]].name;
-				terms_words(nm, strlen(nm), agg_word, &a);
-			}
-		}
-		if (o.len == 0) {
-			dstart = xreallocarray(dstart, nd + 1, sizeof(*dstart));
-			dstart[nd] = i;
-			buf_printf(&o, "rbcSearchPart(\"d\",%zu,[\n", nd);
-		} else
-			BUF_PUTSL(&o, ",\n");
-		doc_entry(&o, s, r, t.data, t.len, &u);
-		if (o.len > DOC_PART || i + 1 == s->n) {
-			BUF_PUTSL(&o, "]");
-			if (put_part(put, arg, 'd', nd++, &o) == -1)
-				goto out;
-			buf_reset(&o);
-		}
-	}
+	for (g = 0; g * DOC_GROUP < s->n; g++)
+		if (doc_part(s, terms, targ, g, &a, &o, &t, &u, put, arg) ==
+		    -1)
+			goto out;
 	/* The words, in order, cut into parts. */
 	order = xreallocarray(NULL, a.n ? a.n : 1, sizeof(*order));
 	for (i = 0; i < a.n; i++) {
@@ -320,60 +449,30 @@ search_write(const struct site *s, html_terms_fn terms, void *targ,
 	qsort(order, a.n, sizeof(*order), term_cmp);
 	buf_reset(&o);
 	for (i = 0; i < a.n; i++) {
-		const struct gterm *g = &a.t[order[i].i];
-		struct rd rd;
+		const struct gterm *gt = &a.t[order[i].i];
 
-		if (o.len == 0) {
-			tstart = xreallocarray(tstart, nt + 1, sizeof(*tstart));
-			tstart[nt] = order[i].i;
-			buf_printf(&o, "rbcSearchPart(\"t\",%zu,{\n", nt);
+		if (i == 0 || is_cut(order[i].s, order[i].len, gt->df)) {
+			if (i > 0) {
+				BUF_PUTSL(&o, "}");
+				if (put_part(put, arg, 't', nt - 1, &o) == -1)
+					goto out;
+				buf_reset(&o);
+			}
+			first = xreallocarray(first, nt + 1, sizeof(*first));
+			flen = xreallocarray(flen, nt + 1, sizeof(*flen));
+			first[nt] = (char *)(uintptr_t)order[i].s;
+			flen[nt] = order[i].len;
+			buf_printf(&o, "rbcSearchPart(\"t\",%zu,{\n", nt++);
 		} else
 			BUF_PUTSL(&o, ",\n");
-		js_str(&o, a.names.data + g->off, g->len);
-		BUF_PUTSL(&o, ":[");
-		rd.p = g->p;
-		rd.end = g->p + g->plen;
-		rd.a = NULL;
-		rd.bad = 0;
-		rd.inplace = 0;
-		buf_grow(&o, (size_t)g->plen * 4 + 16);
-		for (k = 0; rd.p < rd.end && !rd.bad; k++) {
-			char d[24];
-			size_t dn = 0;
-			uint64_t v = rd_var(&rd);
-
-			if (k)
-				o.data[o.len++] = ',';
-			do
-				d[dn++] = (char)('0' + v % 10);
-			while ((v /= 10) != 0);
-			while (dn > 0)
-				o.data[o.len++] = d[--dn];
-		}
-		buf_putc(&o, ']');
-		if (o.len > TERM_PART || i + 1 == a.n) {
-			BUF_PUTSL(&o, "}");
-			if (put_part(put, arg, 't', nt++, &o) == -1)
-				goto out;
-			buf_reset(&o);
-		}
+		term_entry(&o, order[i].s, order[i].len, gt->p, gt->plen);
 	}
-	buf_printf(&man, "window.RBC_SEARCH_INDEX = {\"v\":1,\"n\":%zu,"
-	    "\"d\":[", s->n);
-	for (k = 0; k < nd; k++)
-		buf_printf(&man, k ? ",%zu" : "%zu", dstart[k]);
-	BUF_PUTSL(&man, "],\"t\":[");
-	for (k = 0; k < nt; k++) {
-		if (k)
-			buf_putc(&man, ',');
-		if (k == 0)
-			BUF_PUTSL(&man, "\"\"");
-		else
-			js_str(&man, a.names.data + a.t[tstart[k]].off,
-			    a.t[tstart[k]].len);
+	if (nt > 0) {
+		BUF_PUTSL(&o, "}");
+		if (put_part(put, arg, 't', nt - 1, &o) == -1)
+			goto out;
 	}
-	BUF_PUTSL(&man, "]};\n");
-	rc = put(arg, RBC_DIR "/search/index.js", &man, 0);
+	rc = manifest(s, first, flen, nt, put, arg);
 out:
 	for (i = 0; i < a.n; i++)
 		free(a.t[i].p);
@@ -382,11 +481,522 @@ out:
 	free(a.slot);
 	buf_free(&a.names);
 	free(order);
-	free(dstart);
-	free(tstart);
+	free(first);
+	free(flen);
 	buf_free(&o);
 	buf_free(&t);
 	buf_free(&u);
+	return rc;
+}
+
+/* ------------------------------------------------------------ a rebuild */
+
+/* Reading back what search_write wrote: a cursor over its bytes. */
+struct cur {
+	const char	*p, *e;
+	int		 bad;
+};
+
+static void
+lit(struct cur *c, const char *s, size_t n)
+{
+	if (c->bad || (size_t)(c->e - c->p) < n || memcmp(c->p, s, n) != 0)
+		c->bad = 1;
+	else
+		c->p += n;
+}
+#define LIT(c, s)	lit((c), "" s, sizeof(s) - 1)
+
+static uint64_t
+num(struct cur *c)
+{
+	uint64_t v = 0;
+	const char *from = c->p;
+
+	while (!c->bad && c->p < c->e && *c->p >= '0' && *c->p <= '9' &&
+	    c->p - from < 15)
+		v = v * 10 + (uint64_t)(*c->p++ - '0');
+	if (c->p == from)
+		c->bad = 1;
+	return v;
+}
+
+/* A word as search_write writes it: quoted, nothing escaped (a word has
+ * no character json_esc changes; one that has is refused). */
+static void
+qword(struct cur *c, const char **w, size_t *n)
+{
+	const char *q;
+
+	LIT(c, "\"");
+	if (c->bad)
+		return;
+	for (q = c->p; q < c->e && *q != '"'; q++)
+		if (*q == '\\' || (unsigned char)*q < 0x20 || *q == '<' ||
+		    *q == '>' || *q == '&')
+			break;
+	if (q == c->e || *q != '"' || q - c->p > 256) {
+		c->bad = 1;
+		return;
+	}
+	*w = c->p;
+	*n = (size_t)(q - c->p);
+	c->p = q + 1;
+}
+
+static int
+word_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	return c != 0 ? c : (an > bn) - (an < bn);
+}
+
+/* A word whose field in a changed runbook changed: the runbook, and the
+ * field it has now, or -1 for none. */
+struct change {
+	const char	*w;		/* eight more bytes readable */
+	size_t		 n;
+	uint32_t	 doc;
+	int		 f;
+};
+
+static int
+change_cmp(const void *x, const void *y)
+{
+	const struct change *a = x, *b = y;
+	int c = word_cmp(a->w, a->n, b->w, b->n);
+
+	return c != 0 ? c : (a->doc > b->doc) - (a->doc < b->doc);
+}
+
+/* A runbook's words and their fields (its blob's and its alerts'), as
+ * one-runbook agg. */
+static void
+doc_words(struct agg *a, const struct site *s, const struct runbook *r,
+    const struct buf *t)
+{
+	size_t k, na;
+	const int *ai;
+
+	memset(a, 0, sizeof(*a));
+	a->doc = 0;
+	blob_each(t->data, t->len, agg_blob, a);
+	if (s->alerts.configured) {
+		ai = alerts_of(s, r, &na);
+		a->field = TF_ALERT;
+		for (k = 0; k < na; k++) {
+			const char *nm = s->alerts.v[ai[k]].name;
+			terms_words(nm, strlen(nm), agg_word, a);
+		}
+	}
+}
+
+static const struct gterm *
+agg_find(const struct agg *a, const char *w, size_t n)
+{
+	uint32_t h;
+	size_t j;
+
+	if (a->nslot == 0)
+		return NULL;
+	h = terms_hash(w, n);
+	for (j = h & (a->nslot - 1); a->slot[j].i != 0;
+	    j = (j + 1) & (a->nslot - 1))
+		if (a->slot[j].hash == h) {
+			const struct gterm *g = &a->t[a->slot[j].i - 1];
+			if (g->len == n && same(a->names.data + g->off, w, n))
+				return g;
+		}
+	return NULL;
+}
+
+static void
+agg_free(struct agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->t[i].p);
+	free(a->t);
+	free(a->hash);
+	free(a->slot);
+	buf_free(&a->names);
+}
+
+/* The changes of old runbook words o against new ones w, appended. */
+static void
+diff_words(struct change **v, size_t *nv, const struct agg *o,
+    const struct agg *w, uint32_t doc)
+{
+	const struct gterm *g, *h;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		g = &w->t[i];
+		h = agg_find(o, w->names.data + g->off, g->len);
+		if (h != NULL && h->lastf == g->lastf)
+			continue;
+		*v = xreallocarray(*v, *nv + 1, sizeof(**v));
+		(*v)[*nv].w = w->names.data + g->off;
+		(*v)[*nv].n = g->len;
+		(*v)[*nv].doc = doc;
+		(*v)[(*nv)++].f = g->lastf;
+	}
+	for (i = 0; i < o->n; i++) {
+		g = &o->t[i];
+		if (agg_find(w, o->names.data + g->off, g->len) != NULL)
+			continue;
+		*v = xreallocarray(*v, *nv + 1, sizeof(**v));
+		(*v)[*nv].w = o->names.data + g->off;
+		(*v)[*nv].n = g->len;
+		(*v)[*nv].doc = doc;
+		(*v)[(*nv)++].f = -1;
+	}
+}
+
+/* A posting: a runbook and its field. */
+struct post {
+	uint32_t	 doc;
+	int		 f;
+};
+
+/*
+ * Word w's entry (postings text p..e as written) with changes c[0..nc)
+ * applied, appended to o; its postings count in *df.  0, or -1 if the
+ * old postings make no sense.
+ */
+static int
+patch_entry(struct buf *o, const char *w, size_t n, const char *p,
+    const char *e, const struct change *c, size_t nc, size_t ndocs,
+    size_t *df)
+{
+	struct post *v = NULL;
+	struct cur cu = { p, e, 0 };
+	unsigned char var[10];
+	size_t nv = 0, i, k, m;
+	uint64_t doc = 0, x;
+	int first = 1;
+
+	while (cu.p < cu.e && !cu.bad) {
+		if (!first)
+			LIT(&cu, ",");
+		x = num(&cu);
+		if (cu.bad || (!first && x >> 4 == 0) || (x & 15) >= TF__N ||
+		    (doc += x >> 4) >= ndocs)
+			goto bad;
+		v = xreallocarray(v, nv + 1, sizeof(*v));
+		v[nv].doc = (uint32_t)doc;
+		v[nv++].f = (int)(x & 15);
+		first = 0;
+	}
+	if (cu.bad)
+		goto bad;
+	for (k = 0; k < nc; k++) {
+		for (i = 0; i < nv && v[i].doc < c[k].doc; i++)
+			;
+		if (i < nv && v[i].doc == c[k].doc) {
+			memmove(v + i, v + i + 1, (nv - i - 1) * sizeof(*v));
+			nv--;
+		}
+		if (c[k].f >= 0) {
+			v = xreallocarray(v, nv + 1, sizeof(*v));
+			memmove(v + i + 1, v + i, (nv - i) * sizeof(*v));
+			v[i].doc = c[k].doc;
+			v[i].f = c[k].f;
+			nv++;
+		}
+	}
+	*df = nv;
+	if (nv > 0) {
+		struct buf pb = { NULL, 0, 0 };
+		for (i = 0, doc = 0; i < nv; i++) {
+			m = put_var(var, ((uint64_t)(v[i].doc - doc) << 4) |
+			    (uint64_t)v[i].f);
+			buf_put(&pb, var, m);
+			doc = v[i].doc;
+		}
+		term_entry(o, w, n, (const unsigned char *)pb.data, pb.len);
+		buf_free(&pb);
+	}
+	free(v);
+	return 0;
+bad:
+	free(v);
+	return -1;
+}
+
+/*
+ * Whether the entry of word w (n bytes, in df runbooks), the part's
+ * count-th, is not where a clean build puts it: the first of a part
+ * (but the first part) must be first (the manifest's word, unchanged)
+ * and begin a part; no other may.
+ */
+static int
+patch_cut(const char *w, size_t n, size_t df, size_t count,
+    const char *first, size_t flen)
+{
+	if (count > 0)
+		return is_cut(w, n, df);
+	return first != NULL && (word_cmp(w, n, first, flen) != 0 ||
+	    !is_cut(w, n, df));
+}
+
+/*
+ * Word part p of the previous build (f, its bytes) with changes
+ * c[0..nc) applied, into o; first (flen bytes) is the word it must begin
+ * with (NULL for the first part).  0, or 1 if the part would not be the
+ * one a clean build makes (a part begins or ends elsewhere).
+ */
+static int
+patch_part(struct buf *o, size_t p, const struct buf *f, const char *first,
+    size_t flen, const struct change *c, size_t nc, size_t ndocs)
+{
+	struct cur cu = { f->data, f->data + f->len, 0 };
+	const char *w = NULL, *ps = NULL, *pe = NULL;
+	size_t n = 0, k = 0, j, at, df, count = 0;
+	int done = 0;
+
+	LIT(&cu, "rbcSearchPart(\"t\",");
+	if (num(&cu) != p || cu.bad)
+		return 1;
+	LIT(&cu, ",{\n");
+	buf_reset(o);
+	buf_printf(o, "rbcSearchPart(\"t\",%zu,{\n", p);
+	while (!cu.bad && (!done || k < nc)) {
+		int cmp;
+
+		if (!done && w == NULL) {
+			qword(&cu, &w, &n);
+			LIT(&cu, ":[");
+			ps = cu.p;
+			while (cu.p < cu.e && *cu.p != ']')
+				cu.p++;
+			pe = cu.p;
+			LIT(&cu, "]");
+			if (cu.bad)
+				return 1;
+		}
+		cmp = done ? 1 : k == nc ? -1 : word_cmp(w, n, c[k].w, c[k].n);
+		at = o->len;
+		if (count > 0)
+			BUF_PUTSL(o, ",\n");
+		if (cmp < 0) {
+			/* Untouched: as it was. */
+			buf_put(o, w - 1, (size_t)(pe - w) + 2);
+			df = 1;
+			for (j = (size_t)(ps - w); j < (size_t)(pe - w); j++)
+				df += w[j] == ',';
+			if (patch_cut(w, n, df, count, first, flen))
+				return 1;
+		} else {
+			for (j = k; j < nc && word_cmp(c[j].w, c[j].n,
+			    c[k].w, c[k].n) == 0; j++)
+				;
+			if (patch_entry(o, c[k].w, c[k].n, cmp == 0 ? ps :
+			    NULL, cmp == 0 ? pe : NULL, c + k, j - k, ndocs,
+			    &df) == -1)
+				return 1;
+			if (df == 0)
+				o->len = at;	/* gone */
+			else if (patch_cut(c[k].w, c[k].n, df, count, first,
+			    flen))
+				return 1;
+			k = j;
+		}
+		if (o->len > at)
+			count++;
+		if (cmp <= 0) {
+			w = NULL;
+			/* The next entry, or the part's end. */
+			if (cu.p < cu.e && *cu.p == '}')
+				done = 1;
+			else
+				LIT(&cu, ",\n");
+		}
+	}
+	LIT(&cu, "});\n");
+	if (cu.bad || cu.p != cu.e || count == 0)
+		return 1;
+	BUF_PUTSL(o, "}");
+	BUF_PUTSL(o, ");\n");
+	return 0;
+}
+
+/*
+ * Writes the search index of s as search_write would, from the previous
+ * build's (prev): the parts of the runbooks whose entries changed and of
+ * the words whose postings changed are made again, every other file is
+ * linked.  Returns 0, -1 (put or a link failed), or 1 when it cannot:
+ * too many runbooks changed, the previous index is not there or not what
+ * this one makes, or its parts would begin elsewhere.  Nothing is
+ * written before it knows it can.
+ */
+int
+search_update(const struct site *s, html_terms_fn terms, void *targ,
+    const struct search_prev *prev, put_fn put, void *arg)
+{
+	struct buf man = { NULL, 0, 0 }, t = { NULL, 0, 0 }, u = { NULL, 0, 0 };
+	struct buf f = { NULL, 0, 0 }, *out = NULL;
+	struct agg *ow = NULL, *nw = NULL;
+	struct change *c = NULL;
+	struct cur cu;
+	const char **first = NULL;
+	size_t *flen = NULL, *outp = NULL, *grp = NULL;
+	size_t nt = 0, nd, nc = 0, nch = 0, nout = 0, ngrp = 0, i, k, j;
+	uint32_t *docs = NULL;
+	char rel[64];
+	int rc = 1;
+
+	/* The manifest: the same runbooks, the same doc parts. */
+	if (s->n == 0 || prev->read(prev->arg, RBC_DIR "/search/index.js",
+	    &man) == -1)
+		goto out;
+	nd = (s->n + DOC_GROUP - 1) / DOC_GROUP;
+	cu.p = man.data;
+	cu.e = man.data + man.len;
+	cu.bad = 0;
+	LIT(&cu, "window.RBC_SEARCH_INDEX = {\"v\":1,\"n\":");
+	if (num(&cu) != s->n)
+		goto out;
+	LIT(&cu, ",\"d\":[");
+	for (k = 0; k < nd && !cu.bad; k++) {
+		if (k)
+			LIT(&cu, ",");
+		if (num(&cu) != k * DOC_GROUP)
+			cu.bad = 1;
+	}
+	LIT(&cu, "],\"t\":[");
+	while (!cu.bad && cu.p < cu.e && *cu.p != ']') {
+		if (nt)
+			LIT(&cu, ",");
+		first = xreallocarray(first, nt + 1, sizeof(*first));
+		flen = xreallocarray(flen, nt + 1, sizeof(*flen));
+		qword(&cu, &first[nt], &flen[nt]);
+		if (!cu.bad && (nt == 0 ? flen[0] != 0 : word_cmp(first[nt],
+		    flen[nt], first[nt - 1], flen[nt - 1]) <= 0))
+			cu.bad = 1;
+		nt++;
+	}
+	LIT(&cu, "]};\n");
+	if (cu.bad || cu.p != cu.e || nt == 0)
+		goto out;
+
+	/* The runbooks whose entries changed, and their words' changes. */
+	for (i = 0; i < s->n; i++) {
+		int ch;
+
+		buf_reset(&f);
+		if ((ch = prev->changed(prev->arg, i, &f)) == -1)
+			goto out;
+		if (ch == 0)
+			continue;
+		if (nch == UPDATE_MAX)
+			goto out;
+		docs = xreallocarray(docs, nch + 1, sizeof(*docs));
+		ow = xreallocarray(ow, nch + 1, sizeof(*ow));
+		nw = xreallocarray(nw, nch + 1, sizeof(*nw));
+		docs[nch] = (uint32_t)i;
+		buf_grow(&f, 8);
+		doc_words(&ow[nch], s, s->rb[i], &f);
+		doc_terms(s, s->rb[i], terms, targ, &t);
+		doc_words(&nw[nch], s, s->rb[i], &t);
+		diff_words(&c, &nc, &ow[nch], &nw[nch], (uint32_t)i);
+		nch++;
+	}
+	if (nc > 1)
+		qsort(c, nc, sizeof(*c), change_cmp);
+
+	/* The word parts they fall in, made again. */
+	for (k = 0; k < nc; k = j) {
+		size_t p, lo = 0, hi = nt;
+
+		/* The last part whose first word is not after it. */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (word_cmp(first[mid], flen[mid], c[k].w,
+			    c[k].n) <= 0)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		p = lo;
+		for (j = k; j < nc && (p + 1 == nt || word_cmp(c[j].w,
+		    c[j].n, first[p + 1], flen[p + 1]) < 0); j++)
+			;
+		snprintf(rel, sizeof(rel), RBC_DIR "/search/t%zu.js", p);
+		buf_reset(&f);
+		if (prev->read(prev->arg, rel, &f) == -1)
+			goto out;
+		buf_grow(&f, 8);
+		out = xreallocarray(out, nout + 1, sizeof(*out));
+		outp = xreallocarray(outp, nout + 1, sizeof(*outp));
+		memset(&out[nout], 0, sizeof(out[nout]));
+		outp[nout] = p;
+		if (patch_part(&out[nout++], p, &f, p > 0 ? first[p] : NULL,
+		    p > 0 ? flen[p] : 0, c + k, j - k, s->n) != 0)
+			goto out;
+	}
+
+	/* Written, then the rest linked. */
+	rc = -1;
+	for (k = 0; k < nout; k++) {
+		snprintf(rel, sizeof(rel), RBC_DIR "/search/t%zu.js", outp[k]);
+		if (put(arg, rel, &out[k], 0) == -1)
+			goto out;
+	}
+	for (k = 0; k < nch; k++)
+		if (ngrp == 0 || grp[ngrp - 1] != docs[k] / DOC_GROUP) {
+			grp = xreallocarray(grp, ngrp + 1, sizeof(*grp));
+			grp[ngrp] = docs[k] / DOC_GROUP;
+			if (doc_part(s, terms, targ, grp[ngrp++], NULL, &f, &t,
+			    &u, put, arg) == -1)
+				goto out;
+		}
+	if (prev->link(prev->arg, RBC_DIR "/search/index.js") == -1)
+		goto out;
+	for (k = 0, j = 0; k < nd; k++) {
+		if (j < ngrp && grp[j] == k) {
+			j++;
+			continue;
+		}
+		snprintf(rel, sizeof(rel), RBC_DIR "/search/d%zu.js", k);
+		if (prev->link(prev->arg, rel) == -1)
+			goto out;
+	}
+	for (k = 0, j = 0; k < nt; k++) {
+		if (j < nout && outp[j] == k) {
+			j++;
+			continue;
+		}
+		snprintf(rel, sizeof(rel), RBC_DIR "/search/t%zu.js", k);
+		if (prev->link(prev->arg, rel) == -1)
+			goto out;
+	}
+	rc = 0;
+	if (getenv("RBC_TIMING") != NULL)
+		fprintf(stderr, "rbc: search index updated: %zu runbooks, "
+		    "%zu word parts, %zu doc parts made again\n", nch, nout,
+		    ngrp);
+out:
+	for (k = 0; k < nch; k++) {
+		agg_free(&ow[k]);
+		agg_free(&nw[k]);
+	}
+	for (k = 0; k < nout; k++)
+		buf_free(&out[k]);
+	free(out);
+	free(outp);
+	free(grp);
+	free(ow);
+	free(nw);
+	free(c);
+	free(docs);
+	free(first);
+	free(flen);
 	buf_free(&man);
+	buf_free(&t);
+	buf_free(&u);
+	buf_free(&f);
 	return rc;
 }
