@@ -790,21 +790,44 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			l->target = find_rel(rels, tmp);
 			free(tmp);
 		}
+		/* Hugo's section page, _index.md: no runbook, a file. */
 		if (l->target == -1) {
+			tmp = xasprintf("%s%s_index.md", norm, *norm ? "/" : "");
+			if (hidden_file(s, tmp))
+				l->file = arena_strdup(a, tmp);
+			free(tmp);
+		}
+		if (l->target == -1 && l->file == NULL) {
 			l->broken = 1;
 			diag_add(&r->diags, r->src.path, l->line, l->col,
 			    R_LINK_BROKEN, "link to '%s' is a directory with "
-			    "no README.md or index.md", path);
+			    "no README.md, index.md or _index.md", path);
 		}
 		goto out;
 	}
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO &&
 	    (l->target = hugo_find(s, rels, norm, path)) == -1) {
-		/* A Hugo section's own page, _index.md, is no runbook. */
+		/* A Hugo section's own page, _index.md, is no runbook: from
+		 * the file's folder, else from the content root (Hugo finds
+		 * a section by its path too). */
+		const char *root = path;
+
 		tmp = xasprintf("%s%s_index.md", norm, *norm ? "/" : "");
 		if (hidden_file(s, tmp))
 			l->file = arena_strdup(a, tmp);
 		free(tmp);
+		while (*root == '/')
+			root++;
+		if (l->file == NULL && *root != '\0' &&
+		    strstr(root, "..") == NULL) {
+			size_t rn = strlen(root);
+			while (rn > 0 && root[rn - 1] == '/')
+				rn--;
+			tmp = xasprintf("%.*s/_index.md", (int)rn, root);
+			if (rn > 0 && hidden_file(s, tmp))
+				l->file = arena_strdup(a, tmp);
+			free(tmp);
+		}
 	} else if (l->target == -1 && l->file == NULL)
 		l->target = pretty_find(r, lower, path, norm);
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO) {
