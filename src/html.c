@@ -1963,8 +1963,9 @@ search:
 		int u = h->prev == NULL ? 1 : search_update(s, h->terms,
 		    h->termsarg, h->prev, put, arg);
 
-		if (u == -1 || (u == 1 && search_write(s, h->terms,
-		    h->termsarg, put, arg) == -1))
+		if (u == -1 || (u == 1 && h->prev != NULL &&
+		    h->prev->clear(h->prev->arg) == -1) || (u == 1 &&
+		    search_write(s, h->terms, h->termsarg, put, arg) == -1))
 			goto out;
 	}
 	if (MINE(4) && s->alerts.configured) {

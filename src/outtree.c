@@ -227,38 +227,6 @@ link_one(const char *old, const char *new, const char *rel)
 	return 0;
 }
 
-/* The previous build's search index (struct search_prev), for o. */
-static int
-prev_read(void *arg, const char *rel, struct buf *b)
-{
-	const struct out *o = arg;
-	char *path = xasprintf("%s/html/%s", o->live, rel);
-	/* A word part of a common word can be large; none is this. */
-	int rc = read_file(path, b, (size_t)64 << 20) == 0 ? 0 : -1;
-
-	free(path);
-	return rc;
-}
-
-static int
-prev_link(void *arg, const char *rel)
-{
-	const struct out *o = arg;
-	char *r = xasprintf("html/%s", rel);
-	int rc = link_one(o->live, o->dir, r);
-
-	free(r);
-	return rc;
-}
-
-static int
-prev_changed(void *arg, size_t i, struct buf *b)
-{
-	const struct out *o = arg;
-
-	return cache_search_old(o->b, i, b);
-}
-
 /* One output path of a runbook, NUL-terminated, into b. */
 static void
 rel_put(struct buf *b, const char *a, const char *mid, const char *z)
@@ -448,6 +416,68 @@ names_free(char **v, long n)
 	while (n-- > 0)
 		free(v[n]);
 	free(v);
+}
+
+/* The previous build's search index (struct search_prev), for o. */
+static int
+prev_read(void *arg, const char *rel, struct buf *b)
+{
+	const struct out *o = arg;
+	char *path = xasprintf("%s/html/%s", o->live, rel);
+	/* A word part of a common word can be large; none is this. */
+	int rc = read_file(path, b, (size_t)64 << 20) == 0 ? 0 : -1;
+
+	free(path);
+	return rc;
+}
+
+/* The previous build's file rel in the new tree: kept there from the
+ * spare tree (the very file), else linked. */
+static int
+prev_link(void *arg, const char *rel)
+{
+	const struct out *o = arg;
+	char *r = xasprintf("html/%s", rel), *a, *b;
+	struct stat sa, sb;
+	int rc;
+
+	a = path_join(o->live, r);
+	b = path_join(o->dir, r);
+	rc = lstat(b, &sb) == 0 && S_ISREG(sb.st_mode) && lstat(a, &sa) == 0 &&
+	    sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev ? 0 :
+	    link_one(o->live, o->dir, r);
+	free(a);
+	free(b);
+	free(r);
+	return rc;
+}
+
+/* Removes every file of the search index from the new tree: it is to be
+ * written whole.  0, or -1. */
+static int
+prev_clear(void *arg)
+{
+	const struct out *o = arg;
+	char **sv;
+	long ns = search_files(o->dir, &sv), k;
+	int rc = 0;
+
+	for (k = 0; k < ns; k++) {
+		char *p = path_join(o->dir, sv[k]);
+		if (unlink(p) == -1 && errno != ENOENT)
+			rc = -1;
+		free(p);
+	}
+	names_free(sv, ns);
+	return rc;
+}
+
+static int
+prev_changed(void *arg, size_t i, struct buf *b)
+{
+	const struct out *o = arg;
+
+	return cache_search_old(o->b, i, b);
 }
 
 /* The n site pages, linked from the previous tree; 0 or -1 (none
@@ -690,10 +720,12 @@ keep_same(struct tree *t, const char *const *rel, int n)
 
 /*
  * Marks the search index's files T_KEEP if t has each of live's, each
- * T_SAME, and returns 1; otherwise 0.
+ * T_SAME, and returns 1; otherwise 0.  With some, each of live's files
+ * that t has T_SAME is marked, whatever the others (the index will be
+ * updated: search_update), and 0 returned.
  */
 static int
-keep_search(struct tree *t, const char *live)
+keep_search(struct tree *t, const char *live, int some)
 {
 	char **sv;
 	long ns = search_files(live, &sv), k, e;
@@ -702,10 +734,12 @@ keep_search(struct tree *t, const char *live)
 	for (k = 0; k < ns && ok; k++)
 		ok = (e = tree_find(t, sv[k], strlen(sv[k]))) != -1 &&
 		    t->kind[e] == T_SAME;
-	for (k = 0; k < ns && ok; k++)
-		t->kind[tree_find(t, sv[k], strlen(sv[k]))] = T_KEEP;
+	for (k = 0; k < ns && (ok || some); k++)
+		if ((e = tree_find(t, sv[k], strlen(sv[k]))) != -1 &&
+		    t->kind[e] == T_SAME)
+			t->kind[e] = T_KEEP;
 	names_free(sv, ns);
-	return ok;
+	return ok && !some;
 }
 
 /*
@@ -746,8 +780,14 @@ recycle(const struct build *b, const char *live, const char *dir,
 		    keep_same(&t, site_pages, SITE_PAGES(s)))
 			*site |= 1 << SD_PAGES;
 		if ((formats & FMT_HTML) && sitedig[SD_SEARCH] ==
-		    cache_sitedig(b->cache, SD_SEARCH) && keep_search(&t, live))
+		    cache_sitedig(b->cache, SD_SEARCH) &&
+		    keep_search(&t, live, 0))
 			*site |= 1 << SD_SEARCH;
+		/* When the index will be updated (search_update), most of
+		 * its files stay the previous build's: those kept. */
+		else if ((formats & FMT_HTML) && sitedig[SD_DOCS] ==
+		    cache_sitedig(b->cache, SD_DOCS))
+			keep_search(&t, live, 1);
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 			rc = -1;
 	}
@@ -943,7 +983,8 @@ build_write(struct build *b, const char *out, int formats, int jobs,
     struct diags *all)
 {
 	struct out o;
-	struct search_prev prev = { prev_read, prev_link, prev_changed, NULL };
+	struct search_prev prev = { prev_read, prev_link, prev_clear,
+	    prev_changed, NULL };
 	struct sigaction sa;
 	char *tmp = NULL;
 	uint64_t *out_digest, sitedig[SD__N];

@@ -91,8 +91,11 @@ int	 search_write(const struct site *, html_terms_fn terms, void *,
 struct search_prev {
 	/* The previous build's file rel into b: 0, or -1. */
 	int	(*read)(void *, const char *rel, struct buf *b);
-	/* The previous build's file rel linked into this one's: 0, or -1. */
+	/* The previous build's file rel made this one's: 0, or -1. */
 	int	(*link)(void *, const char *rel);
+	/* Every file of this build's index removed (before search_write
+	 * writes them all): 0, or -1. */
+	int	(*clear)(void *);
 	/* Whether runbook i's entry may have changed since: 0 no; 1 yes,
 	 * with the previous build's terms of it (terms_collect) in b; -1
 	 * when it cannot say. */

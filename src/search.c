@@ -940,6 +940,7 @@ search_update(const struct site *s, html_terms_fn terms, void *targ,
 
 	/* Written, then the rest linked. */
 	rc = -1;
+	/* put writes a new file, never through the previous build's. */
 	for (k = 0; k < nout; k++) {
 		snprintf(rel, sizeof(rel), RBC_DIR "/search/t%zu.js", outp[k]);
 		if (put(arg, rel, &out[k], 0) == -1)

@@ -1,6 +1,7 @@
 # A rebuild makes the search index from the previous one: only the parts
 # of the runbooks and words an edit touched are made again, the rest is
-# linked.  After each kind of edit the tree must be the clean build's,
+# kept or linked, and nothing is written through the previous build's
+# files.  After each kind of edit the tree must be the clean build's,
 # byte for byte; the edits that keep the parts where they were must take
 # that path (RBC_TIMING says so), the others must write the index anew.
 it_search_update() {
@@ -30,7 +31,16 @@ EOF
 	ok=1 why="" updated=0
 	# step NAME WANT: WANT is "update" or "anew".
 	step() {
+		# The index the build replaces, to compare with what is left
+		# of it after (the spare tree): nothing written through.
+		rm -rf "$w/prev" && cp -R "$w/out/html/_rbc/search" "$w/prev"
 		b out || { ok=0; why="$why $1: build failed;"; }
+		if [ -d "$w/out/.rbc-spare/html/_rbc/search" ] &&
+		    ! diff -r "$w/prev" "$w/out/.rbc-spare/html/_rbc/search" \
+		    >/dev/null; then
+			ok=0
+			why="$why $1: the previous index changed;"
+		fi
 		if grep -q '^rbc: search index updated' "$w/log"; then
 			got=update
 			updated=$((updated + 1))
@@ -64,6 +74,12 @@ EOF
 	# In a thousand runbooks now: the word begins a part of its own.
 	sed -i 's/ plain\./ plain ninety./' "$w/c/rb-1000.md"
 	step "a word's parts move" anew
+	echo "Another new word: quetzalquux." >>"$w/c/rb-0009.md"
+	step "new word after a rewrite" update
+	# Back in 999: one part fewer, written whole, and nothing left of
+	# the parts the spare tree kept.
+	sed -i 's/ plain ninety\./ plain./' "$w/c/rb-1000.md"
+	step "a word's parts merge" anew
 	printf -- '---\ntitle: Another\nowner: team-1\nlast_reviewed: 2026-11-01\n---\n\n# Another\n\nNew.\n' >"$w/c/rb-2000.md"
 	step "runbook added" anew
 	for i in $(seq 100 180); do
@@ -74,8 +90,8 @@ EOF
 	    mv "$w/out/html/_rbc/search/index.js.new" "$w/out/html/_rbc/search/index.js"
 	echo "One more word: xylophonequux." >>"$w/c/rb-0005.md"
 	step "damaged manifest" anew
-	if [ $ok = 1 ] && [ $updated = 5 ]; then
-		pass "search index updated from the previous build equals a clean build's (9 kinds of edit)"
+	if [ $ok = 1 ] && [ $updated = 6 ]; then
+		pass "search index updated from the previous build equals a clean build's (11 kinds of edit)"
 	else
 		fail "search index updated from the previous build equals a clean build's" \
 		    "$why (updated $updated times)"
