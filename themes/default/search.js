@@ -214,14 +214,15 @@
 		return lo;
 	}
 
-	/* The word parts that can hold words beginning with w. */
+	/* The word parts that can hold words beginning with w: eight at most
+	 * (a word found in many runbooks begins a part of its own). */
 	function termParts(w) {
 		var t = meta.t, i, out = [];
 		if (t.length === 0)
 			return out;
 		i = partOf(t, w, cmp);
 		out.push(i);
-		while (i + 1 < t.length && out.length < 4 && str(t[i + 1]).indexOf(w) === 0)
+		while (i + 1 < t.length && out.length < 8 && str(t[i + 1]).indexOf(w) === 0)
 			out.push(++i);
 		return out;
 	}
