@@ -823,6 +823,28 @@ patch_part(struct buf *o, size_t p, const struct buf *f, const char *first,
 	return 0;
 }
 
+/* Parts 0..n of kind made the previous build's, but the ones in
+ * made[0..nmade) (in order), written anew: 0, or -1. */
+static int
+link_parts(const struct search_prev *prev, char kind, size_t n,
+    const size_t *made, size_t nmade)
+{
+	char rel[64];
+	size_t k, j;
+
+	for (k = 0, j = 0; k < n; k++) {
+		if (j < nmade && made[j] == k) {
+			j++;
+			continue;
+		}
+		snprintf(rel, sizeof(rel), RBC_DIR "/search/%c%zu.js", kind,
+		    k);
+		if (prev->link(prev->arg, rel) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Writes the search index of s as search_write would, from the previous
  * build's (prev): the parts of the runbooks whose entries changed and of
@@ -954,26 +976,10 @@ search_update(const struct site *s, html_terms_fn terms, void *targ,
 			    &u, put, arg) == -1)
 				goto out;
 		}
-	if (prev->link(prev->arg, RBC_DIR "/search/index.js") == -1)
+	if (prev->link(prev->arg, RBC_DIR "/search/index.js") == -1 ||
+	    link_parts(prev, 'd', nd, grp, ngrp) == -1 ||
+	    link_parts(prev, 't', nt, outp, nout) == -1)
 		goto out;
-	for (k = 0, j = 0; k < nd; k++) {
-		if (j < ngrp && grp[j] == k) {
-			j++;
-			continue;
-		}
-		snprintf(rel, sizeof(rel), RBC_DIR "/search/d%zu.js", k);
-		if (prev->link(prev->arg, rel) == -1)
-			goto out;
-	}
-	for (k = 0, j = 0; k < nt; k++) {
-		if (j < nout && outp[j] == k) {
-			j++;
-			continue;
-		}
-		snprintf(rel, sizeof(rel), RBC_DIR "/search/t%zu.js", k);
-		if (prev->link(prev->arg, rel) == -1)
-			goto out;
-	}
 	rc = 0;
 	if (getenv("RBC_TIMING") != NULL)
 		fprintf(stderr, "rbc: search index updated: %zu runbooks, "
