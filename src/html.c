@@ -1527,7 +1527,7 @@ html_intro(struct html *h, const char *intro)
 }
 
 /* The previous build's search index, to update rather than write anew
- * (search_update); NULL for none. */
+ * (search_write); NULL for none. */
 void
 html_search_prev(struct html *h, const struct search_prev *prev)
 {
@@ -1960,12 +1960,8 @@ thresholds:
 		goto out;
 search:
 	if (MINE(3)) {
-		int u = h->prev == NULL ? 1 : search_update(s, h->terms,
-		    h->termsarg, h->prev, put, arg);
-
-		if (u == -1 || (u == 1 && h->prev != NULL &&
-		    h->prev->clear(h->prev->arg) == -1) || (u == 1 &&
-		    search_write(s, h->terms, h->termsarg, put, arg) == -1))
+		if (search_write(s, h->terms, h->termsarg, h->prev, put,
+		    arg) == -1)
 			goto out;
 	}
 	if (MINE(4) && s->alerts.configured) {

@@ -408,6 +408,21 @@ hidden_file(const struct site *s, const char *rel)
 	return strncmp(real, top, n) == 0 && (real[n] == '/' || n == 1);
 }
 
+/*
+ * Returns Hugo's section page of folder dir (dir[0..n)): dir/_index.md,
+ * no runbook but a file, copied into a; or NULL if there is none.
+ */
+static char *
+section_page(const struct site *s, struct arena *a, const char *dir,
+    size_t n)
+{
+	char *p = xasprintf("%.*s%s_index.md", (int)n, dir, n > 0 ? "/" : ""),
+	    *r = hidden_file(s, p) ? arena_strdup(a, p) : NULL;
+
+	free(p);
+	return r;
+}
+
 /* Returns 1 if some file or runbook lives below directory dir. */
 static int
 is_dir(const struct site *s, const char *dir)
@@ -791,12 +806,8 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			free(tmp);
 		}
 		/* Hugo's section page, _index.md: no runbook, a file. */
-		if (l->target == -1) {
-			tmp = xasprintf("%s%s_index.md", norm, *norm ? "/" : "");
-			if (hidden_file(s, tmp))
-				l->file = arena_strdup(a, tmp);
-			free(tmp);
-		}
+		if (l->target == -1)
+			l->file = section_page(s, a, norm, strlen(norm));
 		if (l->target == -1 && l->file == NULL) {
 			l->broken = 1;
 			diag_add(&r->diags, r->src.path, l->line, l->col,
@@ -811,23 +822,15 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		 * the file's folder, else from the content root (Hugo finds
 		 * a section by its path too). */
 		const char *root = path;
+		size_t rn;
 
-		tmp = xasprintf("%s%s_index.md", norm, *norm ? "/" : "");
-		if (hidden_file(s, tmp))
-			l->file = arena_strdup(a, tmp);
-		free(tmp);
+		l->file = section_page(s, a, norm, strlen(norm));
 		while (*root == '/')
 			root++;
-		if (l->file == NULL && *root != '\0' &&
-		    strstr(root, "..") == NULL) {
-			size_t rn = strlen(root);
-			while (rn > 0 && root[rn - 1] == '/')
-				rn--;
-			tmp = xasprintf("%.*s/_index.md", (int)rn, root);
-			if (rn > 0 && hidden_file(s, tmp))
-				l->file = arena_strdup(a, tmp);
-			free(tmp);
-		}
+		for (rn = strlen(root); rn > 0 && root[rn - 1] == '/'; rn--)
+			;
+		if (l->file == NULL && rn > 0 && strstr(root, "..") == NULL)
+			l->file = section_page(s, a, root, rn);
 	} else if (l->target == -1 && l->file == NULL)
 		l->target = pretty_find(r, lower, path, norm);
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO) {

@@ -82,19 +82,15 @@ int	 html_site(struct html *, int (*put)(void *, const char *path,
 void	 html_intro(struct html *, const char *);
 void	 html_free(struct html *);
 
-/* search.c: the search index (_rbc/search/), written through put as
- * html_site's pages are; terms NULL: made from each runbook.  0 or -1. */
-int	 search_write(const struct site *, html_terms_fn terms, void *,
-	    int (*put)(void *, const char *, const struct buf *, int), void *);
 /* What a rebuild's search index is made from besides the runbooks: the
- * previous build's (search_update).  Paths are under html/. */
+ * previous build's (search.c).  Paths are under html/. */
 struct search_prev {
 	/* The previous build's file rel into b: 0, or -1. */
 	int	(*read)(void *, const char *rel, struct buf *b);
 	/* The previous build's file rel made this one's: 0, or -1. */
 	int	(*link)(void *, const char *rel);
-	/* Every file of this build's index removed (before search_write
-	 * writes them all): 0, or -1. */
+	/* Every file of this build's index removed (before the index is
+	 * written whole): 0, or -1. */
 	int	(*clear)(void *);
 	/* Whether runbook i's entry may have changed since: 0 no; 1 yes,
 	 * with the previous build's terms of it (terms_collect) in b; -1
@@ -102,10 +98,12 @@ struct search_prev {
 	int	(*changed)(void *, size_t i, struct buf *b);
 	void	*arg;
 };
-/* The index made from the previous one: 0, -1, or 1 if it cannot be
- * (then search_write). */
-int	 search_update(const struct site *, html_terms_fn, void *,
-	    const struct search_prev *,
+/* search.c: the search index (_rbc/search/), written through put as
+ * html_site's pages are; terms NULL: made from each runbook; prev NULL:
+ * written whole, else updated from the previous one where it can be.
+ * 0 or -1. */
+int	 search_write(const struct site *, html_terms_fn terms, void *,
+	    const struct search_prev *prev,
 	    int (*put)(void *, const char *, const struct buf *, int), void *);
 void	 html_search_prev(struct html *, const struct search_prev *);
 

@@ -314,6 +314,40 @@ agg_blob(void *arg, const char *w, size_t n, int f)
 	agg_add(arg, w, n, f);
 }
 
+/* Gathers into a, as runbook doc, runbook r's words: those of its terms
+ * blob t, and its alerts' names. */
+static void
+agg_doc(struct agg *a, uint32_t doc, const struct site *s,
+    const struct runbook *r, const struct buf *t)
+{
+	size_t k, na;
+	const int *ai;
+
+	a->doc = doc;
+	blob_each(t->data, t->len, agg_blob, a);
+	if (s->alerts.configured) {
+		ai = alerts_of(s, r, &na);
+		a->field = TF_ALERT;
+		for (k = 0; k < na; k++) {
+			const char *nm = s->alerts.v[ai[k]].name;
+			terms_words(nm, strlen(nm), agg_word, a);
+		}
+	}
+}
+
+static void
+agg_free(struct agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->t[i].p);
+	free(a->t);
+	free(a->hash);
+	free(a->slot);
+	buf_free(&a->names);
+}
+
 /* Appends a word part's entry: the word, then its postings (varints
  * p..p + plen) as numbers. */
 static void
@@ -356,8 +390,7 @@ doc_part(const struct site *s, html_terms_fn terms, void *targ, size_t g,
     struct agg *a, struct buf *o, struct buf *t, struct buf *u, put_fn put,
     void *arg)
 {
-	size_t i, k, na, end = (g + 1) * DOC_GROUP;
-	const int *ai;
+	size_t i, end = (g + 1) * DOC_GROUP;
 
 	buf_reset(o);
 	buf_printf(o, "rbcSearchPart(\"d\",%zu,[\n", g);
@@ -365,20 +398,8 @@ doc_part(const struct site *s, html_terms_fn terms, void *targ, size_t g,
 		const struct runbook *r = s->rb[i];
 
 		doc_terms(s, r, terms, targ, t);
-		if (a != NULL) {
-			a->doc = (uint32_t)i;
-			blob_each(t->data, t->len, agg_blob, a);
-			if (s->alerts.configured) {
-				ai = alerts_of(s, r, &na);
-				a->field = TF_ALERT;
-				for (k = 0; k < na; k++) {
-					const char *nm =
-					    s->alerts.v[ai[k]].name;
-					terms_words(nm, strlen(nm), agg_word,
-					    a);
-				}
-			}
-		}
+		if (a != NULL)
+			agg_doc(a, (uint32_t)i, s, r, t);
 		if (i > g * DOC_GROUP)
 			BUF_PUTSL(o, ",\n");
 		doc_entry(o, s, r, t->data, t->len, u);
@@ -417,12 +438,12 @@ manifest(const struct site *s, char *const *first, const size_t *flen,
 }
 
 /*
- * Writes the search index of every runbook of s through put (paths under
- * html/), each runbook's words from terms(arg, r, out) (NULL, or a
+ * Writes the search index of every runbook of s whole through put (paths
+ * under html/), each runbook's words from terms(arg, r, out) (NULL, or a
  * runbook it cannot answer for: terms_collect).  Returns 0 or -1.
  */
-int
-search_write(const struct site *s, html_terms_fn terms, void *targ,
+static int
+search_whole(const struct site *s, html_terms_fn terms, void *targ,
     put_fn put, void *arg)
 {
 	struct agg a;
@@ -474,12 +495,7 @@ search_write(const struct site *s, html_terms_fn terms, void *targ,
 	}
 	rc = manifest(s, first, flen, nt, put, arg);
 out:
-	for (i = 0; i < a.n; i++)
-		free(a.t[i].p);
-	free(a.t);
-	free(a.hash);
-	free(a.slot);
-	buf_free(&a.names);
+	agg_free(&a);
 	free(order);
 	free(first);
 	free(flen);
@@ -570,26 +586,14 @@ change_cmp(const void *x, const void *y)
 	return c != 0 ? c : (a->doc > b->doc) - (a->doc < b->doc);
 }
 
-/* A runbook's words and their fields (its blob's and its alerts'), as
- * one-runbook agg. */
+/* A runbook's words and their fields (its blob t's and its alerts'), as
+ * a one-runbook agg. */
 static void
 doc_words(struct agg *a, const struct site *s, const struct runbook *r,
     const struct buf *t)
 {
-	size_t k, na;
-	const int *ai;
-
 	memset(a, 0, sizeof(*a));
-	a->doc = 0;
-	blob_each(t->data, t->len, agg_blob, a);
-	if (s->alerts.configured) {
-		ai = alerts_of(s, r, &na);
-		a->field = TF_ALERT;
-		for (k = 0; k < na; k++) {
-			const char *nm = s->alerts.v[ai[k]].name;
-			terms_words(nm, strlen(nm), agg_word, a);
-		}
-	}
+	agg_doc(a, 0, s, r, t);
 }
 
 static const struct gterm *
@@ -609,19 +613,6 @@ agg_find(const struct agg *a, const char *w, size_t n)
 				return g;
 		}
 	return NULL;
-}
-
-static void
-agg_free(struct agg *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->t[i].p);
-	free(a->t);
-	free(a->hash);
-	free(a->slot);
-	buf_free(&a->names);
 }
 
 /* The changes of old runbook words o against new ones w, appended. */
@@ -846,7 +837,7 @@ link_parts(const struct search_prev *prev, char kind, size_t n,
 }
 
 /*
- * Writes the search index of s as search_write would, from the previous
+ * Writes the search index of s as search_whole would, from the previous
  * build's (prev): the parts of the runbooks whose entries changed and of
  * the words whose postings changed are made again, every other file is
  * linked.  Returns 0, -1 (put or a link failed), or 1 when it cannot:
@@ -854,7 +845,7 @@ link_parts(const struct search_prev *prev, char kind, size_t n,
  * this one makes, or its parts would begin elsewhere.  Nothing is
  * written before it knows it can.
  */
-int
+static int
 search_update(const struct site *s, html_terms_fn terms, void *targ,
     const struct search_prev *prev, put_fn put, void *arg)
 {
@@ -1006,4 +997,22 @@ out:
 	buf_free(&u);
 	buf_free(&f);
 	return rc;
+}
+
+/*
+ * Writes the search index of s through put (paths under html/), each
+ * runbook's words from terms (see search_whole).  With prev, from the
+ * previous build's index where it can be (search_update); otherwise, or
+ * when it cannot be, whole, prev's files first removed.  0 or -1.
+ */
+int
+search_write(const struct site *s, html_terms_fn terms, void *targ,
+    const struct search_prev *prev, put_fn put, void *arg)
+{
+	int u = prev != NULL ? search_update(s, terms, targ, prev, put, arg) :
+	    1;
+
+	if (u == 1 && prev != NULL && prev->clear(prev->arg) == -1)
+		return -1;
+	return u == 1 ? search_whole(s, terms, targ, put, arg) : u;
 }

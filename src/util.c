@@ -200,9 +200,10 @@ buf_free(struct buf *b)
 }
 
 /*
- * Lets go of the whole pages of [p, p + n), read-only memory backed by
- * rbc's own file (the embedded files): they leave the process's resident
- * memory and are read from the file again if touched.
+ * Lets go of the whole pages of [p, p + n), whose contents may be lost:
+ * read-only memory backed by rbc's own file (the embedded files), read
+ * from the file again if touched, or memory never written, which comes
+ * back zeroed.  They leave the process's resident memory.
  */
 void
 mem_release(const void *p, size_t n)
@@ -313,20 +314,8 @@ arena_get(struct arena *a, size_t n, size_t al)
 void
 arena_trim(struct arena *a)
 {
-#ifdef MADV_DONTNEED
-	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t from, to;
-
-	if (a == NULL || !a->big || a->cur == NULL || pg <= 0)
-		return;
-	from = ((uintptr_t)a->cur + (uintptr_t)pg - 1) / (uintptr_t)pg *
-	    (uintptr_t)pg;
-	to = (uintptr_t)a->end / (uintptr_t)pg * (uintptr_t)pg;
-	if (to > from)
-		(void)madvise((void *)from, to - from, MADV_DONTNEED);
-#else
-	(void)a;
-#endif
+	if (a != NULL && a->big && a->cur != NULL)
+		mem_release(a->cur, (size_t)(a->end - a->cur));
 }
 
 char *

@@ -129,8 +129,9 @@ int	 write_file(const char *, const void *, size_t);
 int	 append_file(const char *, const void *, size_t);
 int	 write_all(int fd, const void *, size_t);
 int	 read_at(int fd, void *, size_t, off_t);	/* 0, or -1 */
-/* Drops the whole pages of read-only, file-backed memory from the
- * resident set (the embedded files, once written). */
+/* Drops the whole pages of memory whose contents may be lost (the
+ * embedded files once written, an arena's untouched tail) from the
+ * resident set. */
 void	 mem_release(const void *, size_t);
 /* A window over a file read in order (rwin_read in util.c). */
 #define RWIN_CAP	((size_t)256 << 10)
