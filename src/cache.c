@@ -339,8 +339,10 @@ runbook_digest(const struct site *s, const uint64_t *hd,
 		const struct link *l = &r->links[i];
 		v[0] = l->target >= 0 && (size_t)l->target < s->n ?
 		    hd[l->target] : 0;
-		v[1] = (uint64_t)l->broken;
+		v[1] = (uint64_t)l->broken | (uint64_t)l->folder << 1;
 		h = hash64(h, v, sizeof(v));
+		if (l->folder && l->frag != NULL)
+			h = hash64(h, l->frag, strlen(l->frag));
 	}
 	for (i = 0; i < r->nbacklinks; i++)
 		h = hash_int(h, (long long)hd[r->backlinks[i]]);

@@ -1547,31 +1547,6 @@ html_free(struct html *h)
 	free(h);
 }
 
-/*
- * The group a site page lists runbook r in: its service (kind 0), else
- * the top-level folder it is in (kind 1, *n bytes of *name), else the
- * content root's (kind 2, no name).
- */
-static int
-group_of(const struct runbook *r, const char **name, size_t *n)
-{
-	const char *slash;
-
-	if (r->service != NULL && *r->service != '\0') {
-		*name = r->service;
-		*n = strlen(r->service);
-		return 0;
-	}
-	if (r->rel != NULL && (slash = strchr(r->rel, '/')) != NULL) {
-		*name = r->rel;
-		*n = (size_t)(slash - r->rel);
-		return 1;
-	}
-	*name = "";
-	*n = 0;
-	return 2;
-}
-
 /* Orders the groups of x and y: services, then folders, each in natural
  * order, then the root's. */
 static int
@@ -1579,7 +1554,7 @@ group_cmp(const struct runbook *x, const struct runbook *y)
 {
 	const char *nx, *ny;
 	size_t lx, ly;
-	int kx = group_of(x, &nx, &lx), ky = group_of(y, &ny, &ly);
+	int kx = runbook_group(x, &nx, &lx), ky = runbook_group(y, &ny, &ly);
 
 	if (kx != ky)
 		return kx < ky ? -1 : 1;
@@ -1700,8 +1675,9 @@ service_item(void *arg, size_t j, struct arena *a)
 	struct ynode *m = ynew(a, Y_MAP), *list = ynew(a, Y_SEQ);
 	const char *name;
 	size_t n;
-	int kind = group_of(p->e[p->g[j]].r, &name, &n);
+	int kind = runbook_group(p->e[p->g[j]].r, &name, &n);
 	char *folder;
+	struct buf b = { NULL, 0, 0 };
 
 	sg->p = p;
 	sg->j = j;
@@ -1716,6 +1692,9 @@ service_item(void *arg, size_t j, struct arena *a)
 	} else
 		kv(a, m, "name", kind == 0 ? name : "Other");
 	ymap_add(a, m, "folder", ynew_bool(a, kind == 1));
+	group_anchor(&b, kind, name, n);
+	ymap_add(a, m, "anchor", ynew_str(a, b.data, b.len));
+	buf_free(&b);
 	ymap_add(a, m, p->key, list);
 	return m;
 }

@@ -423,6 +423,104 @@ section_page(const struct site *s, struct arena *a, const char *dir,
 	return r;
 }
 
+/*
+ * The group the index lists runbook r in (SPEC §5): its service (kind 0),
+ * else the top-level folder it is in (kind 1, *n bytes of *name), else
+ * the content root's (kind 2, no name).
+ */
+int
+runbook_group(const struct runbook *r, const char **name, size_t *n)
+{
+	const char *slash;
+
+	if (r->service != NULL && *r->service != '\0') {
+		*name = r->service;
+		*n = strlen(r->service);
+		return 0;
+	}
+	if (r->rel != NULL && (slash = strchr(r->rel, '/')) != NULL) {
+		*name = r->rel;
+		*n = (size_t)(slash - r->rel);
+		return 1;
+	}
+	*name = "";
+	*n = 0;
+	return 2;
+}
+
+/*
+ * Appends the id of the index's list of a group (runbook_group): "rbc-svc-"
+ * or "rbc-dir-" and the name, each byte but a letter, a digit or '-' as
+ * _XX, so that two groups never share an id; "rbc-root" for the root's.
+ */
+void
+group_anchor(struct buf *b, int kind, const char *name, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (kind == 2) {
+		BUF_PUTSL(b, "rbc-root");
+		return;
+	}
+	if (kind == 0)
+		BUF_PUTSL(b, "rbc-svc-");
+	else
+		BUF_PUTSL(b, "rbc-dir-");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-')
+			buf_putc(b, (char)c);
+		else {
+			buf_putc(b, '_');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+/*
+ * Points link l at the index's list of the runbooks below folder
+ * dir[0..n), a folder with no page of its own, the way GitHub and GitLab
+ * show a folder's files: the list of the group that comes first among
+ * theirs (the whole index for the content root).  Returns 0, or -1 if no
+ * runbook is below dir.
+ */
+static int
+folder_link(const struct site *s, struct link *l, struct arena *a,
+    const char *dir, size_t n)
+{
+	const char *name, *bname = NULL;
+	size_t i, k, bk = 0;
+	int kind, bkind = -1;
+	struct buf b = { NULL, 0, 0 };
+
+	for (i = 0; i < s->n; i++) {
+		const struct runbook *r = s->rb[i];
+		if (r->home || (n > 0 && (strncmp(r->rel, dir, n) != 0 ||
+		    r->rel[n] != '/')))
+			continue;
+		kind = runbook_group(r, &name, &k);
+		if (bkind == -1 || kind < bkind || (kind == bkind &&
+		    natncmp(name, k, bname, bk) < 0)) {
+			bkind = kind;
+			bname = name;
+			bk = k;
+		}
+	}
+	if (bkind == -1)
+		return -1;
+	l->folder = 1;
+	l->frag = NULL;
+	if (n > 0) {
+		group_anchor(&b, bkind, bname, bk);
+		l->frag = arena_strndup(a, b.data, b.len);
+		buf_free(&b);
+	}
+	return 0;
+}
+
 /* Returns 1 if some file or runbook lives below directory dir. */
 static int
 is_dir(const struct site *s, const char *dir)
@@ -708,7 +806,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
     int *self)
 {
 	const char *d = l->dest, *hash;
-	char *path, *norm, *tmp, sb[SHORT];
+	char *path, *norm, *tmp, *sec = NULL, sb[SHORT];
 	size_t n, fn;
 
 	if (link_external(l)) {
@@ -795,8 +893,12 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			l->file = arena_strdup(a, norm);
 	} else if (site_has_file(s, norm) || hidden_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
-	} else if (l->kind != LINK_HUGO && is_dir(s, norm)) {
-		/* The folder's page: its index.md, else its README.md. */
+	} else if (l->kind != LINK_HUGO && (is_dir(s, norm) ||
+	    (sec = section_page(s, a, norm, strlen(norm))) != NULL)) {
+		/* The folder's page: its index.md, else its README.md; else
+		 * the index's list of the runbooks below it; else Hugo's
+		 * section page, _index.md, a file; else (a folder of other
+		 * files only) the link as written: GitHub lists them all. */
 		tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
 		l->target = find_rel(rels, tmp);
 		free(tmp);
@@ -805,40 +907,46 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			l->target = find_rel(rels, tmp);
 			free(tmp);
 		}
-		/* Hugo's section page, _index.md: no runbook, a file. */
-		if (l->target == -1)
-			l->file = section_page(s, a, norm, strlen(norm));
-		if (l->target == -1 && l->file == NULL) {
-			l->broken = 1;
-			diag_add(&r->diags, r->src.path, l->line, l->col,
-			    R_LINK_BROKEN, "link to '%s' is a directory with "
-			    "no README.md, index.md or _index.md", path);
-		}
+		if (l->target == -1 &&
+		    folder_link(s, l, a, norm, strlen(norm)) == -1)
+			l->file = sec != NULL ? sec :
+			    section_page(s, a, norm, strlen(norm));
 		goto out;
 	}
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO &&
 	    (l->target = hugo_find(s, rels, norm, path)) == -1) {
-		/* A Hugo section's own page, _index.md, is no runbook: from
-		 * the file's folder, else from the content root (Hugo finds
-		 * a section by its path too). */
+		/* A Hugo section, from the file's folder, else from the
+		 * content root (Hugo finds a section by its path too): the
+		 * index's list of its runbooks, else its own page, _index.md,
+		 * no runbook but a file. */
 		const char *root = path;
 		size_t rn;
 
-		l->file = section_page(s, a, norm, strlen(norm));
 		while (*root == '/')
 			root++;
 		for (rn = strlen(root); rn > 0 && root[rn - 1] == '/'; rn--)
 			;
-		if (l->file == NULL && rn > 0 && strstr(root, "..") == NULL)
+		if (rn > 0 && strstr(root, "..") != NULL)
+			rn = 0;
+		if (is_dir(s, norm) &&
+		    folder_link(s, l, a, norm, strlen(norm)) == 0)
+			;
+		else if ((l->file = section_page(s, a, norm, strlen(norm))) !=
+		    NULL)
+			;
+		else if (rn > 0 && folder_link(s, l, a, root, rn) == 0)
+			;
+		else if (rn > 0)
 			l->file = section_page(s, a, root, rn);
 	} else if (l->target == -1 && l->file == NULL)
 		l->target = pretty_find(r, lower, path, norm);
-	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO) {
+	if (l->target == -1 && l->file == NULL && !l->folder &&
+	    l->kind == LINK_HUGO) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
 		    "Hugo ref to '%s': no runbook at that path or by that "
 		    "name", path);
-	} else if (l->target == -1 && l->file == NULL) {
+	} else if (l->target == -1 && l->file == NULL && !l->folder) {
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
 		    "link to '%s': no such %s in %s", path,
@@ -1146,6 +1254,15 @@ link_href(const struct site *s, const struct runbook *from,
 	/* A wiki link that resolves nowhere has no URL to fall back on. */
 	if (l->kind == LINK_WIKI && l->target < 0)
 		return NULL;
+	if (l->folder) {
+		href_root(scratch, from->page);
+		BUF_PUTSL(scratch, "index.html");
+		if (l->frag != NULL) {
+			buf_putc(scratch, '#');
+			buf_puts(scratch, l->frag);
+		}
+		return buf_cstr(scratch);
+	}
 	if (l->external || l->broken || (l->target < 0 && l->file == NULL)) {
 		if (!url_safe(l->dest, strlen(l->dest)))
 			return NULL;

@@ -269,6 +269,8 @@ struct link {				/* 40 bytes: 10,000 runbooks have 230,000 */
 	unsigned char	 kind;		/* enum link_kind */
 	unsigned char	 external;	/* scheme or //: left alone */
 	unsigned char	 broken;
+	unsigned char	 folder;	/* a folder with no page: the index's
+					 * list of its runbooks (frag) */
 };
 
 struct site;
