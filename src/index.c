@@ -379,6 +379,29 @@ find_rel(const struct strtab *rels, const char *rel)
 }
 
 /*
+ * Returns 1 if rel is a regular file (dir 0) or a folder (dir 1) inside
+ * the content directory, never through a symbolic link that leaves it.
+ */
+static int
+content_has(const struct site *s, const char *rel, int dir)
+{
+	char real[PATH_MAX], top[PATH_MAX], *abs;
+	struct stat st;
+	size_t n;
+	int ok;
+
+	abs = path_join(s->content, rel);
+	ok = stat(abs, &st) == 0 && (dir ? S_ISDIR(st.st_mode) :
+	    S_ISREG(st.st_mode)) && realpath(abs, real) != NULL &&
+	    realpath(s->content, top) != NULL;
+	free(abs);
+	if (!ok)
+		return 0;
+	n = strlen(top);
+	return strncmp(real, top, n) == 0 && (real[n] == '/' || n == 1);
+}
+
+/*
  * Returns 1 if rel, a path with a segment that starts with "_" or "."
  * (which the walk leaves out: only runbooks skip those names), is a
  * regular file inside the content directory.
@@ -386,26 +409,12 @@ find_rel(const struct strtab *rels, const char *rel)
 static int
 hidden_file(const struct site *s, const char *rel)
 {
-	char real[PATH_MAX], top[PATH_MAX], *abs;
 	const char *p;
-	struct stat st;
-	size_t n;
-	int ok;
 
 	for (p = rel; *p != '\0'; p++)
 		if ((p == rel || p[-1] == '/') && (*p == '_' || *p == '.'))
 			break;
-	if (*p == '\0')
-		return 0;
-	abs = path_join(s->content, rel);
-	ok = stat(abs, &st) == 0 && S_ISREG(st.st_mode) &&
-	    realpath(abs, real) != NULL && realpath(s->content, top) != NULL;
-	free(abs);
-	if (!ok)
-		return 0;
-	/* A symbolic link that leaves the content directory is refused. */
-	n = strlen(top);
-	return strncmp(real, top, n) == 0 && (real[n] == '/' || n == 1);
+	return *p != '\0' && content_has(s, rel, 0);
 }
 
 /*
@@ -894,7 +903,8 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	} else if (site_has_file(s, norm) || hidden_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
 	} else if (l->kind != LINK_HUGO && (is_dir(s, norm) ||
-	    (sec = section_page(s, a, norm, strlen(norm))) != NULL)) {
+	    (sec = section_page(s, a, norm, strlen(norm))) != NULL ||
+	    content_has(s, norm, 1))) {
 		/* The folder's page: its index.md, else its README.md; else
 		 * the index's list of the runbooks below it; else Hugo's
 		 * section page, _index.md, a file; else (a folder of other
@@ -950,8 +960,8 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		l->broken = 1;
 		diag_add(&r->diags, r->src.path, l->line, l->col, R_LINK_BROKEN,
 		    "link to '%s': no such %s in %s", path,
-		    str_has_suffix(norm, ".md") ? "runbook" : "file",
-		    s->content);
+		    str_has_suffix(norm, ".md") ? "runbook" :
+		    str_has_suffix(path, "/") ? "folder" : "file", s->content);
 	}
 out:
 	short_free(sb, path);
