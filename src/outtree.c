@@ -46,7 +46,9 @@ static const char *const site_pages[] = { "html/index.html",
 
 /* ------------------------------------------------------ the spare tree */
 
-enum tkind { T_FILE, T_DIR, T_SAME, T_KEEP };	/* T_SAME: live has it */
+/* T_SAME: live has it; T_OTHER: neither a folder nor a regular file
+ * (in a listing of the live tree only) */
+enum tkind { T_FILE, T_DIR, T_SAME, T_KEEP, T_OTHER };
 
 /*
  * What is neither a folder nor a regular file in the tree a rebuild links
@@ -600,18 +602,18 @@ tree_add(struct tree *t, const char *path, size_t n, ino_t ino, int kind)
 
 /*
  * Walks the folder open as fd (closed here), whose path below the root is
- * prefix, never following a symbolic link.  Adds each entry to t, or if
- * live is set (t then indexed), marks T_SAME each file of t that is the
- * very file (same inode) found here.  Returns 0 or -1.
+ * prefix, never following a symbolic link, and adds each entry to t (with
+ * others, what is neither a folder nor a regular file as T_OTHER).
+ * Returns 0 or -1.
  */
 static int
-tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
+tree_walk(struct tree *t, int others, int fd, struct buf *prefix, int depth)
 {
 	struct dirent *de;
 	struct stat st;
 	size_t plen = prefix->len;
 	DIR *d;
-	int rc = 0, sub, type, k;
+	int rc = 0, sub, type;
 
 	if (depth > 64 || (d = fdopendir(fd)) == NULL) {
 		close(fd);
@@ -635,27 +637,20 @@ tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
 		if (plen > 0)
 			buf_putc(prefix, '/');
 		buf_put(prefix, de->d_name, strlen(de->d_name));
-		if (!live) {
-			/* 32-bit offsets: a tree past 4 GB of paths is not
-			 * recycled. */
-			if (t->names.len + prefix->len >= UINT32_MAX) {
-				rc = -1;
-				break;
-			}
-			tree_add(t, prefix->data, prefix->len, de->d_ino,
-			    type == DT_DIR ? T_DIR : T_FILE);
-		} else if (type == DT_REG) {
-			/* Only a regular file is kept: nothing planted. */
-			if ((k = tree_find(t, prefix->data, prefix->len)) !=
-			    -1 && t->kind[k] == T_FILE &&
-			    t->ino[k] == de->d_ino)
-				t->kind[k] = T_SAME;
+		/* 32-bit offsets: a tree past 4 GB of paths is not
+		 * recycled. */
+		if (t->names.len + prefix->len >= UINT32_MAX) {
+			rc = -1;
+			break;
 		}
+		tree_add(t, prefix->data, prefix->len, de->d_ino,
+		    type == DT_DIR ? T_DIR : others && type != DT_REG ?
+		    T_OTHER : T_FILE);
 		if (type == DT_DIR) {
 			sub = openat(dirfd(d), de->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			rc = sub == -1 ? -1 : tree_walk(t, live, sub, prefix,
-			    depth + 1);
+			rc = sub == -1 ? -1 : tree_walk(t, others, sub,
+			    prefix, depth + 1);
 		}
 	}
 	prefix->len = plen;
@@ -663,31 +658,16 @@ tree_walk(struct tree *t, int live, int fd, struct buf *prefix, int depth)
 	return rc;
 }
 
-/*
- * Lists the spare tree at root into t, indexed by path, then marks the
- * files the live tree has too; returns 0 or -1.
- */
-static int
-tree_list(struct tree *t, const char *root, const char *live, size_t hint)
+/* Starts t sized for hint entries: no array doubled past need. */
+static void
+tree_init(struct tree *t, size_t hint)
 {
-	struct buf prefix = { NULL, 0, 0 };
-	int fd, rc = -1;
-
-	/* Sized for the entries expected: no array doubled past need. */
 	memset(t, 0, sizeof(*t));
 	t->cap = hint;
 	t->off = xreallocarray(NULL, hint, sizeof(*t->off));
 	t->ino = xreallocarray(NULL, hint, sizeof(*t->ino));
 	t->kind = xreallocarray(NULL, hint, 1);
 	buf_grow(&t->names, hint * 56);
-	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) != -1 && (rc = tree_walk(t, 0, fd, &prefix, 0)) == 0) {
-		tree_index(t);
-		rc = (fd = open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC)) == -1 ? -1 : tree_walk(t, 1, fd, &prefix, 0);
-	}
-	buf_free(&prefix);
-	return rc;
 }
 
 static void
@@ -698,6 +678,76 @@ tree_free(struct tree *t)
 	free(t->ino);
 	free(t->kind);
 	free(t->slot);
+}
+
+/* Lists the tree at root into t (tree_walk's others); 0 or -1. */
+static int
+tree_read(struct tree *t, const char *root, int others)
+{
+	struct buf prefix = { NULL, 0, 0 };
+	int fd, rc;
+
+	rc = (fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 ? -1 : tree_walk(t, others, fd, &prefix, 0);
+	buf_free(&prefix);
+	return rc;
+}
+
+/* The live tree listed on a thread of its own. */
+struct treejob {
+	struct tree	 t;
+	const char	*root;
+	int		 rc;
+};
+
+static void *
+tree_thread(void *arg)
+{
+	struct treejob *j = arg;
+
+	j->rc = tree_read(&j->t, j->root, 1);
+	return NULL;
+}
+
+/*
+ * Lists the spare tree at root into t, indexed by path, then marks the
+ * files the live tree has too; returns 0 or -1.  The two trees are read
+ * at once, one on a thread: when neither is in memory any more (a rebuild
+ * minutes after the last), their folders' reads overlap.
+ */
+static int
+tree_list(struct tree *t, const char *root, const char *live, size_t hint)
+{
+	struct treejob j;
+	pthread_t th;
+	size_t i;
+	long k;
+	int rc, helped;
+
+	tree_init(t, hint);
+	tree_init(&j.t, hint);
+	j.root = live;
+	j.rc = -1;
+	helped = pthread_create(&th, NULL, tree_thread, &j) == 0;
+	rc = tree_read(t, root, 0);
+	if (rc == 0)
+		tree_index(t);
+	if (helped)
+		pthread_join(th, NULL);
+	else if (rc == 0)
+		j.rc = tree_read(&j.t, live, 1);
+	rc = rc == 0 ? j.rc : -1;
+	for (i = 0; rc == 0 && i < j.t.n; i++) {
+		/* Only a regular file is kept: nothing planted. */
+		if (j.t.kind[i] != T_FILE)
+			continue;
+		k = tree_find(t, j.t.names.data + j.t.off[i],
+		    strlen(j.t.names.data + j.t.off[i]));
+		if (k != -1 && t->kind[k] == T_FILE && t->ino[k] == j.t.ino[i])
+			t->kind[k] = T_SAME;
+	}
+	tree_free(&j.t);
+	return rc;
 }
 
 /*
