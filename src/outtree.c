@@ -59,6 +59,7 @@ enum tkind { T_FILE, T_DIR, T_SAME, T_KEEP, T_OTHER };
 static struct strtab planted;
 static char **planted_v;
 static size_t nplanted;
+static int planted_listed;	/* by tree_list, for the live tree */
 
 static void
 find_planted(int fd, struct buf *prefix, int depth)
@@ -108,21 +109,31 @@ find_planted(int fd, struct buf *prefix, int depth)
 	closedir(d);
 }
 
+/* Indexes planted_v by path (planted). */
+static void
+planted_index(void)
+{
+	size_t i;
+
+	strtab_init(&planted, nplanted);
+	for (i = 0; i < nplanted; i++)
+		strtab_add(&planted, planted_v[i], (int)i);
+}
+
 /* Lists what was planted in the tree old (planted, nplanted). */
 static void
 planted_find(const char *old)
 {
 	struct buf prefix = { NULL, 0, 0 };
-	size_t i;
 	int fd;
 
+	if (planted_listed)
+		return;
 	if ((fd = open(old, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) != -1)
 		find_planted(fd, &prefix, 0);
 	buf_free(&prefix);
-	strtab_init(&planted, nplanted);
-	for (i = 0; i < nplanted; i++)
-		strtab_add(&planted, planted_v[i], (int)i);
+	planted_index();
 }
 
 static void
@@ -136,6 +147,7 @@ planted_free(void)
 	planted_v = NULL;
 	nplanted = 0;
 	strtab_free(&planted);
+	planted_listed = 0;
 }
 
 /* A folder of both trees that link_one holds open, each thread its own. */
@@ -222,8 +234,12 @@ link_one(const char *old, const char *new, const char *rel)
 		return -1;
 	if (d->fd[0] == -1 || d->fd[1] == -1 ||
 	    linkat(d->fd[0], base, d->fd[1], base, 0) == -1) {
-		/* Forgotten: the next link there opens the folders again. */
-		linkdir_drop(d);
+		int e = d->fd[0] == -1 || d->fd[1] == -1 ? ENOENT : errno;
+		/* Forgotten: the next link there opens the folders again
+		 * (unless the file was there already: errno EEXIST). */
+		if (e != EEXIST)
+			linkdir_drop(d);
+		errno = e;
 		return -1;
 	}
 	return 0;
@@ -508,8 +524,11 @@ link_search(const char *old, const char *new)
 	long ns = search_files(old, &sv), k;
 	int rc = ns > 0 ? 0 : -1;
 
+	/* A file there already is one the spare tree kept: the very
+	 * file old has (recycle). */
 	for (k = 0; k < ns && rc == 0; k++)
-		rc = link_one(old, new, sv[k]);
+		if ((rc = link_one(old, new, sv[k])) == -1 && errno == EEXIST)
+			rc = 0;
 	for (k = 0; k < ns && rc == -1; k++) {
 		char *p = path_join(new, sv[k]);
 		unlink(p);
@@ -745,6 +764,20 @@ tree_list(struct tree *t, const char *root, const char *live, size_t hint)
 		    strlen(j.t.names.data + j.t.off[i]));
 		if (k != -1 && t->kind[k] == T_FILE && t->ino[k] == j.t.ino[i])
 			t->kind[k] = T_SAME;
+	}
+	/* What was planted in the live tree, for link_unchanged: known
+	 * now, not listed again. */
+	if (rc == 0) {
+		planted_free();
+		for (i = 0; i < j.t.n; i++)
+			if (j.t.kind[i] == T_OTHER) {
+				planted_v = xreallocarray(planted_v,
+				    nplanted + 1, sizeof(*planted_v));
+				planted_v[nplanted++] = xstrdup(j.t.names.data +
+				    j.t.off[i]);
+			}
+		planted_index();
+		planted_listed = 1;
 	}
 	tree_free(&j.t);
 	return rc;
