@@ -49,9 +49,6 @@ struct cache {
 	size_t		 n;
 	struct strtab	 byrel;		/* rel -> entry */
 	uint64_t	 sitedig[SD__N];
-	/* A scan worker's reads of the records, which it takes in file
-	 * order. */
-	struct rwin	 win;
 	int		 dfd;		/* its content folder, or -1 */
 };
 
@@ -164,12 +161,20 @@ cache_free(struct cache *c)
 	if (c->f != NULL)
 		fclose(c->f);
 	arena_free(c->a);
-	rwin_free(&c->win);
 	if (c->dfd != -1)
 		close(c->dfd);
 	free(c->v);
 	strtab_free(&c->byrel);
 	free(c);
+}
+
+/* Returns a new descriptor of c's file (the parent reads the records
+ * the workers refer to through it), or -1. */
+int
+cache_dup(const struct cache *c)
+{
+	return c != NULL && c->f != NULL ? fcntl(fileno(c->f), F_DUPFD_CLOEXEC,
+	    0) : -1;
 }
 
 static const struct centry *
@@ -181,8 +186,12 @@ find(const struct cache *c, const char *rel)
 }
 
 /*
- * In a scan worker: appends runbook idx's cached record to out and returns
- * 1 when its source is unchanged; returns 0 when it must be scanned.
+ * In a scan worker: appends a reference to runbook idx's cached record to
+ * out and returns 1 when its source is unchanged; returns 0 when it must
+ * be scanned.  The reference (a length of 0, idx, where the record lies
+ * in the cache file and its length) is all the worker writes: the parent
+ * reads the record from the cache itself (decode_all), which a rebuild
+ * then neither copies nor reads twice.
  */
 int
 cached_record(struct build *b, size_t idx, struct buf *out)
@@ -210,15 +219,12 @@ cached_record(struct build *b, size_t idx, struct buf *out)
 	    mtime == e->mtime && mtime != 0) ||
 	    (read_file(path, &raw, RBC_MAX_FILE) == 0 &&
 	    hash64(HASH64_INIT, raw.data, raw.len) == e->hash)) {
-		/* Read where it lies in the cache file (by pread: the file
-		 * is shared with the other workers). */
-		buf_reset(&raw);
-		buf_grow(&raw, e->reclen);
-		if (rwin_read(&b->cache->win, fileno(b->cache->f), e->recoff,
-		    raw.data, e->reclen) == 0) {
-			record_put(out, idx, raw.data, e->reclen);
-			hit = 1;
-		}
+		buf_put_u32(out, 0);
+		buf_put_u32(out, (uint32_t)idx);
+		buf_put_u32(out, (uint32_t)(e->recoff >> 32));
+		buf_put_u32(out, (uint32_t)e->recoff);
+		buf_put_u32(out, (uint32_t)e->reclen);
+		hit = 1;
 	}
 	buf_free(&raw);
 	free(path);

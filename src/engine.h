@@ -112,6 +112,7 @@ int	 diag_decode(struct diags *, const char *, size_t);
 struct cache *cache_load(const char *dir, uint64_t global);
 void	 cache_free(struct cache *);
 int	 cached_record(struct build *, size_t idx, struct buf *out);
+int	 cache_dup(const struct cache *);
 int	 cache_search_old(const struct build *, size_t i, struct buf *);
 uint64_t cache_odig(const struct cache *, const char *rel);
 /* The site's digests (cache.c): SD_PAGES what the index, contacts,
@@ -128,7 +129,6 @@ uint64_t site_seen(const struct runbook *, const char *fm, size_t,
 uint64_t site_digest(const struct build *, int which);
 int	 cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
 	    const struct build *, const uint64_t *out_digest);
-void	 record_put(struct buf *, size_t idx, const char *rec, size_t len);
 int	 record_get(const struct build *, size_t idx, struct buf *);
 void	 recwin_free(struct build *);
 /* A light runbook's front-matter, read back from its scan record

@@ -25,20 +25,6 @@
 
 /* ------------------------------------------------------------ records */
 
-/*
- * Appends a record taken from the cache for runbook idx, its index
- * rewritten (runbooks added or removed since move the others).
- */
-void
-record_put(struct buf *out, size_t idx, const char *rec, size_t len)
-{
-	size_t at = out->len;
-
-	buf_put(out, rec, len);
-	if (len >= 8)
-		u32_put(out->data + at + 4, (uint32_t)idx);
-}
-
 /* The front-matter keys the site pages read from every runbook, in the
  * order of the FMK_ bits. */
 static const char *const site_keys[] = {

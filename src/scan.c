@@ -114,15 +114,17 @@ scan_undo(struct build *b)
 struct decoded {
 	struct runbook	*r;		/* NULL: the record is damaged */
 	struct recref	 ref;
-	size_t		 idx, off;
+	size_t		 idx, off;	/* off: in file rk */
 	int		 k;		/* the worker's file */
+	int		 rk;		/* the record's: k, or the cache's */
 };
 
-/* Decodes files first, first + step, ... of f into v (decode_share). */
+/* Decodes files first, first + step, ... of f into v (decode_share);
+ * the records they refer to in the cache, through cachefd (file nf). */
 struct decoder {
 	struct site	*s;
 	FILE		**f;
-	int		 nf, first, step;
+	int		 nf, first, step, cachefd;
 	struct arena	*a;
 	struct decoded	*v;
 	size_t		 n, cap;
@@ -130,7 +132,7 @@ struct decoder {
 
 static void
 decoded_push(struct decoder *d, struct runbook *r, const struct recref *ref,
-    size_t idx, size_t off, int k)
+    size_t idx, size_t off, int k, int rk)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 1024;
@@ -141,6 +143,7 @@ decoded_push(struct decoder *d, struct runbook *r, const struct recref *ref,
 		d->v[d->n].ref = *ref;
 	d->v[d->n].idx = idx;
 	d->v[d->n].off = off;
+	d->v[d->n].rk = rk;
 	d->v[d->n++].k = k;
 }
 
@@ -161,24 +164,47 @@ decode_share(void *arg)
 		off = 0;
 		while (d->f[k] != NULL && fread(h, 1, 4, d->f[k]) == 4) {
 			struct rd one;
+			unsigned char c[16];
+			uint64_t at = off + 4;	/* the record, after its length */
+			int rk = k, ok, isref;
 			len = u32_get(h);
+			/* A reference to the cache (cached_record): idx, the
+			 * record's place and length there, its length first
+			 * and then idx, as the build that wrote it had them. */
+			if ((isref = len == 0)) {
+				ok = fread(c, 1, 16, d->f[k]) == 16 &&
+				    d->cachefd != -1;
+				len = ok ? u32_get(c + 12) : 0;
+				ok = ok && len >= 8;
+				at = ok ? ((uint64_t)u32_get(c + 4) << 32 |
+				    u32_get(c + 8)) + 4 : 0;
+				len -= ok ? 4 : 0;
+				rk = d->nf;
+			}
 			buf_reset(&rec);
 			buf_grow(&rec, (size_t)len + 1);
+			if (isref) {
+				ok = ok && read_at(d->cachefd, rec.data, len,
+				    (off_t)at) == 0;
+				/* idx: this build's. */
+				if (ok)
+					u32_put(rec.data, u32_get(c));
+			} else
+				ok = fread(rec.data, 1, len, d->f[k]) == len;
+			off += isref ? 20 : 4 + (size_t)len;
 			one.p = (const unsigned char *)rec.data;
 			one.end = one.p + len;
 			one.a = NULL;
 			one.bad = 0;
 			one.inplace = 0;
 			memset(&ref, 0, sizeof(ref));
-			if (fread(rec.data, 1, len, d->f[k]) != len ||
-			    (r = decode(d->s, d->a, &one, off + 4, &idx,
+			if (!ok || (r = decode(d->s, d->a, &one, at, &idx,
 			    &ref)) == NULL) {
-				decoded_push(d, NULL, NULL, 0, off, k);
+				decoded_push(d, NULL, NULL, 0, at - 4, k, rk);
 				buf_free(&rec);
 				return NULL;
 			}
-			decoded_push(d, r, &ref, idx, off, k);
-			off += 4 + (size_t)len;
+			decoded_push(d, r, &ref, idx, at - 4, k, rk);
 		}
 	}
 	buf_free(&rec);
@@ -210,6 +236,7 @@ decode_all(struct build *b, FILE **f, int nf)
 		d[t].nf = nf;
 		d[t].first = t;
 		d[t].step = 2;
+		d[t].cachefd = f[nf] != NULL ? fileno(f[nf]) : -1;
 	}
 	d[0].a = s->arena;
 	if (nf > 1 && s->nrbpaths >= THREADS_MIN) {
@@ -246,8 +273,8 @@ decode_all(struct build *b, FILE **f, int nf)
 			s->rb[e->idx] = e->r;
 			e->r->idx = e->idx;
 			b->ref[e->idx] = e->ref;
-			b->ref[e->idx].fmfile = k;
-			b->reck[e->idx] = k;
+			b->ref[e->idx].fmfile = e->rk;
+			b->reck[e->idx] = e->rk;
 			b->recoff[e->idx] = e->off;
 		}
 	}
@@ -289,11 +316,11 @@ scan_once(struct build *b, int jobs)
 	struct scanjob j = { b };
 	size_t i;
 	FILE **f;
-	int k, rc = 0;
+	int k, fd, rc = 0;
 
 	if (jobs > 1 && (size_t)jobs > s->nrbpaths)
 		jobs = s->nrbpaths > 1 ? (int)s->nrbpaths : 1;
-	f = xcalloc((size_t)jobs, sizeof(*f));
+	f = xcalloc((size_t)jobs + 1, sizeof(*f));	/* the cache last */
 	b->recoff = xcalloc(s->nrbpaths + 1, sizeof(*b->recoff));
 	b->reck = xcalloc(s->nrbpaths + 1, sizeof(*b->reck));
 	b->ref = xcalloc(s->nrbpaths + 1, sizeof(*b->ref));
@@ -311,10 +338,14 @@ scan_once(struct build *b, int jobs)
 		for (k = 0; k < b->nspool; k++)
 			fprintf(stderr, "rbc: spool %d: %lld bytes\n", k,
 			    (long long)lseek(b->spool[k], 0, SEEK_END));
-	/* The records stay in the workers' files: read one at a time. */
+	/* The records stay in the workers' files, and in the cache (file
+	 * jobs) those they refer to: read one at a time. */
+	if (b->cache != NULL && (fd = cache_dup(b->cache)) != -1 &&
+	    (f[jobs] = fdopen(fd, "rb")) == NULL)
+		close(fd);
 	b->recf = f;
-	b->nrecf = jobs;
-	b->recwin = xcalloc((size_t)jobs, sizeof(*b->recwin));
+	b->nrecf = jobs + 1;
+	b->recwin = xcalloc((size_t)jobs + 1, sizeof(*b->recwin));
 	if (rc == 0)
 		rc = decode_all(b, f, jobs);
 	for (i = 0; i < s->nrbpaths; i++)

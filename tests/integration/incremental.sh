@@ -12,6 +12,8 @@ it_incremental() {
 	step() {
 		rm -rf "$w/prev" && cp -R "$w/out" "$w/prev" && rm -rf "$w/prev/.rbc-spare"
 		b out || { ok=0; why="$why $1: build failed;"; }
+		grep -q 'build cache is damaged' "$w/log" &&
+		    { ok=0; why="$why $1: the cache was found damaged;"; }
 		rm -rf "$w/clean"
 		b clean
 		rm -f "$w/clean/.rbc-cache" "$w/out/.rbc-cache.cmp"

@@ -35,6 +35,10 @@ EOF
 		# of it after (the spare tree): nothing written through.
 		rm -rf "$w/prev" && cp -R "$w/out/html/_rbc/search" "$w/prev"
 		b out || { ok=0; why="$why $1: build failed;"; }
+		# Every cached record read as it is (none found damaged,
+		# which would rebuild without the cache).
+		grep -q 'build cache is damaged' "$w/log" &&
+		    { ok=0; why="$why $1: the cache was found damaged;"; }
 		if [ -d "$w/out/.rbc-spare/html/_rbc/search" ] &&
 		    ! diff -r "$w/prev" "$w/out/.rbc-spare/html/_rbc/search" \
 		    >/dev/null; then
@@ -82,6 +86,9 @@ EOF
 	step "a word's parts merge" anew
 	printf -- '---\ntitle: Another\nowner: team-1\nlast_reviewed: 2026-11-01\n---\n\n# Another\n\nNew.\n' >"$w/c/rb-2000.md"
 	step "runbook added" anew
+	# One that sorts first: every cached record's idx moves by one.
+	printf -- '---\ntitle: First\nowner: team-1\nlast_reviewed: 2026-11-01\n---\n\n# First\n\nSee [another](rb-2000.md).\n' >"$w/c/aa-first.md"
+	step "runbook added first" anew
 	for i in $(seq 100 180); do
 		echo "More text $i." >>"$w/c/rb-0$i.md"
 	done
@@ -91,7 +98,7 @@ EOF
 	echo "One more word: xylophonequux." >>"$w/c/rb-0005.md"
 	step "damaged manifest" anew
 	if [ $ok = 1 ] && [ $updated = 6 ]; then
-		pass "search index updated from the previous build equals a clean build's (11 kinds of edit)"
+		pass "search index updated from the previous build equals a clean build's (12 kinds of edit)"
 	else
 		fail "search index updated from the previous build equals a clean build's" \
 		    "$why (updated $updated times)"
