@@ -14,6 +14,17 @@
 
 TODAY=2026-11-23
 
+# browser NAME: returns 0 if chromium and node are there, else fails NAME
+# (tools/deps.sh installs both).
+browser() {
+	for b in chromium node; do
+		if ! command -v $b >/dev/null 2>&1; then
+			fail "$1: $b is not installed (tools/deps.sh check)"
+			return 1
+		fi
+	done
+}
+
 pass() {
 	echo "PASS $1"
 }

@@ -1,6 +1,5 @@
-// Measures a page's layout in headless Chromium, driven over the DevTools
-// protocol through a pipe (--remote-debugging-pipe: no port, no package
-// from npm), and takes screenshots of it.
+// Measures a page's layout in headless Chromium (cdp.mjs), and takes
+// screenshots of it.
 //
 //   node layout.mjs CHROMIUM OUTDIR URL...
 //
@@ -9,10 +8,9 @@
 // page's own measure() below found.  On a phone it also writes
 // OUTDIR/N-phone-K.png, each table's section.  Exits 1 on any protocol
 // error, 2 on a time-out.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { launch } from "./cdp.mjs";
 
 const [chromium, outdir, ...urls] = process.argv.slice(2);
 if (!chromium || !outdir || urls.length === 0) {
@@ -101,78 +99,10 @@ async function sections(s, name) {
 	}
 }
 
-const prof = mkdtempSync(join(tmpdir(), "rbc-layout-"));
-const child = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu",
-    "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--no-default-browser-check",
-    "--hide-scrollbars", "--remote-debugging-pipe",
-    `--user-data-dir=${prof}`, "about:blank"],
-    { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] });
-const toBrowser = child.stdio[3], fromBrowser = child.stdio[4];
-
-let seq = 0, inbuf = "";
-const waiting = new Map(), listeners = [];
-fromBrowser.on("data", (d) => {
-	inbuf += d.toString("utf8");
-	let i;
-	while ((i = inbuf.indexOf("\0")) >= 0) {
-		const msg = JSON.parse(inbuf.slice(0, i));
-		inbuf = inbuf.slice(i + 1);
-		if (msg.id !== undefined && waiting.has(msg.id)) {
-			const { ok, no } = waiting.get(msg.id);
-			waiting.delete(msg.id);
-			if (msg.error)
-				no(new Error(JSON.stringify(msg.error)));
-			else
-				ok(msg.result);
-		} else
-			for (const l of listeners.slice())
-				l(msg);
-	}
-});
-
-function send(method, params = {}, sessionId) {
-	const id = ++seq;
-	const m = { id, method, params };
-	if (sessionId)
-		m.sessionId = sessionId;
-	toBrowser.write(JSON.stringify(m) + "\0");
-	return new Promise((ok, no) => waiting.set(id, { ok, no }));
-}
-
-function once(method, sessionId) {
-	return new Promise((ok) => {
-		const l = (m) => {
-			if (m.method === method && m.sessionId === sessionId) {
-				listeners.splice(listeners.indexOf(l), 1);
-				ok(m.params);
-			}
-		};
-		listeners.push(l);
-	});
-}
-
-function finish(code) {
-	child.kill("SIGKILL");
-	try {
-		rmSync(prof, { recursive: true, force: true });
-	} catch (e) {
-		// Chromium may still be writing its profile; it is in TMP.
-	}
-	process.exit(code);
-}
-
-const timer = setTimeout(() => {
-	console.error("layout.mjs: Chromium took more than 120 s");
-	finish(2);
-}, 120000);
+const { send, once, finish, page } = launch(chromium, "layout.mjs", 120);
 
 try {
-	const { targetId } = await send("Target.createTarget",
-	    { url: "about:blank" });
-	const { sessionId: s } = await send("Target.attachToTarget",
-	    { targetId, flatten: true });
-	await send("Page.enable", {}, s);
+	const s = await page();
 	for (const [i, url] of urls.entries()) {
 		for (const v of views) {
 			const name = `${i + 1}-${v.name}`;
@@ -201,7 +131,6 @@ try {
 				await sections(s, name);
 		}
 	}
-	clearTimeout(timer);
 	finish(0);
 } catch (e) {
 	console.error(`layout.mjs: ${e.message}`);

@@ -6,14 +6,7 @@
 # PDF, the box (its phone number) is on page 1.  LAYOUT_SHOTS=DIR keeps
 # the screenshots there, to look at.
 it_layout() {
-	if ! command -v chromium >/dev/null 2>&1; then
-		fail "layout: chromium is not installed (tools/deps.sh check)"
-		return
-	fi
-	if ! command -v node >/dev/null 2>&1; then
-		fail "layout: node is not installed (tools/deps.sh check)"
-		return
-	fi
+	browser layout || return
 	if ! example_site "$TMP/ex"; then
 		fail "layout: the example site does not build"
 		return

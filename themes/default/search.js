@@ -688,3 +688,85 @@
 		input.select();
 	});
 })();
+
+/*
+ * The reader's place on a long site page (the index, contacts,
+ * thresholds), kept across Back.  Their groups are laid out only when
+ * they come near the screen (content-visibility: auto), so the offset a
+ * browser restores lands elsewhere once the groups above it are their
+ * estimated height again: thousands of pixels off.  The first row on the
+ * screen and its distance from the top are kept in the history entry as
+ * the reader scrolls and clicks; coming back, that row is put where it
+ * was.  With scripts off, the browser's own restoring is all there is.
+ */
+(function () {
+	"use strict";
+
+	var groups = document.querySelectorAll(".service, .orphans");
+	if (!groups.length || !window.history || !history.replaceState)
+		return;
+
+	var ROWS = "h2, tr, li";
+
+	/* The first group and row on the screen: [group, row, top], or null. */
+	function place() {
+		var g, rows, r, k;
+		for (g = 0; g < groups.length; g++) {
+			if (groups[g].getBoundingClientRect().bottom <= 0)
+				continue;
+			rows = groups[g].querySelectorAll(ROWS);
+			for (k = 0; k < rows.length; k++) {
+				r = rows[k].getBoundingClientRect();
+				if (r.bottom > 0)
+					return [g, k, Math.round(r.top)];
+			}
+			return [g, -1, Math.round(groups[g].getBoundingClientRect().top)];
+		}
+		return null;
+	}
+
+	function keep() {
+		var p = place(), st = history.state;
+		if (!p)
+			return;
+		if (!st || typeof st !== "object")
+			st = {};
+		st.rbcPlace = p;
+		try {
+			history.replaceState(st, "");
+			/* Put back here, not by the browser's offset. */
+			if ("scrollRestoration" in history)
+				history.scrollRestoration = "manual";
+		} catch (e) {
+			/* a page that may not change its history: nothing kept */
+		}
+	}
+
+	function restore() {
+		var st = history.state, p, g, el;
+		if (!st || typeof st !== "object" || !st.rbcPlace)
+			return;
+		p = st.rbcPlace;
+		if (!(p instanceof Array) || p.length !== 3 || !(p[0] >= 0) ||
+		    p[0] >= groups.length || typeof p[2] !== "number")
+			return;
+		g = groups[p[0]];
+		el = p[1] >= 0 ? g.querySelectorAll(ROWS)[p[1]] : g;
+		if (!el)
+			el = g;
+		el.scrollIntoView();
+		window.scrollBy(0, el.getBoundingClientRect().top - p[2]);
+	}
+
+	var timer = null;
+	window.addEventListener("scroll", function () {
+		if (timer !== null)
+			clearTimeout(timer);
+		timer = setTimeout(function () {
+			timer = null;
+			keep();
+		}, 150);
+	}, { passive: true });
+	document.addEventListener("click", keep, true);
+	restore();
+})();
