@@ -257,14 +257,11 @@ cache_search_old(const struct build *b, size_t i, struct buf *out)
 		return -1;
 	if (e->hash == r->hash)
 		return 0;
-	buf_grow(&raw, e->reclen);
-	if (read_at(fileno(b->cache->f), raw.data, e->reclen,
-	    (off_t)e->recoff) == -1)
-		goto out;
-	raw.len = e->reclen;
 	/* As this build's record of it: decode checks the index. */
-	u32_put(raw.data + 4, (uint32_t)r->idx);
-	rd.p = (const unsigned char *)raw.data + 4;
+	if (record_at(fileno(b->cache->f), e->recoff, e->reclen, r->idx,
+	    &raw) == -1)
+		goto out;
+	rd.p = (const unsigned char *)raw.data;
 	rd.end = (const unsigned char *)raw.data + raw.len;
 	rd.a = NULL;
 	rd.bad = 0;
@@ -278,8 +275,8 @@ cache_search_old(const struct build *b, size_t i, struct buf *out)
 		    strcmp(o->title, r->title) != 0) {
 			rc = 1;
 			if (ref.termlen > 0 && ref.termoff + ref.termlen <=
-			    raw.len - 4)
-				buf_put(out, raw.data + 4 + ref.termoff,
+			    raw.len)
+				buf_put(out, raw.data + ref.termoff,
 				    ref.termlen);
 		}
 		runbook_free((struct runbook *)(uintptr_t)o);

@@ -130,6 +130,7 @@ uint64_t site_digest(const struct build *, int which);
 int	 cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
 	    const struct build *, const uint64_t *out_digest);
 int	 record_get(const struct build *, size_t idx, struct buf *);
+int	 record_at(int fd, uint64_t off, size_t len, size_t idx, struct buf *);
 void	 recwin_free(struct build *);
 /* A light runbook's front-matter, read back from its scan record
  * (html_fm_fn; arg is the struct build). */

@@ -1547,20 +1547,6 @@ html_free(struct html *h)
 	free(h);
 }
 
-/* Orders the groups of x and y: services, then folders, each in natural
- * order, then the root's. */
-static int
-group_cmp(const struct runbook *x, const struct runbook *y)
-{
-	const char *nx, *ny;
-	size_t lx, ly;
-	int kx = runbook_group(x, &nx, &lx), ky = runbook_group(y, &ny, &ly);
-
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
-	return natncmp(nx, lx, ny, ly);
-}
-
 /* Orders runbooks by title in natural order, then id. */
 static int
 title_cmp(const void *a, const void *b)
@@ -1574,7 +1560,7 @@ title_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Orders runbooks by group (group_cmp), then title_cmp. */
+/* Orders runbooks by group (group_cmp, index.c), then title_cmp. */
 static int
 svc_cmp(const void *a, const void *b)
 {

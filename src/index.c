@@ -457,6 +457,20 @@ runbook_group(const struct runbook *r, const char **name, size_t *n)
 	return 2;
 }
 
+/* Orders the groups of x and y: services, then folders, each in natural
+ * order, then the root's. */
+int
+group_cmp(const struct runbook *x, const struct runbook *y)
+{
+	const char *nx, *ny;
+	size_t lx, ly;
+	int kx = runbook_group(x, &nx, &lx), ky = runbook_group(y, &ny, &ly);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return natncmp(nx, lx, ny, ly);
+}
+
 /*
  * Appends the id of the index's list of a group (runbook_group): "rbc-svc-"
  * or "rbc-dir-" and the name, each byte but a letter, a digit or '-' as
@@ -490,19 +504,20 @@ group_anchor(struct buf *b, int kind, const char *name, size_t n)
 }
 
 /*
- * Points link l at the index's list of the runbooks below folder
- * dir[0..n), a folder with no page of its own, the way GitHub and GitLab
- * show a folder's files: the list of the group that comes first among
- * theirs (the whole index for the content root).  Returns 0, or -1 if no
- * runbook is below dir.
+ * Points link l at what shows folder dir[0..n), a folder with no page of
+ * its own, the way GitHub and GitLab show a folder's files: the index's
+ * list of the runbooks below it (of the group that comes first among
+ * theirs; the whole index for the content root), else Hugo's section
+ * page, _index.md, a file.  Returns 0, or -1 if there is neither.
  */
 static int
 folder_link(const struct site *s, struct link *l, struct arena *a,
     const char *dir, size_t n)
 {
-	const char *name, *bname = NULL;
-	size_t i, k, bk = 0;
-	int kind, bkind = -1;
+	const struct runbook *first = NULL;
+	const char *name;
+	size_t i, k;
+	int kind;
 	struct buf b = { NULL, 0, 0 };
 
 	for (i = 0; i < s->n; i++) {
@@ -510,20 +525,16 @@ folder_link(const struct site *s, struct link *l, struct arena *a,
 		if (r->home || (n > 0 && (strncmp(r->rel, dir, n) != 0 ||
 		    r->rel[n] != '/')))
 			continue;
-		kind = runbook_group(r, &name, &k);
-		if (bkind == -1 || kind < bkind || (kind == bkind &&
-		    natncmp(name, k, bname, bk) < 0)) {
-			bkind = kind;
-			bname = name;
-			bk = k;
-		}
+		if (first == NULL || group_cmp(r, first) < 0)
+			first = r;
 	}
-	if (bkind == -1)
-		return -1;
+	if (first == NULL)
+		return (l->file = section_page(s, a, dir, n)) != NULL ? 0 : -1;
 	l->folder = 1;
 	l->frag = NULL;
 	if (n > 0) {
-		group_anchor(&b, bkind, bname, bk);
+		kind = runbook_group(first, &name, &k);
+		group_anchor(&b, kind, name, k);
 		l->frag = arena_strndup(a, b.data, b.len);
 		buf_free(&b);
 	}
@@ -815,7 +826,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
     int *self)
 {
 	const char *d = l->dest, *hash;
-	char *path, *norm, *tmp, *sec = NULL, sb[SHORT];
+	char *path, *norm, *tmp, sb[SHORT];
 	size_t n, fn;
 
 	if (link_external(l)) {
@@ -903,12 +914,10 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 	} else if (site_has_file(s, norm) || hidden_file(s, norm)) {
 		l->file = arena_strdup(a, norm);
 	} else if (l->kind != LINK_HUGO && (is_dir(s, norm) ||
-	    (sec = section_page(s, a, norm, strlen(norm))) != NULL ||
 	    content_has(s, norm, 1))) {
 		/* The folder's page: its index.md, else its README.md; else
-		 * the index's list of the runbooks below it; else Hugo's
-		 * section page, _index.md, a file; else (a folder of other
-		 * files only) the link as written: GitHub lists them all. */
+		 * what folder_link finds; else (a folder of other files only)
+		 * the link as written: GitHub lists them all. */
 		tmp = xasprintf("%s%sindex.md", norm, *norm ? "/" : "");
 		l->target = find_rel(rels, tmp);
 		free(tmp);
@@ -917,10 +926,8 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			l->target = find_rel(rels, tmp);
 			free(tmp);
 		}
-		if (l->target == -1 &&
-		    folder_link(s, l, a, norm, strlen(norm)) == -1)
-			l->file = sec != NULL ? sec :
-			    section_page(s, a, norm, strlen(norm));
+		if (l->target == -1)
+			(void)folder_link(s, l, a, norm, strlen(norm));
 		goto out;
 	}
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO &&
@@ -938,16 +945,8 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			;
 		if (rn > 0 && strstr(root, "..") != NULL)
 			rn = 0;
-		if (is_dir(s, norm) &&
-		    folder_link(s, l, a, norm, strlen(norm)) == 0)
-			;
-		else if ((l->file = section_page(s, a, norm, strlen(norm))) !=
-		    NULL)
-			;
-		else if (rn > 0 && folder_link(s, l, a, root, rn) == 0)
-			;
-		else if (rn > 0)
-			l->file = section_page(s, a, root, rn);
+		if (folder_link(s, l, a, norm, strlen(norm)) == -1 && rn > 0)
+			(void)folder_link(s, l, a, root, rn);
 	} else if (l->target == -1 && l->file == NULL)
 		l->target = pretty_find(r, lower, path, norm);
 	if (l->target == -1 && l->file == NULL && !l->folder &&

@@ -230,8 +230,10 @@ link_one(const char *old, const char *new, const char *rel)
 	}
 	/* Nothing in the old tree is trusted: what is not a regular file
 	 * there (a symlink planted, linked, would stay one) is made anew. */
-	if (nplanted > 0 && strtab_find(&planted, rel) != -1)
+	if (nplanted > 0 && strtab_find(&planted, rel) != -1) {
+		errno = EPERM;
 		return -1;
+	}
 	if (d->fd[0] == -1 || d->fd[1] == -1 ||
 	    linkat(d->fd[0], base, d->fd[1], base, 0) == -1) {
 		int e = d->fd[0] == -1 || d->fd[1] == -1 ? ENOENT : errno;
@@ -243,6 +245,30 @@ link_one(const char *old, const char *new, const char *rel)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Links old/rel to new/rel like link_one, unless new/rel is the very file
+ * already (kept from the spare tree by recycle): 0, or -1.
+ */
+static int
+link_or_kept(const char *old, const char *new, const char *rel)
+{
+	struct stat sa, sb;
+	char *a, *b;
+	int rc;
+
+	if (link_one(old, new, rel) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	a = path_join(old, rel);
+	b = path_join(new, rel);
+	rc = lstat(b, &sb) == 0 && S_ISREG(sb.st_mode) && lstat(a, &sa) == 0 &&
+	    sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev ? 0 : -1;
+	free(a);
+	free(b);
+	return rc;
 }
 
 /* One output path of a runbook, NUL-terminated, into b. */
@@ -455,17 +481,9 @@ static int
 prev_link(void *arg, const char *rel)
 {
 	const struct out *o = arg;
-	char *r = xasprintf("html/%s", rel), *a, *b;
-	struct stat sa, sb;
-	int rc;
+	char *r = xasprintf("html/%s", rel);
+	int rc = link_or_kept(o->live, o->dir, r);
 
-	a = path_join(o->live, r);
-	b = path_join(o->dir, r);
-	rc = lstat(b, &sb) == 0 && S_ISREG(sb.st_mode) && lstat(a, &sa) == 0 &&
-	    sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev ? 0 :
-	    link_one(o->live, o->dir, r);
-	free(a);
-	free(b);
 	free(r);
 	return rc;
 }
@@ -524,11 +542,8 @@ link_search(const char *old, const char *new)
 	long ns = search_files(old, &sv), k;
 	int rc = ns > 0 ? 0 : -1;
 
-	/* A file there already is one the spare tree kept: the very
-	 * file old has (recycle). */
 	for (k = 0; k < ns && rc == 0; k++)
-		if ((rc = link_one(old, new, sv[k])) == -1 && errno == EEXIST)
-			rc = 0;
+		rc = link_or_kept(old, new, sv[k]);
 	for (k = 0; k < ns && rc == -1; k++) {
 		char *p = path_join(new, sv[k]);
 		unlink(p);

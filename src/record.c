@@ -380,6 +380,27 @@ runbook_terms(void *arg, const struct runbook *r, struct buf *out)
 }
 
 /*
+ * Reads the record of len bytes at off of fd (its length first, as the
+ * workers' files and the cache keep it) into out as runbook idx's, the
+ * way decode reads it: the bytes after its length, with idx, this
+ * build's, in place of the one the record was written with (runbooks
+ * added or removed since move the others).  Returns 0, or -1.
+ */
+int
+record_at(int fd, uint64_t off, size_t len, size_t idx, struct buf *out)
+{
+	buf_reset(out);
+	if (len < 8)
+		return -1;
+	buf_grow(out, len - 4 + 1);
+	if (read_at(fd, out->data, len - 4, (off_t)(off + 4)) == -1)
+		return -1;
+	out->len = len - 4;
+	u32_put(out->data, (uint32_t)idx);
+	return 0;
+}
+
+/*
  * Returns 0 with runbook idx's scan record (length first, as cache.c
  * keeps it) in b, or -1 if it cannot be read back.
  */

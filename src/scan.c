@@ -165,35 +165,32 @@ decode_share(void *arg)
 		while (d->f[k] != NULL && fread(h, 1, 4, d->f[k]) == 4) {
 			struct rd one;
 			unsigned char c[16];
-			uint64_t at = off + 4;	/* the record, after its length */
-			int rk = k, ok, isref;
+			uint64_t at;	/* the record, after its length */
+			int rk, ok;
 			len = u32_get(h);
-			/* A reference to the cache (cached_record): idx, the
-			 * record's place and length there, its length first
-			 * and then idx, as the build that wrote it had them. */
-			if ((isref = len == 0)) {
+			if (len == 0) {
+				/* A reference to the cache (cached_record): idx,
+				 * the record's place and length there. */
 				ok = fread(c, 1, 16, d->f[k]) == 16 &&
 				    d->cachefd != -1;
-				len = ok ? u32_get(c + 12) : 0;
-				ok = ok && len >= 8;
 				at = ok ? ((uint64_t)u32_get(c + 4) << 32 |
-				    u32_get(c + 8)) + 4 : 0;
-				len -= ok ? 4 : 0;
+				    u32_get(c + 8)) : 0;
+				ok = ok && record_at(d->cachefd, at,
+				    u32_get(c + 12), u32_get(c), &rec) == 0;
+				at += 4;
 				rk = d->nf;
-			}
-			buf_reset(&rec);
-			buf_grow(&rec, (size_t)len + 1);
-			if (isref) {
-				ok = ok && read_at(d->cachefd, rec.data, len,
-				    (off_t)at) == 0;
-				/* idx: this build's. */
-				if (ok)
-					u32_put(rec.data, u32_get(c));
-			} else
+				off += 20;
+			} else {
+				buf_reset(&rec);
+				buf_grow(&rec, (size_t)len + 1);
 				ok = fread(rec.data, 1, len, d->f[k]) == len;
-			off += isref ? 20 : 4 + (size_t)len;
+				rec.len = len;
+				at = off + 4;
+				rk = k;
+				off += 4 + (size_t)len;
+			}
 			one.p = (const unsigned char *)rec.data;
-			one.end = one.p + len;
+			one.end = one.p + rec.len;
 			one.a = NULL;
 			one.bad = 0;
 			one.inplace = 0;

@@ -131,6 +131,7 @@ uint32_t *link_slots(const struct runbook *);
 char	*link_guess(const struct runbook *, const struct link *);
 void	 href_root(struct buf *, const char *id);
 int	 runbook_group(const struct runbook *, const char **name, size_t *n);
+int	 group_cmp(const struct runbook *, const struct runbook *);
 void	 group_anchor(struct buf *, int kind, const char *name, size_t n);
 const char *link_href(const struct site *, const struct runbook *from,
 	    const struct link *, struct buf *scratch);
