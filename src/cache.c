@@ -375,6 +375,21 @@ site_digest(const struct build *b, int which)
 		}
 		return hash_int(h, (long long)s->n) | 1;
 	}
+	if (which == SD_PAGES) {
+		/* The folders the index lists, with their files. */
+		const char **dirs;
+		size_t nd = site_listed(s, &dirs), first, nf, k;
+
+		for (i = 0; i < nd; i++) {
+			h = hash_str(h, dirs[i]);
+			first = site_files_below(s, dirs[i], &nf);
+			h = hash_int(h, (long long)nf);
+			for (k = first; k < first + nf &&
+			    k - first < RBC_MAX_LISTED; k++)
+				h = hash_str(h, s->files[k]);
+		}
+		free(dirs);
+	}
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];
 

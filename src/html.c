@@ -1830,6 +1830,52 @@ thresholds_item(struct arena *a, const struct spage *p,
 }
 
 /*
+ * The index's lists of the folders of other files only that runbooks link
+ * to (GitHub shows such a folder as the list of its files): each folder's
+ * name and anchor, and its files (RBC_MAX_LISTED at most, copied beside
+ * the pages), named below it.
+ */
+static struct ynode *
+folders_ctx(struct arena *a, const struct site *s)
+{
+	struct ynode *list = ynew(a, Y_SEQ), *m, *files, *f;
+	struct buf b = { NULL, 0, 0 };
+	const char **dirs;
+	size_t nd = site_listed(s, &dirs), first, nf, i, k, dl;
+	char *name;
+
+	for (i = 0; i < nd; i++) {
+		m = ynew(a, Y_MAP);
+		name = xasprintf("%s/", dirs[i]);
+		kv(a, m, "name", name);
+		free(name);
+		buf_reset(&b);
+		group_anchor(&b, 3, dirs[i], strlen(dirs[i]));
+		ymap_add(a, m, "anchor", ynew_str(a, b.data, b.len));
+		files = ynew(a, Y_SEQ);
+		first = site_files_below(s, dirs[i], &nf);
+		dl = strlen(dirs[i]) + 1;
+		for (k = first; k < first + nf && k - first < RBC_MAX_LISTED;
+		    k++) {
+			f = ynew(a, Y_MAP);
+			kv(a, f, "name", s->files[k] + dl);
+			buf_reset(&b);
+			href_path(&b, s->files[k]);
+			ymap_add(a, f, "href", ynew_str(a, b.data, b.len));
+			yseq_push(a, files, f);
+		}
+		set_list(a, m, "files", "has_files", files);
+		if (nf > RBC_MAX_LISTED)
+			ymap_add(a, m, "more", ynew_int(a,
+			    (long long)(nf - RBC_MAX_LISTED)));
+		yseq_push(a, list, m);
+	}
+	free(dirs);
+	buf_free(&b);
+	return list;
+}
+
+/*
  * Renders the site-wide pages (index, contacts, thresholds, search
  * index), calling put(arg, path under html/, bytes) for each; of them,
  * the k-th share of jobs (page i when i % jobs == k), so that workers can
@@ -1874,6 +1920,7 @@ html_site(struct html *h, int (*put)(void *, const char *,
 			yseq_push(a, l, ref_ctx(a, NULL, byt[i]));
 	}
 	set_list(a, c, "orphans", "has_orphans", l);
+	set_list(a, c, "folders", "has_folders", folders_ctx(a, s));
 	/* A list of most runbooks says little: folded under its count. */
 	ymap_add(a, c, "orphan_count", ynew_int(a, (long long)l->n));
 	ymap_add(a, c, "orphans_folded", ynew_bool(a, l->n * 2 >= n));

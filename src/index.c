@@ -474,7 +474,8 @@ group_cmp(const struct runbook *x, const struct runbook *y)
 /*
  * Appends the id of the index's list of a group (runbook_group): "rbc-svc-"
  * or "rbc-dir-" and the name, each byte but a letter, a digit or '-' as
- * _XX, so that two groups never share an id; "rbc-root" for the root's.
+ * _XX, so that two groups never share an id; "rbc-root" for the root's;
+ * with kind 3, "rbc-files-" and a folder of other files only.
  */
 void
 group_anchor(struct buf *b, int kind, const char *name, size_t n)
@@ -488,6 +489,8 @@ group_anchor(struct buf *b, int kind, const char *name, size_t n)
 	}
 	if (kind == 0)
 		BUF_PUTSL(b, "rbc-svc-");
+	else if (kind == 3)
+		BUF_PUTSL(b, "rbc-files-");
 	else
 		BUF_PUTSL(b, "rbc-dir-");
 	for (i = 0; i < n; i++) {
@@ -926,8 +929,17 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 			l->target = find_rel(rels, tmp);
 			free(tmp);
 		}
-		if (l->target == -1)
-			(void)folder_link(s, l, a, norm, strlen(norm));
+		if (l->target == -1 && folder_link(s, l, a, norm,
+		    strlen(norm)) == -1) {
+			struct buf b = { NULL, 0, 0 };
+
+			/* Files only: the index lists them (GitHub does). */
+			l->folder = 2;
+			l->file = arena_strdup(a, norm);
+			group_anchor(&b, 3, norm, strlen(norm));
+			l->frag = arena_strndup(a, b.data, b.len);
+			buf_free(&b);
+		}
 		goto out;
 	}
 	if (l->target == -1 && l->file == NULL && l->kind == LINK_HUGO &&
@@ -1059,6 +1071,21 @@ check_outputs(struct site *s)
 		v[n++] = (struct output){ r->page, 1, (int)i, NULL };
 		for (j = 0; j < r->nlinks; j++) {
 			const struct link *l = &r->links[j];
+			size_t first, nf, k;
+
+			if (l->folder == 2) {
+				/* The files the index lists, copied. */
+				first = site_files_below(s, l->file, &nf);
+				for (k = first; k < first + nf &&
+				    k - first < RBC_MAX_LISTED; k++) {
+					if (n == cap)
+						v = xreallocarray(v, cap *= 2,
+						    sizeof(*v));
+					v[n++] = (struct output){ s->files[k],
+					    0, (int)i, l };
+				}
+				continue;
+			}
 			if (l->file == NULL)
 				continue;
 			if (strncmp(l->file, RBC_DIR "/", sizeof(RBC_DIR)) ==

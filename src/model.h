@@ -24,6 +24,7 @@
 #define RBC_MAX_NEST	256			/* Markdown nesting */
 #define RBC_MAX_AUTOLINKS 10000			/* autolink candidates */
 #define RBC_MAX_CELLS	100000			/* table cells per runbook */
+#define RBC_MAX_LISTED	200	/* files the index lists of a linked folder */
 #define RBC_MAX_RULEFILE (32u * 1024 * 1024)	/* one alert rule file */
 #define RBC_MAX_RULENODES 2000000		/* YAML nodes per rule file */
 #define RBC_MAX_URL	4096			/* a runbook_url checked */
@@ -269,8 +270,10 @@ struct link {				/* 40 bytes: 10,000 runbooks have 230,000 */
 	unsigned char	 kind;		/* enum link_kind */
 	unsigned char	 external;	/* scheme or //: left alone */
 	unsigned char	 broken;
-	unsigned char	 folder;	/* a folder with no page: the index's
-					 * list of its runbooks (frag) */
+	unsigned char	 folder;	/* a folder with no page: 1, the
+					 * index's list of its runbooks; 2, of
+					 * other files only (file, the folder):
+					 * the index's list of them (frag) */
 };
 
 struct site;
@@ -451,6 +454,8 @@ extern const char *const page_ids[];
 void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
 int	 site_has_file(const struct site *, const char *rel);
+size_t	 site_files_below(const struct site *, const char *dir, size_t *n);
+size_t	 site_listed(const struct site *, const char ***dirs);
 /* 1 if the runbook at rel is the home page's text (index.md, README.md). */
 int	 rel_is_home(const struct site *, const char *rel);
 /* The man page and card name of an id (malloc'd): [A-Za-z0-9._-] only. */

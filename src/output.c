@@ -230,12 +230,26 @@ copy_linked(struct site *s, struct out *o)
 	char **v = NULL, *src, *rel;
 	size_t n = 0, i, j;
 
+	const char **dirs;
+	size_t nd = site_listed(s, &dirs), first, nf, k;
+
 	for (i = 0; i < s->n; i++)
 		for (j = 0; j < s->rb[i]->nlinks; j++)
-			if (s->rb[i]->links[j].file != NULL) {
+			if (s->rb[i]->links[j].file != NULL &&
+			    s->rb[i]->links[j].folder == 0) {
 				v = xreallocarray(v, n + 1, sizeof(*v));
 				v[n++] = s->rb[i]->links[j].file;
 			}
+	/* And the files the index lists of a linked folder. */
+	for (k = 0; k < nd; k++) {
+		first = site_files_below(s, dirs[k], &nf);
+		for (j = first; j < first + nf && j - first < RBC_MAX_LISTED;
+		    j++) {
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = s->files[j];
+		}
+	}
+	free(dirs);
 	if (n > 1)
 		qsort(v, n, sizeof(*v), strpcmp);
 	for (i = 0; i < n; i++) {

@@ -393,6 +393,7 @@ runbook_reload(struct site *s, const struct runbook *l)
 		r->links[i].file = l->links[k].file;
 		r->links[i].frag = l->links[k].frag;
 		r->links[i].broken = l->links[k].broken;
+		r->links[i].folder = l->links[k].folder;
 		r->links[i].external = l->links[k].external;
 		k++;
 	}

@@ -173,6 +173,63 @@ site_has_file(const struct site *s, const char *rel)
 }
 
 /*
+ * The files of the site below folder dir (content-relative; "" for all):
+ * returns the index in s->files of the first, and sets *n to how many.
+ */
+size_t
+site_files_below(const struct site *s, const char *dir, size_t *n)
+{
+	size_t dl = strlen(dir), lo = 0, hi = s->nfiles, mid, end;
+	char *key;
+
+	if (dl == 0) {
+		*n = s->nfiles;
+		return 0;
+	}
+	key = xasprintf("%s/", dir);
+	/* The first not before dir/: they all begin with it, in a row. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(s->files[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < s->nfiles && strncmp(s->files[end], key,
+	    dl + 1) == 0; end++)
+		;
+	free(key);
+	*n = end - lo;
+	return lo;
+}
+
+/*
+ * The folders of other files only that some link reaches (struct link's
+ * folder 2), each once, sorted, into *dirs (the caller frees the array):
+ * the index lists their files.  Returns how many.
+ */
+size_t
+site_listed(const struct site *s, const char ***dirs)
+{
+	const char **v = NULL;
+	size_t n = 0, k = 0, i, j;
+
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < s->rb[i]->nlinks; j++)
+			if (s->rb[i]->links[j].folder == 2) {
+				v = xreallocarray(v, n + 1, sizeof(*v));
+				v[n++] = s->rb[i]->links[j].file;
+			}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), strpcmp);
+	for (i = 0; i < n; i++)
+		if (k == 0 || strcmp(v[i], v[k - 1]) != 0)
+			v[k++] = v[i];
+	*dirs = v;
+	return k;
+}
+
+/*
  * Returns 1 if the runbook at rel is the home page's text: the content
  * root's index.md, else its README.md (in any case).
  */
