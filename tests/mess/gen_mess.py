@@ -199,7 +199,13 @@ class Mess:
             self.write(p["rel"] + ".md", self.front(p) + self.body(p))
         # Folder pages at every level, and the home page.
         self.write("README.md", "# Operations handbook\n\nStart with the "
-                   "[payments runbooks](payments/) or [search](search/).\n")
+                   "[payments runbooks](payments/) or [search](search/).\n"
+                   "The helper scripts are in [scripts](scripts/).\n")
+        # A folder of other files only: the index lists them.
+        self.write("scripts/restart-pods.sh", "#!/bin/sh\nkubectl rollout "
+                   "restart deploy/\"$1\"\n")
+        self.write("scripts/drain node (v2).sh", "#!/bin/sh\nkubectl drain "
+                   "\"$1\"\n")
         for svc in SERVICES:
             self.write(svc + "/README.md", "# %s\n\nRunbooks of the %s "
                        "service. Back to [the handbook](../README.md).\n\n"
