@@ -861,11 +861,17 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 		if (n == 0)
 			l->target = self_target(s, r, self);
 		else {
+			long k;
+
 			l->target = site_find(s, path);
 			if (l->target == -1 && str_has_suffix(path, ".md")) {
 				path[n - 3] = '\0';
 				l->target = site_find(s, path);
 			}
+			/* As a GitHub or GitLab wiki finds a page. */
+			if (l->target == -1 && (k = site_wiki_page(s, d,
+			    n)) != -1)
+				l->target = find_rel(rels, s->rbpaths[k]);
 		}
 		if (l->target == -1) {
 			l->broken = 1;
@@ -1198,6 +1204,7 @@ index_build(struct site *s, struct arena *second)
 
 	check_ids(s);
 	site_index_ids(s);
+	site_wiki_names(s);
 	/* Paths are unique: a hash index over them. */
 	strtab_init(&rels, s->n);
 	for (i = 0; i < s->n; i++)

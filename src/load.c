@@ -560,6 +560,7 @@ site_close(struct site *s)
 	free(s->rbpaths);
 	free(s->ids);
 	strtab_free(&s->byid);
+	strtab_free(&s->wiki);
 	diags_free(&s->diags);
 	alerts_free(s);
 	codeowners_free(s);

@@ -314,6 +314,25 @@ align(const char *src, size_t sn, const char *lit, size_t ln, char *esc,
 }
 
 /*
+ * Returns 1 if p[0..n) (blanks around it and a #fragment aside) names a
+ * runbook by its path or as a wiki finds a page (site_wiki_page).
+ */
+static int
+wiki_names(struct mdctx *m, const char *p, size_t n)
+{
+	const char *hash;
+
+	while (n > 0 && isspace((unsigned char)*p))
+		p++, n--;
+	if ((hash = memchr(p, '#', n)) != NULL)
+		n = (size_t)(hash - p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	site_wiki_names(m->s);
+	return site_wiki_page(m->s, p, n) != -1;
+}
+
+/*
  * Returns 1 if p[0..n), the text between "[[" and "]]" or "|", can name
  * a runbook (SPEC "Ids"): not "-s /etc/x" (a shell test in prose),
  * "/abs", "$x == y", "a//b" or "../x".  What cannot stays text.
@@ -604,6 +623,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	const char *lit = cmark_node_get_literal(t), *src = NULL;
 	struct runbook *r = m->r;
 	size_t ln, sn = 0, j, k, close, bar, start;
+	int gh;
 	int tl, tc, te, line, col, bc;
 	char *esc, *s;
 	long *pos;
@@ -682,7 +702,14 @@ wiki_text(struct mdctx *m, cmark_node *t)
 			if (q == bar)
 				continue;
 		}
-		if (!wiki_target(s + j + 2, bar - (j + 2)))
+		/* GitHub's and GitLab's wikis put the text first:
+		 * [[Link text|Page name]], where a page is named second
+		 * and none first. */
+		gh = bar < close && (!wiki_target(s + j + 2, bar - (j + 2)) ||
+		    !wiki_names(m, s + j + 2, bar - (j + 2))) &&
+		    wiki_target(s + bar + 1, close - bar - 1) &&
+		    wiki_names(m, s + bar + 1, close - bar - 1);
+		if (!gh && !wiki_target(s + j + 2, bar - (j + 2)))
 			continue;
 		/* Text before the link. */
 		if (j > start) {
@@ -695,10 +722,11 @@ wiki_text(struct mdctx *m, cmark_node *t)
 		}
 		link = cmark_node_new_with_mem(CMARK_NODE_LINK, m->mem);
 		{
-			char *dest = xstrndup(s + j + 2, bar - (j + 2));
-			char *label = bar < close ?
-			    xstrndup(s + bar + 1, close - bar - 1) :
-			    xstrdup(dest);
+			char *dest = gh ? xstrndup(s + bar + 1, close - bar -
+			    1) : xstrndup(s + j + 2, bar - (j + 2));
+			char *label = gh ? xstrndup(s + j + 2, bar - (j + 2)) :
+			    bar < close ? xstrndup(s + bar + 1, close - bar -
+			    1) : xstrdup(dest);
 			struct link *l;
 
 			/* Trim blanks around target and label. */

@@ -423,6 +423,8 @@ struct site {
 	size_t		 nrbpaths;
 	struct idref	*ids;		/* sorted by id, for site_find */
 	struct strtab	 byid;		/* id -> runbook, for site_find */
+	struct strtab	 wiki;		/* wiki page name -> rbpaths index */
+	int		 wiki_made;	/* site_wiki_names ran */
 	char		 today[11];	/* YYYY-MM-DD */
 	struct diags	 diags;		/* site-level diagnostics */
 	int		 tree_arena;	/* one tree at a time: cmark's arena */
@@ -455,6 +457,8 @@ void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
 int	 site_has_file(const struct site *, const char *rel);
 size_t	 site_files_below(const struct site *, const char *dir, size_t *n);
+void	 site_wiki_names(struct site *);
+long	 site_wiki_page(const struct site *, const char *name, size_t n);
 size_t	 site_listed(const struct site *, const char ***dirs);
 /* 1 if the runbook at rel is the home page's text (index.md, README.md). */
 int	 rel_is_home(const struct site *, const char *rel);

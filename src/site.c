@@ -204,6 +204,74 @@ site_files_below(const struct site *s, const char *dir, size_t *n)
 }
 
 /*
+ * Turns k (n bytes, NUL-terminated) into what a wiki compares of page
+ * names: ASCII letters in lower case, each space a '-', without ".md".
+ * Returns k.
+ */
+static char *
+wiki_key(char *k, size_t n)
+{
+	size_t i;
+
+	if (n >= 3 && strcasecmp(k + n - 3, ".md") == 0)
+		k[n -= 3] = '\0';
+	for (i = 0; i < n; i++)
+		k[i] = k[i] == ' ' ? '-' : (char)tolower((unsigned char)k[i]);
+	return k;
+}
+
+/*
+ * Indexes s's runbook paths by the names a wiki link may give them
+ * (site_wiki_page), once: before threads read it.
+ */
+void
+site_wiki_names(struct site *s)
+{
+	const char *p, *b;
+	size_t i;
+
+	if (s->wiki_made)
+		return;
+	s->wiki_made = 1;
+	strtab_init(&s->wiki, 2 * s->nrbpaths);
+	/* Paths first: a name that is a path wins over a file's name. */
+	for (i = 0; i < s->nrbpaths; i++) {
+		p = s->rbpaths[i];
+		strtab_add(&s->wiki, wiki_key(arena_strdup(s->arena, p),
+		    strlen(p)), (int)i);
+	}
+	for (i = 0; i < s->nrbpaths; i++) {
+		p = s->rbpaths[i];
+		b = strrchr(p, '/');
+		if (b != NULL)
+			strtab_add(&s->wiki, wiki_key(arena_strdup(s->arena,
+			    b + 1), strlen(b + 1)), (int)i);
+	}
+}
+
+/*
+ * The runbook a wiki link's page name (n bytes at name) names where it is
+ * no id, as GitHub's and GitLab's wikis find a page: case aside, a space
+ * for a '-' (the page "Database Failover" is Database-Failover.md), by
+ * its path or else by its file's name in any folder (the first in path
+ * order).  Returns its index in s->rbpaths, or -1.  site_wiki_names must
+ * have run.
+ */
+long
+site_wiki_page(const struct site *s, const char *name, size_t n)
+{
+	char *key;
+	int k;
+
+	if (!s->wiki_made || n == 0)
+		return -1;
+	key = xstrndup(name, n);
+	k = strtab_find(&s->wiki, wiki_key(key, n));
+	free(key);
+	return k;
+}
+
+/*
  * The folders of other files only that some link reaches (struct link's
  * folder 2), each once, sorted, into *dirs (the caller frees the array):
  * the index lists their files.  Returns how many.
