@@ -40,6 +40,11 @@ struct rctx {
 	int			 in_header;
 	html_link_fn		 link;	/* writes where links go */
 	void			*link_arg;
+	/* Footnotes: the notes made, and each note's references so far
+	 * (for their ids), by number. */
+	int			 nnotes;
+	int			*nrefs;
+	size_t			 caprefs;
 };
 
 static const char *const tagfilter[] = {
@@ -568,6 +573,68 @@ render_table(struct rctx *c, cmark_node *n)
 	buf_free(&lab);
 }
 
+static void render(struct rctx *, cmark_node *);
+
+/*
+ * A footnote's reference, as GitHub shows it: its number raised, linking
+ * to the note; the note's first reference is rbc-fnref-N, the next ones
+ * rbc-fnref-N-2 and on (the note links back to the first).  cmark numbers
+ * the notes in the order they are first referred to.
+ */
+static void
+render_note_ref(struct rctx *c, cmark_node *n)
+{
+	const char *num = cmark_node_get_literal(n);
+	long k = num != NULL ? strtol(num, NULL, 10) : 0;
+	struct buf *o = c->o;
+	size_t old;
+
+	if (k <= 0 || k > 100000) {
+		put_text(o, num != NULL ? num : "");
+		return;
+	}
+	if ((size_t)k >= c->caprefs) {
+		old = c->caprefs;
+		c->caprefs = (size_t)k + 16;
+		c->nrefs = xreallocarray(c->nrefs, c->caprefs,
+		    sizeof(*c->nrefs));
+		memset(c->nrefs + old, 0, (c->caprefs - old) *
+		    sizeof(*c->nrefs));
+	}
+	c->nrefs[k]++;
+	buf_printf(o, "<sup class=\"footnote-ref\"><a href=\"#rbc-fn-%ld\" "
+	    "id=\"rbc-fnref-%ld", k, k);
+	if (c->nrefs[k] > 1)
+		buf_printf(o, "-%d", c->nrefs[k]);
+	buf_printf(o, "\">%ld</a></sup>", k);
+}
+
+/*
+ * A footnote: cmark puts the notes at the end of the document, in the
+ * order they are referred to (one never referred to is dropped).  The
+ * first opens their list, the last closes it; each ends with a link back
+ * to its first reference.
+ */
+static void
+render_note(struct rctx *c, cmark_node *n)
+{
+	struct buf *o = c->o;
+	cmark_node *prev = cmark_node_previous(n), *next = cmark_node_next(n);
+	int k = ++c->nnotes;
+
+	if (prev == NULL || cmark_node_get_type(prev) !=
+	    CMARK_NODE_FOOTNOTE_DEFINITION)
+		BUF_PUTSL(o, "<section class=\"footnotes\" "
+		    "aria-label=\"Footnotes\">\n<ol>\n");
+	buf_printf(o, "<li id=\"rbc-fn-%d\">\n", k);
+	children(c, n);
+	buf_printf(o, "<p class=\"footnote-back\"><a href=\"#rbc-fnref-%d\" "
+	    "aria-label=\"Back to the text\">&#8617;</a></p>\n</li>\n", k);
+	if (next == NULL || cmark_node_get_type(next) !=
+	    CMARK_NODE_FOOTNOTE_DEFINITION)
+		BUF_PUTSL(o, "</ol>\n</section>\n");
+}
+
 static void
 render(struct rctx *c, cmark_node *n)
 {
@@ -692,6 +759,12 @@ render(struct rctx *c, cmark_node *n)
 	case CMARK_NODE_IMAGE:
 		render_link(c, n);
 		return;
+	case CMARK_NODE_FOOTNOTE_REFERENCE:
+		render_note_ref(c, n);
+		return;
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		render_note(c, n);
+		return;
 	default:
 		break;
 	}
@@ -705,7 +778,7 @@ render(struct rctx *c, cmark_node *n)
 		BUF_PUTSL(o, "</del>");
 		return;
 	}
-	/* Footnotes and custom nodes are not enabled: their text only. */
+	/* Custom nodes are not enabled: their text only. */
 	lit = cmark_node_get_literal(n);
 	if (lit != NULL)
 		put_text(o, lit);
@@ -731,6 +804,7 @@ html_body(struct buf *o, const struct site *s, const struct runbook *r,
 	if (r->doc != NULL)
 		render(&c, r->doc);
 	buf_free(&c.scratch);
+	free(c.nrefs);
 }
 
 /* ------------------------------------------------------------ contexts */

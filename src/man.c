@@ -121,6 +121,9 @@ paragraph(struct mr *m, cmark_node *n)
 	int in = m->in_section;
 	int initem = cmark_node_get_type(p) == CMARK_NODE_ITEM &&
 	    cmark_node_previous(n) == NULL;
+	int note = cmark_node_get_type(p) == CMARK_NODE_FOOTNOTE_DEFINITION &&
+	    cmark_node_previous(n) == NULL;
+	char tag[24];
 
 	font_reset(m);
 	if (!initem)
@@ -129,6 +132,11 @@ paragraph(struct mr *m, cmark_node *n)
 	if (!initem)
 		para(m);
 	after = m->out->len;
+	/* A footnote's first paragraph begins with its number. */
+	if (note) {
+		snprintf(tag, sizeof(tag), "[%d] ", m->nnotes);
+		put_text(m, tag, strlen(tag), 0);
+	}
 	inlines(m, n, IM_TEXT, 0);
 	font_reset(m);
 	roff_nl(m->out);
@@ -393,6 +401,17 @@ body(struct mr *m, cmark_node *doc)
 			break;
 		case CMARK_NODE_CODE_BLOCK:
 			code_block(m, n);
+			break;
+		case CMARK_NODE_FOOTNOTE_DEFINITION:
+			/* cmark puts the notes last, in the order they are
+			 * referred to: a NOTES section of their own. */
+			if (enter && m->nnotes++ == 0) {
+				font_reset(m);
+				roff_nl(m->out);
+				mac(m, ".SH \"NOTES\"");
+				mac_end(m);
+				m->in_section = 1;
+			}
 			break;
 		case CMARK_NODE_THEMATIC_BREAK:
 			para(m);

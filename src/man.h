@@ -66,6 +66,7 @@ struct mr {
 	struct lframe		*lists;
 	size_t			 nlists, caplists;
 	int			 in_section;
+	int			 nnotes;	/* footnotes written */
 	cmark_node		*skip_node;	/* text whose head a macro took */
 	size_t			 skip;
 	man_link_fn		 link;		/* where a link goes */

@@ -790,6 +790,14 @@ inlines(struct mr *m, cmark_node *parent, enum imode mode, int flags)
 			break;
 		case CMARK_NODE_HTML_INLINE:
 			break;		/* raw HTML means nothing here */
+		case CMARK_NODE_FOOTNOTE_REFERENCE:
+			/* [1]: its note's number (cmark's), as NOTES has it. */
+			if (enter && (s = lit(n)) != NULL) {
+				put_text(m, "[", 1, flags);
+				put_text(m, s, strlen(s), flags);
+				put_text(m, "]", 1, flags);
+			}
+			break;
 		default:
 			if (is_ext(n, "strikethrough"))
 				put_text(m, "~~", 2, flags);

@@ -1276,7 +1276,9 @@ md_parse(struct site *s, struct runbook *r)
 	cmark_node *doc;
 	char *capped;
 	size_t i;
-	int opts = CMARK_OPT_DEFAULT, many;
+	/* Footnotes as GitHub and GitLab show them ("[^1]: text" is no
+	 * link definition). */
+	int opts = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES, many;
 
 	cmark_gfm_core_extensions_ensure_registered();
 	memset(&m, 0, sizeof(m));

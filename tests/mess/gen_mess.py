@@ -134,6 +134,10 @@ class Mess:
         if p["i"] % 4 == 0:
             lines += ["> [!WARNING]",
                       "> Never restart both nodes at once.", ""]
+        if p["i"] % 6 == 2:
+            lines += ["Both nodes hold a quorum[^q].", "",
+                      "[^q]: Two of three, see [the dashboard](#%s)."
+                      % slug_github(h[1]), ""]
         if p["i"] % 5 == 1:
             lines += ["| Check | Staging | Production |",
                       "|-------|---------|------------|",
