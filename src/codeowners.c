@@ -2,7 +2,8 @@
  * The repository's CODEOWNERS: who owns a runbook that names no owner.
  *
  * Found once per run (codeowners_open, from site_open) as GitHub and
- * GitLab find it: .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS, in the
+ * GitLab find it: .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS,
+ * .gitlab/CODEOWNERS (GitHub's places, in its order, then GitLab's), in the
  * content folder and then in each folder above it up to the repository's
  * root (the folder holding .git); without a repository, in the content
  * folder only.  Its patterns name paths from that root.
@@ -14,7 +15,9 @@
  * ("apps/" and "apps" own apps/x/y.md; "docs/" then "*" only docs'
  * own files).
  * The last pattern that matches wins; one with no owners owns nothing.
- * GitLab's "[Section]" lines are skipped.
+ * GitLab's sections ("[Docs] @docs-team", "^[Docs][2]") give their
+ * owners to the patterns under them that name none, and its "!pattern"
+ * owns nothing.
  *
  * The file is untrusted: at most RBC_MAX_FILE bytes, CO_MAX_RULES rules
  * and CO_MAX_PATTERN bytes a pattern; matching is segment by segment
@@ -48,6 +51,8 @@ struct codeowners {
 					 * "" or "docs/content/" */
 	struct corule	*v;
 	size_t		 n;
+	const char	*section;	/* the GitLab section's owners */
+	int		 github;	/* .github/: GitHub's alone reads it */
 	uint64_t	 digest;
 };
 
@@ -189,6 +194,56 @@ is_owner(const char *t, size_t n)
 	return utf8_valid(t, n) == n;
 }
 
+/* Reads the owners in l[i..n) (up to a comment) into own, ", "
+ * between them. */
+static void
+read_owners(const char *l, size_t i, size_t n, struct buf *own)
+{
+	size_t k;
+
+	while (i < n) {
+		while (i < n && (l[i] == ' ' || l[i] == '\t'))
+			i++;
+		if (i < n && l[i] == '#')
+			break;
+		for (k = i; k < n && l[k] != ' ' && l[k] != '\t'; k++)
+			;
+		if (is_owner(l + i, k - i) && own->len + (k - i) <
+		    CO_MAX_OWNERS) {
+			if (own->len > 0)
+				BUF_PUTSL(own, ", ");
+			buf_put(own, l + i, k - i);
+		}
+		i = k;
+	}
+}
+
+/*
+ * Reads GitLab section line l[i..n) ("[Name]", "^[Name]", "[Name][2]",
+ * then its default owners, if any) into co: the patterns under it that
+ * name no owners have these.
+ */
+static void
+section(struct codeowners *co, const char *l, size_t i, size_t n)
+{
+	struct buf own = { NULL, 0, 0 };
+	const char *close;
+
+	if (l[i] == '^')
+		i++;
+	co->section = NULL;
+	if ((close = memchr(l + i, ']', n - i)) == NULL)
+		return;
+	i = (size_t)(close - l) + 1;
+	if (i < n && l[i] == '[' && (close = memchr(l + i, ']', n - i)) !=
+	    NULL)
+		i = (size_t)(close - l) + 1;
+	read_owners(l, i, n, &own);
+	if (own.len > 0)
+		co->section = arena_strndup(co->a, own.data, own.len);
+	buf_free(&own);
+}
+
 /* Reads line l (n bytes, number no) of the file into a rule of co;
  * returns 0, or -1 when the line is not a rule. */
 static int
@@ -197,21 +252,34 @@ parse_line(struct codeowners *co, struct diags *d, const char *shown,
 {
 	struct buf pat = { NULL, 0, 0 }, own = { NULL, 0, 0 };
 	struct corule *c;
-	size_t i = 0, k;
+	size_t i = 0;
+	int nobody = 0;
 
 	while (i < n && (l[i] == ' ' || l[i] == '\t'))
 		i++;
 	while (n > i && (l[n - 1] == ' ' || l[n - 1] == '\t' ||
 	    l[n - 1] == '\r'))
 		n--;
-	/* Blank, a comment, or a GitLab section ("[Docs]", "^[Docs][2]"). */
-	if (i == n || l[i] == '#' || l[i] == '[' || (l[i] == '^' &&
-	    i + 1 < n && l[i + 1] == '['))
+	if (i == n || l[i] == '#')
 		return -1;
 	if (utf8_valid(l + i, n - i) != n - i) {
 		diag_add(d, shown, no, 1, R_UTF8_INVALID, "CODEOWNERS: "
 		    "this line is not UTF-8: skipped");
 		return -1;
+	}
+	/* A GitLab section ("[Docs] @docs", "^[Docs][2]"): a line GitHub
+	 * skips, as it does an exclusion. */
+	if (l[i] == '[' || (l[i] == '^' && i + 1 < n && l[i + 1] == '[')) {
+		if (!co->github)
+			section(co, l, i, n);
+		return -1;
+	}
+	if (l[i] == '!' && co->github)
+		return -1;
+	/* GitLab's exclusion: what it matches has no owner. */
+	if (l[i] == '!' && i + 1 < n) {
+		nobody = 1;
+		i++;
 	}
 	for (; i < n && l[i] != ' ' && l[i] != '\t'; i++) {
 		if (l[i] == '\\' && i + 1 < n)
@@ -224,27 +292,13 @@ parse_line(struct codeowners *co, struct diags *d, const char *shown,
 		buf_free(&pat);
 		return -1;
 	}
-	while (i < n) {
-		while (i < n && (l[i] == ' ' || l[i] == '\t'))
-			i++;
-		if (i < n && l[i] == '#')
-			break;
-		for (k = i; k < n && l[k] != ' ' && l[k] != '\t'; k++)
-			;
-		if (is_owner(l + i, k - i) && own.len + (k - i) <
-		    CO_MAX_OWNERS) {
-			if (own.len > 0)
-				BUF_PUTSL(&own, ", ");
-			buf_put(&own, l + i, k - i);
-		}
-		i = k;
-	}
+	read_owners(l, i, n, &own);
 	if (co->n % 64 == 0)
 		co->v = xreallocarray(co->v, co->n + 64, sizeof(*co->v));
 	c = &co->v[co->n++];
 	c->line = no;
-	c->owners = own.len > 0 ? arena_strndup(co->a, own.data, own.len) :
-	    NULL;
+	c->owners = nobody ? NULL : own.len > 0 ? arena_strndup(co->a,
+	    own.data, own.len) : co->section;
 	buf_putc(&pat, '\0');
 	compile(co->a, c, pat.data);
 	buf_free(&pat);
@@ -292,7 +346,7 @@ void
 codeowners_open(struct site *s)
 {
 	static const char *const where[] = { ".github/CODEOWNERS",
-	    "CODEOWNERS", "docs/CODEOWNERS", NULL };
+	    "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS", NULL };
 	char real[PATH_MAX], dir[PATH_MAX], *found = NULL, *slash, *p;
 	struct codeowners *co;
 	struct buf shown = { NULL, 0, 0 };
@@ -362,6 +416,7 @@ codeowners_open(struct site *s)
 	buf_putc(&shown, '/');
 	buf_puts(&shown, found);
 	p = path_tidy(buf_cstr(&shown));
+	co->github = strcmp(found, ".github/CODEOWNERS") == 0;
 	parse(co, &s->diags, p, p);
 	free(p);
 	free(found);
