@@ -141,10 +141,28 @@ md_diagram(void *node)
 	    (info[7] == '\0' || info[7] == ' ' || info[7] == '\t');
 }
 
+/* Appends s to b, each known ":shortcode:" as its emoji. */
+static void
+put_emoji(struct buf *b, const char *s)
+{
+	size_t n = strlen(s), at, len;
+	const char *e;
+
+	while (n > 0 && (e = emoji_next(s, n, &at, &len)) != NULL) {
+		buf_put(b, s, at);
+		buf_puts(b, e);
+		s += at + len;
+		n -= at + len;
+	}
+	buf_put(b, s, n);
+}
+
 /*
  * Appends the plain text of n's subtree to b: text and code, a blank for
  * a line break, raw HTML left out, and image alt text only if
- * with_images (GitHub's heading slugs leave it out).  No recursion.
+ * with_images (GitHub's heading slugs leave it out); with MD_TEXT_EMOJI
+ * in it too, text outside code with its shortcodes as emoji, as the page
+ * shows it.  No recursion.
  */
 void
 md_text(void *node, struct buf *b, int with_images)
@@ -165,6 +183,12 @@ md_text(void *node, struct buf *b, int with_images)
 			continue;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
+			if ((lit = cmark_node_get_literal(c)) != NULL &&
+			    (with_images & MD_TEXT_EMOJI))
+				put_emoji(b, lit);
+			else if (lit != NULL)
+				buf_puts(b, lit);
+			break;
 		case CMARK_NODE_CODE:
 			if ((lit = cmark_node_get_literal(c)) != NULL)
 				buf_puts(b, lit);
@@ -174,7 +198,7 @@ md_text(void *node, struct buf *b, int with_images)
 			buf_putc(b, ' ');
 			break;
 		case CMARK_NODE_IMAGE:
-			if (!with_images && c != n)
+			if (!(with_images & 1) && c != n)
 				skip = c;
 			break;
 		default:
@@ -796,8 +820,14 @@ add_heading(struct mdctx *m, cmark_node *n)
 		    sizeof(*r->heads));
 	}
 	h = &r->heads[r->nheads++];
-	h->text = arena_strndup(r->arena, buf_cstr(&b), b.len);
+	/* Its id from the text as written (GitHub's slug keeps a
+	 * shortcode's name), its text as the page shows it. */
 	slug = slugger_slug(m->sl, b.data, b.len);
+	if (b.len > 0 && memchr(b.data, ':', b.len) != NULL) {
+		buf_reset(&b);
+		md_text(n, &b, MD_TEXT_EMOJI);
+	}
+	h->text = arena_strndup(r->arena, buf_cstr(&b), b.len);
 	h->slug = arena_strdup(r->arena, slug);
 	free(slug);
 	h->level = cmark_node_get_heading_level(n);
