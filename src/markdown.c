@@ -338,6 +338,53 @@ align(const char *src, size_t sn, const char *lit, size_t ln, char *esc,
 }
 
 /*
+ * Returns 1 if p[0..n), the text between "[[" and "]]" or "|", is the
+ * path of an image (Gollum's image tag): no scheme, no fragment, an
+ * image's extension.
+ */
+static int
+wiki_image(const char *p, size_t n)
+{
+	static const char *const ext[] = { ".png", ".jpg", ".jpeg", ".gif",
+	    ".svg", ".webp", NULL };
+	size_t i, k;
+
+	while (n > 0 && isspace((unsigned char)*p))
+		p++, n--;
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (n == 0 || memchr(p, '#', n) != NULL || memchr(p, ':', n) != NULL)
+		return 0;
+	for (i = 0; ext[i] != NULL; i++) {
+		k = strlen(ext[i]);
+		if (n > k && strncasecmp(p + n - k, ext[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An image tag's alt text: its "alt=" option (opts[0..n): "|frame|alt=X",
+ * from the first '|'), else the image's file name; malloc'd.
+ */
+static char *
+image_alt(const char *path, const char *opts, size_t n)
+{
+	const char *a, *e, *base;
+	size_t i;
+
+	for (i = 0; i + 5 <= n; i++)
+		if (opts[i] == '|' && strncmp(opts + i + 1, "alt=", 4) == 0) {
+			a = opts + i + 5;
+			e = memchr(a, '|', n - (size_t)(a - opts));
+			return xstrndup(a, e != NULL ? (size_t)(e - a) :
+			    n - (size_t)(a - opts));
+		}
+	base = strrchr(path, '/');
+	return xstrdup(base != NULL ? base + 1 : path);
+}
+
+/*
  * Returns 1 if p[0..n) (blanks around it and a #fragment aside) names a
  * runbook by its path or as a wiki finds a page (site_wiki_page).
  */
@@ -647,7 +694,7 @@ wiki_text(struct mdctx *m, cmark_node *t)
 	const char *lit = cmark_node_get_literal(t), *src = NULL;
 	struct runbook *r = m->r;
 	size_t ln, sn = 0, j, k, close, bar, start;
-	int gh;
+	int gh, img;
 	int tl, tc, te, line, col, bc;
 	char *esc, *s;
 	long *pos;
@@ -729,11 +776,14 @@ wiki_text(struct mdctx *m, cmark_node *t)
 		/* GitHub's and GitLab's wikis put the text first:
 		 * [[Link text|Page name]], where a page is named second
 		 * and none first. */
-		gh = bar < close && (!wiki_target(s + j + 2, bar - (j + 2)) ||
-		    !wiki_names(m, s + j + 2, bar - (j + 2))) &&
+		/* Gollum's image tag: [[images/x.png]], [[x.png|alt=X]]. */
+		img = wiki_image(s + j + 2, bar - (j + 2));
+		gh = !img && bar < close && (!wiki_target(s + j + 2,
+		    bar - (j + 2)) || !wiki_names(m, s + j + 2, bar -
+		    (j + 2))) &&
 		    wiki_target(s + bar + 1, close - bar - 1) &&
 		    wiki_names(m, s + bar + 1, close - bar - 1);
-		if (!gh && !wiki_target(s + j + 2, bar - (j + 2)))
+		if (!img && !gh && !wiki_target(s + j + 2, bar - (j + 2)))
 			continue;
 		/* Text before the link. */
 		if (j > start) {
@@ -744,11 +794,13 @@ wiki_text(struct mdctx *m, cmark_node *t)
 			cmark_node_insert_after(after, txt);
 			after = txt;
 		}
-		link = cmark_node_new_with_mem(CMARK_NODE_LINK, m->mem);
+		link = cmark_node_new_with_mem(img ? CMARK_NODE_IMAGE :
+		    CMARK_NODE_LINK, m->mem);
 		{
 			char *dest = gh ? xstrndup(s + bar + 1, close - bar -
 			    1) : xstrndup(s + j + 2, bar - (j + 2));
-			char *label = gh ? xstrndup(s + j + 2, bar - (j + 2)) :
+			char *label = img ? image_alt(dest, s + bar, close -
+			    bar) : gh ? xstrndup(s + j + 2, bar - (j + 2)) :
 			    bar < close ? xstrndup(s + bar + 1, close - bar -
 			    1) : xstrdup(dest);
 			struct link *l;
@@ -769,8 +821,8 @@ wiki_text(struct mdctx *m, cmark_node *t)
 				l1 = l0 + strlen(l0);
 				while (l1 > l0 && isspace((unsigned char)l1[-1]))
 					*--l1 = '\0';
-				cmark_node_set_literal(txt, bar < close && *l0 ?
-				    l0 : d0);
+				cmark_node_set_literal(txt, (img || bar <
+				    close) && *l0 ? l0 : d0);
 			}
 			cmark_node_append_child(link, txt);
 			if (pos[j] >= 0) {
@@ -780,7 +832,10 @@ wiki_text(struct mdctx *m, cmark_node *t)
 				link_pos(m, t, &line, &col);
 				line = tl + r->body_line - 1;
 			}
-			l = add_link(m, LINK_WIKI, d0, strlen(d0), line, col);
+			/* An image's path is a file's, from the page's folder
+			 * (from the content root with a leading '/'). */
+			l = add_link(m, img ? LINK_MD : LINK_WIKI, d0,
+			    strlen(d0), line, col);
 			if (l != NULL)
 				cmark_node_set_user_data(link, (void *)(uintptr_t)
 				    r->nlinks);
