@@ -643,7 +643,7 @@ set_parts(struct ex *x, struct ynode *c, const char *text, int line,
 					continue;
 				}
 			}
-			if (*p == ',' || *p == ';' || *p == '|' ||
+			if (*p == ',' || *p == ';' || *p == '|' || *p == '\n' ||
 			    (*p == ' ' && (p[1] == '-' || p[1] == '/') &&
 			    p[2] == ' ') || (*p == '(' && p > t) || *p == ')') {
 				e = p;
@@ -1070,12 +1070,19 @@ cell(cmark_node *row, size_t k)
 	return c;
 }
 
+/* The text of cell k of row, malloc'd: a <br> in it ends a line, so
+ * that two phone numbers in one cell stay two. */
 static char *
 cell_text(cmark_node *row, size_t k)
 {
 	cmark_node *c = cell(row, k);
+	struct buf b = { NULL, 0, 0 };
 
-	return c != NULL ? node_text(c) : xstrdup("");
+	if (c == NULL)
+		return xstrdup("");
+	md_text(c, &b, MD_TEXT_BREAKS);
+	buf_cstr(&b);
+	return buf_detach(&b);
 }
 
 /* The unit in parentheses that ends s ("Replication lag (s)"), moved to

@@ -162,7 +162,8 @@ put_emoji(struct buf *b, const char *s)
  * a line break, raw HTML left out, and image alt text only if
  * with_images (GitHub's heading slugs leave it out); with MD_TEXT_EMOJI
  * in it too, text outside code with its shortcodes as emoji, as the page
- * shows it.  No recursion.
+ * shows it; with MD_TEXT_BREAKS, a newline for raw HTML's <br> (which
+ * parts a table cell's values).  No recursion.
  */
 void
 md_text(void *node, struct buf *b, int with_images)
@@ -196,6 +197,13 @@ md_text(void *node, struct buf *b, int with_images)
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
 			buf_putc(b, ' ');
+			break;
+		case CMARK_NODE_CUSTOM_INLINE:
+			/* Raw HTML's <br>, as a line ends. */
+			if ((with_images & MD_TEXT_BREAKS) &&
+			    md_node_html(c) != NULL &&
+			    (md_node_html(c)->flags & HE_BREAK))
+				buf_putc(b, '\n');
 			break;
 		case CMARK_NODE_IMAGE:
 			if (!(with_images & 1) && c != n)

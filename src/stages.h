@@ -66,6 +66,7 @@ void	 md_parse(struct site *, struct runbook *);
 const struct link *md_node_link(const struct runbook *, void *node);
 void	 md_text(void *node, struct buf *, int with_images);
 #define MD_TEXT_EMOJI	2	/* md_text: shortcodes as emoji */
+#define MD_TEXT_BREAKS	4	/* md_text: <br> as a newline */
 const struct heading *md_node_heading(const struct runbook *, void *node);
 /* 1 if node stands for GitLab's [[_TOC_]] or [TOC]: a table of contents
  * of the page's headings goes there (man pages have none). */
