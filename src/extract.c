@@ -41,6 +41,8 @@ struct ex {
 	char		*heads[7];	/* the headings above, by level */
 	int		 levels[7];	/* their sections */
 	int		 hline[7];	/* their lines */
+	int		 h1_taken;	/* a later heading names the level-1
+					 * heading's section itself */
 	int		 want[6];	/* sections worth reading */
 	struct ynode	*quick;		/* quickref commands */
 	char		*qlabel;	/* what the paragraph before a code
@@ -422,14 +424,20 @@ section_of(const char *text)
 static enum section
 current(const struct ex *x, const char **head)
 {
-	int i;
+	int i, under = 0;
 
-	for (i = 6; i >= 1; i--)
+	for (i = 6; i >= 1; i--) {
 		if (x->heads[i] != NULL && x->levels[i] != SEC_NONE) {
+			/* "# Escalation policy", "## Escalation", "## Handover":
+			 * the handover is no escalation. */
+			if (i == 1 && under && x->h1_taken)
+				break;
 			*head = x->heads[i];
 			return x->want[x->levels[i]] ? (enum section)x->levels[i] :
 			    SEC_NONE;
 		}
+		under |= x->heads[i] != NULL;
+	}
 	*head = NULL;
 	return SEC_NONE;
 }
@@ -2352,6 +2360,32 @@ quick_block(struct ex *x, cmark_node *n)
 }
 
 /* Walks the blocks of the body in order, in the sections they are in. */
+/*
+ * Returns 1 if a heading below level 1 after n, before the next level-1
+ * one, names section sec: then that heading, not n, is the section, and
+ * what lies under n's other subheadings is not in it.  Asked only of a
+ * level-1 heading that names a section (few do).
+ */
+static int
+named_later(cmark_node *n, int sec)
+{
+	cmark_node *h;
+	char *text;
+	int level, found = 0;
+
+	for (h = cmark_node_next(n); h != NULL && !found;
+	    h = cmark_node_next(h)) {
+		if (cmark_node_get_type(h) != CMARK_NODE_HEADING)
+			continue;
+		if ((level = cmark_node_get_heading_level(h)) <= 1)
+			break;
+		text = node_text(h);
+		found = (int)section_of(text) == sec;
+		free(text);
+	}
+	return found;
+}
+
 static void
 walk_blocks(struct ex *x, cmark_node *parent)
 {
@@ -2385,6 +2419,9 @@ walk_blocks(struct ex *x, cmark_node *parent)
 			x->levels[level] = section_of(text);
 			x->heads[level] = text;
 			x->hline[level] = node_line(x, n);
+			if (level == 1)
+				x->h1_taken = x->levels[1] != SEC_NONE &&
+				    named_later(n, x->levels[1]);
 			continue;
 		}
 		sec = current(x, &head);
