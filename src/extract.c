@@ -486,7 +486,8 @@ static enum field
 field_of(const char *label)
 {
 	static const char *const phone[] = { "phone", "mobile", "tel",
-	    "number", "cell", "pager", "handy", "m\xc3\xb3vil", NULL };
+	    "number", "cell", "pager", "handy", "m\xc3\xb3vil", "hotline",
+	    "support line", NULL };
 	static const char *const email[] = { "mail", "e-mail", "correo",
 	    NULL };
 	static const char *const chat[] = { "slack", "chat", "channel",
@@ -513,7 +514,9 @@ field_of(const char *label)
 		if (word_at(l, url[i]))
 			f = F_URL;
 	if (f == F_NONE && (strcmp(trim(l), "name") == 0 ||
-	    strcmp(trim(l), "nombre") == 0 || word_at(l, "name")))
+	    strcmp(trim(l), "nombre") == 0 || word_at(l, "name") ||
+	    word_at(l, "vendor") || word_at(l, "provider") ||
+	    word_at(l, "supplier")))
 		f = F_NAME;
 	for (i = 0; role[i] != NULL && f == F_NONE; i++)
 		if (word_at(l, role[i]))
@@ -552,7 +555,19 @@ looks(const char *v)
 	}
 	if (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0)
 		return F_URL;
-	if ((v[0] == '#' || v[0] == '@') && n > 1 && strchr(v, ' ') == NULL)
+	/* "#payments-oncall": a channel is lower-case, with a letter
+	 * (Slack's rule); "#K0123456" or "#4521" is a number of something
+	 * else, a chat channel only where its column says so. */
+	if (v[0] == '#' && n > 1 && strchr(v, ' ') == NULL) {
+		int lower_seen = 0, upper_seen = 0;
+
+		for (i = 1; i < n; i++) {
+			lower_seen |= islower((unsigned char)v[i]) != 0;
+			upper_seen |= isupper((unsigned char)v[i]) != 0;
+		}
+		return lower_seen && !upper_seen ? F_CHAT : F_NONE;
+	}
+	if (v[0] == '@' && n > 1 && strchr(v, ' ') == NULL)
 		return F_CHAT;
 	if (strchr(v, '@') != NULL && strchr(v, ' ') == NULL &&
 	    strchr(strchr(v, '@'), '.') != NULL)
