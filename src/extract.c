@@ -2095,6 +2095,22 @@ source_line(const struct ex *x, int l)
 }
 
 /*
+ * Returns 1 if text names both levels and compares ("Error rate > 1%
+ * (warning), > 5% (critical)"): outside a thresholds section, only such
+ * a line is read as one.
+ */
+static int
+states_levels(const char *text)
+{
+	char *l = lower(text);
+	int ok = strstr(l, "warning") != NULL && strstr(l, "critical") !=
+	    NULL && strpbrk(l, "<>") != NULL;
+
+	free(l);
+	return ok;
+}
+
+/*
  * Thresholds in prose, sentence by sentence, a sentence across the lines
  * first..last as they are written: "Cache hit ratio < 70% is a warning
  * and < 50% is critical."
@@ -2171,6 +2187,12 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 	}
 	if (sec == SEC_THRESHOLDS)
 		threshold_prose(x, first, last);
+	else if (sec == SEC_NONE) {
+		p = node_text(n);
+		if (states_levels(p))
+			threshold_prose(x, first, last);
+		free(p);
+	}
 	for (l = first; l <= last; l++) {
 		char *line = source_line(x, l);
 
@@ -2463,6 +2485,17 @@ walk_blocks(struct ex *x, cmark_node *parent)
 			}
 			if (sec != SEC_NONE)
 				list(x, n, sec, head);
+			/* "- Replication lag > 60s (warning), > 300s
+			 * (critical)" under "Symptoms" too. */
+			else
+				for (it = cmark_node_first_child(n); it != NULL;
+				    it = cmark_node_next(it)) {
+					text = item_text(it);
+					if (states_levels(text))
+						threshold_line(x, text,
+						    node_line(x, it));
+					free(text);
+				}
 			continue;
 		}
 		if (t == CMARK_NODE_PARAGRAPH && (sec != SEC_NONE ||
