@@ -2110,6 +2110,22 @@ states_levels(const char *text)
 	return ok;
 }
 
+/* Returns 1 if lines first..last of the file hold a '<' or '>' (most
+ * paragraphs do not: nothing more is asked of them). */
+static int
+compares(const struct ex *x, int first, int last)
+{
+	const struct srcfile *f = &x->r->src;
+	size_t start, end;
+
+	if (first < 1 || last < first || (size_t)last > f->nlines)
+		return 0;
+	start = f->lines[first - 1];
+	end = (size_t)last < f->nlines ? f->lines[last] : f->len;
+	return memchr(f->data + start, '<', end - start) != NULL ||
+	    memchr(f->data + start, '>', end - start) != NULL;
+}
+
 /*
  * Thresholds in prose, sentence by sentence, a sentence across the lines
  * first..last as they are written: "Cache hit ratio < 70% is a warning
@@ -2187,7 +2203,7 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 	}
 	if (sec == SEC_THRESHOLDS)
 		threshold_prose(x, first, last);
-	else if (sec == SEC_NONE) {
+	else if (sec == SEC_NONE && compares(x, first, last)) {
 		p = node_text(n);
 		if (states_levels(p))
 			threshold_prose(x, first, last);
@@ -2488,7 +2504,10 @@ walk_blocks(struct ex *x, cmark_node *parent)
 			/* "- Replication lag > 60s (warning), > 300s
 			 * (critical)" under "Symptoms" too. */
 			else
-				for (it = cmark_node_first_child(n); it != NULL;
+				for (it = compares(x, node_line(x, n),
+				    cmark_node_get_end_line(n) +
+				    x->r->body_line - 1) ?
+				    cmark_node_first_child(n) : NULL; it != NULL;
 				    it = cmark_node_next(it)) {
 					text = item_text(it);
 					if (states_levels(text))
