@@ -252,17 +252,29 @@ month_of(const char *s)
 {
 	static const char *const m[] = { "jan", "feb", "mar", "apr", "may",
 	    "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+	/* Spanish's and German's other first letters: enero, abril,
+	 * agosto, diciembre; Mai, Oktober, Dezember, M\xc3\xa4rz. */
+	static const struct {
+		const char	*s;
+		int		 m;
+	} other[] = { { "ene", 1 }, { "abr", 4 }, { "ago", 8 },
+	    { "dic", 12 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },
+	    { "m\xc3\xa4r", 3 }, { "M\xc3\xa4r", 3 } };
 	int i;
 
 	for (i = 0; i < 12; i++)
 		if (strncasecmp(s, m[i], 3) == 0)
 			return i + 1;
+	for (i = 0; i < (int)(sizeof(other) / sizeof(other[0])); i++)
+		if (strncasecmp(s, other[i].s, strlen(other[i].s)) == 0)
+			return other[i].m;
 	return 0;
 }
 
 /*
  * Writes into out the date s states, as YYYY-MM-DD: 2024-12-13,
- * "December 13, 2024", "13 December 2024", "13/12/2024" (day first, the
+ * "December 13, 2024", "13 December 2024", "5 de febrero de 2026",
+ * "12.03.2026" (day first), "13/12/2024" (day first, the
  * common form outside the US; month first when the first number is over
  * 12... the other way round when the second is), "October 2025" (its first
  * day); returns 1, or 0 for none.
@@ -279,6 +291,14 @@ date_of(const char *s, char out[11])
 			if (sscanf(p, "%4d-%2d-%2d", &y, &m, &d) == 3 &&
 			    y > 1900)
 				goto found;
+			/* 12.03.2026: day first, as where it is written. */
+			if (sscanf(p, "%d.%d.%d", &a, &b, &c) == 3 &&
+			    c > 1900 && a >= 1 && a <= 31 && b >= 1 &&
+			    b <= 12) {
+				y = c;
+				d = a, m = b;
+				goto found;
+			}
 			if (sscanf(p, "%d/%d/%d", &a, &b, &c) == 3 &&
 			    c > 1900) {
 				y = c;
@@ -293,11 +313,17 @@ date_of(const char *s, char out[11])
 					q++;
 				while (*q == ' ' || *q == '.')
 					q++;
+				/* "5 de febrero de 2026" */
+				if (strncasecmp(q, "de ", 3) == 0)
+					q += 3;
 				if ((m = month_of(q)) != 0) {
-					while (isalpha((unsigned char)*q))
+					while (isalpha((unsigned char)*q) ||
+					    (unsigned char)*q >= 0x80)
 						q++;
 					while (*q == ' ' || *q == ',')
 						q++;
+					if (strncasecmp(q, "de ", 3) == 0)
+						q += 3;
 					if (sscanf(q, "%4d", &y) == 1 &&
 					    y > 1900) {
 						d = a;
@@ -672,15 +698,24 @@ set_parts(struct ex *x, struct ynode *c, const char *text, int line,
 				e = p;
 				break;
 			}
-			/* " - " as an en or em dash, " or ", " and " */
+			/* " - " as an en or em dash, or a bullet (" • "),
+			 * " or ", " and " */
 			if (*p == ' ' && (unsigned char)p[1] == 0xe2 &&
 			    (unsigned char)p[2] == 0x80 &&
 			    ((unsigned char)p[3] == 0x93 ||
-			    (unsigned char)p[3] == 0x94)) {
+			    (unsigned char)p[3] == 0x94 ||
+			    (unsigned char)p[3] == 0xa2)) {
 				e = p;
 				*e = '\0';
 				p += 4;
 				e = NULL;
+				goto cut;
+			}
+			/* " · " (a middle dot) */
+			if (*p == ' ' && (unsigned char)p[1] == 0xc2 &&
+			    (unsigned char)p[2] == 0xb7) {
+				*p = '\0';
+				p += 3;
 				goto cut;
 			}
 			if (strncmp(p, " or ", 4) == 0 ||
@@ -841,6 +876,20 @@ next_cmp(const char *s, struct cmp *c)
 			for (k = 0; k + 1 < sizeof(c->unit) && (*q == '%' ||
 			    *q == '/' || isalpha((unsigned char)*q)); q++)
 				c->unit[k++] = *q;
+			/* "50k messages", "1.2M": a multiple, then the unit. */
+			if (k == 1 && (c->unit[0] == 'k' || c->unit[0] == 'K' ||
+			    c->unit[0] == 'M')) {
+				c->num *= c->unit[0] == 'M' ? 1e6 : 1e3;
+				c->unit[0] = '\0';
+				while (*q == ' ' && q[1] != '\0' &&
+				    isalpha((unsigned char)q[1]))
+					q++;
+				for (k = 0; k + 1 < sizeof(c->unit) &&
+				    (*q == '/' || isalpha((unsigned char)*q));
+				    q++)
+					c->unit[k++] = *q;
+				c->unit[k] = '\0';
+			}
 			c->end = q;
 			return 1;
 		}
@@ -884,6 +933,51 @@ unit_norm(char *u)
 		u[0] = '\0';
 }
 
+/* A time unit's length in milliseconds ("ms", "s", "sec", "min", "h"),
+ * or 0 for any other unit. */
+static double
+time_scale(const char *unit)
+{
+	char u[16];
+
+	snprintf(u, sizeof(u), "%s", unit);
+	unit_norm(u);
+	if (strcasecmp(u, "ms") == 0)
+		return 1;
+	if (strcasecmp(u, "s") == 0)
+		return 1e3;
+	if (strcasecmp(u, "min") == 0)
+		return 6e4;
+	if (strcasecmp(u, "h") == 0)
+		return 3.6e6;
+	return 0;
+}
+
+/*
+ * Gives the levels of one threshold one time unit where they are written
+ * in two ("300ms | 1s"): the smaller, each number converted, so that
+ * 1 s is not read as 1 ms, nor the threshold as one that falls.
+ */
+static void
+same_time_unit(struct cmp *const *v, int n)
+{
+	double sc[3], lo = 0;
+	int i, k = -1;
+
+	for (i = 0; i < n; i++) {
+		sc[i] = v[i] != NULL ? time_scale(v[i]->unit) : 0;
+		if (sc[i] > 0 && (lo == 0 || sc[i] < lo)) {
+			lo = sc[i];
+			k = i;
+		}
+	}
+	for (i = 0; i < n && k != -1; i++)
+		if (sc[i] > 0 && sc[i] != lo) {
+			v[i]->num = v[i]->num * sc[i] / lo;
+			memcpy(v[i]->unit, v[k]->unit, sizeof(v[i]->unit));
+		}
+}
+
 static void
 put_num(struct ex *x, struct ynode *t, const char *key, const struct cmp *c,
     int line)
@@ -922,11 +1016,20 @@ add_threshold(struct ex *x, const char *metric, const struct cmp *target,
 {
 	struct ynode *t;
 	const struct cmp *any = warn != NULL ? warn : crit;
+	struct cmp cw, cc, ct, *v[3];
 	char unit[16];
 	int op = 0;
 
 	if (any == NULL || metric == NULL || *metric == '\0')
 		return;
+	/* Copies, in one time unit. */
+	v[0] = warn != NULL ? (cw = *warn, &cw) : NULL;
+	v[1] = crit != NULL ? (cc = *crit, &cc) : NULL;
+	v[2] = target != NULL ? (ct = *target, &ct) : NULL;
+	same_time_unit(v, 3);
+	warn = v[0];
+	crit = v[1];
+	target = v[2];
 	t = item_at(x, line);
 	put(x, t, "metric", metric, line);
 	unit[0] = '\0';
@@ -1699,6 +1802,34 @@ is_rota(cmark_node *lst)
 }
 
 /* The items of a list under sec. */
+/*
+ * Returns 1 if list item it is struck through (its first paragraph
+ * begins with ~~) or says not to call.
+ */
+static int
+struck(cmark_node *it)
+{
+	cmark_node *p = cmark_node_first_child(it), *c;
+	const char *t;
+	char *l, *lo;
+	int no;
+
+	if (p == NULL || cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
+		return 0;
+	c = cmark_node_first_child(p);
+	if (c != NULL && (t = cmark_node_get_type_string(c)) != NULL &&
+	    strcmp(t, "strikethrough") == 0)
+		return 1;
+	l = node_text(p);
+	lo = lower(l);
+	no = strstr(lo, "do not call") != NULL ||
+	    strstr(lo, "don't call") != NULL ||
+	    strstr(lo, "do not page") != NULL;
+	free(lo);
+	free(l);
+	return no;
+}
+
 static void
 list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 {
@@ -1730,10 +1861,15 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 
 	for (it = cmark_node_first_child(lst); it != NULL;
 	    it = cmark_node_next(it)) {
-		char *text = item_text(it), *lab;
+		char *text, *lab;
 		const char *rest = NULL;
 		int line = node_line(x, it);
 
+		/* "~~Primary: Bob Smith~~ (left, do NOT call)": struck
+		 * through, no one to call, nor a step or level. */
+		if (struck(it))
+			continue;
+		text = item_text(it);
 		level++;
 		lab = label_of(text, &rest);
 		switch (sec) {
@@ -1930,12 +2066,16 @@ meta_of(const char *s, const char **rest)
 		{ "last review", M_REVIEWED }, { "reviewed on", M_REVIEWED },
 		{ "updated on", M_REVIEWED }, { "review date", M_REVIEWED },
 		{ "last revised", M_REVIEWED }, { "revised", M_REVIEWED },
-		{ "last modified", M_REVIEWED },
+		{ "last modified", M_REVIEWED }, { "last edited", M_REVIEWED },
+		{ "last checked", M_REVIEWED }, { "last verified", M_REVIEWED },
 		{ "zuletzt gepr\xc3\xbc" "ft", M_REVIEWED },
 		{ "zuletzt aktualisiert", M_REVIEWED },
 		{ "stand", M_REVIEWED },
 		{ "\xc3\xbaltima revisi\xc3\xb3n", M_REVIEWED },
 		{ "\xc3\xbaltima actualizaci\xc3\xb3n", M_REVIEWED },
+		/* strncasecmp folds ASCII only: "\xc3\x9altima" too. */
+		{ "\xc3\x9altima revisi\xc3\xb3n", M_REVIEWED },
+		{ "\xc3\x9altima actualizaci\xc3\xb3n", M_REVIEWED },
 		{ "review schedule", M_EVERY }, { "review cycle", M_EVERY },
 		{ "review frequency", M_EVERY }, { "review every", M_EVERY },
 		{ "next review", M_EVERY }, { "reviewed every", M_EVERY },
