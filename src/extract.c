@@ -495,6 +495,26 @@ enum field {
 	F_URL
 };
 
+/* Returns 1 if s is dashes only ("-", "\xe2\x80\x93", "\xe2\x80\x94"): a
+ * table's way of saying "none". */
+static int
+dashes(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == '\0')
+		return 0;
+	while (*p != '\0')
+		if (*p == '-' || *p == ' ')
+			p++;
+		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x93 ||
+		    p[2] == 0x94))
+			p += 3;
+		else
+			return 0;
+	return 1;
+}
+
 /* Returns 1 if a word of the lower-cased s begins with w. */
 static int
 word_at(const char *s, const char *w)
@@ -1303,6 +1323,9 @@ table(struct ex *x, cmark_node *t, enum section sec)
 	enum field f[16];
 	int metric = -1, warn = -1, crit = -1, target = -1, sevc = -1;
 	int resp = -1, desc = -1, forc = -1, unitc = -1, when = -1, who = -1;
+	/* The "when" column says when to move on, not when to page. */
+	int moves_on = 0;
+	long waited = 0;
 	int notc = -1;
 	int reach = 0;
 
@@ -1340,6 +1363,11 @@ table(struct ex *x, cmark_node *t, enum section sec)
 	}
 	if (metric == -1 && (warn > 0 || crit > 0))
 		metric = 0;
+	if (when != -1 && (strstr(h[when], "escalate after") != NULL ||
+	    strstr(h[when], "escalates after") != NULL ||
+	    strstr(h[when], "timeout") != NULL ||
+	    strstr(h[when], "escalation after") != NULL))
+		moves_on = 1;
 	for (row = cmark_node_next(head); row != NULL;
 	    row = cmark_node_next(row)) {
 		int line = node_line(x, row);
@@ -1459,13 +1487,27 @@ table(struct ex *x, cmark_node *t, enum section sec)
 			struct ynode *s = item_at(x, line);
 			int wc = who != -1 ? who : (when == 0 ? 1 : 0);
 			char *wv = cell_text(row, (size_t)wc), d[24];
+			long mins;
 
 			if (*trim(wv) != '\0') {
 				ymap_add(x->a, s, "level", ynew_int(x->a,
 				    (long long)x->escalation->n + 1));
 				s->items[s->n - 1]->line = line;
 				put(x, s, "who", trim(wv), line);
-				if (when != -1) {
+				if (when != -1 && moves_on) {
+					/* PagerDuty's "Escalate after": this
+					 * level is paged when the ones before
+					 * have had their time. */
+					snprintf(d, sizeof(d), "%ldm", waited);
+					if (waited >= 0)
+						put(x, s, "after", d, line);
+					char *tv = cell_text(row, (size_t)when);
+					mins = duration(tv, d) ?
+					    duration_minutes(d) : -1;
+					waited = waited >= 0 && mins >= 0 ?
+					    waited + mins : -1;
+					free(tv);
+				} else if (when != -1) {
 					char *tv = cell_text(row, (size_t)when);
 					if (duration(tv, d))
 						put(x, s, "after", d, line);
@@ -1490,7 +1532,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 					ff = lk;
 				if (ff == F_NONE && (int)k == 0)
 					ff = F_ROLE;
-				if (ff != F_NONE && *tv != '\0')
+				if (ff != F_NONE && *tv != '\0' && !dashes(tv))
 					set_parts(x, ct, tv, line, ff);
 				free(v);
 			}
