@@ -1846,15 +1846,17 @@ is_rota(cmark_node *lst)
 /* The items of a list under sec. */
 /*
  * Returns 1 if list item it is struck through (its first paragraph
- * begins with ~~) or says not to call.
+ * begins with ~~) or, among contacts or escalation steps, says not to
+ * call.
  */
 static int
-struck(cmark_node *it)
+struck(cmark_node *it, enum section sec)
 {
+	static const char *const no[] = { "do not call", "don't call",
+	    "do not page", NULL };
 	cmark_node *p = cmark_node_first_child(it), *c;
 	const char *t;
-	char *l, *lo;
-	int no;
+	size_t i;
 
 	if (p == NULL || cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
 		return 0;
@@ -1862,14 +1864,15 @@ struck(cmark_node *it)
 	if (c != NULL && (t = cmark_node_get_type_string(c)) != NULL &&
 	    strcmp(t, "strikethrough") == 0)
 		return 1;
-	l = node_text(p);
-	lo = lower(l);
-	no = strstr(lo, "do not call") != NULL ||
-	    strstr(lo, "don't call") != NULL ||
-	    strstr(lo, "do not page") != NULL;
-	free(lo);
-	free(l);
-	return no;
+	if (sec != SEC_CONTACTS && sec != SEC_ESCALATION)
+		return 0;
+	for (; c != NULL; c = cmark_node_next(c))
+		if (cmark_node_get_type(c) == CMARK_NODE_TEXT &&
+		    (t = cmark_node_get_literal(c)) != NULL)
+			for (i = 0; no[i] != NULL; i++)
+				if (strcasestr_ascii(t, no[i]) != NULL)
+					return 1;
+	return 0;
 }
 
 static void
@@ -1909,7 +1912,7 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 
 		/* "~~Primary: Bob Smith~~ (left, do NOT call)": struck
 		 * through, no one to call, nor a step or level. */
-		if (struck(it))
+		if (struck(it, sec))
 			continue;
 		text = item_text(it);
 		level++;
