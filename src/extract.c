@@ -1845,6 +1845,37 @@ is_rota(cmark_node *lst)
 
 /* The items of a list under sec. */
 /*
+ * Keeps each severity level once: a level named again later ("Checkout
+ * fails for all users -> SEV1" among examples) is the first one, and
+ * gives it only what it lacks.
+ */
+static void
+sev_once(struct ex *x)
+{
+	struct ynode *sev = x->severity, *a, *b;
+	const char *na, *nb;
+	size_t i, j, k, o = 0;
+
+	for (i = 0; i < sev->n; i++) {
+		b = sev->items[i];
+		nb = ystr(ymap_get(b, "name"));
+		for (j = 0, a = NULL; nb != NULL && j < o && a == NULL; j++)
+			if ((na = ystr(ymap_get(sev->items[j], "name"))) !=
+			    NULL && strcasecmp(na, nb) == 0)
+				a = sev->items[j];
+		if (a == NULL) {
+			sev->items[o++] = b;
+			continue;
+		}
+		for (k = 0; k < b->n; k++)
+			if (b->items[k]->type != Y_NULL && b->keys[k]->s != NULL &&
+			    ymap_get(a, b->keys[k]->s) == NULL)
+				ymap_put(x->a, a, b->keys[k], b->items[k]);
+	}
+	sev->n = o;
+}
+
+/*
  * Returns 1 if list item it is struck through (its first paragraph
  * begins with ~~) or, among contacts or escalation steps, says not to
  * call.
@@ -2862,6 +2893,7 @@ extract(struct runbook *r, int all)
 	x.want[SEC_QUICKREF] = all || ymap_get(r->fm, "quickref") == NULL;
 	if (r->doc != NULL)
 		walk_blocks(&x, r->doc);
+	sev_once(&x);
 	if (r->doc != NULL && (all || ymap_get(r->fm, "summary") == NULL))
 		summary = summary_of(&x, r->doc);
 	for (i = 0; i < 7; i++)
