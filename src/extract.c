@@ -378,24 +378,29 @@ every_of(const char *s, char out[24])
 	size_t i;
 	long v;
 
-	for (p = l; *p != '\0'; p++)
-		if (isdigit((unsigned char)*p)) {
-			v = strtol(p, &p, 10);
-			while (*p == ' ')
-				p++;
-			if (strncmp(p, "month", 5) == 0)
-				snprintf(out, 24, "%ldd", v * 30);
-			else if (strncmp(p, "week", 4) == 0)
-				snprintf(out, 24, "%ldw", v);
-			else if (strncmp(p, "day", 3) == 0)
-				snprintf(out, 24, "%ldd", v);
-			else if (strncmp(p, "year", 4) == 0)
-				snprintf(out, 24, "%ldd", v * 365);
-			else
-				continue;
-			free(l);
-			return 1;
+	for (p = l; *p != '\0'; ) {
+		if (!isdigit((unsigned char)*p)) {
+			p++;
+			continue;
 		}
+		/* p ends past the number and its blanks: never past the
+		 * NUL (the loop steps no further). */
+		v = strtol(p, &p, 10);
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "month", 5) == 0)
+			snprintf(out, 24, "%ldd", v * 30);
+		else if (strncmp(p, "week", 4) == 0)
+			snprintf(out, 24, "%ldw", v);
+		else if (strncmp(p, "day", 3) == 0)
+			snprintf(out, 24, "%ldd", v);
+		else if (strncmp(p, "year", 4) == 0)
+			snprintf(out, 24, "%ldd", v * 365);
+		else
+			continue;
+		free(l);
+		return 1;
+	}
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(l, words[i].word) != NULL) {
 			snprintf(out, 24, "%dd", words[i].days);

@@ -1056,9 +1056,10 @@ unsafe_refs(struct sctx *x, cmark_node *h)
 	}
 	free(st);
 	gumbo_destroy_output(&kGumboDefaultOptions, out);
-	if (cmark_node_first_child(hid) != NULL)
-		cmark_node_insert_after(h, hid);
-	else
+	/* Freed too where the tree refuses it (a table cell takes no
+	 * custom node): its links are then not checked, as before. */
+	if (cmark_node_first_child(hid) == NULL ||
+	    !cmark_node_insert_after(h, hid))
 		cmark_node_free(hid);
 }
 
