@@ -1143,6 +1143,28 @@ check_outputs(struct site *s)
 	free(v);
 }
 
+/* Returns 1 if wiki link l names no id as it is written (nor with its
+ * ".md" cut): site_wiki_page must look. */
+static int
+wiki_misses(const struct site *s, const struct link *l)
+{
+	const char *d = l->dest, *hash = strchr(d, '#');
+	size_t n = hash != NULL ? (size_t)(hash - d) : strlen(d);
+	char *id;
+	int miss;
+
+	if (n == 0)
+		return 0;
+	id = xstrndup(d, n);
+	miss = site_find(s, id) == -1;
+	if (miss && str_has_suffix(id, ".md")) {
+		id[n - 3] = '\0';
+		miss = site_find(s, id) == -1;
+	}
+	free(id);
+	return miss;
+}
+
 /* Runbooks whose links a resolver thread claims at a time. */
 #define RESOLVE_CHUNK	64
 
@@ -1204,7 +1226,15 @@ index_build(struct site *s, struct arena *second)
 
 	check_ids(s);
 	site_index_ids(s);
-	site_wiki_names(s);
+	/* Wiki page names indexed (before the threads) only if some wiki
+	 * link names no id: most sites have none. */
+	for (i = 0, j = 0; i < s->n && !s->wiki_made; i++)
+		for (j = 0; j < s->rb[i]->nlinks; j++)
+			if (s->rb[i]->links[j].kind == LINK_WIKI &&
+			    wiki_misses(s, &s->rb[i]->links[j])) {
+				site_wiki_names(s);
+				break;
+			}
 	/* Paths are unique: a hash index over them. */
 	strtab_init(&rels, s->n);
 	for (i = 0; i < s->n; i++)

@@ -407,6 +407,19 @@ wiki_names(struct mdctx *m, const char *p, size_t n)
 		n = (size_t)(hash - p);
 	while (n > 0 && isspace((unsigned char)p[n - 1]))
 		n--;
+	if (n == 0)
+		return 0;
+	/* A runbook's path as written ("db/failover"), the common case: no
+	 * index of wiki names made for it. */
+	{
+		char *rel = n > 3 && strncmp(p + n - 3, ".md", 3) == 0 ?
+		    xstrndup(p, n) : xasprintf("%.*s.md", (int)n, p);
+		long k = strv_find(m->s->rbpaths, m->s->nrbpaths, rel);
+
+		free(rel);
+		if (k != -1)
+			return 1;
+	}
 	site_wiki_names(m->s);
 	return site_wiki_page(m->s, p, n) != -1;
 }
