@@ -2255,8 +2255,11 @@ meta_line(struct ex *x, const char *text, int line)
 				e += 2;
 				break;
 			}
+			/* A sentence ends, not a German day ("3. M\xc3\xa4rz"). */
 			if (*q == '|' || (*q == '.' && q[1] == ' ' &&
-			    isupper((unsigned char)q[2]))) {
+			    isupper((unsigned char)q[2]) && !(q > p &&
+			    isdigit((unsigned char)q[-1]) &&
+			    month_of(q + 2) != 0))) {
 				e = q;
 				*e = '\0';
 				e++;
