@@ -1051,10 +1051,11 @@ known_unit(const char *u, size_t n)
 
 	if (in_words(u, n, w) || time_unit(u, n))
 		return 1;
-	/* A rate: COUNT/TIME (req/s, MB/s, errors/min) or COUNT per TIME. */
+	/* A rate: COUNT/TIME (req/s, MB/s, errors/min), /TIME alone (a
+	 * column's "(/s)"), or COUNT per TIME. */
 	if ((sl = memchr(u, '/', n)) != NULL) {
 		k = (size_t)(sl - u);
-		return k > 0 && (in_words(u, k, w) || time_unit(u, k)) &&
+		return (k == 0 || in_words(u, k, w) || time_unit(u, k)) &&
 		    time_unit(sl + 1, n - k - 1);
 	}
 	if ((sl = memfind(u, n, " per ", 5)) != NULL) {
