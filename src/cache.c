@@ -378,14 +378,13 @@ site_digest(const struct build *b, int which)
 	if (which == SD_PAGES) {
 		/* The folders the index lists, with their files. */
 		const char **dirs;
-		size_t nd = site_listed(s, &dirs), first, nf, k;
+		size_t nd = site_listed(s, &dirs), first, nf, nl, k;
 
 		for (i = 0; i < nd; i++) {
 			h = hash_str(h, dirs[i]);
-			first = site_files_below(s, dirs[i], &nf);
+			first = site_files_below(s, dirs[i], &nf, &nl);
 			h = hash_int(h, (long long)nf);
-			for (k = first; k < first + nf &&
-			    k - first < RBC_MAX_LISTED; k++)
+			for (k = first; k < first + nl; k++)
 				h = hash_str(h, s->files[k]);
 		}
 		free(dirs);

@@ -384,7 +384,7 @@ first_h1(cmark_node *doc, struct buf *title)
 	    n = cmark_node_next(n))
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
 		    cmark_node_get_heading_level(n) == 1)
-			md_text(n, title, 1);
+			md_text(n, title, MD_TEXT_IMAGES);
 }
 
 /*

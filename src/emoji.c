@@ -61,3 +61,23 @@ emoji_next(const char *s, size_t n, size_t *at, size_t *len)
 	}
 	return NULL;
 }
+
+/*
+ * Appends s[0..n) to o with each known ":shortcode:" as its emoji, the
+ * text between written by text() (escaped for its output, or copied).
+ */
+void
+emoji_put(struct buf *o, const char *s, size_t n,
+    void (*text)(struct buf *, const char *, size_t))
+{
+	size_t at, len;
+	const char *emo;
+
+	while ((emo = emoji_next(s, n, &at, &len)) != NULL) {
+		text(o, s, at);
+		buf_puts(o, emo);
+		s += at + len;
+		n -= at + len;
+	}
+	text(o, s, n);
+}

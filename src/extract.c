@@ -1491,32 +1491,34 @@ table(struct ex *x, cmark_node *t, enum section sec)
 			/* "After | Who", "Level | Who | When" */
 			struct ynode *s = item_at(x, line);
 			int wc = who != -1 ? who : (when == 0 ? 1 : 0);
-			char *wv = cell_text(row, (size_t)wc), d[24];
-			long mins;
+			char *wv = cell_text(row, (size_t)wc), *tv, d[24];
+			char w[24];
+			int has;
 
 			if (*trim(wv) != '\0') {
 				ymap_add(x->a, s, "level", ynew_int(x->a,
 				    (long long)x->escalation->n + 1));
 				s->items[s->n - 1]->line = line;
 				put(x, s, "who", trim(wv), line);
-				if (when != -1 && moves_on) {
+				if (when != -1) {
+					tv = cell_text(row, (size_t)when);
+					has = duration(tv, d);
+					free(tv);
 					/* PagerDuty's "Escalate after": this
 					 * level is paged when the ones before
 					 * have had their time. */
-					snprintf(d, sizeof(d), "%ldm", waited);
-					if (waited >= 0)
+					if (moves_on) {
+						snprintf(w, sizeof(w), "%ldm",
+						    waited);
+						if (waited >= 0)
+							put(x, s, "after", w,
+							    line);
+						waited = waited >= 0 && has &&
+						    duration_minutes(d) >= 0 ?
+						    waited + duration_minutes(d) :
+						    -1;
+					} else if (has)
 						put(x, s, "after", d, line);
-					char *tv = cell_text(row, (size_t)when);
-					mins = duration(tv, d) ?
-					    duration_minutes(d) : -1;
-					waited = waited >= 0 && mins >= 0 ?
-					    waited + mins : -1;
-					free(tv);
-				} else if (when != -1) {
-					char *tv = cell_text(row, (size_t)when);
-					if (duration(tv, d))
-						put(x, s, "after", d, line);
-					free(tv);
 				}
 				yseq_push(x->a, x->escalation, s);
 			}
@@ -1848,7 +1850,6 @@ is_rota(cmark_node *lst)
 	return rota >= 2 && rota == n;
 }
 
-/* The items of a list under sec. */
 /*
  * Keeps each severity level once: a level named again later ("Checkout
  * fails for all users -> SEV1" among examples) is the first one, and
@@ -1911,6 +1912,7 @@ struck(cmark_node *it, enum section sec)
 	return 0;
 }
 
+/* The items of a list under sec. */
 static void
 list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 {
@@ -2840,7 +2842,7 @@ summary_of(struct ex *x, cmark_node *doc)
 		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
 			continue;
 		buf_reset(&b);
-		md_text(n, &b, 1);
+		md_text(n, &b, MD_TEXT_IMAGES);
 		buf_cstr(&b);
 		for (i = 0; i < b.len && isascii((unsigned char)b.data[i]) &&
 		    !isalnum((unsigned char)b.data[i]); i++)

@@ -89,19 +89,8 @@ put_text(struct buf *o, const char *s)
 static void
 put_prose(struct buf *o, const char *s)
 {
-	size_t n, at, len;
-	const char *emo;
-
-	if (s == NULL)
-		return;
-	n = strlen(s);
-	while ((emo = emoji_next(s, n, &at, &len)) != NULL) {
-		html_esc_text(o, s, at);
-		buf_puts(o, emo);
-		s += at + len;
-		n -= at + len;
-	}
-	html_esc_text(o, s, n);
+	if (s != NULL)
+		emoji_put(o, s, strlen(s), html_esc_text);
 }
 
 /* GitHub's alert icons: octicons (MIT licence, GitHub Inc.), 16 px. */
@@ -1915,7 +1904,7 @@ folders_ctx(struct arena *a, const struct site *s)
 	struct ynode *list = ynew(a, Y_SEQ), *m, *files, *f;
 	struct buf b = { NULL, 0, 0 };
 	const char **dirs;
-	size_t nd = site_listed(s, &dirs), first, nf, i, k, dl;
+	size_t nd = site_listed(s, &dirs), first, nf, nl, i, k, dl;
 	char *name;
 
 	for (i = 0; i < nd; i++) {
@@ -1927,10 +1916,9 @@ folders_ctx(struct arena *a, const struct site *s)
 		group_anchor(&b, 3, dirs[i], strlen(dirs[i]));
 		ymap_add(a, m, "anchor", ynew_str(a, b.data, b.len));
 		files = ynew(a, Y_SEQ);
-		first = site_files_below(s, dirs[i], &nf);
+		first = site_files_below(s, dirs[i], &nf, &nl);
 		dl = strlen(dirs[i]) + 1;
-		for (k = first; k < first + nf && k - first < RBC_MAX_LISTED;
-		    k++) {
+		for (k = first; k < first + nl; k++) {
 			f = ynew(a, Y_MAP);
 			kv(a, f, "name", s->files[k] + dl);
 			buf_reset(&b);
@@ -1939,9 +1927,9 @@ folders_ctx(struct arena *a, const struct site *s)
 			yseq_push(a, files, f);
 		}
 		set_list(a, m, "files", "has_files", files);
-		if (nf > RBC_MAX_LISTED)
+		if (nf > nl)
 			ymap_add(a, m, "more", ynew_int(a,
-			    (long long)(nf - RBC_MAX_LISTED)));
+			    (long long)(nf - nl)));
 		yseq_push(a, list, m);
 	}
 	free(dirs);

@@ -817,6 +817,22 @@ pretty_find(const struct runbook *r, const struct strtab *lower,
 }
 
 /*
+ * The runbook a wiki link's name gives as GitHub's and GitLab's wikis find
+ * a page (site_wiki_page), their names indexed by the first resolver
+ * thread that meets a name no id matches: most sites never do.
+ */
+static pthread_mutex_t wiki_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long
+wiki_page(struct site *s, const char *name, size_t n)
+{
+	pthread_mutex_lock(&wiki_lock);
+	site_wiki_names(s);
+	pthread_mutex_unlock(&wiki_lock);
+	return site_wiki_page(s, name, n);
+}
+
+/*
  * Resolves link l of runbook r: its target, file or broken flag, its
  * fragment, its diagnostics.  Reads the site and writes only l, r's
  * diagnostics and arena a (where the fragment and file path go), so
@@ -869,8 +885,7 @@ resolve(struct site *s, struct runbook *r, struct link *l,
 				l->target = site_find(s, path);
 			}
 			/* As a GitHub or GitLab wiki finds a page. */
-			if (l->target == -1 && (k = site_wiki_page(s, d,
-			    n)) != -1)
+			if (l->target == -1 && (k = wiki_page(s, d, n)) != -1)
 				l->target = find_rel(rels, s->rbpaths[k]);
 		}
 		if (l->target == -1) {
@@ -1077,13 +1092,12 @@ check_outputs(struct site *s)
 		v[n++] = (struct output){ r->page, 1, (int)i, NULL };
 		for (j = 0; j < r->nlinks; j++) {
 			const struct link *l = &r->links[j];
-			size_t first, nf, k;
+			size_t first, nf, nl, k;
 
 			if (l->folder == 2) {
 				/* The files the index lists, copied. */
-				first = site_files_below(s, l->file, &nf);
-				for (k = first; k < first + nf &&
-				    k - first < RBC_MAX_LISTED; k++) {
+				first = site_files_below(s, l->file, &nf, &nl);
+				for (k = first; k < first + nl; k++) {
 					if (n == cap)
 						v = xreallocarray(v, cap *= 2,
 						    sizeof(*v));
@@ -1141,28 +1155,6 @@ check_outputs(struct site *s)
 		}
 	}
 	free(v);
-}
-
-/* Returns 1 if wiki link l names no id as it is written (nor with its
- * ".md" cut): site_wiki_page must look. */
-static int
-wiki_misses(const struct site *s, const struct link *l)
-{
-	const char *d = l->dest, *hash = strchr(d, '#');
-	size_t n = hash != NULL ? (size_t)(hash - d) : strlen(d);
-	char *id;
-	int miss;
-
-	if (n == 0)
-		return 0;
-	id = xstrndup(d, n);
-	miss = site_find(s, id) == -1;
-	if (miss && str_has_suffix(id, ".md")) {
-		id[n - 3] = '\0';
-		miss = site_find(s, id) == -1;
-	}
-	free(id);
-	return miss;
 }
 
 /* Runbooks whose links a resolver thread claims at a time. */
@@ -1226,15 +1218,6 @@ index_build(struct site *s, struct arena *second)
 
 	check_ids(s);
 	site_index_ids(s);
-	/* Wiki page names indexed (before the threads) only if some wiki
-	 * link names no id: most sites have none. */
-	for (i = 0, j = 0; i < s->n && !s->wiki_made; i++)
-		for (j = 0; j < s->rb[i]->nlinks; j++)
-			if (s->rb[i]->links[j].kind == LINK_WIKI &&
-			    wiki_misses(s, &s->rb[i]->links[j])) {
-				site_wiki_names(s);
-				break;
-			}
 	/* Paths are unique: a hash index over them. */
 	strtab_init(&rels, s->n);
 	for (i = 0; i < s->n; i++)

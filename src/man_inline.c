@@ -345,7 +345,7 @@ lit(cmark_node *n)
 void
 plain(cmark_node *n, struct buf *b)
 {
-	md_text(n, b, 1);
+	md_text(n, b, MD_TEXT_IMAGES);
 }
 
 /* Returns 1 if s starts with prefix p, ignoring ASCII case. */

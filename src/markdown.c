@@ -141,32 +141,23 @@ md_diagram(void *node)
 	    (info[7] == '\0' || info[7] == ' ' || info[7] == '\t');
 }
 
-/* Appends s to b, each known ":shortcode:" as its emoji. */
+/* Copies s[0..n) to b (emoji_put's text between shortcodes). */
 static void
-put_emoji(struct buf *b, const char *s)
+put_plain(struct buf *b, const char *s, size_t n)
 {
-	size_t n = strlen(s), at, len;
-	const char *e;
-
-	while (n > 0 && (e = emoji_next(s, n, &at, &len)) != NULL) {
-		buf_put(b, s, at);
-		buf_puts(b, e);
-		s += at + len;
-		n -= at + len;
-	}
 	buf_put(b, s, n);
 }
 
 /*
  * Appends the plain text of n's subtree to b: text and code, a blank for
- * a line break, raw HTML left out, and image alt text only if
- * with_images (GitHub's heading slugs leave it out); with MD_TEXT_EMOJI
- * in it too, text outside code with its shortcodes as emoji, as the page
- * shows it; with MD_TEXT_BREAKS, a newline for raw HTML's <br> (which
- * parts a table cell's values).  No recursion.
+ * a line break, raw HTML left out, and image alt text only with
+ * MD_TEXT_IMAGES in flags (GitHub's heading slugs leave it out); with
+ * MD_TEXT_EMOJI, text outside code with its shortcodes as emoji, as the
+ * page shows it; with MD_TEXT_BREAKS, a newline for raw HTML's <br>
+ * (which parts a table cell's values).  No recursion.
  */
 void
-md_text(void *node, struct buf *b, int with_images)
+md_text(void *node, struct buf *b, int flags)
 {
 	cmark_node *n = node, *c, *skip = NULL;
 	cmark_iter *it = cmark_iter_new(n);
@@ -185,8 +176,8 @@ md_text(void *node, struct buf *b, int with_images)
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 			if ((lit = cmark_node_get_literal(c)) != NULL &&
-			    (with_images & MD_TEXT_EMOJI))
-				put_emoji(b, lit);
+			    (flags & MD_TEXT_EMOJI))
+				emoji_put(b, lit, strlen(lit), put_plain);
 			else if (lit != NULL)
 				buf_puts(b, lit);
 			break;
@@ -200,13 +191,13 @@ md_text(void *node, struct buf *b, int with_images)
 			break;
 		case CMARK_NODE_CUSTOM_INLINE:
 			/* Raw HTML's <br>, as a line ends. */
-			if ((with_images & MD_TEXT_BREAKS) &&
+			if ((flags & MD_TEXT_BREAKS) &&
 			    md_node_html(c) != NULL &&
 			    (md_node_html(c)->flags & HE_BREAK))
 				buf_putc(b, '\n');
 			break;
 		case CMARK_NODE_IMAGE:
-			if (!(with_images & 1) && c != n)
+			if (!(flags & MD_TEXT_IMAGES) && c != n)
 				skip = c;
 			break;
 		default:
@@ -1322,7 +1313,7 @@ drop_template_h1(cmark_node *doc)
 			break;
 	if (n == NULL)
 		return;
-	md_text(n, &b, 1);
+	md_text(n, &b, MD_TEXT_IMAGES);
 	if (b.len > 0 && template_only(b.data, b.len))
 		cmark_node_free(n);
 	buf_free(&b);

@@ -456,7 +456,8 @@ extern const char *const page_ids[];
 void	 site_index_ids(struct site *);
 int	 site_find(const struct site *, const char *id); /* index or -1 */
 int	 site_has_file(const struct site *, const char *rel);
-size_t	 site_files_below(const struct site *, const char *dir, size_t *n);
+size_t	 site_files_below(const struct site *, const char *dir, size_t *n,
+	    size_t *listed);
 void	 site_wiki_names(struct site *);
 long	 site_wiki_page(const struct site *, const char *name, size_t n);
 size_t	 site_listed(const struct site *, const char ***dirs);

@@ -228,10 +228,8 @@ copy_linked(struct site *s, struct out *o)
 {
 	struct buf b = { NULL, 0, 0 };
 	char **v = NULL, *src, *rel;
-	size_t n = 0, i, j;
-
 	const char **dirs;
-	size_t nd = site_listed(s, &dirs), first, nf, k;
+	size_t n = 0, i, j, nd = site_listed(s, &dirs), first, nf, nl, k;
 
 	for (i = 0; i < s->n; i++)
 		for (j = 0; j < s->rb[i]->nlinks; j++)
@@ -242,9 +240,8 @@ copy_linked(struct site *s, struct out *o)
 			}
 	/* And the files the index lists of a linked folder. */
 	for (k = 0; k < nd; k++) {
-		first = site_files_below(s, dirs[k], &nf);
-		for (j = first; j < first + nf && j - first < RBC_MAX_LISTED;
-		    j++) {
+		first = site_files_below(s, dirs[k], &nf, &nl);
+		for (j = first; j < first + nl; j++) {
 			v = xreallocarray(v, n + 1, sizeof(*v));
 			v[n++] = s->files[j];
 		}

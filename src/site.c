@@ -174,16 +174,20 @@ site_has_file(const struct site *s, const char *rel)
 
 /*
  * The files of the site below folder dir (content-relative; "" for all):
- * returns the index in s->files of the first, and sets *n to how many.
+ * returns the index in s->files of the first, and sets *n to how many,
+ * *listed to how many of them the index lists and publishes (the first
+ * RBC_MAX_LISTED).
  */
 size_t
-site_files_below(const struct site *s, const char *dir, size_t *n)
+site_files_below(const struct site *s, const char *dir, size_t *n,
+    size_t *listed)
 {
 	size_t dl = strlen(dir), lo = 0, hi = s->nfiles, mid, end;
 	char *key;
 
 	if (dl == 0) {
 		*n = s->nfiles;
+		*listed = *n < RBC_MAX_LISTED ? *n : RBC_MAX_LISTED;
 		return 0;
 	}
 	key = xasprintf("%s/", dir);
@@ -200,6 +204,7 @@ site_files_below(const struct site *s, const char *dir, size_t *n)
 		;
 	free(key);
 	*n = end - lo;
+	*listed = *n < RBC_MAX_LISTED ? *n : RBC_MAX_LISTED;
 	return lo;
 }
 
@@ -222,7 +227,7 @@ wiki_key(char *k, size_t n)
 
 /*
  * Indexes s's runbook paths by the names a wiki link may give them
- * (site_wiki_page), once: before threads read it.
+ * (site_wiki_page), once (threads call it under a lock: index.c).
  */
 void
 site_wiki_names(struct site *s)

@@ -64,7 +64,8 @@ void	 fm_parse(struct site *, struct runbook *);
  * heading nodes carry their struct link / struct heading; renderers ask. */
 void	 md_parse(struct site *, struct runbook *);
 const struct link *md_node_link(const struct runbook *, void *node);
-void	 md_text(void *node, struct buf *, int with_images);
+void	 md_text(void *node, struct buf *, int flags);
+#define MD_TEXT_IMAGES	1	/* md_text: images' alt text */
 #define MD_TEXT_EMOJI	2	/* md_text: shortcodes as emoji */
 #define MD_TEXT_BREAKS	4	/* md_text: <br> as a newline */
 const struct heading *md_node_heading(const struct runbook *, void *node);

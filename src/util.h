@@ -229,6 +229,10 @@ int	 utf8_encode(uint32_t, char out[4]);
 /* emoji.c: the emoji of the first ":shortcode:" of s[0..n), and where
  * it is; NULL if none. */
 const char *emoji_next(const char *s, size_t n, size_t *at, size_t *len);
+/* emoji.c: s[0..n) into o, each known shortcode as its emoji and the text
+ * between through text(). */
+void	 emoji_put(struct buf *o, const char *s, size_t n,
+	    void (*text)(struct buf *, const char *, size_t));
 size_t	 utf8_count(const char *, size_t);	/* code points */
 /* 1 for a bidi control or zero-width character, which reorders or hides
  * the text around it (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064,
