@@ -312,6 +312,10 @@ site_load_some(struct site *s, const char *content, const char *today,
 	schemas_open(s, &builtin, &own, 1);
 	for (i = 0; i < named; i++)
 		runbook_check(s, s->rb[i], builtin, own);
+	/* The others, linked to: what their text gives decides which
+	 * sections their pages have (page_has_id). */
+	for (i = named; i < s->n; i++)
+		extract_merge(s->rb[i]);
 	schema_free(builtin);
 	schema_free(own);
 	index_build(s, NULL);

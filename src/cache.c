@@ -31,7 +31,7 @@
 
 #include "engine.h"
 
-#define MAGIC	"rbc-cache 12\n"
+#define MAGIC	"rbc-cache 13\n"
 
 struct centry {
 	const char	*rel;

@@ -566,10 +566,10 @@ is_dir(const struct site *s, const char *dir)
  * Returns the id of r's heading (or of an element of its page) that the
  * decoded fragment frag names, or NULL, and in *how how it matched:
  * ANCHOR_EXACT, ANCHOR_CASE (only ignoring case, as GitHub's page script
- * follows it) or ANCHOR_OTHER (only under the other platform's slugs:
- * GitLab's collapsed hyphens where the ids are GitHub's, GitHub's where
- * they are GitLab's).  The mode decides which ids r's headings have; the
- * caller decides what a match that is not exact is worth.
+ * follows it) or ANCHOR_OTHER (only under the other slugs: GitLab's
+ * collapsed hyphens where the ids are GitHub's, GitHub's where they are
+ * GitLab's).  The mode decides which ids r's headings have; the caller
+ * decides what a match that is not exact is worth.
  */
 const char *
 anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
@@ -585,8 +585,12 @@ anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
 		    strcmp(r->heads[i].slug, frag) == 0)
 			return r->heads[i].slug;
 	for (i = 0; page_ids[i] != NULL; i++)
-		if (strcmp(page_ids[i], frag) == 0)
-			return page_ids[i];
+		if (strcmp(page_ids[i], frag) == 0) {
+			if (page_has_id(r, frag))
+				return page_ids[i];
+			*how = ANCHOR_NONE;
+			return NULL;
+		}
 	/* Ids are lower-case: the fragment lowered meets them. */
 	low = slug_lower(frag, strlen(frag));
 	*how = ANCHOR_CASE;
@@ -594,8 +598,14 @@ anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
 		if (strcmp(r->heads[i].slug, low) == 0)
 			found = r->heads[i].slug;
 	for (i = 0; page_ids[i] != NULL && found == NULL; i++)
-		if (strcmp(page_ids[i], low) == 0)
+		if (strcmp(page_ids[i], low) == 0) {
+			if (!page_has_id(r, low)) {
+				free(low);
+				*how = ANCHOR_NONE;
+				return NULL;
+			}
 			found = page_ids[i];
+		}
 	if (found == NULL)
 		*how = ANCHOR_OTHER;
 	for (i = 0; i < r->nheads && found == NULL; i++) {
@@ -605,8 +615,15 @@ anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
 		alt = mode == ANCHORS_GITLAB ?
 		    slug_make(h->text, strlen(h->text), SLUG_GITHUB) :
 		    slug_collapse(h->slug);
-		if (strcmp(alt, frag) == 0 || strcmp(alt, low) == 0)
+		if (strcmp(alt, frag) == 0)
 			found = h->slug;
+		else if (strcmp(alt, low) == 0) {
+			found = h->slug;
+			/* GitHub's form is GitLab's too since 17.0, but
+			 * GitLab matches case exactly. */
+			if (mode == ANCHORS_GITLAB)
+				*how = ANCHOR_CASE;
+		}
 		free(alt);
 	}
 	free(low);
@@ -1003,6 +1020,18 @@ anchor:
 		anchor_check(s, r, l, a);
 }
 
+/* Returns 1 if id is one of page_ids, in any case. */
+static int
+is_page_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; page_ids[i] != NULL; i++)
+		if (strcasecmp(page_ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Checks the fragment of link l of r, which reaches a runbook: a match
  * that is not exact is anchor-case (the link then points at the real
@@ -1027,6 +1056,12 @@ anchor_check(struct site *s, struct runbook *r, struct link *l,
 			    R_ANCHOR_BROKEN, "'#%s' names no heading in %s "
 			    "(anchors: strict; the heading's id is '%s')",
 			    l->frag, in, id);
+		else if (is_page_id(l->frag))
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_ANCHOR_BROKEN, "'#%s' names a section rbc adds "
+			    "to a page, and the page of %s has none (%s)",
+			    l->frag, in, t->home ? "the home page lists the "
+			    "runbooks instead" : "nothing to show there");
 		else
 			diag_add(&r->diags, r->src.path, l->line, l->col,
 			    R_ANCHOR_BROKEN, "'#%s' names no heading in %s",
@@ -1034,7 +1069,11 @@ anchor_check(struct site *s, struct runbook *r, struct link *l,
 		l->broken = 1;
 		return;
 	}
-	if (how == ANCHOR_CASE)
+	/* GitLab has made GitHub's ids (runs of "-" kept) since 17.0, and
+	 * the collapsed ones before: on a GitLab site both are GitLab's. */
+	if (how == ANCHOR_OTHER && mode == ANCHORS_GITLAB)
+		;
+	else if (how == ANCHOR_CASE)
 		diag_add(&r->diags, r->src.path, l->line, l->col,
 		    R_ANCHOR_CASE, "'#%s' names a heading in %s only ignoring "
 		    "case (%s); its id is '%s'", l->frag, in,
@@ -1043,9 +1082,9 @@ anchor_check(struct site *s, struct runbook *r, struct link *l,
 		    id);
 	else
 		diag_add(&r->diags, r->src.path, l->line, l->col,
-		    R_ANCHOR_CASE, "'#%s' names a heading in %s only by %s "
-		    "slug; its id is '%s'", l->frag, in,
-		    mode == ANCHORS_GITHUB ? "GitLab's" : "GitHub's", id);
+		    R_ANCHOR_CASE, "'#%s' names a heading in %s only by the "
+		    "slug GitLab made before 17.0 (runs of '-' collapsed); its "
+		    "id is '%s'", l->frag, in, id);
 	/* The published link goes where the fragment meant. */
 	l->frag = arena_strdup(a, id);
 }

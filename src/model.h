@@ -310,6 +310,7 @@ struct runbook {
 	/* Maps in its contacts + escalation, and in its thresholds: how
 	 * many entries it has on the contacts and thresholds pages. */
 	uint32_t	 nreach, nthr;
+	unsigned	 sections;	/* light: page_sections, PAGE_ bits */
 	int		 fm_ok;		/* front-matter parsed */
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */
@@ -438,6 +439,18 @@ struct site {
  * last: no heading's id is one of them, and a link may name one.
  */
 extern const char *const page_ids[];
+
+/* The sections of a runbook's page that show its data, there only when
+ * it has some (page_sections). */
+#define PAGE_SEVERITY	0x01
+#define PAGE_CONTACTS	0x02
+#define PAGE_ESCALATION	0x04
+#define PAGE_THRESHOLDS	0x08
+#define PAGE_QUICKREF	0x10
+#define PAGE_RELATED	0x20
+unsigned page_sections(const struct runbook *);
+/* 1 if r's page has the element with page id id (one of page_ids). */
+int	 page_has_id(const struct runbook *, const char *id);
 
 /* Keys of a runbook's data that its text can give (struct runbook's
  * from_text). */

@@ -118,6 +118,7 @@ encode(struct buf *b, const struct site *s, size_t idx,
 	buf_put_u32(b, (uint32_t)(ymaps(r->fm, "contacts") +
 	    ymaps(r->fm, "escalation")));
 	buf_put_u32(b, (uint32_t)ymaps(r->fm, "thresholds"));
+	buf_put_u32(b, page_sections(r));
 	/* The rbc-disable comments: the index's diagnostics obey them too. */
 	for (i = n = 0; i < r->nsmask; i++)
 		n += r->smask[i] != 0;
@@ -234,6 +235,7 @@ decode(struct site *s, struct arena *a, struct rd *in, uint64_t base,
 	ref->seen[SD_SEARCH] |= rd_u32(&rd);
 	r->nreach = rd_u32(&rd);
 	r->nthr = rd_u32(&rd);
+	r->sections = rd_u32(&rd);
 	n = rd_u32(&rd);
 	if (rd.bad || n > (size_t)(rd.end - rd.p) / 12)
 		goto bad;

@@ -17,6 +17,71 @@ const char *const page_ids[] = {
 	"rbc-orphans", "rbc-site-contacts", "rbc-alerts", "rbc-oncall", NULL
 };
 
+/*
+ * Returns the PAGE_ bits of the sections r's page shows (runbook.mustache
+ * shows each when its list has an entry; a light runbook has them from
+ * its record).
+ */
+unsigned
+page_sections(const struct runbook *r)
+{
+	static const struct {
+		const char	*key;
+		unsigned	 bit;
+	} keys[] = {
+		{ "severity_levels", PAGE_SEVERITY }, { "contacts", PAGE_CONTACTS },
+		{ "escalation", PAGE_ESCALATION }, { "thresholds", PAGE_THRESHOLDS },
+		{ "quickref", PAGE_QUICKREF }
+	};
+	unsigned bits = r->light ? r->sections & ~PAGE_RELATED : 0;
+	size_t i;
+
+	if (!r->light && r->fm != NULL)
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (ymaps(r->fm, keys[i].key) > 0)
+				bits |= keys[i].bit;
+	for (i = 0; i < r->nlinks; i++)
+		if (r->links[i].kind == LINK_RELATED)
+			bits |= PAGE_RELATED;
+	return bits;
+}
+
+/*
+ * Returns 1 if the page of r has the element whose id is id, one of
+ * page_ids: a section that shows r's data only when it has some, the
+ * on-call box only with contacts, escalation or severity levels.  The
+ * home runbook's page is the index, which has none of them but its own.
+ * Backlinks and alerts are not known when links are checked: taken as
+ * there.
+ */
+int
+page_has_id(const struct runbook *r, const char *id)
+{
+	static const struct {
+		const char	*id;
+		unsigned	 bits;
+	} need[] = {
+		{ "rbc-severity", PAGE_SEVERITY }, { "rbc-contacts", PAGE_CONTACTS },
+		{ "rbc-escalation", PAGE_ESCALATION },
+		{ "rbc-thresholds", PAGE_THRESHOLDS },
+		{ "rbc-quickref", PAGE_QUICKREF }, { "rbc-related", PAGE_RELATED },
+		{ "rbc-oncall", PAGE_SEVERITY | PAGE_CONTACTS | PAGE_ESCALATION }
+	};
+	size_t i;
+
+	if (strncmp(id, "rbc-search", 10) == 0 || strcmp(id, "main") == 0)
+		return 1;
+	if (r->home)
+		return strcmp(id, "rbc-orphans") == 0;
+	if (strcmp(id, "rbc-toc") == 0 || strcmp(id, "rbc-orphans") == 0 ||
+	    strcmp(id, "rbc-site-contacts") == 0)
+		return 0;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (strcmp(id, need[i].id) == 0)
+			return (page_sections(r) & need[i].bits) != 0;
+	return 1;
+}
+
 /* Returns the bytes of punctuation or space at p: ASCII, U+00A0-U+00BF
  * and U+2000-U+206F (dashes, quotes, spaces); 0 for anything else. */
 static size_t
