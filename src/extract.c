@@ -54,6 +54,8 @@ static void	meta_line(struct ex *, const char *, int);
 static struct ynode *repeats(struct arena *, struct ynode *);
 static void	put_notify(struct ex *, struct ynode *, const char *, int);
 static char	*sev_name(const char *);
+static void	escalation_prose(struct ex *, cmark_node *, enum section);
+static int	esc_sla(const char *, const char *);
 
 /* ------------------------------------------------------------- text */
 
@@ -241,6 +243,20 @@ duration(const char *s, char out[24])
 		}
 		p--;
 	}
+	/* "within half an hour", "after an hour" */
+	if ((p = strstr(l, "half an hour")) != NULL) {
+		strcpy(out, "30m");
+		free(l);
+		return 1;
+	}
+	for (i = 0; i < 2; i++)
+		for (p = l; (p = strstr(p, i == 0 ? "an hour" :
+		    "another hour")) != NULL; p++)
+			if (p == l || p[-1] == ' ') {
+				strcpy(out, "1h");
+				free(l);
+				return 1;
+			}
 	free(l);
 	return 0;
 }
@@ -1307,10 +1323,13 @@ col_of(const char *h, enum section sec)
 	    strstr(h, "when") != NULL || strstr(h, "delay") != NULL ||
 	    strstr(h, "wait") != NULL || strcmp(h, "time") == 0))
 		return C_WHEN;
+	/* "Who is paged" names people, not a paging threshold. */
+	if (strstr(h, "who") != NULL && strstr(h, "notif") == NULL)
+		return C_WHO;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(h, words[i].word) != NULL)
 			return words[i].c;
-	if (strstr(h, "who") != NULL || strstr(h, "contact") != NULL ||
+	if (strstr(h, "contact") != NULL ||
 	    strstr(h, "role") != NULL || strstr(h, "person") != NULL)
 		return C_WHO;
 	if (strcmp(h, "name") == 0)
@@ -1454,8 +1473,11 @@ table(struct ex *x, cmark_node *t, enum section sec)
 					put(x, s, "response", d, line);
 				free(n);
 			}
-			if (notc != -1) {
-				n = cell_text(row, (size_t)notc);
+			/* Who is notified: its column, or the people a
+			 * "Who is paged" column names. */
+			if (notc != -1 || who != -1) {
+				n = cell_text(row, (size_t)(notc != -1 ? notc :
+				    who));
 				put_notify(x, s, n, line);
 				free(n);
 			}
@@ -1708,8 +1730,10 @@ put_notify(struct ex *x, struct ynode *s, const char *text, int line)
 	struct ynode *l = NULL;
 	char *t = xstrdup(text), *p = t, *e, *w;
 
+	if (strcasecmp(trim(t), "n/a") == 0)
+		*t = '\0';
 	while (*p != '\0') {
-		e = p + strcspn(p, ",;/");
+		e = p + strcspn(p, ",;/+");
 		if (*e != '\0')
 			*e++ = '\0';
 		else
@@ -1717,8 +1741,11 @@ put_notify(struct ex *x, struct ynode *s, const char *text, int line)
 		w = trim(p);
 		if (strncasecmp(w, "and ", 4) == 0)
 			w = trim(w + 4);
+		/* "Nobody (ticket)", "none": no one to notify. */
 		if (*w != '\0' && strlen(w) < 80 && strcmp(w, "-") != 0 &&
-		    strcasecmp(w, "n/a") != 0) {
+		    strcasecmp(w, "n/a") != 0 && strncasecmp(w, "nobody",
+		    6) != 0 && strncasecmp(w, "none", 4) != 0 &&
+		    strncasecmp(w, "no one", 6) != 0) {
 			if (l == NULL)
 				l = ynew(x->a, Y_SEQ);
 			yseq_push(x->a, l, str_at(x, w, strlen(w), line));
@@ -2028,10 +2055,19 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 			break;
 		}
 		case SEC_ESCALATION: {
-			struct ynode *s = item_at(x, line);
+			struct ynode *s;
 			const char *who = rest != NULL ? rest : text;
 			char *lv = lab != NULL ? lower(lab) : NULL;
 			int n = level;
+
+			/* "- Sev1: acknowledge within 5 minutes": how fast,
+			 * not whom. */
+			if (lab != NULL && rest != NULL && esc_sla(lab, rest)) {
+				free(lv);
+				level--;
+				break;
+			}
+			s = item_at(x, line);
 
 			if (lv != NULL && (strstr(lv, "level") != NULL ||
 			    strstr(lv, "tier") != NULL || strstr(lv, "step") !=
@@ -2427,6 +2463,8 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 			free(code);
 		}
 	}
+	if (sec == SEC_ESCALATION || sec == SEC_CONTACTS)
+		escalation_prose(x, n, sec);
 	if (sec == SEC_THRESHOLDS)
 		threshold_prose(x, first, last);
 	else if (sec == SEC_NONE && compares(x, first, last)) {
@@ -2480,6 +2518,511 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		}
 		free(line);
 	}
+}
+
+/* ------------------------------------------------- escalation prose */
+
+/* Words a person is reached by in escalation prose, each with the blank
+ * after it. */
+static const char *const esc_verbs[] = {
+	"escalate to ", "page ", "call ", "notify ", "contact ", "ping ",
+	"phone ", "telephone ", "reach out to ", "wake up ", "loop in ",
+	"pull in ", "bring in ", "hand over to ", "inform ", "engage ",
+	"involve ", "ring ", "escalates to ", "escalate it to ", NULL
+};
+
+/* The same, said of someone: "the duty manager is paged". */
+static const char *const esc_passive[] = {
+	"paged", "called", "phoned", "telephoned", "notified", "contacted",
+	"informed", "engaged", "alerted", "involved", "brought in",
+	"pulled in", "woken", "rung", NULL
+};
+
+/* What a sentence says has not happened when a step is due. */
+static const char *const esc_quiet[] = {
+	"acknowledg", "ack ", "ack,", "ack.", "respond", "response", "answer",
+	"reply", "replies", "pick up", "picks up", "unacked", "unanswered",
+	"reachable", "react", "still ", "unresolved", "not resolved",
+	"not contained", "not mitigated", "longer than", "no progress", NULL
+};
+
+/* Returns where in lower-case l, at or after from, the first word of
+ * list (each ending in a blank) starts a word, its length in *n; NULL if
+ * none does. */
+static const char *
+word_of(const char *l, const char *from, const char *const *list, size_t *n)
+{
+	const char *best = NULL, *p;
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		for (p = from; (p = strstr(p, list[i])) != NULL; p++)
+			if (p == l || !isalpha((unsigned char)p[-1])) {
+				if (best == NULL || p < best) {
+					best = p;
+					*n = strlen(list[i]);
+				}
+				break;
+			}
+	return best;
+}
+
+/* Returns 1 if s starts with word w (lower-case) and a word end. */
+static int
+starts_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(s, w, n) == 0 && !isalnum((unsigned char)s[n]);
+}
+
+/*
+ * Returns 1 if who (as written, trimmed, "the " dropped) can be a person
+ * to reach: a role ("secondary on-call", "DBA lead"), a handle (@x, #x),
+ * a phone number, or a name ("Priya Nair"; one capitalised word where
+ * the sentence did not start).  Not an action ("restart the cluster"),
+ * a pronoun, the alert or the page.
+ */
+static int
+esc_person(const char *who, int at_start)
+{
+	static const char *const roles[] = {
+		"on-call", "oncall", "on call", "lead", "manager", "engineer",
+		"team", "director", "head ", "head of", "vp", "cto", "ceo",
+		"cio", "ciso", "commander", "admin", "owner", "support", "desk",
+		"duty", "sre", "dba", "secondary", "primary", "tertiary",
+		"backup", "officer", "supervisor", "architect", "developer",
+		"operator", "specialist", "analyst", "security", "ops",
+		"operations", "helpdesk", "expert", "vendor", "chief", "tier",
+		"coordinator", "responder", "escalation", "staff", "producer",
+		"contact", "network", "noc", "soc", "president", "executive",
+		NULL
+	};
+	static const char *const nobody[] = {
+		"them", "him", "her", "it", "they", "you", "someone", "anyone",
+		"neither", "nobody", "no one", "no-one", "none", "this", "that",
+		"there", "we", "i", "either", "both", "also",
+		"check", "restart", "fail", "delete", "run", "roll", "scale",
+		"drain", "reboot", "clear", "flush", "purge", "verify", "look",
+		"investigate", "try", "consider", "stop", "start", "kill",
+		"disable", "enable", "switch", "promote", "increase", "reduce",
+		"rerun", "retry", "declare", "post", "update", "follow", "use",
+		"apply", "revert", "redeploy", "deploy", "rotate", "review",
+		"monitor", "wait", "open", "create", "file", "raise", "send",
+		"write", "move", "page", "escalate", "go", "do", "keep",
+		"continue", NULL
+	};
+	static const char *const things[] = {
+		"page", "pages", "alert", "alerts", "incident", "issue",
+		"problem", "queue", "job", "service", "system", "status", NULL
+	};
+	const unsigned char *p = (const unsigned char *)who;
+	char *l;
+	size_t i, digits = 0;
+	int ok = 0;
+
+	if (*who == '\0' || strlen(who) > 120)
+		return 0;
+	/* "IT Service Desk" is no pronoun. */
+	if (strncmp(who, "IT", 2) != 0 || isalnum(p[2])) {
+		l = lower(who);
+		for (i = 0; nobody[i] != NULL && !starts_word(l, nobody[i]);
+		    i++)
+			;
+		ok = nobody[i] == NULL;
+		if (ok) {
+			for (i = 0; roles[i] != NULL &&
+			    strstr(l, roles[i]) == NULL; i++)
+				;
+			ok = roles[i] != NULL ? 2 : 1;
+		}
+		/* "the page", "the alert", but "incident commander". */
+		for (i = 0; ok == 1 && things[i] != NULL; i++)
+			if (starts_word(l, things[i]))
+				ok = 0;
+		free(l);
+		if (ok == 0)
+			return 0;
+		if (ok == 2)
+			return 1;
+	}
+	if (*who == '@' || *who == '#' || strncmp(who, "IT", 2) == 0)
+		return 1;
+	for (i = 0; p[i] != '\0'; i++)
+		digits += isdigit(p[i]) != 0;
+	if (digits >= 7)
+		return 1;
+	/* Capitalised words: a name. */
+	for (i = 0; p[i] != '\0'; i++)
+		if ((i == 0 || p[i - 1] == ' ') && (isupper(p[i]) ||
+		    p[i] >= 0xc3) && (i > 0 || !at_start))
+			return 1;
+	return 0;
+}
+
+/* Cuts the person off the text t of a step at the words that end it ("
+ * if", " after", " within"...) and the sentence's end; drops "the ".
+ * Returns t trimmed, changed in place. */
+static char *
+esc_who(char *t)
+{
+	static const char *const ends[] = {
+		" if ", " after ", " within ", " when ", " unless ", " and wait",
+		" who ", " to ask", " for help", " for approval", " so that",
+		" in case", " before ", " until ", " once ", " automatically",
+		" first", ", who", ", engaged", " by the ", " by pagerduty",
+		" by opsgenie", " immediately", " straight away", " right away",
+		" via ", " through ", NULL
+	};
+	char *l = lower(t), *e;
+	size_t i, cut = strlen(t);
+
+	for (i = 0; ends[i] != NULL; i++)
+		if ((e = strstr(l, ends[i])) != NULL && (size_t)(e - l) < cut)
+			cut = (size_t)(e - l);
+	free(l);
+	t[cut] = '\0';
+	while (cut > 0 && strchr(".,:;! ", t[cut - 1]) != NULL)
+		t[--cut] = '\0';
+	t = trim(t);
+	if (strncasecmp(t, "to the ", 7) == 0)
+		t += 3;
+	if (strncasecmp(t, "the ", 4) == 0)
+		t += 4;
+	return t;
+}
+
+/* Adds escalation step who at line, level lvl (0: the next), after delay
+ * d (NULL: none). */
+static void
+esc_step(struct ex *x, const char *who, int lvl, const char *d, int line)
+{
+	struct ynode *s = item_at(x, line);
+	char *w = xstrdup(who);
+
+	*w = (char)toupper((unsigned char)*w);	/* "Secondary on-call" */
+	ymap_add(x->a, s, "level", ynew_int(x->a, lvl > 0 ? lvl :
+	    (long long)x->escalation->n + 1));
+	s->items[s->n - 1]->line = line;
+	put(x, s, "who", w, line);
+	if (d != NULL)
+		put(x, s, "after", d, line);
+	yseq_push(x->a, x->escalation, s);
+	free(w);
+}
+
+/* Adds the step whose person starts at who in sentence text (copied,
+ * cut at its end), if it is a person.  Returns 1 if it was. */
+static int
+esc_add(struct ex *x, const char *who, size_t n, int lvl, const char *d,
+    int at_start, int line)
+{
+	char *t = xstrndup(who, n), *w = esc_who(t);
+	int ok = esc_person(w, at_start);
+
+	if (ok)
+		esc_step(x, w, lvl, d, line);
+	free(t);
+	return ok;
+}
+
+/* Returns the first ',' of s outside parentheses, or NULL. */
+static const char *
+comma_out(const char *s)
+{
+	int depth = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth > 0)
+			depth--;
+		else if (*s == ',' && depth == 0)
+			return s;
+	return NULL;
+}
+
+/* Returns 1 if an escalation list item labelled lab says only how fast
+ * a severity level is answered: "Sev1: acknowledge within 5 minutes". */
+static int
+esc_sla(const char *lab, const char *rest)
+{
+	char *code = sev_code(lab), *l = lower(rest), *t = trim(l);
+	size_t n;
+	int sla = code != NULL && word_of(t, t, esc_quiet, &n) == t;
+
+	free(code);
+	free(l);
+	return sla;
+}
+
+/* Returns where in lower-case l the clause of a condition starts ("if",
+ * "should", "in case", "wait"), or NULL. */
+static const char *
+esc_clause(const char *l)
+{
+	static const char *const starts[] = {
+		"if ", "when ", "after ", "unless ", "should ", "in case ",
+		"wait ", "once ", NULL
+	};
+	size_t n;
+
+	return word_of(l, l, starts, &n);
+}
+
+/*
+ * Reads one sentence of escalation prose, sent (l lower-case, cond where
+ * its words start in l), said at line: a level ("Level 2 is the team
+ * lead"), a first contact ("Page @oncall first", "The first point of
+ * contact is X", "X is paged first"), a step said of someone ("the duty
+ * manager must be telephoned") or to do ("If X does not acknowledge
+ * within 10 minutes, page Y"), and under an escalation heading one with
+ * no verb ("after 2 hours, the head of engineering").  Never a rule about
+ * how fast people answer ("The secondary must acknowledge within 5
+ * minutes").
+ */
+static void
+esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
+    enum section sec, int line)
+{
+	const char *v, *p, *clause, *c, *neg;
+	size_t vn = 0, k;
+	char d[24];
+	int has_d = duration(l, d), quiet = word_of(l, l, esc_quiet, &vn) !=
+	    NULL;
+	int first = x->escalation->n == 0;
+
+	/* "After a further 25 minutes": counted from the step before. */
+	if (has_d && !first && (strstr(l, "further ") != NULL ||
+	    strstr(l, "another ") != NULL || strstr(l, " more min") != NULL ||
+	    strstr(l, " more hour") != NULL)) {
+		const char *prev = ystr(ymap_get(x->escalation->items[
+		    x->escalation->n - 1], "after"));
+		long a = prev != NULL ? duration_minutes(prev) : -1;
+		long b = duration_minutes(d);
+		if (a >= 0 && b >= 0)
+			snprintf(d, sizeof(d), "%ldm", a + b);
+	}
+
+	/* "Level 2, engaged when ..., is the IAM team lead." */
+	if (strncmp(cond, "level ", 6) == 0 && isdigit((unsigned char)cond[6]) &&
+	    (p = strstr(cond, " is ")) != NULL) {
+		int lvl = atoi(cond + 6);
+		if (lvl > 0 && lvl < 20)
+			esc_add(x, sent + (p - l) + 4, strlen(p + 4), lvl,
+			    has_d && lvl > 1 ? d : NULL, 0, line);
+		return;
+	}
+	/* "The first point of contact is X"; "X is the first contact". */
+	if (first && ((p = strstr(cond, "first point of contact is ")) !=
+	    NULL || (p = strstr(cond, "first contact is ")) != NULL ||
+	    (p = strstr(cond, "first responder is ")) != NULL)) {
+		p = strstr(p, " is ") + 4;
+		esc_add(x, sent + (p - l), strlen(p), 0, NULL, 0, line);
+		return;
+	}
+	if (first && ((p = strstr(cond, " is the first point of contact")) !=
+	    NULL || (p = strstr(cond, " is the first contact")) != NULL ||
+	    (p = strstr(cond, " is the first responder")) != NULL)) {
+		esc_add(x, sent + (cond - l), (size_t)(p - cond), 0, NULL, 1,
+		    line);
+		return;
+	}
+	clause = esc_clause(l);
+	/* Said of someone: "X is paged first", "the Duty Manager must be
+	 * telephoned on +44 ...", "the VP is notified". */
+	for (k = 0; esc_passive[k] != NULL; k++) {
+		static const char *const aux[] = { " is ", " are ", " gets ",
+		    " get ", " be ", NULL };
+		size_t a, pn = strlen(esc_passive[k]);
+		for (a = 0; aux[a] != NULL; a++) {
+			size_t an = strlen(aux[a]);
+			for (p = strstr(cond, aux[a]); p != NULL;
+			    p = strstr(p + 1, aux[a]))
+				if (strncmp(p + an, esc_passive[k], pn) == 0 &&
+				    !isalpha((unsigned char)p[an + pn]))
+					break;
+			if (p != NULL)
+				break;
+		}
+		if (p == NULL)
+			continue;
+		/* The subject: after the clause's comma, else from the
+		 * sentence's start; less "must", "will", "should". */
+		const char *s0 = cond, *e = p;
+		for (c = comma_out(cond); c != NULL && c < p;
+		    c = comma_out(c + 1))
+			s0 = c + 1;
+		while (*s0 == ' ')
+			s0++;
+		for (;;) {
+			static const char *const modal[] = { " must", " will",
+			    " should", " shall", " can", " may", " would",
+			    " then", NULL };
+			size_t m;
+			for (m = 0; modal[m] != NULL; m++) {
+				size_t mn = strlen(modal[m]);
+				if ((size_t)(e - s0) > mn &&
+				    strncmp(e - mn, modal[m], mn) == 0) {
+					e -= mn;
+					break;
+				}
+			}
+			if (modal[m] == NULL)
+				break;
+		}
+		if (e <= s0)
+			return;
+		if (strstr(p, " first") != NULL || (first && !has_d))
+			esc_add(x, sent + (s0 - l), (size_t)(e - s0), 0,
+			    NULL, s0 == cond, line);
+		else if (has_d && !first)
+			esc_add(x, sent + (s0 - l), (size_t)(e - s0), 0, d,
+			    s0 == cond, line);
+		return;
+	}
+	/* "Page @search-oncall first."; "Page the primary on-call." */
+	v = word_of(l, cond, esc_verbs, &vn);
+	if (first && v != NULL && !quiet && ((v == cond && !has_d) ||
+	    strstr(v, " first") != NULL) && (clause == NULL || clause > v)) {
+		esc_add(x, sent + (v - l) + vn, strlen(v + vn), 0, NULL, 0,
+		    line);
+		return;
+	}
+	/* A rule of how fast people answer, not a step: "The secondary
+	 * must acknowledge pages within 5 minutes". */
+	if (clause == NULL && (strstr(cond, " must ") != NULL ||
+	    strstr(cond, " should ") != NULL || strstr(cond, "expected to") !=
+	    NULL || strstr(cond, "required to") != NULL || strstr(cond,
+	    " needs to ") != NULL))
+		return;
+	if (!has_d || (!quiet && (clause == NULL || strncmp(clause, "wait ",
+	    5) != 0)))
+		goto bare;
+	/* "If X does not ..., page Y": the verb after the clause. */
+	if (clause != NULL && (v == NULL || v > clause)) {
+		const char *comma = comma_out(clause);
+		const char *then = strstr(clause, " then ");
+		const char *at = comma;
+		if (then != NULL && (at == NULL || then < at))
+			at = then;
+		/* "after 20 minutes without a response escalate to X". */
+		v = word_of(l, at != NULL ? at : strchr(clause, ' '),
+		    esc_verbs, &vn);
+	}
+	if (v == NULL)
+		goto bare;
+	/* The one waited for, before the first step: "If the primary
+	 * on-call does not acknowledge ...", "Should X not respond". */
+	if (first && clause != NULL && v > clause) {
+		const char *s0 = strchr(clause, ' ') + 1;
+		if (strncmp(clause, "in case ", 8) == 0)
+			s0 = clause + 8;
+		neg = NULL;
+		if (strncmp(clause, "should ", 7) == 0)
+			neg = strstr(s0, " not ");
+		else if (strncmp(clause, "if ", 3) == 0 || strncmp(clause,
+		    "in case ", 8) == 0) {
+			static const char *const negs[] = { " does not ",
+			    " doesn't ", " has not ", " hasn't ", " did not ",
+			    " fails to ", " is not ", " isn't ", " cannot ",
+			    " can't ", NULL };
+			for (k = 0; negs[k] != NULL; k++)
+				if ((p = strstr(s0, negs[k])) != NULL && p < v &&
+				    (neg == NULL || p < neg))
+					neg = p;
+		}
+		if (neg != NULL && neg < v)
+			esc_add(x, sent + (s0 - l), (size_t)(neg - s0), 0, NULL,
+			    0, line);
+	}
+	esc_add(x, sent + (v - l) + vn, strlen(v + vn), 0, d, 0, line);
+	return;
+bare:
+	/* Under an escalation heading, a step may be only who and when:
+	 * "First the workers on-call (page straight away); if the queue
+	 * still grows after 30 minutes, the team lead; after 2 hours, the
+	 * head of engineering." */
+	if (sec != SEC_ESCALATION)
+		return;
+	if (first && (starts_word(cond, "first") || strncmp(cond, "first,",
+	    6) == 0))
+		esc_add(x, sent + (cond - l) + 6, strlen(cond + 6), 0,
+		    has_d ? d : NULL, 0, line);
+	else if (!first && has_d && clause == cond && v == NULL &&
+	    (c = comma_out(cond)) != NULL)
+		esc_add(x, sent + (c - l) + 1, strlen(c + 1), 0, d, 0, line);
+}
+
+/*
+ * Reads the escalation a paragraph states in sentences (esc_sentence),
+ * where no list or table before it gave the escalation.
+ */
+static void
+escalation_prose(struct ex *x, cmark_node *n, enum section sec)
+{
+	struct buf b = { NULL, 0, 0 };
+	int *breaks = NULL;
+	size_t nbreaks = 0, cap = 0, k;
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node *c;
+	const char *lit;
+	char *t, *p, *e;
+	int first = node_line(x, n);
+
+	if (x->escalation->n > 0)
+		return;
+	/* The text, and where its lines start. */
+	it = cmark_iter_new(n);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(c)) != NULL)
+				buf_puts(&b, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(&b, ' ');
+			if (nbreaks == cap)
+				breaks = xreallocarray(breaks, cap = cap ?
+				    cap * 2 : 8, sizeof(*breaks));
+			breaks[nbreaks++] = (int)b.len;
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	(void)buf_cstr(&b);
+	t = b.data;
+	for (p = t, k = 0; *p != '\0'; p = e) {
+		char *sent, *l;
+
+		/* One sentence: up to ". " (not "e.g. "), or "; ". */
+		for (e = p; *e != '\0'; e++)
+			if ((*e == '.' || *e == '!' || *e == '?' || *e == ';') &&
+			    (e[1] == ' ' || e[1] == '\0') && !(e - p >= 3 &&
+			    e[-2] == '.'))
+				break;
+		if (*e != '\0')
+			e++;
+		while (k < nbreaks && breaks[k] <= p - t)
+			k++;
+		sent = xstrndup(p, (size_t)(e - p));
+		while (*e == ' ')
+			e++;
+		l = lower(sent);
+		esc_sentence(x, sent, l, trim(l), sec, first + (int)k);
+		free(l);
+		free(sent);
+	}
+	free(breaks);
+	buf_free(&b);
 }
 
 /* ------------------------------------------------------- quickref */
@@ -2780,7 +3323,8 @@ contact_of(const struct ynode *cl, const char *who)
 		const struct ynode *c = cl->items[k];
 
 		if (who_is(who, ystr(ymap_get(c, "role"))) ||
-		    who_is(who, ystr(ymap_get(c, "name"))))
+		    who_is(who, ystr(ymap_get(c, "name"))) ||
+		    who_is(who, ystr(ymap_get(c, "chat"))))
 			return ystr(ymap_get(c, "id"));
 	}
 	return NULL;

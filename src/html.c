@@ -1166,7 +1166,7 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 }
 
 static struct ynode *
-severity_ctx(struct arena *a, const struct runbook *r)
+severity_ctx(struct arena *a, const struct site *s, const struct runbook *r)
 {
 	const struct ynode *sl = ymap_get(r->fm, "severity_levels"), *e, *nt;
 	struct ynode *out = ynew(a, Y_SEQ), *m;
@@ -1185,10 +1185,21 @@ severity_ctx(struct arena *a, const struct runbook *r)
 		kv(a, m, "response", fmstr(e, "response"));
 		if ((nt = ymap_get(e, "notify")) != NULL && nt->type == Y_SEQ) {
 			buf_reset(&b);
-			for (k = 0; k < nt->n; k++)
-				if (ystr(nt->items[k]) != NULL)
+			for (k = 0; k < nt->n; k++) {
+				const char *who = ystr(nt->items[k]);
+				const struct ynode *c = who != NULL ?
+				    contact_find(s, r, who) : NULL;
+
+				/* A contact's id: whom it names. */
+				if (c != NULL && ystr(ymap_get(c, "name")) != NULL)
+					who = ystr(ymap_get(c, "name"));
+				else if (c != NULL && ystr(ymap_get(c, "role")) !=
+				    NULL)
+					who = ystr(ymap_get(c, "role"));
+				if (who != NULL)
 					buf_printf(&b, "%s%s", b.len ? ", " : "",
-					    nt->items[k]->s);
+					    who);
+			}
 			kv(a, m, "notify", buf_cstr(&b));
 		} else
 			kv(a, m, "notify", fmstr(e, "notify"));
@@ -1423,7 +1434,7 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	}
 	ymap_add(a, m, "body", ynew_ref(a, pre, prelen));
 
-	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, r));
+	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, s, r));
 	l = contacts_ctx(a, r, &memo);
 	set_list(a, m, "contacts", "has_contacts", l);
 	x = escalation_ctx(a, s, r, &memo);
