@@ -4,6 +4,7 @@
  * links into real link nodes, collects headings (with their slugs) and
  * links, each with a line:col in the original file.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,6 +127,11 @@ struct mdctx {
 	struct srccur	 cur;		/* the last link's column */
 	cmark_node	**anchors;	/* <a id> nodes */
 	size_t		 nanchors, capanchors;
+	struct {
+		int	 line;		/* of the body */
+		char	*title;
+	}		*adm;		/* MkDocs admonitions' titles */
+	size_t		 nadm;
 };
 
 /* Returns 1 if node is a code block fenced as mermaid, else 0. */
@@ -566,7 +572,10 @@ template_scan(struct mdctx *m, const char *s, size_t ln, const char *esc,
 		const char *arg;
 		size_t argn, sc;
 
-		if ((s[j] != '{' && s[j] != '<') || esc[j])
+		if ((s[j] != '{' && s[j] != '<' && s[j] != '-') || esc[j])
+			continue;
+		if (s[j] == '-' && (ln - j < 6 || strncmp(s + j, "--8<--",
+		    6) != 0 || (j > 0 && s[j - 1] == '-')))
 			continue;
 		/* A ref or relref is a link, its delimiters too. */
 		if (s[j] == '{' && (sc = shortcode(s + j, ln - j, &arg,
@@ -574,7 +583,11 @@ template_scan(struct mdctx *m, const char *s, size_t ln, const char *esc,
 			j += sc - 1;
 			continue;
 		}
-		if ((len = template_at(s + j, ln - j)) == 0)
+		/* MkDocs' snippets: "--8<-- \"file.md\"", to its end. */
+		if (s[j] == '-')
+			for (len = 6; j + len < ln && s[j + len] != '\n'; len++)
+				;
+		else if ((len = template_at(s + j, ln - j)) == 0)
 			continue;
 		if (m->templates++ == TEMPLATE_MAX) {
 			diag_add(&r->diags, r->src.path, line, 1, R_LIMIT,
@@ -586,10 +599,19 @@ template_scan(struct mdctx *m, const char *s, size_t ln, const char *esc,
 			continue;
 		col = pos[j] >= 0 ? src_col_next(&r->src, line,
 		    tc + (int)pos[j], &m->cur) : 1;
-		diag_add(&r->diags, r->src.path, line, col, R_TEMPLATE_SYNTAX,
-		    "template syntax '%.*s%s' is published as literal text "
-		    "(Hugo shortcode, ERB or Jinja: rbc does not run it)",
-		    (int)(len > 60 ? 60 : len), s + j, len > 60 ? "..." : "");
+		if (s[j] == '-')
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_TEMPLATE_SYNTAX, "MkDocs snippet '%.*s%s' is "
+			    "published as literal text (rbc does not include "
+			    "the file it names)", (int)(len > 60 ? 60 : len),
+			    s + j, len > 60 ? "..." : "");
+		else
+			diag_add(&r->diags, r->src.path, line, col,
+			    R_TEMPLATE_SYNTAX, "template syntax '%.*s%s' is "
+			    "published as literal text (Hugo shortcode, ERB or "
+			    "Jinja: rbc does not run it)",
+			    (int)(len > 60 ? 60 : len), s + j,
+			    len > 60 ? "..." : "");
 		j += len - 1;
 	}
 }
@@ -690,7 +712,8 @@ maybe_syntax(const char *lit)
 	for (p = lit; (p = strpbrk(p, "[{<")) != NULL; p++)
 		if ((p[0] == '[' && p[1] == '[') || (p[0] == '{' &&
 		    (p[1] == '{' || p[1] == '%')) || (p[0] == '<' &&
-		    p[1] == '%'))
+		    p[1] == '%') || (p[0] == '<' && p >= lit + 3 &&
+		    strncmp(p - 3, "--8<--", 6) == 0))
 			return 1;
 	return 0;
 }
@@ -1063,6 +1086,184 @@ add_anchors(struct mdctx *m)
 	free(m->anchors);
 }
 
+/* Returns the GitHub alert kind (NOTE ...) a MkDocs admonition type
+ * t[0..n) is shown as. */
+static const char *
+admonition_kind(const char *t, size_t n)
+{
+	static const struct {
+		const char	*type, *kind;
+	} map[] = {
+		{ "tip", "TIP" }, { "hint", "TIP" }, { "success", "TIP" },
+		{ "check", "TIP" }, { "done", "TIP" },
+		{ "important", "IMPORTANT" },
+		{ "warning", "WARNING" }, { "caution", "WARNING" },
+		{ "attention", "WARNING" },
+		{ "danger", "CAUTION" }, { "error", "CAUTION" },
+		{ "failure", "CAUTION" }, { "fail", "CAUTION" },
+		{ "missing", "CAUTION" }, { "bug", "CAUTION" }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strlen(map[i].type) == n &&
+		    strncasecmp(map[i].type, t, n) == 0)
+			return map[i].kind;
+	return "NOTE";
+}
+
+/* Returns 1 if the line s[0..n) (without its newline) is a MkDocs
+ * admonition's header: "!!! type", "??? type" or "???+ type", then other
+ * classes and an optional "title".  The type in *t, *tn; the title in
+ * *ti, *tin (0 for none). */
+static int
+admonition_head(const char *s, size_t n, const char **t, size_t *tn,
+    const char **ti, size_t *tin)
+{
+	const char *q;
+	size_t k;
+
+	if (n < 5 || (strncmp(s, "!!! ", 4) != 0 && strncmp(s, "??? ", 4) !=
+	    0 && strncmp(s, "???+ ", 5) != 0))
+		return 0;
+	k = s[3] == '+' ? 5 : 4;
+	*t = s + k;
+	while (k < n && s[k] >= 'a' && s[k] <= 'z')
+		k++;
+	if ((*tn = (size_t)(s + k - *t)) == 0)
+		return 0;
+	/* "!!! note inline end": placed beside the text. */
+	if (n - k >= 7 && strncmp(s + k, " inline", 7) == 0)
+		k += 7;
+	if (n - k >= 4 && strncmp(s + k, " end", 4) == 0)
+		k += 4;
+	*ti = NULL;
+	*tin = 0;
+	if (n - k >= 3 && s[k] == ' ' && s[k + 1] == '"' &&
+	    (q = memchr(s + k + 2, '"', n - k - 2)) != NULL) {
+		*ti = s + k + 2;
+		*tin = (size_t)(q - *ti);
+		k = (size_t)(q - s) + 1;
+	}
+	while (k < n && (s[k] == ' ' || s[k] == '\r'))
+		k++;
+	return k == n;
+}
+
+/* Returns 1 if the line at s[0..n) is indented by four (or a tab). */
+static int
+indented4(const char *s, size_t n)
+{
+	return (n >= 4 && strncmp(s, "    ", 4) == 0) || (n > 0 && *s == '\t');
+}
+
+/*
+ * MkDocs' admonitions ("!!! warning \"Title\"" then lines indented by
+ * four) are shown as GitHub's alerts: the copy of s[0..n) parsed (*copy,
+ * malloc'd, *cn bytes; NULL when there are none) has, line for line,
+ * "> [!WARNING]" for the header and "> " for the indent of each line of
+ * the body, which keeps every line and column.  Each title, and the line
+ * of its header, is noted in m (gh_alerts shows it).  Lines in fenced
+ * code are left alone.
+ */
+static void
+admonitions(struct mdctx *m, const char *s, size_t n, char **copy,
+    size_t *cn)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t at, next, done = 0, len, tn, tin, k;
+	const char *e, *t, *ti;
+	char fence = 0;
+	int line = 0, any = 0;
+
+	*copy = NULL;
+	if (memmem(s, n, "!!! ", 4) == NULL && memmem(s, n, "??? ", 4) ==
+	    NULL && memmem(s, n, "???+ ", 5) == NULL)
+		return;
+	for (at = 0; at < n; at = next) {
+		e = memchr(s + at, '\n', n - at);
+		next = e != NULL ? (size_t)(e - s) + 1 : n;
+		len = (e != NULL ? (size_t)(e - s) : n) - at;
+		line++;
+		/* Fenced code: "```" or "~~~" at most three blanks in. */
+		for (k = 0; k < 3 && k < len && s[at + k] == ' '; k++)
+			;
+		if (k + 3 <= len && (s[at + k] == '`' || s[at + k] == '~') &&
+		    s[at + k + 1] == s[at + k] && s[at + k + 2] == s[at + k]) {
+			if (fence == 0)
+				fence = s[at + k];
+			else if (fence == s[at + k])
+				fence = 0;
+			continue;
+		}
+		if (fence != 0 || !admonition_head(s + at, len, &t, &tn, &ti,
+		    &tin))
+			continue;
+		/* Only with a body: the next line that is not blank is
+		 * indented by four. */
+		for (k = next; k < n && (s[k] == ' ' || s[k] == '\t' ||
+		    s[k] == '\r' || s[k] == '\n'); k++)
+			;
+		while (k > next && s[k - 1] != '\n')
+			k--;
+		if (k >= n || !indented4(s + k, n - k))
+			continue;
+		buf_put(&b, s + done, at - done);
+		buf_printf(&b, "> [!%s]\n", admonition_kind(t, tn));
+		if (tin > 0 && m->nadm < 4096) {
+			m->adm = xreallocarray(m->adm, m->nadm + 1,
+			    sizeof(*m->adm));
+			m->adm[m->nadm].line = line;
+			m->adm[m->nadm++].title = xstrndup(ti, tin);
+		}
+		any = 1;
+		/* The body: the lines indented by four, and the blank ones
+		 * between them. */
+		for (at = next; at < n; at = next) {
+			e = memchr(s + at, '\n', n - at);
+			next = e != NULL ? (size_t)(e - s) + 1 : n;
+			len = (e != NULL ? (size_t)(e - s) : n) - at;
+			for (k = 0; k < len && (s[at + k] == ' ' ||
+			    s[at + k] == '\t' || s[at + k] == '\r'); k++)
+				;
+			if (k == len) {
+				/* Blank lines: the body's if an indented line
+				 * follows them. */
+				size_t j = next, nb = 1;
+				for (;;) {
+					for (k = j; k < n && (s[k] == ' ' ||
+					    s[k] == '\t' || s[k] == '\r'); k++)
+						;
+					if (k >= n || s[k] != '\n')
+						break;
+					j = k + 1;
+					nb++;
+				}
+				if (j >= n || !indented4(s + j, n - j))
+					break;
+				line += (int)nb;
+				while (nb-- > 0)
+					buf_puts(&b, ">\n");
+				next = j;
+				continue;
+			} else if (indented4(s + at, len)) {
+				k = s[at] == '\t' ? 1 : 4;
+				buf_puts(&b, ">   ");
+				buf_put(&b, s + at + k, next - at - k);
+			} else
+				break;
+			line++;
+		}
+		done = at;
+		next = at;
+	}
+	if (!any)
+		return;
+	buf_put(&b, s + done, n - done);
+	*cn = b.len;
+	*copy = buf_detach(&b);
+}
+
 /*
  * GitHub's alerts: a quote at the top level whose first line is
  * [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] (any case)
@@ -1075,7 +1276,7 @@ gh_alerts(struct mdctx *m, cmark_node *doc)
 	    "warning", "caution", NULL };
 	cmark_node *q, *next, *p, *c, *end, *al;
 	char word[16];
-	size_t wn;
+	size_t wn, ai = 0;	/* adm[] and the quotes: in line order */
 	int k;
 
 	for (q = cmark_node_first_child(doc); q != NULL; q = next) {
@@ -1125,6 +1326,22 @@ gh_alerts(struct mdctx *m, cmark_node *doc)
 			cmark_node_free(p);
 		al = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, m->mem);
 		cmark_node_set_user_data(al, (void *)(uintptr_t)(HEL_ALERT + k));
+		/* A MkDocs admonition's title, in bold above its text. */
+		while (ai < m->nadm && m->adm[ai].line <
+		    cmark_node_get_start_line(q))
+			ai++;
+		if (ai < m->nadm && m->adm[ai].line ==
+		    cmark_node_get_start_line(q)) {
+			cmark_node *tp, *st, *tx;
+			tp = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH,
+			    m->mem);
+			st = cmark_node_new_with_mem(CMARK_NODE_STRONG, m->mem);
+			tx = cmark_node_new_with_mem(CMARK_NODE_TEXT, m->mem);
+			cmark_node_set_literal(tx, m->adm[ai].title);
+			cmark_node_append_child(st, tx);
+			cmark_node_append_child(tp, st);
+			cmark_node_append_child(al, tp);
+		}
 		while ((c = cmark_node_first_child(q)) != NULL)
 			cmark_node_append_child(al, c);
 		cmark_node_insert_before(q, al);
@@ -1371,8 +1588,8 @@ md_parse(struct site *s, struct runbook *r)
 	struct mdctx m;
 	cmark_parser *p;
 	cmark_node *doc;
-	char *capped;
-	size_t i;
+	char *capped, *adm;
+	size_t i, nadm = 0;
 	/* Footnotes as GitHub and GitLab show them ("[^1]: text" is no
 	 * link definition). */
 	int opts = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES, many;
@@ -1407,13 +1624,22 @@ md_parse(struct site *s, struct runbook *r)
 			    cmark_find_syntax_extension(exts[i]));
 	table_cap(r, r->raw.data + r->body_off, r->raw.len - r->body_off,
 	    &capped);
-	cmark_parser_feed(p, capped != NULL ? capped : r->raw.data +
-	    r->body_off, r->raw.len - r->body_off);
+	admonitions(&m, capped != NULL ? capped : r->raw.data + r->body_off,
+	    r->raw.len - r->body_off, &adm, &nadm);
+	if (adm != NULL)
+		cmark_parser_feed(p, adm, nadm);
+	else
+		cmark_parser_feed(p, capped != NULL ? capped : r->raw.data +
+		    r->body_off, r->raw.len - r->body_off);
+	free(adm);
 	free(capped);
 	doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
 	html_sanitize(r, doc, m.mem, s->cfg.unsafe_html);
 	gh_alerts(&m, doc);
+	for (i = 0; i < m.nadm; i++)
+		free(m.adm[i].title);
+	free(m.adm);
 	/* Renderers recurse over the tree: its depth is bounded here. */
 	if (tree_depth(doc) > RBC_MAX_NEST) {
 		diag_add(&r->diags, r->src.path, r->body_line, 1, R_LIMIT,
