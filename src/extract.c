@@ -56,6 +56,7 @@ static void	put_notify(struct ex *, struct ynode *, const char *, int);
 static char	*sev_name(const char *);
 static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static int	esc_sla(const char *, const char *);
+static char	*esc_when_cut(char *);
 
 /* ------------------------------------------------------------- text */
 
@@ -194,17 +195,20 @@ duration(const char *s, char out[24])
 		{ "tag", 'd', 1 }, { "d\xc3\xad" "as", 'd', 1 },
 	};
 	char *l = lower(s);
-	const char *p;
+	const char *p, *imm = NULL;
 	size_t i, n;
 	long v;
 
-	if (strstr(l, "immediate") != NULL || strstr(l, "asap") != NULL ||
-	    strstr(l, "at once") != NULL || strstr(l, "straight away") !=
-	    NULL || strstr(l, "right away") != NULL || strstr(l, "sofort") !=
-	    NULL || strstr(l, "inmediat") != NULL) {
-		strcpy(out, "0m");
-		free(l);
-		return 1;
+	/* "immediately": 0m, unless a time comes first ("after 1 hour, or
+	 * immediately if the ED is affected"). */
+	{
+		static const char *const now[] = { "immediate", "asap",
+		    "at once", "straight away", "right away", "sofort",
+		    "inmediat", NULL };
+		for (i = 0; now[i] != NULL; i++)
+			if ((p = strstr(l, now[i])) != NULL &&
+			    (imm == NULL || p < imm))
+				imm = p;
 	}
 	if (strstr(l, "next business day") != NULL ||
 	    strstr(l, "next working day") != NULL ||
@@ -218,6 +222,8 @@ duration(const char *s, char out[24])
 		if (!isdigit((unsigned char)*p) || (p > l &&
 		    (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
 			continue;
+		if (imm != NULL && imm < p)
+			break;
 		v = strtol(p, (char **)&p, 10);
 		if (*p == '.' || *p == ',')
 			continue;	/* a fraction, a number not a time */
@@ -242,6 +248,50 @@ duration(const char *s, char out[24])
 			return 1;
 		}
 		p--;
+	}
+	if (imm != NULL) {
+		strcpy(out, "0m");
+		free(l);
+		return 1;
+	}
+	/* "fifteen minutes", "one hour", "two hours later" */
+	{
+		static const struct {
+			const char	*w;
+			int		 v;
+		} nums[] = {
+			{ "one", 1 }, { "two", 2 }, { "three", 3 },
+			{ "four", 4 }, { "five", 5 }, { "six", 6 },
+			{ "eight", 8 }, { "ten", 10 }, { "twelve", 12 },
+			{ "fifteen", 15 }, { "twenty", 20 }, { "thirty", 30 },
+			{ "forty-five", 45 }, { "forty five", 45 },
+			{ "sixty", 60 }, { "ninety", 90 }
+		};
+		const char *best = NULL, *q;
+		long bv = 0;
+		char bu = 'm';
+
+		for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+			for (q = l; (q = strstr(q, nums[i].w)) != NULL; q++) {
+				const char *u = q + strlen(nums[i].w);
+				if ((q > l && isalpha((unsigned char)q[-1])) ||
+				    (*u != ' ' && *u != '-'))
+					continue;
+				u++;
+				if ((strncmp(u, "min", 3) == 0 ||
+				    strncmp(u, "hour", 4) == 0) &&
+				    (best == NULL || q < best)) {
+					best = q;
+					bu = *u;
+					bv = nums[i].v;
+				}
+				break;
+			}
+		if (best != NULL) {
+			snprintf(out, 24, "%ld%c", bv, bu == 'h' ? 'h' : 'm');
+			free(l);
+			return 1;
+		}
 	}
 	/* "within half an hour", "after an hour" */
 	if ((p = strstr(l, "half an hour")) != NULL) {
@@ -438,7 +488,7 @@ section_of(const char *text)
 	    "sev level", "impact level", "schwere", NULL };
 	static const char *const esc[] = { "escalat", "eskal", "escala",
 	    "gets paged", "paging order", "who to page", "page order",
-	    "call order", NULL };
+	    "call order", "support tiers", "escalation tiers", NULL };
 	static const char *const con[] = { "contact", "on-call", "oncall",
 	    "on call", "who to call", "people", "phone", "rotation",
 	    "responders", "ansprech", "bereitschaft", "guardia", NULL };
@@ -2077,13 +2127,20 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 					q++;
 				if (*q != '\0')
 					n = atoi(q);
-			} else if (lab != NULL && rest != NULL) {
+			} else if (lab != NULL && rest != NULL &&
+			    !duration(lab, d)) {
+				/* "After 20 min: Amadeus Service Desk": the
+				 * label is when, the rest who. */
 				who = text;
 			}
 			free(lv);
 			ymap_add(x->a, s, "level", ynew_int(x->a, n));
 			s->items[s->n - 1]->line = line;
-			put(x, s, "who", trim((char *)who), line);
+			{
+				char *w = xstrdup(who);
+				put(x, s, "who", trim(esc_when_cut(w)), line);
+				free(w);
+			}
 			if (duration(text, d))
 				put(x, s, "after", d, line);
 			yseq_push(x->a, x->escalation, s);
@@ -2528,14 +2585,15 @@ static const char *const esc_verbs[] = {
 	"escalate to ", "page ", "call ", "notify ", "contact ", "ping ",
 	"phone ", "telephone ", "reach out to ", "wake up ", "loop in ",
 	"pull in ", "bring in ", "hand over to ", "inform ", "engage ",
-	"involve ", "ring ", "escalates to ", "escalate it to ", NULL
+	"involve ", "ring ", "escalates to ", "escalate it to ", "try ",
+	"email ", "e-mail ", "mail ", "tag ", "message ", NULL
 };
 
 /* The same, said of someone: "the duty manager is paged". */
 static const char *const esc_passive[] = {
 	"paged", "called", "phoned", "telephoned", "notified", "contacted",
 	"informed", "engaged", "alerted", "involved", "brought in",
-	"pulled in", "woken", "rung", NULL
+	"pulled in", "woken", "rung", "looped in", NULL
 };
 
 /* What a sentence says has not happened when a step is due. */
@@ -2557,7 +2615,9 @@ word_of(const char *l, const char *from, const char *const *list, size_t *n)
 
 	for (i = 0; list[i] != NULL; i++)
 		for (p = from; (p = strstr(p, list[i])) != NULL; p++)
-			if (p == l || !isalpha((unsigned char)p[-1])) {
+			/* A word: not "on-call", "@page", "x.call". */
+			if (p == l || (!isalnum((unsigned char)p[-1]) &&
+			    strchr("-_@#./", p[-1]) == NULL)) {
 				if (best == NULL || p < best) {
 					best = p;
 					*n = strlen(list[i]);
@@ -2601,7 +2661,8 @@ esc_person(const char *who, int at_start)
 	static const char *const nobody[] = {
 		"them", "him", "her", "it", "they", "you", "someone", "anyone",
 		"neither", "nobody", "no one", "no-one", "none", "this", "that",
-		"there", "we", "i", "either", "both", "also",
+		"there", "we", "i", "either", "both", "also", "us", "me",
+		"yourself", "everyone", "all",
 		"check", "restart", "fail", "delete", "run", "roll", "scale",
 		"drain", "reboot", "clear", "flush", "purge", "verify", "look",
 		"investigate", "try", "consider", "stop", "start", "kill",
@@ -2646,7 +2707,8 @@ esc_person(const char *who, int at_start)
 		if (ok == 2)
 			return 1;
 	}
-	if (*who == '@' || *who == '#' || strncmp(who, "IT", 2) == 0)
+	if (*who == '@' || *who == '#' || strncmp(who, "IT", 2) == 0 ||
+	    strchr(who, '@') != NULL)
 		return 1;
 	for (i = 0; p[i] != '\0'; i++)
 		digits += isdigit(p[i]) != 0;
@@ -2672,7 +2734,8 @@ esc_who(char *t)
 		" in case", " before ", " until ", " once ", " automatically",
 		" first", ", who", ", engaged", " by the ", " by pagerduty",
 		" by opsgenie", " immediately", " straight away", " right away",
-		" via ", " through ", NULL
+		" via ", " through ", " as soon as", ", which", " \xe2\x80\x94 ",
+		" \xe2\x80\x93 ", " so ", " because", NULL
 	};
 	char *l = lower(t), *e;
 	size_t i, cut = strlen(t);
@@ -2682,6 +2745,20 @@ esc_who(char *t)
 			cut = (size_t)(e - l);
 	free(l);
 	t[cut] = '\0';
+	/* "Workers on-call (page straight away)" cut in its aside: before
+	 * the aside. */
+	{
+		char *open = NULL, *q;
+		for (q = t; *q != '\0'; q++)
+			if (*q == '(')
+				open = q;
+			else if (*q == ')')
+				open = NULL;
+		if (open != NULL) {
+			*open = '\0';
+			cut = (size_t)(open - t);
+		}
+	}
 	while (cut > 0 && strchr(".,:;! ", t[cut - 1]) != NULL)
 		t[--cut] = '\0';
 	t = trim(t);
@@ -2742,6 +2819,34 @@ comma_out(const char *s)
 	return NULL;
 }
 
+/* Cuts off t, in place, the when that follows a step's person after a
+ * dash: "Clinical Systems manager — after 30 minutes." */
+static char *
+esc_when_cut(char *t)
+{
+	static const char *const dash[] = { " \xe2\x80\x94 ", " \xe2\x80\x93 ",
+	    " - ", NULL };
+	static const char *const when[] = { "after", "within", "immediately",
+	    "on alert", "if", "when", "once", "at once", "straight away",
+	    "right away", NULL };
+	char *p;
+	size_t i, k, n;
+
+	for (i = 0; dash[i] != NULL; i++)
+		for (p = t; (p = strstr(p, dash[i])) != NULL; p++) {
+			char *w = p + strlen(dash[i]);
+			for (k = 0; when[k] != NULL; k++) {
+				n = strlen(when[k]);
+				if (strncasecmp(w, when[k], n) == 0 &&
+				    !isalpha((unsigned char)w[n])) {
+					*p = '\0';
+					return t;
+				}
+			}
+		}
+	return t;
+}
+
 /* Returns 1 if an escalation list item labelled lab says only how fast
  * a severity level is answered: "Sev1: acknowledge within 5 minutes". */
 static int
@@ -2783,7 +2888,7 @@ esc_clause(const char *l)
  */
 static void
 esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
-    enum section sec, int line)
+    enum section sec, int line, char pending[24])
 {
 	const char *v, *p, *clause, *c, *neg;
 	size_t vn = 0, k;
@@ -2792,22 +2897,40 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 	    NULL;
 	int first = x->escalation->n == 0;
 
-	/* "After a further 25 minutes": counted from the step before. */
+
+	/* "Give them fifteen minutes; if ..., bring in X": the wait said
+	 * before the step. */
+	if (!has_d && *pending != '\0') {
+		strcpy(d, pending);
+		has_d = 1;
+	}
+	*pending = '\0';
+	if (has_d && (starts_word(cond, "give") || starts_word(cond, "wait") ||
+	    starts_word(cond, "allow")) && word_of(l, cond, esc_verbs, &vn) ==
+	    NULL) {
+		strcpy(pending, d);
+		return;
+	}
+	/* "After a further 25 minutes", "two hours later": counted from
+	 * the step before. */
 	if (has_d && !first && (strstr(l, "further ") != NULL ||
 	    strstr(l, "another ") != NULL || strstr(l, " more min") != NULL ||
-	    strstr(l, " more hour") != NULL)) {
+	    strstr(l, " more hour") != NULL || strstr(l, " later") != NULL)) {
 		const char *prev = ystr(ymap_get(x->escalation->items[
 		    x->escalation->n - 1], "after"));
 		long a = prev != NULL ? duration_minutes(prev) : -1;
 		long b = duration_minutes(d);
-		if (a >= 0 && b >= 0)
+		if (a >= 0 && b >= 0 && (a + b) % 60 == 0)
+			snprintf(d, sizeof(d), "%ldh", (a + b) / 60);
+		else if (a >= 0 && b >= 0)
 			snprintf(d, sizeof(d), "%ldm", a + b);
 	}
 
 	/* "Level 2, engaged when ..., is the IAM team lead." */
-	if (strncmp(cond, "level ", 6) == 0 && isdigit((unsigned char)cond[6]) &&
-	    (p = strstr(cond, " is ")) != NULL) {
-		int lvl = atoi(cond + 6);
+	if (((strncmp(cond, "level ", 6) == 0 && isdigit((unsigned char)
+	    cond[6])) || (strncmp(cond, "tier ", 5) == 0 && isdigit(
+	    (unsigned char)cond[5]))) && (p = strstr(cond, " is ")) != NULL) {
+		int lvl = atoi(cond + (cond[0] == 'l' ? 6 : 5));
 		if (lvl > 0 && lvl < 20)
 			esc_add(x, sent + (p - l) + 4, strlen(p + 4), lvl,
 			    has_d && lvl > 1 ? d : NULL, 0, line);
@@ -2829,11 +2952,21 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 		return;
 	}
 	clause = esc_clause(l);
+	/* "Withdrawals are the wallet on-call's responsibility." */
+	if (first && !has_d && (p = strstr(cond, "'s responsibility")) !=
+	    NULL && (c = strstr(cond, " the ")) != NULL && c < p) {
+		esc_add(x, sent + (c - l) + 5, (size_t)(p - c - 5), 0, NULL, 0,
+		    line);
+		return;
+	}
 	/* Said of someone: "X is paged first", "the Duty Manager must be
-	 * telephoned on +44 ...", "the VP is notified". */
+	 * telephoned on +44 ...", "the VP is notified", "the security
+	 * on-call joins". */
 	for (k = 0; esc_passive[k] != NULL; k++) {
 		static const char *const aux[] = { " is ", " are ", " gets ",
 		    " get ", " be ", NULL };
+		static const char *const joins[] = { " joins", " steps in",
+		    " takes over", " comes in", NULL };
 		size_t a, pn = strlen(esc_passive[k]);
 		for (a = 0; aux[a] != NULL; a++) {
 			size_t an = strlen(aux[a]);
@@ -2845,6 +2978,10 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 			if (p != NULL)
 				break;
 		}
+		for (a = 0; p == NULL && k == 0 && joins[a] != NULL; a++)
+			if ((p = strstr(cond, joins[a])) != NULL &&
+			    isalpha((unsigned char)p[strlen(joins[a])]))
+				p = NULL;
 		if (p == NULL)
 			continue;
 		/* The subject: after the clause's comma, else from the
@@ -2855,6 +2992,21 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 			s0 = c + 1;
 		while (*s0 == ' ')
 			s0++;
+		/* "After 45 minutes the producer on duty should be ..." */
+		if (starts_word(s0, "after") || starts_word(s0, "within")) {
+			const char *u = s0;
+			while (*u != '\0' && u < p && !starts_word(u, "minutes") &&
+			    !starts_word(u, "minute") && !starts_word(u, "min") &&
+			    !starts_word(u, "hours") && !starts_word(u, "hour") &&
+			    !starts_word(u, "h"))
+				u++;
+			if (*u != '\0' && u < p) {
+				u += strcspn(u, " ");
+				while (*u == ' ')
+					u++;
+				s0 = u;
+			}
+		}
 		for (;;) {
 			static const char *const modal[] = { " must", " will",
 			    " should", " shall", " can", " may", " would",
@@ -2873,7 +3025,10 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 		}
 		if (e <= s0)
 			return;
-		if (strstr(p, " first") != NULL || (first && !has_d))
+		/* "X is paged first", not "..., the first sign of". */
+		c = strstr(p, " first");
+		if ((c != NULL && c - p < 24 && memchr(p, ',', (size_t)(c - p)) ==
+		    NULL) || (first && !has_d))
 			esc_add(x, sent + (s0 - l), (size_t)(e - s0), 0,
 			    NULL, s0 == cond, line);
 		else if (has_d && !first)
@@ -2881,10 +3036,61 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 			    s0 == cond, line);
 		return;
 	}
+	/* "It is escalated to the Service Owner after 30 minutes". */
+	{
+		static const char *const to[] = { "escalated to ",
+		    "handed over to ", "passed to ", "goes to ", "go to ",
+		    "routed to ", "handled by ", "owned by ", NULL };
+		static const char *const paged[] = { "alert", "page",
+		    "incident", "escalat", "call", NULL };
+		char *before;
+		int ok = (p = word_of(l, cond, to, &vn)) != NULL &&
+		    word_of(l, cond, esc_verbs, &k) == NULL;
+
+		/* "Alerts go to X", not "Questions go to #help". */
+		if (ok && (p[0] == 'g' || p[0] == 'r')) {
+			before = xstrndup(cond, (size_t)(p - cond));
+			ok = has_any(before, paged);
+			free(before);
+		}
+		if (ok) {
+			if (first && !has_d)
+				esc_add(x, sent + (p - l) + vn, strlen(p + vn),
+				    0, NULL, 0, line);
+			else if (has_d)
+				esc_add(x, sent + (p - l) + vn, strlen(p + vn),
+				    0, d, 0, line);
+			return;
+		}
+	}
+	/* "The data on-call handles the alert first", "Tier 1 receives
+	 * the alert": whoever does, first. */
+	if (first && !has_d) {
+		static const char *const owns[] = { "owns ", "handles ",
+		    "receives ", "takes ", "picks up ", "responds to ",
+		    "gets ", NULL };
+		static const char *const what[] = { "the alert", "this alert",
+		    "alerts", "the page", "the pages", "pages", "the incident",
+		    "incidents", "it first", "this first", "the ticket", NULL };
+		if ((p = word_of(l, cond, owns, &vn)) != NULL && p > cond &&
+		    has_any(p + vn, what)) {
+			esc_add(x, sent + (cond - l), (size_t)(p - cond), 0,
+			    NULL, 1, line);
+			return;
+		}
+	}
 	/* "Page @search-oncall first."; "Page the primary on-call." */
 	v = word_of(l, cond, esc_verbs, &vn);
-	if (first && v != NULL && !quiet && ((v == cond && !has_d) ||
-	    strstr(v, " first") != NULL) && (clause == NULL || clause > v)) {
+	/* "As a last resort, call Wei Zhang". */
+	if (!first && v != NULL && strstr(l, "last resort") != NULL) {
+		esc_add(x, sent + (v - l) + vn, strlen(v + vn), 0,
+		    has_d ? d : NULL, 0, line);
+		return;
+	}
+	if (first && v != NULL && !quiet && (((v == cond ||
+	    starts_word(cond, "start") || starts_word(cond, "begin")) &&
+	    !has_d) || strstr(v, " first") != NULL) && (clause == NULL ||
+	    clause > v)) {
 		esc_add(x, sent + (v - l) + vn, strlen(v + vn), 0, NULL, 0,
 		    line);
 		return;
@@ -2896,8 +3102,9 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 	    NULL || strstr(cond, "required to") != NULL || strstr(cond,
 	    " needs to ") != NULL))
 		return;
-	if (!has_d || (!quiet && (clause == NULL || strncmp(clause, "wait ",
-	    5) != 0)))
+	/* A step waits: "Escalate to the ops lead after 15 minutes", "If
+	 * the stream has not recovered in 5 minutes, call X". */
+	if (!has_d)
 		goto bare;
 	/* "If X does not ..., page Y": the verb after the clause. */
 	if (clause != NULL && (v == NULL || v > clause)) {
@@ -2910,7 +3117,10 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 		v = word_of(l, at != NULL ? at : strchr(clause, ' '),
 		    esc_verbs, &vn);
 	}
-	if (v == NULL)
+	/* "First the on-call (page straight away)": an aside. */
+	for (k = 0, p = cond; v != NULL && p < v; p++)
+		k += *p == '(' ? 1 : *p == ')' && k > 0 ? (size_t)-1 : 0;
+	if (v == NULL || k > 0)
 		goto bare;
 	/* The one waited for, before the first step: "If the primary
 	 * on-call does not acknowledge ...", "Should X not respond". */
@@ -2936,8 +3146,9 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 			esc_add(x, sent + (s0 - l), (size_t)(neg - s0), 0, NULL,
 			    0, line);
 	}
-	esc_add(x, sent + (v - l) + vn, strlen(v + vn), 0, d, 0, line);
-	return;
+	if (esc_add(x, sent + (v - l) + vn, strlen(v + vn), 0, d, 0, line))
+		return;
+	v = NULL;
 bare:
 	/* Under an escalation heading, a step may be only who and when:
 	 * "First the workers on-call (page straight away); if the queue
@@ -2949,6 +3160,12 @@ bare:
 	    6) == 0))
 		esc_add(x, sent + (cond - l) + 6, strlen(cond + 6), 0,
 		    has_d ? d : NULL, 0, line);
+	else if (first && !has_d && v == NULL && clause == NULL &&
+	    (p = strstr(cond, " first")) != NULL && strlen(p) <= 8 &&
+	    p - cond < 60)
+		/* "Live-ops on-call first." */
+		esc_add(x, sent + (cond - l), (size_t)(p - cond), 0, NULL, 1,
+		    line);
 	else if (!first && has_d && clause == cond && v == NULL &&
 	    (c = comma_out(cond)) != NULL)
 		esc_add(x, sent + (c - l) + 1, strlen(c + 1), 0, d, 0, line);
@@ -2968,7 +3185,8 @@ escalation_prose(struct ex *x, cmark_node *n, enum section sec)
 	cmark_event_type ev;
 	cmark_node *c;
 	const char *lit;
-	char *t, *p, *e;
+	char *t, *p, *e, pending[24] = "";
+	const char *stop, *no;
 	int first = node_line(x, n);
 
 	if (x->escalation->n > 0)
@@ -3000,6 +3218,8 @@ escalation_prose(struct ex *x, cmark_node *n, enum section sec)
 	cmark_iter_free(it);
 	(void)buf_cstr(&b);
 	t = b.data;
+	stop = strstr(t, ". ");
+	no = strcasestr_ascii(t, "not an escalation");
 	for (p = t, k = 0; *p != '\0'; p = e) {
 		char *sent, *l;
 
@@ -3017,7 +3237,19 @@ escalation_prose(struct ex *x, cmark_node *n, enum section sec)
 		while (*e == ' ')
 			e++;
 		l = lower(sent);
-		esc_sentence(x, sent, l, trim(l), sec, first + (int)k);
+		/* "X must be informed if ...; that is a contractual
+		 * obligation, not an escalation." */
+		/* (Each looked for again only once passed: linear.) */
+		if (stop != NULL && stop < p)
+			stop = strstr(p, ". ");
+		if (no != NULL && no < p)
+			no = strcasestr_ascii(p, "not an escalation");
+		if (no != NULL && (stop == NULL || no < stop)) {
+			free(l);
+			free(sent);
+			continue;
+		}
+		esc_sentence(x, sent, l, trim(l), sec, first + (int)k, pending);
 		free(l);
 		free(sent);
 	}
