@@ -493,7 +493,8 @@ section_of(const char *text)
 	    "on call", "who to call", "people", "phone", "rotation",
 	    "responders", "ansprech", "bereitschaft", "guardia", NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
-	    "slo", "sli", "baseline", "limits", "kpi", NULL };
+	    "slo", "sli", "baseline", "limits", "kpi", "umbral", "schwell",
+	    "seuil", "grenzwert", NULL };
 	static const char *const quick[] = { "quick reference", "quick ref",
 	    "quickref", "cheat sheet", "cheatsheet", "useful commands",
 	    "common commands", "handy commands", "key commands",
@@ -753,6 +754,24 @@ set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
 
 /* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
  * 0100, jane@acme.test") and sets the fields they look like. */
+/* Returns 1 if s names a paging tool's service, schedule or rotation
+ * ("PagerDuty service x", "Opsgenie rotation"), not a person. */
+static int
+paging_tool(const char *s)
+{
+	static const char *const tools[] = { "pagerduty", "opsgenie",
+	    "victorops", "splunk on-call", "xmatters", "incident.io",
+	    "grafana oncall", "ilert", "firehydrant", "rootly", NULL };
+	char *l = lower(s);
+	int yes = 0;
+	size_t i;
+
+	for (i = 0; tools[i] != NULL && !yes; i++)
+		yes = strncmp(l, tools[i], strlen(tools[i])) == 0;
+	free(l);
+	return yes;
+}
+
 static void
 set_parts(struct ex *x, struct ynode *c, const char *text, int line,
     enum field hint)
@@ -845,6 +864,10 @@ cut:
 				    q++)
 					;
 				pf = fw[q] != NULL ? field_of(w) : F_NONE;
+				/* "PagerDuty: https://...": its page. */
+				if (fw[q] == NULL && paging_tool(w) &&
+				    looks(trim(sp + 1)) == F_URL)
+					pf = F_URL;
 				free(w);
 				if (pf == F_PHONE || pf == F_EMAIL ||
 				    pf == F_CHAT || pf == F_URL) {
@@ -866,6 +889,10 @@ cut:
 			if (f == F_NAME && (hint == F_ROLE || hint == F_NAME))
 				f = hint;
 			if (f == F_NAME && ymap_get(c, "name") != NULL)
+				f = F_NONE;
+			/* "PagerDuty service \"data-ingest\"" pages someone;
+			 * it is nobody's name. */
+			if (f == F_NAME && paging_tool(part))
 				f = F_NONE;
 			set_field(x, c, f, part, line);
 			if (pf != F_NONE)
@@ -1113,6 +1140,16 @@ add_threshold(struct ex *x, const char *metric, const struct cmp *target,
 
 	if (any == NULL || metric == NULL || *metric == '\0')
 		return;
+	/* "ISR shrink events are logged but not alerted on; more than
+	 * 20 ...": what is not alerted on is no threshold. */
+	{
+		const char *no = strcasestr_ascii(metric, " not");
+		if (no == NULL)
+			no = strcasestr_ascii(metric, " never");
+		if (no != NULL && !isalpha((unsigned char)no[no[1] == 'n' &&
+		    no[2] == 'o' ? 4 : 6]))
+			return;
+	}
 	/* Copies, in one time unit. */
 	v[0] = warn != NULL ? (cw = *warn, &cw) : NULL;
 	v[1] = crit != NULL ? (cc = *crit, &cc) : NULL;
@@ -1613,6 +1650,27 @@ table(struct ex *x, cmark_node *t, enum section sec)
 					ff = F_ROLE;
 				if (ff != F_NONE && *tv != '\0' && !dashes(tv))
 					set_parts(x, ct, tv, line, ff);
+				else if (ff == F_NONE && *tv != '\0' &&
+				    (strstr(h[k], "reach") != NULL ||
+				    strstr(h[k], "how") != NULL ||
+				    strstr(h[k], "channel") != NULL ||
+				    strstr(h[k], "method") != NULL)) {
+					/* "How to reach": "#ml-oncall or page
+					 * \"ml-serving\" in PagerDuty": its ways
+					 * to reach, not its words. */
+					static const char *const rk[] = {
+					    "phone", "email", "chat", "url",
+					    NULL };
+					struct ynode *tmp = ynew(x->a, Y_MAP);
+					size_t q;
+					set_parts(x, tmp, tv, line, F_NONE);
+					for (q = 0; rk[q] != NULL; q++)
+						if (ymap_get(tmp, rk[q]) != NULL &&
+						    ymap_get(ct, rk[q]) == NULL)
+							ymap_add(x->a, ct, rk[q],
+							    (struct ynode *)
+							    ymap_get(tmp, rk[q]));
+				}
 				free(v);
 			}
 			if (has_reach(ct) || (sec == SEC_CONTACTS &&
