@@ -367,6 +367,33 @@ append(cmark_node *parent, cmark_node *child)
 	return 1;
 }
 
+/*
+ * Inserts child after node, also where an extension's node refuses a
+ * custom inline (a table cell), as append does.  Returns 0 only for a
+ * block node where no block can go.
+ */
+static int
+insert_after(cmark_node *node, cmark_node *child)
+{
+	cmark_node *parent = node->parent;
+
+	if (cmark_node_insert_after(node, child))
+		return 1;
+	if (cmark_node_get_type(child) != CMARK_NODE_CUSTOM_INLINE ||
+	    parent == NULL || parent->extension == NULL)
+		return 0;
+	cmark_node_unlink(child);
+	child->parent = parent;
+	child->prev = node;
+	child->next = node->next;
+	if (node->next != NULL)
+		node->next->prev = child;
+	else
+		parent->last_child = child;
+	node->next = child;
+	return 1;
+}
+
 /* Appends inline node n to parent (block: into a run of inlines). */
 static void
 put_inline(struct sctx *x, cmark_node *parent, int block, cmark_node *n,
@@ -1056,10 +1083,7 @@ unsafe_refs(struct sctx *x, cmark_node *h)
 	}
 	free(st);
 	gumbo_destroy_output(&kGumboDefaultOptions, out);
-	/* Freed too where the tree refuses it (a table cell takes no
-	 * custom node): its links are then not checked, as before. */
-	if (cmark_node_first_child(hid) == NULL ||
-	    !cmark_node_insert_after(h, hid))
+	if (cmark_node_first_child(hid) == NULL || !insert_after(h, hid))
 		cmark_node_free(hid);
 }
 
