@@ -754,6 +754,59 @@ set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
 
 /* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
  * 0100, jane@acme.test") and sets the fields they look like. */
+/*
+ * Returns the way to reach at the end of part, words before it: "ticket
+ * portal https://...", "bridge line +1 555 0100" (a label's words,
+ * dropped), "Mateo Silva +55 11 4000 0101" (a name, set on c).  *f is
+ * then what it is; part itself if it ends in none.
+ */
+static char *
+reach_after_words(struct ex *x, struct ynode *c, char *part, enum field *f,
+    int line)
+{
+	static const char *const label[] = { "line", "phone", "tel", "hotline",
+	    "mobile", "cell", "number", "call", "desk", "pager", "bridge",
+	    "direct", "office", "fax", "portal", "page", "link", "url", "web",
+	    "site", "dashboard", "form", "queue", "ticket", NULL };
+	char *u = strstr(part, "https://"), *e, *w, *p;
+	size_t digits = 0;
+
+	if (u == NULL)
+		u = strstr(part, "http://");
+	if (u != NULL && u > part && u[-1] == ' ') {
+		for (e = u; *e != '\0' && *e != ' '; e++)
+			;
+		if (*e == '\0') {
+			*f = F_URL;
+			w = lower(part);
+			w[u - part] = '\0';
+			if (!has_any(w, label) && ymap_get(c, "name") == NULL) {
+				u[-1] = '\0';
+				set_field(x, c, F_NAME, trim(part), line);
+			}
+			free(w);
+			return u;
+		}
+	}
+	/* A phone number last: digits, blanks, "+-()." back to a blank. */
+	for (p = part + strlen(part); p > part && strchr("0123456789 +-().",
+	    p[-1]) != NULL; p--)
+		digits += isdigit((unsigned char)p[-1]) != 0;
+	while (*p == ' ')
+		p++;
+	if (digits < 7 || p == part || p[-1] != ' ' || looks(p) != F_PHONE)
+		return part;
+	w = lower(part);
+	w[p - part] = '\0';
+	if (!has_any(w, label) && ymap_get(c, "name") == NULL) {
+		p[-1] = '\0';
+		set_field(x, c, F_NAME, trim(part), line);
+	}
+	free(w);
+	*f = F_PHONE;
+	return p;
+}
+
 /* Returns 1 if s names a paging tool's service, schedule or rotation
  * ("PagerDuty service x", "Opsgenie rotation"), not a person. */
 static int
@@ -877,6 +930,8 @@ cut:
 					pf = F_NONE;
 			}
 			f = looks(part);
+			if (f == F_NAME && pf == F_NONE)
+				part = reach_after_words(x, c, part, &f, line);
 			if (f == F_NONE && hint != F_NONE)
 				f = hint;
 			/* "Phone: TBD" */
