@@ -1486,13 +1486,46 @@ check_body_contacts(struct runbook *r)
 	}
 }
 
-/* Runs the rules that concern the whole site: site.yaml's contacts. */
+/*
+ * Reports links to a page's alerts section (#rbc-alerts) where that page
+ * lists no alert: known only once the alerts are mapped (page_has_id
+ * takes it as there).
+ */
+static void
+check_alert_links(struct site *s)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < s->n; i++) {
+		struct runbook *r = s->rb[i];
+		for (j = 0; j < r->nlinks; j++) {
+			struct link *l = &r->links[j];
+			const struct runbook *t;
+			if (l->target < 0 || l->frag == NULL || l->broken ||
+			    strcmp(l->frag, "rbc-alerts") != 0)
+				continue;
+			t = s->rb[l->target];
+			if (!t->home && (alerts_of(s, t, &n), n > 0))
+				continue;
+			diag_add(&r->diags, r->src.path, l->line, l->col,
+			    R_ANCHOR_BROKEN, "'#rbc-alerts' names a section rbc "
+			    "adds to a page, and the page of %s has none (no "
+			    "alert rule points at it)", t == r ? "this runbook" :
+			    t->src.path);
+			l->broken = 1;
+		}
+	}
+}
+
+/* Runs the rules that concern the whole site: site.yaml's contacts, the
+ * alert rules. */
 void
 check_site(struct site *s)
 {
 	char *path;
 
 	alerts_check(s);
+	check_alert_links(s);
 	if (s->cfg.contacts == NULL)
 		return;
 	path = path_join(s->content, "site.yaml");

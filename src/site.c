@@ -52,7 +52,7 @@ page_sections(const struct runbook *r)
  * on-call box only with contacts, escalation or severity levels.  The
  * home runbook's page is the index, which has none of them but its own.
  * Backlinks and alerts are not known when links are checked: taken as
- * there.
+ * there (check.c checks #rbc-alerts once they are).
  */
 int
 page_has_id(const struct runbook *r, const char *id)
