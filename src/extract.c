@@ -26,7 +26,9 @@ enum section {
 	SEC_SEVERITY,
 	SEC_ESCALATION,
 	SEC_THRESHOLDS,
-	SEC_QUICKREF
+	SEC_QUICKREF,
+	SEC_FORMER		/* "Former contacts": nothing to read, nor
+				 * from the heading above */
 };
 
 #define QUICK_MAX	8	/* commands read for the card, at most */
@@ -43,7 +45,7 @@ struct ex {
 	int		 hline[7];	/* their lines */
 	int		 h1_taken;	/* a later heading names the level-1
 					 * heading's section itself */
-	int		 want[6];	/* sections worth reading */
+	int		 want[SEC_FORMER];	/* sections worth reading */
 	struct ynode	*quick;		/* quickref commands */
 	char		*qlabel;	/* what the paragraph before a code
 					 * block said it does */
@@ -500,10 +502,17 @@ section_of(const char *text)
 	    "common commands", "handy commands", "key commands",
 	    "commands", "mitigation", "remediation", "quick fix",
 	    NULL };
+	/* People who are no longer to be called. */
+	static const char *const former[] = { "former", "previous",
+	    "past contact", "ehemalig", "antiguo", "anteriores", "ancien",
+	    "no longer", "alumni", "moved on", "do not call", "don't call",
+	    "nicht mehr", "left the", NULL };
 	enum section s = SEC_NONE;
 	char *l = lower(text);
 
-	if (has_any(l, esc))
+	if (has_any(l, former))
+		s = SEC_FORMER;
+	else if (has_any(l, esc))
 		s = SEC_ESCALATION;
 	else if (has_any(l, sev))
 		s = SEC_SEVERITY;
@@ -528,7 +537,8 @@ current(const struct ex *x, const char **head)
 		if (x->heads[i] != NULL && x->levels[i] != SEC_NONE) {
 			/* "# Escalation policy", "## Escalation", "## Handover":
 			 * the handover is no escalation. */
-			if (i == 1 && under && x->h1_taken)
+			if ((i == 1 && under && x->h1_taken) ||
+			    x->levels[i] == SEC_FORMER)
 				break;
 			*head = x->heads[i];
 			return x->want[x->levels[i]] ? (enum section)x->levels[i] :
@@ -626,7 +636,7 @@ field_of(const char *label)
 		if (word_at(l, email[i]) || strstr(l, "mail") != NULL)
 			f = F_EMAIL;
 	for (i = 0; chat[i] != NULL && f == F_NONE; i++)
-		if (word_at(l, chat[i]))
+		if (word_at(l, chat[i]) && strstr(l, "radio") == NULL)
 			f = F_CHAT;
 	for (i = 0; url[i] != NULL && f == F_NONE; i++)
 		if (word_at(l, url[i]))
@@ -740,6 +750,28 @@ contact_id(struct ex *x, const char *s)
 	}
 }
 
+/* Returns the number of digits in s (0 for NULL). */
+static size_t
+digit_count(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0'; s++)
+		n += isdigit((unsigned char)*s) != 0;
+	return n;
+}
+
+/* put, of the first n bytes of v. */
+static void
+put_n(struct ex *x, struct ynode *m, const char *key, const char *v,
+    size_t n, int line)
+{
+	char *t = xstrndup(v, n);
+
+	put(x, m, key, t, line);
+	free(t);
+}
+
 static void
 set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
     int line)
@@ -747,13 +779,27 @@ set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
 	static const char *const key[] = { NULL, "role", "name", "phone",
 	    "email", "chat", "url" };
 
-	if (f == F_NONE || *v == '\0' || ymap_get(c, key[f]) != NULL)
+	const struct ynode *had;
+	size_t i, n = strlen(v);
+
+	if (f == F_NONE || *v == '\0')
 		return;
-	put(x, c, key[f], v, line);
+	/* "+34 655 000 111.": the sentence's period is no digit. */
+	while (f == F_PHONE && n > 0 && v[n - 1] == '.')
+		n--;
+	if ((had = ymap_get(c, key[f])) != NULL) {
+		/* "pager 4417, (617) 555-0100": the number to call. */
+		if (f != F_PHONE || digit_count(ystr(had)) >= 7 ||
+		    digit_count(v) < 7)
+			return;
+		for (i = 0; i < c->n; i++)
+			if (c->items[i] == had)
+				c->items[i] = str_at(x, v, n, line);
+		return;
+	}
+	put_n(x, c, key[f], v, n, line);
 }
 
-/* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
- * 0100, jane@acme.test") and sets the fields they look like. */
 /*
  * Returns the way to reach at the end of part, words before it: "ticket
  * portal https://...", "bridge line +1 555 0100" (a label's words,
@@ -825,6 +871,147 @@ paging_tool(const char *s)
 	return yes;
 }
 
+/* Returns 1 if s can be a person's name as written: capitalised words
+ * ("Priya Raman", "Dr. Stefanie Wolf", "van der Berg"), no digits; not
+ * "on leave until March", "Ch. 4", "contrato RS-2024-0091". */
+static int
+name_like(const char *s)
+{
+	static const char *const particle[] = { "van ", "von ", "de ", "da ",
+	    "di ", "del ", "le ", "la ", "al ", "bin ", NULL };
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, words = 1;
+
+	if (*p == '[' || *p == '<')
+		return 1;	/* a placeholder, reported as one */
+	for (i = 0; particle[i] != NULL; i++)
+		if (strncmp(s, particle[i], strlen(particle[i])) == 0)
+			p += strlen(particle[i]);
+	if (!isupper(*p) && *p < 0xc3)
+		return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (isdigit(*p))
+			return 0;
+		words += *p == ' ';
+	}
+	return words <= 6;
+}
+
+/* Returns 1 if a contacts table's header h (lower-case) is a slot of a
+ * rota: "Primary", "Backup", "Secondary", "Deputy". */
+static int
+slot_column(const char *h)
+{
+	static const char *const w[] = { "primary", "backup", "secondary",
+	    "deputy", "tertiary", "first", "second", "principal",
+	    "vertretung", "suplente", NULL };
+
+	return has_any(h, w);
+}
+
+/* Returns 1 if a contacts table's header h (lower-case) names people:
+ * "Shift lead", "Supervisor", "Primary", "Backup". */
+static int
+person_column(const char *h)
+{
+	static const char *const w[] = { "lead", "manager", "supervisor",
+	    "engineer", "officer", "owner", "primary", "backup", "secondary",
+	    "deputy", "on-call", "oncall", "on call", "responsible", "admin",
+	    "responsable", "verantwortlich", NULL };
+
+	return has_any(h, w);
+}
+
+/* Returns 1 if the parenthesis at p qualifies a role: "(primary)",
+ * "(Vertretung)", "(24/7)", "(Pay.UK)": one short word, no contact
+ * detail. */
+static int
+role_paren(const char *p)
+{
+	const char *e = strchr(p, ')'), *q;
+
+	if (e == NULL || e - p > 24 || e - p < 2)
+		return 0;
+	for (q = p + 1; q < e; q++)
+		if (*q == ' ' || *q == '@' || *q == '+' || *q == ',')
+			return 0;
+	return 1;
+}
+
+/* Returns 1 if s reads as a person's full name: two to five words, each
+ * capitalised and none in capitals ("Kevin Marsh", "Dr. Aisha Mensah";
+ * not "WMS on-call", "Nursing Supervisor, House"). */
+static int
+full_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *w;
+	size_t words = 0, caps;
+
+	static const char *const role[] = { "analyst", "manager", "engineer",
+	    "officer", "lead", "operations", "support", "team", "desk",
+	    "center", "centre", "service", "director", "head", "admin",
+	    "supervisor", "on-call", "oncall", "duty", "vendor", "ops",
+	    "security", "platform", "network", "infra", "developer",
+	    "architect", "owner", "commander", "coordinator", NULL };
+	char *l;
+	int roleish;
+
+	if (!name_like(s) || strchr(s, ',') != NULL)
+		return 0;
+	l = lower(s);
+	roleish = has_any(l, role);
+	free(l);
+	if (roleish)
+		return 0;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		w = p;
+		words++;
+		if (!isupper(*p) && *p < 0xc3)
+			return 0;
+		for (caps = 0; *p != '\0' && *p != ' '; p++)
+			caps += isupper(*p) != 0;
+		if (caps > 1 && (size_t)(p - w) == caps)
+			return 0;	/* "WMS" */
+	}
+	return words >= 2 && words <= 5;
+}
+
+/* Sets the role of contact c to what label lab says: "Kevin Marsh
+ * (Integration Engineer, primary on-call)" is a name and its role. */
+static void
+put_role(struct ex *x, struct ynode *c, char *lab, int line)
+{
+	char *o = strchr(lab, '('), *e;
+	size_t words = 0;
+	const char *p;
+
+	if (o != NULL && o > lab && (e = strrchr(o, ')')) != NULL &&
+	    e[1] == '\0') {
+		for (p = lab; p < o; p++)
+			words += *p == ' ';
+		o[-1] = o[-1] == ' ' ? '\0' : o[-1];
+		*o = '\0';
+		*e = '\0';
+		if (words >= 2 && full_name(trim(lab)) &&
+		    digit_count(o + 1) == 0) {
+			put(x, c, "name", trim(lab), line);
+			put(x, c, "role", trim(o + 1), line);
+			return;
+		}
+		*o = '(';
+		*e = ')';
+		if (o[-1] == '\0')
+			o[-1] = ' ';
+	}
+	put(x, c, "role", lab, line);
+}
+
+/* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
+ * 0100, jane@acme.test") and sets the fields they look like. */
 static void
 set_parts(struct ex *x, struct ynode *c, const char *text, int line,
     enum field hint)
@@ -854,6 +1041,12 @@ set_parts(struct ex *x, struct ynode *c, const char *text, int line,
 					p = (char *)q;
 					continue;
 				}
+			}
+			/* "Rufbereitschaft (Vertretung)": a role's
+			 * qualifier, kept in it. */
+			if (*p == '(' && hint == F_ROLE && role_paren(p)) {
+				p = strchr(p, ')');
+				continue;
 			}
 			if (*p == ',' || *p == ';' || *p == '|' || *p == '\n' ||
 			    (*p == ' ' && (p[1] == '-' || p[1] == '/') &&
@@ -946,8 +1139,10 @@ cut:
 			if (f == F_NAME && ymap_get(c, "name") != NULL)
 				f = F_NONE;
 			/* "PagerDuty service \"data-ingest\"" pages someone;
-			 * it is nobody's name. */
-			if (f == F_NAME && paging_tool(part))
+			 * it is nobody's name; nor is "on leave until March"
+			 * where no column says it is one. */
+			if (f == F_NAME && (paging_tool(part) ||
+			    (hint != F_NAME && !name_like(part))))
 				f = F_NONE;
 			set_field(x, c, f, part, line);
 			if (pf != F_NONE)
@@ -1273,6 +1468,23 @@ num_word(const char *s)
  * 80% utilization (warning)".  Each clause (between commas, semicolons
  * or "and") holds one number and what it is.  Returns 1 if it was one.
  */
+/* Returns where in lower-case l the word of a level starts: a warning's
+ * (warn) or a critical one's, or NULL. */
+static const char *
+level_word(const char *l, int warn)
+{
+	static const char *const w[] = { "warn", "advert", "aviso", NULL };
+	static const char *const c[] = { "crit", "krit", "cr\xc3\xad" "t", NULL };
+	const char *const *list = warn ? w : c, *p, *best = NULL;
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if ((p = strstr(l, list[i])) != NULL && (best == NULL ||
+		    p < best))
+			best = p;
+	return best;
+}
+
 static int
 threshold_line(struct ex *x, const char *text, int line)
 {
@@ -1337,11 +1549,24 @@ threshold_line(struct ex *x, const char *text, int line)
 			}
 			if (!hc)
 				crit = c, hc = 1;
-		} else if (is_crit(lc) || strstr(lc, "page") != NULL) {
-			if (!hc)
+		} else if (is_crit(lc) || strstr(lc, "page") != NULL ||
+		    is_warn(lc)) {
+			/* "< 0.5% (warn at 2%": the level is what follows
+			 * its word; what stands before it, the target. */
+			int crit_kw = is_crit(lc) || strstr(lc, "page") != NULL;
+			const char *kw = crit_kw ? (is_crit(lc) ? level_word(lc,
+			    0) : strstr(lc, "page")) : level_word(lc, 1);
+			struct cmp after;
+
+			if (kw != NULL && c.end <= clause + (kw - lc) &&
+			    next_cmp(clause + (kw - lc), &after)) {
+				if (!ht)
+					target = c, ht = 1;
+				c = after;
+			}
+			if (crit_kw && !hc)
 				crit = c, hc = 1;
-		} else if (is_warn(lc)) {
-			if (!hw)
+			else if (!crit_kw && !hw)
 				warn = c, hw = 1;
 		} else if (strstr(lc, "target") != NULL ||
 		    strstr(lc, "normal") != NULL) {
@@ -1493,7 +1718,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 	int moves_on = 0;
 	long waited = 0;
 	int notc = -1;
-	int reach = 0;
+	int reach = 0, nslot = 0;
 
 	if (head == NULL)
 		return;
@@ -1511,6 +1736,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 		f[k] = sec == SEC_THRESHOLDS ? F_NONE : field_of(h[k]);
 		c[k] = col_of(h[k], sec);
 		reach |= f[k] == F_PHONE || f[k] == F_EMAIL || f[k] == F_CHAT;
+		nslot += k > 0 && f[k] == F_NONE && slot_column(h[k]);
 		switch (c[k]) {
 		case C_WARN: if (warn == -1) warn = (int)k; break;
 		case C_CRIT: if (crit == -1) crit = (int)k; break;
@@ -1687,6 +1913,31 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				yseq_push(x->a, x->escalation, s);
 			}
 			free(wv);
+		} else if (sec == SEC_CONTACTS && nslot >= 2) {
+			/* "Team | Primary | Backup": a contact in each
+			 * slot, "Payments on-call (primary)". */
+			char *team = cell_text(row, 0);
+
+			for (k = 1; k < cols; k++) {
+				char *v, *tv, *role;
+				struct ynode *ct;
+				if (f[k] != F_NONE || !slot_column(h[k]))
+					continue;
+				v = cell_text(row, k);
+				tv = trim(v);
+				if (*tv != '\0' && !dashes(tv)) {
+					ct = item_at(x, line);
+					role = xasprintf("%s (%s)", trim(team),
+					    h[k]);
+					put(x, ct, "role", role, line);
+					free(role);
+					set_parts(x, ct, tv, line, F_NAME);
+					if (has_reach(ct))
+						add_contact(x, ct);
+				}
+				free(v);
+			}
+			free(team);
 		} else if (sec == SEC_CONTACTS || reach) {
 			struct ynode *ct = item_at(x, line);
 
@@ -1703,6 +1954,11 @@ table(struct ex *x, cmark_node *t, enum section sec)
 					ff = lk;
 				if (ff == F_NONE && (int)k == 0)
 					ff = F_ROLE;
+				/* "Shift lead | Mark Ellison": a person's
+				 * column. */
+				if (ff == F_NONE && lk == F_NAME &&
+				    name_like(tv) && person_column(h[k]))
+					ff = F_NAME;
 				if (ff != F_NONE && *tv != '\0' && !dashes(tv))
 					set_parts(x, ct, tv, line, ff);
 				else if (ff == F_NONE && *tv != '\0' &&
@@ -2080,7 +2336,8 @@ static int
 struck(cmark_node *it, enum section sec)
 {
 	static const char *const no[] = { "do not call", "don't call",
-	    "do not page", NULL };
+	    "do not page", "left the company", "left the bank", "left the team",
+	    "no longer", "nicht mehr anrufen", "ya no est", NULL };
 	cmark_node *p = cmark_node_first_child(it), *c;
 	const char *t;
 	size_t i;
@@ -2169,7 +2426,7 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				break;
 			if (lab != NULL) {
 				struct ynode *c = item_at(x, line);
-				put(x, c, "role", trim(lab), line);
+				put_role(x, c, trim(lab), line);
 				set_parts(x, c, rest, line, F_NONE);
 				add_contact(x, c);
 			}
@@ -2492,12 +2749,13 @@ contact_line(struct ex *x, const char *text, int line)
 	struct ynode *c;
 
 	if (lab == NULL || field_of(lab) == F_PHONE || field_of(lab) ==
-	    F_EMAIL || field_of(lab) == F_CHAT || meta_label(lab)) {
+	    F_EMAIL || field_of(lab) == F_CHAT || meta_label(lab) ||
+	    section_of(lab) == SEC_FORMER) {
 		free(lab);
 		return;
 	}
 	c = item_at(x, line);
-	put(x, c, "role", trim(lab), line);
+	put_role(x, c, trim(lab), line);
 	set_parts(x, c, rest, line, F_NONE);
 	add_contact(x, c);
 	free(lab);
@@ -2941,7 +3199,7 @@ esc_when_cut(char *t)
 	    " - ", NULL };
 	static const char *const when[] = { "after", "within", "immediately",
 	    "on alert", "if", "when", "once", "at once", "straight away",
-	    "right away", NULL };
+	    "right away", "sofort", "nach", "inmediatamente", "tras", NULL };
 	char *p;
 	size_t i, k, n;
 
@@ -3584,6 +3842,9 @@ walk_blocks(struct ex *x, cmark_node *parent)
 			else
 				text = node_text(n);
 			x->levels[level] = section_of(text);
+			/* A title is no list of former people. */
+			if (level == 1 && x->levels[1] == SEC_FORMER)
+				x->levels[1] = SEC_NONE;
 			x->heads[level] = text;
 			x->hline[level] = node_line(x, n);
 			if (level == 1)
@@ -3662,17 +3923,23 @@ who_is(const char *who, const char *n)
 static const char *
 contact_of(const struct ynode *cl, const char *who)
 {
-	size_t k;
+	static const char *const keys[] = { "role", "name", "chat", NULL };
+	const char *best = NULL, *v;
+	size_t k, i, bn = 0;
 
+	/* The longest that who names: "Rufbereitschaft (Vertretung)",
+	 * not "Rufbereitschaft"; "wallet on-call backup", not "wallet
+	 * on-call". */
 	for (k = 0; k < cl->n; k++) {
 		const struct ynode *c = cl->items[k];
-
-		if (who_is(who, ystr(ymap_get(c, "role"))) ||
-		    who_is(who, ystr(ymap_get(c, "name"))) ||
-		    who_is(who, ystr(ymap_get(c, "chat"))))
-			return ystr(ymap_get(c, "id"));
+		for (i = 0; keys[i] != NULL; i++)
+			if ((v = ystr(ymap_get(c, keys[i]))) != NULL &&
+			    strlen(v) > bn && who_is(who, v)) {
+				best = ystr(ymap_get(c, "id"));
+				bn = strlen(v);
+			}
 	}
-	return NULL;
+	return best;
 }
 
 /* ------------------------------------------------------------ summary */
