@@ -819,6 +819,16 @@ reach_after_words(struct ex *x, struct ynode *c, char *part, enum field *f,
 
 	if (u == NULL)
 		u = strstr(part, "http://");
+	/* "@ellie_cm on Discord": the handle. */
+	if ((*part == '@' || *part == '#') && (e = strchr(part, ' ')) != NULL &&
+	    e - part > 1) {
+		*e = '\0';
+		if (looks(part) == F_CHAT) {
+			*f = F_CHAT;
+			return part;
+		}
+		*e = ' ';
+	}
 	if (u != NULL && u > part && u[-1] == ' ') {
 		for (e = u; *e != '\0' && *e != ' '; e++)
 			;
@@ -1123,7 +1133,7 @@ cut:
 					pf = F_NONE;
 			}
 			f = looks(part);
-			if (f == F_NAME && pf == F_NONE)
+			if (f == F_NAME)
 				part = reach_after_words(x, c, part, &f, line);
 			if (f == F_NONE && hint != F_NONE)
 				f = hint;
@@ -1409,7 +1419,22 @@ add_threshold(struct ex *x, const char *metric, const struct cmp *target,
 	crit = v[1];
 	target = v[2];
 	t = item_at(x, line);
-	put(x, t, "metric", metric, line);
+	{
+		/* "Publish-to-live latency over 60 seconds": the metric
+		 * without its comparison's word. */
+		static const char *const cmpw[] = { " over", " above", " below",
+		    " under", " exceeds", " exceeding", " greater than",
+		    " more than", " less than", " at", " is", NULL };
+		size_t n = strlen(metric), i, k;
+		for (i = 0; cmpw[i] != NULL; i++) {
+			k = strlen(cmpw[i]);
+			if (n > k && strncasecmp(metric + n - k, cmpw[i], k) == 0) {
+				n -= k;
+				i = (size_t)-1;	/* "is over": again */
+			}
+		}
+		put_n(x, t, "metric", metric, n, line);
+	}
 	unit[0] = '\0';
 	if (warn != NULL && warn->unit[0] != '\0')
 		strcpy(unit, warn->unit);
@@ -2842,6 +2867,8 @@ threshold_prose(struct ex *x, int first, int last)
 		    (b.data[i + 1] == ' ' && (i + 2 >= b.len ||
 		    isupper((unsigned char)b.data[i + 2]))))))
 			continue;
+		while (start < i && b.data[start] == ' ')
+			start++;	/* the sentence's line: its first word's */
 		if (i > start) {
 			char *sent = xstrndup(b.data + start, i - start);
 			for (k = 0; k + 1 < (size_t)(last - first + 1) &&
