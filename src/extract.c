@@ -1239,6 +1239,31 @@ next_cmp(const char *s, struct cmp *c)
 		    isdigit((unsigned char)p[1]))) && (p == s ||
 		    !isalnum((unsigned char)p[-1]))) {
 			c->num = strtod(p, (char **)&q);
+			/* "2.000", "10.000", "1.500.000": thousands, as
+			 * German and Spanish write them (not "0.005", and
+			 * "1.500" stays 1.5). */
+			{
+				const char *d = p, *g;
+				size_t groups = 0, zeros = 0;
+				while (isdigit((unsigned char)*d))
+					d++;
+				for (g = d; g[0] == '.' && isdigit((unsigned char)
+				    g[1]) && isdigit((unsigned char)g[2]) &&
+				    isdigit((unsigned char)g[3]) &&
+				    !isdigit((unsigned char)g[4]); g += 4) {
+					groups++;
+					zeros = strncmp(g + 1, "000", 3) == 0;
+				}
+				if (d - p <= 3 && *p != '0' && (groups >= 2 ||
+				    (groups == 1 && zeros))) {
+					c->num = 0;
+					for (d = p; d < g; d++)
+						if (isdigit((unsigned char)*d))
+							c->num = c->num * 10 +
+							    (*d - '0');
+					q = g;
+				}
+			}
 			/* 1,600 and 1,500,000,000: thousands. */
 			while (q[0] == ',' && isdigit((unsigned char)q[1]) &&
 			    isdigit((unsigned char)q[2]) &&
@@ -1247,6 +1272,19 @@ next_cmp(const char *s, struct cmp *c)
 				c->num = c->num * 1000 + (q[1] - '0') * 100 +
 				    (q[2] - '0') * 10 + (q[3] - '0');
 				q += 4;
+			}
+			/* "0,5 %", "1,5 s": a decimal comma (not "1,600",
+			 * not "1, 2"). */
+			if (q[0] == ',' && isdigit((unsigned char)q[1]) &&
+			    (!isdigit((unsigned char)q[2]) ||
+			    !isdigit((unsigned char)q[3]))) {
+				char *e2;
+				double f = strtod(q + 1, &e2);
+				size_t nd = (size_t)(e2 - (q + 1));
+				while (nd-- > 0)
+					f /= 10;
+				c->num += f;
+				q = e2;
 			}
 			while (*q == ' ' && q[1] != '\0' &&
 			    (q[1] == '%' || isalpha((unsigned char)q[1])))
@@ -1694,6 +1732,7 @@ col_of(const char *h, enum section sec)
 		{ "target", C_TARGET }, { "baseline", C_TARGET },
 		{ "normal", C_TARGET }, { "expected", C_TARGET },
 		{ "healthy", C_TARGET }, { "slo", C_TARGET },
+		{ "ziel", C_TARGET }, { "objetivo", C_TARGET },
 		{ "duration", C_FOR }, { "sustained", C_FOR },
 		{ "window", C_FOR }, { "unit", C_UNIT }, { "direction", C_DIR },
 		{ "sever", C_SEV }, { "priority", C_SEV }, { "sev", C_SEV },
