@@ -487,6 +487,7 @@ section_of(const char *text)
 {
 	static const char *const sev[] = { "severi", "priority level",
 	    "priorities", "incident level", "incident classification",
+	    "incident categor", "incident priorit", "sevs",
 	    "sev level", "impact level", "schwere", NULL };
 	static const char *const esc[] = { "escalat", "eskal", "escala",
 	    "gets paged", "paging order", "who to page", "page order",
@@ -1750,6 +1751,9 @@ col_of(const char *h, enum section sec)
 		return C_FOR;
 	if (strcmp(h, "level") == 0)
 		return sec == SEC_ESCALATION ? C_NONE : C_SEV;
+	if (sec == SEC_SEVERITY && (strcmp(h, "category") == 0 ||
+	    strcmp(h, "class") == 0 || strcmp(h, "priority") == 0))
+		return C_SEV;
 	if (sec == SEC_ESCALATION && (strstr(h, "after") != NULL ||
 	    strstr(h, "when") != NULL || strstr(h, "delay") != NULL ||
 	    strstr(h, "wait") != NULL || strcmp(h, "time") == 0))
@@ -2009,8 +2013,11 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				char *v = cell_text(row, k), *tv = trim(v);
 				enum field ff = f[k];
 				enum field lk = looks(tv);
+				/* "Contact | Fiona McLeod": a name where it
+				 * reads as one, else a role ("Duty CRE"). */
 				if (ff == F_NAME && strcmp(h[k], "name") != 0 &&
-				    strcmp(h[k], "nombre") != 0)
+				    strcmp(h[k], "nombre") != 0 &&
+				    !full_name(tv))
 					ff = F_ROLE;
 				if ((ff == F_NONE || ff == F_NAME ||
 				    ff == F_ROLE) && lk != F_NONE &&
@@ -2105,6 +2112,22 @@ sev_code(const char *s)
 		if (strncasecmp(p, "stufe ", 6) == 0 &&
 		    isdigit((unsigned char)p[6]))
 			return xstrndup(p, 7);
+		/* "Priority 1", "Category 2", "Cat 1", "Prioridad 1",
+		 * "Priorität 1": the words as written. */
+		{
+			static const char *const w[] = { "priority ",
+			    "prio ", "category ", "cat ", "prioridad ",
+			    "categor\xc3\xad" "a ", "priorit\xc3\xa4t ",
+			    "kategorie ", NULL };
+			size_t i;
+			for (i = 0; w[i] != NULL; i++) {
+				n = strlen(w[i]);
+				if (strncasecmp(p, w[i], n) == 0 &&
+				    isdigit((unsigned char)p[n]) &&
+				    !isalnum((unsigned char)p[n + 1]))
+					return xstrndup(p, n + 1);
+			}
+		}
 		if (strncasecmp(p, "sev", 3) == 0) {
 			n = 3;
 			if (strncasecmp(p, "severity", 8) == 0)
@@ -2113,6 +2136,10 @@ sev_code(const char *s)
 				n++;
 			if (isdigit((unsigned char)p[n]) &&
 			    !isalnum((unsigned char)p[n + 1]))
+				return xstrndup(p, n + 1);
+			/* "Sev A" */
+			if (n > 3 && p[n - 1] == ' ' && p[n] >= 'A' &&
+			    p[n] <= 'E' && !isalnum((unsigned char)p[n + 1]))
 				return xstrndup(p, n + 1);
 		}
 	}

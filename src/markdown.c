@@ -4,7 +4,6 @@
  * links into real link nodes, collects headings (with their slugs) and
  * links, each with a line:col in the original file.
  */
-#define _GNU_SOURCE	/* memmem */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1177,8 +1176,14 @@ admonitions(struct mdctx *m, const char *s, size_t n, char **copy,
 	int line = 0, any = 0;
 
 	*copy = NULL;
-	if (memmem(s, n, "!!! ", 4) == NULL && memmem(s, n, "??? ", 4) ==
-	    NULL && memmem(s, n, "???+ ", 5) == NULL)
+	/* Most bodies have none: a look at each line's start. */
+	for (at = 0; at < n; at = e != NULL ? (size_t)(e - s) + 1 : n) {
+		if (n - at >= 4 && (s[at] == '!' || s[at] == '?') &&
+		    s[at + 1] == s[at] && s[at + 2] == s[at])
+			break;
+		e = memchr(s + at, '\n', n - at);
+	}
+	if (at >= n)
 		return;
 	for (at = 0; at < n; at = next) {
 		e = memchr(s + at, '\n', n - at);
