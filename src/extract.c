@@ -57,6 +57,7 @@ static struct ynode *repeats(struct arena *, struct ynode *);
 static void	put_notify(struct ex *, struct ynode *, const char *, int);
 static char	*sev_name(const char *);
 static void	escalation_prose(struct ex *, cmark_node *, enum section);
+static void	step_contact(struct ex *, const char *, int);
 static int	esc_sla(const char *, const char *);
 static char	*esc_when_cut(char *);
 
@@ -3992,6 +3993,44 @@ walk_blocks(struct ex *x, cmark_node *parent)
 }
 
 /*
+ * Adds the contact an escalation step names with its number: "Warehouse
+ * Systems team lead (Carla Mendes, 07700 900344)" is the role, the name
+ * and the phone, so the step and the on-call box can call them.
+ */
+static void
+step_contact(struct ex *x, const char *who, int line)
+{
+	char *t, *o, *e;
+	struct ynode *c;
+
+	if (digit_count(who) < 7 || strlen(who) > 160 ||
+	    (o = strchr(who, '(')) == NULL || o == who)
+		return;
+	t = xstrdup(who);
+	o = t + (o - who);
+	*o++ = '\0';
+	if ((e = strrchr(o, ')')) != NULL)
+		*e = '\0';
+	c = item_at(x, line);
+	{
+		/* "Page the primary on-call (Ana, ...)": whom, not the
+		 * verb; "Lena Fischer (+49 ...)": a name. */
+		char *r = trim(t), *l = lower(r);
+		size_t vn;
+		if (word_of(l, l, esc_verbs, &vn) == l)
+			r = trim(r + vn);
+		if (strncasecmp(r, "the ", 4) == 0)
+			r += 4;
+		free(l);
+		put(x, c, full_name(r) ? "name" : "role", r, line);
+	}
+	set_parts(x, c, o, line, F_NONE);
+	if (ymap_get(c, "phone") != NULL)
+		add_contact(x, c);
+	free(t);
+}
+
+/*
  * Returns 1 if an escalation step's "who" names the contact whose role or
  * name is n: the same words, or them as words of who ("Primary on-call
  * (immediately)", "Page the Engineering manager").
@@ -4171,6 +4210,8 @@ extract(struct runbook *r, int all)
 		/* "[Name of on-call engineer]" names nobody yet. */
 		if (who != NULL && (*who == '[' || *who == '<'))
 			continue;
+		if (who != NULL && contact_of(cl, who) == NULL && cl == x.contacts)
+			step_contact(&x, who, s->line);
 		if (who != NULL)
 			put(&x, s, "contact", contact_of(cl, who), s->line);
 	}
