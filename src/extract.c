@@ -495,6 +495,7 @@ section_of(const char *text)
 	    "call order", "support tiers", "escalation tiers", NULL };
 	static const char *const con[] = { "contact", "on-call", "oncall",
 	    "on call", "who to call", "people", "phone", "rotation",
+	    "getting help", "get help", "who to ask",
 	    "responders", "ansprech", "bereitschaft", "guardia", NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", "umbral", "schwell",
@@ -1018,6 +1019,16 @@ put_role(struct ex *x, struct ynode *c, char *lab, int line)
 		*e = ')';
 		if (o[-1] == '\0')
 			o[-1] = ' ';
+	}
+	/* "Owen Price, HPC Systems Administrator" */
+	if ((o = strstr(lab, ", ")) != NULL && o > lab) {
+		*o = '\0';
+		if (full_name(trim(lab)) && *trim(o + 2) != '\0') {
+			put(x, c, "name", trim(lab), line);
+			put(x, c, "role", trim(o + 2), line);
+			return;
+		}
+		*o = ',';
 	}
 	put(x, c, "role", lab, line);
 }
@@ -1752,6 +1763,19 @@ col_of(const char *h, enum section sec)
 		return C_FOR;
 	if (strcmp(h, "level") == 0)
 		return sec == SEC_ESCALATION ? C_NONE : C_SEV;
+	/* Traffic lights and alarm grades: "Green | Amber | Red",
+	 * "Minor alarm | Major alarm". */
+	if (sec == SEC_THRESHOLDS) {
+		if (strcmp(h, "amber") == 0 || strcmp(h, "yellow") == 0 ||
+		    strcmp(h, "orange") == 0 || (word_at(h, "minor") &&
+		    strlen(h) < 16))
+			return C_WARN;
+		if (strcmp(h, "red") == 0 || (word_at(h, "major") &&
+		    strlen(h) < 16))
+			return C_CRIT;
+		if (strcmp(h, "green") == 0)
+			return C_TARGET;
+	}
 	if (sec == SEC_SEVERITY && (strcmp(h, "category") == 0 ||
 	    strcmp(h, "class") == 0 || strcmp(h, "priority") == 0))
 		return C_SEV;
