@@ -803,6 +803,26 @@ set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
 	put_n(x, c, key[f], v, n, line);
 }
 
+/* Sets c's name to the words of part before at (which follows a blank),
+ * cutting part there, unless they are a label ("bridge line", "ticket
+ * portal") or c has a name. */
+static void
+name_before(struct ex *x, struct ynode *c, char *part, char *at, int line)
+{
+	static const char *const label[] = { "line", "phone", "tel", "hotline",
+	    "mobile", "cell", "number", "call", "desk", "pager", "bridge",
+	    "direct", "office", "fax", "portal", "page", "link", "url", "web",
+	    "site", "dashboard", "form", "queue", "ticket", NULL };
+	char *w = lower(part);
+
+	w[at - part] = '\0';
+	if (!has_any(w, label) && ymap_get(c, "name") == NULL) {
+		at[-1] = '\0';
+		set_field(x, c, F_NAME, trim(part), line);
+	}
+	free(w);
+}
+
 /*
  * Returns the way to reach at the end of part, words before it: "ticket
  * portal https://...", "bridge line +1 555 0100" (a label's words,
@@ -813,11 +833,7 @@ static char *
 reach_after_words(struct ex *x, struct ynode *c, char *part, enum field *f,
     int line)
 {
-	static const char *const label[] = { "line", "phone", "tel", "hotline",
-	    "mobile", "cell", "number", "call", "desk", "pager", "bridge",
-	    "direct", "office", "fax", "portal", "page", "link", "url", "web",
-	    "site", "dashboard", "form", "queue", "ticket", NULL };
-	char *u = strstr(part, "https://"), *e, *w, *p;
+	char *u = strstr(part, "https://"), *e, *p;
 	size_t digits = 0;
 
 	if (u == NULL)
@@ -837,13 +853,7 @@ reach_after_words(struct ex *x, struct ynode *c, char *part, enum field *f,
 			;
 		if (*e == '\0') {
 			*f = F_URL;
-			w = lower(part);
-			w[u - part] = '\0';
-			if (!has_any(w, label) && ymap_get(c, "name") == NULL) {
-				u[-1] = '\0';
-				set_field(x, c, F_NAME, trim(part), line);
-			}
-			free(w);
+			name_before(x, c, part, u, line);
 			return u;
 		}
 	}
@@ -855,13 +865,7 @@ reach_after_words(struct ex *x, struct ynode *c, char *part, enum field *f,
 		p++;
 	if (digits < 7 || p == part || p[-1] != ' ' || looks(p) != F_PHONE)
 		return part;
-	w = lower(part);
-	w[p - part] = '\0';
-	if (!has_any(w, label) && ymap_get(c, "name") == NULL) {
-		p[-1] = '\0';
-		set_field(x, c, F_NAME, trim(part), line);
-	}
-	free(w);
+	name_before(x, c, part, p, line);
 	*f = F_PHONE;
 	return p;
 }

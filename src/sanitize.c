@@ -341,6 +341,28 @@ run_of(struct sctx *x, cmark_node *parent, size_t off)
 }
 
 /*
+ * Links child into parent after prev (first if prev is NULL), by hand:
+ * where an extension's node refuses a custom inline that cmark's own
+ * calls would not link.
+ */
+static void
+link_after(cmark_node *parent, cmark_node *prev, cmark_node *child)
+{
+	cmark_node_unlink(child);
+	child->parent = parent;
+	child->prev = prev;
+	child->next = prev != NULL ? prev->next : parent->first_child;
+	if (child->next != NULL)
+		child->next->prev = child;
+	else
+		parent->last_child = child;
+	if (prev != NULL)
+		prev->next = child;
+	else
+		parent->first_child = child;
+}
+
+/*
  * Appends child to parent, also where an extension's node refuses a
  * custom node (a table cell takes only the inlines it knows; custom
  * inlines render as their content).  Returns 0 only for a block node
@@ -355,15 +377,7 @@ append(cmark_node *parent, cmark_node *child)
 		return 1;
 	if (t != CMARK_NODE_CUSTOM_INLINE || parent->extension == NULL)
 		return 0;
-	cmark_node_unlink(child);
-	child->parent = parent;
-	child->prev = parent->last_child;
-	child->next = NULL;
-	if (parent->last_child != NULL)
-		parent->last_child->next = child;
-	else
-		parent->first_child = child;
-	parent->last_child = child;
+	link_after(parent, parent->last_child, child);
 	return 1;
 }
 
@@ -382,15 +396,7 @@ insert_after(cmark_node *node, cmark_node *child)
 	if (cmark_node_get_type(child) != CMARK_NODE_CUSTOM_INLINE ||
 	    parent == NULL || parent->extension == NULL)
 		return 0;
-	cmark_node_unlink(child);
-	child->parent = parent;
-	child->prev = node;
-	child->next = node->next;
-	if (node->next != NULL)
-		node->next->prev = child;
-	else
-		parent->last_child = child;
-	node->next = child;
+	link_after(parent, node, child);
 	return 1;
 }
 
