@@ -176,7 +176,7 @@ struct card {
 };
 
 struct ccontact {
-	const char	*id, *name, *role, *phone, *chat, *email;
+	const char	*id, *name, *role, *phone, *chat, *email, *pager;
 };
 
 struct cesc {

@@ -102,7 +102,11 @@ html_contact(struct buf *b, const char *level, const char *after,
 	BUF_PUTSL(b, "</td><td>");
 	if (c->phone != NULL)
 		el(b, "div", "phone", c->phone);
-	else
+	else if (c->pager != NULL) {
+		BUF_PUTSL(b, "<div class=\"chat\">Page ");
+		esc(b, c->pager);
+		BUF_PUTSL(b, "</div>");
+	} else
 		el(b, "div", "sub", "no phone");
 	BUF_PUTSL(b, "</td><td>");
 	el(b, "div", "chat", c->chat);

@@ -146,6 +146,7 @@ contact_fill(struct arena *a, const struct ynode *m, struct ccontact *c)
 	c->phone = field(a, m, "phone");
 	c->chat = field(a, m, "chat");
 	c->email = field(a, m, "email");
+	c->pager = field(a, m, "pager");
 }
 
 /* Returns the contact node for id: the runbook's own, else the site's. */
@@ -954,7 +955,7 @@ lay_contact(struct lay *L, const char *level, const char *after,
 	double y = L->y + pad;
 	double rh = 0;
 	const char *name, *role;
-	char *unk = NULL;
+	char *unk = NULL, *page = NULL;
 	int i;
 
 	cols(L->x, L->w, fs, esc_frac, 4, x, w);
@@ -991,10 +992,16 @@ lay_contact(struct lay *L, const char *level, const char *after,
 	if (c->phone != NULL)
 		h[2] = prep(L, c->phone, F_BOLD, Z_PHONE, x[2], y, w[2],
 		    PANGO_ALIGN_LEFT, C_INK);
-	else
+	else if (c->pager != NULL) {
+		/* What to page, where a number to dial would be. */
+		page = xasprintf("Page %s", c->pager);
+		h[2] = prep(L, page, F_BOLD, Z_CHAT, x[2], y, w[2],
+		    PANGO_ALIGN_LEFT, C_INK);
+	} else
 		h[2] = prep(L, "no phone", F_SANS, Z_SUB, x[2], y, w[2],
 		    PANGO_ALIGN_LEFT, C_MUTED);
 	free(unk);
+	free(page);
 	for (i = 0; i < 4; i++)
 		if (h[i] > rh)
 			rh = h[i];

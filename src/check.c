@@ -839,11 +839,12 @@ check_contact_list(const struct ynode *cs, struct diags *d, const char *file,
 		}
 		if (scalar(ymap_get(c, "phone")) == NULL &&
 		    scalar(ymap_get(c, "email")) == NULL &&
-		    scalar(ymap_get(c, "chat")) == NULL)
+		    scalar(ymap_get(c, "chat")) == NULL &&
+		    scalar(ymap_get(c, "pager")) == NULL)
 			diag_add(d, file, idn != NULL ? idn->line : c->line,
 			    idn != NULL ? idn->col : c->col,
 			    R_CONTACT_UNREACHABLE, "contact '%s' has neither "
-			    "phone, email nor chat", id);
+			    "phone, email, chat nor pager", id);
 		/* Read from the text: the contacts section's own scan
 		 * reports its placeholders, where they stand. */
 		for (k = 0; !from_text && k < c->n; k++) {

@@ -304,7 +304,7 @@ static void
 import_json(struct buf *b, const char *file, const struct ynode *x)
 {
 	static const char *const contact[] = { "id", "role", "name",
-	    "phone", "email", "chat", "url", NULL };
+	    "phone", "email", "chat", "pager", "url", NULL };
 	static const char *const severity[] = { "name", "description",
 	    "response", NULL };
 	static const char *const escalation[] = { "level", "who", "contact",

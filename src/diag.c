@@ -38,7 +38,7 @@ const struct rule_info rule_table[R__MAX] = {
 	[R_CONTACT_UNKNOWN] = { "contact-unknown", SEV_ERROR,
 	    "escalation/notify references a contact id that does not exist" },
 	[R_CONTACT_UNREACHABLE] = { "contact-unreachable", SEV_ERROR,
-	    "a contact with neither phone, email nor chat" },
+	    "a contact with neither phone, email, chat nor pager" },
 	[R_CONTACT_PLACEHOLDER] = { "contact-placeholder", SEV_ERROR,
 	    "a placeholder instead of a real contact detail" },
 	[R_ESCALATION_ORDER] = { "escalation-order", SEV_ERROR,

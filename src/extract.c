@@ -577,7 +577,8 @@ enum field {
 	F_PHONE,
 	F_EMAIL,
 	F_CHAT,
-	F_URL
+	F_URL,
+	F_PAGER		/* what to page in a paging tool */
 };
 
 /* Returns 1 if s is dashes only ("-", "\xe2\x80\x93", "\xe2\x80\x94"): a
@@ -632,6 +633,10 @@ field_of(const char *label)
 	enum field f = F_NONE;
 	size_t i;
 
+	/* "PagerDuty", "Paging": what to page, not a number. */
+	if (word_at(l, "pagerduty") || word_at(l, "opsgenie") ||
+	    word_at(l, "paging") || strstr(l, "escalation policy") != NULL)
+		f = F_PAGER;
 	for (i = 0; phone[i] != NULL && f == F_NONE; i++)
 		if (word_at(l, phone[i]))
 			f = F_PHONE;
@@ -780,7 +785,7 @@ set_field(struct ex *x, struct ynode *c, enum field f, const char *v,
     int line)
 {
 	static const char *const key[] = { NULL, "role", "name", "phone",
-	    "email", "chat", "url" };
+	    "email", "chat", "url", "pager" };
 
 	const struct ynode *had;
 	size_t i, n = strlen(v);
@@ -878,14 +883,109 @@ paging_tool(const char *s)
 	static const char *const tools[] = { "pagerduty", "opsgenie",
 	    "victorops", "splunk on-call", "xmatters", "incident.io",
 	    "grafana oncall", "ilert", "firehydrant", "rootly", NULL };
-	char *l = lower(s);
-	int yes = 0;
 	size_t i;
 
-	for (i = 0; tools[i] != NULL && !yes; i++)
-		yes = strncmp(l, tools[i], strlen(tools[i])) == 0;
-	free(l);
-	return yes;
+	for (i = 0; tools[i] != NULL; i++)
+		if (strncasecmp(s, tools[i], strlen(tools[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Returns the length of the paging target s starts with: a quoted name
+ * ("\"ml-serving\"", the quotes left out by *at), or a lower-case
+ * identifier with a '-', '_' or digit ("liveops-primary",
+ * "payments_oncall"), not "on-call"; else 0. */
+static size_t
+pager_token(const char *s, const char **at)
+{
+	static const char *const word[] = { "on-call", "e-mail", "follow-up",
+	    "24x7", "24/7", NULL };
+	const char *p = s;
+	size_t n, i;
+	int mark = 0;
+
+	*at = s;
+	if (*s == '"' || *s == '\'' || *s == '`') {
+		for (p = s + 1; *p != '\0' && *p != *s; p++)
+			if (*p == ' ')
+				return 0;
+		if (*p != *s || p == s + 1)
+			return 0;
+		*at = s + 1;
+		return (size_t)(p - s - 1);
+	}
+	for (; islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+	    *p == '-' || *p == '_' || *p == '.'; p++)
+		mark |= *p == '-' || *p == '_' || isdigit((unsigned char)*p);
+	while (p > s && p[-1] == '.')
+		p--;
+	n = (size_t)(p - s);
+	if (n < 3 || !mark || !islower((unsigned char)*s) ||
+	    isalnum((unsigned char)*p) || *p == '@')
+		return 0;
+	for (i = 0; word[i] != NULL; i++)
+		if (strlen(word[i]) == n && strncmp(s, word[i], n) == 0)
+			return 0;
+	return n;
+}
+
+/*
+ * Returns what text says to page, malloc'd, or NULL: "page
+ * `liveops-primary`", "page \"ml-serving\" in PagerDuty", "PagerDuty
+ * service \"data-ingest\"", "Opsgenie schedule payments_oncall".  *from
+ * is where the phrase starts in text.
+ */
+static char *
+pager_of(const char *text, const char **from)
+{
+	static const char *const kind[] = { " service", " schedule",
+	    " rotation", " escalation policy", " policy", " team", ":", "",
+	    NULL };
+	const char *p, *q, *at;
+	size_t n, i, k;
+
+	for (p = text; *p != '\0'; p++) {
+		if (p > text && isalnum((unsigned char)p[-1]))
+			continue;
+		q = NULL;
+		if (strncasecmp(p, "page ", 5) == 0)
+			q = p + 5;
+		else if (paging_tool(p)) {
+			/* The tool's name, then what it pages. */
+			for (q = p; *q != '\0' && *q != ' ' && *q != ':'; q++)
+				;
+			if (strncasecmp(p, "splunk on-call", 14) == 0 ||
+			    strncasecmp(p, "grafana oncall", 14) == 0)
+				q = p + 14;
+			for (k = 0; kind[k] != NULL; k++)
+				if (strncasecmp(q, kind[k], strlen(kind[k])) ==
+				    0) {
+					q += strlen(kind[k]);
+					break;
+				}
+			if (*q != ' ')
+				q = NULL;
+			else
+				q++;
+		}
+		if (q == NULL)
+			continue;
+		while (*q == ' ')
+			q++;
+		if ((n = pager_token(q, &at)) > 0) {
+			char *t = xstrndup(at, n);
+
+			/* No URL's host, no address. */
+			for (i = 0; i < n && t[i] != '/'; i++)
+				;
+			if (i == n) {
+				*from = p;
+				return t;
+			}
+			free(t);
+		}
+	}
+	return NULL;
 }
 
 /* Returns 1 if s can be a person's name as written: capitalised words
@@ -1037,6 +1137,30 @@ put_role(struct ex *x, struct ynode *c, char *lab, int line)
 	put(x, c, "role", lab, line);
 }
 
+/* Sets c's pager if part says what to page ("page liveops-primary",
+ * "PagerDuty service \"data-ingest\"", or under hint F_PAGER, a
+ * "PagerDuty" column's "liveops-primary"); returns 1 if it does. */
+static int
+pager_part(struct ex *x, struct ynode *c, const char *part, enum field hint,
+    int line)
+{
+	const char *from, *at;
+	char *pg;
+	size_t n;
+
+	if (hint == F_PAGER && (n = pager_token(part, &at)) > 0 &&
+	    at[n + (at != part)] == '\0') {
+		put_n(x, c, "pager", at, n, line);
+		return 1;
+	}
+	if ((pg = pager_of(part, &from)) == NULL)
+		return 0;
+	if (ymap_get(c, "pager") == NULL)
+		put(x, c, "pager", pg, line);
+	free(pg);
+	return 1;
+}
+
 /* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
  * 0100, jane@acme.test") and sets the fields they look like. */
 static void
@@ -1137,12 +1261,16 @@ cut:
 				    q++)
 					;
 				pf = fw[q] != NULL ? field_of(w) : F_NONE;
-				/* "PagerDuty: https://...": its page. */
-				if (fw[q] == NULL && paging_tool(w) &&
-				    looks(trim(sp + 1)) == F_URL)
-					pf = F_URL;
+				/* "PagerDuty: https://...": its page;
+				 * "PagerDuty: liveops-primary": what to
+				 * page. */
+				if (fw[q] == NULL && paging_tool(w))
+					pf = looks(trim(sp + 1)) == F_URL ?
+					    F_URL : F_PAGER;
 				free(w);
-				if (pf == F_PHONE || pf == F_EMAIL ||
+				if (pf == F_PAGER)
+					hint = pf;	/* pager_part() reads it */
+				else if (pf == F_PHONE || pf == F_EMAIL ||
 				    pf == F_CHAT || pf == F_URL) {
 					part = trim(sp + 1);
 					hint = pf;
@@ -1150,6 +1278,8 @@ cut:
 					pf = F_NONE;
 			}
 			f = looks(part);
+			if (f == F_NAME && pager_part(x, c, part, hint, line))
+				f = F_NONE;
 			if (f == F_NAME)
 				part = reach_after_words(x, c, part, &f, line);
 			if (f == F_NONE && hint != F_NONE)
@@ -1185,7 +1315,8 @@ static int
 has_reach(const struct ynode *c)
 {
 	return ymap_get(c, "phone") != NULL || ymap_get(c, "email") !=
-	    NULL || ymap_get(c, "chat") != NULL || ymap_get(c, "url") != NULL;
+	    NULL || ymap_get(c, "chat") != NULL || ymap_get(c, "url") !=
+	    NULL || ymap_get(c, "pager") != NULL;
 }
 
 static void
@@ -1480,12 +1611,27 @@ add_threshold(struct ex *x, const char *metric, const struct cmp *target,
 		static const char *const cmpw[] = { " over", " above", " below",
 		    " under", " exceeds", " exceeding", " greater than",
 		    " more than", " less than", " at", " is", NULL };
+		/* "Queue depth rising above 500": the level, not a change
+		 * ("CCU dropping more than 20%" is one). */
+		static const char *const movew[] = { " rising", " rises",
+		    " climbing", " climbs", " going", " goes", " growing",
+		    " grows", " falling", " falls", " dropping", " drops",
+		    " staying", " stays", " remaining", " remains", NULL };
 		size_t n = strlen(metric), i, k;
+		int level = 1;
 		for (i = 0; cmpw[i] != NULL; i++) {
 			k = strlen(cmpw[i]);
 			if (n > k && strncasecmp(metric + n - k, cmpw[i], k) == 0) {
 				n -= k;
+				level = i < 4;
 				i = (size_t)-1;	/* "is over": again */
+			}
+		}
+		for (i = 0; level && movew[i] != NULL; i++) {
+			k = strlen(movew[i]);
+			if (n > k && strncasecmp(metric + n - k, movew[i], k) == 0) {
+				n -= k;
+				break;
 			}
 		}
 		put_n(x, t, "metric", metric, n, line);
@@ -1565,6 +1711,19 @@ level_word(const char *l, int warn)
 	return best;
 }
 
+/* Returns 1 if p, at a '(', is a name's short form, "(CCU)", part of
+ * the metric, not its levels "(warn at 2%)". */
+static int
+abbrev_paren(const char *p)
+{
+	size_t i;
+
+	for (i = 1; p[i] != '\0' && p[i] != ')'; i++)
+		if (i > 12 || !isupper((unsigned char)p[i]))
+			return 0;
+	return p[i] == ')' && i > 2;
+}
+
 static int
 threshold_line(struct ex *x, const char *text, int line)
 {
@@ -1582,7 +1741,8 @@ threshold_line(struct ex *x, const char *text, int line)
 	free(l);
 	/* The metric: the text before the first comparison or keyword. */
 	for (mlen = 0; text[mlen] != '\0' && text[mlen] != ':' &&
-	    text[mlen] != '>' && text[mlen] != '<' && text[mlen] != '(' &&
+	    text[mlen] != '>' && text[mlen] != '<' && (text[mlen] != '(' ||
+	    abbrev_paren(text + mlen)) &&
 	    text[mlen] != '=' && !(isdigit((unsigned char)text[mlen]) &&
 	    (mlen == 0 || !isalnum((unsigned char)text[mlen - 1])) &&
 	    !num_word(text + mlen)); mlen++)
@@ -2071,7 +2231,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 					 * to reach, not its words. */
 					static const char *const rk[] = {
 					    "phone", "email", "chat", "url",
-					    NULL };
+					    "pager", NULL };
 					struct ynode *tmp = ynew(x->a, Y_MAP);
 					size_t q;
 					set_parts(x, tmp, tv, line, F_NONE);
@@ -2335,9 +2495,14 @@ meta_label(const char *label)
 {
 	static const char *const words[] = { "version", "updated", "review",
 	    "owner", "maintain", "date", "status", "author", NULL };
-	char *l = lower(label);
-	int r = has_any(l, words);
+	char *l = lower(label), *o, *e;
+	int r;
 
+	/* "Community manager (player comms / status tweets)": a role's
+	 * qualifier, not the label. */
+	while ((o = strchr(l, '(')) != NULL && (e = strchr(o, ')')) != NULL)
+		memmove(o, e + 1, strlen(e + 1) + 1);
+	r = has_any(l, words);
 	free(l);
 	return r;
 }
@@ -2479,6 +2644,44 @@ struck(cmark_node *it, enum section sec)
 	return 0;
 }
 
+/*
+ * "Live Ops on-call this week is on the PagerDuty schedule: page
+ * `liveops-primary`": a rota reached through the paging tool, with no
+ * label to name it; its role is the words before the verb.
+ */
+static void
+paged_rota(struct ex *x, const char *text, int line)
+{
+	static const char *const stop[] = { " is ", " are ", " this ",
+	    " rotates", " on the ", " via ", " through ", " uses ",
+	    " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", ": ", ", ", "; ",
+	    " (", NULL };
+	const char *from, *e = NULL, *q;
+	char *pg = pager_of(text, &from), *role;
+	struct ynode *c;
+	size_t i, words = 1;
+
+	if (pg == NULL)
+		return;
+	free(pg);
+	for (i = 0; stop[i] != NULL; i++)
+		if ((q = strstr(text, stop[i])) != NULL && q < from &&
+		    (e == NULL || q < e))
+			e = q;
+	if (e == NULL || e == text || !isupper((unsigned char)*text))
+		return;
+	for (q = text; q < e; q++)
+		words += *q == ' ';
+	if (words > 5)
+		return;
+	c = item_at(x, line);
+	role = xstrndup(text, (size_t)(e - text));
+	put(x, c, "role", role, line);
+	free(role);
+	set_parts(x, c, text + (e - text), line, F_NONE);
+	add_contact(x, c);
+}
+
 /* The items of a list under sec. */
 static void
 list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
@@ -2549,7 +2752,8 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				put_role(x, c, trim(lab), line);
 				set_parts(x, c, rest, line, F_NONE);
 				add_contact(x, c);
-			}
+			} else
+				paged_rota(x, text, line);
 			break;
 		}
 		case SEC_SEVERITY: {
@@ -3031,10 +3235,29 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
 			contact_line(x, p, l);
 		if (sec == SEC_SEVERITY && lvl != NULL) {
+			const char *q;
+
 			lp = lower(p);
 			if (ymap_get(lvl, "response") == NULL &&
 			    resp_at(lp) != NULL && duration(resp_at(lp), d))
 				put(x, lvl, "response", d, l);
+			/* "### P2 - Cosmetic" then "Next business day." */
+			if (ymap_get(lvl, "response") == NULL &&
+			    ((q = strstr(lp, "next business day")) != NULL ||
+			    (q = strstr(lp, "next working day")) != NULL) &&
+			    duration(q, d))
+				put(x, lvl, "response", d, l);
+			/* "... Notify: Backend lead, community manager." */
+			if ((q = strstr(lp, "notify:")) != NULL) {
+				char *t = xstrdup(p + (q - lp) + 7), *e;
+
+				if ((e = strstr(t, ". ")) != NULL)
+					*e = '\0';
+				if ((e = strchr(t, '\0')) > t && e[-1] == '.')
+					e[-1] = '\0';
+				put_notify(x, lvl, t, l);
+				free(t);
+			}
 			free(lp);
 		} else if (sec == SEC_SEVERITY &&
 		    (code = sev_code(p)) != NULL) {

@@ -927,6 +927,7 @@ contact_ctx(struct arena *a, const struct ynode *c)
 		free(u);
 	}
 	kv(a, m, "chat", fmstr(c, "chat"));
+	kv(a, m, "pager", fmstr(c, "pager"));
 	kv(a, m, "url", web_url(fmstr(c, "url")));
 	return m;
 }
@@ -937,6 +938,20 @@ set_list(struct arena *a, struct ynode *m, const char *key,
 {
 	ymap_add(a, m, key, list);
 	ymap_add(a, m, has, ynew_bool(a, list->n > 0));
+}
+
+/* Sets m's key to whether any map of list has a pager: its table then
+ * has a column for it. */
+static void
+set_pager_col(struct arena *a, struct ynode *m, const char *key,
+    const struct ynode *list)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < list->n && !any; i++)
+		any = ystr(ymap_get(list->items[i], "pager")) != NULL;
+	ymap_add(a, m, key, ynew_bool(a, any));
 }
 
 static void
@@ -998,7 +1013,7 @@ escalation_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	const char *id;
 	size_t i, k;
 	static const char *const ck[] = { "name", "role", "phone", "tel",
-	    "email", "mailto", "chat", NULL };
+	    "email", "mailto", "chat", "pager", NULL };
 
 	if (esc == NULL || esc->type != Y_SEQ)
 		return out;
@@ -1100,9 +1115,9 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
     const struct ynode *esc, const struct ynode *cl)
 {
 	static const char *const ck[] = { "contact", "name", "role", "phone",
-	    "tel", "email", "mailto", "chat", NULL };
+	    "tel", "email", "mailto", "chat", "pager", NULL };
 	static const char *const who[] = { "name", "phone", "email", "chat",
-	    NULL };
+	    "pager", NULL };
 	const struct ynode *fmv, *src = NULL, *step = NULL, *c = NULL, *v;
 	struct ynode *m;
 	const char *id;
@@ -1437,8 +1452,10 @@ runbook_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	set_list(a, m, "severity_levels", "has_severity", severity_ctx(a, s, r));
 	l = contacts_ctx(a, r, &memo);
 	set_list(a, m, "contacts", "has_contacts", l);
+	set_pager_col(a, m, "contacts_pager", l);
 	x = escalation_ctx(a, s, r, &memo);
 	set_list(a, m, "escalation", "has_escalation", x);
+	set_pager_col(a, m, "escalation_pager", x);
 	from_text(a, m, s, r);
 	/* The on-call box: whom to call first, the response times. */
 	x = first_call_ctx(a, s, r, x, l);
@@ -1868,7 +1885,7 @@ contacts_item(struct arena *a, const struct spage *p, const struct runbook *r,
     size_t k)
 {
 	const struct site *s = p->s;
-	struct ynode *m = ynew(a, Y_MAP), *l;
+	struct ynode *m = ynew(a, Y_MAP), *l, *x;
 	struct cmemo memo;
 
 	(void)k;
@@ -1877,8 +1894,10 @@ contacts_item(struct arena *a, const struct spage *p, const struct runbook *r,
 	kv(a, m, "title", r->title);
 	set_href(a, m, "href", AT_CONTACTS, r, NULL);
 	set_list(a, m, "contacts", "has_contacts", l);
-	set_list(a, m, "escalation", "has_escalation",
-	    escalation_ctx(a, s, r, &memo));
+	set_pager_col(a, m, "contacts_pager", l);
+	x = escalation_ctx(a, s, r, &memo);
+	set_list(a, m, "escalation", "has_escalation", x);
+	set_pager_col(a, m, "escalation_pager", x);
 	return m;
 }
 
@@ -2027,6 +2046,7 @@ contacts:
 				yseq_push(a, l, contact_ctx(a,
 				    s->cfg.contacts->items[i]));
 	set_list(a, c, "site_contacts", "has_site_contacts", l);
+	set_pager_col(a, c, "site_contacts_pager", l);
 	ymap_add(a, c, "services", services(a, &p, h, v, "runbooks",
 	    has_contacts, contacts_item, FMK_CONTACTS | FMK_ESCALATION));
 	made = site_page(h, "contacts", c, &out, put, arg, RBC_DIR "/contacts.html") == 0;

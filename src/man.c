@@ -539,6 +539,7 @@ contact(struct mr *m, const struct ynode *c)
 	field(m, &first, "Phone", fm_str(c, "phone"), ROFF_LIT);
 	field(m, &first, "Email", fm_str(c, "email"), ROFF_LIT);
 	field(m, &first, "Chat", fm_str(c, "chat"), ROFF_LIT);
+	field(m, &first, "Pager", fm_str(c, "pager"), ROFF_LIT);
 	field(m, &first, "Web", fm_str(c, "url"), ROFF_LIT);
 }
 
