@@ -4699,6 +4699,18 @@ foreign_review(struct runbook *r)
 
 	if (r->fm == NULL || r->fm->type != Y_MAP)
 		return;
+	/* tech-docs' "owner_slack: \"#team-docs\"": the owner, where
+	 * the runbook names no other (before CODEOWNERS is asked). */
+	if (ymap_get(r->fm, "owner") == NULL &&
+	    (v = ymap_get(r->fm, "owner_slack")) != NULL && ystr(v) != NULL &&
+	    v->slen > 0 && v->slen <= 80) {
+		d = ynew_strz(r->arena, ystr(v));
+		d->line = v->line;
+		d->col = v->col;
+		ymap_add(r->arena, r->fm, "owner", d);
+		if (r->owner == NULL)
+			r->owner = arena_strndup(r->arena, v->s, v->slen);
+	}
 	/* GOV.UK tech-docs' "review_in: 6 months", and its kin. */
 	for (i = 0; every[i] != NULL &&
 	    ymap_get(r->fm, "review_every") == NULL; i++) {

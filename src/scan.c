@@ -514,10 +514,44 @@ owner_found(struct runbook *r)
 	d->n = o;
 }
 
+/*
+ * Returns 1 if r's front-matter was written for another tool alone
+ * (Hugo's title and weight, tech-docs' last_reviewed_on): a key rbc does
+ * not know, and none that only rbc reads.  Like a runbook with none, it
+ * is not held to rbc's required keys.
+ */
+static int
+fm_foreign(const struct runbook *r)
+{
+	static const char *const own[] = { "owner", "service", "contacts",
+	    "escalation", "severity_levels", "thresholds", "quickref",
+	    "related", "last_reviewed", "review_every", NULL };
+	static const char *const shared[] = { "id", "title", "summary",
+	    "tags", NULL };
+	size_t i, k;
+	int other = 0;
+
+	if (r->fm == NULL || r->fm->type != Y_MAP)
+		return 0;
+	for (i = 0; own[i] != NULL; i++)
+		if (ymap_get(r->fm, own[i]) != NULL)
+			return 0;
+	for (k = 0; k < r->fm->n && !other; k++) {
+		for (i = 0; shared[i] != NULL &&
+		    strcmp(r->fm->keys[k]->s, shared[i]) != 0; i++)
+			;
+		other = shared[i] == NULL;
+	}
+	return other;
+}
+
 void
 runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
     const struct schema *own)
 {
+	/* Before the text adds to the front-matter. */
+	int foreign = r->fm != NULL && fm_foreign(r);
+
 	/* The home page's text introduces the site: no runbook schema. */
 	if (r->fm != NULL && !r->home) {
 		if (builtin != NULL)
@@ -531,7 +565,8 @@ runbook_check(struct site *s, struct runbook *r, const struct schema *builtin,
 	 * then who CODEOWNERS says owns it, if nothing else does. */
 	extract_merge(r);
 	codeowners_merge(s, r);
-	if (r->fm != NULL && (r->from_text & (TEXT_OWNER | TEXT_CODEOWNERS)))
+	if (r->fm != NULL && ((r->from_text & (TEXT_OWNER |
+	    TEXT_CODEOWNERS)) || foreign || ymap_get(r->fm, "owner") != NULL))
 		owner_found(r);
 	check_runbook(s, r);
 	dedupe(r);
