@@ -125,6 +125,7 @@ cmd_build(int argc, char **argv)
 	int ch, formats = FMT_HTML | FMT_MAN | FMT_CARD, strict = 0, rc;
 	int jobs = ncpus(), given = 0;
 	enum severity worst;
+	size_t i, built = 0;
 
 	memset(&b, 0, sizeof(b));
 	optind = 1;
@@ -203,9 +204,12 @@ cmd_build(int argc, char **argv)
 	/* The render workers' come in whatever order they claimed runbooks. */
 	diags_sort(&all);
 	diags_print(&all, DFMT_TEXT, stderr, want_colour(stderr));
+	/* The home page's text is no runbook. */
+	for (i = 0; i < b.site.n; i++)
+		built += !b.site.rb[i]->home;
 	if (rc == 0)
-		fprintf(stderr, "rbc: %zu runbook%s built into %s\n", b.site.n,
-		    b.site.n == 1 ? "" : "s", out);
+		fprintf(stderr, "rbc: %zu runbook%s built into %s\n", built,
+		    built == 1 ? "" : "s", out);
 	else if (rc == 1)
 		fprintf(stderr, "rbc: %zu error%s, %zu warning%s: %s left "
 		    "untouched\n", diags_count(&all, SEV_ERROR),

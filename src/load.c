@@ -78,7 +78,9 @@ walk_dir(struct walk *w, const char *rel)
 	}
 	while ((de = readdir(d)) != NULL) {
 		char *nm;
-		if (de->d_name[0] == '.' || de->d_name[0] == '_')
+		/* Hugo's home page text, content/_index.md, is one. */
+		if (de->d_name[0] == '.' || (de->d_name[0] == '_' &&
+		    (rel[0] != '\0' || strcmp(de->d_name, "_index.md") != 0)))
 			continue;
 		/* The entry's type rides in the name's first byte, so that
 		 * the common cases (file, folder) need no lstat(). */
@@ -367,6 +369,31 @@ site_open(struct site *s, const char *content, const char *today)
 }
 
 /* Collects every runbook path and every other file of the tree. */
+/*
+ * Keeps the content root's _index.md (Hugo's home page text) only where
+ * it is the home page's text: no index.md or README.md beside it.  It is
+ * no runbook, as no file whose name starts with '_' is.
+ */
+static void
+home_text(struct walk *w)
+{
+	size_t i, at = w->nmd;
+	int other = 0;
+
+	for (i = 0; i < w->nmd; i++)
+		if (strcmp(w->md[i], "_index.md") == 0)
+			at = i;
+		else if (strcmp(w->md[i], "index.md") == 0 ||
+		    strcasecmp(w->md[i], "README.md") == 0)
+			other = 1;
+	if (at == w->nmd || !other)
+		return;
+	free(w->md[at]);
+	memmove(w->md + at, w->md + at + 1, (w->nmd - at - 1) *
+	    sizeof(*w->md));
+	w->nmd--;
+}
+
 int
 site_walk(struct site *s)
 {
@@ -384,6 +411,7 @@ site_walk(struct site *s)
 	walk_dir(&w, "");
 	if (w.nmd > 1)
 		qsort(w.md, w.nmd, sizeof(*w.md), strpcmp);
+	home_text(&w);
 	if (w.nother > 1)
 		qsort(w.other, w.nother, sizeof(*w.other), strpcmp);
 	s->rb = xcalloc(w.nmd ? w.nmd : 1, sizeof(*s->rb));

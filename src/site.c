@@ -369,14 +369,15 @@ site_listed(const struct site *s, const char ***dirs)
 
 /*
  * Returns 1 if the runbook at rel is the home page's text: the content
- * root's index.md, else its README.md (in any case).
+ * root's index.md, else its README.md (in any case), else Hugo's
+ * _index.md (which the walk keeps only then).
  */
 int
 rel_is_home(const struct site *s, const char *rel)
 {
-	return strcmp(rel, "index.md") == 0 || (strcasecmp(rel,
-	    "README.md") == 0 && strv_find(s->rbpaths, s->nrbpaths,
-	    "index.md") == -1);
+	return strcmp(rel, "index.md") == 0 || strcmp(rel, "_index.md") ==
+	    0 || (strcasecmp(rel, "README.md") == 0 &&
+	    strv_find(s->rbpaths, s->nrbpaths, "index.md") == -1);
 }
 
 /* Man page and card names: long enough to tell runbooks apart, short
