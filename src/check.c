@@ -1039,6 +1039,8 @@ known_unit(const char *u, size_t n)
 		"cores", "core", "cpu", "cpus", "vcpu", "vcpus", "millicores",
 		"mcpu", "w", "watt", "watts", "kw", "kwh", "a", "amps", "v",
 		"volts",
+		/* signal: optical power, loss, noise */
+		"db", "dbm", "dbw", "dbi", "mw", "ber",
 		/* temperature */
 		"\xc2\xb0" "c", "\xc2\xb0" "f", "celsius", "fahrenheit", "degc",
 		"degf", "k", "kelvin",
@@ -1107,6 +1109,21 @@ threshold_dups(struct runbook *r, const struct ynode *th)
 	free(v);
 }
 
+/* The last diagnostic of r, when read from its text, is a warning: rbc's
+ * reading of prose may be what is wrong, and one such page must not
+ * keep the whole site from being built. */
+static void
+text_warning(struct runbook *r, unsigned from)
+{
+	struct diag *g;
+
+	if (!(r->from_text & from) || r->diags.n == 0)
+		return;
+	g = &r->diags.v[r->diags.n - 1];
+	if (g->sev == SEV_ERROR)
+		g->sev = SEV_WARNING;
+}
+
 /* Order, unit and uniqueness of the thresholds. */
 static void
 check_thresholds(struct runbook *r)
@@ -1155,6 +1172,9 @@ check_thresholds(struct runbook *r)
 			    R_THRESHOLD_ORDER, "threshold '%s' (%s): critical "
 			    "%s is %s its target %s", metric, d, cr->s,
 			    below ? "above" : "below", tg->s);
+		else
+			continue;
+		text_warning(r, TEXT_THRESHOLDS);
 	}
 }
 

@@ -50,6 +50,7 @@ struct ex {
 	char		*qlabel;	/* what the paragraph before a code
 					 * block said it does */
 	int		 want_meta;	/* owner, review lines */
+	int		 owner_team;	/* the owner is a "Team:" line's */
 };
 
 static void	meta_line(struct ex *, const char *, int);
@@ -57,9 +58,11 @@ static struct ynode *repeats(struct arena *, struct ynode *);
 static void	put_notify(struct ex *, struct ynode *, const char *, int);
 static char	*sev_name(const char *);
 static void	escalation_prose(struct ex *, cmark_node *, enum section);
-static void	step_contact(struct ex *, const char *, int);
+static void	step_contact(struct ex *, const char *, const char *, int);
+static void	step_person(struct ex *, const char *, int);
 static int	esc_sla(const char *, const char *);
 static char	*esc_when_cut(char *);
+static int	gone(const char *);
 
 /* ------------------------------------------------------------- text */
 
@@ -496,7 +499,8 @@ section_of(const char *text)
 	static const char *const con[] = { "contact", "on-call", "oncall",
 	    "on call", "who to call", "people", "phone", "rotation",
 	    "getting help", "get help", "who to ask",
-	    "responders", "ansprech", "bereitschaft", "guardia", NULL };
+	    "responders", "ansprech", "bereitschaft", "guardia", "paging",
+	    "pagerduty", "opsgenie", NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", "umbral", "schwell",
 	    "seuil", "grenzwert", NULL };
@@ -509,7 +513,9 @@ section_of(const char *text)
 	static const char *const former[] = { "former", "previous",
 	    "past contact", "ehemalig", "antiguo", "anteriores", "ancien",
 	    "no longer", "alumni", "moved on", "do not call", "don't call",
-	    "nicht mehr", "left the", NULL };
+	    "nicht mehr", "left the", "not contact", "not a contact",
+	    "never call", "not to call", "do not page", "test number",
+	    "test phone", "synthetic", "example number", "dummy", NULL };
 	enum section s = SEC_NONE;
 	char *l = lower(text);
 
@@ -650,7 +656,9 @@ field_of(const char *label)
 		if (word_at(l, url[i]))
 			f = F_URL;
 	if (f == F_NONE && (strcmp(trim(l), "name") == 0 ||
-	    strcmp(trim(l), "nombre") == 0 || word_at(l, "name") ||
+	    strcmp(trim(l), "nombre") == 0 || strcmp(trim(l), "nom") == 0 ||
+	    strcmp(trim(l), "naam") == 0 || strcmp(trim(l), "nome") == 0 ||
+	    word_at(l, "name") ||
 	    word_at(l, "vendor") || word_at(l, "provider") ||
 	    word_at(l, "supplier")))
 		f = F_NAME;
@@ -870,6 +878,25 @@ reach_after_words(struct ex *x, struct ynode *c, char *part, enum field *f,
 		p++;
 	if (digits < 7 || p == part || p[-1] != ' ' || looks(p) != F_PHONE)
 		return part;
+	/* "merchant ID 4417-2209-18", "account 7781-0043-22": a number of
+	 * something else, and no one's name. */
+	{
+		static const char *const idw[] = { " id", "account",
+		    "merchant", "customer", "contract", "reference", "ref ",
+		    "case", "order", "invoice", "pin", "code", "serial",
+		    "licen", "ticket", NULL };
+		char *w = xstrndup(part, (size_t)(p - part));
+		char *l = lower(w), *sp = xasprintf(" %s", l);
+		int other = has_any(sp, idw);
+
+		free(sp);
+		free(l);
+		free(w);
+		if (other) {
+			*f = F_NONE;
+			return part;
+		}
+	}
 	name_before(x, c, part, p, line);
 	*f = F_PHONE;
 	return p;
@@ -906,8 +933,9 @@ pager_token(const char *s, const char **at)
 
 	*at = s;
 	if (*s == '"' || *s == '\'' || *s == '`') {
-		for (p = s + 1; *p != '\0' && *p != *s; p++)
-			if (*p == ' ')
+		/* "Storefront Web": a few words. */
+		for (p = s + 1, n = 0; *p != '\0' && *p != *s; p++)
+			if (*p == ' ' && ++n > 3)
 				return 0;
 		if (*p != *s || p == s + 1)
 			return 0;
@@ -950,6 +978,9 @@ pager_of(const char *text, const char **from)
 		q = NULL;
 		if (strncasecmp(p, "page ", 5) == 0)
 			q = p + 5;
+		else if (strncasecmp(p, "schedule ", 9) == 0 ||
+		    strncasecmp(p, "rotation ", 9) == 0)
+			q = p + 9;
 		else if (paging_tool(p)) {
 			/* The tool's name, then what it pages. */
 			for (q = p; *q != '\0' && *q != ' ' && *q != ':'; q++)
@@ -1245,6 +1276,7 @@ cut:
 		part = trim(part);
 		if (*part != '\0') {
 			enum field pf = F_NONE;
+			int paged;
 			char *sp = strpbrk(part, " :");
 
 			/* "Slack #netops", "tel: +1 555 0100" */
@@ -1278,11 +1310,13 @@ cut:
 					pf = F_NONE;
 			}
 			f = looks(part);
-			if (f == F_NAME && pager_part(x, c, part, hint, line))
+			paged = f == F_NAME && pager_part(x, c, part, hint,
+			    line);
+			if (paged)
 				f = F_NONE;
 			if (f == F_NAME)
 				part = reach_after_words(x, c, part, &f, line);
-			if (f == F_NONE && hint != F_NONE)
+			if (f == F_NONE && hint != F_NONE && !paged)
 				f = hint;
 			/* "Phone: TBD" */
 			if (f == F_NAME && (hint == F_PHONE || hint == F_EMAIL ||
@@ -1355,6 +1389,41 @@ struct cmp {
 	char	 unit[16];
 	const char *end;	/* after it, in the text */
 };
+
+/* Returns 1 if the number at p in s has a minus sign: "-18", "below
+ * -24 dBm", "< \xe2\x88\x9290", not "10-20" or "rate - 5". */
+static int
+minus_before(const char *s, const char *p)
+{
+	static const char *const word[] = { "below", "above", "under", "over",
+	    "than", "at", "to", "from", NULL };
+	const char *m;
+	size_t i, n;
+
+	if (p > s && p[-1] == '-')
+		m = p - 1;
+	else if (p - s >= 3 && (unsigned char)p[-3] == 0xe2 &&
+	    (unsigned char)p[-2] == 0x88 && (unsigned char)p[-1] == 0x92)
+		m = p - 3;
+	else
+		return 0;
+	while (m > s && m[-1] == ' ')
+		m--;
+	if (m == s || strchr("<>=(|:~", m[-1]) != NULL)
+		return 1;
+	/* "\xe2\x89\xa4", "\xe2\x89\xa5" */
+	if (m - s >= 3 && (unsigned char)m[-3] == 0xe2 &&
+	    (unsigned char)m[-2] == 0x89 && ((unsigned char)m[-1] == 0xa4 ||
+	    (unsigned char)m[-1] == 0xa5))
+		return 1;
+	for (i = 0; word[i] != NULL; i++) {
+		n = strlen(word[i]);
+		if ((size_t)(m - s) >= n && strncasecmp(m - n, word[i], n) ==
+		    0 && (m - n == s || !isalpha((unsigned char)m[-n - 1])))
+			return 1;
+	}
+	return 0;
+}
 
 /* Finds the next comparison in s; returns 1 with *c, or 0. */
 static int
@@ -1454,6 +1523,8 @@ next_cmp(const char *s, struct cmp *c)
 					c->unit[k++] = *q;
 				c->unit[k] = '\0';
 			}
+			if (minus_before(s, p))
+				c->num = -c->num;
 			c->end = q;
 			return 1;
 		}
@@ -1493,7 +1564,9 @@ unit_norm(char *u)
 	    strcasecmp(u, "kb") != 0 && strcasecmp(u, "tb") != 0 &&
 	    strcasecmp(u, "rps") != 0 && strcasecmp(u, "qps") != 0 &&
 	    strcasecmp(u, "days") != 0 && strcasecmp(u, "h") != 0 &&
-	    strchr(u, '/') == NULL)
+	    strcasecmp(u, "dbm") != 0 && strcasecmp(u, "db") != 0 &&
+	    strcasecmp(u, "mbps") != 0 && strcasecmp(u, "gbps") != 0 &&
+	    strcasecmp(u, "iops") != 0 && strchr(u, '/') == NULL)
 		u[0] = '\0';
 }
 
@@ -1859,6 +1932,39 @@ cell_text(cmark_node *row, size_t k)
 	return buf_detach(&b);
 }
 
+/* Returns 1 for a column head that numbers the rows ("Step", "Order",
+ * "#", "Level", "Tier"), lower-cased. */
+static int
+ordinal_col(const char *h)
+{
+	static const char *const w[] = { "#", "no", "no.", "nr", "step",
+	    "order", "level", "tier", "stage", "rank", "seq", "sequence",
+	    "escalation level", "call order", "", NULL };
+	size_t i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strcmp(h, w[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if a cell of row says its person is gone ("left the hospital
+ * in Jan 2024", "Ancien DBA"). */
+static int
+row_gone(cmark_node *row, size_t cols)
+{
+	size_t k;
+	int away = 0;
+
+	for (k = 0; k < cols && !away; k++) {
+		char *v = cell_text(row, k);
+
+		away = gone(v);
+		free(v);
+	}
+	return away;
+}
+
 /* The unit in parentheses that ends s ("Replication lag (s)"), moved to
  * unit and cut from s; or nothing. */
 static void
@@ -2135,9 +2241,16 @@ table(struct ex *x, cmark_node *t, enum section sec)
 			}
 			free(sv);
 		} else if (sec == SEC_ESCALATION) {
-			/* "After | Who", "Level | Who | When" */
+			/* "After | Who", "Level | Who | When", "Step | After
+			 * | Notify" */
 			struct ynode *s = item_at(x, line);
-			int wc = who != -1 ? who : (when == 0 ? 1 : 0);
+			int wc = who != -1 ? who : notc;
+
+			for (k = 0; wc == -1 && k < cols; k++)
+				if ((int)k != when && !ordinal_col(h[k]))
+					wc = (int)k;
+			if (wc == -1)
+				wc = when == 0 ? 1 : 0;
 			char *wv = cell_text(row, (size_t)wc), *tv, d[24];
 			char w[24];
 			int has;
@@ -2147,6 +2260,22 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				    (long long)x->escalation->n + 1));
 				s->items[s->n - 1]->line = line;
 				put(x, s, "who", trim(wv), line);
+				/* "Level | After | Who | How": how to reach
+				 * them, for the step's contact. */
+				for (k = 0; k < cols; k++)
+					if ((int)k != wc && (int)k != when &&
+					    (f[k] == F_PHONE || f[k] == F_EMAIL ||
+					    f[k] == F_CHAT || f[k] == F_PAGER ||
+					    strcmp(h[k], "how") == 0 ||
+					    strstr(h[k], "reach") != NULL ||
+					    strstr(h[k], "contact") != NULL)) {
+						tv = cell_text(row, k);
+						if (*trim(tv) != '\0')
+							put(x, s, "_how",
+							    trim(tv), line);
+						free(tv);
+						break;
+					}
 				if (when != -1) {
 					tv = cell_text(row, (size_t)when);
 					has = duration(tv, d);
@@ -2195,7 +2324,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				free(v);
 			}
 			free(team);
-		} else if (sec == SEC_CONTACTS || reach) {
+		} else if ((sec == SEC_CONTACTS || reach) && !row_gone(row, cols)) {
 			struct ynode *ct = item_at(x, line);
 
 			for (k = 0; k < cols; k++) {
@@ -2208,12 +2337,19 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				    strcmp(h[k], "nombre") != 0 &&
 				    !full_name(tv))
 					ff = F_ROLE;
+				/* "Name | rotation": no one's name. */
+				if (ff == F_NAME && islower((unsigned char)*tv))
+					ff = F_NONE;
 				if ((ff == F_NONE || ff == F_NAME ||
 				    ff == F_ROLE) && lk != F_NONE &&
 				    lk != F_NAME)
 					ff = lk;
-				if (ff == F_NONE && (int)k == 0)
+				/* "Order | Who | Role": a rank, no role. */
+				if (ff == F_NONE && (int)k == 0 &&
+				    !ordinal_col(h[k]))
 					ff = F_ROLE;
+				if (ordinal_col(h[k]) && lk != F_PHONE)
+					ff = F_NONE;
 				/* "Shift lead | Mark Ellison": a person's
 				 * column. */
 				if (ff == F_NONE && lk == F_NAME &&
@@ -2612,6 +2748,25 @@ sev_once(struct ex *x)
 	sev->n = o;
 }
 
+/* Returns 1 if s says its person is not to be called: "left the
+ * company", "Former lead", "no longer on the rota", "a quitt\xc3\xa9
+ * l'entreprise", "do not call". */
+static int
+gone(const char *s)
+{
+	static const char *const no[] = { "do not call", "don't call",
+	    "do not page", "left the ", "has left", "no longer", "former ",
+	    "formerly", "moved to the", "moved on", "retired", "ancien ",
+	    "ancienne ", "a quitt\xc3\xa9", "ehemalig", "nicht mehr",
+	    "ya no est", "ex-employee", "not with the company", NULL };
+	size_t i;
+
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasestr_ascii(s, no[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /*
  * Returns 1 if list item it is struck through (its first paragraph
  * begins with ~~) or, among contacts or escalation steps, says not to
@@ -2620,12 +2775,8 @@ sev_once(struct ex *x)
 static int
 struck(cmark_node *it, enum section sec)
 {
-	static const char *const no[] = { "do not call", "don't call",
-	    "do not page", "left the company", "left the bank", "left the team",
-	    "no longer", "nicht mehr anrufen", "ya no est", NULL };
 	cmark_node *p = cmark_node_first_child(it), *c;
 	const char *t;
-	size_t i;
 
 	if (p == NULL || cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
 		return 0;
@@ -2637,10 +2788,8 @@ struck(cmark_node *it, enum section sec)
 		return 0;
 	for (; c != NULL; c = cmark_node_next(c))
 		if (cmark_node_get_type(c) == CMARK_NODE_TEXT &&
-		    (t = cmark_node_get_literal(c)) != NULL)
-			for (i = 0; no[i] != NULL; i++)
-				if (strcasestr_ascii(t, no[i]) != NULL)
-					return 1;
+		    (t = cmark_node_get_literal(c)) != NULL && gone(t))
+			return 1;
 	return 0;
 }
 
@@ -2680,6 +2829,29 @@ paged_rota(struct ex *x, const char *text, int line)
 	free(role);
 	set_parts(x, c, text + (e - text), line, F_NONE);
 	add_contact(x, c);
+}
+
+/* Returns the role the first words of text state, malloc'd, or NULL:
+ * "Streaming Ops lead. First call during business hours", "Out-of-hours
+ * on-call (weekly rotation)" - a few words, cut at the first '.', '(',
+ * ',' or dash. */
+static char *
+lead_role(const char *text)
+{
+	size_t n = strcspn(text, ".(,;:"), words = 1, i;
+	const char *d;
+
+	if ((d = strstr(text, " \xe2\x80\x94")) != NULL && (size_t)(d - text) < n)
+		n = (size_t)(d - text);
+	if ((d = strstr(text, " - ")) != NULL && (size_t)(d - text) < n)
+		n = (size_t)(d - text);
+	while (n > 0 && text[n - 1] == ' ')
+		n--;
+	for (i = 0; i < n; i++)
+		words += text[i] == ' ';
+	if (n == 0 || words > 6 || !isupper((unsigned char)text[0]))
+		return NULL;
+	return xstrndup(text, n);
 }
 
 /* The items of a list under sec. */
@@ -2890,6 +3062,16 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 	}
 	if (block != NULL) {
 		const char *h = nearest(x, &hl);
+		cmark_node *pv = cmark_node_previous(lst);
+		char *about = pv != NULL && cmark_node_get_type(pv) ==
+		    CMARK_NODE_PARAGRAPH ? node_text(pv) : NULL;
+
+		/* "### Jonas Weber" then "Former lead - moved to the Ads
+		 * team": no one to call. */
+		if (about != NULL && gone(about)) {
+			free(about);
+			return;
+		}
 		if (h != NULL) {
 			/* "📞 Contact Methods": the words, not the icon. */
 			const char *w = h;
@@ -2897,8 +3079,18 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				w++;
 			if (w > h && *w == ' ')
 				h = w + 1;
-			set_field(x, block, F_ROLE, h, block->line);
+			/* "### Marta Kowalczyk" then "Streaming Ops lead.
+			 * First call ...": her name and her role. */
+			if (about != NULL && full_name(h) &&
+			    ymap_get(block, "name") == NULL &&
+			    (w = lead_role(about)) != NULL) {
+				set_field(x, block, F_NAME, h, block->line);
+				set_field(x, block, F_ROLE, w, block->line);
+				free((char *)w);
+			} else
+				set_field(x, block, F_ROLE, h, block->line);
 		}
+		free(about);
 		if (has_reach(block) || ymap_get(block, "name") != NULL) {
 			/* The heading's line is the contact's. */
 			block->line = hl > 0 ? x->hline[hl] : block->line;
@@ -2932,6 +3124,12 @@ meta_of(const char *s, const char **rest)
 		{ "maintainer", M_OWNER }, { "service owner", M_OWNER },
 		{ "owning team", M_OWNER }, { "team", M_OWNER },
 		{ "verantwortlich", M_OWNER }, { "responsable", M_OWNER },
+		{ "document owner", M_OWNER }, { "procedure owner", M_OWNER },
+		{ "runbook owner", M_OWNER }, { "page owner", M_OWNER },
+		{ "propri\xc3\xa9taire", M_OWNER },
+		{ "date of last review", M_REVIEWED },
+		{ "derni\xc3\xa8re revue", M_REVIEWED },
+		{ "derni\xc3\xa8re mise \xc3\xa0 jour", M_REVIEWED },
 		{ "last reviewed", M_REVIEWED }, { "last updated", M_REVIEWED },
 		{ "last review", M_REVIEWED }, { "reviewed on", M_REVIEWED },
 		{ "updated on", M_REVIEWED }, { "review date", M_REVIEWED },
@@ -2992,8 +3190,11 @@ meta_part(struct ex *x, char *part, int line)
 	part = trim(part);
 	switch (meta_of(part, &rest)) {
 	case M_OWNER:
-		if (x->owner != NULL)
+		/* "Team: X · Owner: Y": the owner, over the team. */
+		if (x->owner != NULL && (!x->owner_team ||
+		    strncasecmp(part, "team", 4) == 0))
 			break;
+		x->owner_team = strncasecmp(part, "team", 4) == 0;
 		v = xstrdup(rest);
 		e = v + strlen(v);
 		while (e > v && (e[-1] == '.' || e[-1] == ' '))
@@ -3023,6 +3224,29 @@ meta_part(struct ex *x, char *part, int line)
 	}
 }
 
+/* Returns 1 if the '.' at q in s ends a title or an initial: "Dr.",
+ * "Ms.", "Prof.", "K.". */
+static int
+title_dot(const char *s, const char *q)
+{
+	static const char *const t[] = { "dr", "mr", "mrs", "ms", "prof",
+	    "st", "jr", "sr", "mx", NULL };
+	const char *w = q;
+	size_t i, n;
+
+	while (w > s && isalpha((unsigned char)w[-1]))
+		w--;
+	n = (size_t)(q - w);
+	if (w > s && w[-1] != ' ' && w[-1] != '(')
+		return 0;
+	if (n == 1 && isupper((unsigned char)*w))
+		return 1;
+	for (i = 0; t[i] != NULL; i++)
+		if (strlen(t[i]) == n && strncasecmp(w, t[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* "Owner: ...", "Last updated: ...", "Review schedule: ..." lines, in
  * parts where a line has several ("Team: X · Last updated: Y", "Owner:
  * X. Last reviewed Y."). */
@@ -3044,11 +3268,12 @@ meta_line(struct ex *x, const char *text, int line)
 				e += 2;
 				break;
 			}
-			/* A sentence ends, not a German day ("3. M\xc3\xa4rz"). */
+			/* A sentence ends, not a German day ("3. M\xc3\xa4rz"),
+			 * nor a title ("Dr. Alan Chu"). */
 			if (*q == '|' || (*q == '.' && q[1] == ' ' &&
 			    isupper((unsigned char)q[2]) && !(q > p &&
 			    isdigit((unsigned char)q[-1]) &&
-			    month_of(q + 2) != 0))) {
+			    month_of(q + 2) != 0) && !title_dot(p, q))) {
 				e = q;
 				*e = '\0';
 				e++;
@@ -3063,6 +3288,23 @@ meta_line(struct ex *x, const char *text, int line)
 	free(t);
 }
 
+/* Returns 1 for the label of an escalation step, not a role: "Step 4
+ * (T+60 min)", "Level 2", "After 30 minutes", "If no answer". */
+static int
+step_label(const char *lab)
+{
+	static const char *const w[] = { "step ", "stage ", "level ",
+	    "tier ", "phase ", "after ", "if ", "when ", "t+", NULL };
+	size_t i;
+
+	while (*lab == ' ' || *lab == '*' || *lab == '_')
+		lab++;
+	for (i = 0; w[i] != NULL; i++)
+		if (strncasecmp(lab, w[i], strlen(w[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* "Billing on-call: +1 555 0160, billing-oncall@acme.test": a line that
  * names a role and how to reach it. */
 static void
@@ -3074,7 +3316,7 @@ contact_line(struct ex *x, const char *text, int line)
 
 	if (lab == NULL || field_of(lab) == F_PHONE || field_of(lab) ==
 	    F_EMAIL || field_of(lab) == F_CHAT || meta_label(lab) ||
-	    section_of(lab) == SEC_FORMER) {
+	    section_of(lab) == SEC_FORMER || gone(text) || step_label(lab)) {
 		free(lab);
 		return;
 	}
@@ -4249,14 +4491,51 @@ walk_blocks(struct ex *x, cmark_node *parent)
  * and the phone, so the step and the on-call box can call them.
  */
 static void
-step_contact(struct ex *x, const char *who, int line)
+step_contact(struct ex *x, const char *who, const char *how, int line)
 {
 	char *t, *o, *e;
 	struct ynode *c;
 
-	if (digit_count(who) < 7 || strlen(who) > 160 ||
-	    (o = strchr(who, '(')) == NULL || o == who)
+	/* "NOC Tier 1 shift lead" whose table's How column says "NOC
+	 * bridge +1 312 555 0134"; "Transport engineering manager \xe2\x80\x94
+	 * Luis Ferreira" and "+1 312 555 0161". */
+	if (how != NULL) {
+		static const char *const dash[] = { " \xe2\x80\x94 ",
+		    " \xe2\x80\x93 ", " - ", NULL };
+		size_t i;
+
+		c = item_at(x, line);
+		t = xstrdup(who);
+		for (i = 0; dash[i] != NULL && (o = strstr(t, dash[i])) ==
+		    NULL; i++)
+			;
+		if (o != NULL) {
+			*o = '\0';
+			e = trim(o + strlen(dash[i]));
+			if (full_name(e)) {
+				put(x, c, "name", e, line);
+				put(x, c, "role", trim(t), line);
+			} else if (full_name(trim(t))) {
+				put(x, c, "name", trim(t), line);
+				put(x, c, "role", e, line);
+			} else
+				o = NULL;
+		}
+		free(t);
+		if (o == NULL)
+			put(x, c, "role", who, line);
+		set_parts(x, c, how, line, F_NONE);
+		if (has_reach(c))
+			add_contact(x, c);
 		return;
+	}
+
+	if (digit_count(who) < 7 || strlen(who) > 160)
+		return;
+	if ((o = strchr(who, '(')) == NULL || o == who) {
+		step_person(x, who, line);
+		return;
+	}
 	t = xstrdup(who);
 	o = t + (o - who);
 	*o++ = '\0';
@@ -4281,6 +4560,73 @@ step_contact(struct ex *x, const char *who, int line)
 	free(t);
 }
 
+/* Takes key out of map m, if it is there. */
+static void
+map_drop(struct ynode *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->keys[i]->s, key) == 0) {
+			memmove(m->keys + i, m->keys + i + 1, (m->n - i - 1) *
+			    sizeof(*m->keys));
+			memmove(m->items + i, m->items + i + 1, (m->n - i - 1) *
+			    sizeof(*m->items));
+			m->n--;
+			return;
+		}
+}
+
+/* "Ahmed Rahman on his mobile, 07700 900 555", a step's who: a person
+ * named first and a number last make a contact. */
+static void
+step_person(struct ex *x, const char *who, int line)
+{
+	const char *e = who + strlen(who), *p = e, *w;
+	char *name;
+	struct ynode *c;
+	size_t digits = 0, words = 0;
+
+	while (p > who && strchr(".", p[-1]) != NULL)
+		p--;
+	e = p;
+	for (; p > who && strchr("0123456789 +-().", p[-1]) != NULL; p--)
+		digits += isdigit((unsigned char)p[-1]) != 0;
+	while (*p == ' ')
+		p++;
+	if (digits < 7 || p == who)
+		return;
+	name = xstrndup(p, (size_t)(e - p));
+	words = looks(name) == F_PHONE;
+	free(name);
+	if (!words)
+		return;
+	words = 0;
+	/* The capitalised words first: "Ahmed Rahman". */
+	for (w = who; *w != '\0' && w < p; ) {
+		if (!isupper((unsigned char)*w))
+			break;
+		while (*w != '\0' && *w != ' ' && *w != ',')
+			w++;
+		words++;
+		if (*w != ' ')
+			break;
+		w++;
+	}
+	while (w > who && (w[-1] == ' ' || w[-1] == ','))
+		w--;
+	if (words < 2)
+		return;
+	name = xstrndup(who, (size_t)(w - who));
+	if (full_name(name)) {
+		c = item_at(x, line);
+		put(x, c, "name", name, line);
+		put_n(x, c, "phone", p, (size_t)(e - p), line);
+		add_contact(x, c);
+	}
+	free(name);
+}
+
 /*
  * Returns 1 if an escalation step's "who" names the contact whose role or
  * name is n: the same words, or them as words of who ("Primary on-call
@@ -4301,12 +4647,93 @@ who_is(const char *who, const char *n)
 	return 0;
 }
 
+/* Returns 1 if who has word w, in w's case. */
+static int
+has_word(const char *who, const char *w, size_t n)
+{
+	const char *p;
+
+	for (p = who; *p != '\0'; p++)
+		if (strncmp(p, w, n) == 0 && (p == who ||
+		    !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The id of the one contact of cl that who names by a shorter form, or
+ * NULL: its role without what qualifies it ("Duty sysadmin" for "Duty
+ * sysadmin (rota on the wiki)"), the short form in its role ("DOM" for
+ * "Duty Operations Manager (DOM)"), or its person's first name where no
+ * other contact's is the same ("Stefan" for "Stefan Berg").
+ */
+static const char *
+contact_short(const struct ynode *cl, const char *who)
+{
+	const char *found = NULL, *v, *o, *e;
+	char w[64];
+	size_t k, j, n;
+	int hits = 0, same;
+
+	for (k = 0; k < cl->n; k++) {
+		const struct ynode *c = cl->items[k];
+		int hit = 0;
+
+		if ((v = ystr(ymap_get(c, "role"))) != NULL) {
+			n = strcspn(v, "(,");
+			while (n > 0 && v[n - 1] == ' ')
+				n--;
+			if (n >= 4 && n < sizeof(w) && v[n] != '\0') {
+				memcpy(w, v, n);
+				w[n] = '\0';
+				hit = who_is(who, w);
+			}
+			/* "On-call" for "Storefront on-call". */
+			n = strlen(v);
+			j = strlen(who);
+			if (!hit && j >= 5 && n > j + 1 && v[n - j - 1] == ' ' &&
+			    strcasecmp(v + n - j, who) == 0)
+				hit = 1;
+			if (!hit && (o = strchr(v, '(')) != NULL &&
+			    (e = strchr(o, ')')) != NULL && e - o >= 3 &&
+			    e - o <= 7) {
+				for (j = 1; o + j < e && isupper((unsigned char)
+				    o[j]); j++)
+					;
+				hit = o + j == e && has_word(who, o + 1,
+				    (size_t)(e - o - 1));
+			}
+		}
+		if (!hit && (v = ystr(ymap_get(c, "name"))) != NULL &&
+		    full_name(v) && (n = strcspn(v, " ")) >= 3 &&
+		    n < sizeof(w)) {
+			memcpy(w, v, n);
+			w[n] = '\0';
+			same = 0;
+			for (j = 0; j < cl->n; j++) {
+				const char *u = ystr(ymap_get(cl->items[j],
+				    "name"));
+				same += u != NULL && strncmp(u, w, n) == 0 &&
+				    (u[n] == ' ' || u[n] == '\0');
+			}
+			hit = same == 1 && has_word(who, w, n);
+		}
+		if (hit) {
+			found = ystr(ymap_get(c, "id"));
+			hits++;
+		}
+	}
+	return hits == 1 ? found : NULL;
+}
+
 /* The id of the first contact of list cl whose role or name who names,
  * or NULL. */
 static const char *
 contact_of(const struct ynode *cl, const char *who)
 {
-	static const char *const keys[] = { "role", "name", "chat", NULL };
+	static const char *const keys[] = { "role", "name", "chat", "pager",
+	    NULL };
 	const char *best = NULL, *v;
 	size_t k, i, bn = 0;
 
@@ -4322,7 +4749,7 @@ contact_of(const struct ynode *cl, const char *who)
 				bn = strlen(v);
 			}
 	}
-	return best;
+	return best != NULL ? best : contact_short(cl, who);
 }
 
 /* ------------------------------------------------------------ summary */
@@ -4457,12 +4884,14 @@ extract(struct runbook *r, int all)
 	for (i = 0; (size_t)i < x.escalation->n; i++) {
 		struct ynode *s = x.escalation->items[i];
 		const char *who = ystr(ymap_get(s, "who"));
+		const char *how = ystr(ymap_get(s, "_how"));
 
+		map_drop(s, "_how");
 		/* "[Name of on-call engineer]" names nobody yet. */
 		if (who != NULL && (*who == '[' || *who == '<'))
 			continue;
 		if (who != NULL && contact_of(cl, who) == NULL && cl == x.contacts)
-			step_contact(&x, who, s->line);
+			step_contact(&x, who, how, s->line);
 		if (who != NULL)
 			put(&x, s, "contact", contact_of(cl, who), s->line);
 	}

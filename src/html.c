@@ -1177,6 +1177,13 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 		kv(a, m, "from_text", line);
 	} else
 		kv(a, m, "from_text", NULL);
+	/* No number with whom it names, but one with another contact:
+	 * the box must not say the runbook has none. */
+	for (k = 0; k < cl->n; k++)
+		if (ystr(ymap_get(cl->items[k], "phone")) != NULL)
+			break;
+	ymap_add(a, m, "phone_elsewhere", ynew_bool(a, k < cl->n &&
+	    ystr(ymap_get(m, "phone")) == NULL));
 	return m;
 }
 
