@@ -892,6 +892,18 @@ has_id(const char **ids, size_t n, const char *id)
 	return bsearch(&id, ids, n, sizeof(*ids), strpcmp) != NULL;
 }
 
+/* Returns 1 if ids has id in another case. */
+static int
+has_id_case(const char **ids, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Checks that escalation and notify name contacts that exist (as
  * contact_find() finds them, but in n log n: a runbook may be large).
@@ -924,7 +936,11 @@ check_contact_refs(struct site *s, struct runbook *r)
 		name = scalar(ymap_get(c, "name"));
 		for (k = 0; k < notify->n; k++) {
 			v = notify->items[k];
-			if (scalar(v) == NULL || has_id(ids, nids, v->s))
+			/* "Incident Commander": whom, as written; not
+			 * "Primary" for the id "primary". */
+			if (scalar(v) == NULL || has_id(ids, nids, v->s) ||
+			    (notify_name(v->s) && !has_id_case(ids, nids,
+			    v->s)))
 				continue;
 			diag_add(&r->diags, r->src.path, v->line, v->col,
 			    R_CONTACT_UNKNOWN, "severity %s%s%snotifies "

@@ -291,7 +291,18 @@ json_list(struct buf *b, const struct ynode *x, const char *key,
 			if (v != NULL && (v->type == Y_INT ||
 			    v->type == Y_FLOAT))
 				buf_printf(b, "%.15g", v->num);
-			else
+			else if (v != NULL && v->type == Y_SEQ) {
+				/* notify: ids and names, as a list. */
+				size_t q;
+
+				BUF_PUTSL(b, "[");
+				for (q = 0; q < v->n; q++) {
+					if (q > 0)
+						BUF_PUTSL(b, ", ");
+					json_val(b, ystr(v->items[q]));
+				}
+				BUF_PUTSL(b, "]");
+			} else
 				json_val(b, ystr(v));
 		}
 		BUF_PUTSL(b, "}");
@@ -306,7 +317,7 @@ import_json(struct buf *b, const char *file, const struct ynode *x)
 	static const char *const contact[] = { "id", "role", "name",
 	    "phone", "email", "chat", "pager", "url", NULL };
 	static const char *const severity[] = { "name", "description",
-	    "response", NULL };
+	    "response", "notify", NULL };
 	static const char *const escalation[] = { "level", "who", "contact",
 	    "after", "severity", NULL };
 	static const char *const threshold[] = { "metric", "unit",

@@ -4896,8 +4896,8 @@ extract(struct runbook *r, int all)
 			put(&x, s, "contact", contact_of(cl, who), s->line);
 	}
 	/* Who a severity level notifies: a contact's id where one is them;
-	 * else the name as written, for the pages, but not for import,
-	 * which writes front-matter, where notify holds ids. */
+	 * else the name as written ("Incident Commander"), which a
+	 * front-matter's notify may hold too. */
 	for (i = 0; (size_t)i < x.severity->n; i++) {
 		struct ynode *nl = (struct ynode *)ymap_get(
 		    x.severity->items[i], "notify");
@@ -4910,7 +4910,7 @@ extract(struct runbook *r, int all)
 			if (id != NULL)
 				nl->items[o++] = str_at(&x, id, strlen(id),
 				    w->line);
-			else if (!all)
+			else if (!all || notify_name(w->s))
 				nl->items[o++] = w;
 		}
 		if (nl != NULL)

@@ -472,6 +472,7 @@ int	 site_has_file(const struct site *, const char *rel);
 size_t	 site_files_below(const struct site *, const char *dir, size_t *n,
 	    size_t *listed);
 void	 site_wiki_names(struct site *);
+int	 notify_name(const char *);
 long	 site_wiki_page(const struct site *, const char *name, size_t n);
 size_t	 site_listed(const struct site *, const char ***dirs);
 /* 1 if the runbook at rel is the home page's text (index.md, README.md). */

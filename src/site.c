@@ -468,3 +468,17 @@ alerts_of(const struct site *s, const struct runbook *r, size_t *n)
 	*n = al->first[idx + 1] - al->first[idx];
 	return al->byrb + al->first[idx];
 }
+
+/*
+ * Returns 1 if s, an entry of a severity level's notify, is whom it
+ * notifies as written ("Incident Commander", "CTO"), not a contact id:
+ * it has a blank or a capital letter, which contact ids rarely have.
+ */
+int
+notify_name(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == ' ' || isupper((unsigned char)*s))
+			return 1;
+	return 0;
+}
