@@ -1784,6 +1784,86 @@ level_word(const char *l, int warn)
 	return best;
 }
 
+/*
+ * Sets *d to how long the text says its level must hold ("for 10
+ * minutes", "(5 min window)", "a 15-minute window", "sustained 5m",
+ * "below 90% over 15 minutes"); returns 1, or 0 if it says none.
+ */
+static int
+for_of(const char *text, char d[24])
+{
+	char *l = lower(text), *p, *t;
+	int ok = 0;
+	size_t i;
+
+	for (p = l; !ok && (p = strstr(p, "for ")) != NULL; p += 4) {
+		if (p > l && isalpha((unsigned char)p[-1]))
+			continue;
+		t = p + 4;
+		if (strncmp(t, "more than ", 10) == 0)
+			t += 10;
+		else if (strncmp(t, "at least ", 9) == 0)
+			t += 9;
+		else if (strncmp(t, "longer than ", 12) == 0)
+			t += 12;
+		else if (strncmp(t, "over ", 5) == 0)
+			t += 5;
+		if (isdigit((unsigned char)*t) && strlen(t) < 200) {
+			char *w = xstrndup(t, strnlen(t, 16));
+			ok = duration(w, d) && strcmp(d, "0m") != 0;
+			free(w);
+		}
+	}
+	/* "(5 min window)", "15-minute window", "sustained 5m" */
+	for (p = l; !ok && (p = strstr(p, "window")) != NULL; p += 6) {
+		t = p - (p - l > 16 ? 16 : p - l);
+		t = xstrndup(t, (size_t)(p - t));
+		ok = duration(t, d) && strcmp(d, "0m") != 0;
+		free(t);
+	}
+	if (!ok && (p = strstr(l, "sustained")) != NULL) {
+		t = xstrndup(p, strnlen(p, 24));
+		ok = duration(t, d) && strcmp(d, "0m") != 0;
+		free(t);
+	}
+	/* "below 90% over 15 minutes": over a time, after a level. */
+	for (p = l; !ok && (p = strstr(p, " over ")) != NULL; p += 6) {
+		for (i = 0; l + i < p && l[i] != '%'; i++)
+			;
+		if (l + i < p && isdigit((unsigned char)p[6])) {
+			t = xstrndup(p + 6, strnlen(p + 6, 16));
+			ok = duration(t, d) && strcmp(d, "0m") != 0;
+			free(t);
+		}
+	}
+	free(l);
+	return ok;
+}
+
+/* add_threshold, and its "for" where the text says it. */
+static void
+add_threshold_for(struct ex *x, const char *metric, const struct cmp *target,
+    const struct cmp *warn, const struct cmp *crit, const char *text,
+    int line)
+{
+	size_t before = x->thresholds->n;
+	char d[24];
+
+	add_threshold(x, metric, target, warn, crit, line);
+	if (x->thresholds->n == before || !for_of(text, d))
+		return;
+	/* "Heartbeat missing for more than 3 minutes": the level, in
+	 * time, not how long it holds. */
+	{
+		double v = strtod(d, NULL);
+
+		if ((warn != NULL && warn->num == v) || (crit != NULL &&
+		    crit->num == v))
+			return;
+	}
+	put(x, x->thresholds->items[before], "for", d, line);
+}
+
 /* Returns 1 if p, at a '(', is a name's short form, "(CCU)", part of
  * the metric, not its levels "(warn at 2%)". */
 static int
@@ -1890,8 +1970,8 @@ threshold_line(struct ex *x, const char *text, int line)
 	}
 	free(rest);
 	if (hw || hc)
-		add_threshold(x, trim(metric), ht ? &target : NULL,
-		    hw ? &warn : NULL, hc ? &crit : NULL, line);
+		add_threshold_for(x, trim(metric), ht ? &target : NULL,
+		    hw ? &warn : NULL, hc ? &crit : NULL, text, line);
 	free(metric);
 	return hw || hc;
 }
@@ -3040,9 +3120,9 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 					free(t2);
 				}
 				if (hw || hc)
-					add_threshold(x, trim(text), ht ? &ct :
-					    NULL, hw ? &cw : NULL, hc ? &cc :
-					    NULL, line);
+					add_threshold_for(x, trim(text), ht ?
+					    &ct : NULL, hw ? &cw : NULL, hc ?
+					    &cc : NULL, text, line);
 			}
 			break;
 		default:
