@@ -2934,6 +2934,44 @@ lead_role(const char *text)
 	return xstrndup(text, n);
 }
 
+/*
+ * "Rafael Costa \xe2\x80\x94 SRE, cluster-autoscaler expert \xe2\x80\x94 +351
+ * ...": a person's name as the label, then their role.  Sets both on c,
+ * moves *rest past the role and returns 1; else 0.
+ */
+static int
+name_then_role(struct ex *x, struct ynode *c, const char *lab,
+    const char **rest, int line)
+{
+	static const char *const cut[] = { " \xe2\x80\x94 ",
+	    " \xe2\x80\x93 ", " - ", NULL };
+	const char *e = NULL, *q;
+	char *role;
+	size_t i;
+
+	if (!full_name(lab) || strchr(lab, '(') != NULL)
+		return 0;
+	for (i = 0; cut[i] != NULL; i++)
+		if ((q = strstr(*rest, cut[i])) != NULL && (e == NULL ||
+		    q < e))
+			e = q;
+	if (e == NULL || e == *rest || e - *rest > 60)
+		return 0;
+	role = xstrndup(*rest, (size_t)(e - *rest));
+	if (looks(role) != F_NAME || full_name(role) ||
+	    digit_count(role) > 0 || strchr(role, '@') != NULL) {
+		free(role);
+		return 0;
+	}
+	put(x, c, "name", lab, line);
+	put(x, c, "role", trim(role), line);
+	free(role);
+	*rest = e + 1;
+	while (**rest != '\0' && **rest != ' ')
+		(*rest)++;	/* past the dash */
+	return 1;
+}
+
 /* The items of a list under sec. */
 static void
 list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
@@ -3001,7 +3039,9 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				break;
 			if (lab != NULL) {
 				struct ynode *c = item_at(x, line);
-				put_role(x, c, trim(lab), line);
+				if (!name_then_role(x, c, trim(lab), &rest,
+				    line))
+					put_role(x, c, trim(lab), line);
 				set_parts(x, c, rest, line, F_NONE);
 				add_contact(x, c);
 			} else
