@@ -197,6 +197,8 @@ duration(const char *s, char out[24])
 		{ "w", 'w', 1 }, { "month", 'd', 30 },
 		{ "minuten", 'm', 1 }, { "minutos", 'm', 1 },
 		{ "stunden", 'h', 1 }, { "stunde", 'h', 1 },
+		{ "heure", 'h', 1 }, { "heures", 'h', 1 }, { "jour", 'd', 1 },
+		{ "jours", 'd', 1 },
 		{ "horas", 'h', 1 }, { "hora", 'h', 1 }, { "tage", 'd', 1 },
 		{ "tag", 'd', 1 }, { "d\xc3\xad" "as", 'd', 1 },
 	};
@@ -492,7 +494,8 @@ section_of(const char *text)
 	static const char *const sev[] = { "severi", "priority level",
 	    "priorities", "incident level", "incident classification",
 	    "incident categor", "incident priorit", "sevs",
-	    "sev level", "impact level", "schwere", NULL };
+	    "sev level", "impact level", "schwere", "gravit", "criticit",
+	    "gravedad", NULL };
 	static const char *const esc[] = { "escalat", "eskal", "escala",
 	    "gets paged", "paging order", "who to page", "page order",
 	    "call order", "support tiers", "escalation tiers", NULL };
@@ -2558,7 +2561,9 @@ sev_word(const char *s)
 {
 	static const char *const words[] = { "critical", "high", "medium",
 	    "low", "major", "minor", "urgent", "emergency", "severe",
-	    "moderate", "informational", NULL };
+	    "moderate", "informational", "critique", "majeur", "mineur",
+	    "bloquant", "kritisch", "hoch", "mittel", "niedrig",
+	    "cr\xc3\xadtico", "alto", "medio", "bajo", NULL };
 	char *l = lower(s), *t = trim(l);
 	size_t i;
 	int r = 0;
@@ -2567,6 +2572,88 @@ sev_word(const char *s)
 		r = strncmp(t, words[i], strlen(words[i])) == 0;
 	free(l);
 	return r;
+}
+
+/* Returns "Level 1", "Level A" (as written, malloc'd) if s starts with
+ * one, or NULL: a severity only under a severity heading, where it is
+ * asked for. */
+static char *
+level_code(const char *s)
+{
+	static const char *const w[] = { "level ", "niveau ", "nivel ",
+	    "impact level ", NULL };
+	size_t i, n;
+
+	while (*s == ' ' || *s == '*' || *s == '_')
+		s++;
+	for (i = 0; w[i] != NULL; i++) {
+		n = strlen(w[i]);
+		if (strncasecmp(s, w[i], n) == 0 && (isdigit((unsigned char)
+		    s[n]) || (s[n] >= 'A' && s[n] <= 'E')) &&
+		    !isalnum((unsigned char)s[n + 1]))
+			return xstrndup(s, n + 1);
+	}
+	return NULL;
+}
+
+/* Sets *d to "1d" if text says the level is answered the next working
+ * day ("Next business day.", "Traitement en heures ouvr\xc3\xa9es");
+ * returns 1, or 0. */
+static int
+sev_later(const char *text, char d[24])
+{
+	char *l = lower(text);
+	int ok = strstr(l, "next business day") != NULL ||
+	    strstr(l, "next working day") != NULL ||
+	    strstr(l, "heures ouvr") != NULL ||
+	    strstr(l, "jour ouvr") != NULL;
+
+	free(l);
+	if (ok)
+		strcpy(d, "1d");
+	return ok;
+}
+
+/* Sets s's notify list from "Notify: A, B." or "Notify CMIO, CNO and
+ * the House Supervisor." in text, if it has none. */
+static void
+notify_in(struct ex *x, struct ynode *s, const char *text, int line)
+{
+	static const char *const w[] = { "notify:", "notify ", "notifies ",
+	    "pr\xc3\xa9venir :", "pr\xc3\xa9venir:", "informer :",
+	    "notificar:", "notificar a ", "benachrichtigen:", NULL };
+	char *l = lower(text), *t, *e;
+	const char *q = NULL;
+	size_t i;
+
+	for (i = 0; w[i] != NULL && q == NULL; i++)
+		if ((q = strstr(l, w[i])) != NULL) {
+			/* Not "do not notify customers". */
+			if ((q > l && isalpha((unsigned char)q[-1])) ||
+			    (q - l >= 4 && strncmp(q - 4, "not ", 4) == 0))
+				q = NULL;
+			else
+				q += strlen(w[i]);
+		}
+	if (q == NULL || ymap_get(s, "notify") != NULL) {
+		free(l);
+		return;
+	}
+	t = xstrdup(text + (q - l));
+	free(l);
+	if ((e = strstr(t, ". ")) != NULL)
+		*e = '\0';
+	if ((e = strchr(t, '\0')) > t && e[-1] == '.')
+		e[-1] = '\0';
+	/* "CMIO, CNO and the House Supervisor" */
+	for (e = t; (e = strstr(e, " and ")) != NULL; )
+		memcpy(e, ",   ", 4), e += 4;
+	for (e = t; (e = strstr(e, ", the ")) != NULL; )
+		memcpy(e + 2, "    ", 4), e += 6;
+	if (strncasecmp(trim(t), "the ", 4) == 0)
+		memcpy(trim(t), "    ", 4);
+	put_notify(x, s, t, line);
+	free(t);
 }
 
 /* The severity's name in a heading or label: its code, else its first
@@ -2593,13 +2680,17 @@ static const char *
 resp_at(const char *l)
 {
 	static const char *const words[] = { "respon", "acknowledg", "ack ",
-	    "ack:", "sla", "reaktion", "respuesta", "time to", NULL };
+	    "ack:", "sla", "reaktion", "respuesta", "time to",
+	    "prise en charge", "d\xc3\xa9lai", NULL };
 	const char *p;
 	size_t i;
 
 	for (i = 0; words[i] != NULL; i++)
-		if ((p = strstr(l, words[i])) != NULL)
-			return p;
+		for (p = l; (p = strstr(p, words[i])) != NULL; p++)
+			/* Not "Responsable DBA", "responsible". */
+			if (i != 0 || (strncmp(p + 6, "sab", 3) != 0 &&
+			    strncmp(p + 6, "sib", 3) != 0))
+				return p;
 	return NULL;
 }
 
@@ -2614,6 +2705,14 @@ sev_response(cmark_node *item, const char *text, char d[24])
 
 	if ((r = resp_at(l)) != NULL && duration(r, d))
 		ok = 1;
+	/* "... \xe2\x80\x94 15 min response": the time before the word. */
+	else if (r != NULL) {
+		const char *b = r - (r - l > 16 ? 16 : r - l);
+		char *w = xstrndup(b, (size_t)(r - b));
+
+		ok = duration(w, d);
+		free(w);
+	}
 	free(l);
 	if (ok)
 		return 1;
@@ -2655,6 +2754,8 @@ put_notify(struct ex *x, struct ynode *s, const char *text, int line)
 			e = p + strlen(p);
 		w = trim(p);
 		if (strncasecmp(w, "and ", 4) == 0)
+			w = trim(w + 4);
+		if (strncasecmp(w, "the ", 4) == 0)
 			w = trim(w + 4);
 		/* "Nobody (ticket)", "none": no one to notify. */
 		if (*w != '\0' && strlen(w) < 80 && strcmp(w, "-") != 0 &&
@@ -3052,6 +3153,11 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 			char *code = sev_code(lab != NULL ? lab : text);
 			struct ynode *s;
 
+			/* "Level 1 (Critical): ...", under a severity
+			 * heading. */
+			if (code == NULL)
+				code = level_code(lab != NULL ? lab : text);
+
 			if (sevblock != NULL) {
 				/* "#### Critical (P1)" then "- Response
 				 * time: 15 minutes" */
@@ -3085,7 +3191,11 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				    line);
 			if (sev_response(it, rest != NULL ? rest : "", d))
 				put(x, s, "response", d, line);
+			else if (rest != NULL && sev_later(rest, d))
+				put(x, s, "response", d, line);
 			sev_notify(x, s, it);
+			if (rest != NULL)
+				notify_in(x, s, rest, line);
 			yseq_push(x->a, x->severity, s);
 			free(code);
 			break;
@@ -3597,41 +3707,52 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
 			contact_line(x, p, l);
 		if (sec == SEC_SEVERITY && lvl != NULL) {
-			const char *q;
-
 			lp = lower(p);
 			if (ymap_get(lvl, "response") == NULL &&
 			    resp_at(lp) != NULL && duration(resp_at(lp), d))
 				put(x, lvl, "response", d, l);
 			/* "### P2 - Cosmetic" then "Next business day." */
 			if (ymap_get(lvl, "response") == NULL &&
-			    ((q = strstr(lp, "next business day")) != NULL ||
-			    (q = strstr(lp, "next working day")) != NULL) &&
-			    duration(q, d))
+			    sev_later(p, d))
 				put(x, lvl, "response", d, l);
-			/* "... Notify: Backend lead, community manager." */
-			if ((q = strstr(lp, "notify:")) != NULL) {
-				char *t = xstrdup(p + (q - lp) + 7), *e;
-
-				if ((e = strstr(t, ". ")) != NULL)
-					*e = '\0';
-				if ((e = strchr(t, '\0')) > t && e[-1] == '.')
-					e[-1] = '\0';
-				put_notify(x, lvl, t, l);
-				free(t);
-			}
+			notify_in(x, lvl, p, l);
 			free(lp);
 		} else if (sec == SEC_SEVERITY &&
-		    (code = sev_code(p)) != NULL) {
+		    ((code = sev_code(p)) != NULL ||
+		    (code = level_code(p)) != NULL)) {
 			/* "**P1 - Critical.** ... Response: 10 minutes." or
 			 * "**SEV-1: Critical**" then a list. */
 			if (strstr(p, code) - p < 4) {
 				struct ynode *s = item_at(x, l);
+				struct buf all = { NULL, 0, 0 };
+				int k;
+
 				put(x, s, "name", code, l);
-				lp = lower(p);
+				/* Its text: this line, and those after it
+				 * up to the next level's. */
+				buf_puts(&all, p);
+				for (k = l + 1; k <= last; k++) {
+					char *nl = source_line(x, k), *c2;
+
+					c2 = sev_code(nl);
+					if (c2 == NULL)
+						c2 = level_code(nl);
+					if (c2 == NULL)
+						buf_printf(&all, " %s", trim(nl));
+					free(nl);
+					if (c2 != NULL) {
+						free(c2);
+						break;
+					}
+				}
+				lp = lower(buf_cstr(&all));
 				if (resp_at(lp) != NULL && duration(resp_at(lp), d))
 					put(x, s, "response", d, l);
+				else if (sev_later(lp, d))
+					put(x, s, "response", d, l);
 				free(lp);
+				notify_in(x, s, buf_cstr(&all), l);
+				buf_free(&all);
 				if (first == last && nx != NULL &&
 				    cmark_node_get_type(nx) == CMARK_NODE_LIST)
 					for (li = cmark_node_first_child(nx);
