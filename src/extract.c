@@ -63,6 +63,8 @@ static void	step_person(struct ex *, const char *, int);
 static int	esc_sla(const char *, const char *);
 static char	*esc_when_cut(char *);
 static int	gone(const char *);
+static int	title_dot(const char *, const char *);
+static void	person_role(struct ex *, struct ynode *, char *, int);
 
 /* ------------------------------------------------------------- text */
 
@@ -235,6 +237,9 @@ duration(const char *s, char out[24])
 		v = strtol(p, (char **)&p, 10);
 		if (*p == '.' || *p == ',')
 			continue;	/* a fraction, a number not a time */
+		/* "fifteen (15) minutes" */
+		if (*p == ')' && p - l >= 2 && strchr(l, '(') != NULL)
+			p++;
 		while (*p == ' ' || *p == '-')
 			p++;
 		/* "3 business days", "2 working days" */
@@ -494,6 +499,7 @@ section_of(const char *text)
 	static const char *const sev[] = { "severi", "priority level",
 	    "priorities", "incident level", "incident classification",
 	    "incident categor", "incident priorit", "sevs",
+	    "classification of incident", "incident class",
 	    "sev level", "impact level", "schwere", "gravit", "criticit",
 	    "gravedad", NULL };
 	static const char *const esc[] = { "escalat", "eskal", "escala",
@@ -3358,6 +3364,8 @@ meta_of(const char *s, const char **rest)
 		{ "runbook owner", M_OWNER }, { "page owner", M_OWNER },
 		{ "propri\xc3\xa9taire", M_OWNER },
 		{ "date of last review", M_REVIEWED },
+		{ "approved", M_REVIEWED }, { "approved on", M_REVIEWED },
+		{ "date approved", M_REVIEWED },
 		{ "derni\xc3\xa8re revue", M_REVIEWED },
 		{ "derni\xc3\xa8re mise \xc3\xa0 jour", M_REVIEWED },
 		{ "last reviewed", M_REVIEWED }, { "last updated", M_REVIEWED },
@@ -3557,6 +3565,83 @@ contact_line(struct ex *x, const char *text, int line)
 	free(lab);
 }
 
+/*
+ * "3.2 The Chief, Platform Operations Branch, Ms. Loretta Vance, may be
+ * reached at (202) 555-0163 or loretta.vance@dss.example.gov.": whom a
+ * sentence of a contacts section says can be reached, and how.
+ */
+static void
+reached_prose(struct ex *x, const char *text, int line)
+{
+	static const char *const verb[] = { " may be reached at ",
+	    " may be reached on ", " can be reached at ",
+	    " can be reached on ", " is reachable at ", " is reachable on ",
+	    " may be contacted at ", " can be contacted at ",
+	    " maintains a service desk at ", " maintains a help desk at ",
+	    NULL };
+	char *t = xstrdup(text), *p = t, *e, *v, *who, *how, *c2;
+	struct ynode *c;
+	size_t i;
+
+	while (*p != '\0') {
+		/* One sentence: to ". " before a capital, or the end. */
+		for (e = p; *e != '\0' && !(*e == '.' && (e[1] == '\0' ||
+		    (e[1] == ' ' && isupper((unsigned char)e[2]) &&
+		    !title_dot(p, e)))); e++)
+			;
+		if (*e != '\0')
+			*e++ = '\0';
+		for (i = 0, v = NULL; verb[i] != NULL && v == NULL; i++)
+			v = strstr(p, verb[i]);
+		if (v != NULL && !gone(p)) {
+			for (i = 0; strstr(p, verb[i]) != v; i++)
+				;
+			*v = '\0';
+			how = v + strlen(verb[i]);
+			who = p;
+			/* "3.1 The Duty Officer" */
+			while (isdigit((unsigned char)*who) || *who == '.')
+				who++;
+			who = trim(who);
+			if (strncmp(who, "The ", 4) == 0)
+				who += 4;
+			for (c2 = who + strlen(who); c2 > who &&
+			    (c2[-1] == ',' || c2[-1] == ' '); c2--)
+				c2[-1] = '\0';
+			if ((c2 = strstr(how, " at any hour")) != NULL)
+				*c2 = '\0';
+			c = item_at(x, line);
+			person_role(x, c, who, line);
+			set_parts(x, c, how, line, F_NONE);
+			add_contact(x, c);
+		}
+		p = e;
+	}
+	free(t);
+}
+
+/* Sets c's role and name from "Chief, Platform Operations Branch, Ms.
+ * Loretta Vance": the last part a person's name, the rest the role. */
+static void
+person_role(struct ex *x, struct ynode *c, char *who, int line)
+{
+	char *last = strrchr(who, ','), *nm;
+
+	if (last != NULL) {
+		nm = trim(last + 1);
+		if (strncmp(nm, "Ms. ", 4) == 0 || strncmp(nm, "Mr. ", 4) == 0 ||
+		    strncmp(nm, "Dr. ", 4) == 0 || strncmp(nm, "Mrs. ", 5) == 0)
+			nm = strchr(nm, ' ') + 1;
+		if (full_name(nm)) {
+			*last = '\0';
+			put(x, c, "name", nm, line);
+			put(x, c, "role", trim(who), line);
+			return;
+		}
+	}
+	put_role(x, c, who, line);
+}
+
 /* Line l of the file without Markdown's emphasis marks, malloc'd. */
 static char *
 source_line(const struct ex *x, int l)
@@ -3691,6 +3776,11 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 	}
 	if (sec == SEC_ESCALATION || sec == SEC_CONTACTS)
 		escalation_prose(x, n, sec);
+	if (sec == SEC_CONTACTS) {
+		p = node_text(n);
+		reached_prose(x, p, first);
+		free(p);
+	}
 	if (sec == SEC_THRESHOLDS)
 		threshold_prose(x, first, last);
 	else if (sec == SEC_NONE && compares(x, first, last)) {
@@ -3721,8 +3811,24 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		    ((code = sev_code(p)) != NULL ||
 		    (code = level_code(p)) != NULL)) {
 			/* "**P1 - Critical.** ... Response: 10 minutes." or
-			 * "**SEV-1: Critical**" then a list. */
-			if (strstr(p, code) - p < 4) {
+			 * "**SEV-1: Critical**" then a list; "2.1 A
+			 * Category 1 incident is ...". */
+			const char *st = p;
+
+			while (isdigit((unsigned char)*st) || *st == '.')
+				st++;
+			if (st > p && *st == ' ') {
+				st++;
+				if (strncmp(st, "A ", 2) == 0)
+					st += 2;
+				else if (strncmp(st, "An ", 3) == 0)
+					st += 3;
+				else if (strncmp(st, "The ", 4) == 0)
+					st += 4;
+			} else
+				st = p;
+			if (strstr(st, code) != NULL &&
+			    strstr(st, code) - st < 4) {
 				struct ynode *s = item_at(x, l);
 				struct buf all = { NULL, 0, 0 };
 				int k;
@@ -5003,7 +5109,8 @@ meta_para(const char *t)
 	static const char *const w[] = { "owner", "last updated",
 	    "last reviewed", "last review", "updated", "reviewed", "version",
 	    "review", "author", "maintainer", "maintained by", "status",
-	    "date", "next review", NULL };
+	    "date", "next review", "owned by", "document owner",
+	    "procedure owner", "approved", NULL };
 	size_t i, k;
 
 	while (*t == '*' || *t == '_' || *t == ' ')
@@ -5015,6 +5122,33 @@ meta_para(const char *t)
 			return 1;
 	}
 	return 0;
+}
+
+/* Cuts b, paragraph n's text, where a line of it about the document
+ * begins ("Team X" then "Procedure owner: ..." on the next line). */
+static void
+meta_cut(struct ex *x, cmark_node *n, struct buf *b)
+{
+	int first = node_line(x, n), last, l;
+	const char *rest, *at;
+	char *t, key[16];
+
+	last = cmark_node_get_end_line(n) + x->r->body_line - 1;
+	for (l = first + 1; l <= last && l - first < 20; l++) {
+		t = source_line(x, l);
+		if (meta_of(trim(t), &rest) != M_NONE && *trim(t) != '\0') {
+			snprintf(key, sizeof(key), "%s", trim(t));
+			if ((at = strstr(b->data, key)) != NULL) {
+				b->len = (size_t)(at - b->data);
+				while (b->len > 0 && b->data[b->len - 1] == ' ')
+					b->len--;
+				b->data[b->len] = '\0';
+				free(t);
+				return;
+			}
+		}
+		free(t);
+	}
 }
 
 /*
@@ -5057,7 +5191,12 @@ summary_of(struct ex *x, cmark_node *doc)
 		if (i == b.len || meta_para(b.data) ||
 		    b.data[b.len - 1] == ':')
 			continue;
-		if ((dot = strstr(b.data, ". ")) != NULL)
+		meta_cut(x, n, &b);
+		/* A sentence ends, not "Ms. Vance". */
+		for (dot = b.data; (dot = strstr(dot, ". ")) != NULL &&
+		    title_dot(b.data, dot); dot++)
+			;
+		if (dot != NULL)
 			b.len = (size_t)(dot - b.data) + 1;
 		if (b.len > 160) {
 			b.len = 157;
