@@ -1428,7 +1428,7 @@ minus_before(const char *s, const char *p)
 	for (i = 0; word[i] != NULL; i++) {
 		n = strlen(word[i]);
 		if ((size_t)(m - s) >= n && strncasecmp(m - n, word[i], n) ==
-		    0 && (m - n == s || !isalpha((unsigned char)m[-n - 1])))
+		    0 && (m - n == s || !isalpha((unsigned char)(m - n)[-1])))
 			return 1;
 	}
 	return 0;
