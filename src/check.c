@@ -575,8 +575,14 @@ word_end(const char *s, size_t n, size_t i, int anycase)
 	if (i + 3 <= n && (memcmp(s + i, "N/A", 3) == 0 ||
 	    memcmp(s + i, "n/a", 3) == 0)) {
 		j = i + 3;
-		return j < n && (wordch((unsigned char)s[j]) || s[j] == '/') ?
-		    0 : j;
+		if (j < n && (wordch((unsigned char)s[j]) || s[j] == '/'))
+			return 0;
+		/* "n/a \xe2\x80\x94 web portal only": it says there is
+		 * none, and why. */
+		for (k = j; k < n && (s[k] == ' ' || s[k] == '-' ||
+		    s[k] == '(' || (unsigned char)s[k] >= 0x80); k++)
+			;
+		return k < n && isalpha((unsigned char)s[k]) ? 0 : j;
 	}
 	for (j = i; j < n && wordch((unsigned char)s[j]); j++)
 		;
@@ -964,6 +970,21 @@ number(const struct ynode *y, double *out)
 	return 1;
 }
 
+/* The last diagnostic of r, when read from its text, is a warning: rbc's
+ * reading of prose may be what is wrong, and one such page must not
+ * keep the whole site from being built. */
+static void
+text_warning(struct runbook *r, unsigned from)
+{
+	struct diag *g;
+
+	if (!(r->from_text & from) || r->diags.n == 0)
+		return;
+	g = &r->diags.v[r->diags.n - 1];
+	if (g->sev == SEV_ERROR)
+		g->sev = SEV_WARNING;
+}
+
 /* Levels must increase strictly; after may stay the same but not drop. */
 static void
 check_escalation(struct runbook *r)
@@ -981,21 +1002,27 @@ check_escalation(struct runbook *r)
 		af = ymap_get(esc->items[i], "after");
 		if (number(lv, &l)) {
 			if (plv != NULL && l <= pl)
+			{
 				diag_add(&r->diags, r->src.path, lv->line,
 				    lv->col, R_ESCALATION_ORDER, "escalation "
 				    "level %s follows level %s (line %d): "
 				    "levels must increase", lv->s, plv->s,
 				    plv->line);
+				text_warning(r, TEXT_ESCALATION);
+			}
 			plv = lv;
 			pl = l;
 		}
 		if ((a = duration_minutes(scalar(af))) >= 0) {
 			if (paf != NULL && a < pa)
+			{
 				diag_add(&r->diags, r->src.path, af->line,
 				    af->col, R_ESCALATION_ORDER, "escalation "
 				    "after %s goes backwards: the step before "
 				    "waits %s (line %d)", af->s, paf->s,
 				    paf->line);
+				text_warning(r, TEXT_ESCALATION);
+			}
 			paf = af;
 			pa = a;
 		}
@@ -1125,20 +1152,6 @@ threshold_dups(struct runbook *r, const struct ynode *th)
 	free(v);
 }
 
-/* The last diagnostic of r, when read from its text, is a warning: rbc's
- * reading of prose may be what is wrong, and one such page must not
- * keep the whole site from being built. */
-static void
-text_warning(struct runbook *r, unsigned from)
-{
-	struct diag *g;
-
-	if (!(r->from_text & from) || r->diags.n == 0)
-		return;
-	g = &r->diags.v[r->diags.n - 1];
-	if (g->sev == SEV_ERROR)
-		g->sev = SEV_WARNING;
-}
 
 /* Order, unit and uniqueness of the thresholds. */
 static void

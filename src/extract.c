@@ -65,6 +65,9 @@ static char	*esc_when_cut(char *);
 static int	gone(const char *);
 static int	title_dot(const char *, const char *);
 static void	person_role(struct ex *, struct ynode *, char *, int);
+static int	step_label(const char *);
+static char	*source_line(const struct ex *, int);
+static void	first_call(struct ex *);
 
 /* ------------------------------------------------------------- text */
 
@@ -509,6 +512,8 @@ section_of(const char *text)
 	    "on call", "who to call", "people", "phone", "rotation",
 	    "getting help", "get help", "who to ask",
 	    "responders", "ansprech", "bereitschaft", "guardia", "paging",
+	    "who to ring", "who to phone", "call tree", "call list",
+	    "phone list",
 	    "pagerduty", "opsgenie", NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", "umbral", "schwell",
@@ -1692,7 +1697,8 @@ add_threshold(struct ex *x, const char *metric, const struct cmp *target,
 		 * without its comparison's word. */
 		static const char *const cmpw[] = { " over", " above", " below",
 		    " under", " exceeds", " exceeding", " greater than",
-		    " more than", " less than", " at", " is", NULL };
+		    " more than", " less than", " at", " is", " must be",
+		    " should be", " must stay", " should stay", NULL };
 		/* "Queue depth rising above 500": the level, not a change
 		 * ("CCU dropping more than 20%" is one). */
 		static const char *const movew[] = { " rising", " rises",
@@ -1899,6 +1905,16 @@ threshold_line(struct ex *x, const char *text, int line)
 		free(l);
 		return 0;
 	}
+	/* "informational only ... must not page anyone"; SCADA's "Low
+	 * alarm", "low-low": levels whose metric the line does not name. */
+	if (strstr(l, "informational") != NULL || strstr(l, "not page") !=
+	    NULL || strstr(l, "never page") != NULL || strstr(l,
+	    "no page") != NULL || strstr(l, "low-low") != NULL ||
+	    strstr(l, "high-high") != NULL || strncmp(l, "low alarm", 9) == 0 ||
+	    strncmp(l, "high alarm", 10) == 0) {
+		free(l);
+		return 0;
+	}
 	single = !is_warn(l) && !is_crit(l);
 	free(l);
 	/* The metric: the text before the first comparison or keyword. */
@@ -1923,9 +1939,12 @@ threshold_line(struct ex *x, const char *text, int line)
 		/* ", " or ";": a comma in 1,600 is a number's. */
 		for (next = clause; *next != '\0' && *next != ';' &&
 		    !(*next == ',' && next[1] == ' ') &&
-		    strncmp(next, " and ", 5) != 0; next++)
+		    strncmp(next, " and ", 5) != 0 &&
+		    strncmp(next, " or ", 4) != 0; next++)
 			;
 		if (*next != '\0') {
+			if (strncmp(next, " or ", 4) == 0)
+				*next++ = '\0';	/* then as " and " */
 			if (*next == ' ')
 				*next++ = '\0';
 			*next++ = '\0';
@@ -2169,6 +2188,7 @@ table(struct ex *x, cmark_node *t, enum section sec)
 	/* The "when" column says when to move on, not when to page. */
 	int moves_on = 0;
 	long waited = 0;
+	size_t esc_before = x->escalation->n;
 	int notc = -1;
 	int reach = 0, nslot = 0;
 
@@ -2372,6 +2392,12 @@ table(struct ex *x, cmark_node *t, enum section sec)
 					/* PagerDuty's "Escalate after": this
 					 * level is paged when the ones before
 					 * have had their time. */
+					/* "Escalate after" with none for
+					 * the first row: each row's own
+					 * time, not when it moves on. */
+					if (moves_on && x->escalation->n ==
+					    esc_before && !has)
+						moves_on = 0;
 					if (moves_on) {
 						snprintf(w, sizeof(w), "%ldm",
 						    waited);
@@ -2945,7 +2971,8 @@ gone(const char *s)
 	    "do not page", "left the ", "has left", "no longer", "former ",
 	    "formerly", "moved to the", "moved on", "retired", "ancien ",
 	    "ancienne ", "a quitt\xc3\xa9", "ehemalig", "nicht mehr",
-	    "ya no est", "ex-employee", "not with the company", NULL };
+	    "ya no est", "ex-employee", "not with the company",
+	    "do not escalate", "not for noc", "disconnected", NULL };
 	size_t i;
 
 	for (i = 0; no[i] != NULL; i++)
@@ -3094,6 +3121,20 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 		sec = SEC_ESCALATION;
 	struct ynode *sevblock = NULL;
 	char d[24];
+
+	/* "Transit provider NOCs (open a ticket, do not escalate people
+	 * there):" then a list: no one of it is to be called. */
+	if ((sec == SEC_CONTACTS || sec == SEC_ESCALATION) &&
+	    cmark_node_previous(lst) != NULL &&
+	    cmark_node_get_type(cmark_node_previous(lst)) ==
+	    CMARK_NODE_PARAGRAPH) {
+		char *pt = node_text(cmark_node_previous(lst));
+		int away = gone(pt);
+
+		free(pt);
+		if (away)
+			return;
+	}
 
 	if (sec == SEC_SEVERITY) {
 		/* Under a heading that is a severity level itself. */
@@ -3543,6 +3584,63 @@ step_label(const char *lab)
 	return 0;
 }
 
+/*
+ * "Step 1 (T+0): AOCC IT desk raises an Opsgenie alert to Ops Systems
+ * on-call.": a step of a paragraph of steps, where the prose reader found
+ * none at its line; the steps are then numbered again in their order.
+ */
+static void
+step_line(struct ex *x, const char *text, int line)
+{
+	const char *rest;
+	char *lab = label_of(text, &rest), *w, *e, d[24];
+	struct ynode *s;
+	size_t i, j;
+
+	if (lab == NULL || !step_label(lab) || digit_count(lab) == 0 ||
+	    strncasecmp(trim(lab), "if ", 3) == 0 ||
+	    strncasecmp(trim(lab), "when ", 5) == 0 ||
+	    strncasecmp(trim(lab), "after ", 6) == 0) {
+		free(lab);
+		return;
+	}
+	for (i = 0; i < x->escalation->n; i++)
+		if (x->escalation->items[i]->line == line) {
+			free(lab);
+			return;
+		}
+	s = item_at(x, line);
+	ymap_add(x->a, s, "level", ynew_int(x->a, 0));
+	s->items[s->n - 1]->line = line;
+	w = xstrdup(rest);
+	e = w + strlen(w);
+	while (e > w && (e[-1] == '.' || e[-1] == ' '))
+		*--e = '\0';
+	put(x, s, "who", trim(w), line);
+	free(w);
+	if (duration(lab, d))
+		put(x, s, "after", d, line);
+	free(lab);
+	/* In the text's order, numbered from 1. */
+	for (i = x->escalation->n; i > 0 &&
+	    x->escalation->items[i - 1]->line > line; i--)
+		;
+	yseq_push(x->a, x->escalation, s);
+	memmove(x->escalation->items + i + 1, x->escalation->items + i,
+	    (x->escalation->n - 1 - i) * sizeof(*x->escalation->items));
+	x->escalation->items[i] = s;
+	for (j = 0; j < x->escalation->n; j++) {
+		struct ynode *lv = (struct ynode *)ymap_get(
+		    x->escalation->items[j], "level");
+		if (lv != NULL && lv->type == Y_INT) {
+			lv->num = (double)(j + 1);
+			snprintf(d, sizeof(d), "%zu", j + 1);
+			lv->s = arena_strdup(x->a, d);
+			lv->slen = strlen(d);
+		}
+	}
+}
+
 /* "Billing on-call: +1 555 0160, billing-oncall@acme.test": a line that
  * names a role and how to reach it. */
 static void
@@ -3796,6 +3894,8 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		meta_line(x, p, l);
 		if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
 			contact_line(x, p, l);
+		if (sec == SEC_ESCALATION)
+			step_line(x, p, l);
 		if (sec == SEC_SEVERITY && lvl != NULL) {
 			lp = lower(p);
 			if (ymap_get(lvl, "response") == NULL &&
@@ -4869,8 +4969,13 @@ step_contact(struct ex *x, const char *who, const char *how, int line)
 				o = NULL;
 		}
 		free(t);
-		if (o == NULL)
-			put(x, c, "role", who, line);
+		if (o == NULL) {
+			/* "Carlos Mendes, Backbone lead", "VP Network
+			 * Ops, Elena Sokolova" */
+			t = xstrdup(who);
+			person_role(x, c, t, line);
+			free(t);
+		}
 		set_parts(x, c, how, line, F_NONE);
 		if (has_reach(c))
 			add_contact(x, c);
@@ -4893,9 +4998,23 @@ step_contact(struct ex *x, const char *who, const char *how, int line)
 		/* "Page the primary on-call (Ana, ...)": whom, not the
 		 * verb; "Lena Fischer (+49 ...)": a name. */
 		char *r = trim(t), *l = lower(r);
-		size_t vn;
+		const char *vb = NULL, *q;
+		size_t vn, i;
 		if (word_of(l, l, esc_verbs, &vn) == l)
 			r = trim(r + vn);
+		/* "After 1 hour on a Priority 1, notify the plant
+		 * superintendent": whom, after the last verb. */
+		else {
+			for (i = 0; esc_verbs[i] != NULL; i++)
+				if ((q = strstr(l, esc_verbs[i])) != NULL &&
+				    (q == l || q[-1] == ' ') && (vb == NULL ||
+				    q > vb)) {
+					vb = q;
+					vn = strlen(esc_verbs[i]);
+				}
+			if (vb != NULL)
+				r = trim(r + (vb - l) + vn);
+		}
 		if (strncasecmp(r, "the ", 4) == 0)
 			r += 4;
 		free(l);
@@ -4905,6 +5024,41 @@ step_contact(struct ex *x, const char *who, const char *how, int line)
 	if (ymap_get(c, "phone") != NULL)
 		add_contact(x, c);
 	free(t);
+}
+
+/*
+ * The contact whose line says to call it first ("24x7, call first",
+ * "this is the first call for ANY event") gets the id "primary", which
+ * the on-call box shows first when the escalation does not name a
+ * contact, unless a contact has that id already.
+ */
+static void
+first_call(struct ex *x)
+{
+	static const char *const w[] = { "call first", "first call",
+	    "first point of contact", "call them first", NULL };
+	struct ynode *c, *id;
+	size_t i, k;
+	char *t;
+	int hit;
+
+	for (i = 0; i < x->contacts->n; i++)
+		if (strcmp(ystr(ymap_get(x->contacts->items[i], "id")),
+		    "primary") == 0)
+			return;
+	for (i = 0; i < x->contacts->n; i++) {
+		c = x->contacts->items[i];
+		t = source_line(x, c->line);
+		for (k = 0, hit = 0; w[k] != NULL && !hit; k++)
+			hit = strcasestr_ascii(t, w[k]) != NULL;
+		free(t);
+		if (!hit)
+			continue;
+		id = (struct ynode *)ymap_get(c, "id");
+		id->s = arena_strdup(x->a, "primary");
+		id->slen = 7;
+		return;
+	}
 }
 
 /* Takes key out of map m, if it is there. */
@@ -5036,7 +5190,35 @@ contact_short(const struct ynode *cl, const char *who)
 				w[n] = '\0';
 				hit = who_is(who, w);
 			}
-			/* "On-call" for "Storefront on-call". */
+			/* "Ops Systems on-call" for "Ops Systems on-call
+			 * engineer". */
+			if (!hit && (o = strrchr(v, ' ')) != NULL &&
+			    (size_t)(o - v) < sizeof(w) && o - v >= 8 &&
+			    strchr(v, ' ') < o && (strcasecmp(o + 1,
+			    "engineer") == 0 || strcasecmp(o + 1, "person") ==
+			    0 || strcasecmp(o + 1, "rota") == 0 ||
+			    strcasecmp(o + 1, "staff") == 0)) {
+				memcpy(w, v, (size_t)(o - v));
+				w[o - v] = '\0';
+				hit = who_is(who, w);
+			}
+			/* "On-call" for "Storefront on-call", "Shift
+			 * operator" for "Control room shift operator
+			 * (24/7)": the end of its role. */
+			n = strcspn(v, "(,");
+			while (n > 0 && v[n - 1] == ' ')
+				n--;
+			for (j = 1; !hit && j < n && n < sizeof(w); j++)
+				if (v[j - 1] == ' ' && n - j >= 5) {
+					memcpy(w, v + j, n - j);
+					w[n - j] = '\0';
+					/* One word only as the whole of
+					 * who: not "Editor" of "Editor-in-
+					 * Chief's office". */
+					hit = strchr(w, ' ') != NULL ?
+					    who_is(who, w) :
+					    strcasecmp(who, w) == 0;
+				}
 			n = strlen(v);
 			j = strlen(who);
 			if (!hit && j >= 5 && n > j + 1 && v[n - j - 1] == ' ' &&
@@ -5115,6 +5297,8 @@ meta_para(const char *t)
 
 	while (*t == '*' || *t == '_' || *t == ' ')
 		t++;
+	if (strncasecmp(t, "team:", 5) == 0)
+		return 1;
 	for (i = 0; w[i] != NULL; i++) {
 		k = strlen(w[i]);
 		if (strncasecmp(t, w[i], k) == 0 &&
@@ -5257,6 +5441,7 @@ extract(struct runbook *r, int all)
 	free(x.qlabel);
 	/* An escalation step names a contact by its id where one is its
 	 * "who": then contact-unknown and the pages can follow it. */
+	first_call(&x);
 	/* The contacts the runbook will have: its front-matter's, if any. */
 	cl = ymap_get(r->fm, "contacts");
 	if (cl == NULL || cl->type != Y_SEQ)

@@ -1126,10 +1126,18 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	int at = 0;
 
 	/* A step that names nobody this page can show (an unknown
-	 * contact id): the primary contact instead. */
+	 * contact id): the primary contact instead; so too a step read
+	 * from the text that is no contact of it ("operator restarts the
+	 * job") where a contact is "primary" ("24x7, call first"). */
 	for (k = 0; esc->n > 0 && who[k] != NULL && src == NULL; k++)
 		if (ystr(ymap_get(esc->items[0], who[k])) != NULL)
 			src = esc->items[0];
+	if (src != NULL && ystr(ymap_get(src, "contact")) == NULL &&
+	    (r->from_text & TEXT_ESCALATION))
+		for (i = 0; i < cl->n; i++)
+			if ((id = ystr(ymap_get(cl->items[i], "id"))) != NULL &&
+			    strcmp(id, "primary") == 0)
+				src = NULL;
 	if (src != NULL) {
 		/* The step as the front-matter (or the text) gives it. */
 		fmv = ymap_get(r->fm, "escalation");
