@@ -4680,7 +4680,7 @@ quick_add(struct ex *x, const char *label, const char *cmd, size_t n,
 		return;
 	q = item_at(x, line);
 	if (label != NULL) {
-		char *l = trim(xstrdup(label)), *e = l + strlen(l);
+		char *own = xstrdup(label), *l = trim(own), *e = l + strlen(l);
 
 		for (;;) {
 			if (e > l && (e[-1] == ':' || e[-1] == ' ' ||
@@ -4696,7 +4696,7 @@ quick_add(struct ex *x, const char *label, const char *cmd, size_t n,
 				break;
 		}
 		put(x, q, "label", l, line);
-		free(l);
+		free(own);
 	}
 	c = xstrndup(cmd, n);
 	put(x, q, "command", c, line);
