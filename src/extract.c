@@ -68,6 +68,7 @@ static void	person_role(struct ex *, struct ynode *, char *, int);
 static int	step_label(const char *);
 static char	*source_line(const struct ex *, int);
 static void	first_call(struct ex *);
+static void	person_table(struct ex *, cmark_node *);
 
 /* ------------------------------------------------------------- text */
 
@@ -981,8 +982,8 @@ static char *
 pager_of(const char *text, const char **from)
 {
 	static const char *const kind[] = { " service", " schedule",
-	    " rotation", " escalation policy", " policy", " team", ":", "",
-	    NULL };
+	    " rotation", " escalation policy", " escalation", " policy",
+	    " team", ":", "", NULL };
 	const char *p, *q, *at;
 	size_t n, i, k;
 
@@ -2040,6 +2041,49 @@ cell_text(cmark_node *row, size_t k)
 	return buf_detach(&b);
 }
 
+/* The contact a "Field | Value" table under a person's heading gives:
+ * its Name, Role, Phone, Email, Slack, Pager rows; the heading is its
+ * role where no row names one. */
+static void
+person_table(struct ex *x, cmark_node *head)
+{
+	cmark_node *row;
+	struct ynode *c = NULL;
+	const char *hd;
+	int hl, away = 0;
+
+	for (row = cmark_node_next(head); row != NULL;
+	    row = cmark_node_next(row)) {
+		char *a = cell_text(row, 0), *b = cell_text(row, 1);
+		char *la = lower(trim(a)), *v = trim(b);
+		int line = node_line(x, row);
+		enum field f = field_of(la);
+
+		if (c == NULL)
+			c = item_at(x, line);
+		away |= gone(v) || gone(la);
+		if (*v == '\0' || dashes(v) || strncasecmp(v, "n/a", 3) == 0 ||
+		    strncasecmp(v, "none", 4) == 0)
+			;
+		else if (strcmp(la, "name") == 0)
+			set_field(x, c, F_NAME, v, line);
+		else if (strcmp(la, "role") == 0 || strcmp(la, "title") == 0 ||
+		    strcmp(la, "position") == 0)
+			set_field(x, c, F_ROLE, v, line);
+		else if (f == F_PHONE || f == F_EMAIL || f == F_CHAT ||
+		    f == F_URL || f == F_PAGER)
+			set_parts(x, c, v, line, f);
+		free(la);
+		free(a);
+		free(b);
+	}
+	if (c == NULL || away)
+		return;
+	if (ymap_get(c, "role") == NULL && (hd = nearest(x, &hl)) != NULL)
+		set_field(x, c, F_ROLE, hd, c->line);
+	add_contact(x, c);
+}
+
 /* Returns 1 for a column head that numbers the rows ("Step", "Order",
  * "#", "Level", "Tier"), lower-cased. */
 static int
@@ -2227,6 +2271,16 @@ table(struct ex *x, cmark_node *t, enum section sec)
 	}
 	if (metric == -1 && (warn > 0 || crit > 0))
 		metric = 0;
+	/* "### Primary" then "Field | Value", "Name | Ibrahim Al-Sayed",
+	 * "Phone | +33 ...": one person's table. */
+	if (sec == SEC_CONTACTS && cols == 2 && (strcmp(h[0], "field") == 0 ||
+	    strcmp(h[0], "key") == 0 || strcmp(h[0], "attribute") == 0 ||
+	    strcmp(h[0], "item") == 0 || h[0][0] == '\0')) {
+		person_table(x, head);
+		for (k = 0; k < cols; k++)
+			free(h[k]);
+		return;
+	}
 	if (when != -1 && (strstr(h[when], "escalate after") != NULL ||
 	    strstr(h[when], "escalates after") != NULL ||
 	    strstr(h[when], "timeout") != NULL ||
@@ -2972,7 +3026,9 @@ gone(const char *s)
 	    "formerly", "moved to the", "moved on", "retired", "ancien ",
 	    "ancienne ", "a quitt\xc3\xa9", "ehemalig", "nicht mehr",
 	    "ya no est", "ex-employee", "not with the company",
-	    "do not escalate", "not for noc", "disconnected", NULL };
+	    "do not escalate", "not for noc", "disconnected", "test device",
+	    "test lane", "test number", "test phone", "not a person",
+	    "not us)", "not us.", NULL };
 	size_t i;
 
 	for (i = 0; no[i] != NULL; i++)
@@ -3078,7 +3134,7 @@ name_then_role(struct ex *x, struct ynode *c, const char *lab,
     const char **rest, int line)
 {
 	static const char *const cut[] = { " \xe2\x80\x94 ",
-	    " \xe2\x80\x93 ", " - ", NULL };
+	    " \xe2\x80\x93 ", " - ", ", ", NULL };
 	const char *e = NULL, *q;
 	char *role;
 	size_t i;
@@ -3129,7 +3185,10 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 	    cmark_node_get_type(cmark_node_previous(lst)) ==
 	    CMARK_NODE_PARAGRAPH) {
 		char *pt = node_text(cmark_node_previous(lst));
-		int away = gone(pt);
+		size_t pn = strlen(pt);
+		/* Its introduction, "...:", not "Don't call people's
+		 * phones unless Opsgenie fails." */
+		int away = pn > 0 && pt[pn - 1] == ':' && gone(pt);
 
 		free(pt);
 		if (away)
@@ -5223,6 +5282,10 @@ contact_short(const struct ynode *cl, const char *who)
 			j = strlen(who);
 			if (!hit && j >= 5 && n > j + 1 && v[n - j - 1] == ' ' &&
 			    strcasecmp(v + n - j, who) == 0)
+				hit = 1;
+			/* "Secondary" for "Secondary on-call". */
+			if (!hit && j >= 5 && n > j + 1 && v[j] == ' ' &&
+			    strncasecmp(v, who, j) == 0)
 				hit = 1;
 			if (!hit && (o = strchr(v, '(')) != NULL &&
 			    (e = strchr(o, ')')) != NULL && e - o >= 3 &&
