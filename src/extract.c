@@ -1800,6 +1800,24 @@ level_word(const char *l, int warn)
 	return best;
 }
 
+/* duration() of the first n bytes of p (fewer where it ends). */
+static int
+duration_n(const char *p, size_t n, char out[24])
+{
+	char *w = xstrndup(p, strnlen(p, n));
+	int ok = duration(w, out);
+
+	free(w);
+	return ok;
+}
+
+/* duration_n(), not "immediately": how long a level must hold. */
+static int
+held(const char *p, size_t n, char out[24])
+{
+	return duration_n(p, n, out) && strcmp(out, "0m") != 0;
+}
+
 /*
  * Sets *d to how long the text says its level must hold ("for 10
  * minutes", "(5 min window)", "a 15-minute window", "sustained 5m",
@@ -1808,6 +1826,8 @@ level_word(const char *l, int warn)
 static int
 for_of(const char *text, char d[24])
 {
+	static const char *const lead[] = { "more than ", "at least ",
+	    "longer than ", "over ", NULL };
 	char *l = lower(text), *p, *t;
 	int ok = 0;
 	size_t i;
@@ -1816,41 +1836,26 @@ for_of(const char *text, char d[24])
 		if (p > l && isalpha((unsigned char)p[-1]))
 			continue;
 		t = p + 4;
-		if (strncmp(t, "more than ", 10) == 0)
-			t += 10;
-		else if (strncmp(t, "at least ", 9) == 0)
-			t += 9;
-		else if (strncmp(t, "longer than ", 12) == 0)
-			t += 12;
-		else if (strncmp(t, "over ", 5) == 0)
-			t += 5;
-		if (isdigit((unsigned char)*t) && strlen(t) < 200) {
-			char *w = xstrndup(t, strnlen(t, 16));
-			ok = duration(w, d) && strcmp(d, "0m") != 0;
-			free(w);
-		}
+		for (i = 0; lead[i] != NULL; i++)
+			if (strncmp(t, lead[i], strlen(lead[i])) == 0) {
+				t += strlen(lead[i]);
+				break;
+			}
+		ok = isdigit((unsigned char)*t) && held(t, 16, d);
 	}
 	/* "(5 min window)", "15-minute window", "sustained 5m" */
 	for (p = l; !ok && (p = strstr(p, "window")) != NULL; p += 6) {
 		t = p - (p - l > 16 ? 16 : p - l);
-		t = xstrndup(t, (size_t)(p - t));
-		ok = duration(t, d) && strcmp(d, "0m") != 0;
-		free(t);
+		ok = held(t, (size_t)(p - t), d);
 	}
-	if (!ok && (p = strstr(l, "sustained")) != NULL) {
-		t = xstrndup(p, strnlen(p, 24));
-		ok = duration(t, d) && strcmp(d, "0m") != 0;
-		free(t);
-	}
+	if (!ok && (p = strstr(l, "sustained")) != NULL)
+		ok = held(p, 24, d);
 	/* "below 90% over 15 minutes": over a time, after a level. */
 	for (p = l; !ok && (p = strstr(p, " over ")) != NULL; p += 6) {
 		for (i = 0; l + i < p && l[i] != '%'; i++)
 			;
-		if (l + i < p && isdigit((unsigned char)p[6])) {
-			t = xstrndup(p + 6, strnlen(p + 6, 16));
-			ok = duration(t, d) && strcmp(d, "0m") != 0;
-			free(t);
-		}
+		ok = l + i < p && isdigit((unsigned char)p[6]) &&
+		    held(p + 6, 16, d);
 	}
 	free(l);
 	return ok;
@@ -2794,10 +2799,8 @@ sev_response(cmark_node *item, const char *text, char d[24])
 	/* "... \xe2\x80\x94 15 min response": the time before the word. */
 	else if (r != NULL) {
 		const char *b = r - (r - l > 16 ? 16 : r - l);
-		char *w = xstrndup(b, (size_t)(r - b));
 
-		ok = duration(w, d);
-		free(w);
+		ok = duration_n(b, (size_t)(r - b), d);
 	}
 	free(l);
 	if (ok)
@@ -3748,11 +3751,10 @@ reached_prose(struct ex *x, const char *text, int line)
 			;
 		if (*e != '\0')
 			*e++ = '\0';
-		for (i = 0, v = NULL; verb[i] != NULL && v == NULL; i++)
-			v = strstr(p, verb[i]);
+		for (i = 0, v = NULL; verb[i] != NULL; i++)
+			if ((v = strstr(p, verb[i])) != NULL)
+				break;
 		if (v != NULL && !gone(p)) {
-			for (i = 0; strstr(p, verb[i]) != v; i++)
-				;
 			*v = '\0';
 			how = v + strlen(verb[i]);
 			who = p;
@@ -5529,7 +5531,7 @@ extract(struct runbook *r, int all)
 	for (i = 0; (size_t)i < x.severity->n; i++) {
 		struct ynode *nl = (struct ynode *)ymap_get(
 		    x.severity->items[i], "notify");
-		size_t k, j, o = 0;
+		size_t j, o = 0;
 
 		for (j = 0; nl != NULL && j < nl->n; j++) {
 			struct ynode *w = nl->items[j];
@@ -5543,17 +5545,8 @@ extract(struct runbook *r, int all)
 		}
 		if (nl != NULL)
 			nl->n = o;
-		if (nl != NULL && o == 0) {
-			/* None left: no notify key. */
-			struct ynode *sv = x.severity->items[i];
-
-			for (j = k = 0; j < sv->n; j++)
-				if (sv->items[j] != nl) {
-					sv->keys[k] = sv->keys[j];
-					sv->items[k++] = sv->items[j];
-				}
-			sv->n = k;
-		}
+		if (nl != NULL && o == 0)	/* none left: no notify key */
+			map_drop(x.severity->items[i], "notify");
 	}
 	m = ynew(x.a, Y_MAP);
 	m->line = r->body_line;

@@ -1122,9 +1122,13 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 	struct ynode *m;
 	const char *id;
 	char line[24];
-	size_t i, k;
+	size_t i, k, primary;
 	int at = 0;
 
+	for (primary = 0; primary < cl->n; primary++)
+		if ((id = ystr(ymap_get(cl->items[primary], "id"))) != NULL &&
+		    strcmp(id, "primary") == 0)
+			break;
 	/* A step that names nobody this page can show (an unknown
 	 * contact id): the primary contact instead; so too a step read
 	 * from the text that is no contact of it ("operator restarts the
@@ -1133,11 +1137,8 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 		if (ystr(ymap_get(esc->items[0], who[k])) != NULL)
 			src = esc->items[0];
 	if (src != NULL && ystr(ymap_get(src, "contact")) == NULL &&
-	    (r->from_text & TEXT_ESCALATION))
-		for (i = 0; i < cl->n; i++)
-			if ((id = ystr(ymap_get(cl->items[i], "id"))) != NULL &&
-			    strcmp(id, "primary") == 0)
-				src = NULL;
+	    (r->from_text & TEXT_ESCALATION) && primary < cl->n)
+		src = NULL;
 	if (src != NULL) {
 		/* The step as the front-matter (or the text) gives it. */
 		fmv = ymap_get(r->fm, "escalation");
@@ -1150,12 +1151,7 @@ first_call_ctx(struct arena *a, const struct site *s, const struct runbook *r,
 			c = contact_find(s, r, id);
 	} else if (cl->n > 0) {
 		fmv = ymap_get(r->fm, "contacts");
-		for (i = 0; i < cl->n; i++)
-			if ((id = ystr(ymap_get(cl->items[i], "id"))) != NULL &&
-			    strcmp(id, "primary") == 0)
-				break;
-		if (i == cl->n)
-			i = 0;
+		i = primary < cl->n ? primary : 0;
 		src = cl->items[i];
 		/* contacts_ctx keeps the maps' order: the i-th map. */
 		for (k = 0; fmv != NULL && k < fmv->n; k++)
