@@ -114,6 +114,7 @@ struct cache_loading {
 	const char	*dir;
 	uint64_t	 global;
 	struct cache	*c;
+	int		 damaged;
 };
 
 static void *
@@ -121,7 +122,7 @@ cache_load_thread(void *arg)
 {
 	struct cache_loading *cl = arg;
 
-	cl->c = cache_load(cl->dir, cl->global);
+	cl->c = cache_load(cl->dir, cl->global, &cl->damaged);
 	return NULL;
 }
 
@@ -154,18 +155,23 @@ site_load_cached(struct build *b, const char *content, const char *today,
 		cl.dir = cache_dir;
 		cl.global = b->global;
 		cl.c = NULL;
+		cl.damaged = 0;
 		/* The cache's index read while the walk lists the tree. */
 		if (jobs > 1 && pthread_create(&clt, NULL, cache_load_thread,
 		    &cl) == 0)
 			loading = 1;
 		else
-			b->cache = cache_load(cache_dir, b->global);
+			b->cache = cache_load(cache_dir, b->global,
+			    &cl.damaged);
 	}
 	site_walk(s);
 	if (loading) {
 		pthread_join(clt, NULL);
 		b->cache = cl.c;
 	}
+	if (cache_dir != NULL && cl.damaged)
+		fprintf(stderr, "rbc: the build cache is damaged: building "
+		    "without it\n");
 	phase("walk");
 	/* Once here to report a broken site schema; workers compile theirs. */
 	schemas_open(s, &builtin, &own, 1);

@@ -19,6 +19,8 @@
  * The cache is written into the new tree with everything else, so it is
  * in place exactly when the output it describes is.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -31,7 +33,7 @@
 
 #include "engine.h"
 
-#define MAGIC	"rbc-cache 13\n"
+#define MAGIC	"rbc-cache 14\n"
 
 struct centry {
 	const char	*rel;
@@ -41,9 +43,25 @@ struct centry {
 	size_t		 reclen;
 };
 
-/* The file stays open and its records on disk: 10,000 are 35 MB. */
+/*
+ * The cache is two files.  CACHE_INDEX, written whole by every build: a
+ * checksum over it, and each runbook's entry.  CACHE_RECORDS, the scan
+ * records the entries point into (10,000 are 85 MB): a rebuild links the
+ * previous tree's file into the new one and appends only the records
+ * that changed, since every index reads only the bytes that were there
+ * when it was written; a file more than half unused is written afresh.
+ */
+#define CACHE_INDEX	".rbc-cache"
+#define CACHE_RECORDS	".rbc-cache-records"
+#define SPARE_RECORDS	".rbc-spare/.rbc-cache-records"
+
+/* The records file stays open, its records on disk. */
 struct cache {
-	FILE		*f;
+	char		*dir;
+	int		 recfd;
+	uint64_t	 recsize;	/* what the index covers of it */
+	uint64_t	 recdev, recino;
+	int		 appendable;
 	struct arena	*a;
 	struct centry	*v;
 	size_t		 n;
@@ -63,92 +81,129 @@ put64(struct buf *b, uint64_t v)
 	buf_put(b, c, 8);
 }
 
+/* Reads a big-endian 64-bit number at *p (8 bytes before end) and
+ * moves past it; 0, or -1 at the end. */
 static int
-fget64(FILE *f, uint64_t *v)
+get64(const unsigned char **p, const unsigned char *end, uint64_t *v)
 {
-	unsigned char u[8];
 	int i;
 
-	if (fread(u, 1, 8, f) != 8)
+	if (end - *p < 8)
 		return -1;
 	*v = 0;
 	for (i = 0; i < 8; i++)
-		*v = *v << 8 | u[i];
+		*v = *v << 8 | (*p)[i];
+	*p += 8;
 	return 0;
+}
+
+/* Whether dir/rel is a regular file, not a link, and the file st is. */
+static int
+same_file_at(const char *dir, const char *rel, const struct stat *st)
+{
+	char *path = path_join(dir, rel);
+	struct stat o;
+	int same;
+
+	same = lstat(path, &o) == 0 && S_ISREG(o.st_mode) &&
+	    o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+	free(path);
+	return same;
 }
 
 /*
  * Returns the previous build's cache in dir if it was made under the same
- * global digest, else NULL.
+ * global digest, else NULL; *damaged is set when the cache is there but
+ * its index does not hold together (a checksum, the bounds of its
+ * records), which the build reports.
  */
 struct cache *
-cache_load(const char *dir, uint64_t global)
+cache_load(const char *dir, uint64_t global, int *damaged)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
-	char *path = path_join(dir, ".rbc-cache"), magic[sizeof(MAGIC) - 1];
-	struct buf rel = { NULL, 0, 0 };
-	uint64_t g, n, k, len, size;
-	off_t at;
+	char *path = path_join(dir, CACHE_INDEX), *rpath = NULL;
+	struct buf ix = { NULL, 0, 0 };
+	const unsigned char *p, *end;
+	uint64_t g, n, k, sum;
+	struct stat st;
 	size_t i;
+	int bad = 0;
 
+	*damaged = 0;
 	c->a = arena_new();
-	c->dfd = -1;
-	/* The entries lie between the records: with a buffer of 256 kB
-	 * the seeks past the records stay inside it (10,000 read and seek
-	 * calls less for 10,000 runbooks; the records themselves are read
-	 * by pread). */
-	if ((c->f = fopen(path, "rb")) == NULL ||
-	    setvbuf(c->f, NULL, _IOFBF, (size_t)1 << 18) != 0 ||
-	    fseeko(c->f, 0, SEEK_END) ||
-	    (at = ftello(c->f)) < 0 || fseeko(c->f, 0, SEEK_SET))
-		goto bad;
-	size = (uint64_t)at;
-	if (fread(magic, 1, sizeof(magic), c->f) != sizeof(magic) ||
-	    memcmp(magic, MAGIC, sizeof(magic)) != 0)
-		goto bad;
-	if (fget64(c->f, &g) == -1 || g != global ||
-	    fget64(c->f, &c->sitedig[SD_PAGES]) == -1 ||
-	    fget64(c->f, &c->sitedig[SD_SEARCH]) == -1 ||
-	    fget64(c->f, &c->sitedig[SD_DOCS]) == -1 ||
-	    fget64(c->f, &n) == -1 ||
-	    n > size / 48)
-		goto bad;
+	c->dfd = c->recfd = -1;
+	/* Its index whole (10,000 runbooks: 1 MB); the records stay in
+	 * their file, read where they lie. */
+	if (read_file(path, &ix, (size_t)1 << 30) != 0 ||
+	    ix.len < sizeof(MAGIC) - 1 + 8 * 7 ||
+	    memcmp(ix.data, MAGIC, sizeof(MAGIC) - 1) != 0)
+		goto out;
+	p = (const unsigned char *)ix.data + sizeof(MAGIC) - 1;
+	end = (const unsigned char *)ix.data + ix.len - 8;
+	bad = 1;
+	if (get64(&end, end + 8, &sum) == -1 ||
+	    (end -= 8, sum != hash64(HASH64_INIT, ix.data, ix.len - 8)))
+		goto out;
+	if (get64(&p, end, &g) == -1 || g != global) {
+		bad = 0;
+		goto out;
+	}
+	if (get64(&p, end, &c->sitedig[SD_PAGES]) == -1 ||
+	    get64(&p, end, &c->sitedig[SD_SEARCH]) == -1 ||
+	    get64(&p, end, &c->sitedig[SD_DOCS]) == -1 ||
+	    get64(&p, end, &c->recsize) == -1 ||
+	    get64(&p, end, &n) == -1 || n > (uint64_t)(end - p) / 56)
+		goto out;
+	rpath = path_join(dir, CACHE_RECORDS);
+	if ((c->recfd = open(rpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    fstat(c->recfd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < c->recsize)
+		goto out;
+	c->recdev = (uint64_t)st.st_dev;
+	c->recino = (uint64_t)st.st_ino;
+	/* Appended to only if no other name has it than the spare tree's:
+	 * a link planted to a file elsewhere is read, never written. */
+	c->appendable = st.st_nlink == 1 || (st.st_nlink == 2 &&
+	    same_file_at(dir, SPARE_RECORDS, &st));
 	c->v = xcalloc((size_t)n + 1, sizeof(*c->v));
 	for (i = 0; i < (size_t)n; i++) {
 		struct centry *e = &c->v[i];
-		if (fget64(c->f, &k) == -1 || k == 0 || k > 65536)
-			goto bad;
-		buf_reset(&rel);
-		buf_grow(&rel, (size_t)k);
-		if (fread(rel.data, 1, (size_t)k, c->f) != k ||
-		    rel.data[k - 1] != '\0' || memchr(rel.data, '\0',
-		    (size_t)k) != rel.data + k - 1)
-			goto bad;
-		e->rel = arena_strdup(c->a, rel.data);
-		if (fget64(c->f, &e->hash) == -1 ||
-		    fget64(c->f, &e->out_digest) == -1 ||
-		    fget64(c->f, &e->size) == -1 ||
-		    fget64(c->f, &e->mtime) == -1 ||
-		    fget64(c->f, &len) == -1 || (at = ftello(c->f)) < 0 ||
-		    len > size - (uint64_t)at)
-			goto bad;
-		e->recoff = (uint64_t)at;
+		uint64_t len;
+		if (get64(&p, end, &k) == -1 || k == 0 ||
+		    k > (uint64_t)(end - p) || p[k - 1] != '\0' ||
+		    memchr(p, '\0', (size_t)k) != p + k - 1)
+			goto out;
+		e->rel = arena_strndup(c->a, (const char *)p, (size_t)k - 1);
+		p += k;
+		if (get64(&p, end, &e->hash) == -1 ||
+		    get64(&p, end, &e->out_digest) == -1 ||
+		    get64(&p, end, &e->size) == -1 ||
+		    get64(&p, end, &e->mtime) == -1 ||
+		    get64(&p, end, &e->recoff) == -1 ||
+		    get64(&p, end, &len) == -1 || len < 8 ||
+		    e->recoff > c->recsize || len > c->recsize - e->recoff)
+			goto out;
 		e->reclen = (size_t)len;
-		if (fseeko(c->f, (off_t)len, SEEK_CUR) != 0)
-			goto bad;
 		if (i > 0 && strcmp(c->v[i - 1].rel, e->rel) >= 0)
-			goto bad;
+			goto out;
 	}
+	if (p != end)
+		goto out;
 	c->n = (size_t)n;
-	buf_free(&rel);
-	free(path);
+	c->dir = xstrdup(dir);
 	strtab_init(&c->byrel, c->n);
 	for (i = 0; i < c->n; i++)
 		strtab_add(&c->byrel, c->v[i].rel, (int)i);
-	return c;
-bad:
-	buf_free(&rel);
+	bad = 0;
+	buf_free(&ix);
 	free(path);
+	free(rpath);
+	return c;
+out:
+	*damaged = bad;
+	buf_free(&ix);
+	free(path);
+	free(rpath);
 	cache_free(c);
 	return NULL;
 }
@@ -158,8 +213,9 @@ cache_free(struct cache *c)
 {
 	if (c == NULL)
 		return;
-	if (c->f != NULL)
-		fclose(c->f);
+	if (c->recfd != -1)
+		close(c->recfd);
+	free(c->dir);
 	arena_free(c->a);
 	if (c->dfd != -1)
 		close(c->dfd);
@@ -168,12 +224,12 @@ cache_free(struct cache *c)
 	free(c);
 }
 
-/* Returns a new descriptor of c's file (the parent reads the records
- * the workers refer to through it), or -1. */
+/* Returns a new descriptor of c's records file (the parent reads the
+ * records the workers refer to through it), or -1. */
 int
 cache_dup(const struct cache *c)
 {
-	return c != NULL && c->f != NULL ? fcntl(fileno(c->f), F_DUPFD_CLOEXEC,
+	return c != NULL && c->recfd != -1 ? fcntl(c->recfd, F_DUPFD_CLOEXEC,
 	    0) : -1;
 }
 
@@ -258,7 +314,7 @@ cache_search_old(const struct build *b, size_t i, struct buf *out)
 	if (e->hash == r->hash)
 		return 0;
 	/* As this build's record of it: decode checks the index. */
-	if (record_at(fileno(b->cache->f), e->recoff, e->reclen, r->idx,
+	if (record_at(b->cache->recfd, e->recoff, e->reclen, r->idx,
 	    &raw) == -1)
 		goto out;
 	rd.p = (const unsigned char *)raw.data;
@@ -408,88 +464,170 @@ site_digest(const struct build *b, int which)
 }
 
 /*
+ * Opens dir's records file for this build's cache: the previous tree's,
+ * linked, to append to (*off its end, *reused set), when it is the one c
+ * read and at least half of it is still in use (kept bytes of the
+ * records this build keeps); else a new one (*off 0).  Returns the
+ * descriptor, or -1.
+ */
+static int
+records_open(const struct cache *c, const char *dir, uint64_t kept,
+    uint64_t *off, int *reused)
+{
+	char *path = path_join(dir, CACHE_RECORDS), *live;
+	struct stat st;
+	off_t end;
+	int fd = -1;
+
+	*off = 0;
+	*reused = 0;
+	/* Never through a name the tree had: a link to the live file,
+	 * truncated, would be the live cache damaged. */
+	if (unlink(path) == -1 && errno != ENOENT)
+		goto out;
+	if (c != NULL && c->recfd != -1 && c->appendable &&
+	    fstat(c->recfd, &st) == 0 &&
+	    (uint64_t)st.st_size <= 2 * kept + ((uint64_t)1 << 20)) {
+		live = path_join(c->dir, CACHE_RECORDS);
+		if (link(live, path) == 0 && (fd = open(path, O_WRONLY |
+		    O_APPEND | O_NOFOLLOW | O_CLOEXEC)) != -1 &&
+		    fstat(fd, &st) == 0 && (uint64_t)st.st_dev == c->recdev &&
+		    (uint64_t)st.st_ino == c->recino &&
+		    (end = lseek(fd, 0, SEEK_END)) >= 0) {
+			*off = (uint64_t)end;
+			*reused = 1;
+			free(live);
+			goto out;
+		}
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+		free(live);
+		(void)unlink(path);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+out:
+	free(path);
+	return fd;
+}
+
+/* Runbook i's record where the previous build's cache holds it, or NULL
+ * when this build scanned it. */
+static const struct centry *
+kept_record(const struct build *b, size_t i)
+{
+	const struct centry *e;
+
+	if (b->cache == NULL || b->reck == NULL ||
+	    b->reck[i] != b->nrecf - 1 ||
+	    (e = find(b->cache, b->site.rbpaths[i])) == NULL ||
+	    e->recoff != b->recoff[i])
+		return NULL;
+	return e;
+}
+
+/*
  * Writes the cache of this build into dir (the new tree): each runbook's
- * source hash, output digest and scan record.  Returns 0 or -1.
+ * source hash, output digest and where its scan record lies in the
+ * records file, which gets the records the previous build's has not.
+ * Returns 0 or -1.
  */
 int
 cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
     const struct build *b, const uint64_t *out_digest)
 {
 	const struct site *s = &b->site;
-	struct buf ob = { NULL, 0, 0 }, rec = { NULL, 0, 0 };
-	char *path;
+	const struct centry *e;
+	struct buf ob = { NULL, 0, 0 }, rb = { NULL, 0, 0 },
+	    rec = { NULL, 0, 0 };
+	uint64_t kept = 0, off, size, mtime;
+	char *path = NULL;
 	size_t i;
-	FILE *f;
-	int rc = 0;
+	int rc = 0, fd, reused;
 
 	if (b->recoff == NULL)
 		return 0;
-	path = path_join(dir, ".rbc-cache");
-	if ((f = fopen(path, "w")) == NULL) {
-		free(path);
-		return -1;
+	for (i = 0; i < s->n; i++)
+		if ((e = kept_record(b, i)) != NULL)
+			kept += e->reclen;
+	if ((fd = records_open(b->cache, dir, kept, &off, &reused)) == -1) {
+		rc = -1;
+		goto out;
 	}
-	/* Written as it is made (10,000 records are 35 MB), 256 kB a write:
-	 * the chunks are gathered here, stdio's buffer would split them. */
-	setvbuf(f, NULL, _IONBF, 0);
 	BUF_PUTSL(&ob, MAGIC);
 	put64(&ob, global);
 	put64(&ob, sitedig[SD_PAGES]);
 	put64(&ob, sitedig[SD_SEARCH]);
 	put64(&ob, sitedig[SD_DOCS]);
+	put64(&ob, 0);		/* the records' size, once known */
 	put64(&ob, s->n);
 	for (i = 0; i < s->n && rc == 0; i++) {
-		if (record_get(b, i, &rec) == -1) {
-			rc = -1;
-			break;
-		}
 		put64(&ob, strlen(s->rbpaths[i]) + 1);
 		buf_put(&ob, s->rbpaths[i], strlen(s->rbpaths[i]) + 1);
 		put64(&ob, s->rb[i]->hash);
 		put64(&ob, out_digest[i]);
-		{
-			const struct centry *e = b->cache != NULL ?
-			    find(b->cache, s->rbpaths[i]) : NULL;
-			uint64_t size = 0, mtime = 0;
-			char *src;
-
-			if (e != NULL && e->hash == s->rb[i]->hash &&
-			    e->mtime != 0) {
-				/* The same bytes: the old stamp still holds
-				 * or, if the file was touched since, will
-				 * not match and have it hashed. */
-				size = e->size;
-				mtime = e->mtime;
-			} else {
-				src = path_join(s->content, s->rbpaths[i]);
-				/* A file changed within this second is not
-				 * vouched for by its time: it will be hashed
-				 * next time. */
-				if (file_stamp(src, &size, &mtime) == -1 ||
-				    mtime / 1000000000 >=
-				    (uint64_t)time(NULL) - 1)
-					mtime = 0;
-				free(src);
-			}
-			put64(&ob, size);
-			put64(&ob, mtime);
+		e = b->cache != NULL ? find(b->cache, s->rbpaths[i]) : NULL;
+		size = mtime = 0;
+		if (e != NULL && e->hash == s->rb[i]->hash && e->mtime != 0) {
+			/* The same bytes: the old stamp still holds or, if
+			 * the file was touched since, will not match and
+			 * have it hashed. */
+			size = e->size;
+			mtime = e->mtime;
+		} else {
+			char *src = path_join(s->content, s->rbpaths[i]);
+			/* A file changed within this second is not vouched
+			 * for by its time: it will be hashed next time. */
+			if (file_stamp(src, &size, &mtime) == -1 ||
+			    mtime / 1000000000 >= (uint64_t)time(NULL) - 1)
+				mtime = 0;
+			free(src);
 		}
+		put64(&ob, size);
+		put64(&ob, mtime);
+		if (reused && (e = kept_record(b, i)) != NULL) {
+			put64(&ob, e->recoff);
+			put64(&ob, e->reclen);
+			continue;
+		}
+		if (record_get(b, i, &rec) == -1) {
+			rc = -1;
+			break;
+		}
+		put64(&ob, off);
 		put64(&ob, rec.len);
-		buf_put(&ob, rec.data, rec.len);
-		if (ob.len >= ((size_t)1 << 18) || i + 1 == s->n) {
-			if (fwrite(ob.data, 1, ob.len, f) != ob.len)
-				rc = -1;
-			buf_reset(&ob);
+		buf_put(&rb, rec.data, rec.len);
+		off += rec.len;
+		/* 256 kB a write. */
+		if (rb.len >= ((size_t)1 << 18)) {
+			rc = write_all(fd, rb.data, rb.len);
+			buf_reset(&rb);
 		}
 	}
-	if (ob.len > 0 && fwrite(ob.data, 1, ob.len, f) != ob.len)
+	if (rc == 0 && rb.len > 0)
+		rc = write_all(fd, rb.data, rb.len);
+	if (close(fd) != 0)
 		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
+	if (rc == 0) {
+		/* The records' size, then the checksum over it all. */
+		buf_reset(&rb);
+		put64(&rb, off);
+		memcpy(ob.data + sizeof(MAGIC) - 1 + 8 * 4, rb.data, 8);
+		put64(&ob, hash64(HASH64_INIT, ob.data, ob.len));
+		path = path_join(dir, CACHE_INDEX);
+		if (unlink(path) == -1 && errno != ENOENT)
+			rc = -1;
+		else
+			rc = write_file(path, ob.data, ob.len);
+	}
+out:
 	if (rc == -1)
-		fprintf(stderr, "rbc: cannot write %s\n", path);
+		fprintf(stderr, "rbc: cannot write the build cache in %s\n",
+		    dir);
 	free(path);
 	buf_free(&ob);
+	buf_free(&rb);
 	buf_free(&rec);
 	return rc;
 }

@@ -109,7 +109,7 @@ void	 diag_encode(struct buf *, const struct diags *);
 int	 diag_decode(struct diags *, const char *, size_t);
 
 /* cache.c: what the previous build knew, for incremental rebuilds. */
-struct cache *cache_load(const char *dir, uint64_t global);
+struct cache *cache_load(const char *dir, uint64_t global, int *damaged);
 void	 cache_free(struct cache *);
 int	 cached_record(struct build *, size_t idx, struct buf *out);
 int	 cache_dup(const struct cache *);

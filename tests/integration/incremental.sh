@@ -17,12 +17,16 @@ it_incremental() {
 		rm -rf "$w/clean"
 		b clean
 		rm -f "$w/clean/.rbc-cache" "$w/out/.rbc-cache.cmp"
-		if ! diff -r -x .rbc-cache -x .rbc-spare "$w/clean" "$w/out" >/dev/null; then
+		if ! diff -r -x .rbc-cache -x .rbc-cache-records -x .rbc-spare "$w/clean" "$w/out" >/dev/null; then
 			ok=0
 			why="$why $1 differs from a clean build;"
 		fi
-		if [ -d "$w/out/.rbc-spare" ] &&
-		    ! diff -r "$w/prev" "$w/out/.rbc-spare" >/dev/null; then
+		# The records file is shared and only appended to: the
+		# previous tree's bytes of it are all still there.
+		if [ -d "$w/out/.rbc-spare" ] && {
+		    ! diff -r -x .rbc-cache-records "$w/prev" "$w/out/.rbc-spare" >/dev/null ||
+		    ! cmp -s -n "$(stat -c %s "$w/prev/.rbc-cache-records")" \
+		        "$w/prev/.rbc-cache-records" "$w/out/.rbc-spare/.rbc-cache-records"; }; then
 			ok=0
 			why="$why $1: the previous tree changed;"
 		fi
@@ -70,6 +74,23 @@ it_incremental() {
 	done
 	[ "$(cat "$w/victim.txt")" = victim ] ||
 	    { ok=0; why="$why a planted link was written through;"; }
+	# The records file the next build appends to, planted as a link to
+	# a file elsewhere (a symbolic one, then a hard one to a copy of
+	# it): read at most, never written.
+	r="$w/out/.rbc-cache-records"
+	cp "$r" "$w/victim-rec" && cp "$r" "$w/victim-rec.orig"
+	rm -f "$r" && ln -s "$w/victim-rec" "$r"
+	echo "Another line." >>"$w/content/deploys/rollback.md"
+	b out || { ok=0; why="$why symlinked records: build failed;"; }
+	cmp -s "$w/victim-rec" "$w/victim-rec.orig" ||
+	    { ok=0; why="$why symlinked records were written through;"; }
+	[ -L "$r" ] && { ok=0; why="$why the records file is still a link;"; }
+	cp "$r" "$w/victim-rec" && cp "$r" "$w/victim-rec.orig"
+	rm -f "$r" && ln "$w/victim-rec" "$r"
+	echo "Yet another line." >>"$w/content/deploys/rollback.md"
+	step "records hard-linked elsewhere"
+	cmp -s "$w/victim-rec" "$w/victim-rec.orig" ||
+	    { ok=0; why="$why hard-linked records were written through;"; }
 	# A spare that is a link to a folder elsewhere: removed as a link,
 	# never followed (a full rebuild removes the old tree and its spare).
 	mkdir -p "$w/victim/html" "$w/victim/man"
@@ -85,18 +106,20 @@ it_incremental() {
 	# Shown on the site pages only: their digest must see it.
 	sed -i 's/^summary: .*/summary: A summary edited/' "$w/content/db/redis-cache.md"
 	step "summary edit"
-	# The last record's end overwritten: built without the cache.
-	c="$w/out/.rbc-cache"
-	sz=$(stat -c %s "$c")
-	truncate -s $((sz - 16)) "$c"
-	printf '\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377' >>"$c"
-	b out || { ok=0; why="$why damaged cache: build failed;"; }
-	grep -q 'build cache is damaged: building without it' "$w/log" ||
-	    { ok=0; why="$why damaged cache: not reported;"; }
-	step "damaged cache"
+	# The index's end overwritten, then a record's (the last, in
+	# the file the trees share): each built without the cache.
+	for c in "$w/out/.rbc-cache" "$w/out/.rbc-cache-records"; do
+		sz=$(stat -c %s "$c")
+		truncate -s $((sz - 16)) "$c"
+		printf '\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377\377' >>"$c"
+		b out || { ok=0; why="$why damaged ${c##*/}: build failed;"; }
+		grep -q 'build cache is damaged: building without it' "$w/log" ||
+		    { ok=0; why="$why damaged ${c##*/}: not reported;"; }
+		step "damaged ${c##*/}"
+	done
 	[ "$spares" -ge 6 ] || { ok=0; why="$why spare trees kept $spares times;"; }
 	if [ $ok = 1 ]; then
-		pass "incremental rebuilds equal clean builds after 11 kinds of edit"
+		pass "incremental rebuilds equal clean builds after 13 kinds of edit"
 	else
 		fail "incremental rebuilds equal clean builds" "$why"
 	fi

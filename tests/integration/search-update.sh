@@ -54,7 +54,7 @@ EOF
 		[ "$got" = "$2" ] || { ok=0; why="$why $1: index made $got, not $2;"; }
 		rm -rf "$w/clean"
 		b clean
-		if ! diff -r -x .rbc-cache -x .rbc-spare -x .rbc-output \
+		if ! diff -r -x .rbc-cache -x .rbc-cache-records -x .rbc-spare -x .rbc-output \
 		    "$w/clean/html" "$w/out/html" >/dev/null; then
 			ok=0
 			why="$why $1 differs from a clean build;"
