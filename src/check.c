@@ -1082,6 +1082,12 @@ known_unit(const char *u, size_t n)
 		"cores", "core", "cpu", "cpus", "vcpu", "vcpus", "millicores",
 		"mcpu", "w", "watt", "watts", "kw", "kwh", "a", "amps", "v",
 		"volts",
+		"ma", "ka", "mv", "kv", "mwh", "va", "kva",
+		/* a plant's: levels, pressures, water quality, flows */
+		"ft", "feet", "in", "inch", "inches", "mm", "cm", "km", "mi",
+		"psi", "psig", "bar", "mbar", "pa", "kpa", "mpa", "inhg",
+		"ntu", "mg/l", "ug/l", "\xc2\xb5g/l", "ppb", "ph", "gpm", "mgd",
+		"cfm", "gal", "l", "m3", "lux",
 		/* signal: optical power, loss, noise */
 		"db", "dbm", "dbw", "dbi", "mw", "ber",
 		/* temperature */

@@ -518,7 +518,7 @@ section_of(const char *text)
 	    "pagerduty", "opsgenie", NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", "umbral", "schwell",
-	    "seuil", "grenzwert", NULL };
+	    "seuil", "grenzwert", "alarm", "setpoint", "set point", NULL };
 	static const char *const quick[] = { "quick reference", "quick ref",
 	    "quickref", "cheat sheet", "cheatsheet", "useful commands",
 	    "common commands", "handy commands", "key commands",
@@ -538,7 +538,8 @@ section_of(const char *text)
 		s = SEC_FORMER;
 	else if (has_any(l, esc))
 		s = SEC_ESCALATION;
-	else if (has_any(l, sev))
+	else if (has_any(l, sev) || strcmp(trim(l), "sev") == 0 ||
+	    strcmp(trim(l), "prio") == 0)
 		s = SEC_SEVERITY;
 	else if (has_any(l, con))
 		s = SEC_CONTACTS;
@@ -1207,6 +1208,31 @@ pager_part(struct ex *x, struct ynode *c, const char *part, enum field hint,
 	return 1;
 }
 
+/* Returns 1 if part, whose first word ends at sp, is a pager's word
+ * and a short number ("pager 3307", "Bleep: 4412"), which no phone
+ * dials. */
+static int
+short_pager(const char *part, const char *sp)
+{
+	static const char *const w[] = { "pager", "bleep", "beeper", NULL };
+	const char *v = sp;
+	size_t i, n = (size_t)(sp - part), digits = 0;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strlen(w[i]) == n && strncasecmp(part, w[i], n) == 0)
+			break;
+	if (w[i] == NULL)
+		return 0;
+	while (*v == ':' || *v == ' ' || *v == '#')
+		v++;
+	for (; *v != '\0'; v++)
+		if (isdigit((unsigned char)*v))
+			digits++;
+		else if (*v != ' ' && *v != '-')
+			return 0;
+	return digits >= 2 && digits <= 6;
+}
+
 /* Splits value text into its parts ("[Phone] - [Email]", "Jane, +1 555
  * 0100, jane@acme.test") and sets the fields they look like. */
 static void
@@ -1294,6 +1320,12 @@ cut:
 			int paged;
 			char *sp = strpbrk(part, " :");
 
+			/* "pager 3307", "bleep 4412": a hospital's or a
+			 * plant's pager, paged by its number, no phone. */
+			if (sp != NULL && short_pager(part, sp)) {
+				put(x, c, "pager", trim(sp + 1), line);
+				goto next;
+			}
 			/* "Slack #netops", "tel: +1 555 0100" */
 			if (sp != NULL && sp - part < 12 && part[0] != '[' &&
 			    part[0] != '<') {
@@ -1354,6 +1386,7 @@ cut:
 			if (pf != F_NONE)
 				hint = F_NONE;
 		}
+next:
 		if (e == NULL)
 			break;
 	}
@@ -1563,6 +1596,15 @@ unit_norm(char *u)
 		{ "days", "days" }, { "day", "days" }, { "hours", "h" },
 		{ "hour", "h" }, { "hrs", "h" },
 	};
+	/* Units as written: time, sizes, rates, and a plant's levels,
+	 * pressures, flows and power. */
+	static const char *const known[] = { "ms", "s", "min", "h", "days",
+	    "kb", "mb", "gb", "tb", "rps", "qps", "iops", "mbps", "gbps",
+	    "dbm", "db", "ft", "psi", "bar", "kpa", "mpa", "ntu", "ppm",
+	    "ppb", "rpm", "hz", "khz", "kw", "mw", "kwh", "mwh", "kv", "gpm",
+	    "mgd", "mm", "cm", NULL };
+	static const char *const exact[] = { "A", "V", "W", "mA", "mV", "kA",
+	    NULL };
 	size_t i;
 
 	if (u[0] == '\0' || strcmp(u, "%") == 0)
@@ -1573,16 +1615,16 @@ unit_norm(char *u)
 			return;
 		}
 	/* Words after a number that are not units ("utilization"). */
-	if (strcmp(u, "%") != 0 && strcasecmp(u, "ms") != 0 &&
-	    strcasecmp(u, "s") != 0 && strcasecmp(u, "min") != 0 &&
-	    strcasecmp(u, "mb") != 0 && strcasecmp(u, "gb") != 0 &&
-	    strcasecmp(u, "kb") != 0 && strcasecmp(u, "tb") != 0 &&
-	    strcasecmp(u, "rps") != 0 && strcasecmp(u, "qps") != 0 &&
-	    strcasecmp(u, "days") != 0 && strcasecmp(u, "h") != 0 &&
-	    strcasecmp(u, "dbm") != 0 && strcasecmp(u, "db") != 0 &&
-	    strcasecmp(u, "mbps") != 0 && strcasecmp(u, "gbps") != 0 &&
-	    strcasecmp(u, "iops") != 0 && strchr(u, '/') == NULL)
-		u[0] = '\0';
+	if (strchr(u, '/') != NULL)
+		return;
+	for (i = 0; known[i] != NULL; i++)
+		if (strcasecmp(u, known[i]) == 0)
+			return;
+	/* Amperes, volts, watts: as written, never "a" or "v". */
+	for (i = 0; exact[i] != NULL; i++)
+		if (strcmp(u, exact[i]) == 0)
+			return;
+	u[0] = '\0';
 }
 
 /* A time unit's length in milliseconds ("ms", "s", "sec", "min", "h"),
@@ -1898,16 +1940,57 @@ abbrev_paren(const char *p)
 	return p[i] == ')' && i > 2;
 }
 
+/* The length of the metric text names before its first colon ("Pump 2
+ * drive current: ..."), or 0 when a comparison or a level's word comes
+ * before any colon. */
+static size_t
+metric_colon(const char *text)
+{
+	static const char *const kw[] = { "warn", "crit", "above", "below",
+	    "alert", " at ", "alarm", "page", NULL };
+	size_t n, i;
+
+	for (n = 0; text[n] != '\0' && text[n] != ':' && n < 80; n++) {
+		if (strchr("<>=(", text[n]) != NULL)
+			return 0;
+		for (i = 0; kw[i] != NULL; i++)
+			if (strncasecmp(text + n, kw[i], strlen(kw[i])) == 0)
+				return 0;
+	}
+	/* "10:30", "https:": not a label's colon. */
+	if (text[n] != ':' || n == 0 || isdigit((unsigned char)text[n + 1]) ||
+	    text[n + 1] == '/')
+		return 0;
+	return n;
+}
+
+/* Where lower-case l names a SCADA alarm's second level ("high-high",
+ * "low low"), or NULL. */
+static const char *
+double_alarm(const char *l)
+{
+	static const char *const w[] = { "high-high", "low-low", "high high",
+	    "low low", NULL };
+	const char *p;
+	size_t i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if ((p = strstr(l, w[i])) != NULL)
+			return p;
+	return NULL;
+}
+
 static int
 threshold_line(struct ex *x, const char *text, int line)
 {
 	struct cmp c, warn, crit, target;
 	char *l = lower(text), *metric, *rest, *clause, *next, *lc;
-	int hw = 0, hc = 0, ht = 0, single;
+	int hw = 0, hc = 0, ht = 0, single, alarm, hh;
 	size_t mlen;
 
 	if (!is_warn(l) && !is_crit(l) && strstr(l, "alert") == NULL &&
-	    strstr(l, "page") == NULL && strstr(l, "threshold") == NULL) {
+	    strstr(l, "page") == NULL && strstr(l, "threshold") == NULL &&
+	    strstr(l, "alarm") == NULL) {
 		free(l);
 		return 0;
 	}
@@ -1915,16 +1998,26 @@ threshold_line(struct ex *x, const char *text, int line)
 	 * alarm", "low-low": levels whose metric the line does not name. */
 	if (strstr(l, "informational") != NULL || strstr(l, "not page") !=
 	    NULL || strstr(l, "never page") != NULL || strstr(l,
-	    "no page") != NULL || strstr(l, "low-low") != NULL ||
-	    strstr(l, "high-high") != NULL || strncmp(l, "low alarm", 9) == 0 ||
+	    "no page") != NULL || strncmp(l, "low-low", 7) == 0 ||
+	    strncmp(l, "high-high", 9) == 0 || strncmp(l, "low alarm", 9) == 0 ||
 	    strncmp(l, "high alarm", 10) == 0) {
 		free(l);
 		return 0;
 	}
-	single = !is_warn(l) && !is_crit(l);
+	/* "Turbidity: high alarm above 1 NTU, high-high alarm above 4
+	 * NTU": the second alarm is the critical level. */
+	hh = double_alarm(l) != NULL;
+	single = !is_warn(l) && !is_crit(l) && !hh;
+	/* "alarm below 6 ft; critical below 4 ft": beside a critical
+	 * level, an alarm is the first one. */
+	alarm = !single && strstr(l, "alarm") != NULL;
 	free(l);
-	/* The metric: the text before the first comparison or keyword. */
-	for (mlen = 0; text[mlen] != '\0' && text[mlen] != ':' &&
+	/* The metric: the text before the first comparison or keyword;
+	 * before a colon that comes first, all of it ("Pump 2 drive
+	 * current: warning above 6.5 A"). */
+	if ((mlen = metric_colon(text)) > 0)
+		;
+	else for (mlen = 0; text[mlen] != '\0' && text[mlen] != ':' &&
 	    text[mlen] != '>' && text[mlen] != '<' && (text[mlen] != '(' ||
 	    abbrev_paren(text + mlen)) &&
 	    text[mlen] != '=' && !(isdigit((unsigned char)text[mlen]) &&
@@ -1963,7 +2056,7 @@ threshold_line(struct ex *x, const char *text, int line)
 			/* One level, not called a warning: the page.  What
 			 * stands before "alert at" is the target. */
 			const char *kw = NULL, *const kws[] = { "alert",
-			    "page", "threshold", "trigger", NULL };
+			    "page", "threshold", "trigger", "alarm", NULL };
 			struct cmp after;
 			size_t q;
 
@@ -1977,12 +2070,18 @@ threshold_line(struct ex *x, const char *text, int line)
 			if (!hc)
 				crit = c, hc = 1;
 		} else if (is_crit(lc) || strstr(lc, "page") != NULL ||
-		    is_warn(lc)) {
+		    is_warn(lc) || (alarm && strstr(lc, "alarm") != NULL)) {
 			/* "< 0.5% (warn at 2%": the level is what follows
 			 * its word; what stands before it, the target. */
-			int crit_kw = is_crit(lc) || strstr(lc, "page") != NULL;
+			const char *two = hh ? double_alarm(lc) : NULL;
+			int crit_kw = is_crit(lc) || strstr(lc, "page") !=
+			    NULL || two != NULL;
 			const char *kw = crit_kw ? (is_crit(lc) ? level_word(lc,
-			    0) : strstr(lc, "page")) : level_word(lc, 1);
+			    0) : two != NULL ? two : strstr(lc, "page")) :
+			    level_word(lc, 1);
+
+			if (kw == NULL && !crit_kw)
+				kw = strstr(lc, "alarm");
 			struct cmp after;
 
 			if (kw != NULL && c.end <= clause + (kw - lc) &&
@@ -2573,9 +2672,12 @@ label_of(const char *text, const char **rest)
 	const char *c = strchr(text, ':'), *d = strstr(text, " - ");
 	const char *e = strstr(text, " \xe2\x80\x93 ");	/* en dash */
 	const char *m = strstr(text, " \xe2\x80\x94 ");	/* em dash */
+	const char *q = strstr(text, " = ");	/* "sev1 = site down" */
 	const char *cut = c;
 	size_t n;
 
+	if (q != NULL && (cut == NULL || q < cut))
+		cut = q;
 	if (d != NULL && (cut == NULL || d < cut))
 		cut = d;
 	if (e != NULL && (cut == NULL || e < cut))
@@ -2588,7 +2690,7 @@ label_of(const char *text, const char **rest)
 	if (cut == c && c[1] == '/')
 		return NULL;
 	n = (size_t)(cut - text);
-	*rest = cut + (cut == c ? 1 : cut == d ? 3 : 5);
+	*rest = cut + (cut == c ? 1 : cut == d || cut == q ? 3 : 5);
 	while (**rest == ' ')
 		(*rest)++;
 	return xstrndup(text, n);
