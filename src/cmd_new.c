@@ -385,6 +385,67 @@ yaml_list(struct buf *b, const struct ynode *x, const char *key)
 	}
 }
 
+/* Appends key k of a map: bare where it is a plain name, which no YAML
+ * reads as anything else ("on" is true to YAML 1.1), else quoted. */
+static void
+yaml_key(struct buf *b, const struct ynode *k)
+{
+	static const char *const word[] = { "y", "n", "yes", "no", "on",
+	    "off", "true", "false", "null", NULL };
+	size_t i, w;
+
+	for (i = 0; i < k->slen; i++)
+		if (!(isalpha((unsigned char)k->s[i]) || k->s[i] == '_' ||
+		    (i > 0 && (isdigit((unsigned char)k->s[i]) ||
+		    k->s[i] == '-'))))
+			break;
+	for (w = 0; i == k->slen && i > 0 && word[w] != NULL; w++)
+		if (strcasecmp(k->s, word[w]) == 0)
+			i = 0;
+	if (i == k->slen && i > 0)
+		buf_put(b, k->s, k->slen);
+	else
+		json_esc(b, k->s, k->slen, 0);
+}
+
+/* Appends v in YAML's flow style, which JSON's is: another format's
+ * front-matter (TOML) as YAML. */
+static void
+yaml_flow(struct buf *b, const struct ynode *v)
+{
+	size_t i;
+
+	switch (v->type) {
+	case Y_NULL:
+		BUF_PUTSL(b, "null");
+		break;
+	case Y_BOOL:
+		buf_puts(b, v->b ? "true" : "false");
+		break;
+	case Y_INT:
+	case Y_FLOAT:
+		buf_put(b, v->s, v->slen);
+		break;
+	case Y_SEQ:
+	case Y_MAP:
+		buf_putc(b, v->type == Y_SEQ ? '[' : '{');
+		for (i = 0; i < v->n; i++) {
+			if (i > 0)
+				BUF_PUTSL(b, ", ");
+			if (v->type == Y_MAP) {
+				yaml_key(b, v->keys[i]);
+				BUF_PUTSL(b, ": ");
+			}
+			yaml_flow(b, v->items[i]);
+		}
+		buf_putc(b, v->type == Y_SEQ ? ']' : '}');
+		break;
+	default:
+		json_esc(b, v->s != NULL ? v->s : "", v->slen, 0);
+		break;
+	}
+}
+
 /* The first H1's text. */
 static void
 first_h1(cmark_node *doc, struct buf *title)
@@ -442,8 +503,17 @@ import_one(const char *file, struct buf *out, struct buf *json,
 	if (json != NULL)
 		import_json(json, file, x);
 	first_h1(r->doc, &title);
-	/* The front-matter as written (another tool's keys kept). */
-	if (r->fm != NULL && r->body_off > 0) {
+	/* The front-matter as written (another tool's keys kept); TOML's
+	 * (Hugo's "+++") as YAML, each key on its line. */
+	if (r->fm != NULL && r->body_off > 0 && r->fm_toml) {
+		BUF_PUTSL(fmonly, "---\n");
+		for (k = 0; k < r->fm->n; k++) {
+			yaml_key(fmonly, r->fm->keys[k]);
+			BUF_PUTSL(fmonly, ": ");
+			yaml_flow(fmonly, r->fm->items[k]);
+			buf_putc(fmonly, '\n');
+		}
+	} else if (r->fm != NULL && r->body_off > 0) {
 		const char *p = r->raw.data;
 		size_t start = r->raw.len >= 3 && memcmp(p, "\xef\xbb\xbf",
 		    3) == 0 ? 3 : 0, end = r->body_off;
@@ -471,6 +541,7 @@ import_one(const char *file, struct buf *out, struct buf *json,
 		added++;
 	}
 	if (ymap_get(r->fm, "summary") == NULL &&
+	    ystr(ymap_get(r->fm, "description")) == NULL &&
 	    ystr(ymap_get(x, "summary")) != NULL) {
 		BUF_PUTSL(fmonly, "summary: ");
 		yaml_quoted(fmonly, ystr(ymap_get(x, "summary")));

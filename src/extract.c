@@ -60,6 +60,8 @@ static char	*sev_name(const char *);
 static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static void	step_contact(struct ex *, const char *, const char *, int);
 static void	step_person(struct ex *, const char *, int);
+static int	since_prev(const char *);
+static void	after_prev(struct ex *, char [24]);
 static int	esc_sla(const char *, const char *);
 static char	*esc_when_cut(char *);
 static int	gone(const char *);
@@ -541,7 +543,7 @@ section_of(const char *text)
 	else if (has_any(l, sev) || strcmp(trim(l), "sev") == 0 ||
 	    strcmp(trim(l), "prio") == 0)
 		s = SEC_SEVERITY;
-	else if (has_any(l, con))
+	else if (has_any(l, con) || strcmp(trim(l), "who") == 0)
 		s = SEC_CONTACTS;
 	else if (has_any(l, thr))
 		s = SEC_THRESHOLDS;
@@ -635,40 +637,83 @@ word_at(const char *s, const char *w)
 	return 0;
 }
 
+/* Returns 1 if w is a whole word of the lower-cased s ("tel", not
+ * "telecom"). */
+static int
+word_is(const char *s, const char *w)
+{
+	const char *p;
+	size_t n = strlen(w);
+
+	for (p = s; (p = strstr(p, w)) != NULL; p++)
+		if ((p == s || !isalpha((unsigned char)p[-1])) &&
+		    !isalpha((unsigned char)p[n]))
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if in lower-case l the role word w comes before any word of
+ * a way to reach ("Engineer's mobile", "Manager phone"). */
+static int
+reach_first(const char *l, const char *w)
+{
+	static const char *const reach[] = { "phone", "mobile", "tel",
+	    "cell", "pager", "mail", "slack", "chat", "number", NULL };
+	const char *pw = strstr(l, w), *p;
+	size_t i;
+
+	for (i = 0; reach[i] != NULL; i++)
+		if ((p = strstr(l, reach[i])) != NULL && p > pw)
+			return 1;
+	return 0;
+}
+
 /* The field a label or column head names ("Phone", "E-mail", "Slack"). */
 static enum field
 field_of(const char *label)
 {
 	static const char *const phone[] = { "phone", "mobile", "tel",
-	    "number", "cell", "pager", "handy", "m\xc3\xb3vil", "hotline",
-	    "support line", NULL };
+	    "telef", "teleph", "t\xc3\xa9l\xc3\xa9ph", "number", "cell",
+	    "pager", "handy", "m\xc3\xb3vil", "hotline", "support line",
+	    "cellulare", "celular", "mobiel", NULL };
 	static const char *const email[] = { "mail", "e-mail", "correo",
 	    NULL };
 	static const char *const chat[] = { "slack", "chat", "channel",
 	    "handle", "teams", "irc", "matrix", NULL };
 	static const char *const url[] = { "url", "website", "link",
 	    "portal", NULL };
+	static const char *const who[] = { "lead", "manager", "engineer",
+	    "captain", "officer", "director", "head of", "supervisor",
+	    "analyst", "administrator", "coordinator", NULL };
 	static const char *const role[] = { "role", "rol", "rolle",
-	    "position", "team", "title", "function", "funktion", "who",
-	    "contact", "person", "ansprech", NULL };
+	    "position", "team", "title", "function", "funktion", "functie",
+	    "funzione", "fun\xc3\xa7\xc3\xa3o", "ruolo", "who", "wie",
+	    "chi", "quem", "contact", "person", "ansprech", NULL };
 	char *l = lower(label);
 	enum field f = F_NONE;
 	size_t i;
+	int person = 0;
 
 	/* "PagerDuty", "Paging": what to page, not a number. */
 	if (word_at(l, "pagerduty") || word_at(l, "opsgenie") ||
 	    word_at(l, "paging") || strstr(l, "escalation policy") != NULL)
 		f = F_PAGER;
-	for (i = 0; phone[i] != NULL && f == F_NONE; i++)
-		if (word_at(l, phone[i]))
+	/* "Mobile lead", "Telemetry engineer": a person's role that
+	 * begins with a field's word, no field ("Engineer's mobile" is
+	 * one). */
+	for (i = 0; who[i] != NULL && f == F_NONE && !person; i++)
+		person = word_at(l, who[i]) && !reach_first(l, who[i]);
+	for (i = 0; phone[i] != NULL && f == F_NONE && !person; i++)
+		if (strcmp(phone[i], "tel") == 0 ? word_is(l, "tel") :
+		    word_at(l, phone[i]))
 			f = F_PHONE;
-	for (i = 0; email[i] != NULL && f == F_NONE; i++)
+	for (i = 0; email[i] != NULL && f == F_NONE && !person; i++)
 		if (word_at(l, email[i]) || strstr(l, "mail") != NULL)
 			f = F_EMAIL;
-	for (i = 0; chat[i] != NULL && f == F_NONE; i++)
+	for (i = 0; chat[i] != NULL && f == F_NONE && !person; i++)
 		if (word_at(l, chat[i]) && strstr(l, "radio") == NULL)
 			f = F_CHAT;
-	for (i = 0; url[i] != NULL && f == F_NONE; i++)
+	for (i = 0; url[i] != NULL && f == F_NONE && !person; i++)
 		if (word_at(l, url[i]))
 			f = F_URL;
 	if (f == F_NONE && (strcmp(trim(l), "name") == 0 ||
@@ -682,9 +727,38 @@ field_of(const char *label)
 		if (word_at(l, role[i]))
 			f = strcmp(role[i], "contact") == 0 ||
 			    strcmp(role[i], "who") == 0 ||
+			    strcmp(role[i], "wie") == 0 ||
+			    strcmp(role[i], "chi") == 0 ||
+			    strcmp(role[i], "quem") == 0 ||
 			    strcmp(role[i], "person") == 0 ? F_NAME : F_ROLE;
 	free(l);
 	return f;
+}
+
+/* Returns 1 if v is a date ("2027-01-05", "05.01.2027", "1/5/2027"),
+ * which no phone number is. */
+static int
+date_like(const char *v)
+{
+	int part[3] = { 0, 0, 0 }, k = 0;
+	char sep = 0;
+
+	for (; *v != '\0'; v++) {
+		if (isdigit((unsigned char)*v)) {
+			part[k]++;
+			continue;
+		}
+		if (*v != '-' && *v != '.' && *v != '/')
+			return 0;
+		if ((sep != 0 && *v != sep) || part[k] == 0 || k == 2)
+			return 0;
+		sep = *v;
+		k++;
+	}
+	if (k != 2)
+		return 0;
+	return (part[0] == 4 && part[1] <= 2 && part[2] <= 2) ||
+	    (part[0] <= 2 && part[1] <= 2 && (part[2] == 4 || part[2] == 2));
 }
 
 /* The field a value looks like, whatever its label. */
@@ -740,7 +814,7 @@ looks(const char *v)
 		else if (!strchr(" +-().", v[i]))
 			return F_NAME;
 	}
-	if (digits + xs >= 7 && digits >= 1)
+	if (digits + xs >= 7 && digits >= 1 && !date_like(v))
 		return F_PHONE;
 	return F_NONE;
 }
@@ -1102,6 +1176,22 @@ role_paren(const char *p)
 	return 1;
 }
 
+/* Returns 1 if s starts with a lower-case particle of a name and a
+ * space: "de ", "van ", "der ". */
+static int
+particle_at(const char *s)
+{
+	static const char *const w[] = { "van ", "von ", "de ", "da ", "di ",
+	    "del ", "della ", "der ", "den ", "dos ", "das ", "du ", "le ",
+	    "la ", "al ", "bin ", "ten ", "ter ", NULL };
+	size_t i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strncmp(s, w[i], strlen(w[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* Returns 1 if s reads as a person's full name: two to five words, each
  * capitalised and none in capitals ("Kevin Marsh", "Dr. Aisha Mensah";
  * not "WMS on-call", "Nursing Supervisor, House"). */
@@ -1134,7 +1224,9 @@ full_name(const char *s)
 			break;
 		w = p;
 		words++;
-		if (!isupper(*p) && *p < 0xc3)
+		/* "Eva de Vries", "Ludwig van der Berg" */
+		if (!isupper(*p) && *p < 0xc3 && (words == 1 ||
+		    !particle_at((const char *)p)))
 			return 0;
 		for (caps = 0; *p != '\0' && *p != ' '; p++)
 			caps += isupper(*p) != 0;
@@ -1435,6 +1527,7 @@ struct cmp {
 	int	 op;		/* '>', '<' or 0 */
 	double	 num;
 	char	 unit[16];
+	const char *start;	/* its number, in the text */
 	const char *end;	/* after it, in the text */
 };
 
@@ -1487,7 +1580,7 @@ next_cmp(const char *s, struct cmp *c)
 			continue;
 		}
 		/* "above 1%", "below 15%", "under", "over" */
-		if (strchr("aAoOmMeEbBuUlL", *p) == NULL)
+		if (strchr("aAoOmMeEbBuUlLfF", *p) == NULL)
 			;
 		else if (strncasecmp(p, "above", 5) == 0 ||
 		    strncasecmp(p, "over ", 5) == 0 ||
@@ -1496,13 +1589,15 @@ next_cmp(const char *s, struct cmp *c)
 			c->op = '>';
 		else if (strncasecmp(p, "below", 5) == 0 ||
 		    strncasecmp(p, "under ", 6) == 0 ||
-		    strncasecmp(p, "less than", 9) == 0)
+		    strncasecmp(p, "less than", 9) == 0 ||
+		    strncasecmp(p, "fewer than", 10) == 0)
 			c->op = '<';
 		if (*p == '=' || *p == ' ' || *p == '~')
 			continue;
 		if ((isdigit((unsigned char)*p) || (*p == '.' &&
 		    isdigit((unsigned char)p[1]))) && (p == s ||
 		    !isalnum((unsigned char)p[-1]))) {
+			c->start = p;
 			c->num = strtod(p, (char **)&q);
 			/* "2.000", "10.000", "1.500.000": thousands, as
 			 * German and Spanish write them (not "0.005", and
@@ -1552,9 +1647,19 @@ next_cmp(const char *s, struct cmp *c)
 				q = e2;
 			}
 			while (*q == ' ' && q[1] != '\0' &&
-			    (q[1] == '%' || isalpha((unsigned char)q[1])))
+			    (q[1] == '%' || isalpha((unsigned char)q[1]) ||
+			    ((unsigned char)q[1] == 0xc2 &&
+			    (unsigned char)q[2] == 0xb0)))
 				q++;
-			for (k = 0; k + 1 < sizeof(c->unit) && (*q == '%' ||
+			/* "45 \xc2\xb0C" */
+			k = 0;
+			if ((unsigned char)q[0] == 0xc2 && (unsigned char)q[1] ==
+			    0xb0 && (q[2] == 'C' || q[2] == 'F')) {
+				memcpy(c->unit, q, 3);
+				k = 3;
+				q += 3;
+			}
+			for (; k + 1 < sizeof(c->unit) && (*q == '%' ||
 			    *q == '/' || isalpha((unsigned char)*q)); q++)
 				c->unit[k++] = *q;
 			/* "50k messages", "1.2M": a multiple, then the unit. */
@@ -1604,7 +1709,7 @@ unit_norm(char *u)
 	    "ppb", "rpm", "hz", "khz", "kw", "mw", "kwh", "mwh", "kv", "gpm",
 	    "mgd", "mm", "cm", NULL };
 	static const char *const exact[] = { "A", "V", "W", "mA", "mV", "kA",
-	    NULL };
+	    "\xc2\xb0" "C", "\xc2\xb0" "F", NULL };
 	size_t i;
 
 	if (u[0] == '\0' || strcmp(u, "%") == 0)
@@ -1940,6 +2045,56 @@ abbrev_paren(const char *p)
 	return p[i] == ')' && i > 2;
 }
 
+/* Returns s without the dashes it ends with ("`replicas_ready` \xe2\x80\x94"
+ * before its levels), trimmed. */
+static char *
+dash_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	for (;;) {
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '-'))
+			n--;
+		if (n >= 3 && (unsigned char)s[n - 3] == 0xe2 &&
+		    (unsigned char)s[n - 2] == 0x80 &&
+		    ((unsigned char)s[n - 1] == 0x93 ||
+		    (unsigned char)s[n - 1] == 0x94))
+			n -= 3;
+		else
+			break;
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* Returns 1 if the words from a level's word to the number after it
+ * ("crit for 30 s", "crit (capacity test was 450k/s)") make that number
+ * no level: how long it holds, or an aside. */
+static int
+aside_between(const char *from, const char *to)
+{
+	static const char *const w[] = { "for ", "(", " was", "around",
+	    "start", "window", "within", "over the", "during", NULL };
+	char *l;
+	size_t i;
+	int aside = 0;
+
+	if (to == NULL || to <= from)
+		return 0;
+	l = xstrndup(from, (size_t)(to - from));
+	for (i = 0; l[i] != '\0'; i++)
+		l[i] = (char)tolower((unsigned char)l[i]);
+	for (i = 0; w[i] != NULL && !aside; i++)
+		aside = strstr(l, w[i]) != NULL;
+	/* "< 75% (page) over 15 min": the window. */
+	if (!aside && strstr(l, "over ") != NULL) {
+		struct cmp t;
+		aside = next_cmp(to, &t) && time_scale(t.unit) > 0;
+	}
+	free(l);
+	return aside;
+}
+
 /* The length of the metric text names before its first colon ("Pump 2
  * drive current: ..."), or 0 when a comparison or a level's word comes
  * before any colon. */
@@ -2039,10 +2194,12 @@ threshold_line(struct ex *x, const char *text, int line)
 		for (next = clause; *next != '\0' && *next != ';' &&
 		    !(*next == ',' && next[1] == ' ') &&
 		    strncmp(next, " and ", 5) != 0 &&
-		    strncmp(next, " or ", 4) != 0; next++)
+		    strncmp(next, " or ", 4) != 0 &&
+		    strncmp(next, " / ", 3) != 0; next++)
 			;
 		if (*next != '\0') {
-			if (strncmp(next, " or ", 4) == 0)
+			if (strncmp(next, " or ", 4) == 0 ||
+			    strncmp(next, " / ", 3) == 0)
 				*next++ = '\0';	/* then as " and " */
 			if (*next == ' ')
 				*next++ = '\0';
@@ -2085,7 +2242,8 @@ threshold_line(struct ex *x, const char *text, int line)
 			struct cmp after;
 
 			if (kw != NULL && c.end <= clause + (kw - lc) &&
-			    next_cmp(clause + (kw - lc), &after)) {
+			    next_cmp(clause + (kw - lc), &after) &&
+			    !aside_between(clause + (kw - lc), after.start)) {
 				if (!ht)
 					target = c, ht = 1;
 				c = after;
@@ -2103,7 +2261,7 @@ threshold_line(struct ex *x, const char *text, int line)
 	}
 	free(rest);
 	if (hw || hc)
-		add_threshold_for(x, trim(metric), ht ? &target : NULL,
+		add_threshold_for(x, dash_trim(trim(metric)), ht ? &target : NULL,
 		    hw ? &warn : NULL, hc ? &crit : NULL, text, line);
 	free(metric);
 	return hw || hc;
@@ -2243,6 +2401,15 @@ paren_unit(char *s, char unit[16])
 			s[strlen(s) - 1] = '\0';
 	} else
 		*c = ')';
+}
+
+/* Returns 1 if a table's header h (lower-case) names a level itself
+ * ("Critical", "Page at"), not only where the levels are written
+ * ("Condition", "Threshold"). */
+static int
+hdr_level(const char *h)
+{
+	return is_warn(h) || is_crit(h) || strstr(h, "page") != NULL;
 }
 
 /* Column kinds of a table, from its header words. */
@@ -2416,6 +2583,21 @@ table(struct ex *x, cmark_node *t, enum section sec)
 			int ht = tg != NULL && next_cmp(tg, &ct);
 			char unit[16] = "";
 
+			/* "Alert | Condition" whose cell names the levels:
+			 * "> 500 for 10m (warn), > 2000 (page)". */
+			if (warn == -1 && cr != NULL && !hdr_level(h[crit])) {
+				char *lc = lower(cr);
+				int named = is_warn(lc) && (is_crit(lc) ||
+				    strstr(lc, "page") != NULL);
+				free(lc);
+				if (named) {
+					char *tl = xasprintf("%s: %s", mt,
+					    trim(cr));
+					threshold_line(x, tl, line);
+					free(tl);
+					hw = hc = 0;
+				}
+			}
 			paren_unit(mt, unit);
 			if (unit[0] == '\0' && unitc != -1) {
 				char *u = cell_text(row, (size_t)unitc);
@@ -2585,12 +2767,32 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				v = cell_text(row, k);
 				tv = trim(v);
 				if (*tv != '\0' && !dashes(tv)) {
+					size_t q;
 					ct = item_at(x, line);
 					role = xasprintf("%s (%s)", trim(team),
 					    h[k]);
 					put(x, ct, "role", role, line);
 					free(role);
 					set_parts(x, ct, tv, line, F_NAME);
+					/* "Day | Primary | Phone | Backup |
+					 * Phone": the columns up to the next
+					 * slot are this slot's person's. */
+					for (q = k + 1; q < cols &&
+					    !(f[q] == F_NONE &&
+					    slot_column(h[q])); q++) {
+						char *rv;
+						if (f[q] != F_PHONE &&
+						    f[q] != F_EMAIL &&
+						    f[q] != F_CHAT &&
+						    f[q] != F_PAGER)
+							continue;
+						rv = cell_text(row, q);
+						if (*trim(rv) != '\0' &&
+						    !dashes(trim(rv)))
+							set_parts(x, ct, trim(rv),
+							    line, f[q]);
+						free(rv);
+					}
 					if (has_reach(ct))
 						add_contact(x, ct);
 				}
@@ -3133,7 +3335,11 @@ gone(const char *s)
 	    "ya no est", "ex-employee", "not with the company",
 	    "do not escalate", "not for noc", "disconnected", "test device",
 	    "test lane", "test number", "test phone", "not a person",
-	    "not us)", "not us.", NULL };
+	    "not us)", "not us.", "met pensioen", "niet meer", "niet bellen",
+	    "in pensione", "non chiamare", "non pi\xc3\xb9", "aposentad",
+	    "n\xc3\xa3o ligar", "nao ligar", "jubilad", "no llamar",
+	    "retrait\xc3\xa9", "ne plus appeler", "ne pas appeler",
+	    "nicht anrufen", "im ruhestand", NULL };
 	size_t i;
 
 	for (i = 0; no[i] != NULL; i++)
@@ -3448,8 +3654,13 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				put(x, s, "who", trim(esc_when_cut(w)), line);
 				free(w);
 			}
-			if (duration(text, d))
+			if (duration(text, d)) {
+				char *lt = lower(text);
+				if (x->escalation->n > 0 && since_prev(lt))
+					after_prev(x, d);
+				free(lt);
 				put(x, s, "after", d, line);
+			}
 			yseq_push(x->a, x->escalation, s);
 			break;
 		}
@@ -4396,13 +4607,22 @@ esc_when_cut(char *t)
 	    " - ", NULL };
 	static const char *const when[] = { "after", "within", "immediately",
 	    "on alert", "if", "when", "once", "at once", "straight away",
-	    "right away", "sofort", "nach", "inmediatamente", "tras", NULL };
-	char *p;
+	    "right away", "sofort", "nach", "inmediatamente", "tras",
+	    "page at", "paged at", "at", "as soon as", "direct", "directly",
+	    NULL };
+	char *p, d[24];
 	size_t i, k, n;
 
 	for (i = 0; dash[i] != NULL; i++)
 		for (p = t; (p = strstr(p, dash[i])) != NULL; p++) {
 			char *w = p + strlen(dash[i]);
+			/* "Dana Whitfield \xe2\x80\x94 30 min into a SEV-1" */
+			if (*w == '+' && isdigit((unsigned char)w[1]))
+				w++;	/* "+10 min if no ack" */
+			if (isdigit((unsigned char)*w) && duration_n(w, 12, d)) {
+				*p = '\0';
+				return t;
+			}
 			for (k = 0; when[k] != NULL; k++) {
 				n = strlen(when[k]);
 				if (strncasecmp(w, when[k], n) == 0 &&
@@ -4413,6 +4633,40 @@ esc_when_cut(char *t)
 			}
 		}
 	return t;
+}
+
+/* Returns 1 if lower-case l counts its delay from the step before:
+ * "after a further 25 minutes", "two hours later", "+10 min if no ack". */
+static int
+since_prev(const char *l)
+{
+	const char *p;
+
+	for (p = l; (p = strchr(p, '+')) != NULL; p++)
+		if (isdigit((unsigned char)p[1]) && (p == l || p[-1] == ' ' ||
+		    p[-1] == '(')) {
+			char d[24];
+			if (duration_n(p + 1, 12, d))
+				return 1;
+		}
+	return strstr(l, "further ") != NULL || strstr(l, "another ") !=
+	    NULL || strstr(l, " more min") != NULL || strstr(l,
+	    " more hour") != NULL || strstr(l, " later") != NULL;
+}
+
+/* Adds the delay of the last escalation step so far to d. */
+static void
+after_prev(struct ex *x, char d[24])
+{
+	const char *prev = x->escalation->n > 0 ? ystr(ymap_get(
+	    x->escalation->items[x->escalation->n - 1], "after")) : NULL;
+	long a = prev != NULL ? duration_minutes(prev) : -1;
+	long b = duration_minutes(d);
+
+	if (a >= 0 && b >= 0 && (a + b) % 60 == 0)
+		snprintf(d, 24, "%ldh", (a + b) / 60);
+	else if (a >= 0 && b >= 0)
+		snprintf(d, 24, "%ldm", a + b);
 }
 
 /* Returns 1 if an escalation list item labelled lab says only how fast
@@ -4481,18 +4735,8 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 	}
 	/* "After a further 25 minutes", "two hours later": counted from
 	 * the step before. */
-	if (has_d && !first && (strstr(l, "further ") != NULL ||
-	    strstr(l, "another ") != NULL || strstr(l, " more min") != NULL ||
-	    strstr(l, " more hour") != NULL || strstr(l, " later") != NULL)) {
-		const char *prev = ystr(ymap_get(x->escalation->items[
-		    x->escalation->n - 1], "after"));
-		long a = prev != NULL ? duration_minutes(prev) : -1;
-		long b = duration_minutes(d);
-		if (a >= 0 && b >= 0 && (a + b) % 60 == 0)
-			snprintf(d, sizeof(d), "%ldh", (a + b) / 60);
-		else if (a >= 0 && b >= 0)
-			snprintf(d, sizeof(d), "%ldm", a + b);
-	}
+	if (has_d && !first && since_prev(l))
+		after_prev(x, d);
 
 	/* "Level 2, engaged when ..., is the IAM team lead." */
 	if (((strncmp(cond, "level ", 6) == 0 && isdigit((unsigned char)
@@ -5009,7 +5253,7 @@ named_later(cmark_node *n, int sec)
 }
 
 static void
-walk_blocks(struct ex *x, cmark_node *parent)
+walk_blocks(struct ex *x, cmark_node *parent, int depth)
 {
 	cmark_node *n, *it, *c1;
 	const char *head;
@@ -5047,6 +5291,12 @@ walk_blocks(struct ex *x, cmark_node *parent)
 			if (level == 1)
 				x->h1_taken = x->levels[1] != SEC_NONE &&
 				    named_later(n, x->levels[1]);
+			continue;
+		}
+		/* Raw HTML's <details> and <div>, GitHub's alerts: what
+		 * they hold is the section's, as on the page. */
+		if (t == CMARK_NODE_CUSTOM_BLOCK && depth < 8) {
+			walk_blocks(x, n, depth + 1);
 			continue;
 		}
 		sec = current(x, &head);
@@ -5599,7 +5849,7 @@ extract(struct runbook *r, int all)
 	x.quick = ynew(x.a, Y_SEQ);
 	x.want[SEC_QUICKREF] = all || ymap_get(r->fm, "quickref") == NULL;
 	if (r->doc != NULL)
-		walk_blocks(&x, r->doc);
+		walk_blocks(&x, r->doc, 0);
 	sev_once(&x);
 	if (r->doc != NULL && (all || ymap_get(r->fm, "summary") == NULL))
 		summary = summary_of(&x, r->doc);
@@ -5862,6 +6112,14 @@ foreign_review(struct runbook *r)
 		ymap_add(r->arena, r->fm, "owner", d);
 		if (r->owner == NULL)
 			r->owner = arena_strndup(r->arena, v->s, v->slen);
+	}
+	/* Hugo's and tech-docs' "description": the summary. */
+	if (ymap_get(r->fm, "summary") == NULL &&
+	    (v = ymap_get(r->fm, "description")) != NULL && ystr(v) != NULL &&
+	    v->type == Y_STR && v->slen > 0) {
+		ymap_add(r->arena, r->fm, "summary", (struct ynode *)v);
+		if (r->summary == NULL)
+			r->summary = arena_strndup(r->arena, v->s, v->slen);
 	}
 	/* GOV.UK tech-docs' "review_in: 6 months", and its kin. */
 	for (i = 0; every[i] != NULL &&

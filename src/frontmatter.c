@@ -566,14 +566,15 @@ fm_parse(struct site *s, struct runbook *r)
 	const char *data = r->raw.data, *end = r->raw.data + r->raw.len;
 	const char *p = data, *next, *fm, *q;
 	size_t n;
-	int line = 1;
+	int line = 1, toml;
 
 	r->body_off = 0;
 	r->body_line = 1;
 	if (r->raw.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3, r->body_off = 3;
 	n = line_len(p, end, &next);
-	if (p == end || !is_marker(p, n, "---")) {
+	toml = p != end && is_marker(p, n, "+++");
+	if (p == end || (!toml && !is_marker(p, n, "---"))) {
 		/* The home page's text is no runbook: none expected. */
 		if (!r->home)
 			diag_add(&r->diags, r->src.path, 1, 1,
@@ -586,7 +587,8 @@ fm_parse(struct site *s, struct runbook *r)
 	line = 2;
 	while (q < end) {
 		n = line_len(q, end, &next);
-		if (is_marker(q, n, "---") || is_marker(q, n, "...")) {
+		if (toml ? is_marker(q, n, "+++") : (is_marker(q, n, "---") ||
+		    is_marker(q, n, "..."))) {
 			if ((size_t)(q - fm) > RBC_MAX_FM) {
 				diag_add(&r->diags, r->src.path, 1, 1, R_LIMIT,
 				    "front-matter larger than %u bytes",
@@ -595,9 +597,11 @@ fm_parse(struct site *s, struct runbook *r)
 				r->body_line = line + 1;
 				return;
 			}
-			r->fm = yaml_load(r->arena, fm, (size_t)(q - fm),
-			    r->src.path, 2, &r->diags);
+			r->fm = toml ? toml_load(r->arena, fm, (size_t)(q - fm),
+			    r->src.path, 2, &r->diags) : yaml_load(r->arena, fm,
+			    (size_t)(q - fm), r->src.path, 2, &r->diags);
 			r->fm_ok = r->fm != NULL;
+			r->fm_toml = toml;
 			r->body_off = (size_t)(next - data);
 			r->body_line = line + 1;
 			break;
@@ -607,7 +611,8 @@ fm_parse(struct site *s, struct runbook *r)
 	}
 	if (q >= end) {
 		diag_add(&r->diags, r->src.path, 1, 1, R_YAML_SYNTAX,
-		    "front-matter is not terminated: no closing '---' line");
+		    "front-matter is not terminated: no closing '%s' line",
+		    toml ? "+++" : "---");
 		return;
 	}
 	if (r->fm != NULL && r->fm->type != Y_MAP && r->fm->type != Y_NULL) {

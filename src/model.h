@@ -312,6 +312,7 @@ struct runbook {
 	uint32_t	 nreach, nthr;
 	unsigned	 sections;	/* light: page_sections, PAGE_ bits */
 	int		 fm_ok;		/* front-matter parsed */
+	int		 fm_toml;	/* it was TOML (Hugo's "+++" block) */
 	size_t		 body_off;	/* byte offset of the Markdown body */
 	int		 body_line;	/* its first line (1-based) */
 	void		*doc;		/* cmark_node *, NULL after render */

@@ -28,6 +28,10 @@ struct ynode *yaml_load(struct arena *, const char *buf, size_t len,
 long	 yaml_load_all(struct arena *, const char *buf, size_t len,
 	    const char *file, size_t max_nodes, const char *where,
 	    struct ynode ***docs, struct diags *);
+/* toml.c: TOML front-matter (Hugo's "+++" block) as yaml_load's map;
+ * NULL after a diagnostic. */
+struct ynode *toml_load(struct arena *, const char *buf, size_t len,
+	    const char *file, int line0, struct diags *);
 
 
 /* ----------------------------------------------------------------- slug.c */

@@ -24,7 +24,7 @@ LAYERS = [
                           'emoji_table.h']),
     ('model', ['model.h'], ['diag.c', 'ynode.c', 'json.c', 'source.c',
                             'site.c']),
-    ('stages', ['stages.h'], ['load.c', 'frontmatter.c', 'markdown.c',
+    ('stages', ['stages.h'], ['load.c', 'frontmatter.c', 'toml.c', 'markdown.c',
                               'slug.c', 'index.c', 'check.c', 'schema.c', 'schema.h',
                               'extract.c', 'alerts.c', 'codeowners.c',
                               'sanitize.c', 'terms.c',
