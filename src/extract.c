@@ -50,6 +50,8 @@ struct ex {
 	char		*qlabel;	/* what the paragraph before a code
 					 * block said it does */
 	int		 want_meta;	/* owner, review lines */
+	size_t		 esc_aside;	/* steps read from sentences outside
+					 * an escalation section */
 	int		 owner_team;	/* the owner is a "Team:" line's */
 };
 
@@ -61,6 +63,11 @@ static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static void	step_contact(struct ex *, const char *, const char *, int);
 static void	step_person(struct ex *, const char *, int);
 static int	since_prev(const char *);
+static char	*passive_who(const char *);
+static void	aside_dups(struct ex *);
+static int	who_is(const char *, const char *);
+static int	name_like(const char *);
+static int	has_word(const char *, const char *, size_t);
 static void	after_prev(struct ex *, char [24]);
 static int	esc_sla(const char *, const char *);
 static char	*esc_when_cut(char *);
@@ -209,6 +216,12 @@ duration(const char *s, char out[24])
 		{ "jours", 'd', 1 },
 		{ "horas", 'h', 1 }, { "hora", 'h', 1 }, { "tage", 'd', 1 },
 		{ "tag", 'd', 1 }, { "d\xc3\xad" "as", 'd', 1 },
+		{ "minuti", 'm', 1 }, { "ore", 'h', 1 }, { "ora", 'h', 1 },
+		{ "uur", 'h', 1 }, { "uren", 'h', 1 }, { "dagen", 'd', 1 },
+		{ "giorni", 'd', 1 }, { "dias", 'd', 1 },
+		/* Japanese: \xe5\x88\x86 minutes, \xe6\x99\x82\xe9\x96\x93 hours, \xe6\x97\xa5 days */
+		{ "\xe5\x88\x86", 'm', 1 }, { "\xe6\x99\x82\xe9\x96\x93", 'h', 1 },
+		{ "\xe6\x97\xa5", 'd', 1 },
 	};
 	char *l = lower(s);
 	const char *p, *imm = NULL;
@@ -220,7 +233,8 @@ duration(const char *s, char out[24])
 	{
 		static const char *const now[] = { "immediate", "asap",
 		    "at once", "straight away", "right away", "sofort",
-		    "inmediat", NULL };
+		    "inmediat", "imediat", "subito",
+		    "\xe5\x8d\xb3\xe6\x99\x82", NULL };
 		for (i = 0; now[i] != NULL; i++)
 			if ((p = strstr(l, now[i])) != NULL &&
 			    (imm == NULL || p < imm))
@@ -228,6 +242,7 @@ duration(const char *s, char out[24])
 	}
 	if (strstr(l, "next business day") != NULL ||
 	    strstr(l, "next working day") != NULL ||
+	    strstr(l, "\xe7\xbf\x8c\xe5\x96\xb6\xe6\xa5\xad\xe6\x97\xa5") != NULL ||
 	    strstr(l, "werktag") != NULL ||
 	    strstr(l, "siguiente d\xc3\xad" "a h\xc3\xa1" "bil") != NULL) {
 		strcpy(out, "1d");
@@ -344,7 +359,13 @@ month_of(const char *s)
 		int		 m;
 	} other[] = { { "ene", 1 }, { "abr", 4 }, { "ago", 8 },
 	    { "dic", 12 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },
-	    { "m\xc3\xa4r", 3 }, { "M\xc3\xa4r", 3 } };
+	    { "m\xc3\xa4r", 3 }, { "M\xc3\xa4r", 3 },
+	    /* Italian, Portuguese, Dutch, French */
+	    { "gen", 1 }, { "mag", 5 }, { "giu", 6 }, { "lug", 7 },
+	    { "set", 9 }, { "ott", 10 }, { "fev", 2 }, { "out", 10 },
+	    { "maa", 3 }, { "mei", 5 }, { "f\xc3\xa9v", 2 }, { "F\xc3\xa9v", 2 },
+	    { "avr", 4 }, { "juin", 6 }, { "juil", 7 }, { "ao\xc3\xbb", 8 },
+	    { "d\xc3\xa9" "c", 12 }, { "D\xc3\xa9" "c", 12 } };
 	int i;
 
 	for (i = 0; i < 12; i++)
@@ -376,8 +397,14 @@ date_of(const char *s, char out[11])
 			if (sscanf(p, "%4d-%2d-%2d", &y, &m, &d) == 3 &&
 			    y > 1900)
 				goto found;
-			/* 12.03.2026: day first, as where it is written. */
-			if (sscanf(p, "%d.%d.%d", &a, &b, &c) == 3 &&
+			/* 2026\xe5\xb9\xb410\xe6\x9c\x8819\xe6\x97\xa5 */
+			if (sscanf(p, "%4d\xe5\xb9\xb4%d\xe6\x9c\x88%d", &y, &m,
+			    &d) == 3 && y > 1900)
+				goto found;
+			/* 14-09-2026, 12.03.2026: day first, as where it
+			 * is written. */
+			if ((sscanf(p, "%d-%d-%d", &a, &b, &c) == 3 ||
+			    sscanf(p, "%d.%d.%d", &a, &b, &c) == 3) &&
 			    c > 1900 && a >= 1 && a <= 31 && b >= 1 &&
 			    b <= 12) {
 				y = c;
@@ -405,7 +432,8 @@ date_of(const char *s, char out[11])
 					while (isalpha((unsigned char)*q) ||
 					    (unsigned char)*q >= 0x80)
 						q++;
-					while (*q == ' ' || *q == ',')
+					while (*q == ' ' || *q == ',' ||
+					    *q == '.')
 						q++;
 					if (strncasecmp(q, "de ", 3) == 0)
 						q += 3;
@@ -507,20 +535,33 @@ section_of(const char *text)
 	    "incident categor", "incident priorit", "sevs",
 	    "classification of incident", "incident class",
 	    "sev level", "impact level", "schwere", "gravit", "criticit",
-	    "gravedad", NULL };
+	    "gravedad", "prioriteit", "prioridade", "priorit\xc3\xa0",
+	    "ernst", "\xe9\x87\x8d\xe5\xa4\xa7\xe5\xba\xa6",
+	    "\xe6\xb7\xb1\xe5\x88\xbb\xe5\xba\xa6",
+	    "\xe5\x84\xaa\xe5\x85\x88\xe5\xba\xa6", NULL };
 	static const char *const esc[] = { "escalat", "eskal", "escala",
 	    "gets paged", "paging order", "who to page", "page order",
-	    "call order", "support tiers", "escalation tiers", NULL };
+	    "call order", "support tiers", "escalation tiers", "escalonamento",
+	    "\xe3\x82\xa8\xe3\x82\xb9\xe3\x82\xab\xe3\x83\xac\xe3\x83\xbc\xe3\x82\xb7\xe3\x83\xa7\xe3\x83\xb3",
+	    NULL };
 	static const char *const con[] = { "contact", "on-call", "oncall",
 	    "on call", "who to call", "people", "phone", "rotation",
 	    "getting help", "get help", "who to ask",
 	    "responders", "ansprech", "bereitschaft", "guardia", "paging",
 	    "who to ring", "who to phone", "call tree", "call list",
 	    "phone list",
-	    "pagerduty", "opsgenie", NULL };
+	    "pagerduty", "opsgenie", "contatti", "contactos", "contatos",
+	    "contacten", "contactpersonen", "chi chiamare", "reperibil",
+	    "plant\xc3\xa3o", "primeiro contacto",
+	    "\xe9\x80\xa3\xe7\xb5\xa1\xe5\x85\x88",
+	    "\xe3\x82\xaa\xe3\x83\xb3\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\xab",
+	    NULL };
 	static const char *const thr[] = { "threshold", "alert", "metric",
 	    "slo", "sli", "baseline", "limits", "kpi", "umbral", "schwell",
-	    "seuil", "grenzwert", "alarm", "setpoint", "set point", NULL };
+	    "seuil", "grenzwert", "alarm", "setpoint", "set point", "soglie",
+	    "soglia", "limiar", "grenswaarde", "drempel",
+	    "\xe3\x81\x97\xe3\x81\x8d\xe3\x81\x84\xe5\x80\xa4",
+	    "\xe9\x96\xbe\xe5\x80\xa4", NULL };
 	static const char *const quick[] = { "quick reference", "quick ref",
 	    "quickref", "cheat sheet", "cheatsheet", "useful commands",
 	    "common commands", "handy commands", "key commands",
@@ -637,21 +678,6 @@ word_at(const char *s, const char *w)
 	return 0;
 }
 
-/* Returns 1 if w is a whole word of the lower-cased s ("tel", not
- * "telecom"). */
-static int
-word_is(const char *s, const char *w)
-{
-	const char *p;
-	size_t n = strlen(w);
-
-	for (p = s; (p = strstr(p, w)) != NULL; p++)
-		if ((p == s || !isalpha((unsigned char)p[-1])) &&
-		    !isalpha((unsigned char)p[n]))
-			return 1;
-	return 0;
-}
-
 /* Returns 1 if in lower-case l the role word w comes before any word of
  * a way to reach ("Engineer's mobile", "Manager phone"). */
 static int
@@ -675,9 +701,10 @@ field_of(const char *label)
 	static const char *const phone[] = { "phone", "mobile", "tel",
 	    "telef", "teleph", "t\xc3\xa9l\xc3\xa9ph", "number", "cell",
 	    "pager", "handy", "m\xc3\xb3vil", "hotline", "support line",
-	    "cellulare", "celular", "mobiel", NULL };
+	    "cellulare", "celular", "mobiel", "\xe9\x9b\xbb\xe8\xa9\xb1",
+	    "\xe6\x90\xba\xe5\xb8\xaf", NULL };
 	static const char *const email[] = { "mail", "e-mail", "correo",
-	    NULL };
+	    "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab", NULL };
 	static const char *const chat[] = { "slack", "chat", "channel",
 	    "handle", "teams", "irc", "matrix", NULL };
 	static const char *const url[] = { "url", "website", "link",
@@ -688,6 +715,7 @@ field_of(const char *label)
 	static const char *const role[] = { "role", "rol", "rolle",
 	    "position", "team", "title", "function", "funktion", "functie",
 	    "funzione", "fun\xc3\xa7\xc3\xa3o", "ruolo", "who", "wie",
+	    "\xe5\xbd\xb9\xe5\x89\xb2", "\xe6\x8b\x85\xe5\xbd\x93",
 	    "chi", "quem", "contact", "person", "ansprech", NULL };
 	char *l = lower(label);
 	enum field f = F_NONE;
@@ -704,7 +732,7 @@ field_of(const char *label)
 	for (i = 0; who[i] != NULL && f == F_NONE && !person; i++)
 		person = word_at(l, who[i]) && !reach_first(l, who[i]);
 	for (i = 0; phone[i] != NULL && f == F_NONE && !person; i++)
-		if (strcmp(phone[i], "tel") == 0 ? word_is(l, "tel") :
+		if (strcmp(phone[i], "tel") == 0 ? has_word(l, "tel", 3) :
 		    word_at(l, phone[i]))
 			f = F_PHONE;
 	for (i = 0; email[i] != NULL && f == F_NONE && !person; i++)
@@ -719,6 +747,8 @@ field_of(const char *label)
 	if (f == F_NONE && (strcmp(trim(l), "name") == 0 ||
 	    strcmp(trim(l), "nombre") == 0 || strcmp(trim(l), "nom") == 0 ||
 	    strcmp(trim(l), "naam") == 0 || strcmp(trim(l), "nome") == 0 ||
+	    strcmp(trim(l), "\xe6\xb0\x8f\xe5\x90\x8d") == 0 ||
+	    strcmp(trim(l), "\xe5\x90\x8d\xe5\x89\x8d") == 0 ||
 	    word_at(l, "name") ||
 	    word_at(l, "vendor") || word_at(l, "provider") ||
 	    word_at(l, "supplier")))
@@ -921,7 +951,9 @@ name_before(struct ex *x, struct ynode *c, char *part, char *at, int line)
 	w[at - part] = '\0';
 	if (!has_any(w, label) && ymap_get(c, "name") == NULL) {
 		at[-1] = '\0';
-		set_field(x, c, F_NAME, trim(part), line);
+		/* "see https://...": no one's name. */
+		if (name_like(trim(part)))
+			set_field(x, c, F_NAME, trim(part), line);
 	}
 	free(w);
 }
@@ -1132,6 +1164,12 @@ name_like(const char *s)
 			return 0;
 		words += *p == ' ';
 	}
+	/* Han and kana written without a space: a family and a given
+	 * name are four characters or fewer ("\xe4\xbd\x90\xe8\x97\xa4\xe5\x81\xa5\xe4\xb8\x80"), not a
+	 * phrase. */
+	if (words == 1 && *(const unsigned char *)s >= 0xe3 &&
+	    strlen(s) > 12)
+		return 0;
 	return words <= 6;
 }
 
@@ -1382,6 +1420,24 @@ set_parts(struct ex *x, struct ynode *c, const char *text, int line,
 				e = NULL;
 				goto cut;
 			}
+			/* Japanese's wide parentheses and commas:
+			 * "050-5555-0100\xef\xbc\x88...\xef\xbc\x89" */
+			if (p > t && (unsigned char)p[0] == 0xef &&
+			    (unsigned char)p[1] == 0xbc &&
+			    ((unsigned char)p[2] == 0x88 ||
+			    (unsigned char)p[2] == 0x89 ||
+			    (unsigned char)p[2] == 0x8c)) {
+				*p = '\0';
+				p += 3;
+				goto cut;
+			}
+			if (p > t && (unsigned char)p[0] == 0xe3 &&
+			    (unsigned char)p[1] == 0x80 &&
+			    (unsigned char)p[2] == 0x81) {
+				*p = '\0';
+				p += 3;
+				goto cut;
+			}
 			/* " · " (a middle dot) */
 			if (*p == ' ' && (unsigned char)p[1] == 0xc2 &&
 			    (unsigned char)p[2] == 0xb7) {
@@ -1502,6 +1558,20 @@ add_contact(struct ex *x, struct ynode *c)
 	 * named in a list, a role in a rota). */
 	if (!has_reach(c))
 		return;
+	/* "bank's technical help desk, which can on occasion ...": the
+	 * role, without what it says of it. */
+	if (who != NULL) {
+		const char *q = strstr(who, ", which ");
+		struct ynode *rv = (struct ynode *)(uintptr_t)ymap_get(c,
+		    "role");
+		if (q == NULL)
+			q = strstr(who, ", who ");
+		if (q != NULL && q > who) {
+			rv->s = arena_strndup(x->a, who, (size_t)(q - who));
+			rv->slen = (size_t)(q - who);
+			who = rv->s;
+		}
+	}
 	if (who == NULL)
 		who = ystr(ymap_get(c, "name"));
 	if (who == NULL)
@@ -1678,6 +1748,20 @@ next_cmp(const char *s, struct cmp *c)
 			}
 			if (minus_before(s, p))
 				c->num = -c->num;
+			/* Japanese says which way after the number: "50ms
+			 * \xe8\xb6\x85" (over), "98% \xe6\x9c\xaa\xe6\xba\x80" (under). */
+			if (c->op == 0) {
+				const char *w = q;
+				while (*w == ' ')
+					w++;
+				if (strncmp(w, "\xe8\xb6\x85", 3) == 0 ||
+				    strncmp(w, "\xe4\xbb\xa5\xe4\xb8\x8a", 6) == 0)
+					c->op = '>';
+				else if (strncmp(w, "\xe6\x9c\xaa\xe6\xba\x80", 6) == 0 ||
+				    strncmp(w, "\xe4\xbb\xa5\xe4\xb8\x8b", 6) == 0 ||
+				    strncmp(w, "\xe3\x82\x92\xe5\x88\x87", 6) == 0)
+					c->op = '<';
+			}
 			c->end = q;
 			return 1;
 		}
@@ -1902,7 +1986,9 @@ static int
 is_warn(const char *s)
 {
 	return strstr(s, "warn") != NULL || strstr(s, "advert") != NULL ||
-	    strstr(s, "aviso") != NULL;
+	    strstr(s, "aviso") != NULL || strstr(s, "avviso") != NULL ||
+	    strstr(s, "waarschuw") != NULL ||
+	    strstr(s, "\xe8\xad\xa6\xe5\x91\x8a") != NULL;
 }
 
 /* Returns 1 if it calls a level critical. */
@@ -1910,7 +1996,8 @@ static int
 is_crit(const char *s)
 {
 	return strstr(s, "crit") != NULL || strstr(s, "krit") != NULL ||
-	    strstr(s, "cr\xc3\xad" "t") != NULL;
+	    strstr(s, "cr\xc3\xad" "t") != NULL ||
+	    strstr(s, "\xe5\x8d\xb1\xe9\x99\xba") != NULL;
 }
 
 /* Returns 1 if the digits at s run into letters ("5xx", "95th"): a
@@ -1935,8 +2022,10 @@ num_word(const char *s)
 static const char *
 level_word(const char *l, int warn)
 {
-	static const char *const w[] = { "warn", "advert", "aviso", NULL };
-	static const char *const c[] = { "crit", "krit", "cr\xc3\xad" "t", NULL };
+	static const char *const w[] = { "warn", "advert", "aviso", "avviso",
+	    "waarschuw", "\xe8\xad\xa6\xe5\x91\x8a", NULL };
+	static const char *const c[] = { "crit", "krit", "cr\xc3\xad" "t",
+	    "\xe5\x8d\xb1\xe9\x99\xba", NULL };
 	const char *const *list = warn ? w : c, *p, *best = NULL;
 	size_t i;
 
@@ -2195,9 +2284,15 @@ threshold_line(struct ex *x, const char *text, int line)
 		    !(*next == ',' && next[1] == ' ') &&
 		    strncmp(next, " and ", 5) != 0 &&
 		    strncmp(next, " or ", 4) != 0 &&
-		    strncmp(next, " / ", 3) != 0; next++)
+		    strncmp(next, " / ", 3) != 0 &&
+		    strncmp(next, "\xe3\x80\x81", 3) != 0 &&
+		    strncmp(next, "\xe3\x80\x82", 3) != 0; next++)
 			;
 		if (*next != '\0') {
+			/* Japanese's comma and full stop */
+			if (strncmp(next, "\xe3\x80\x81", 3) == 0 ||
+			    strncmp(next, "\xe3\x80\x82", 3) == 0)
+				*next++ = '\0', *next++ = ' ';
 			if (strncmp(next, " or ", 4) == 0 ||
 			    strncmp(next, " / ", 3) == 0)
 				*next++ = '\0';	/* then as " and " */
@@ -2434,7 +2529,10 @@ col_of(const char *h, enum section sec)
 		{ "notif", C_NOTIFY }, { "escalate to", C_NOTIFY },
 		{ "respon", C_RESP }, { "ack", C_RESP }, { "sla", C_RESP },
 		{ "reaktion", C_RESP }, { "respuesta", C_RESP },
-		{ "time to", C_RESP },
+		{ "time to", C_RESP }, { "\xe5\x88\x9d\xe5\x8b\x95", C_RESP },
+		{ "\xe5\xbf\x9c\xe7\xad\x94", C_RESP },
+		{ "\xe5\x86\x85\xe5\xae\xb9", C_DESC },
+		{ "\xe3\x83\xac\xe3\x83\x99\xe3\x83\xab", C_SEV },
 		{ "target", C_TARGET }, { "baseline", C_TARGET },
 		{ "normal", C_TARGET }, { "expected", C_TARGET },
 		{ "healthy", C_TARGET }, { "slo", C_TARGET },
@@ -2728,6 +2826,11 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				if (when != -1) {
 					tv = cell_text(row, (size_t)when);
 					has = duration(tv, d);
+					/* "after | who" with "0" first */
+					if (!has && strcmp(trim(tv), "0") == 0) {
+						strcpy(d, "0m");
+						has = 1;
+					}
 					free(tv);
 					/* PagerDuty's "Escalate after": this
 					 * level is paged when the ones before
@@ -3650,7 +3753,11 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 			ymap_add(x->a, s, "level", ynew_int(x->a, n));
 			s->items[s->n - 1]->line = line;
 			{
-				char *w = xstrdup(who);
+				/* "The Duty Manager is paged immediately.":
+				 * the one paged. */
+				char *w = passive_who(who);
+				if (w == NULL)
+					w = xstrdup(who);
 				put(x, s, "who", trim(esc_when_cut(w)), line);
 				free(w);
 			}
@@ -3749,6 +3856,12 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 			add_contact(x, block);
 		}
 	}
+	/* A step that a sentence about contacts gave and this list under
+	 * an escalation heading gives again ("The on-call engineer should
+	 * always be contacted first", then "1. The Claims Platform on-call
+	 * engineer is paged immediately"): the list's, once. */
+	if (sec == SEC_ESCALATION && x->esc_aside > 0)
+		aside_dups(x);
 }
 
 /* ------------------------------------------------------ anywhere */
@@ -3793,6 +3906,28 @@ meta_of(const char *s, const char **rest)
 		{ "zuletzt gepr\xc3\xbc" "ft", M_REVIEWED },
 		{ "zuletzt aktualisiert", M_REVIEWED },
 		{ "stand", M_REVIEWED },
+		{ "reviewed", M_REVIEWED },
+		/* Portuguese, Italian, Dutch, Japanese */
+		{ "revisto em", M_REVIEWED }, { "revisado em", M_REVIEWED },
+		{ "\xc3\xbaltima revis\xc3\xa3o", M_REVIEWED },
+		{ "\xc3\x9altima revis\xc3\xa3o", M_REVIEWED },
+		{ "atualizado em", M_REVIEWED },
+		{ "ultima revisione", M_REVIEWED },
+		{ "revisionato il", M_REVIEWED },
+		{ "aggiornato il", M_REVIEWED },
+		{ "laatst herzien", M_REVIEWED },
+		{ "laatst bijgewerkt", M_REVIEWED },
+		{ "herzien op", M_REVIEWED },
+		{ "\xe6\x9c\x80\xe7\xb5\x82\xe6\x9b\xb4\xe6\x96\xb0", M_REVIEWED },
+		{ "\xe6\x9c\x80\xe7\xb5\x82\xe3\x83\xac\xe3\x83\x93\xe3\x83\xa5\xe3\x83\xbc", M_REVIEWED },
+		{ "eigenaar", M_OWNER }, { "responsabile", M_OWNER },
+		{ "proprietario", M_OWNER }, { "respons\xc3\xa1vel", M_OWNER },
+		{ "\xe3\x82\xaa\xe3\x83\xbc\xe3\x83\x8a\xe3\x83\xbc", M_OWNER },
+		{ "\xe6\x8b\x85\xe5\xbd\x93", M_OWNER },
+		{ "\xe6\x8b\x85\xe5\xbd\x93\xe3\x83\x81\xe3\x83\xbc\xe3\x83\xa0", M_OWNER },
+		{ "pr\xc3\xb3xima revis\xc3\xa3o", M_EVERY },
+		{ "prossima revisione", M_EVERY },
+		{ "volgende herziening", M_EVERY },
 		{ "\xc3\xbaltima revisi\xc3\xb3n", M_REVIEWED },
 		{ "\xc3\xbaltima actualizaci\xc3\xb3n", M_REVIEWED },
 		/* strncasecmp folds ASCII only: "\xc3\x9altima" too. */
@@ -3820,8 +3955,21 @@ meta_of(const char *s, const char **rest)
 	if (m == M_NONE)
 		return m;
 	p = s + best;
-	while (*p == ' ' || *p == ':' || *p == '-' || *p == '\t')
-		p++;
+	/* "Responsabile del documento: ...", "Owner (primary): ...": the
+	 * label goes on to its colon. */
+	if (*p != ':' && (m == M_OWNER || m == M_REVIEWED)) {
+		const char *c = strchr(p, ':'), *q;
+		for (q = p; c != NULL && q < c && !isdigit((unsigned char)*q);
+		    q++)
+			;
+		if (c != NULL && c - p <= 30 && q == c && c[1] != '/')
+			p = c;
+	}
+	/* Japanese's colon and space are wide. */
+	while (*p == ' ' || *p == ':' || *p == '-' || *p == '\t' ||
+	    strncmp(p, "\xef\xbc\x9a", 3) == 0 ||
+	    strncmp(p, "\xe3\x80\x80", 3) == 0)
+		p += (unsigned char)*p >= 0x80 ? 3 : 1;
 	/* "Maintained by the Platform team" */
 	if (strncasecmp(p, "by ", 3) == 0)
 		p += 3;
@@ -4265,6 +4413,9 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		char *line = source_line(x, l);
 
 		p = trim(line);
+		/* A quote's line, as the source has it: "> Owner: ..." */
+		while (*p == '>')
+			p = trim(p + 1);
 		meta_line(x, p, l);
 		if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
 			contact_line(x, p, l);
@@ -4635,6 +4786,81 @@ esc_when_cut(char *t)
 	return t;
 }
 
+/*
+ * The one an escalation step written as a sentence says is paged,
+ * malloc'd, or NULL: "The Claims Platform on-call engineer is paged
+ * immediately." the on-call engineer; "Should the on-call engineer not
+ * acknowledge within ten minutes, the secondary on-call is paged." the
+ * secondary on-call.
+ */
+static char *
+passive_who(const char *text)
+{
+	static const char *const aux[] = { " is ", " are ", " gets ", " get ",
+	    " be ", NULL };
+	static const char *const modal[] = { " must", " will", " should",
+	    " shall", " can", " may", " would", " then", " always", NULL };
+	char *l = lower(text), *out = NULL;
+	const char *p = NULL, *s0, *c, *e;
+	size_t k, a, an, pn, m;
+
+	for (k = 0; esc_passive[k] != NULL && p == NULL; k++)
+		for (a = 0; aux[a] != NULL && p == NULL; a++) {
+			an = strlen(aux[a]);
+			pn = strlen(esc_passive[k]);
+			for (p = strstr(l, aux[a]); p != NULL;
+			    p = strstr(p + 1, aux[a]))
+				if (strncmp(p + an, esc_passive[k], pn) == 0 &&
+				    !isalpha((unsigned char)p[an + pn]))
+					break;
+		}
+	if (p == NULL) {
+		free(l);
+		return NULL;
+	}
+	for (s0 = l, c = comma_out(l); c != NULL && c < p; c = comma_out(c + 1))
+		s0 = c + 1;
+	while (*s0 == ' ')
+		s0++;
+	if (strncmp(s0, "the ", 4) == 0)
+		s0 += 4;
+	for (e = p, m = 0; modal[m] != NULL; m++)
+		if ((size_t)(e - s0) > strlen(modal[m]) && strncmp(e -
+		    strlen(modal[m]), modal[m], strlen(modal[m])) == 0) {
+			e -= strlen(modal[m]);
+			m = (size_t)-1;	/* again, from the first */
+		}
+	if (e > s0)
+		out = xstrndup(text + (s0 - l), (size_t)(e - s0));
+	free(l);
+	return out;
+}
+
+/* Drops the steps sentences outside the escalation section gave whose
+ * one a later step names too. */
+static void
+aside_dups(struct ex *x)
+{
+	struct ynode *e = x->escalation;
+	size_t i, j;
+
+	for (i = 0; i < x->esc_aside && i < e->n; i++) {
+		const char *aw = ystr(ymap_get(e->items[i], "who"));
+		for (j = x->esc_aside; aw != NULL && j < e->n; j++) {
+			const char *lw = ystr(ymap_get(e->items[j], "who"));
+			if (lw != NULL && who_is(lw, aw))
+				break;
+		}
+		if (aw == NULL || j == e->n)
+			continue;
+		memmove(e->items + i, e->items + i + 1, (e->n - i - 1) *
+		    sizeof(*e->items));
+		e->n--;
+		x->esc_aside--;
+		i--;
+	}
+}
+
 /* Returns 1 if lower-case l counts its delay from the step before:
  * "after a further 25 minutes", "two hours later", "+10 min if no ack". */
 static int
@@ -4822,7 +5048,8 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 		for (;;) {
 			static const char *const modal[] = { " must", " will",
 			    " should", " shall", " can", " may", " would",
-			    " then", NULL };
+			    " then", " always", " also", " only", " normally",
+			    " usually", " first", NULL };
 			size_t m;
 			for (m = 0; modal[m] != NULL; m++) {
 				size_t mn = strlen(modal[m]);
@@ -5065,6 +5292,8 @@ escalation_prose(struct ex *x, cmark_node *n, enum section sec)
 		free(l);
 		free(sent);
 	}
+	if (sec != SEC_ESCALATION)
+		x->esc_aside = x->escalation->n;
 	free(breaks);
 	buf_free(&b);
 }
@@ -5293,9 +5522,11 @@ walk_blocks(struct ex *x, cmark_node *parent, int depth)
 				    named_later(n, x->levels[1]);
 			continue;
 		}
-		/* Raw HTML's <details> and <div>, GitHub's alerts: what
-		 * they hold is the section's, as on the page. */
-		if (t == CMARK_NODE_CUSTOM_BLOCK && depth < 8) {
+		/* Raw HTML's <details> and <div>, GitHub's alerts, quotes
+		 * (a Notion callout): what they hold is the section's, as
+		 * on the page. */
+		if ((t == CMARK_NODE_CUSTOM_BLOCK ||
+		    t == CMARK_NODE_BLOCK_QUOTE) && depth < 8) {
 			walk_blocks(x, n, depth + 1);
 			continue;
 		}
@@ -5343,6 +5574,25 @@ walk_blocks(struct ex *x, cmark_node *parent, int depth)
 		    x->want_meta))
 			paragraph(x, n, sec);
 	}
+}
+
+/* What an escalation step's who says to page, malloc'd, or NULL:
+ * "page `db-oncall`", "edge-sre-primary (PagerDuty)". */
+static char *
+step_pager(const char *who)
+{
+	const char *o = strchr(who, '('), *at, *from;
+	char *pg;
+	size_t n;
+
+	if ((pg = pager_of(who, &from)) != NULL)
+		return pg;
+	if (o == NULL || o == who || !paging_tool(o + 1) ||
+	    (n = pager_token(who, &at)) == 0 || at != who)
+		return NULL;
+	for (from = who + n; from < o && *from == ' '; from++)
+		;
+	return from == o ? xstrndup(who, n) : NULL;
 }
 
 /*
@@ -5395,6 +5645,17 @@ step_contact(struct ex *x, const char *who, const char *how, int line)
 		return;
 	}
 
+	/* "edge-sre-primary (PagerDuty)", "page `db-oncall` in
+	 * PagerDuty": a rota paged by its name. */
+	if (strlen(who) <= 100 && strchr(who, ',') == NULL &&
+	    (t = step_pager(who)) != NULL) {
+		c = item_at(x, line);
+		put(x, c, "role", who, line);
+		put(x, c, "pager", t, line);
+		add_contact(x, c);
+		free(t);
+		return;
+	}
 	if (digit_count(who) < 7 || strlen(who) > 160)
 		return;
 	if ((o = strchr(who, '(')) == NULL || o == who) {
@@ -5712,9 +5973,16 @@ meta_para(const char *t)
 	    "procedure owner", "approved", NULL };
 	size_t i, k;
 
+	const char *rest;
+
 	while (*t == '*' || *t == '_' || *t == ' ')
 		t++;
-	if (strncasecmp(t, "team:", 5) == 0)
+	if (strncasecmp(t, "team:", 5) == 0 || strncasecmp(t, "service:",
+	    8) == 0)
+		return 1;
+	/* Any owner or review line meta_of knows ("Eigenaar:",
+	 * "Responsabile del documento:"). */
+	if (meta_of(t, &rest) != M_NONE)
 		return 1;
 	for (i = 0; w[i] != NULL; i++) {
 		k = strlen(w[i]);
