@@ -1089,7 +1089,8 @@ known_unit(const char *u, size_t n)
 		"ntu", "mg/l", "ug/l", "\xc2\xb5g/l", "ppb", "ph", "gpm", "mgd",
 		"cfm", "gal", "l", "m3", "lux",
 		/* signal: optical power, loss, noise */
-		"db", "dbm", "dbw", "dbi", "mw", "ber",
+		"db", "dbm", "dbw", "dbi", "mw", "ber", "dbfs", "lufs", "lu",
+		"ire",
 		/* temperature */
 		"\xc2\xb0" "c", "\xc2\xb0" "f", "celsius", "fahrenheit", "degc",
 		"degf", "k", "kelvin",

@@ -239,10 +239,22 @@ duration(const char *s, char out[24])
 			if ((p = strstr(l, now[i])) != NULL &&
 			    (imm == NULL || p < imm))
 				imm = p;
+		/* Dutch "direct", not "Director" */
+		for (p = l; (p = strstr(p, "direct")) != NULL; p++)
+			if ((p == l || !isalpha((unsigned char)p[-1])) &&
+			    !isalpha((unsigned char)p[6])) {
+				if (imm == NULL || p < imm)
+					imm = p;
+				break;
+			}
 	}
 	if (strstr(l, "next business day") != NULL ||
 	    strstr(l, "next working day") != NULL ||
 	    strstr(l, "\xe7\xbf\x8c\xe5\x96\xb6\xe6\xa5\xad\xe6\x97\xa5") != NULL ||
+	    strstr(l, "dia \xc3\xbatil") != NULL ||
+	    strstr(l, "giorno lavorativo") != NULL ||
+	    strstr(l, "volgende werkdag") != NULL ||
+	    strstr(l, "jour ouvr") != NULL ||
 	    strstr(l, "werktag") != NULL ||
 	    strstr(l, "siguiente d\xc3\xad" "a h\xc3\xa1" "bil") != NULL) {
 		strcpy(out, "1d");
@@ -415,7 +427,11 @@ date_of(const char *s, char out[11])
 			    c > 1900) {
 				y = c;
 				d = a, m = b;
-				if (m > 12 && d <= 12)
+				/* "11/10/2026 (US date)", "(MM/DD/YYYY)":
+				 * month first, as it says. */
+				if ((m > 12 && d <= 12) || ((strstr(s, "US") !=
+				    NULL || strcasestr_ascii(s, "mm/dd") !=
+				    NULL) && b <= 31 && a <= 12))
 					d = b, m = a;
 				goto found;
 			}
@@ -1791,7 +1807,7 @@ unit_norm(char *u)
 	    "kb", "mb", "gb", "tb", "rps", "qps", "iops", "mbps", "gbps",
 	    "dbm", "db", "ft", "psi", "bar", "kpa", "mpa", "ntu", "ppm",
 	    "ppb", "rpm", "hz", "khz", "kw", "mw", "kwh", "mwh", "kv", "gpm",
-	    "mgd", "mm", "cm", NULL };
+	    "mgd", "mm", "cm", "dbfs", "lufs", "lu", "ire", NULL };
 	static const char *const exact[] = { "A", "V", "W", "mA", "mV", "kA",
 	    "\xc2\xb0" "C", "\xc2\xb0" "F", NULL };
 	size_t i;
@@ -2520,7 +2536,21 @@ col_of(const char *h, enum section sec)
 		const char	*word;
 		enum col	 c;
 	} words[] = {
+		/* "Crit\xc3\xa9rio", "Criteria": what a level means. */
+		{ "crit\xc3\xa9rio", C_DESC }, { "criterio", C_DESC },
+		{ "criteria", C_DESC }, { "criterion", C_DESC },
+		{ "crit\xc3\xa8re", C_DESC },
 		{ "warn", C_WARN }, { "crit", C_CRIT }, { "page", C_CRIT },
+		{ "aviso", C_WARN }, { "avviso", C_WARN },
+		{ "waarschuw", C_WARN }, { "\xe8\xad\xa6\xe5\x91\x8a", C_WARN },
+		{ "\xe5\x8d\xb1\xe9\x99\xba", C_CRIT },
+		{ "janela", C_FOR }, { "finestra", C_FOR }, { "venster", C_FOR },
+		{ "hold-off", C_FOR }, { "holdoff", C_FOR },
+		{ "hold time", C_FOR },
+		{ "n\xc3\xadvel", C_SEV }, { "nivel", C_SEV },
+		{ "livello", C_SEV }, { "niveau", C_SEV },
+		{ "resposta", C_RESP }, { "risposta", C_RESP },
+		{ "reactie", C_RESP },
 		{ "krit", C_CRIT }, { "advert", C_WARN },
 		{ "cr\xc3\xad" "t", C_CRIT },
 		{ "alert at", C_CRIT }, { "threshold", C_CRIT },
@@ -2562,7 +2592,8 @@ col_of(const char *h, enum section sec)
 		    strlen(h) < 16))
 			return C_WARN;
 		if (strcmp(h, "red") == 0 || (word_at(h, "major") &&
-		    strlen(h) < 16))
+		    strlen(h) < 16) || strcmp(h, "alarm") == 0 ||
+		    strcmp(h, "alarme") == 0 || strcmp(h, "allarme") == 0)
 			return C_CRIT;
 		if (strcmp(h, "green") == 0)
 			return C_TARGET;
@@ -4760,7 +4791,7 @@ esc_when_cut(char *t)
 	    "on alert", "if", "when", "once", "at once", "straight away",
 	    "right away", "sofort", "nach", "inmediatamente", "tras",
 	    "page at", "paged at", "at", "as soon as", "direct", "directly",
-	    NULL };
+	    "na", "dopo", "ap\xc3\xb3s", "entro", "binnen", NULL };
 	char *p, d[24];
 	size_t i, k, n;
 
@@ -5923,6 +5954,11 @@ contact_short(const struct ynode *cl, const char *who)
 				    "name"));
 				same += u != NULL && strncmp(u, w, n) == 0 &&
 				    (u[n] == ' ' || u[n] == '\0');
+				/* "Storingsdienst" of another's role: no
+				 * one's first name alone. */
+				u = ystr(ymap_get(cl->items[j], "role"));
+				same += j != k && u != NULL &&
+				    has_word(u, w, n);
 			}
 			hit = same == 1 && has_word(who, w, n);
 		}
