@@ -94,6 +94,49 @@ has_any(const char *l, const char *const *list)
 	return 0;
 }
 
+/*
+ * The pairs of bytes a short lower-case text holds, as a 1024-bit set:
+ * a phrase whose first two bytes are not in it is not in the text, and
+ * a heading is tried against some two hundred phrases.
+ */
+struct pairs {
+	uint64_t	 bit[16];
+};
+
+static void
+pairs_of(struct pairs *p, const char *l)
+{
+	size_t h;
+
+	memset(p, 0, sizeof(*p));
+	for (; l[0] != '\0' && l[1] != '\0'; l++) {
+		h = ((unsigned char)l[0] * 31u + (unsigned char)l[1]) & 1023;
+		p->bit[h >> 6] |= (uint64_t)1 << (h & 63);
+	}
+}
+
+/* has_any, with l's pairs: most phrases are ruled out by their first
+ * two bytes. */
+static int
+has_any_in(const char *l, const struct pairs *p, const char *const *list)
+{
+	size_t i, h;
+
+	for (i = 0; list[i] != NULL; i++) {
+		if (list[i][0] == '\0' || list[i][1] == '\0')
+			h = 0;
+		else {
+			h = ((unsigned char)list[i][0] * 31u +
+			    (unsigned char)list[i][1]) & 1023;
+			if (!(p->bit[h >> 6] & ((uint64_t)1 << (h & 63))))
+				continue;
+		}
+		if (strstr(l, list[i]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* strcasestr for ASCII letters, without _GNU_SOURCE. */
 static const char *
 strcasestr_ascii(const char *s, const char *w)
@@ -592,19 +635,22 @@ section_of(const char *text)
 	    "test phone", "synthetic", "example number", "dummy", NULL };
 	enum section s = SEC_NONE;
 	char *l = lower(text);
+	struct pairs pr;
 
-	if (has_any(l, former))
+	pairs_of(&pr, l);
+
+	if (has_any_in(l, &pr, former))
 		s = SEC_FORMER;
-	else if (has_any(l, esc))
+	else if (has_any_in(l, &pr, esc))
 		s = SEC_ESCALATION;
-	else if (has_any(l, sev) || strcmp(trim(l), "sev") == 0 ||
+	else if (has_any_in(l, &pr, sev) || strcmp(trim(l), "sev") == 0 ||
 	    strcmp(trim(l), "prio") == 0)
 		s = SEC_SEVERITY;
-	else if (has_any(l, con) || strcmp(trim(l), "who") == 0)
+	else if (has_any_in(l, &pr, con) || strcmp(trim(l), "who") == 0)
 		s = SEC_CONTACTS;
-	else if (has_any(l, thr))
+	else if (has_any_in(l, &pr, thr))
 		s = SEC_THRESHOLDS;
-	else if (has_any(l, quick))
+	else if (has_any_in(l, &pr, quick))
 		s = SEC_QUICKREF;
 	free(l);
 	return s;
