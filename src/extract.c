@@ -1638,8 +1638,29 @@ add_contact(struct ex *x, struct ynode *c)
 		who = ystr(ymap_get(c, "name"));
 	if (who == NULL)
 		who = "contact";
-	ymap_add(x->a, c, "id", str_at(x, contact_id(x, who),
-	    strlen(contact_id(x, who)), c->line));
+	/* "佐藤 健一", "DNS当番": an id from the email's local part or the
+	 * chat handle, where the role's letters are not ASCII. */
+	{
+		size_t i, ascii = 0, n = strlen(who);
+		const char *alt = NULL, *v, *at;
+
+		for (i = 0; i < n; i++)
+			ascii += isalnum((unsigned char)who[i]) != 0;
+		if (ascii * 2 < n) {
+			if ((v = ystr(ymap_get(c, "email"))) != NULL &&
+			    (at = strchr(v, '@')) != NULL && at > v)
+				alt = arena_strndup(x->a, v, (size_t)(at - v));
+			else if ((v = ystr(ymap_get(c, "chat"))) != NULL ||
+			    (v = ystr(ymap_get(c, "pager"))) != NULL)
+				alt = v;
+		}
+		if (alt != NULL)
+			who = alt;
+	}
+	{
+		char *id = contact_id(x, who);
+		ymap_add(x->a, c, "id", str_at(x, id, strlen(id), c->line));
+	}
 	/* id first, as a person writes it. */
 	if (c->n > 1) {
 		struct ynode *k = c->keys[c->n - 1], *v = c->items[c->n - 1];
@@ -4276,7 +4297,9 @@ reached_prose(struct ex *x, const char *text, int line)
 	    " can be reached on ", " is reachable at ", " is reachable on ",
 	    " may be contacted at ", " can be contacted at ",
 	    " maintains a service desk at ", " maintains a help desk at ",
-	    NULL };
+	    ", reachable through ", ", reachable via ", ", reachable on ",
+	    ", reachable at ", " is reachable through ",
+	    " is reachable via ", NULL };
 	char *t = xstrdup(text), *p = t, *e, *v, *who, *how, *c2;
 	struct ynode *c;
 	size_t i;
@@ -4300,12 +4323,18 @@ reached_prose(struct ex *x, const char *text, int line)
 			while (isdigit((unsigned char)*who) || *who == '.')
 				who++;
 			who = trim(who);
+			/* "The primary point of contact is the X" */
+			if ((c2 = strstr(who, " is the ")) != NULL)
+				who = c2 + 8;
 			if (strncmp(who, "The ", 4) == 0)
 				who += 4;
 			for (c2 = who + strlen(who); c2 > who &&
 			    (c2[-1] == ',' || c2[-1] == ' '); c2--)
 				c2[-1] = '\0';
 			if ((c2 = strstr(how, " at any hour")) != NULL)
+				*c2 = '\0';
+			/* ", which is forwarded to the on-call mobile" */
+			if ((c2 = strstr(how, ", which ")) != NULL)
 				*c2 = '\0';
 			c = item_at(x, line);
 			person_role(x, c, who, line);
