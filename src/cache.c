@@ -444,6 +444,11 @@ site_digest(const struct build *b, int which)
 				h = hash_str(h, s->files[k]);
 		}
 		free(dirs);
+		/* Hugo's section titles name the groups. */
+		for (i = 0; i < s->nsect; i++) {
+			h = hash_str(h, s->sect_dir[i]);
+			h = hash_str(h, s->sect_title[i]);
+		}
 	}
 	for (i = 0; i < s->n; i++) {
 		const struct runbook *r = s->rb[i];

@@ -555,6 +555,47 @@ fm_string(struct runbook *r, struct site *s, const char *key)
 }
 
 /*
+ * The title a page's front-matter (YAML, or TOML between "+++" lines)
+ * gives, copied into a, or NULL: a Hugo section page's (_index.md),
+ * whose folder the index names by it.
+ */
+const char *
+fm_title(struct arena *a, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *next, *fm, *q;
+	const char *title = NULL;
+	struct arena *tmp;
+	struct diags d;
+	struct ynode *y = NULL;
+	size_t n;
+	int toml;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	n = line_len(p, end, &next);
+	toml = p != end && is_marker(p, n, "+++");
+	if (p == end || (!toml && !is_marker(p, n, "---")))
+		return NULL;
+	for (fm = q = next; q < end; q = next) {
+		n = line_len(q, end, &next);
+		if (toml ? is_marker(q, n, "+++") : is_marker(q, n, "---"))
+			break;
+	}
+	if (q >= end || (size_t)(q - fm) > RBC_MAX_FM)
+		return NULL;
+	tmp = arena_new();
+	diags_init(&d, NULL);
+	y = toml ? toml_load(tmp, fm, (size_t)(q - fm), "", 2, &d) :
+	    yaml_load(tmp, fm, (size_t)(q - fm), "", 2, &d);
+	if (y != NULL && y->type == Y_MAP && ystr(ymap_get(y, "title")) !=
+	    NULL && *ystr(ymap_get(y, "title")) != '\0')
+		title = arena_strdup(a, ystr(ymap_get(y, "title")));
+	diags_free(&d);
+	arena_free(tmp);
+	return title;
+}
+
+/*
  * Splits the front-matter off r and loads it: r->fm, r->body_off,
  * r->body_line, and the scalar fields (id, title, summary, service,
  * owner) when present.  The parse text is r->raw, in which load.c has

@@ -1774,8 +1774,13 @@ service_item(void *arg, size_t j, struct arena *a)
 	list->n = p->g[j + 1] - p->g[j];
 	list->lazy = &sg->items;
 	if (kind == 1) {
+		/* Hugo's section title names it, its folder beside. */
+		const char *title = section_title(p->s, name, n);
+
 		folder = xasprintf("%.*s/", (int)n, name);
-		kv(a, m, "name", folder);
+		kv(a, m, "name", title != NULL ? title : folder);
+		if (title != NULL)
+			kv(a, m, "folder_path", folder);
 		free(folder);
 	} else
 		kv(a, m, "name", kind == 0 ? name : "Other");

@@ -437,6 +437,59 @@ section_page(const struct site *s, struct arena *a, const char *dir,
 }
 
 /*
+ * Reads the titles of Hugo's section pages of the top-level folders the
+ * index groups runbooks by (a folder's _index.md front-matter title),
+ * once a build, in the parent: the index page, the site's digest and
+ * every worker read them from the site.
+ */
+static void
+section_titles(struct site *s)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *name, *title, *last = NULL;
+	size_t i, n, lastn = 0;
+	char *page, *path;
+
+	s->nsect = 0;
+	for (i = 0; i < s->n; i++) {
+		if (runbook_group(s->rb[i], &name, &n) != 1 ||
+		    (last != NULL && lastn == n && strncmp(last, name, n) == 0))
+			continue;
+		last = name;
+		lastn = n;
+		if ((page = section_page(s, s->arena, name, n)) == NULL)
+			continue;
+		path = path_join(s->content, page);
+		title = read_file(path, &b, RBC_MAX_FILE) == 0 ?
+		    fm_title(s->arena, b.data, b.len) : NULL;
+		free(path);
+		if (title == NULL)
+			continue;
+		s->sect_dir = xreallocarray(s->sect_dir, s->nsect + 1,
+		    sizeof(*s->sect_dir));
+		s->sect_title = xreallocarray(s->sect_title, s->nsect + 1,
+		    sizeof(*s->sect_title));
+		s->sect_dir[s->nsect] = arena_strndup(s->arena, name, n);
+		s->sect_title[s->nsect++] = title;
+	}
+	buf_free(&b);
+}
+
+/* The title of Hugo's section page of top-level folder dir[0..n), or
+ * NULL (section_titles). */
+const char *
+section_title(const struct site *s, const char *dir, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsect; i++)
+		if (strlen(s->sect_dir[i]) == n &&
+		    strncmp(s->sect_dir[i], dir, n) == 0)
+			return s->sect_title[i];
+	return NULL;
+}
+
+/*
  * The group the index lists runbook r in (SPEC §5): its service (kind 0),
  * else the top-level folder it is in (kind 1, *n bytes of *name), else
  * the content root's (kind 2, no name).
@@ -1261,6 +1314,7 @@ index_build(struct site *s, struct arena *second)
 
 	check_ids(s);
 	site_index_ids(s);
+	section_titles(s);
 	/* Paths are unique: a hash index over them. */
 	strtab_init(&rels, s->n);
 	for (i = 0; i < s->n; i++)

@@ -592,6 +592,8 @@ site_close(struct site *s)
 	diags_free(&s->diags);
 	alerts_free(s);
 	codeowners_free(s);
+	free(s->sect_dir);
+	free(s->sect_title);
 	arena_free(s->arena);
 	free(s->content);
 	free(s->root);

@@ -433,6 +433,10 @@ struct site {
 	int		 partial;	/* only some runbooks were read */
 	struct alerts	 alerts;
 	struct codeowners *codeowners;	/* the repository's, or NULL */
+	/* Hugo's section titles: a top-level folder's _index.md title,
+	 * which the index names its group by (section_titles). */
+	const char	**sect_dir, **sect_title;
+	size_t		 nsect;
 };
 
 /*

@@ -62,6 +62,7 @@ void	 site_close(struct site *);
 
 /* frontmatter.c */
 void	 fm_parse(struct site *, struct runbook *);
+const char *fm_title(struct arena *, const char *buf, size_t len);
 
 /* markdown.c: the cmark-gfm tree is r->doc.  Link nodes (inline links,
  * images and wiki links, which become real CMARK_NODE_LINK nodes) and
@@ -138,6 +139,7 @@ uint32_t *link_slots(const struct runbook *);
 char	*link_guess(const struct runbook *, const struct link *);
 void	 href_root(struct buf *, const char *id);
 int	 runbook_group(const struct runbook *, const char **name, size_t *n);
+const char *section_title(const struct site *, const char *dir, size_t n);
 int	 group_cmp(const struct runbook *, const struct runbook *);
 void	 group_anchor(struct buf *, int kind, const char *name, size_t n);
 const char *link_href(const struct site *, const struct runbook *from,
