@@ -517,19 +517,13 @@ out:
 	return fd;
 }
 
-/* Runbook i's record where the previous build's cache holds it, or NULL
- * when this build scanned it. */
-static const struct centry *
-kept_record(const struct build *b, size_t i)
+/* Whether runbook i's record is the one e, its previous build's cache
+ * entry (or NULL), holds: then this build did not scan it. */
+static int
+kept_record(const struct build *b, size_t i, const struct centry *e)
 {
-	const struct centry *e;
-
-	if (b->cache == NULL || b->reck == NULL ||
-	    b->reck[i] != b->nrecf - 1 ||
-	    (e = find(b->cache, b->site.rbpaths[i])) == NULL ||
-	    e->recoff != b->recoff[i])
-		return NULL;
-	return e;
+	return e != NULL && b->reck != NULL && b->reck[i] == b->nrecf - 1 &&
+	    e->recoff == b->recoff[i];
 }
 
 /*
@@ -553,8 +547,8 @@ cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
 
 	if (b->recoff == NULL)
 		return 0;
-	for (i = 0; i < s->n; i++)
-		if ((e = kept_record(b, i)) != NULL)
+	for (i = 0; b->cache != NULL && i < s->n; i++)
+		if (kept_record(b, i, e = find(b->cache, s->rbpaths[i])))
 			kept += e->reclen;
 	if ((fd = records_open(b->cache, dir, kept, &off, &reused)) == -1) {
 		rc = -1;
@@ -591,7 +585,7 @@ cache_write(const char *dir, uint64_t global, const uint64_t *sitedig,
 		}
 		put64(&ob, size);
 		put64(&ob, mtime);
-		if (reused && (e = kept_record(b, i)) != NULL) {
+		if (reused && kept_record(b, i, e)) {
 			put64(&ob, e->recoff);
 			put64(&ob, e->reclen);
 			continue;

@@ -4892,6 +4892,46 @@ esc_when_cut(char *t)
 	return t;
 }
 
+/* Where in lower-case l one is said to be w ("paged"): the blank
+ * before " is paged", " must be telephoned", " gets notified"; or NULL. */
+static const char *
+passive_word(const char *l, const char *w)
+{
+	static const char *const aux[] = { " is ", " are ", " gets ", " get ",
+	    " be ", NULL };
+	const char *p;
+	size_t a, an, wn = strlen(w);
+
+	for (a = 0; aux[a] != NULL; a++) {
+		an = strlen(aux[a]);
+		for (p = strstr(l, aux[a]); p != NULL; p = strstr(p + 1, aux[a]))
+			if (strncmp(p + an, w, wn) == 0 &&
+			    !isalpha((unsigned char)p[an + wn]))
+				return p;
+	}
+	return NULL;
+}
+
+/* The end of a subject s0..e less the words that come before its verb:
+ * "must", "will", "should", "always", "first". */
+static const char *
+modal_trim(const char *s0, const char *e)
+{
+	static const char *const modal[] = { " must", " will", " should",
+	    " shall", " can", " may", " would", " then", " always", " also",
+	    " only", " normally", " usually", " first", NULL };
+	size_t m, mn;
+
+	for (m = 0; modal[m] != NULL; m++) {
+		mn = strlen(modal[m]);
+		if ((size_t)(e - s0) > mn && strncmp(e - mn, modal[m], mn) == 0) {
+			e -= mn;
+			m = (size_t)-1;	/* again, from the first */
+		}
+	}
+	return e;
+}
+
 /*
  * The one an escalation step written as a sentence says is paged,
  * malloc'd, or NULL: "The Claims Platform on-call engineer is paged
@@ -4902,24 +4942,12 @@ esc_when_cut(char *t)
 static char *
 passive_who(const char *text)
 {
-	static const char *const aux[] = { " is ", " are ", " gets ", " get ",
-	    " be ", NULL };
-	static const char *const modal[] = { " must", " will", " should",
-	    " shall", " can", " may", " would", " then", " always", NULL };
 	char *l = lower(text), *out = NULL;
 	const char *p = NULL, *s0, *c, *e;
-	size_t k, a, an, pn, m;
+	size_t k;
 
 	for (k = 0; esc_passive[k] != NULL && p == NULL; k++)
-		for (a = 0; aux[a] != NULL && p == NULL; a++) {
-			an = strlen(aux[a]);
-			pn = strlen(esc_passive[k]);
-			for (p = strstr(l, aux[a]); p != NULL;
-			    p = strstr(p + 1, aux[a]))
-				if (strncmp(p + an, esc_passive[k], pn) == 0 &&
-				    !isalpha((unsigned char)p[an + pn]))
-					break;
-		}
+		p = passive_word(l, esc_passive[k]);
 	if (p == NULL) {
 		free(l);
 		return NULL;
@@ -4930,12 +4958,7 @@ passive_who(const char *text)
 		s0++;
 	if (strncmp(s0, "the ", 4) == 0)
 		s0 += 4;
-	for (e = p, m = 0; modal[m] != NULL; m++)
-		if ((size_t)(e - s0) > strlen(modal[m]) && strncmp(e -
-		    strlen(modal[m]), modal[m], strlen(modal[m])) == 0) {
-			e -= strlen(modal[m]);
-			m = (size_t)-1;	/* again, from the first */
-		}
+	e = modal_trim(s0, p);
 	if (e > s0)
 		out = xstrndup(text + (s0 - l), (size_t)(e - s0));
 	free(l);
@@ -5107,21 +5130,11 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 	 * telephoned on +44 ...", "the VP is notified", "the security
 	 * on-call joins". */
 	for (k = 0; esc_passive[k] != NULL; k++) {
-		static const char *const aux[] = { " is ", " are ", " gets ",
-		    " get ", " be ", NULL };
 		static const char *const joins[] = { " joins", " steps in",
 		    " takes over", " comes in", NULL };
-		size_t a, pn = strlen(esc_passive[k]);
-		for (a = 0; aux[a] != NULL; a++) {
-			size_t an = strlen(aux[a]);
-			for (p = strstr(cond, aux[a]); p != NULL;
-			    p = strstr(p + 1, aux[a]))
-				if (strncmp(p + an, esc_passive[k], pn) == 0 &&
-				    !isalpha((unsigned char)p[an + pn]))
-					break;
-			if (p != NULL)
-				break;
-		}
+		size_t a;
+
+		p = passive_word(cond, esc_passive[k]);
 		for (a = 0; p == NULL && k == 0 && joins[a] != NULL; a++)
 			if ((p = strstr(cond, joins[a])) != NULL &&
 			    isalpha((unsigned char)p[strlen(joins[a])]))
@@ -5151,23 +5164,7 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 				s0 = u;
 			}
 		}
-		for (;;) {
-			static const char *const modal[] = { " must", " will",
-			    " should", " shall", " can", " may", " would",
-			    " then", " always", " also", " only", " normally",
-			    " usually", " first", NULL };
-			size_t m;
-			for (m = 0; modal[m] != NULL; m++) {
-				size_t mn = strlen(modal[m]);
-				if ((size_t)(e - s0) > mn &&
-				    strncmp(e - mn, modal[m], mn) == 0) {
-					e -= mn;
-					break;
-				}
-			}
-			if (modal[m] == NULL)
-				break;
-		}
+		e = modal_trim(s0, e);
 		if (e <= s0)
 			return;
 		/* "X is paged first", not "..., the first sign of". */
@@ -6077,11 +6074,9 @@ contact_of(const struct ynode *cl, const char *who)
 static int
 meta_para(const char *t)
 {
-	static const char *const w[] = { "owner", "last updated",
-	    "last reviewed", "last review", "updated", "reviewed", "version",
-	    "review", "author", "maintainer", "maintained by", "status",
-	    "date", "next review", "owned by", "document owner",
-	    "procedure owner", "approved", NULL };
+	/* What meta_of does not know (it knows owners and reviews). */
+	static const char *const w[] = { "updated", "version", "author",
+	    "status", "date", NULL };
 	size_t i, k;
 
 	const char *rest;

@@ -555,6 +555,37 @@ fm_string(struct runbook *r, struct site *s, const char *key)
 }
 
 /*
+ * Finds the front-matter block of the text p..end (after any BOM): 0
+ * when it has none; 1 with the block's text at *fm (to *close, its
+ * closing marker's line), the body at *body, the closing marker's line
+ * number in *line and whether it is TOML ("+++") in *toml; -1 when it
+ * is not closed.
+ */
+static int
+fm_block(const char *p, const char *end, const char **fm, const char **close,
+    const char **body, int *line, int *toml)
+{
+	const char *next, *q;
+	size_t n;
+
+	n = line_len(p, end, &next);
+	*toml = p != end && is_marker(p, n, "+++");
+	if (p == end || (!*toml && !is_marker(p, n, "---")))
+		return 0;
+	*fm = next;
+	for (q = next, *line = 2; q < end; q = next, (*line)++) {
+		n = line_len(q, end, &next);
+		if (*toml ? is_marker(q, n, "+++") : (is_marker(q, n, "---") ||
+		    is_marker(q, n, "..."))) {
+			*close = q;
+			*body = next;
+			return 1;
+		}
+	}
+	return -1;
+}
+
+/*
  * The title a page's front-matter (YAML, or TOML between "+++" lines)
  * gives, copied into a, or NULL: a Hugo section page's (_index.md),
  * whose folder the index names by it.
@@ -562,26 +593,16 @@ fm_string(struct runbook *r, struct site *s, const char *key)
 const char *
 fm_title(struct arena *a, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *next, *fm, *q;
-	const char *title = NULL;
+	const char *p = buf, *fm, *q, *body, *title = NULL;
 	struct arena *tmp;
 	struct diags d;
-	struct ynode *y = NULL;
-	size_t n;
-	int toml;
+	struct ynode *y;
+	int line, toml;
 
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	n = line_len(p, end, &next);
-	toml = p != end && is_marker(p, n, "+++");
-	if (p == end || (!toml && !is_marker(p, n, "---")))
-		return NULL;
-	for (fm = q = next; q < end; q = next) {
-		n = line_len(q, end, &next);
-		if (toml ? is_marker(q, n, "+++") : is_marker(q, n, "---"))
-			break;
-	}
-	if (q >= end || (size_t)(q - fm) > RBC_MAX_FM)
+	if (fm_block(p, buf + len, &fm, &q, &body, &line, &toml) != 1 ||
+	    (size_t)(q - fm) > RBC_MAX_FM)
 		return NULL;
 	tmp = arena_new();
 	diags_init(&d, NULL);
@@ -605,17 +626,15 @@ void
 fm_parse(struct site *s, struct runbook *r)
 {
 	const char *data = r->raw.data, *end = r->raw.data + r->raw.len;
-	const char *p = data, *next, *fm, *q;
-	size_t n;
-	int line = 1, toml;
+	const char *p = data, *fm, *q, *body;
+	int line, toml, found;
 
 	r->body_off = 0;
 	r->body_line = 1;
 	if (r->raw.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3, r->body_off = 3;
-	n = line_len(p, end, &next);
-	toml = p != end && is_marker(p, n, "+++");
-	if (p == end || (!toml && !is_marker(p, n, "---"))) {
+	found = fm_block(p, end, &fm, &q, &body, &line, &toml);
+	if (found == 0) {
 		/* The home page's text is no runbook: none expected. */
 		if (!r->home)
 			diag_add(&r->diags, r->src.path, 1, 1,
@@ -623,39 +642,24 @@ fm_parse(struct site *s, struct runbook *r)
 			    "no front-matter: the schema is not applied");
 		return;
 	}
-	fm = next;
-	q = next;
-	line = 2;
-	while (q < end) {
-		n = line_len(q, end, &next);
-		if (toml ? is_marker(q, n, "+++") : (is_marker(q, n, "---") ||
-		    is_marker(q, n, "..."))) {
-			if ((size_t)(q - fm) > RBC_MAX_FM) {
-				diag_add(&r->diags, r->src.path, 1, 1, R_LIMIT,
-				    "front-matter larger than %u bytes",
-				    RBC_MAX_FM);
-				r->body_off = (size_t)(next - data);
-				r->body_line = line + 1;
-				return;
-			}
-			r->fm = toml ? toml_load(r->arena, fm, (size_t)(q - fm),
-			    r->src.path, 2, &r->diags) : yaml_load(r->arena, fm,
-			    (size_t)(q - fm), r->src.path, 2, &r->diags);
-			r->fm_ok = r->fm != NULL;
-			r->fm_toml = toml;
-			r->body_off = (size_t)(next - data);
-			r->body_line = line + 1;
-			break;
-		}
-		q = next;
-		line++;
-	}
-	if (q >= end) {
+	if (found == -1) {
 		diag_add(&r->diags, r->src.path, 1, 1, R_YAML_SYNTAX,
 		    "front-matter is not terminated: no closing '%s' line",
 		    toml ? "+++" : "---");
 		return;
 	}
+	r->body_off = (size_t)(body - data);
+	r->body_line = line + 1;
+	if ((size_t)(q - fm) > RBC_MAX_FM) {
+		diag_add(&r->diags, r->src.path, 1, 1, R_LIMIT,
+		    "front-matter larger than %u bytes", RBC_MAX_FM);
+		return;
+	}
+	r->fm = toml ? toml_load(r->arena, fm, (size_t)(q - fm), r->src.path,
+	    2, &r->diags) : yaml_load(r->arena, fm, (size_t)(q - fm),
+	    r->src.path, 2, &r->diags);
+	r->fm_ok = r->fm != NULL;
+	r->fm_toml = toml;
 	if (r->fm != NULL && r->fm->type != Y_MAP && r->fm->type != Y_NULL) {
 		diag_add(&r->diags, r->src.path, r->fm->line, r->fm->col,
 		    R_SCHEMA, "front-matter must be a mapping of keys to "
