@@ -382,20 +382,31 @@ duration(const char *s, char out[24])
 			return 1;
 		}
 	}
-	/* "within half an hour", "after an hour" */
-	if ((p = strstr(l, "half an hour")) != NULL) {
-		strcpy(out, "30m");
-		free(l);
-		return 1;
+	/* "within half an hour", "after an hour"; "dopo un'ora", "em
+	 * meia hora", "en una hora", "nach einer Stunde", "na een uur". */
+	{
+		static const struct {
+			const char	*w;
+			const char	*d;
+		} spans[] = {
+			{ "half an hour", "30m" }, { "mezz'ora", "30m" },
+			{ "mezz\xe2\x80\x99ora", "30m" }, { "meia hora", "30m" },
+			{ "media hora", "30m" }, { "demi-heure", "30m" },
+			{ "halbe stunde", "30m" }, { "half uur", "30m" },
+			{ "an hour", "1h" }, { "another hour", "1h" },
+			{ "un'ora", "1h" }, { "un\xe2\x80\x99ora", "1h" },
+			{ "uma hora", "1h" }, { "una hora", "1h" },
+			{ "une heure", "1h" }, { "einer stunde", "1h" },
+			{ "eine stunde", "1h" }, { "een uur", "1h" },
+		};
+		for (i = 0; i < sizeof(spans) / sizeof(spans[0]); i++)
+			for (p = l; (p = strstr(p, spans[i].w)) != NULL; p++)
+				if (p == l || p[-1] == ' ') {
+					strcpy(out, spans[i].d);
+					free(l);
+					return 1;
+				}
 	}
-	for (i = 0; i < 2; i++)
-		for (p = l; (p = strstr(p, i == 0 ? "an hour" :
-		    "another hour")) != NULL; p++)
-			if (p == l || p[-1] == ' ') {
-				strcpy(out, "1h");
-				free(l);
-				return 1;
-			}
 	free(l);
 	return 0;
 }
@@ -3674,6 +3685,143 @@ name_then_role(struct ex *x, struct ynode *c, const char *lab,
 	return 1;
 }
 
+/*
+ * "Kwame Mensah (DBA lead), +1 415 555 0199", "Kwame Mensah, DBA lead,
+ * reachable on +1 ...": a contact item with no label, who it is, then
+ * after a comma how to reach them.  Returns who (malloc'd) and points
+ * *rest at how; or NULL.  Who begins with a person's full name, how with
+ * a number, an address, a handle or a word that gives one.
+ */
+static char *
+comma_label(const char *text, const char **rest)
+{
+	static const char *const reach[] = { "reachable", "reached",
+	    "tel", "phone", "mobile", "cell", "email", "e-mail", "mail ",
+	    "call ", "pager", "slack", "ext", "on +", "at +", NULL };
+	const char *p, *r, *sp;
+	char *who, *name;
+	size_t i;
+	int ok;
+
+	for (p = text; (p = strpbrk(p, ",;")) != NULL; p++) {
+		if (p - text > 80)
+			return NULL;
+		for (r = p + 1; *r == ' '; r++)
+			;
+		sp = r + strcspn(r, " ,;");
+		ok = *r == '+' || isdigit((unsigned char)*r) ||
+		    (*r == '(' && isdigit((unsigned char)r[1])) ||
+		    ((*r == '@' || *r == '#') && sp > r + 1) ||
+		    memchr(r, '@', (size_t)(sp - r)) != NULL;
+		for (i = 0; !ok && reach[i] != NULL; i++)
+			ok = strncasecmp(r, reach[i], strlen(reach[i])) == 0;
+		if (!ok)
+			continue;
+		who = xstrndup(text, (size_t)(p - text));
+		name = xstrndup(who, strcspn(who, "(,"));
+		ok = full_name(trim(name));
+		free(name);
+		if (!ok) {
+			free(who);
+			return NULL;
+		}
+		*rest = r;
+		return who;
+	}
+	return NULL;
+}
+
+/* Returns 1 if s says its person is away for a while: "on parental
+ * leave until March", "out of office", "in ferie". */
+static int
+away(const char *s)
+{
+	static const char *const w[] = { "on leave", "parental leave",
+	    "maternity leave", "paternity leave", "sick leave", "on holiday",
+	    "on vacation", "sabbatical", "out of office", "away until",
+	    "unavailable until", "absent", "in ferie", "in congedo",
+	    "in maternit\xc3\xa0", "de licen\xc3\xa7" "a", "de f\xc3\xa9rias",
+	    "en cong\xc3\xa9", "en vacances", "im urlaub", "in elternzeit",
+	    "met verlof", "op vakantie", "de vacaciones", "de baja", NULL };
+	size_t i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strcasestr_ascii(s, w[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * "Maria Lopez (DBA lead) retired in June; her successor is Mr. Kwame
+ * Mensah, reachable on +1 ...", "Network: Priya Nair is on parental
+ * leave until March; cover: Tom Berg, +44 ...": someone gone or away,
+ * and who is called instead.  Returns the item as it reads of the one
+ * called ("DBA lead: Kwame Mensah, reachable on +1 ...": the label, or
+ * the role in brackets, kept), malloc'd; or NULL.
+ */
+static char *
+handover(const char *text)
+{
+	static const char *const mark[] = { "successor is ", "successor: ",
+	    "replaced by ", "replacement is ", "replacement: ", "cover: ",
+	    "covered by ", "cover is ", "covering: ", "covering is ",
+	    "stand-in: ", "stand-in is ", "standing in: ", "instead call ",
+	    "instead, call ", "until then, call ", "until then call ",
+	    "in the meantime, call ", "meanwhile, call ", "sostituto: ",
+	    "sostituito da ", "sostituita da ", "sostituto \xc3\xa8 ",
+	    "substituto: ", "substitu\xc3\xad" "do por ",
+	    "substitu\xc3\xad" "da por ", "substituto \xc3\xa9 ",
+	    "remplac\xc3\xa9 par ", "remplac\xc3\xa9" "e par ",
+	    "rempla\xc3\xa7" "ant : ", "rempla\xc3\xa7" "ant: ",
+	    "vervangen door ", "vervanger: ", "vervanger is ",
+	    "vertretung: ", "vertreten durch ", "nachfolger: ",
+	    "nachfolgerin: ", "nachfolger ist ", "sucesor: ",
+	    "sustituto: ", "reemplazado por ", "reemplazada por ", NULL };
+	static const char *const title[] = { "Mr. ", "Ms. ", "Mrs. ",
+	    "Mx. ", "Sr. ", "Sra. ", "Herr ", "Frau ", "M. ", "Mme ", NULL };
+	const char *at = NULL, *q, *rest, *o, *c;
+	char *before, *lab, *role = NULL, *out;
+	size_t i, mlen = 0;
+
+	for (i = 0; mark[i] != NULL; i++)
+		if ((q = strcasestr_ascii(text, mark[i])) != NULL &&
+		    (at == NULL || q < at)) {
+			at = q;
+			mlen = strlen(mark[i]);
+		}
+	if (at == NULL)
+		return NULL;
+	before = xstrndup(text, (size_t)(at - text));
+	if (!gone(before) && !away(before)) {
+		free(before);
+		return NULL;
+	}
+	at += mlen;
+	for (i = 0; title[i] != NULL; i++)
+		if (strncmp(at, title[i], strlen(title[i])) == 0)
+			at += strlen(title[i]);
+	/* The role: in brackets ("Maria Lopez (DBA lead) retired"), else
+	 * the label ("Network: Priya Nair is on leave"), if neither names
+	 * a person nor says they are away. */
+	lab = label_of(before, &rest);
+	o = strchr(lab != NULL ? lab : before, '(');
+	if (o != NULL && (c = strchr(o, ')')) != NULL && c > o + 1)
+		role = xstrndup(o + 1, (size_t)(c - o - 1));
+	if (role != NULL && (gone(role) || away(role))) {
+		free(role);
+		role = NULL;
+	}
+	if (role == NULL && lab != NULL && !full_name(trim(lab)) &&
+	    !gone(lab) && !away(lab))
+		role = xstrdup(trim(lab));
+	free(lab);
+	out = role != NULL ? xasprintf("%s: %s", trim(role), at) :
+	    xstrdup(at);
+	free(role);
+	free(before);
+	return out;
+}
+
 /* The items of a list under sec. */
 static void
 list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
@@ -3723,17 +3871,28 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 
 	for (it = cmark_node_first_child(lst); it != NULL;
 	    it = cmark_node_next(it)) {
-		char *text, *lab;
+		char *text, *lab, *ho;
 		const char *rest = NULL;
 		int line = node_line(x, it);
 
+		/* "Maria Lopez retired; her successor is ...": who is
+		 * called instead. */
+		ho = NULL;
+		if (sec == SEC_CONTACTS && !blockmode) {
+			text = item_text(it);
+			ho = handover(text);
+			free(text);
+		}
 		/* "~~Primary: Bob Smith~~ (left, do NOT call)": struck
 		 * through, no one to call, nor a step or level. */
-		if (struck(it, sec))
+		if (ho == NULL && struck(it, sec))
 			continue;
-		text = item_text(it);
+		text = ho != NULL ? ho : item_text(it);
 		level++;
 		lab = label_of(text, &rest);
+		/* "Kwame Mensah (DBA lead), +1 ...": who, then how. */
+		if (lab == NULL && sec == SEC_CONTACTS)
+			lab = comma_label(text, &rest);
 		switch (sec) {
 		case SEC_CONTACTS: {
 			if (blockmode) {
@@ -4381,12 +4540,27 @@ source_line(const struct ex *x, int l)
 	start = f->lines[l - 1];
 	end = (size_t)l < f->nlines ? f->lines[l] : f->len;
 	t = xmalloc(end - start + 1);
-	for (i = start; i < end; i++)
+	for (i = start; i < end; i++) {
+		/* "[the pay note](#fn-pay)": a link within the page says
+		 * nothing of anyone (not a channel "#fn-pay"). */
+		if (f->data[i] == '(' && i > start && f->data[i - 1] == ']' &&
+		    i + 1 < end && f->data[i + 1] == '#') {
+			size_t j = i + 2;
+
+			while (j < end && f->data[j] != ')' &&
+			    f->data[j] != ' ' && f->data[j] != '\n')
+				j++;
+			if (j < end && f->data[j] == ')') {
+				i = j;
+				continue;
+			}
+		}
 		if (f->data[i] != '*' && f->data[i] != '`' &&
 		    f->data[i] != '\n' && f->data[i] != '\r' &&
 		    !(f->data[i] == '_' && (i == start ||
 		    !isalnum((unsigned char)f->data[i - 1]))))
 			t[k++] = f->data[i];
+	}
 	t[k] = '\0';
 	return t;
 }
@@ -5905,6 +6079,8 @@ step_person(struct ex *x, const char *who, int line)
 	free(name);
 }
 
+static int	has_word(const char *, const char *, size_t);
+
 /*
  * Returns 1 if an escalation step's "who" names the contact whose role or
  * name is n: the same words, or them as words of who ("Primary on-call
@@ -5913,11 +6089,19 @@ step_person(struct ex *x, const char *who, int line)
 static int
 who_is(const char *who, const char *n)
 {
-	size_t k;
+	size_t k, i;
 	const char *p;
 
-	if (n == NULL || (k = strlen(n)) < 4)
-		return n != NULL && strcasecmp(who, n) == 0;
+	if (n == NULL)
+		return 0;
+	/* "DBA", "NOC": a short form in capitals, as a word of who in
+	 * capitals ("Dopo un'ora, il DBA."); else the whole of who. */
+	if ((k = strlen(n)) < 4) {
+		for (i = 0; i < k && isupper((unsigned char)n[i]); i++)
+			;
+		return strcasecmp(who, n) == 0 || (k >= 2 && i == k &&
+		    has_word(who, n, k));
+	}
 	for (p = who; (p = strcasestr_ascii(p, n)) != NULL; p++)
 		if ((p == who || !isalnum((unsigned char)p[-1])) &&
 		    !isalnum((unsigned char)p[k]))

@@ -44,6 +44,10 @@ struct rctx {
 	 * (for their ids), by number. */
 	int			 nnotes;
 	int			*nrefs;
+	struct {
+		const char	*s;	/* the label, in the source */
+		size_t		 n;
+	}			*labels;
 	size_t			 caprefs;
 };
 
@@ -434,12 +438,14 @@ render_toc(struct rctx *c)
 	int lv[7], depth = 0;
 	size_t i;
 
-	if (r->nheads == 0)
+	for (i = 0; i < r->nheads && r->heads[i].level == 0; i++)
+		;
+	if (i == r->nheads)	/* no heading: anchors' ids only */
 		return;
 	BUF_PUTSL(o, "<nav class=\"toc-inline\" aria-label=\"Contents\">\n");
 	for (i = 0; i < r->nheads; i++) {
 		const struct heading *h = &r->heads[i];
-		if (h->slug[0] == '\0')
+		if (h->slug[0] == '\0' || h->level == 0)
 			continue;
 		if (depth == 0) {
 			BUF_PUTSL(o, "<ul>\n<li>");
@@ -564,11 +570,24 @@ render_table(struct rctx *c, cmark_node *n)
 
 static void render(struct rctx *, cmark_node *);
 
+/* Appends GitHub's id of note k ("fn-") or of a reference to it
+ * ("fnref-"): its label as the references spell it, or its number if
+ * the source did not give one. */
+static void
+note_id(const struct rctx *c, struct buf *o, const char *prefix, long k)
+{
+	if ((size_t)k < c->caprefs && c->labels[k].s != NULL)
+		md_note_id(o, prefix, c->labels[k].s, c->labels[k].n);
+	else
+		buf_printf(o, "%s%ld", prefix, k);
+}
+
 /*
  * A footnote's reference, as GitHub shows it: its number raised, linking
- * to the note; the note's first reference is rbc-fnref-N, the next ones
- * rbc-fnref-N-2 and on (the note links back to the first).  cmark numbers
- * the notes in the order they are first referred to.
+ * to the note; ids as GitHub's: the note's first reference fnref-LABEL,
+ * the next ones fnref-LABEL-2 and on (the note links back to the first),
+ * the note fn-LABEL.  cmark numbers the notes in the order they are
+ * first referred to.
  */
 static void
 render_note_ref(struct rctx *c, cmark_node *n)
@@ -578,7 +597,7 @@ render_note_ref(struct rctx *c, cmark_node *n)
 	struct buf *o = c->o;
 	size_t old;
 
-	if (k <= 0 || k > 100000) {
+	if (k <= 0 || k > RBC_MAX_NOTES) {
 		put_text(o, num != NULL ? num : "");
 		return;
 	}
@@ -589,10 +608,17 @@ render_note_ref(struct rctx *c, cmark_node *n)
 		    sizeof(*c->nrefs));
 		memset(c->nrefs + old, 0, (c->caprefs - old) *
 		    sizeof(*c->nrefs));
+		c->labels = xreallocarray(c->labels, c->caprefs,
+		    sizeof(*c->labels));
+		memset(c->labels + old, 0, (c->caprefs - old) *
+		    sizeof(*c->labels));
 	}
-	c->nrefs[k]++;
-	buf_printf(o, "<sup class=\"footnote-ref\"><a href=\"#rbc-fn-%ld\" "
-	    "id=\"rbc-fnref-%ld", k, k);
+	if (c->nrefs[k]++ == 0 && c->r != NULL)
+		c->labels[k].s = md_note_label(c->r, n, &c->labels[k].n);
+	BUF_PUTSL(o, "<sup class=\"footnote-ref\"><a href=\"#");
+	note_id(c, o, "fn-", k);
+	BUF_PUTSL(o, "\" id=\"");
+	note_id(c, o, "fnref-", k);
 	if (c->nrefs[k] > 1)
 		buf_printf(o, "-%d", c->nrefs[k]);
 	buf_printf(o, "\">%ld</a></sup>", k);
@@ -615,10 +641,14 @@ render_note(struct rctx *c, cmark_node *n)
 	    CMARK_NODE_FOOTNOTE_DEFINITION)
 		BUF_PUTSL(o, "<section class=\"footnotes\" "
 		    "aria-label=\"Footnotes\">\n<ol>\n");
-	buf_printf(o, "<li id=\"rbc-fn-%d\">\n", k);
+	BUF_PUTSL(o, "<li id=\"");
+	note_id(c, o, "fn-", k);
+	BUF_PUTSL(o, "\">\n");
 	children(c, n);
-	buf_printf(o, "<p class=\"footnote-back\"><a href=\"#rbc-fnref-%d\" "
-	    "aria-label=\"Back to the text\">&#8617;</a></p>\n</li>\n", k);
+	BUF_PUTSL(o, "<p class=\"footnote-back\"><a href=\"#");
+	note_id(c, o, "fnref-", k);
+	BUF_PUTSL(o, "\" aria-label=\"Back to the text\">&#8617;</a></p>\n"
+	    "</li>\n");
 	if (next == NULL || cmark_node_get_type(next) !=
 	    CMARK_NODE_FOOTNOTE_DEFINITION)
 		BUF_PUTSL(o, "</ol>\n</section>\n");
@@ -794,6 +824,7 @@ html_body(struct buf *o, const struct site *s, const struct runbook *r,
 		render(&c, r->doc);
 	buf_free(&c.scratch);
 	free(c.nrefs);
+	free(c.labels);
 }
 
 /* ------------------------------------------------------------ contexts */

@@ -131,6 +131,12 @@ struct mdctx {
 		char	*title;
 	}		*adm;		/* MkDocs admonitions' titles */
 	size_t		 nadm;
+	struct {
+		const char	*label;	/* in the source, or NULL */
+		size_t		 len;
+		int		 refs, line;
+	}		*notes;		/* footnotes, by number */
+	size_t		 nnotes, capnotes;
 };
 
 /* Returns 1 if node is a code block fenced as mermaid, else 0. */
@@ -928,6 +934,30 @@ add_heading(struct mdctx *m, cmark_node *n)
 /* What a table-of-contents marker becomes (md_node_toc). */
 #define TOC_MARK	"rbc-toc"
 
+/* The source text of node n, which is on one line of r's body: a
+ * pointer into r's text, its length in *len; NULL if n spans lines or
+ * has no place. */
+static const char *
+node_src(const struct runbook *r, cmark_node *n, size_t *len)
+{
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	int sc = cmark_node_get_start_column(n);
+	int ec = cmark_node_get_end_column(n), line;
+	size_t ls, le;
+
+	if (sl <= 0 || sl != el || sc < 1 || ec < sc)
+		return NULL;
+	line = sl + r->body_line - 1;
+	if (line > (int)r->src.nlines)
+		return NULL;
+	ls = r->src.lines[line - 1];
+	le = (size_t)line < r->src.nlines ? r->src.lines[line] : r->src.len;
+	if (ls + (size_t)ec > le)
+		return NULL;
+	*len = (size_t)(ec - sc + 1);
+	return r->src.data + ls + sc - 1;
+}
+
 /*
  * Returns 1 if paragraph n is GitLab's table-of-contents marker: its
  * source is "[[_TOC_]]" or "[TOC]" alone, in any case (as GitLab takes
@@ -936,26 +966,33 @@ add_heading(struct mdctx *m, cmark_node *n)
 static int
 toc_marker(struct mdctx *m, cmark_node *n)
 {
-	const struct runbook *r = m->r;
-	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
-	int sc = cmark_node_get_start_column(n);
-	int ec = cmark_node_get_end_column(n), line;
-	const char *p;
-	size_t ls, le, len;
+	size_t len;
+	const char *p = node_src(m->r, n, &len);
 
-	if (sl <= 0 || sl != el || sc < 1 || ec < sc || ec - sc > 12)
-		return 0;
-	line = sl + r->body_line - 1;
-	if (line > (int)r->src.nlines)
-		return 0;
-	ls = r->src.lines[line - 1];
-	le = (size_t)line < r->src.nlines ? r->src.lines[line] : r->src.len;
-	if (ls + (size_t)ec > le)
-		return 0;
-	p = r->src.data + ls + sc - 1;
-	len = (size_t)(ec - sc + 1);
-	return (len == 9 && strncasecmp(p, "[[_toc_]]", 9) == 0) ||
-	    (len == 5 && strncasecmp(p, "[toc]", 5) == 0);
+	return p != NULL && ((len == 9 && strncasecmp(p, "[[_toc_]]", 9) ==
+	    0) || (len == 5 && strncasecmp(p, "[toc]", 5) == 0));
+}
+
+/*
+ * Returns the label of footnote reference node ("pool" of [^pool]), read
+ * from r's source (cmark keeps only the note's number), its length in
+ * *n; NULL if it cannot be read there.
+ */
+const char *
+md_note_label(const struct runbook *r, void *node, size_t *n)
+{
+	size_t len, i;
+	const char *p;
+
+	if (cmark_node_get_type(node) != CMARK_NODE_FOOTNOTE_REFERENCE ||
+	    (p = node_src(r, node, &len)) == NULL || len < 4 ||
+	    p[0] != '[' || p[1] != '^' || p[len - 1] != ']')
+		return NULL;
+	for (i = 2; i < len - 1; i++)
+		if (p[i] == '[' || p[i] == ']' || (unsigned char)p[i] <= ' ')
+			return NULL;
+	*n = len - 3;
+	return p + 2;
 }
 
 /* Returns 1 if node is where a table of contents goes ([[_TOC_]]). */
@@ -969,6 +1006,8 @@ md_node_toc(void *node)
 	on = cmark_node_get_on_enter(node);
 	return on != NULL && strcmp(on, TOC_MARK) == 0;
 }
+
+static void note_ref(struct mdctx *, cmark_node *);
 
 /* Collects headings and links below n; inlink: n is inside a link or an
  * image (its text makes no wiki links: no links in links). */
@@ -999,6 +1038,9 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 			return;
 		}
 		break;
+	case CMARK_NODE_FOOTNOTE_REFERENCE:
+		note_ref(m, n);
+		return;
 	case CMARK_NODE_CUSTOM_INLINE:
 		if (html_anchor_id(n, &(size_t){ 0 }) != NULL) {
 			if (m->nanchors == m->capanchors) {
@@ -1035,6 +1077,41 @@ walk(struct mdctx *m, cmark_node *n, int inlink)
 	}
 }
 
+/* Returns 1 if r already has an element with id s: a heading's, a
+ * section of the page's or an earlier anchor's. */
+static int
+id_taken(const struct runbook *r, const char *s)
+{
+	size_t k;
+
+	for (k = 0; k < r->nheads; k++)
+		if (strcmp(r->heads[k].slug, s) == 0)
+			return 1;
+	for (k = 0; page_ids[k] != NULL; k++)
+		if (strcmp(page_ids[k], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Makes id s, which the page has at line, a link target (a struct
+ * heading of level 0). */
+static void
+add_target(struct mdctx *m, const char *s, int line)
+{
+	struct runbook *r = m->r;
+	struct heading *h;
+
+	if (r->nheads == m->capheads) {
+		m->capheads = m->capheads ? m->capheads * 2 : 16;
+		r->heads = xreallocarray(r->heads, m->capheads,
+		    sizeof(*r->heads));
+	}
+	h = &r->heads[r->nheads++];
+	h->text = h->slug = arena_strdup(r->arena, s);
+	h->level = 0;
+	h->line = line;
+}
+
 /*
  * Makes raw HTML's <a id> anchors targets (struct heading of level 0),
  * after the headings: an id a heading, a section of the page or an
@@ -1044,9 +1121,8 @@ static void
 add_anchors(struct mdctx *m)
 {
 	struct runbook *r = m->r;
-	struct heading *h;
 	const char *id;
-	size_t i, k, n;
+	size_t i, n;
 	int line, col;
 	char *s;
 
@@ -1054,14 +1130,8 @@ add_anchors(struct mdctx *m)
 		cmark_node *a = m->anchors[i];
 		id = html_anchor_id(a, &n);
 		s = xstrndup(id, n);
-		for (k = 0; k < r->nheads && strcmp(r->heads[k].slug, s); k++)
-			;
-		if (k == r->nheads)
-			for (k = 0; page_ids[k] != NULL &&
-			    strcmp(page_ids[k], s) != 0; k++)
-				;
-		if (k < r->nheads || page_ids[k] != NULL) {
-			line = cmark_node_get_start_line(a) + r->body_line - 1;
+		line = cmark_node_get_start_line(a) + r->body_line - 1;
+		if (id_taken(r, s)) {
 			col = src_col(&r->src, line,
 			    cmark_node_get_start_column(a));
 			diag_add(&r->diags, r->src.path, line, col, R_RAW_HTML,
@@ -1071,18 +1141,109 @@ add_anchors(struct mdctx *m)
 			free(s);
 			continue;
 		}
-		if (r->nheads == m->capheads) {
-			m->capheads = m->capheads ? m->capheads * 2 : 16;
-			r->heads = xreallocarray(r->heads, m->capheads,
-			    sizeof(*r->heads));
-		}
-		h = &r->heads[r->nheads++];
-		h->text = h->slug = arena_strdup(r->arena, s);
-		h->level = 0;
-		h->line = cmark_node_get_start_line(a) + r->body_line - 1;
+		add_target(m, s, line);
 		free(s);
 	}
 	free(m->anchors);
+}
+
+/*
+ * Appends the id GitHub gives a footnote's element: prefix ("fn-", or
+ * "fnref-" for a reference) and its label, each byte but a letter, a
+ * digit, '-', '_' or '.' as %XX (as cmark-gfm escapes it).
+ */
+void
+md_note_id(struct buf *b, const char *prefix, const char *label, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	buf_puts(b, prefix);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)label[i];
+
+		if (isalnum(c) || c == '-' || c == '_' || c == '.')
+			buf_putc(b, (char)c);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+/* Notes the footnote reference n (its note's label, how many refer). */
+static void
+note_ref(struct mdctx *m, cmark_node *n)
+{
+	const char *num = cmark_node_get_literal(n);
+	long k = num != NULL ? strtol(num, NULL, 10) : 0;
+	size_t old;
+
+	if (k <= 0 || k > RBC_MAX_NOTES)
+		return;
+	if ((size_t)k > m->capnotes) {
+		old = m->capnotes;
+		m->capnotes = (size_t)k + 16;
+		m->notes = xreallocarray(m->notes, m->capnotes,
+		    sizeof(*m->notes));
+		memset(m->notes + old, 0, (m->capnotes - old) *
+		    sizeof(*m->notes));
+	}
+	if ((size_t)k > m->nnotes)
+		m->nnotes = (size_t)k;
+	if (m->notes[k - 1].refs++ == 0) {
+		m->notes[k - 1].label = md_note_label(m->r, n,
+		    &m->notes[k - 1].len);
+		m->notes[k - 1].line = cmark_node_get_start_line(n) +
+		    m->r->body_line - 1;
+	}
+}
+
+/* Makes the footnotes' ids link targets, as GitHub names them: fn-LABEL
+ * for a note, fnref-LABEL for its first reference, fnref-LABEL-2 on for
+ * the next, up to RBC_MAX_NOTE_REFS (an id the page has already is left
+ * to it). */
+static void
+add_notes(struct mdctx *m)
+{
+	struct runbook *r = m->r;
+	struct buf b = { NULL, 0, 0 };
+	struct strtab ids;
+	size_t i, n = r->nheads + 64;
+	int j;
+
+	if (m->nnotes == 0)
+		return;
+	/* The ids taken, in a table (of room for all: it does not grow): a
+	 * page may have thousands. */
+	for (i = 0; i < m->nnotes; i++)
+		n += (size_t)(m->notes[i].refs < RBC_MAX_NOTE_REFS ?
+		    m->notes[i].refs : RBC_MAX_NOTE_REFS) + 1;
+	strtab_init(&ids, n);
+	for (i = 0; i < r->nheads; i++)
+		strtab_add(&ids, r->heads[i].slug, 0);
+	for (i = 0; page_ids[i] != NULL; i++)
+		strtab_add(&ids, page_ids[i], 0);
+	for (i = 0; i < m->nnotes; i++) {
+		if (m->notes[i].label == NULL)
+			continue;
+		for (j = 0; j <= m->notes[i].refs && j <= RBC_MAX_NOTE_REFS;
+		    j++) {
+			buf_reset(&b);
+			md_note_id(&b, j == 0 ? "fn-" : "fnref-",
+			    m->notes[i].label, m->notes[i].len);
+			if (j > 1)
+				buf_printf(&b, "-%d", j);
+			if (strtab_find(&ids, buf_cstr(&b)) != -1)
+				continue;
+			add_target(m, buf_cstr(&b), m->notes[i].line);
+			strtab_add(&ids, r->heads[r->nheads - 1].slug, 0);
+		}
+	}
+	strtab_free(&ids);
+	buf_free(&b);
+	free(m->notes);
 }
 
 /* Returns the GitHub alert kind (NOTE ...) a MkDocs admonition type
@@ -1661,6 +1822,7 @@ md_parse(struct site *s, struct runbook *r)
 		drop_template_h1(doc);
 	walk(&m, doc, 0);
 	add_anchors(&m);
+	add_notes(&m);
 	related_links(&m);
 	slugger_free(m.sl);
 	if (r->title == NULL) {

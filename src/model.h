@@ -24,6 +24,8 @@
 #define RBC_MAX_NEST	256			/* Markdown nesting */
 #define RBC_MAX_AUTOLINKS 10000			/* autolink candidates */
 #define RBC_MAX_CELLS	100000			/* table cells per runbook */
+#define RBC_MAX_NOTES	100000			/* footnotes per runbook */
+#define RBC_MAX_NOTE_REFS 100	/* references of a note that are link targets */
 #define RBC_MAX_LISTED	200	/* files the index lists of a linked folder */
 #define RBC_MAX_RULEFILE (32u * 1024 * 1024)	/* one alert rule file */
 #define RBC_MAX_RULENODES 2000000		/* YAML nodes per rule file */

@@ -220,7 +220,7 @@ doc_entry(struct buf *o, const struct site *s, const struct runbook *r,
     const char *t, size_t n, struct buf *u)
 {
 	const char *e = t + n, *p, *lead = NULL, *summary = r->summary;
-	size_t k, na;
+	size_t k, na, nh;
 	const int *ai;
 
 	BUF_PUTSL(o, "[");
@@ -238,8 +238,10 @@ doc_entry(struct buf *o, const struct site *s, const struct runbook *r,
 			lead = p + 1;
 	js_cstr(o, summary != NULL && *summary != '\0' ? summary : lead);
 	BUF_PUTSL(o, ",[");
-	for (k = 0; k < r->nheads; k++) {
-		if (k)
+	for (k = 0, nh = 0; k < r->nheads; k++) {
+		if (r->heads[k].level == 0)	/* an anchor's id */
+			continue;
+		if (nh++)
 			buf_putc(o, ',');
 		js_cstr(o, r->heads[k].text);
 	}

@@ -77,6 +77,10 @@ const struct heading *md_node_heading(const struct runbook *, void *node);
 /* 1 if node stands for GitLab's [[_TOC_]] or [TOC]: a table of contents
  * of the page's headings goes there (man pages have none). */
 int	 md_node_toc(void *node);
+/* A footnote reference's label, from the source; GitHub's id for it. */
+const char *md_note_label(const struct runbook *, void *node, size_t *n);
+void	 md_note_id(struct buf *, const char *prefix, const char *label,
+	    size_t n);
 /* 1 if node is a diagram: a code block fenced as mermaid (GitHub's rule:
  * the info string's first word, exactly). */
 int	 md_diagram(void *node);

@@ -484,7 +484,8 @@ terms_collect(const struct site *s, const struct runbook *r, struct buf *out)
 	buf_grow(&words, 8192);
 	add_text(&t, TF_TITLE, r->title);
 	for (i = 0; i < r->nheads; i++)
-		add_text(&t, TF_HEADING, r->heads[i].text);
+		if (r->heads[i].level > 0)	/* not an anchor's id */
+			add_text(&t, TF_HEADING, r->heads[i].text);
 	add_text(&t, TF_PERSON, r->owner);
 	if (r->owner != NULL)
 		show(out, 'p', r->owner, strlen(r->owner), SHOW_CHARS);
