@@ -61,6 +61,7 @@ static void	put_notify(struct ex *, struct ynode *, const char *, int);
 static char	*sev_name(const char *);
 static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static void	step_contact(struct ex *, const char *, const char *, int);
+static int	step_parts(struct ex *, const char *, int);
 static void	step_person(struct ex *, const char *, int);
 static int	since_prev(const char *);
 static char	*passive_who(const char *);
@@ -3624,6 +3625,52 @@ paged_rota(struct ex *x, const char *text, int line)
 	add_contact(x, c);
 }
 
+/*
+ * "The rota is paged through the PagerDuty service `storefront-primary`",
+ * a sentence of a contacts section whose subject is the rota the section
+ * gives (a table of who is on call which day): the rota, reached through
+ * the paging tool, named after its heading ("On-call rota").
+ */
+static void
+rota_prose(struct ex *x, const char *text, int line)
+{
+	static const char *const subj[] = { "the rota ", "this rota ",
+	    "our rota ", "the on-call rota ", "the schedule ",
+	    "this schedule ", "the rotation ", "this rotation ",
+	    "the on-call ", "whoever is on call ", "whoever is on-call ",
+	    NULL };
+	const char *from, *h, *v;
+	char *pg = pager_of(text, &from), *l = lower(text), *hl;
+	struct ynode *c;
+	size_t i;
+	int hlv, ok = 0;
+
+	for (i = 0; pg != NULL && subj[i] != NULL && !ok; i++)
+		ok = strncmp(l, subj[i], strlen(subj[i])) == 0;
+	free(l);
+	if (!ok) {
+		free(pg);
+		return;
+	}
+	for (i = 0; i < x->contacts->n; i++)
+		if ((v = ystr(ymap_get(x->contacts->items[i], "pager"))) !=
+		    NULL && strcmp(v, pg) == 0) {
+			free(pg);
+			return;		/* given already */
+		}
+	h = nearest(x, &hlv);
+	hl = h != NULL ? lower(h) : NULL;
+	ok = hl != NULL && (strstr(hl, "rota") || strstr(hl, "on-call") ||
+	    strstr(hl, "on call") || strstr(hl, "schedule") ||
+	    strstr(hl, "rotation"));
+	free(hl);
+	c = item_at(x, line);
+	put(x, c, "role", ok ? h : "On-call rota", line);
+	put(x, c, "pager", pg, line);
+	add_contact(x, c);
+	free(pg);
+}
+
 /* Returns the role the first words of text state, malloc'd, or NULL:
  * "Streaming Ops lead. First call during business hours", "Out-of-hours
  * on-call (weekly rotation)" - a few words, cut at the first '.', '(',
@@ -4679,6 +4726,7 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 	if (sec == SEC_CONTACTS) {
 		p = node_text(n);
 		reached_prose(x, p, first);
+		rota_prose(x, p, first);
 		free(p);
 	}
 	if (sec == SEC_THRESHOLDS)
@@ -5936,7 +5984,8 @@ step_contact(struct ex *x, const char *who, const char *how, int line)
 	if (digit_count(who) < 7 || strlen(who) > 160)
 		return;
 	if ((o = strchr(who, '(')) == NULL || o == who) {
-		step_person(x, who, line);
+		if (!step_parts(x, who, line))
+			step_person(x, who, line);
 		return;
 	}
 	t = xstrdup(who);
@@ -6027,6 +6076,95 @@ map_drop(struct ynode *m, const char *key)
 			m->n--;
 			return;
 		}
+}
+
+/* Returns 1 if s begins with a person's full name of two words ("Ahmed
+ * Rahman on his mobile"). */
+static int
+lead_name(const char *s)
+{
+	const char *e = strchr(s, ' ');
+	char *w;
+	int ok;
+
+	if (e == NULL)
+		return 0;
+	e = strchr(e + 1, ' ');
+	w = e != NULL ? xstrndup(s, (size_t)(e - s)) : xstrdup(s);
+	ok = full_name(w);
+	free(w);
+	return ok;
+}
+
+/*
+ * "Engineering manager, Dana White, +1 415 555 0100, after 30 minutes.",
+ * a step's who in parts between commas: a role, a person's full name and
+ * a number (any order; when is left out) make a contact.  Returns 1 if
+ * they did.
+ */
+static int
+step_parts(struct ex *x, const char *who, int line)
+{
+	char *t = xstrdup(who), *part[8], *p, *role = NULL, *name = NULL;
+	char *phone = NULL, *l;
+	struct ynode *c;
+	size_t n = 0, i, vn;
+	char d[24];
+
+	for (p = t; n < 8; ) {
+		part[n++] = p;
+		if ((p = strstr(p, ", ")) == NULL)
+			break;
+		*p = '\0';
+		p += 2;
+	}
+	if (n < 2 || n == 8) {
+		free(t);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		p = trim(part[i]);
+		while (*p != '\0' && p[strlen(p) - 1] == '.' && digit_count(p) >
+		    0)
+			p[strlen(p) - 1] = '\0';
+		if (looks(p) == F_PHONE && phone == NULL)
+			phone = p;
+		else if (full_name(p) && name == NULL)
+			name = p;
+		else if (digit_count(p) == 0 && role == NULL && i == 0) {
+			/* "Page the engineering manager": whom. */
+			l = lower(p);
+			if (word_of(l, l, esc_verbs, &vn) == l)
+				p = trim(p + vn);
+			free(l);
+			if (strncasecmp(p, "the ", 4) == 0)
+				p += 4;
+			/* "Ahmed Rahman on his mobile": a person, for
+			 * step_person. */
+			if (lead_name(p)) {
+				free(t);
+				return 0;
+			}
+			role = p;
+		} else if (!duration(p, d)) {
+			free(t);
+			return 0;	/* a part of no contact */
+		}
+	}
+	if (phone == NULL || (name == NULL && role == NULL) ||
+	    (role != NULL && (*role == '\0' || strlen(role) > 60))) {
+		free(t);
+		return 0;
+	}
+	c = item_at(x, line);
+	if (role != NULL)
+		put(x, c, "role", role, line);
+	if (name != NULL)
+		put(x, c, "name", name, line);
+	put(x, c, "phone", phone, line);
+	add_contact(x, c);
+	free(t);
+	return 1;
 }
 
 /* "Ahmed Rahman on his mobile, 07700 900 555", a step's who: a person
@@ -6226,6 +6364,36 @@ contact_short(const struct ynode *cl, const char *who)
 	return hits == 1 ? found : NULL;
 }
 
+/*
+ * "Primary on-call (rota above)": a step that sends to the rota names
+ * the one contact of cl that is a rota paged through the paging tool
+ * (role "On-call rota", a pager); NULL if none or several.
+ */
+static const char *
+rota_of(const struct ynode *cl, const char *who)
+{
+	static const char *const w[] = { "rota", "rotation", "schedule",
+	    NULL };
+	const char *found = NULL, *v;
+	size_t k, i;
+	int hits = 0, says = 0;
+
+	for (i = 0; w[i] != NULL && !says; i++)
+		says = who_is(who, w[i]);
+	for (k = 0; says && k < cl->n; k++) {
+		v = ystr(ymap_get(cl->items[k], "role"));
+		if (v == NULL || ymap_get(cl->items[k], "pager") == NULL)
+			continue;
+		for (i = 0; w[i] != NULL; i++)
+			if (who_is(v, w[i])) {
+				found = ystr(ymap_get(cl->items[k], "id"));
+				hits++;
+				break;
+			}
+	}
+	return hits == 1 ? found : NULL;
+}
+
 /* The id of the first contact of list cl whose role or name who names,
  * or NULL. */
 static const char *
@@ -6248,7 +6416,9 @@ contact_of(const struct ynode *cl, const char *who)
 				bn = strlen(v);
 			}
 	}
-	return best != NULL ? best : contact_short(cl, who);
+	if (best == NULL)
+		best = contact_short(cl, who);
+	return best != NULL ? best : rota_of(cl, who);
 }
 
 /* ------------------------------------------------------------ summary */
