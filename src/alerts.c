@@ -966,6 +966,14 @@ map_alert(struct mapper *m, struct alert *a)
 		    s->rb[k]->id, slug);
 		return;
 	}
+	if (how == ANCHOR_PREFIX) {
+		a->problem = "fragment as the forge's page names it";
+		diag_add(&s->alerts.diags, a->file, a->url_line, a->url_col,
+		    R_ALERT_RUNBOOK_BROKEN, "alert '%s': '#%s' is the id "
+		    "GitHub and GitLab give the heading in %s, not this "
+		    "site's: write '#%s'", a->name, frag, s->rb[k]->id, slug);
+		return;
+	}
 	if (how == ANCHOR_OTHER) {
 		a->problem = "fragment under another platform's slugs";
 		diag_add(&s->alerts.diags, a->file, a->url_line, a->url_col,

@@ -62,6 +62,10 @@ static char	*sev_name(const char *);
 static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static void	step_contact(struct ex *, const char *, const char *, int);
 static int	step_parts(struct ex *, const char *, int);
+static char	*handover(const char *);
+static void	cover_in(struct ex *, struct ynode *, const char *, int);
+static void	map_drop(struct ynode *, const char *);
+static int	has_reach(const struct ynode *);
 static void	step_person(struct ex *, const char *, int);
 static int	since_prev(const char *);
 static char	*passive_who(const char *);
@@ -329,6 +333,10 @@ duration(const char *s, char out[24])
 			if (strncmp(p, units[i].word, n) != 0 ||
 			    (isalpha((unsigned char)p[n]) &&
 			    !(p[n] == 's' && !isalpha((unsigned char)p[n + 1]))))
+				continue;
+			/* "00 d\xc3\xa8s le d\xc3\xa9but": a word, not a unit. */
+			if ((unsigned char)units[i].word[0] < 0x80 &&
+			    (unsigned char)p[n] >= 0x80)
 				continue;
 			if (units[i].mul == 0)
 				break;	/* seconds: not a response time */
@@ -623,7 +631,10 @@ section_of(const char *text)
 	    "phone list",
 	    "pagerduty", "opsgenie", "contatti", "contactos", "contatos",
 	    "contacten", "contactpersonen", "chi chiamare", "reperibil",
-	    "plant\xc3\xa3o", "primeiro contacto",
+	    "plant\xc3\xa3o", "primeiro contacto", "who's who",
+	    "who\xe2\x80\x99s who", "who is who", "key people", "astreinte",
+	    "interlocuteur", "telefon", "tel\xc3\xa9" "fon",
+	    "t\xc3\xa9l\xc3\xa9phon",
 	    "\xe9\x80\xa3\xe7\xb5\xa1\xe5\x85\x88",
 	    "\xe3\x82\xaa\xe3\x83\xb3\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\xab",
 	    NULL };
@@ -1798,6 +1809,23 @@ next_cmp(const char *s, struct cmp *c)
 				    (q[2] - '0') * 10 + (q[3] - '0');
 				q += 4;
 			}
+			/* "1 in 10,000": a ratio, 0.0001. */
+			if (strncmp(q, " in ", 4) == 0 &&
+			    isdigit((unsigned char)q[4])) {
+				const char *r = q + 4;
+				double den = 0;
+
+				for (; isdigit((unsigned char)*r) || (*r ==
+				    ',' && isdigit((unsigned char)r[1]) &&
+				    isdigit((unsigned char)r[2]) &&
+				    isdigit((unsigned char)r[3])); r++)
+					if (*r != ',')
+						den = den * 10 + (*r - '0');
+				if (den > 0 && !isalnum((unsigned char)*r)) {
+					c->num /= den;
+					q = r;
+				}
+			}
 			/* "0,5 %", "1,5 s": a decimal comma (not "1,600",
 			 * not "1, 2"). */
 			if (q[0] == ',' && isdigit((unsigned char)q[1]) &&
@@ -2684,6 +2712,27 @@ col_of(const char *h, enum section sec)
 	    strstr(h, "when") != NULL || strstr(h, "delay") != NULL ||
 	    strstr(h, "wait") != NULL || strcmp(h, "time") == 0))
 		return C_WHEN;
+	/* "Cu\xc3\xa1ndo | A qui\xc3\xa9n", "Quand | Qui", "Wann | Wer",
+	 * "Quando | Chi", "Wanneer | Wie". */
+	if (sec == SEC_ESCALATION) {
+		static const char *const when_w[] = { "cu\xc3\xa1ndo",
+		    "cuando", "quand", "wann", "quando", "wanneer", "tras",
+		    "despu\xc3\xa9s", "apr\xc3\xa8s", "nach", "dopo",
+		    "ap\xc3\xb3s", "depois", "d\xc3\xa9lai", "plazo",
+		    "prazo", "frist", "tiempo", "temps", "zeit", "tempo",
+		    "tijd", NULL };
+		static const char *const who_w[] = { "qui\xc3\xa9n", "quien",
+		    "qui", "wer", "chi", "quem", "wie", "contacto",
+		    "contatto", "contato", "kontakt", "persona", "personne",
+		    "ansprechpartner", "destinataire", "destinatario", NULL };
+
+		for (i = 0; when_w[i] != NULL; i++)
+			if (has_word(h, when_w[i], strlen(when_w[i])))
+				return C_WHEN;
+		for (i = 0; who_w[i] != NULL; i++)
+			if (has_word(h, who_w[i], strlen(who_w[i])))
+				return C_WHO;
+	}
 	/* "Who is paged" names people, not a paging threshold. */
 	if (strstr(h, "who") != NULL && strstr(h, "notif") == NULL)
 		return C_WHO;
@@ -3014,11 +3063,17 @@ table(struct ex *x, cmark_node *t, enum section sec)
 			free(team);
 		} else if ((sec == SEC_CONTACTS || reach) && !row_gone(row, cols)) {
 			struct ynode *ct = item_at(x, line);
+			char *cover = NULL;
 
 			for (k = 0; k < cols; k++) {
 				char *v = cell_text(row, k), *tv = trim(v);
 				enum field ff = f[k];
 				enum field lk = looks(tv);
+
+				/* "On leave until 5 Jan 2027 \xe2\x80\x94 cover:
+				 * Helen Barre, 555-0158" */
+				if (cover == NULL)
+					cover = handover(tv);
 				/* "Contact | Fiona McLeod": a name where it
 				 * reads as one, else a role ("Duty CRE"). */
 				if (ff == F_NAME && strcmp(h[k], "name") != 0 &&
@@ -3068,6 +3123,10 @@ table(struct ex *x, cmark_node *t, enum section sec)
 				}
 				free(v);
 			}
+			if (cover != NULL) {
+				cover_in(x, ct, cover, line);
+				free(cover);
+			}
 			if (has_reach(ct) || (sec == SEC_CONTACTS &&
 			    ymap_get(ct, "name") != NULL))
 				add_contact(x, ct);
@@ -3079,12 +3138,35 @@ table(struct ex *x, cmark_node *t, enum section sec)
 
 /* ------------------------------------------------------------- lists */
 
+/* Returns how many of the n bytes at s are in brackets ("(werktags
+ * 16:00-07:30, Wochenende ganzt\xc3\xa4gig)"). */
+static size_t
+bracketed(const char *s, size_t n)
+{
+	size_t i, in = 0, depth = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth > 0)
+			depth--;
+		else if (depth > 0)
+			in++;
+	}
+	return in;
+}
+
 /* Splits "Label: rest" ("**SEV-1**: ...", "SEV-1 - ..."): returns the
  * label (malloc'd) and points *rest after it, or NULL. */
 static char *
 label_of(const char *text, const char **rest)
 {
 	const char *c = strchr(text, ':'), *d = strstr(text, " - ");
+
+	/* "(werktags 16:00-07:30): ...": a time's colon is no label's. */
+	while (c != NULL && c > text && isdigit((unsigned char)c[-1]) &&
+	    isdigit((unsigned char)c[1]))
+		c = strchr(c + 1, ':');
 	const char *e = strstr(text, " \xe2\x80\x93 ");	/* en dash */
 	const char *m = strstr(text, " \xe2\x80\x94 ");	/* em dash */
 	const char *q = strstr(text, " = ");	/* "sev1 = site down" */
@@ -3099,7 +3181,8 @@ label_of(const char *text, const char **rest)
 		cut = e;
 	if (m != NULL && (cut == NULL || m < cut))
 		cut = m, e = m;
-	if (cut == NULL || cut == text || (size_t)(cut - text) > 60)
+	if (cut == NULL || cut == text || (size_t)(cut - text) -
+	    bracketed(text, (size_t)(cut - text)) > 60)
 		return NULL;
 	/* "https://" is not a label. */
 	if (cut == c && c[1] == '/')
@@ -3552,7 +3635,9 @@ gone(const char *s)
 	    "in pensione", "non chiamare", "non pi\xc3\xb9", "aposentad",
 	    "n\xc3\xa3o ligar", "nao ligar", "jubilad", "no llamar",
 	    "retrait\xc3\xa9", "ne plus appeler", "ne pas appeler",
-	    "nicht anrufen", "im ruhestand", NULL };
+	    "nicht anrufen", "im ruhestand", "testanruf", "test call",
+	    "test line", "num\xc3\xa9ro de test", "n\xc3\xbamero de prueba",
+	    "numero di test", NULL };
 	size_t i;
 
 	for (i = 0; no[i] != NULL; i++)
@@ -3869,6 +3954,102 @@ handover(const char *text)
 	return out;
 }
 
+/* Puts on contact c the person of from (name and ways to reach), in
+ * place of its own; c keeps its role. */
+static void
+take_person(struct ex *x, struct ynode *c, const struct ynode *from)
+{
+	static const char *const keys[] = { "name", "phone", "email",
+	    "chat", "pager", NULL };
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		map_drop(c, keys[i]);
+	for (i = 0; keys[i] != NULL; i++)
+		if (ymap_get(from, keys[i]) != NULL)
+			ymap_add(x->a, c, keys[i],
+			    (struct ynode *)ymap_get(from, keys[i]));
+}
+
+/*
+ * Puts on contact c, made of a row of the one away ("Tomasz Wojcik |
+ * 555-0153 | ... | On leave until 5 Jan 2027 - cover: Helen Barre,
+ * 555-0158"), who covers and how to reach them (handover's text), in
+ * place of the absent person's name and ways to reach; its role stays.
+ */
+static void
+cover_in(struct ex *x, struct ynode *c, const char *text, int line)
+{
+	struct ynode *tmp = ynew(x->a, Y_MAP);
+	const char *rest = text, *v;
+	char *lab = label_of(text, &rest);
+
+	free(lab);		/* "Senior pharmacist: Helen Barre, ..." */
+	set_parts(x, tmp, rest, line, F_NONE);
+	if ((v = ystr(ymap_get(tmp, "name"))) == NULL || !full_name(v) ||
+	    !has_reach(tmp))
+		return;
+	take_person(x, c, tmp);
+}
+
+/* The one contact of x named at the earliest place in text (after from),
+ * but skip; its place in *at.  NULL if none, or if two share that name. */
+static struct ynode *
+named_in(struct ex *x, const char *text, const char *from,
+    const struct ynode *skip, const char **at)
+{
+	struct ynode *best = NULL;
+	const char *v, *q;
+	size_t i, k;
+	int same = 0;
+
+	*at = NULL;
+	for (i = 0; i < x->contacts->n; i++) {
+		struct ynode *c = x->contacts->items[i];
+
+		if (c == skip || (v = ystr(ymap_get(c, "name"))) == NULL ||
+		    !full_name(v) || (q = strstr(from, v)) == NULL)
+			continue;
+		if (*at == NULL || q < *at) {
+			best = c;
+			*at = q;
+			same = 0;
+			for (k = 0; k < x->contacts->n; k++)
+				same += x->contacts->items[k] != c &&
+				    ystr(ymap_get(x->contacts->items[k],
+				    "name")) != NULL && strcmp(ystr(ymap_get(
+				    x->contacts->items[k], "name")), v) == 0;
+		}
+	}
+	(void)text;
+	return same == 0 ? best : NULL;
+}
+
+/*
+ * "Nadia Benali est en cong\xc3\xa9 maternit\xc3\xa9 ... ; Mathieu Roux assure
+ * l'astreinte", "Katrin Vogel ist ... im Urlaub; Vertretung: Emre
+ * Yilmaz": a note that a contact is away and another covers.  The
+ * absent contact keeps its role and takes who covers and how to reach
+ * them (the cover's own contact's).
+ */
+static void
+absence_note(struct ex *x, const char *text)
+{
+	struct ynode *absent, *cover;
+	const char *a, *b;
+	size_t n;
+
+	if (!away(text) || x->contacts->n < 2)
+		return;
+	if ((absent = named_in(x, text, text, NULL, &a)) == NULL)
+		return;
+	n = strlen(ystr(ymap_get(absent, "name")));
+	if ((cover = named_in(x, text, a + n, absent, &b)) == NULL ||
+	    !has_reach(cover))
+		return;
+	take_person(x, absent, cover);
+}
+
 /* The items of a list under sec. */
 static void
 list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
@@ -3969,8 +4150,10 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 					put_role(x, c, trim(lab), line);
 				set_parts(x, c, rest, line, F_NONE);
 				add_contact(x, c);
-			} else
+			} else {
 				paged_rota(x, text, line);
+				absence_note(x, text);
+			}
 			break;
 		}
 		case SEC_SEVERITY: {
@@ -4237,6 +4420,11 @@ meta_of(const char *s, const char **rest)
 		/* strncasecmp folds ASCII only: "\xc3\x9altima" too. */
 		{ "\xc3\x9altima revisi\xc3\xb3n", M_REVIEWED },
 		{ "\xc3\x9altima actualizaci\xc3\xb3n", M_REVIEWED },
+		/* "Last looked over on 3 November 2026", "Kept by ...",
+		 * "rev: 2026-10-30" (with its colon). */
+		{ "last looked over", M_REVIEWED },
+		{ "looked over", M_REVIEWED }, { "last looked at", M_REVIEWED },
+		{ "kept by", M_OWNER }, { "rev", M_REVIEWED },
 		{ "review schedule", M_EVERY }, { "review cycle", M_EVERY },
 		{ "review frequency", M_EVERY }, { "review every", M_EVERY },
 		{ "next review", M_EVERY }, { "reviewed every", M_EVERY },
@@ -4279,9 +4467,16 @@ meta_of(const char *s, const char **rest)
 		p += 3;
 	if (m == M_OWNER && strncasecmp(p, "the ", 4) == 0)
 		p += 4;
-	/* "Team" alone is an owner only with a colon after it. */
+	/* "Team" alone is an owner only with a colon after it; "rev"
+	 * is a review only so ("rev: 2026-10-30 nk"). */
 	if (best == 4 && strncasecmp(s, "team", 4) == 0 && s[4] != ':')
 		return M_NONE;
+	if (best == 3 && strncasecmp(s, "rev", 3) == 0 && s[3] != ':')
+		return M_NONE;
+	/* "Last looked over on 3 November 2026" */
+	if (m == M_REVIEWED && strncasecmp(p, "on ", 3) == 0 &&
+	    isdigit((unsigned char)p[3]))
+		p += 3;
 	*rest = p;
 	return m;
 }
@@ -4302,6 +4497,10 @@ meta_part(struct ex *x, char *part, int line)
 			break;
 		x->owner_team = strncasecmp(part, "team", 4) == 0;
 		v = xstrdup(rest);
+		/* "Kept by Simon Achterberg (Head of Editorial" and the
+		 * rest on the next line: the name. */
+		if ((e = strstr(v, " (")) != NULL && strchr(e, ')') == NULL)
+			*e = '\0';
 		e = v + strlen(v);
 		while (e > v && (e[-1] == '.' || e[-1] == ' '))
 			*--e = '\0';
@@ -4686,6 +4885,18 @@ threshold_prose(struct ex *x, int first, int last)
 	buf_free(&b);
 }
 
+/* Returns 1 if line s ends with a colon (trim takes it away). */
+static int
+ends_colon(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '*' ||
+	    s[n - 1] == '_'))
+		n--;
+	return n > 0 && s[n - 1] == ':';
+}
+
 /*
  * A paragraph, line by line as written: "**Last Updated**: 2024-01-01"
  * then "**Owner**: DevOps Team"; a threshold line; or a severity level
@@ -4727,6 +4938,7 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		p = node_text(n);
 		reached_prose(x, p, first);
 		rota_prose(x, p, first);
+		absence_note(x, p);
 		free(p);
 	}
 	if (sec == SEC_THRESHOLDS)
@@ -4739,13 +4951,23 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 	}
 	for (l = first; l <= last; l++) {
 		char *line = source_line(x, l);
+		int colon = ends_colon(line);
 
 		p = trim(line);
 		/* A quote's line, as the source has it: "> Owner: ..." */
 		while (*p == '>')
 			p = trim(p + 1);
 		meta_line(x, p, l);
-		if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
+		/* "**Rufbereitschaft** (werktags 16:00-07:30):" then
+		 * "zentrale Nummer +49 ..." on the next line: one. */
+		if (sec == SEC_CONTACTS && l < last && *p != '\0' && colon) {
+			char *next = source_line(x, l + 1), *j;
+
+			j = xasprintf("%s: %s", p, trim(next));
+			contact_line(x, j, l);
+			free(j);
+			free(next);
+		} else if (sec == SEC_CONTACTS || sec == SEC_ESCALATION)
 			contact_line(x, p, l);
 		if (sec == SEC_ESCALATION)
 			step_line(x, p, l);
@@ -4844,7 +5066,8 @@ static const char *const esc_verbs[] = {
 	"phone ", "telephone ", "reach out to ", "wake up ", "loop in ",
 	"pull in ", "bring in ", "hand over to ", "inform ", "engage ",
 	"involve ", "ring ", "escalates to ", "escalate it to ", "try ",
-	"email ", "e-mail ", "mail ", "tag ", "message ", NULL
+	"email ", "e-mail ", "mail ", "tag ", "message ", "ask ", "dial ",
+	NULL
 };
 
 /* The same, said of someone: "the duty manager is paged". */
@@ -5780,6 +6003,40 @@ quick_block(struct ex *x, cmark_node *n)
 }
 
 /* Walks the blocks of the body in order, in the sections they are in. */
+/* Returns 1 if code block n is plain text ("```" or "```text") and comes
+ * before any heading below the title. */
+static int
+head_block(const struct ex *x, cmark_node *n)
+{
+	const char *info = cmark_node_get_fence_info(n);
+	int i;
+
+	for (i = 2; i <= 6; i++)
+		if (x->heads[i] != NULL)
+			return 0;
+	return info == NULL || *info == '\0' || strcmp(info, "text") == 0 ||
+	    strcmp(info, "txt") == 0 || strcmp(info, "plain") == 0;
+}
+
+/* The owner and review lines of code block n (head_block). */
+static void
+code_meta(struct ex *x, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n), *p, *e;
+	int line = node_line(x, n) + 1;
+	char *t;
+
+	for (p = lit; p != NULL && *p != '\0'; p = *e != '\0' ? e + 1 : e,
+	    line++) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		t = xstrndup(p, (size_t)(e - p));
+		meta_line(x, trim(t), line);
+		free(t);
+	}
+}
+
 /*
  * Returns 1 if a heading below level 1 after n, before the next level-1
  * one, names section sec: then that heading, not n, is the section, and
@@ -5898,6 +6155,12 @@ walk_blocks(struct ex *x, cmark_node *parent, int depth)
 		if (t == CMARK_NODE_PARAGRAPH && (sec != SEC_NONE ||
 		    x->want_meta))
 			paragraph(x, n, sec);
+		/* A header in a plain code block before the first section
+		 * ("Owner        : OCC Systems Manager", "Last review  :
+		 * 2026-11-20"). */
+		if (t == CMARK_NODE_CODE_BLOCK && x->want_meta &&
+		    sec == SEC_NONE && head_block(x, n))
+			code_meta(x, n);
 	}
 }
 
@@ -6059,6 +6322,83 @@ first_call(struct ex *x)
 		id->slen = 7;
 		return;
 	}
+}
+
+/* The digits of s, at most n - 1 of them, into d. */
+static void
+digits_of(const char *s, char *d, size_t n)
+{
+	size_t k = 0;
+
+	for (; *s != '\0' && k + 1 < n; s++)
+		if (isdigit((unsigned char)*s))
+			d[k++] = *s;
+	d[k] = '\0';
+}
+
+/*
+ * The id of the contact of cl whose phone is the first number in who
+ * that is some contact's ("Monetika (+33 1 99 00 98 00)", "the first
+ * call (555-0311 by day, 555-0312 at night)"), or NULL.
+ */
+static const char *
+contact_by_phone(const struct ynode *cl, const char *who)
+{
+	const char *p = who, *e, *v;
+	char want[32], have[32], *part;
+	size_t k;
+
+	while (*p != '\0') {
+		while (*p != '\0' && !isdigit((unsigned char)*p) && *p != '+')
+			p++;
+		for (e = p; *e != '\0' && strchr("0123456789 +-().", *e) !=
+		    NULL; e++)
+			;
+		part = xstrndup(p, (size_t)(e - p));
+		digits_of(part, want, sizeof(want));
+		free(part);
+		p = *e != '\0' ? e + 1 : e;
+		if (strlen(want) < 7)
+			continue;
+		for (k = 0; k < cl->n; k++) {
+			if ((v = ystr(ymap_get(cl->items[k], "phone"))) ==
+			    NULL)
+				continue;
+			digits_of(v, have, sizeof(have));
+			if (strcmp(have, want) == 0)
+				return ystr(ymap_get(cl->items[k], "id"));
+		}
+	}
+	return NULL;
+}
+
+/*
+ * "Gareth Pryce calls the Westrail helpdesk (555-0390)", "OCC Duty Crew
+ * Controller calls the 1st-line engineer": a step whose who says who
+ * calls whom; returns where the one called is named in who, or NULL.
+ */
+static const char *
+called_of(const char *who)
+{
+	static const char *const verb[] = { " calls ", " pages ",
+	    " phones ", " rings ", " escalates to ", " informs ",
+	    " notifies ", " contacts ", " wakes up ", " loops in ",
+	    " calls out ", NULL };
+	const char *p, *best = NULL;
+	size_t i, n = 0, words = 0;
+
+	for (i = 0; verb[i] != NULL; i++)
+		if ((p = strstr(who, verb[i])) != NULL && (best == NULL ||
+		    p < best || (p == best && strlen(verb[i]) > n))) {
+			best = p;
+			n = strlen(verb[i]);
+		}
+	if (best == NULL || best == who)
+		return NULL;
+	for (p = who; p < best; p++)
+		words += *p == ' ';
+	return words < 8 && !isdigit((unsigned char)best[n]) ? best + n :
+	    NULL;
 }
 
 /* Takes key out of map m, if it is there. */
@@ -6593,13 +6933,24 @@ extract(struct runbook *r, int all)
 		cl = x.contacts;
 	for (i = 0; (size_t)i < x.escalation->n; i++) {
 		struct ynode *s = x.escalation->items[i];
-		const char *who = ystr(ymap_get(s, "who"));
+		const char *who = ystr(ymap_get(s, "who")), *byphone;
 		const char *how = ystr(ymap_get(s, "_how"));
 
 		map_drop(s, "_how");
 		/* "[Name of on-call engineer]" names nobody yet. */
 		if (who != NULL && (*who == '[' || *who == '<'))
 			continue;
+		/* "Gareth Pryce calls the Westrail helpdesk (555-0390)":
+		 * the one called. */
+		if (who != NULL && called_of(who) != NULL)
+			who = called_of(who);
+		/* "... chez Monetika (+33 1 99 00 98 00)": the contact of
+		 * that number. */
+		if (who != NULL && contact_of(cl, who) == NULL &&
+		    (byphone = contact_by_phone(cl, who)) != NULL) {
+			put(&x, s, "contact", byphone, s->line);
+			continue;
+		}
 		if (who != NULL && contact_of(cl, who) == NULL && cl == x.contacts)
 			step_contact(&x, who, how, s->line);
 		if (who != NULL)

@@ -628,8 +628,8 @@ is_dir(const struct site *s, const char *dir)
  * GitLab's).  The mode decides which ids r's headings have; the caller
  * decides what a match that is not exact is worth.
  */
-const char *
-anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
+static const char *
+anchor_find1(const struct runbook *r, const char *frag, enum anchor_mode mode,
     int *how)
 {
 	const char *found = NULL;
@@ -687,6 +687,27 @@ anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
 	if (found == NULL)
 		*how = ANCHOR_NONE;
 	return found;
+}
+
+/*
+ * Returns the id of r's heading (or of an element of its page) that the
+ * decoded fragment frag names, or NULL, and in *how how it matched (see
+ * anchor_find1), or ANCHOR_PREFIX: "#user-content-x", the id GitHub and
+ * GitLab give heading x (and footnote x) on their pages, which their
+ * page links with "#x".
+ */
+const char *
+anchor_find(const struct runbook *r, const char *frag, enum anchor_mode mode,
+    int *how)
+{
+	const char *id = anchor_find1(r, frag, mode, how);
+	int h;
+
+	if (id == NULL && strncmp(frag, "user-content-", 13) == 0 &&
+	    frag[13] != '\0' && (id = anchor_find1(r, frag + 13, mode,
+	    &h)) != NULL)
+		*how = h == ANCHOR_EXACT ? ANCHOR_PREFIX : h;
+	return id;
 }
 
 /* Returns 1 if the index leaves link l alone (a URL, an autolink). */
@@ -1127,8 +1148,10 @@ anchor_check(struct site *s, struct runbook *r, struct link *l,
 		return;
 	}
 	/* GitLab has made GitHub's ids (runs of "-" kept) since 17.0, and
-	 * the collapsed ones before: on a GitLab site both are GitLab's. */
-	if (how == ANCHOR_OTHER && mode == ANCHORS_GITLAB)
+	 * the collapsed ones before: on a GitLab site both are GitLab's.
+	 * "#user-content-x" is the very id of x on both. */
+	if ((how == ANCHOR_OTHER && mode == ANCHORS_GITLAB) ||
+	    how == ANCHOR_PREFIX)
 		;
 	else if (how == ANCHOR_CASE)
 		diag_add(&r->diags, r->src.path, l->line, l->col,

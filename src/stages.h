@@ -134,7 +134,7 @@ char	*resolve_path(const char *from, const char *path);
 /* second: an arena for a second thread's strings, or NULL for one. */
 void	 index_build(struct site *, struct arena *second);
 /* How anchor_find matched a fragment. */
-enum { ANCHOR_NONE, ANCHOR_EXACT, ANCHOR_CASE, ANCHOR_OTHER };
+enum { ANCHOR_NONE, ANCHOR_EXACT, ANCHOR_CASE, ANCHOR_OTHER, ANCHOR_PREFIX };
 const char *anchor_find(const struct runbook *, const char *frag,
 	    enum anchor_mode, int *how);
 int	 link_external(const struct link *);
