@@ -40,6 +40,7 @@ struct ex {
 	struct ynode	*contacts, *severity, *escalation, *thresholds;
 	struct ynode	*esc_more;	/* a matrix's other severities' */
 	struct ynode	*owner, *reviewed, *every;
+	struct ynode	*next_review;	/* "Next review due: <date>" */
 	char		*heads[7];	/* the headings above, by level */
 	int		 levels[7];	/* their sections */
 	int		 hline[7];	/* their lines */
@@ -245,7 +246,7 @@ item_at(struct ex *x, int line)
  * if it states none.
  */
 static int
-duration(const char *s, char out[24])
+duration_at(const char *s, char out[24], int other_too)
 {
 	static const struct {
 		const char	*word;
@@ -275,6 +276,20 @@ duration(const char *s, char out[24])
 	const char *p, *imm = NULL;
 	size_t i, n;
 	long v;
+
+	/* "at once for any Level 1, otherwise after 2 hours": the time
+	 * of the usual case. */
+	{
+		static const char *const other[] = { "otherwise ",
+		    "sinon ", "sonst ", "altrimenti ", NULL };
+		for (i = 0; other_too && other[i] != NULL; i++)
+			if ((p = strstr(l, other[i])) != NULL &&
+			    duration_at(p + strlen(other[i]), out, 0) &&
+			    strcmp(out, "0m") != 0) {
+				free(l);
+				return 1;
+			}
+	}
 
 	/* "immediately": 0m, unless a time comes first ("after 1 hour, or
 	 * immediately if the ED is affected"). */
@@ -418,6 +433,14 @@ duration(const char *s, char out[24])
 	}
 	free(l);
 	return 0;
+}
+
+/* Writes into out the duration s states (duration_at), its "otherwise"
+ * read too. */
+static int
+duration(const char *s, char out[24])
+{
+	return duration_at(s, out, 1);
 }
 
 /* ----------------------------------------------------------- dates */
@@ -1755,18 +1778,27 @@ next_cmp(const char *s, struct cmp *c)
 			c->op = *p;
 			continue;
 		}
-		/* "above 1%", "below 15%", "under", "over" */
-		if (strchr("aAoOmMeEbBuUlLfF", *p) == NULL)
+		/* "above 1%", "below 15%", "under", "over", "longer than
+		 * 3 seconds" */
+		if (strchr("aAoOmMeEbBuUlLfFhHgGsS", *p) == NULL)
 			;
 		else if (strncasecmp(p, "above", 5) == 0 ||
 		    strncasecmp(p, "over ", 5) == 0 ||
 		    strncasecmp(p, "more than", 9) == 0 ||
-		    strncasecmp(p, "exceed", 6) == 0)
+		    strncasecmp(p, "exceed", 6) == 0 ||
+		    strncasecmp(p, "longer than", 11) == 0 ||
+		    strncasecmp(p, "higher than", 11) == 0 ||
+		    strncasecmp(p, "greater than", 12) == 0 ||
+		    strncasecmp(p, "slower than", 11) == 0 ||
+		    strncasecmp(p, "larger than", 11) == 0)
 			c->op = '>';
 		else if (strncasecmp(p, "below", 5) == 0 ||
 		    strncasecmp(p, "under ", 6) == 0 ||
 		    strncasecmp(p, "less than", 9) == 0 ||
-		    strncasecmp(p, "fewer than", 10) == 0)
+		    strncasecmp(p, "fewer than", 10) == 0 ||
+		    strncasecmp(p, "lower than", 10) == 0 ||
+		    strncasecmp(p, "shorter than", 12) == 0 ||
+		    strncasecmp(p, "smaller than", 12) == 0)
 			c->op = '<';
 		if (*p == '=' || *p == ' ' || *p == '~')
 			continue;
@@ -1798,6 +1830,30 @@ next_cmp(const char *s, struct cmp *c)
 							c->num = c->num * 10 +
 							    (*d - '0');
 					q = g;
+				}
+			}
+			/* "20 000", "1 500 000" (French, with a space or a
+			 * no-break space): thousands. */
+			if (q - p <= 3 && *p != '0' && isdigit((unsigned char)
+			    q[-1])) {
+				for (;;) {
+					size_t sp = q[0] == ' ' ? 1 :
+					    ((unsigned char)q[0] == 0xc2 &&
+					    (unsigned char)q[1] == 0xa0) ? 2 :
+					    ((unsigned char)q[0] == 0xe2 &&
+					    (unsigned char)q[1] == 0x80 &&
+					    (unsigned char)q[2] == 0xaf) ? 3 : 0;
+					if (sp == 0 || !isdigit((unsigned char)
+					    q[sp]) || !isdigit((unsigned char)
+					    q[sp + 1]) || !isdigit((unsigned char)
+					    q[sp + 2]) || isdigit((unsigned char)
+					    q[sp + 3]) || q[sp + 3] == '.' ||
+					    q[sp + 3] == ',')
+						break;
+					c->num = c->num * 1000 + (q[sp] - '0') *
+					    100 + (q[sp + 1] - '0') * 10 +
+					    (q[sp + 2] - '0');
+					q += sp + 3;
 				}
 			}
 			/* 1,600 and 1,500,000,000: thousands. */
@@ -2363,9 +2419,13 @@ threshold_line(struct ex *x, const char *text, int line)
 	}
 	/* "informational only ... must not page anyone"; SCADA's "Low
 	 * alarm", "low-low": levels whose metric the line does not name. */
+	/* "The pH alarm was removed in 2025": no level at all. */
 	if (strstr(l, "informational") != NULL || strstr(l, "not page") !=
 	    NULL || strstr(l, "never page") != NULL || strstr(l,
-	    "no page") != NULL || strncmp(l, "low-low", 7) == 0 ||
+	    "no page") != NULL || strstr(l, " removed") != NULL ||
+	    strstr(l, "no longer") != NULL || strstr(l, "deprecated") !=
+	    NULL || strstr(l, "withdrawn") != NULL || strstr(l,
+	    "decommissioned") != NULL || strncmp(l, "low-low", 7) == 0 ||
 	    strncmp(l, "high-high", 9) == 0 || strncmp(l, "low alarm", 9) == 0 ||
 	    strncmp(l, "high alarm", 10) == 0) {
 		free(l);
@@ -2659,6 +2719,9 @@ col_of(const char *h, enum section sec)
 		{ "resposta", C_RESP }, { "risposta", C_RESP },
 		{ "reactie", C_RESP },
 		{ "krit", C_CRIT }, { "advert", C_WARN },
+		{ "avertis", C_WARN }, { "dur\xc3\xa9" "e", C_FOR },
+		{ "duraci\xc3\xb3n", C_FOR }, { "durata", C_FOR },
+		{ "dura\xc3\xa7\xc3\xa3o", C_FOR },
 		{ "cr\xc3\xad" "t", C_CRIT },
 		{ "alert at", C_CRIT }, { "threshold", C_CRIT },
 		{ "condition", C_CRIT }, { "trigger", C_CRIT },
@@ -4425,6 +4488,10 @@ meta_of(const char *s, const char **rest)
 		{ "last looked over", M_REVIEWED },
 		{ "looked over", M_REVIEWED }, { "last looked at", M_REVIEWED },
 		{ "kept by", M_OWNER }, { "rev", M_REVIEWED },
+		{ "n\xc3\xa4" "chste pr\xc3\xbc" "fung", M_EVERY },
+		{ "prochaine revue", M_EVERY },
+		{ "pr\xc3\xb3xima revisi\xc3\xb3n", M_EVERY },
+		{ "next review due", M_EVERY },
 		{ "review schedule", M_EVERY }, { "review cycle", M_EVERY },
 		{ "review frequency", M_EVERY }, { "review every", M_EVERY },
 		{ "next review", M_EVERY }, { "reviewed every", M_EVERY },
@@ -4451,8 +4518,10 @@ meta_of(const char *s, const char **rest)
 	 * label goes on to its colon. */
 	if (*p != ':' && (m == M_OWNER || m == M_REVIEWED)) {
 		const char *c = strchr(p, ':'), *q;
-		for (q = p; c != NULL && q < c && !isdigit((unsigned char)*q);
-		    q++)
+		/* Not into brackets: "the Live Ops crew (owner: Marco
+		 * Deluca)". */
+		for (q = p; c != NULL && q < c && !isdigit((unsigned char)*q) &&
+		    *q != '('; q++)
 			;
 		if (c != NULL && c - p <= 30 && q == c && c[1] != '/')
 			p = c;
@@ -4523,6 +4592,11 @@ meta_part(struct ex *x, char *part, int line)
 	case M_EVERY:
 		if (x->every == NULL && every_of(rest, d))
 			x->every = str_at(x, d, strlen(d), line);
+		/* "Next review due: 2 September 2026": a date, not how
+		 * often (review_every is taken from the two dates). */
+		else if (x->every == NULL && x->next_review == NULL &&
+		    date_of(rest, date))
+			x->next_review = str_at(x, date, 10, line);
 		break;
 	default:
 		break;
@@ -5661,8 +5735,20 @@ esc_sentence(struct ex *x, const char *sent, const char *l, const char *cond,
 		    "incidents", "it first", "this first", "the ticket", NULL };
 		if ((p = word_of(l, cond, owns, &vn)) != NULL && p > cond &&
 		    has_any(p + vn, what)) {
-			esc_add(x, sent + (cond - l), (size_t)(p - cond), 0,
-			    NULL, 1, line);
+			size_t wn = (size_t)(p - cond);
+
+			/* "The duty controller answers and owns the
+			 * incident": whoever, without "answers and". */
+			while (wn > 0 && cond[wn - 1] == ' ')
+				wn--;
+			if (wn > 4 && strncmp(cond + wn - 4, " and", 4) == 0) {
+				wn -= 4;
+				while (wn > 0 && cond[wn - 1] != ' ')
+					wn--;
+			}
+			if (wn > 0)
+				esc_add(x, sent + (cond - l), wn, 0, NULL, 1,
+				    line);
 			return;
 		}
 	}
@@ -6988,6 +7074,16 @@ extract(struct runbook *r, int all)
 		ymap_add(x.a, m, "owner", x.owner);
 	if (x.reviewed != NULL)
 		ymap_add(x.a, m, "last_reviewed", x.reviewed);
+	/* Reviewed 2026-03-02, next review due 2026-09-02: every 184d. */
+	if (x.every == NULL && x.next_review != NULL && x.reviewed != NULL &&
+	    date_days(x.reviewed->s) >= 0 &&
+	    date_days(x.next_review->s) > date_days(x.reviewed->s)) {
+		char d[24];
+
+		snprintf(d, sizeof(d), "%ldd", date_days(x.next_review->s) -
+		    date_days(x.reviewed->s));
+		x.every = str_at(&x, d, strlen(d), x.next_review->line);
+	}
 	if (x.every != NULL)
 		ymap_add(x.a, m, "review_every", x.every);
 	if (x.severity->n > 0)
