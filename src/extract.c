@@ -6470,7 +6470,7 @@ called_of(const char *who)
 	    " phones ", " rings ", " escalates to ", " informs ",
 	    " notifies ", " contacts ", " wakes up ", " loops in ",
 	    " calls out ", NULL };
-	const char *p, *best = NULL;
+	const char *p, *q, *best = NULL;
 	size_t i, n = 0, words = 0;
 
 	for (i = 0; verb[i] != NULL; i++)
@@ -6481,7 +6481,13 @@ called_of(const char *who)
 		}
 	if (best == NULL || best == who)
 		return NULL;
-	for (p = who; p < best; p++)
+	/* The subject: after the last arrow, comma or colon before the
+	 * verb ("S0 still going at 30 min -> Marco loops in Dana"). */
+	for (p = who, q = who; p < best; p++)
+		if (*p == ',' || *p == ';' || *p == ':' || strncmp(p,
+		    "\xe2\x86\x92", 3) == 0)
+			q = p + 1;
+	for (p = q; p < best; p++)
 		words += *p == ' ';
 	return words < 8 && !isdigit((unsigned char)best[n]) ? best + n :
 	    NULL;
@@ -7028,8 +7034,17 @@ extract(struct runbook *r, int all)
 			continue;
 		/* "Gareth Pryce calls the Westrail helpdesk (555-0390)":
 		 * the one called. */
-		if (who != NULL && called_of(who) != NULL)
-			who = called_of(who);
+		if (who != NULL && called_of(who) != NULL) {
+			/* "... loops in Dana (555-0400) and the community
+			 * team posts an update": Dana. */
+			const char *cw = called_of(who), *e;
+			size_t cn = strlen(cw);
+
+			if ((e = strstr(cw, " and the ")) != NULL ||
+			    (e = strstr(cw, ", and ")) != NULL)
+				cn = (size_t)(e - cw);
+			who = arena_strndup(x.a, cw, cn);
+		}
 		/* "... chez Monetika (+33 1 99 00 98 00)": the contact of
 		 * that number. */
 		if (who != NULL && contact_of(cl, who) == NULL &&
