@@ -64,6 +64,8 @@ static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static void	step_contact(struct ex *, const char *, const char *, int);
 static int	step_parts(struct ex *, const char *, int);
 static char	*handover(const char *);
+static int	note_label(const char *);
+static int	lead_name(const char *);
 static void	cover_in(struct ex *, struct ynode *, const char *, int);
 static void	map_drop(struct ynode *, const char *);
 static int	has_reach(const struct ynode *);
@@ -1588,10 +1590,16 @@ cut:
 				static const char *const fw[] = { "phone", "tel",
 				    "mobile", "cell", "pager", "email", "e-mail",
 				    "mail", "slack", "chat", "teams", "url",
-				    "web", NULL };
+				    "web", "mob", "ph", "gsm", "cellulare",
+				    "telefono", "telefoon", "mobiel", "handy",
+				    "telefon", NULL };
 				char *w = lower(part);
 				size_t q;
 				w[sp - part] = '\0';
+				/* "cell. +39 ...", "tel. 06-...", "Mob.:" */
+				for (q = strlen(w); q > 0 && (w[q - 1] == '.' ||
+				    w[q - 1] == ':'); q--)
+					w[q - 1] = '\0';
 				for (q = 0; fw[q] != NULL && strcmp(w, fw[q]);
 				    q++)
 					;
@@ -2654,6 +2662,14 @@ row_gone(cmark_node *row, size_t cols)
 		away = gone(v);
 		free(v);
 	}
+	/* "| ~~Fraud liaison~~ | ~~Paul Greaves~~ | ...": struck
+	 * through, its first cell's text all of it. */
+	if (!away && (row = cmark_node_first_child(row)) != NULL &&
+	    (row = cmark_node_first_child(row)) != NULL &&
+	    cmark_node_next(row) == NULL && cmark_node_get_type_string(row) !=
+	    NULL && strcmp(cmark_node_get_type_string(row),
+	    "strikethrough") == 0)
+		away = 1;
 	return away;
 }
 
@@ -3699,6 +3715,8 @@ gone(const char *s)
 	    "n\xc3\xa3o ligar", "nao ligar", "jubilad", "no llamar",
 	    "retrait\xc3\xa9", "ne plus appeler", "ne pas appeler",
 	    "nicht anrufen", "im ruhestand", "testanruf", "test call",
+	    "left in 19", "left in 20", "left on ", "vertrokken",
+	    "ha lasciato", "uit dienst",
 	    "test line", "num\xc3\xa9ro de test", "n\xc3\xbamero de prueba",
 	    "numero di test", NULL };
 	size_t i;
@@ -4071,8 +4089,33 @@ named_in(struct ex *x, const char *text, const char *from,
 		struct ynode *c = x->contacts->items[i];
 
 		if (c == skip || (v = ystr(ymap_get(c, "name"))) == NULL ||
-		    !full_name(v) || (q = strstr(from, v)) == NULL)
+		    !full_name(v))
 			continue;
+		/* "Giulia Ferraro", or "Giulia" where no other contact
+		 * has that first name. */
+		if ((q = strstr(from, v)) == NULL) {
+			size_t fn = strcspn(v, " ");
+			const char *w;
+
+			if (fn < 3)
+				continue;
+			for (k = 0; k < x->contacts->n; k++)
+				if (x->contacts->items[k] != c &&
+				    (w = ystr(ymap_get(x->contacts->items[k],
+				    "name"))) != NULL && strncmp(w, v, fn) == 0 &&
+				    (w[fn] == ' ' || w[fn] == '\0'))
+					break;
+			if (k < x->contacts->n)
+				continue;
+			for (q = from; (q = strstr(q, "")) != NULL && *q != '\0';
+			    q++)
+				if (strncmp(q, v, fn) == 0 && (q == text ||
+				    !isalnum((unsigned char)q[-1])) &&
+				    !isalnum((unsigned char)q[fn]))
+					break;
+			if (q == NULL || *q == '\0')
+				continue;
+		}
 		if (*at == NULL || q < *at) {
 			best = c;
 			*at = q;
@@ -4084,7 +4127,6 @@ named_in(struct ex *x, const char *text, const char *from,
 				    x->contacts->items[k], "name")), v) == 0;
 		}
 	}
-	(void)text;
 	return same == 0 ? best : NULL;
 }
 
@@ -4096,7 +4138,7 @@ named_in(struct ex *x, const char *text, const char *from,
  * them (the cover's own contact's).
  */
 static void
-absence_note(struct ex *x, const char *text)
+absence_note(struct ex *x, const char *text, int line)
 {
 	struct ynode *absent, *cover;
 	const char *a, *b;
@@ -4107,10 +4149,19 @@ absence_note(struct ex *x, const char *text)
 	if ((absent = named_in(x, text, text, NULL, &a)) == NULL)
 		return;
 	n = strlen(ystr(ymap_get(absent, "name")));
-	if ((cover = named_in(x, text, a + n, absent, &b)) == NULL ||
-	    !has_reach(cover))
+	if ((cover = named_in(x, text, a + n, absent, &b)) != NULL &&
+	    has_reach(cover)) {
+		take_person(x, absent, cover);
 		return;
-	take_person(x, absent, cover);
+	}
+	/* "...; la sostituisce Marco Greco, cell. +39 333 555 0160": one
+	 * the list does not have, with a number. */
+	for (b = a + n; *b != '\0'; b++)
+		if (isupper((unsigned char)*b) && (b == text ||
+		    b[-1] == ' ') && lead_name(b)) {
+			cover_in(x, absent, b, line);
+			return;
+		}
 }
 
 /* The items of a list under sec. */
@@ -4204,7 +4255,8 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 			}
 			if (lab != NULL && ((block_field(lab) == F_NONE &&
 			    field_of(lab) != F_NONE && field_of(lab) != F_ROLE &&
-			    field_of(lab) != F_NAME) || meta_label(lab)))
+			    field_of(lab) != F_NAME) || meta_label(lab) ||
+			    note_label(trim(lab))))
 				break;
 			if (lab != NULL) {
 				struct ynode *c = item_at(x, line);
@@ -4215,7 +4267,23 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 				add_contact(x, c);
 			} else {
 				paged_rota(x, text, line);
-				absence_note(x, text);
+				absence_note(x, text, line);
+			}
+			/* "- Giulia Ferraro ..." then "  - Giulia e in
+			 * ferie ...; la sostituisce Marco Greco, ...". */
+			for (sub = cmark_node_first_child(it); sub != NULL;
+			    sub = cmark_node_next(sub)) {
+				cmark_node *s2;
+
+				if (cmark_node_get_type(sub) != CMARK_NODE_LIST)
+					continue;
+				for (s2 = cmark_node_first_child(sub); s2 != NULL;
+				    s2 = cmark_node_next(s2)) {
+					char *t2 = item_text(s2);
+
+					absence_note(x, t2, node_line(x, s2));
+					free(t2);
+				}
 			}
 			break;
 		}
@@ -4488,6 +4556,14 @@ meta_of(const char *s, const char **rest)
 		{ "last looked over", M_REVIEWED },
 		{ "looked over", M_REVIEWED }, { "last looked at", M_REVIEWED },
 		{ "kept by", M_OWNER }, { "rev", M_REVIEWED },
+		{ "own", M_OWNER }, { "rvw", M_REVIEWED },
+		{ "next rvw", M_EVERY },
+		{ "document last reviewed", M_REVIEWED },
+		{ "page last reviewed", M_REVIEWED },
+		{ "procedure last reviewed", M_REVIEWED },
+		{ "runbook last reviewed", M_REVIEWED },
+		{ "laatst gecontroleerd", M_REVIEWED },
+		{ "gecontroleerd op", M_REVIEWED },
 		{ "n\xc3\xa4" "chste pr\xc3\xbc" "fung", M_EVERY },
 		{ "prochaine revue", M_EVERY },
 		{ "pr\xc3\xb3xima revisi\xc3\xb3n", M_EVERY },
@@ -4540,7 +4616,9 @@ meta_of(const char *s, const char **rest)
 	 * is a review only so ("rev: 2026-10-30 nk"). */
 	if (best == 4 && strncasecmp(s, "team", 4) == 0 && s[4] != ':')
 		return M_NONE;
-	if (best == 3 && strncasecmp(s, "rev", 3) == 0 && s[3] != ':')
+	if (best == 3 && (strncasecmp(s, "rev", 3) == 0 ||
+	    strncasecmp(s, "own", 3) == 0 || strncasecmp(s, "rvw", 3) == 0) &&
+	    s[3] != ':')
 		return M_NONE;
 	/* "Last looked over on 3 November 2026" */
 	if (m == M_REVIEWED && strncasecmp(p, "on ", 3) == 0 &&
@@ -4741,6 +4819,22 @@ step_line(struct ex *x, const char *text, int line)
 	}
 }
 
+/* Returns 1 if label lab introduces a remark, not a contact: "Note",
+ * "NB", "Nota", "Hinweis", "Remarque", "Opmerking", "PS". */
+static int
+note_label(const char *lab)
+{
+	static const char *const w[] = { "note", "notes", "nb", "n.b.",
+	    "nota", "nota bene", "hinweis", "remarque", "remarques",
+	    "opmerking", "ps", "p.s.", "anmerkung", "attention", NULL };
+	size_t i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strcasecmp(lab, w[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* "Billing on-call: +1 555 0160, billing-oncall@acme.test": a line that
  * names a role and how to reach it. */
 static void
@@ -4752,7 +4846,8 @@ contact_line(struct ex *x, const char *text, int line)
 
 	if (lab == NULL || field_of(lab) == F_PHONE || field_of(lab) ==
 	    F_EMAIL || field_of(lab) == F_CHAT || meta_label(lab) ||
-	    section_of(lab) == SEC_FORMER || gone(text) || step_label(lab)) {
+	    section_of(lab) == SEC_FORMER || gone(text) || step_label(lab) ||
+	    note_label(lab)) {
 		free(lab);
 		return;
 	}
@@ -5012,7 +5107,7 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		p = node_text(n);
 		reached_prose(x, p, first);
 		rota_prose(x, p, first);
-		absence_note(x, p);
+		absence_note(x, p, first);
 		free(p);
 	}
 	if (sec == SEC_THRESHOLDS)
@@ -5032,6 +5127,21 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		while (*p == '>')
 			p = trim(p + 1);
 		meta_line(x, p, l);
+		/* A definition list's term, then ": 14 October 2026" on
+		 * the next line ("Last reviewed" / ": ..."). */
+		if (l < last && !colon) {
+			char *next = source_line(x, l + 1), *nt = next;
+
+			while (*nt == ' ')
+				nt++;
+			if (nt[0] == ':' && nt[1] == ' ') {
+				char *j = xasprintf("%s: %s", p, trim(nt + 1));
+
+				meta_line(x, j, l + 1);
+				free(j);
+			}
+			free(next);
+		}
 		/* "**Rufbereitschaft** (werktags 16:00-07:30):" then
 		 * "zentrale Nummer +49 ..." on the next line: one. */
 		if (sec == SEC_CONTACTS && l < last && *p != '\0' && colon) {
@@ -6089,6 +6199,52 @@ quick_block(struct ex *x, cmark_node *n)
 }
 
 /* Walks the blocks of the body in order, in the sections they are in. */
+/*
+ * The owner and review lines of raw HTML n, as its source has them: a
+ * Confluence export's "<tr><th>Last reviewed</th><td>2026-08-17</td>"
+ * read as "Last reviewed: 2026-08-17".
+ */
+static void
+html_meta(struct ex *x, cmark_node *n)
+{
+	int first = node_line(x, n), last, l;
+	char *line, *o, *p;
+	size_t k;
+
+	/* To the blank line that ends raw HTML (the sanitized nodes keep
+	 * their first line only). */
+	for (last = first; last - first < 50; last++) {
+		line = source_line(x, last + 1);
+		k = strlen(trim(line));
+		free(line);
+		if (k == 0 || (size_t)last + 1 > x->r->src.nlines)
+			break;
+	}
+	for (l = first; l <= last; l++) {
+		line = source_line(x, l);
+		o = xmalloc(2 * strlen(line) + 1);
+		for (p = line, k = 0; *p != '\0'; ) {
+			if (*p != '<') {
+				o[k++] = *p++;
+				continue;
+			}
+			/* A header cell's end: the label's colon. */
+			if (strncasecmp(p, "</th>", 5) == 0 ||
+			    strncasecmp(p, "</dt>", 5) == 0)
+				o[k++] = ':';
+			o[k++] = ' ';
+			while (*p != '\0' && *p != '>')
+				p++;
+			if (*p == '>')
+				p++;
+		}
+		o[k] = '\0';
+		meta_line(x, trim(o), l);
+		free(o);
+		free(line);
+	}
+}
+
 /* Returns 1 if code block n is plain text ("```" or "```text") and comes
  * before any heading below the title. */
 static int
@@ -6195,6 +6351,9 @@ walk_blocks(struct ex *x, cmark_node *parent, int depth)
 		 * on the page. */
 		if ((t == CMARK_NODE_CUSTOM_BLOCK ||
 		    t == CMARK_NODE_BLOCK_QUOTE) && depth < 8) {
+			if (t == CMARK_NODE_CUSTOM_BLOCK && depth == 0 &&
+			    x->want_meta)
+				html_meta(x, n);
 			walk_blocks(x, n, depth + 1);
 			continue;
 		}
@@ -6523,6 +6682,7 @@ lead_name(const char *s)
 		return 0;
 	e = strchr(e + 1, ' ');
 	w = e != NULL ? xstrndup(s, (size_t)(e - s)) : xstrdup(s);
+	w[strcspn(w, ",;.()")] = '\0';	/* "Marco Greco, cell. ..." */
 	ok = full_name(w);
 	free(w);
 	return ok;
