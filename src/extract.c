@@ -66,6 +66,7 @@ static int	step_parts(struct ex *, const char *, int);
 static char	*handover(const char *);
 static int	note_label(const char *);
 static int	lead_name(const char *);
+static int	ends_colon(const char *);
 static void	cover_in(struct ex *, struct ynode *, const char *, int);
 static void	map_drop(struct ynode *, const char *);
 static int	has_reach(const struct ynode *);
@@ -5054,6 +5055,73 @@ threshold_prose(struct ex *x, int first, int last)
 	buf_free(&b);
 }
 
+/*
+ * A definition list's entry in a contacts section (Pandoc's, PHP
+ * Markdown Extra's): "Primary on-call (RCS sysadmin rota)" then ":
+ * Tomasz Wielgosz", ": Mobile: +44 ...", ": Email: ..." on the lines
+ * first..last.  Its lines that say who left or who is away are passed
+ * over ("Now: Helen Strachan, ..." is who is there now).  Returns 1 if
+ * the paragraph was one.
+ */
+static int
+deflist_contact(struct ex *x, int first, int last)
+{
+	static const char *const now[] = { "now", "currently", "cover",
+	    "covered by", "covering", "instead", NULL };
+	struct ynode *c;
+	char *term, *v, *p, *lab;
+	const char *rest;
+	size_t i;
+	int l, n = 0;
+
+	if (last <= first)
+		return 0;
+	v = source_line(x, first + 1);
+	for (p = v; *p == ' '; p++)
+		;
+	n = p[0] == ':' && p[1] == ' ';
+	free(v);
+	term = source_line(x, first);
+	if (!n || *trim(term) == '\0' || ends_colon(term)) {
+		free(term);
+		return 0;
+	}
+	c = item_at(x, first);
+	put_role(x, c, trim(term), first);
+	free(term);
+	for (l = first + 1; l <= last; l++) {
+		v = source_line(x, l);
+		for (p = v; *p == ' '; p++)
+			;
+		if (*p != ':') {
+			free(v);
+			break;
+		}
+		p = trim(p + 1);
+		if (gone(p) || away(p)) {
+			free(v);
+			continue;
+		}
+		if ((lab = label_of(p, &rest)) != NULL) {
+			for (i = 0; now[i] != NULL &&
+			    strcasecmp(trim(lab), now[i]) != 0; i++)
+				;
+			if (now[i] != NULL)
+				p = (char *)rest;
+			else if (full_name(trim(lab))) {
+				put(x, c, "name", trim(lab), l);
+				p = (char *)rest;
+			}
+			free(lab);
+		}
+		set_parts(x, c, p, l, F_NONE);
+		free(v);
+	}
+	if (has_reach(c) || ymap_get(c, "name") != NULL)
+		add_contact(x, c);
+	return 1;
+}
+
 /* Returns 1 if line s ends with a colon (trim takes it away). */
 static int
 ends_colon(const char *s)
@@ -5074,7 +5142,7 @@ ends_colon(const char *s)
 static void
 paragraph(struct ex *x, cmark_node *n, enum section sec)
 {
-	int first = node_line(x, n), last, l, hl;
+	int first = node_line(x, n), last, l, hl, deflist;
 	cmark_node *nx = cmark_node_next(n), *li;
 	const char *head, *h;
 	char *p, *code, *lp, d[24];
@@ -5118,6 +5186,7 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 			threshold_prose(x, first, last);
 		free(p);
 	}
+	deflist = sec == SEC_CONTACTS && deflist_contact(x, first, last);
 	for (l = first; l <= last; l++) {
 		char *line = source_line(x, l);
 		int colon = ends_colon(line);
@@ -5144,7 +5213,10 @@ paragraph(struct ex *x, cmark_node *n, enum section sec)
 		}
 		/* "**Rufbereitschaft** (werktags 16:00-07:30):" then
 		 * "zentrale Nummer +49 ..." on the next line: one. */
-		if (sec == SEC_CONTACTS && l < last && *p != '\0' && colon) {
+		if (deflist)
+			;	/* deflist_contact read it */
+		else if (sec == SEC_CONTACTS && l < last && *p != '\0' &&
+		    colon) {
 			char *next = source_line(x, l + 1), *j;
 
 			j = xasprintf("%s: %s", p, trim(next));
