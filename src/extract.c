@@ -4443,6 +4443,34 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 		cmark_node *pv = cmark_node_previous(lst);
 		char *about = pv != NULL && cmark_node_get_type(pv) ==
 		    CMARK_NODE_PARAGRAPH ? node_text(pv) : NULL;
+		/* "<details><summary>Primary on-call \xe2\x80\x94 Nikhil
+		 * Rao</summary>" then "- Phone: ...": the summary is the
+		 * heading. */
+		char *sum = pv != NULL && cmark_node_get_type(pv) ==
+		    CMARK_NODE_CUSTOM_BLOCK ? node_text(pv) : NULL;
+
+		if (sum != NULL && (*trim(sum) == '\0' || strlen(sum) > 80)) {
+			free(sum);
+			sum = NULL;
+		}
+		if (sum != NULL && gone(sum)) {
+			free(sum);
+			free(about);
+			return;
+		}
+		if (sum != NULL) {
+			char *dash = strstr(sum, " \xe2\x80\x94 ");
+
+			if (dash == NULL)
+				dash = strstr(sum, " - ");
+			if (dash != NULL && full_name(trim(dash + (dash[1] ==
+			    '-' ? 3 : 5))) && ymap_get(block, "name") == NULL) {
+				set_field(x, block, F_NAME, trim(dash +
+				    (dash[1] == '-' ? 3 : 5)), block->line);
+				*dash = '\0';
+			}
+			h = trim(sum);
+		}
 
 		/* "### Jonas Weber" then "Former lead - moved to the Ads
 		 * team": no one to call. */
@@ -4471,9 +4499,12 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 		free(about);
 		if (has_reach(block) || ymap_get(block, "name") != NULL) {
 			/* The heading's line is the contact's. */
-			block->line = hl > 0 ? x->hline[hl] : block->line;
+			if (sum == NULL)
+				block->line = hl > 0 ? x->hline[hl] :
+				    block->line;
 			add_contact(x, block);
 		}
+		free(sum);
 	}
 	/* A step that a sentence about contacts gave and this list under
 	 * an escalation heading gives again ("The on-call engineer should

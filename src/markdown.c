@@ -483,10 +483,11 @@ static size_t
 shortcode(const char *p, size_t n, const char **arg, size_t *argn)
 {
 	const char *e, *q, *name;
-	char close[4] = { p[2], '}', '}', '\0' };
+	char close[4] = { '%', '}', '}', '\0' };
 	size_t k, nn;
 
 	*arg = NULL;
+	/* (p[2] is read only when there are 6 bytes) */
 	if (n < 6 || p[0] != '{' || p[1] != '{' || (p[2] != '<' && p[2] != '%'))
 		return 0;
 	if (p[2] == '<')
