@@ -7308,12 +7308,49 @@ extract(struct runbook *r, int all)
 				cn = (size_t)(e - cw);
 			who = arena_strndup(x.a, cw, cn);
 		}
+		/* "Engineering manager (Ravi; while on leave: Lena
+		 * Hoffmann)": the one who covers, if a contact. */
+		if (who != NULL) {
+			static const char *const cover[] = {
+			    "while on leave: ", "while away: ",
+			    "in her absence, ", "in his absence, ",
+			    "in their absence, ", "in her absence ",
+			    "in his absence ", "in sua assenza ",
+			    "en son absence, ", NULL };
+			const char *cv = NULL;
+			size_t k;
+
+			for (k = 0; cover[k] != NULL && cv == NULL; k++)
+				if ((cv = strcasestr_ascii(who, cover[k])) !=
+				    NULL)
+					cv += strlen(cover[k]);
+			if (cv != NULL && contact_of(cl, cv) != NULL) {
+				put(&x, s, "contact", contact_of(cl, cv),
+				    s->line);
+				continue;
+			}
+		}
 		/* "... chez Monetika (+33 1 99 00 98 00)": the contact of
 		 * that number. */
 		if (who != NULL && contact_of(cl, who) == NULL &&
 		    (byphone = contact_by_phone(cl, who)) != NULL) {
 			put(&x, s, "contact", byphone, s->line);
 			continue;
+		}
+		/* "teamleider Marloes Jansen informeren. Buiten
+		 * kantooruren via de meldkamer.": whom the first sentence
+		 * names, if it names one. */
+		if (who != NULL) {
+			const char *dot = who, *id1;
+
+			while ((dot = strstr(dot, ". ")) != NULL &&
+			    !isupper((unsigned char)dot[2]))
+				dot += 2;
+			if (dot != NULL && (id1 = contact_of(cl, arena_strndup(
+			    x.a, who, (size_t)(dot - who)))) != NULL) {
+				put(&x, s, "contact", id1, s->line);
+				continue;
+			}
 		}
 		if (who != NULL && contact_of(cl, who) == NULL && cl == x.contacts)
 			step_contact(&x, who, how, s->line);
