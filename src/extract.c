@@ -64,6 +64,8 @@ static void	escalation_prose(struct ex *, cmark_node *, enum section);
 static void	step_contact(struct ex *, const char *, const char *, int);
 static int	step_parts(struct ex *, const char *, int);
 static char	*handover(const char *);
+static const char *cover_at(const char *, size_t *);
+static const char *contact_of(const struct ynode *, const char *);
 static int	note_label(const char *);
 static int	lead_name(const char *);
 static int	ends_colon(const char *);
@@ -3966,6 +3968,45 @@ away(const char *s)
 }
 
 /*
+ * Returns where text names who stands in for someone ("her successor is
+ * ", "cover: ", "while on leave: ", "in sua assenza ", "Vertretung: ",
+ * the earliest), its length in *n; or NULL.
+ */
+static const char *
+cover_at(const char *text, size_t *n)
+{
+	static const char *const mark[] = { "successor is ", "successor: ",
+	    "replaced by ", "replacement is ", "replacement: ", "cover: ",
+	    "covered by ", "cover is ", "covering: ", "covering is ",
+	    "stand-in: ", "stand-in is ", "standing in: ", "instead call ",
+	    "instead, call ", "until then, call ", "until then call ",
+	    "in the meantime, call ", "meanwhile, call ", "while on leave: ",
+	    "while away: ", "in her absence, ", "in his absence, ",
+	    "in their absence, ", "in her absence ", "in his absence ",
+	    "sostituto: ", "sostituito da ", "sostituita da ",
+	    "sostituto \xc3\xa8 ", "in sua assenza ", "substituto: ",
+	    "substitu\xc3\xad" "do por ", "substitu\xc3\xad" "da por ",
+	    "substituto \xc3\xa9 ", "remplac\xc3\xa9 par ",
+	    "remplac\xc3\xa9" "e par ", "rempla\xc3\xa7" "ant : ",
+	    "rempla\xc3\xa7" "ant: ", "en son absence, ",
+	    "vervangen door ", "vervanger: ", "vervanger is ",
+	    "vertretung: ", "vertreten durch ", "nachfolger: ",
+	    "nachfolgerin: ", "nachfolger ist ", "sucesor: ",
+	    "sustituto: ", "reemplazado por ", "reemplazada por ", NULL };
+	const char *at = NULL, *q;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; mark[i] != NULL; i++)
+		if ((q = strcasestr_ascii(text, mark[i])) != NULL &&
+		    (at == NULL || q < at)) {
+			at = q;
+			*n = strlen(mark[i]);
+		}
+	return at;
+}
+
+/*
  * "Maria Lopez (DBA lead) retired in June; her successor is Mr. Kwame
  * Mensah, reachable on +1 ...", "Network: Priya Nair is on parental
  * leave until March; cover: Tom Berg, +44 ...": someone gone or away,
@@ -3976,34 +4017,13 @@ away(const char *s)
 static char *
 handover(const char *text)
 {
-	static const char *const mark[] = { "successor is ", "successor: ",
-	    "replaced by ", "replacement is ", "replacement: ", "cover: ",
-	    "covered by ", "cover is ", "covering: ", "covering is ",
-	    "stand-in: ", "stand-in is ", "standing in: ", "instead call ",
-	    "instead, call ", "until then, call ", "until then call ",
-	    "in the meantime, call ", "meanwhile, call ", "sostituto: ",
-	    "sostituito da ", "sostituita da ", "sostituto \xc3\xa8 ",
-	    "substituto: ", "substitu\xc3\xad" "do por ",
-	    "substitu\xc3\xad" "da por ", "substituto \xc3\xa9 ",
-	    "remplac\xc3\xa9 par ", "remplac\xc3\xa9" "e par ",
-	    "rempla\xc3\xa7" "ant : ", "rempla\xc3\xa7" "ant: ",
-	    "vervangen door ", "vervanger: ", "vervanger is ",
-	    "vertretung: ", "vertreten durch ", "nachfolger: ",
-	    "nachfolgerin: ", "nachfolger ist ", "sucesor: ",
-	    "sustituto: ", "reemplazado por ", "reemplazada por ", NULL };
 	static const char *const title[] = { "Mr. ", "Ms. ", "Mrs. ",
 	    "Mx. ", "Sr. ", "Sra. ", "Herr ", "Frau ", "M. ", "Mme ", NULL };
-	const char *at = NULL, *q, *rest, *o, *c;
+	const char *at, *rest, *o, *c;
 	char *before, *lab, *role = NULL, *out;
-	size_t i, mlen = 0;
+	size_t i, mlen;
 
-	for (i = 0; mark[i] != NULL; i++)
-		if ((q = strcasestr_ascii(text, mark[i])) != NULL &&
-		    (at == NULL || q < at)) {
-			at = q;
-			mlen = strlen(mark[i]);
-		}
-	if (at == NULL)
+	if ((at = cover_at(text, &mlen)) == NULL)
 		return NULL;
 	before = xstrndup(text, (size_t)(at - text));
 	if (!gone(before) && !away(before)) {
@@ -4220,17 +4240,18 @@ list(struct ex *x, cmark_node *lst, enum section sec, const char *head)
 
 		/* "Maria Lopez retired; her successor is ...": who is
 		 * called instead. */
-		ho = NULL;
-		if (sec == SEC_CONTACTS && !blockmode) {
-			text = item_text(it);
-			ho = handover(text);
-			free(text);
-		}
+		text = item_text(it);
+		ho = sec == SEC_CONTACTS && !blockmode ? handover(text) : NULL;
 		/* "~~Primary: Bob Smith~~ (left, do NOT call)": struck
 		 * through, no one to call, nor a step or level. */
-		if (ho == NULL && struck(it, sec))
+		if (ho == NULL && struck(it, sec)) {
+			free(text);
 			continue;
-		text = ho != NULL ? ho : item_text(it);
+		}
+		if (ho != NULL) {
+			free(text);
+			text = ho;
+		}
 		level++;
 		lab = label_of(text, &rest);
 		/* "Kwame Mensah (DBA lead), +1 ...": who, then how. */
@@ -6755,6 +6776,35 @@ called_of(const char *who)
 	    NULL;
 }
 
+/*
+ * The id of the contact of cl that escalation step who names, or NULL:
+ * the one who covers ("Engineering manager (Ravi; while on leave: Lena
+ * Hoffmann)"), the one whose number it gives where no role or name of it
+ * matches ("... chez Monetika (+33 1 99 00 98 00)"), the one its first
+ * sentence names ("teamleider Marloes Jansen informeren. Buiten
+ * kantooruren via de meldkamer."), else the one it names.
+ */
+static const char *
+step_names(struct ex *x, const struct ynode *cl, const char *who)
+{
+	const char *at, *dot, *id, *id1;
+	size_t n;
+
+	if ((at = cover_at(who, &n)) != NULL &&
+	    (id = contact_of(cl, at + n)) != NULL)
+		return id;
+	if ((id = contact_of(cl, who)) == NULL &&
+	    (id1 = contact_by_phone(cl, who)) != NULL)
+		return id1;
+	for (dot = who; (dot = strstr(dot, ". ")) != NULL &&
+	    !isupper((unsigned char)dot[2]); dot += 2)
+		;
+	if (dot != NULL && (id1 = contact_of(cl, arena_strndup(x->a, who,
+	    (size_t)(dot - who)))) != NULL)
+		return id1;
+	return id;
+}
+
 /* Takes key out of map m, if it is there. */
 static void
 map_drop(struct ynode *m, const char *key)
@@ -7288,19 +7338,19 @@ extract(struct runbook *r, int all)
 		cl = x.contacts;
 	for (i = 0; (size_t)i < x.escalation->n; i++) {
 		struct ynode *s = x.escalation->items[i];
-		const char *who = ystr(ymap_get(s, "who")), *byphone;
+		const char *who = ystr(ymap_get(s, "who")), *cw, *e, *id;
 		const char *how = ystr(ymap_get(s, "_how"));
 
 		map_drop(s, "_how");
 		/* "[Name of on-call engineer]" names nobody yet. */
 		if (who != NULL && (*who == '[' || *who == '<'))
 			continue;
+		if (who == NULL)
+			continue;
 		/* "Gareth Pryce calls the Westrail helpdesk (555-0390)":
-		 * the one called. */
-		if (who != NULL && called_of(who) != NULL) {
-			/* "... loops in Dana (555-0400) and the community
-			 * team posts an update": Dana. */
-			const char *cw = called_of(who), *e;
+		 * the one called; "... loops in Dana (555-0400) and the
+		 * community team posts an update": Dana. */
+		if ((cw = called_of(who)) != NULL) {
 			size_t cn = strlen(cw);
 
 			if ((e = strstr(cw, " and the ")) != NULL ||
@@ -7308,54 +7358,11 @@ extract(struct runbook *r, int all)
 				cn = (size_t)(e - cw);
 			who = arena_strndup(x.a, cw, cn);
 		}
-		/* "Engineering manager (Ravi; while on leave: Lena
-		 * Hoffmann)": the one who covers, if a contact. */
-		if (who != NULL) {
-			static const char *const cover[] = {
-			    "while on leave: ", "while away: ",
-			    "in her absence, ", "in his absence, ",
-			    "in their absence, ", "in her absence ",
-			    "in his absence ", "in sua assenza ",
-			    "en son absence, ", NULL };
-			const char *cv = NULL;
-			size_t k;
-
-			for (k = 0; cover[k] != NULL && cv == NULL; k++)
-				if ((cv = strcasestr_ascii(who, cover[k])) !=
-				    NULL)
-					cv += strlen(cover[k]);
-			if (cv != NULL && contact_of(cl, cv) != NULL) {
-				put(&x, s, "contact", contact_of(cl, cv),
-				    s->line);
-				continue;
-			}
-		}
-		/* "... chez Monetika (+33 1 99 00 98 00)": the contact of
-		 * that number. */
-		if (who != NULL && contact_of(cl, who) == NULL &&
-		    (byphone = contact_by_phone(cl, who)) != NULL) {
-			put(&x, s, "contact", byphone, s->line);
-			continue;
-		}
-		/* "teamleider Marloes Jansen informeren. Buiten
-		 * kantooruren via de meldkamer.": whom the first sentence
-		 * names, if it names one. */
-		if (who != NULL) {
-			const char *dot = who, *id1;
-
-			while ((dot = strstr(dot, ". ")) != NULL &&
-			    !isupper((unsigned char)dot[2]))
-				dot += 2;
-			if (dot != NULL && (id1 = contact_of(cl, arena_strndup(
-			    x.a, who, (size_t)(dot - who)))) != NULL) {
-				put(&x, s, "contact", id1, s->line);
-				continue;
-			}
-		}
-		if (who != NULL && contact_of(cl, who) == NULL && cl == x.contacts)
+		if ((id = step_names(&x, cl, who)) == NULL && cl == x.contacts) {
 			step_contact(&x, who, how, s->line);
-		if (who != NULL)
-			put(&x, s, "contact", contact_of(cl, who), s->line);
+			id = contact_of(cl, who);
+		}
+		put(&x, s, "contact", id, s->line);
 	}
 	/* Who a severity level notifies: a contact's id where one is them;
 	 * else the name as written ("Incident Commander"), which a
